@@ -1,0 +1,5 @@
+"""python -m dataaudit → the command line."""
+
+from .cli import main
+
+main()

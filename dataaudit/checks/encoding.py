@@ -1,0 +1,287 @@
+"""DA4xx encoding: numbers, booleans and dates stored as text, inconsistent spellings, codes, mojibake."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import numpy as np
+
+from .. import textvalues
+from ..findings import Category, GradientEffect, Hit, Severity
+from ..profiling import ColumnProfile, DatasetProfile
+from ..rules import check
+from ._common import jsonable, num, pct
+
+CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
+                       r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
+
+
+def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
+    for col in data.columns.values():
+        if col.text is not None and col.stats.kind == "string":
+            yield col
+
+
+def _value_examples(col: ColumnProfile, mask: np.ndarray, limit: int = 5) -> list[dict]:
+    frame = col.text.frame[mask].sort_values("first_row").head(limit)
+    return [{"row": int(r), "value": str(v)} for v, r in zip(frame["value"], frame["first_row"])]
+
+
+@check("DA401", "numbers-as-text", Category.ENCODING, Severity.HIGH,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def numbers_as_text(data: DatasetProfile) -> Iterator[Hit]:
+    """Numbers written with thousands separators, currency symbols, percent signs or a decimal comma.
+
+    Why it hurts training: the column loads as text, so it is dropped (its signal lost) or one-hot encoded
+    with one column per distinct amount, each receiving almost no gradient.
+
+    How fix repairs it: repair parses the text to numbers ('$1,234.50' → 1234.5, '12%' → 0.12, '3,5' → 3.5).
+    """
+    for col in _text_columns(data):
+        if not col.numeric_from_text or not col.text.formatted:
+            continue
+        mask = ~col.text.frame["token"].to_numpy() & col.text.frame["numeric"].to_numpy()
+        formatted = mask & ~col.text.frame["value"].str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", na=False).to_numpy()
+        kinds = ", ".join(k.replace("_", " ") for k in col.text.formats) or "formatting"
+        share = col.text.formatted / max(col.nonmissing, 1)
+        yield Hit(col.name, f"numbers stored as text ({kinds}) in {pct(share)} of values",
+                  {"count": col.text.formatted, "formats": col.text.formats,
+                   "decimal_comma": col.text.decimal_comma, "examples": _value_examples(col, formatted)})
+
+
+@check("DA402", "mixed-types", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2) -> Iterator[Hit]:
+    """A text column in which a substantial share of values are numbers and the rest are words.
+
+    Why it hurts training: no single encoding fits: as text, each number becomes its own category; coerced
+    to numbers, the words become NaN (NaN loss) unless imputed.
+
+    How fix repairs it: repair keeps the numbers and turns the other values into missing values (then impute),
+    reporting how many were converted.
+    """
+    for col in _text_columns(data):
+        if col.numeric_from_text or col.inferred_type in ("identifier", "datetime", "boolean"):
+            continue
+        present = col.text.analysed_rows - sum(col.text.tokens.values())
+        numeric = col.text.plain + col.text.formatted
+        if present <= 0 or numeric / present < min_numeric_share or col.text.other / present < 0.02:
+            continue
+        frame = col.text.frame
+        words = ~frame["token"].to_numpy() & ~frame["numeric"].to_numpy()
+        yield Hit(col.name, f"{pct(numeric / present)} of values are numbers and {pct(col.text.other / present)} "
+                  "are other text", {"numeric_share": jsonable(numeric / present),
+                                     "text_share": jsonable(col.text.other / present),
+                                     "examples": _value_examples(col, words)})
+
+
+def spelling_groups(col: ColumnProfile) -> list[dict]:
+    """Groups of distinct values that are the same after NFKC, case folding and whitespace normalisation."""
+    frame = col.text.frame[~col.text.frame["token"]]
+    if len(frame) < 2:
+        return []
+    keys = textvalues.normalise(frame["value"].astype("str"))
+    grouped = frame.assign(key=keys.to_numpy()).groupby("key", sort=False)
+    sizes = grouped["value"].transform("size")
+    multi = frame.assign(key=keys.to_numpy())[sizes.to_numpy() > 1]
+    groups = []
+    for key, part in multi.groupby("key", sort=True):
+        part = part.sort_values(["count", "value"], ascending=[False, True])
+        groups.append({"key": key, "variants": dict(zip(part["value"].astype(str), part["count"].astype(int)))})
+    return sorted(groups, key=lambda g: -sum(g["variants"].values()))
+
+
+@check("DA403", "inconsistent-spellings", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def inconsistent_spellings(data: DatasetProfile) -> Iterator[Hit]:
+    """Category values that differ only by case, whitespace or Unicode form ('Male', ' male', 'MALE').
+
+    Why it hurts training: one category is split across several one-hot columns, each getting a fraction
+    of the rows and of the gradient; rare variants become near-dead parameters and the signal is diluted.
+
+    How fix repairs it: repair normalises spellings (Unicode NFKC, whitespace, case) to the most frequent form.
+    """
+    for col in _text_columns(data):
+        if col.inferred_type not in ("categorical", "boolean", "text") or col.text.sampled:
+            continue
+        groups = spelling_groups(col)
+        if not groups:
+            continue
+        rows = sum(sum(list(g["variants"].values())[1:]) for g in groups)
+        first = groups[0]["variants"]
+        shown = ", ".join(repr(v) for v in list(first)[:4])
+        yield Hit(col.name, f"{len(groups)} categor{'y is' if len(groups) == 1 else 'ies are'} spelled several ways "
+                  f"({shown}); {rows:,} rows use a minority spelling",
+                  {"groups": len(groups), "rows_affected": rows, "examples": groups[:5]})
+
+
+@check("DA404", "surrounding-whitespace", Category.ENCODING, Severity.LOW,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def surrounding_whitespace(data: DatasetProfile) -> Iterator[Hit]:
+    """Values with leading or trailing whitespace.
+
+    Why it hurts training: ' yes' and 'yes' become different categories (split gradients) and ' 12' may not
+    parse as a number at all.
+
+    How fix repairs it: repair strips the whitespace.
+    """
+    for col in _text_columns(data):
+        if not col.text.whitespace or col.inferred_type == "text":
+            continue
+        frame = col.text.frame
+        mask = frame["whitespace"].to_numpy()
+        yield Hit(col.name, f"{col.text.whitespace:,} values ({pct(col.text.whitespace / col.rows)}) have leading "
+                  "or trailing whitespace", {"count": col.text.whitespace,
+                                             "examples": _value_examples(col, mask)})
+
+
+@check("DA405", "high-cardinality", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("encode",))
+def high_cardinality(data: DatasetProfile, *, max_categories: int = 50) -> Iterator[Hit]:
+    """A categorical column with more than 50 distinct values: one-hot encoding would explode.
+
+    Why it hurts training: one-hot encoding adds a column per value; most are rare, so their weights see a
+    handful of non-zero inputs (near-dead parameters) and the model overfits the rest.
+
+    How fix repairs it: encode groups rare values into one bucket and frequency-encodes high-cardinality columns.
+    """
+    for col in data.features:
+        if col.inferred_type != "categorical" or col.distinct <= max_categories:
+            continue
+        frame = col.text.frame[~col.text.frame["token"]] if col.text is not None else None
+        singletons = int((frame["count"] == 1).sum()) if frame is not None else 0
+        yield Hit(col.name, f"{col.distinct:,} distinct values: one-hot encoding would add {col.distinct:,} columns, "
+                  f"{singletons:,} of them for values seen once",
+                  {"distinct": col.distinct, "singletons": singletons, "max_categories": max_categories})
+
+
+@check("DA406", "dates-as-text", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def dates_as_text(data: DatasetProfile) -> Iterator[Hit]:
+    """Dates or timestamps stored as text.
+
+    Why it hurts training: as text each date is a category of its own (one-hot explosion, dead parameters);
+    as a raw epoch number it is a huge, offset input that dominates the gradient.
+
+    How fix repairs it: repair turns the date into numeric features (year, month, day of week, days since a
+    reference date).
+    """
+    text_formats = {"csv", "jsonl"}
+    for col in data.features:
+        from_text = col.stats.kind == "string" or (col.stats.kind == "datetime" and data.source.get("format") in text_formats)
+        if col.inferred_type != "datetime" or not from_text:
+            continue
+        if col.text is not None:
+            mask = col.text.frame["date"].to_numpy()
+            share = col.text.date / max(col.nonmissing, 1)
+            examples = _value_examples(col, mask, 3)
+        else:
+            share, examples = 1.0, []
+        yield Hit(col.name, f"dates stored as text ({pct(share)} of values parse as dates)",
+                  {"date_share": jsonable(share), "examples": examples})
+
+
+@check("DA407", "booleans-as-text", Category.ENCODING, Severity.LOW,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def booleans_as_text(data: DatasetProfile) -> Iterator[Hit]:
+    """Yes/no answers stored as words ('yes'/'no', 'Y'/'N', 'on'/'off').
+
+    Why it hurts training: the model cannot take words; a naive pipeline drops the column or one-hot
+    encodes each spelling separately.
+
+    How fix repairs it: repair maps the tokens to 1/0.
+    """
+    for col in _text_columns(data):
+        if col.inferred_type != "boolean":
+            continue
+        frame = col.text.frame[col.text.frame["boolean"]]
+        spellings = dict(zip(frame["value"].astype(str), frame["count"].astype(int)))
+        yield Hit(col.name, f"booleans stored as text ({', '.join(repr(s) for s in list(spellings)[:4])})",
+                  {"spellings": spellings})
+
+
+@check("DA408", "integer-codes", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("encode",))
+def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterator[Hit]:
+    """Integers that are really category codes (zip codes, product or region codes).
+
+    Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"
+    than 10001; the gradient fits an ordering that does not exist and the large values inflate the updates.
+
+    How fix repairs it: encode treats the column as categorical (one-hot or frequency encoding).
+    """
+    for col in data.features:
+        num_stats = col.numeric
+        if col.inferred_type != "integer" or num_stats is None or col.stats.kind == "boolean":
+            continue
+        if not 3 <= col.distinct <= max_distinct or col.distinct > 0.5 * col.nonmissing:
+            continue
+        lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
+        named = bool(CODE_NAME.search(col.name))
+        digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
+        fixed_width = lo >= 1000 and digits[0] == digits[1]
+        sparse = col.distinct / (hi - lo + 1) < 0.05
+        if not (named or (fixed_width and sparse)):
+            continue
+        reason = "its name says it is a code" if named else f"fixed-width {int(digits[0])}-digit values spread sparsely"
+        yield Hit(col.name, f"integer codes that look categorical ({reason}; {col.distinct:,} distinct values "
+                  f"between {num(lo)} and {num(hi)})",
+                  {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi), "named_like_code": named,
+                   "density": jsonable(col.distinct / (hi - lo + 1))})
+
+
+@check("DA409", "mojibake", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def mojibake(data: DatasetProfile) -> Iterator[Hit]:
+    """Garbled text from a wrong decoding ('SÃ£o Paulo' for 'São Paulo') or the replacement character '�'.
+
+    Why it hurts training: the same category appears under a garbled and a correct spelling, splitting
+    its rows and gradient between two one-hot columns.
+
+    How fix repairs it: repair re-decodes the text where the garbling is reversible.
+    """
+    for col in _text_columns(data):
+        if not col.text.mojibake:
+            continue
+        mask = col.text.frame["mojibake"].to_numpy()
+        examples = _value_examples(col, mask)
+        for example in examples:
+            fixed = textvalues.repair_mojibake(example["value"])
+            if fixed is not None:
+                example["repaired"] = fixed
+        yield Hit(col.name, f"{col.text.mojibake:,} values look garbled by a wrong text decoding "
+                  f"(e.g. {examples[0]['value']!r})", {"count": col.text.mojibake, "examples": examples})
+
+
+@check("DA410", "ints-as-floats", Category.ENCODING, Severity.LOW,
+       effect=GradientEffect.NONE, fix_steps=("repair",))
+def ints_as_floats(data: DatasetProfile) -> Iterator[Hit]:
+    """A floating-point column that holds only whole numbers (often integers turned float by missing values).
+
+    Why it hurts training: harmless to the arithmetic, but it hides a count or a code behind a float
+    type, so scalers and encoders treat it as continuous; a sign that missing values were filled upstream.
+
+    How fix repairs it: repair records the integer type; impute then fills the gaps explicitly.
+    """
+    for col in data.features:
+        if col.stats.kind != "numeric" or col.inferred_type != "integer" or col.numeric is None:
+            continue
+        why = " (probably integers made float by missing values)" if col.missing else ""
+        yield Hit(col.name, f"float column holding only whole numbers{why}",
+                  {"distinct": col.distinct, "missing": col.missing})
+
+
+@check("DA411", "non-utf8-encoding", Category.ENCODING, Severity.LOW,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
+def non_utf8_encoding(data: DatasetProfile) -> Iterator[Hit]:
+    """The file is not UTF-8 (read as cp1252, latin-1 or UTF-16).
+
+    Why it hurts training: tools that assume UTF-8 garble every accented value or crash; the same category
+    read by two tools becomes two categories.
+
+    How fix repairs it: fix writes its output as UTF-8 (or a binary format) with the text decoded correctly.
+    """
+    encoding = data.source.get("encoding")
+    if encoding and encoding not in ("utf-8", "utf-8-sig"):
+        yield Hit(None, f"the file is encoded as {encoding}, not UTF-8", {"encoding": encoding})

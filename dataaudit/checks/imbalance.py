@@ -1,0 +1,89 @@
+"""DA3xx imbalance: class imbalance, classes too rare to stratify or resample, skewed regression target."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Category, GradientEffect, Hit, Severity
+from ..profiling import DatasetProfile
+from ..rules import check
+from ._common import jsonable, num, pct
+from .outliers import is_skewed, skew_profile
+
+SMOTE_MIN_ROWS = 6  # SMOTE's default k_neighbors=5 needs 6 rows of a class
+
+
+@check("DA301", "class-imbalance", Category.IMBALANCE, Severity.MEDIUM,
+       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("resample",))
+def class_imbalance(data: DatasetProfile, *, low_ratio: float = 3.0, medium_ratio: float = 5.0,
+                    high_ratio: float = 20.0) -> Iterator[Hit]:
+    """The target's majority class outnumbers its minority class (imbalance ratio ≥ 3), or only one class is present.
+
+    Why it hurts training: each class contributes gradient in proportion to its rows, so the majority
+    class dominates every update; the loss falls fastest by predicting the majority, and minority recall stalls.
+
+    How fix repairs it: resample (random over-sampling, SMOTE or SMOTENC from imbalanced-learn) on the
+    training data only.
+    """
+    if data.target is None or data.target.task != "classification":
+        return
+    classes = data.target.classes
+    if len(classes) == 1:
+        label = next(iter(classes))
+        yield Hit(data.target.name, f"the target has a single class ({label!r}): there is nothing to learn",
+                  {"classes": jsonable(classes)}, severity=Severity.CRITICAL)
+        return
+    if len(classes) < 2:
+        return
+    counts = list(classes.values())
+    total = sum(counts)
+    ratio = counts[0] / counts[-1]
+    if ratio < low_ratio:
+        return
+    severity = Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio else Severity.LOW
+    majority, minority = list(classes)[0], list(classes)[-1]
+    yield Hit(data.target.name,
+              f"imbalance ratio {ratio:.1f}: class {majority!r} has {pct(counts[0] / total)} of rows, "
+              f"class {minority!r} {pct(counts[-1] / total)}",
+              {"imbalance_ratio": jsonable(ratio), "majority_share": jsonable(counts[0] / total),
+               "minority_share": jsonable(counts[-1] / total), "class_counts": dict(list(classes.items())[:20])},
+              severity=severity)
+
+
+@check("DA302", "rare-classes", Category.IMBALANCE, Severity.HIGH,
+       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("resample",))
+def rare_classes(data: DatasetProfile, *, min_rows: int = SMOTE_MIN_ROWS) -> Iterator[Hit]:
+    """Target classes with fewer than 6 rows: too rare to stratify 5-fold or to resample with SMOTE.
+
+    Why it hurts training: a handful of rows gives the class almost no gradient, and its few examples
+    are memorised rather than learned; SMOTE (k=5 neighbours) cannot synthesise from fewer than 6 rows.
+
+    How fix repairs it: resample falls back to random over-sampling for such classes; collecting more
+    rows or merging the class is better.
+    """
+    if data.target is None or data.target.task != "classification" or len(data.target.classes) < 2:
+        return
+    rare = {k: v for k, v in data.target.classes.items() if v < min_rows}
+    if rare:
+        listed = ", ".join(f"{k!r} ({v})" for k, v in list(rare.items())[:5])
+        yield Hit(data.target.name, f"{len(rare)} class(es) have fewer than {min_rows} rows: {listed}",
+                  {"classes": rare, "min_rows": min_rows})
+
+
+@check("DA303", "skewed-target", Category.IMBALANCE, Severity.MEDIUM,
+       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=())
+def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0) -> Iterator[Hit]:
+    """A regression target with a heavy tail or extreme skew.
+
+    Why it hurts training: squared-error gradients grow with the residual, so the few rows in the tail
+    dominate the updates and the fit of the bulk suffers; the loss scale swings between batches.
+
+    How fix repairs it: fix leaves targets as they are; train on log1p(target) or use a robust loss (Huber).
+    """
+    if data.target is None or data.target.task != "regression":
+        return
+    col = data.columns[data.target.name]
+    prof = skew_profile(col.numeric) if col.numeric is not None else None
+    if is_skewed(prof, min_skew, min_tail_ratio):
+        yield Hit(col.name, f"the regression target is skewed (skewness {prof['skewness']:.1f}, "
+                  f"tail ratio {num(prof['tail_ratio'])})", jsonable(prof))

@@ -1,0 +1,210 @@
+"""DA1xx missing: nulls, disguised missing values, mostly-empty rows, missingness that depends on the target."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from ..findings import Category, GradientEffect, Hit, Severity
+from ..profiling import ColumnProfile, DatasetProfile
+from ..rules import check
+from ..stats import NumericStats
+from ._common import examples, jsonable, names, num, pct
+
+#: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
+KNOWN_SENTINELS = frozenset({-1.0, -9.0, -99.0, -999.0, -9999.0, -99999.0, 99.0, 999.0, 9999.0, 99999.0, 999999.0,
+                             -888.0, 888.0, -777.0, 777.0, 9999999.0})
+
+
+@check("DA101", "missing-values", Category.MISSING, Severity.HIGH,
+       effect=GradientEffect.NAN_LOSS, fix_steps=("impute",))
+def missing_values(data: DatasetProfile) -> Iterator[Hit]:
+    """Empty cells or NaN in a column.
+
+    Why it hurts training: a NaN input makes the forward pass, the loss and every gradient NaN, so one
+    missing value in a batch poisons the whole update; most libraries either crash or silently train on NaN.
+
+    How fix repairs it: impute (median, most frequent, KNN or iterative) and add a missing-indicator column
+    where missingness is substantial or informative.
+    """
+    for col in data.columns.values():
+        real = col.stats.nulls if col.numeric is None or col.numeric_from_text else col.numeric.nan
+        if real <= 0:
+            continue
+        fraction = real / col.rows
+        if col.is_target:
+            severity, what = Severity.HIGH, "target labels"
+        elif col.numeric is not None:
+            severity, what = Severity.HIGH, "values"
+        else:
+            severity, what = Severity.MEDIUM, "values"
+        yield Hit(col.name, f"{real:,} {what} ({pct(fraction)}) are missing",
+                  {"count": real, "fraction": jsonable(fraction)}, severity=severity)
+
+
+@check("DA102", "disguised-missing-tokens", Category.MISSING, Severity.MEDIUM,
+       effect=GradientEffect.NAN_LOSS, fix_steps=("repair", "impute"))
+def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
+    """Text such as '?', 'N/A', 'null', '-' or blanks standing for a missing value.
+
+    Why it hurts training: the token is not a number, so a numeric column is read as text and either
+    dropped, one-hot encoded as a real category, or coerced to NaN at training time (NaN loss).
+
+    How fix repairs it: repair turns the tokens into missing values, then impute fills them.
+    """
+    for col in data.columns.values():
+        if col.text is None or not col.text.tokens:
+            continue
+        count = sum(col.text.tokens.values())
+        fraction = count / col.rows
+        severity = Severity.HIGH if col.numeric_from_text else Severity.MEDIUM
+        shown = ", ".join(repr(t) for t in list(col.text.tokens)[:5])
+        extra = "; the column is numbers otherwise" if col.numeric_from_text else ""
+        yield Hit(col.name, f"{count:,} values ({pct(fraction)}) are missing-value tokens ({shown}){extra}",
+                  {"count": count, "fraction": jsonable(fraction), "tokens": col.text.tokens}, severity=severity)
+
+
+def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: float = 6.0) -> list[dict]:
+    """Values that spike far outside the bulk of the column: placeholders such as -999 or 9999.
+
+    A value is a sentinel when it is frequent (at least ``min_share`` of values and 3 rows), lies
+    outside the range of every other value, more than ``min_z`` robust z-scores from their median,
+    and is either a spike (more frequent than 3 typical values together) or a known placeholder.
+    A 0 in a column whose other values are all positive qualifies at 3.5 robust z-scores.
+    """
+    n = num_stats.count
+    if n < 20:
+        return []
+    uniq, counts = num_stats.distinct()
+    if uniq.size < 3:
+        return []
+    order = np.argsort(-counts, kind="stable")[:5]
+    typical = float(np.median(counts))
+    found = []
+    for i in order:
+        v, c = float(uniq[i]), int(counts[i])
+        if c < max(3, min_share * n) or c > 0.5 * n:
+            continue
+        bulk = num_stats.values[num_stats.values != v]
+        if bulk.size < 10:
+            continue
+        med = float(np.median(bulk))
+        scale = 1.4826 * float(np.median(np.abs(bulk - med)))
+        if scale == 0:
+            q1, q3 = np.quantile(bulk, [0.25, 0.75])
+            scale = float(q3 - q1) / 1.349 or float(bulk.std())
+        if scale == 0:
+            continue
+        z = abs(v - med) / scale
+        outside = v < bulk[0] or v > bulk[-1]
+        impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
+        special = v in KNOWN_SENTINELS or c >= 3 * typical
+        if outside and ((z >= min_z and special) or impossible_zero):
+            found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
+                          "bulk_range": [float(bulk[0]), float(bulk[-1])]})
+    return sorted(found, key=lambda s: (-s["count"], s["value"]))
+
+
+@check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
+       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"))
+def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:
+    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk.
+
+    Why it hurts training: the model sees the placeholder as a real, extreme magnitude; the rows that carry
+    it produce huge errors and gradients and drag the weight of the feature towards a meaningless value.
+
+    How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
+    indicator column when it is frequent).
+    """
+    for col in data.columns.values():
+        if col.numeric is None or col.inferred_type not in ("numeric", "integer"):
+            continue
+        for s in find_sentinels(col.numeric, min_share=min_share, min_z=min_z):
+            lo, hi = s["bulk_range"]
+            yield Hit(col.name,
+                      f"the value {num(s['value'])} appears {s['count']:,} times ({pct(s['fraction'])}), "
+                      f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
+                      "likely a placeholder for missing", jsonable(s))
+
+
+@check("DA104", "mostly-empty-rows", Category.MISSING, Severity.MEDIUM,
+       effect=GradientEffect.NAN_LOSS, fix_steps=("drop", "impute"))
+def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -> Iterator[Hit]:
+    """Rows in which at least half of the fields are missing.
+
+    Why it hurts training: such rows are mostly imputed values, so they add gradient steps towards the
+    imputation defaults rather than towards the data, and NaN wherever imputation is skipped.
+
+    How fix repairs it: impute fills them; rows with almost nothing left can be dropped (counted in the report).
+    """
+    ncols = len(data.columns)
+    if ncols < 2:
+        return
+    mostly = data.stats.row_missing >= max_missing_share * ncols
+    count = int(mostly.sum())
+    if not count:
+        return
+    fraction = count / data.rows
+    rows = np.flatnonzero(mostly)[:5]
+    yield Hit(None, f"{count:,} rows ({pct(fraction)}) have at least {pct(max_missing_share)} of their fields missing",
+              {"count": count, "fraction": jsonable(fraction),
+               "examples": [{"row": int(r), "missing_fields": int(data.stats.row_missing[r])} for r in rows]},
+              severity=Severity.MEDIUM if fraction >= 0.01 else Severity.LOW)
+
+
+def _missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
+    missing = sample.isna().to_numpy()
+    if col.text is not None and col.text.tokens:
+        missing |= sample.isin(list(col.text.tokens)).to_numpy()
+    elif col.numeric is not None and col.text is None:
+        missing |= ~np.isfinite(pd.to_numeric(sample, errors="coerce").to_numpy(dtype=float, na_value=np.nan)) & ~sample.isna().to_numpy()
+    return missing
+
+
+@check("DA105", "informative-missingness", Category.MISSING, Severity.MEDIUM,
+       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("impute",))
+def informative_missingness(data: DatasetProfile, *, min_effect: float = 0.1, max_p: float = 1e-3) -> Iterator[Hit]:
+    """Whether a value is missing depends on the target (missing not at random).
+
+    Why it hurts training: imputing such a column hides a real signal or, imputed with a value that differs
+    by class, plants a shortcut the model learns instead of the feature; either way gradients follow the gaps.
+
+    How fix repairs it: impute and add a missing-indicator column, so the model sees missingness explicitly.
+    """
+    y = data.target_sample
+    if y is None:
+        return
+    known = y.notna().to_numpy()
+    for col in data.features:
+        if col.missing < 10 or col.missing > 0.99 * col.rows:
+            continue
+        miss = _missing_indicator(col, data.sample[col.name])[known]
+        if miss.all() or not miss.any():
+            continue
+        target = y[known]
+        if data.target.task == "classification":
+            table = pd.crosstab(miss, target.to_numpy())
+            if table.shape[0] < 2 or table.shape[1] < 2:
+                continue
+            chi2, p, _, _ = sps.chi2_contingency(table.to_numpy(), correction=False)
+            effect = float(np.sqrt(chi2 / (table.to_numpy().sum() * (min(table.shape) - 1))))
+            rates = table.loc[True] / table.sum(axis=0)
+            detail = {"cramers_v": effect, "p_value": p,
+                      "missing_rate_by_class": {str(k): float(v) for k, v in rates.items()}}
+            lo, hi = rates.idxmin(), rates.idxmax()
+            text = (f"missing in {pct(rates[hi])} of rows with {data.target.name}={hi} but "
+                    f"{pct(rates[lo])} with {data.target.name}={lo} (Cramér's V {effect:.2f})")
+        else:
+            u = sps.mannwhitneyu(target[miss], target[~miss])
+            effect = abs(2 * u.statistic / (miss.sum() * (~miss).sum()) - 1)
+            p = float(u.pvalue)
+            detail = {"rank_biserial": effect, "p_value": p,
+                      "target_median_when_missing": float(np.median(target[miss])),
+                      "target_median_when_present": float(np.median(target[~miss]))}
+            text = (f"the target's median is {num(detail['target_median_when_missing'])} where it is missing and "
+                    f"{num(detail['target_median_when_present'])} where present (rank-biserial {effect:.2f})")
+        if effect >= min_effect and p <= max_p:
+            yield Hit(col.name, f"missingness depends on the target: {text}", jsonable(detail))

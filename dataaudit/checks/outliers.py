@@ -1,0 +1,155 @@
+"""DA2xx outliers: MAD robust outliers, infinite values, heavy tails and extreme skew."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..findings import Category, GradientEffect, Hit, Severity
+from ..profiling import ColumnProfile, DatasetProfile
+from ..rules import check
+from ..stats import NumericStats
+from ._common import examples, jsonable, num, pct
+from .missing import find_sentinels
+
+MAD_Z = 0.6745  # Iglewicz & Hoaglin: modified z = 0.6745 (x - median) / MAD
+
+
+def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
+    """Numeric features, plus a regression target (its outliers drive the loss too)."""
+    for col in data.columns.values():
+        if col.numeric is None or col.numeric.count < 10 or col.inferred_type not in ("numeric", "integer"):
+            continue
+        if col.is_target and data.target is not None and data.target.task != "regression":
+            continue
+        yield col
+
+
+def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> tuple[float, float, float, str] | None:
+    """(low, high, scale, method): values outside [low, high] have |modified z| > threshold.
+
+    Falls back to the IQR (fences at 3 IQR beyond the quartiles) when MAD is 0; None when both are 0.
+    """
+    med, mad = num_stats.median, num_stats.mad
+    if mad > 0:
+        half = threshold * mad / MAD_Z
+        return med - half, med + half, mad / MAD_Z, "mad"
+    q1, q3 = (float(q) for q in num_stats.quantile(np.array([0.25, 0.75])))
+    iqr = q3 - q1
+    if iqr > 0:
+        return q1 - 3 * iqr, q3 + 3 * iqr, iqr / 1.349, "iqr"
+    return None
+
+
+@check("DA201", "robust-outliers", Category.OUTLIERS, Severity.HIGH,
+       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
+def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.005,
+                    extreme_z: float = 6.0) -> Iterator[Hit]:
+    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin), IQR fences when MAD is 0.
+
+    Why it hurts training: the gradient of a weight is proportional to its input, so a row at 800 robust
+    z-scores makes an update hundreds of times larger than a typical row: the loss spikes or diverges, and
+    mean/std scaling lets the outlier squash every other value towards zero.
+
+    How fix repairs it: clip to median ± k·MAD, then robust-scale with (x − median) / (1.4826·MAD).
+    """
+    for col in _continuous(data):
+        num_stats = col.numeric
+        bounds = robust_bounds(num_stats, threshold)
+        if bounds is None:
+            continue
+        lo, hi, scale, method = bounds
+        sentinel_values = {s["value"]: s["count"] for s in find_sentinels(num_stats)}
+        count = num_stats.count_between(lo, hi) - sum(c for v, c in sentinel_values.items() if not lo <= v <= hi)
+        if count <= 0:
+            continue
+        outside = [(v, r) for v, r in num_stats.low + num_stats.high
+                   if not lo <= v <= hi and v not in sentinel_values]
+        if not outside:
+            continue
+        med = num_stats.median
+        max_z = max(abs(v - med) / scale for v, _ in outside)
+        fraction = count / num_stats.count
+        if max_z < extreme_z and fraction < min_share:
+            continue  # what a normal tail of this size produces
+        severity = Severity.HIGH if max_z >= 100 else Severity.MEDIUM if max_z >= 10 else Severity.LOW
+        yield Hit(col.name,
+                  f"{count:,} values ({pct(fraction)}) lie more than {num(threshold)} robust z-scores from the median "
+                  f"{num(med)}; the most extreme is {max_z:,.1f} robust z-scores out",
+                  jsonable({"count": count, "fraction": fraction, "max_robust_z": max_z, "method": method,
+                            "median": med, "bounds": [lo, hi], "examples": examples(outside)}),
+                  severity=severity)
+
+
+@check("DA202", "infinite-values", Category.OUTLIERS, Severity.CRITICAL,
+       effect=GradientEffect.NAN_LOSS, fix_steps=("repair", "impute"))
+def infinite_values(data: DatasetProfile) -> Iterator[Hit]:
+    """+inf or -inf in a numeric column.
+
+    Why it hurts training: inf × weight is inf and inf − inf is NaN, so the first batch containing the row
+    makes the loss and all gradients NaN; scalers turn the whole column into NaN.
+
+    How fix repairs it: repair turns ±inf into missing values, then impute fills them.
+    """
+    for col in data.columns.values():
+        if col.numeric is None or not (col.numeric.posinf or col.numeric.neginf):
+            continue
+        count = col.numeric.posinf + col.numeric.neginf
+        yield Hit(col.name, f"{count:,} infinite values ({col.numeric.posinf:,} +inf, {col.numeric.neginf:,} -inf)",
+                  {"count": count, "fraction": jsonable(count / col.rows), "posinf": col.numeric.posinf,
+                   "neginf": col.numeric.neginf, "examples": [{"row": r} for r in col.numeric.inf_rows]})
+
+
+def skew_profile(num_stats: NumericStats) -> dict | None:
+    """Moment skewness, excess kurtosis and the quantile tail ratio (q99 − q50) / (q50 − q01)."""
+    if num_stats.count < 20:
+        return None
+    q01, q50, q99 = (float(q) for q in num_stats.quantile(np.array([0.01, 0.5, 0.99])))
+    upper, lower = q99 - q50, q50 - q01
+    if upper <= 0 and lower <= 0:
+        return None
+    ratio = upper / lower if lower > 0 else np.inf
+    out = {"skewness": num_stats.skewness, "excess_kurtosis": num_stats.kurtosis, "tail_ratio": ratio}
+    lo = float(num_stats.values[0])
+    if lo >= 0:
+        logged = np.log1p(num_stats.values)
+        mean = logged.mean()
+        sd = logged.std()
+        out["log_candidate"] = "log1p"
+        out["skewness_after_log1p"] = float(((logged - mean) ** 3).mean() / sd**3) if sd > 0 else 0.0
+    else:
+        out["log_candidate"] = "signed-log1p"
+    return out
+
+
+def is_skewed(profile: dict | None, min_skew: float, min_tail_ratio: float) -> bool:
+    """Skewed by both the moments and the quantiles, so one outlier alone does not qualify."""
+    if profile is None or abs(profile["skewness"]) < min_skew:
+        return False
+    r = profile["tail_ratio"]
+    return r >= min_tail_ratio or r <= 1 / min_tail_ratio
+
+
+@check("DA203", "heavy-tail", Category.OUTLIERS, Severity.MEDIUM,
+       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
+def heavy_tail(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0) -> Iterator[Hit]:
+    """A heavy-tailed or extremely skewed distribution (|skewness| ≥ 2 and a lopsided 1–99% range): a log transform candidate.
+
+    Why it hurts training: the long tail keeps producing large inputs and errors, so gradient norms vary
+    by orders of magnitude between batches; after standard scaling the bulk of the values is squeezed
+    near zero and its weight barely learns.
+
+    How fix repairs it: clip the tail at median ± k·MAD and robust-scale; a log1p transform is often better
+    (the evidence gives the skewness after log1p).
+    """
+    for col in _continuous(data):
+        prof = skew_profile(col.numeric)
+        if not is_skewed(prof, min_skew, min_tail_ratio):
+            continue
+        side = "right" if prof["skewness"] > 0 else "left"
+        after = prof.get("skewness_after_log1p")
+        hint = f"; skewness after log1p is {after:.2f}" if after is not None else ""
+        severity = Severity.MEDIUM if abs(prof["skewness"]) >= 5 else Severity.LOW
+        yield Hit(col.name, f"{side}-skewed, heavy-tailed distribution (skewness {prof['skewness']:.1f}, "
+                  f"tail ratio {num(prof['tail_ratio'])}){hint}", jsonable(prof), severity=severity)

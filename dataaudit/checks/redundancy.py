@@ -1,0 +1,120 @@
+"""DA6xx redundancy: constant and near-constant columns, duplicate rows and columns, correlated pairs."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..findings import Category, GradientEffect, Hit, Severity
+from ..profiling import DatasetProfile
+from ..rules import check
+from ._common import jsonable, pct
+
+
+@check("DA601", "constant-column", Category.REDUNDANCY, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("drop",))
+def constant_column(data: DatasetProfile) -> Iterator[Hit]:
+    """A column with a single distinct value.
+
+    Why it hurts training: its weight only duplicates the bias and gets no useful gradient (a dead
+    parameter); standard scaling divides by a zero standard deviation (NaN or inf).
+
+    How fix repairs it: drop removes the column.
+    """
+    for col in data.features:
+        if col.inferred_type == "constant":
+            value = col.text.frame.loc[~col.text.frame["token"], "value"].iloc[0] if col.text is not None \
+                else jsonable(float(col.numeric.values[0]))
+            yield Hit(col.name, f"every non-missing value is {value!r}", {"value": value, "missing": col.missing})
+
+
+@check("DA602", "near-constant", Category.REDUNDANCY, Severity.LOW,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("drop",))
+def near_constant(data: DatasetProfile, *, min_top_share: float = 0.99) -> Iterator[Hit]:
+    """A column in which one value covers at least 99% of the non-missing rows.
+
+    Why it hurts training: the weight sees a non-default input in under 1% of rows, so it is updated
+    rarely and noisily, and learns from a handful of examples.
+
+    How fix repairs it: drop removes the column.
+    """
+    for col in data.features:
+        if col.inferred_type in ("constant", "empty") or col.top_share < min_top_share:
+            continue
+        yield Hit(col.name, f"one value covers {pct(col.top_share)} of non-missing rows",
+                  {"top_share": jsonable(col.top_share), "distinct": col.distinct})
+
+
+@check("DA603", "duplicate-rows", Category.REDUNDANCY, Severity.LOW,
+       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("drop",))
+def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Iterator[Hit]:
+    """Rows that repeat an earlier row exactly (every column, the target included).
+
+    Why it hurts training: each copy adds the same gradient again, so duplicated rows weigh more than the
+    rest, and copies split across train and validation make the validation loss look better than it is.
+
+    How fix repairs it: drop removes the repeats (counted in the report).
+    """
+    full = data.stats.row_hash
+    if data.stats.target_hash is not None:
+        with np.errstate(over="ignore"):
+            full = full * np.uint64(1099511628211) + data.stats.target_hash
+    _, first, inverse = np.unique(full, return_index=True, return_inverse=True)
+    duplicate = first[inverse] != np.arange(len(full))
+    count = int(duplicate.sum())
+    if not count:
+        return
+    fraction = count / data.rows
+    rows = np.flatnonzero(duplicate)[:5]
+    yield Hit(None, f"{count:,} rows ({pct(fraction)}) repeat an earlier row",
+              {"count": count, "fraction": jsonable(fraction),
+               "examples": [{"row": int(r), "duplicate_of": int(first[inverse[r]])} for r in rows]},
+              severity=Severity.MEDIUM if fraction >= medium_share else Severity.LOW)
+
+
+@check("DA604", "duplicate-columns", Category.REDUNDANCY, Severity.MEDIUM,
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
+def duplicate_columns(data: DatasetProfile) -> Iterator[Hit]:
+    """A column identical to an earlier column, value for value.
+
+    Why it hurts training: two identical inputs make the feature matrix singular: their weights can trade
+    off freely (ill-conditioning), and the duplicated feature gets twice the effective learning rate.
+
+    How fix repairs it: drop keeps the first column and removes the copy.
+    """
+    seen: dict[tuple[str, ...], str] = {}
+    for col in data.features:
+        if col.inferred_type in ("empty", "constant"):
+            continue
+        digest = tuple(data.stats.column_digest[col.name])
+        if digest in seen:
+            first = seen[digest]
+            yield Hit(col.name, f"identical to `{first}`", {"duplicate_of": first}, columns=(first, col.name))
+        else:
+            seen[digest] = col.name
+
+
+@check("DA605", "correlated-features", Category.REDUNDANCY, Severity.MEDIUM,
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
+def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98) -> Iterator[Hit]:
+    """Two numeric features with |Pearson r| ≥ 0.98 (on the row sample).
+
+    Why it hurts training: near-collinear inputs make the loss surface a long narrow valley: gradient
+    descent zig-zags, converges slowly, and the two weights can grow large with opposite signs.
+
+    How fix repairs it: drop removes one column of each near-duplicate pair.
+    """
+    digests = {c.name: tuple(data.stats.column_digest[c.name]) for c in data.features}
+    cols = [c.name for c in data.features if c.is_numeric_feature and c.inferred_type != "boolean" and c.distinct > 2]
+    if len(cols) < 2:
+        return
+    frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
+    corr = frame.corr(min_periods=10).to_numpy()
+    i, j = np.nonzero(np.triu(np.abs(corr) >= min_abs_r, k=1))
+    for a, b in zip(i, j):
+        if digests[cols[a]] == digests[cols[b]]:
+            continue  # identical columns: reported by DA604
+        r = float(corr[a, b])
+        yield Hit(cols[b], f"correlated with `{cols[a]}` (r = {r:.4f})", {"r": jsonable(r), "with": cols[a]},
+                  columns=(cols[a], cols[b]))

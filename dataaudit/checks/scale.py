@@ -1,0 +1,116 @@
+"""DA5xx scale: feature magnitudes differing by orders of magnitude, near-zero variance, ill-conditioning."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from ..findings import Category, GradientEffect, Hit, Severity
+from ..profiling import ColumnProfile, DatasetProfile
+from ..rules import check
+from ._common import jsonable, names, num
+
+
+def _numeric_features(data: DatasetProfile) -> list[ColumnProfile]:
+    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0]
+
+
+def magnitude(col: ColumnProfile) -> float:
+    """Typical absolute size of a value: median |x|, or mean |x| when most values are 0."""
+    values = np.abs(col.numeric.values)
+    typical = float(np.median(values))
+    return typical if typical > 0 else float(values.mean())
+
+
+@check("DA501", "scale-disparity", Category.SCALE, Severity.MEDIUM,
+       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))
+def scale_disparity(data: DatasetProfile, *, min_ratio: float = 1e3, high_ratio: float = 1e6) -> Iterator[Hit]:
+    """Numeric features whose typical magnitudes differ by three orders of magnitude or more.
+
+    Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
+    gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
+    large one oscillates or explodes while the small one barely moves).
+
+    How fix repairs it: robust-scale puts every feature on a unit robust scale ((x − median) / (1.4826·MAD)).
+    """
+    sizes = {c.name: magnitude(c) for c in _numeric_features(data)}
+    sizes = {k: v for k, v in sizes.items() if v > 0 and np.isfinite(v)}
+    if len(sizes) < 2:
+        return
+    ranked = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
+    (big, b), (small, s) = ranked[0], ranked[-1]
+    ratio = b / s
+    if ratio < min_ratio:
+        return
+    yield Hit(big, f"`{big}` is typically {num(b)} while `{small}` is {num(s)}: {np.log10(ratio):.1f} orders of "
+              "magnitude apart", {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(np.log10(ratio)),
+                                  "largest": {k: jsonable(v) for k, v in ranked[:3]},
+                                  "smallest": {k: jsonable(v) for k, v in ranked[-3:]}},
+              severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM, columns=(big, small))
+
+
+@check("DA502", "near-zero-variance", Category.SCALE, Severity.MEDIUM,
+       effect=GradientEffect.VANISHING_GRADIENTS, fix_steps=("drop",))
+def near_zero_variance(data: DatasetProfile, *, max_relative_std: float = 1e-3) -> Iterator[Hit]:
+    """A numeric feature whose spread is tiny next to its magnitude (std / |mean| < 0.001).
+
+    Why it hurts training: the input hardly changes between rows, so its weight's gradient carries no signal
+    (vanishing updates); standardising it instead divides by a tiny number and amplifies rounding noise.
+
+    How fix repairs it: drop removes it (it carries almost no information).
+    """
+    for col in _numeric_features(data):
+        if col.inferred_type == "boolean" or col.distinct < 2:
+            continue
+        std = col.numeric.std
+        size = abs(col.numeric.mean) + std
+        if std == 0 or size == 0:
+            continue
+        relative = std / size
+        if relative < max_relative_std:
+            yield Hit(col.name, f"standard deviation {num(std)} is {relative:.1e} of its typical size "
+                      f"{num(abs(col.numeric.mean))}", {"std": jsonable(std), "mean": jsonable(col.numeric.mean),
+                                                         "relative_std": jsonable(relative)})
+
+
+def condition_number(matrix: np.ndarray) -> tuple[float, np.ndarray]:
+    """Condition number of the correlation matrix of standardised columns, and the weakest direction."""
+    std = matrix.std(axis=0)
+    z = (matrix - matrix.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    corr = (z.T @ z) / len(z)
+    eigvals, eigvecs = np.linalg.eigh(corr)
+    smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
+    return float(eigvals[-1] / smallest), eigvecs[:, 0]
+
+
+@check("DA503", "ill-conditioning", Category.SCALE, Severity.MEDIUM,
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
+def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Iterator[Hit]:
+    """The standardised numeric feature matrix is ill-conditioned (condition number ≥ 10,000): near-collinear features.
+
+    Why it hurts training: the loss surface is a narrow valley; gradient descent zig-zags across it and
+    converges slowly or not at all, and weights of collinear features drift to large opposite values.
+
+    How fix repairs it: drop removes duplicate and near-perfectly correlated columns (see DA604/DA605);
+    regularisation or PCA helps with the rest.
+    """
+    cols = [c.name for c in _numeric_features(data) if c.inferred_type != "boolean" and c.distinct > 1]
+    frame = data.numeric_sample[cols] if cols else None
+    if frame is None or frame.shape[1] < 2:
+        return
+    frame = frame.replace([np.inf, -np.inf], np.nan)
+    frame = frame.fillna(frame.median())
+    matrix = frame.to_numpy(dtype=float)
+    keep = matrix.std(axis=0) > 0
+    if keep.sum() < 2 or len(matrix) < 3:
+        return
+    cond, direction = condition_number(matrix[:, keep])
+    if cond < max_condition:
+        return
+    kept = [c for c, k in zip(cols, keep) if k]
+    order = np.argsort(-np.abs(direction), kind="stable")[:4]
+    involved = [kept[i] for i in order if abs(direction[i]) > 0.1]
+    yield Hit(None, f"condition number {cond:.2g} of the standardised numeric features; the weakest direction "
+              f"mixes {names(involved)}", {"condition_number": jsonable(cond), "columns_involved": involved,
+                                           "rows_used": len(matrix)}, columns=tuple(involved))

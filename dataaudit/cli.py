@@ -1,0 +1,119 @@
+"""The command line: parse options, call the library, render, exit 0/1/2. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataAuditError, UsageError
+from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
+from .report import FAIL_ON_CHOICES
+from .rules import all_rules, get_rule
+from .scan import scan
+from .writing import check_not_input, write_text_atomic
+
+
+class _Group(click.Group):
+    """Turns a DataAuditError (or an unexpected bug) into one stderr line and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DataAuditError as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"dataaudit: error: {exc}", err=True)
+            ctx.exit(2)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"dataaudit: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                       err=True)
+            ctx.exit(2)
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    """--select DA1,DA2 --select DA701 → ['DA1', 'DA2', 'DA701']."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dataaudit")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def cli(debug: bool) -> None:
+    """Find the data problems that break gradient training, and score the gradient risk."""
+
+
+@cli.command("scan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--target", "-t", help="Label column: enables the imbalance and leakage checks.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), help="Output format [default: text, or from -o's extension].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write the report to FILE (atomically).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA2) or names; comma-separated.")
+@click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated.")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
+def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
+                 select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool) -> None:
+    """Scan one or more data files and report findings and gradient risk."""
+    if fmt is None:
+        fmt = FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "text") if output else "text"
+    if output:
+        check_not_input(output, paths)
+    reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on) for p in paths]
+    options = {"color": output is None and sys.stdout.isatty(), "quiet": quiet} if fmt == "text" else {}
+    text = render(reports, fmt, **options)
+    if output:
+        write_text_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(max(r.exit_code() for r in reports))
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every rule: code, name, category, default severity, gradient effect, fix step."""
+    rules = all_rules()
+    if fmt == "markdown":
+        click.echo("| code | name | category | severity | gradient effect | fix | what it detects |")
+        click.echo("|---|---|---|---|---|---|---|")
+        for r in rules:
+            click.echo(f"| {r.code} | {r.name} | {r.category} | {r.severity} | {r.gradient_effect} | {r.fix} | "
+                       f"{r.summary.replace('|', '/')} |")
+        return
+    for r in rules:
+        click.echo(f"{r.code}  {r.name:<26} {str(r.category):<10} {str(r.severity):<8} "
+                   f"{str(r.gradient_effect):<21} {r.summary}")
+
+
+@cli.command("explain")
+@click.argument("code")
+def explain_command(code: str) -> None:
+    """Explain a rule: what it detects, why it hurts training, how fix repairs it."""
+    rule = get_rule(code)
+    click.echo(f"{rule.code} {rule.name} ({rule.category}, default severity {rule.severity})")
+    click.echo("")
+    click.echo(f"What it detects: {rule.summary}")
+    click.echo("")
+    click.echo(f"Why it hurts training: {rule.section('Why it hurts training')}")
+    click.echo("")
+    click.echo(f"How fix repairs it: {rule.section('How fix repairs it')}")
+    click.echo("")
+    click.echo(f"Gradient effect: {rule.gradient_effect}. Fix step: {rule.fix}.")
+    params = rule.parameters()
+    if params:
+        click.echo("Options: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+
+
+def main() -> None:
+    cli.main(prog_name="dataaudit")
+
+
+__all__ = ["cli", "main", "UsageError"]

@@ -1,0 +1,24 @@
+"""Errors that mean "could not run": the CLI turns each into one stderr line and exit code 2."""
+
+from __future__ import annotations
+
+
+class DataAuditError(Exception):
+    """Base class: a problem the user can fix (bad input, bad option), never a bug."""
+
+
+class InputError(DataAuditError):
+    """The input file is missing, unreadable, empty or malformed."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class TargetError(DataAuditError):
+    """The target column named by the user is absent or unusable."""
+
+
+class UsageError(DataAuditError):
+    """An option value the library cannot use (unknown rule code, bad threshold)."""

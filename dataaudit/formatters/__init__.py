@@ -1,0 +1,19 @@
+"""Output formats: each module has ``render(report) -> str`` and ``render_many(reports) -> str``."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ..report import Report
+from . import json, markdown, text
+
+FORMATTERS: dict[str, Callable[..., str]] = {
+    "text": text.render_many,
+    "json": json.render_many,
+    "markdown": markdown.render_many,
+}
+FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text", ".log": "text"}
+
+
+def render(reports: Sequence[Report], fmt: str, **options: object) -> str:
+    return FORMATTERS[fmt](reports, **options)

@@ -1,0 +1,60 @@
+"""The terminal report: findings grouped by severity, then gradient risk; colour only on a TTY."""
+
+from __future__ import annotations
+
+import io
+from typing import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+
+from ..findings import Severity
+from ..report import Report
+
+STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+WIDTH = 100
+
+
+def _lines(report: Report, quiet: bool) -> list[str]:
+    ds = report.dataset
+    risk = report.gradient_risk
+    out: list[str] = []
+    if not quiet:
+        target = f"  target: {escape(str(report.target))}" if report.target else ""
+        extra = ", ".join(str(ds[k]) for k in ("format", "compression", "encoding") if ds.get(k))
+        out.append(f"[bold]{escape(ds['path'])}[/]  {ds['rows']:,} rows × {ds['columns']:,} columns ({escape(extra)}){target}")
+    for severity in sorted(Severity, reverse=True):
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        out.append("")
+        out.append(f"[{STYLE[str(severity)]}]{str(severity).upper()}[/] ({len(group)})")
+        for f in group:
+            where = ", ".join(f.columns) if f.columns else "(dataset)"
+            out.append(f"  [bold]{f.rule}[/] {f.check:<26} {escape(where)}: {escape(f.message)}")
+            out.append(f"        [dim]→ {f.gradient_effect}; fix: {f.fix}[/]")
+    if quiet:
+        return out
+    out.append("")
+    out.append(f"[bold]Gradient risk {risk.score}/100[/] ([{STYLE.get(risk.level, 'bold')}]{risk.level}[/])")
+    for c in risk.components:
+        if c.score > 0:
+            out.append(f"  {c.score:>3}  {c.mechanism:<20} {escape(c.detail)}")
+    counts = ", ".join(f"{n} {s}" for s, n in report.by_severity().items() if n)
+    out.append("")
+    out.append(f"{len(report.findings)} findings" + (f" ({counts})" if counts else "")
+               + f"; exit code {report.exit_code()} (fail-on {report.fail_on})")
+    return out
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False, width: int | None = None) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
+                      width=width or WIDTH, highlight=False, emoji=False, soft_wrap=True)
+    for line in _lines(report, quiet):
+        console.print(line)
+    return buffer.getvalue()
+
+
+def render_many(reports: Sequence[Report], **options: object) -> str:
+    return "\n".join(render(r, **options) for r in reports)

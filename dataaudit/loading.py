@@ -1,0 +1,293 @@
+"""Read a tabular file into a pyarrow Table, keeping text columns as raw text.
+
+CSV cells that are not plainly numeric, boolean or ISO dates stay strings, so the
+encoding checks see exactly what the file holds ('$1,234', ' male', '?'), and the
+file is read once. Only the empty cell is read as null; 'NA', '?', 'null' stay text
+for the missing-value checks to count.
+"""
+
+from __future__ import annotations
+
+import csv
+import lzma
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .errors import InputError
+
+SNIFF_BYTES = 1 << 20
+CSV_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".dat"}
+COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".zstd": "zstd", ".xz": "xz"}
+FORMAT_BY_SUFFIX = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".feather": "feather",
+    ".arrow": "feather",
+    ".ipc": "feather",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+}
+DELIMITERS = ",\t;|"
+
+
+@dataclass
+class LoadedTable:
+    """A table plus what was learned reading it (format, encoding, delimiter)."""
+
+    table: pa.Table
+    path: str
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    compression: str | None = None
+    renamed_columns: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"path": self.path, "format": self.format}
+        if self.compression:
+            info["compression"] = self.compression
+        if self.encoding:
+            info["encoding"] = self.encoding
+        if self.delimiter:
+            info["delimiter"] = self.delimiter
+        info["rows"] = self.table.num_rows
+        info["columns"] = self.table.num_columns
+        return info
+
+
+def detect_format(path: Path) -> tuple[str, str | None]:
+    """(format, compression) from the file name; unknown suffixes are tried as CSV."""
+    suffixes = [s.lower() for s in path.suffixes]
+    compression = None
+    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        compression = COMPRESSION_SUFFIXES[suffixes.pop()]
+    last = suffixes[-1] if suffixes else ""
+    if compression is None and last in FORMAT_BY_SUFFIX:
+        return FORMAT_BY_SUFFIX[last], None
+    return "csv", compression
+
+
+def load(path: str | os.PathLike[str]) -> LoadedTable:
+    """Load ``path`` by its extension; raise InputError with one clear sentence on failure."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file")
+    if p.is_dir():
+        raise InputError(p, "is a directory, not a data file")
+    if not os.access(p, os.R_OK):
+        raise InputError(p, "permission denied")
+    if p.stat().st_size == 0:
+        raise InputError(p, "file is empty")
+    fmt, compression = detect_format(p)
+    readers = {"csv": _read_csv, "parquet": _read_parquet, "feather": _read_feather,
+               "jsonl": _read_jsonl, "excel": _read_excel}
+    loaded = readers[fmt](p, compression)
+    loaded.table = _normalise(loaded)
+    if loaded.table.num_columns == 0:
+        raise InputError(p, "no columns found")
+    if loaded.table.num_rows == 0:
+        raise InputError(p, "no data rows (header only)")
+    return loaded
+
+
+def _open(path: Path, compression: str | None) -> Any:
+    if compression == "xz":
+        return lzma.open(path, "rb")
+    return pa.input_stream(str(path), compression=compression)
+
+
+def _sample(path: Path, compression: str | None) -> bytes:
+    try:
+        with _open(path, compression) as stream:
+            return stream.read(SNIFF_BYTES)
+    except (OSError, lzma.LZMAError, pa.ArrowException) as exc:
+        raise InputError(path, f"cannot decompress ({compression}): {_short(exc)}") from None
+
+
+def _detect_encoding(sample: bytes) -> str:
+    """utf-8 (with or without BOM), utf-16 by BOM, else cp1252, else latin-1 (never fails)."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            # A multi-byte character may be cut at the end of the sample.
+            _decode_prefix(sample, encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _decode_prefix(sample: bytes, encoding: str) -> str:
+    if len(sample) < SNIFF_BYTES:
+        return sample.decode(encoding)
+    for cut in range(4):
+        try:
+            return sample[: len(sample) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            if cut == 3:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _looks_binary(sample: bytes, encoding: str) -> bool:
+    if encoding == "utf-16":
+        return False
+    head = sample[:65536]
+    if b"\x00" in head:
+        return True
+    control = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
+    return control > 0.01 * max(len(head), 1)
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix in {".tsv", ".tab"}:
+        return "\t"
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: lines[0].count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def _read_csv(path: Path, compression: str | None) -> LoadedTable:
+    sample = _sample(path, compression)
+    if not sample.strip():
+        raise InputError(path, "file is empty")
+    encoding = _detect_encoding(sample)
+    if _looks_binary(sample, encoding):
+        raise InputError(path, "binary data (NUL or control bytes), not delimited text")
+    text = _decode_prefix(sample, "utf-8" if encoding == "utf-8-sig" else encoding)
+    suffix = (Path(path.stem) if compression else path).suffix.lower()
+    delimiter = _sniff_delimiter(text.lstrip("\ufeff"), suffix)
+    try:
+        table = _arrow_csv(path, compression, encoding, delimiter)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc) and encoding.startswith("utf-8"):
+            # The first megabyte was UTF-8 but a later line is not: fall back to cp1252/latin-1.
+            encoding = "cp1252"
+            try:
+                table = _arrow_csv(path, compression, encoding, delimiter)
+            except (pa.ArrowInvalid, UnicodeDecodeError):
+                encoding = "latin-1"
+                table = _arrow_csv_or_raise(path, compression, encoding, delimiter)
+        else:
+            raise InputError(path, f"malformed CSV: {_short(exc)}") from None
+    except (OSError, lzma.LZMAError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {_short(exc)}") from None
+    return LoadedTable(table, str(path), "csv", encoding, delimiter, compression)
+
+
+def _arrow_csv_or_raise(path: Path, compression: str | None, encoding: str, delimiter: str) -> pa.Table:
+    try:
+        return _arrow_csv(path, compression, encoding, delimiter)
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"malformed CSV: {_short(exc)}") from None
+
+
+def _arrow_csv(path: Path, compression: str | None, encoding: str, delimiter: str) -> pa.Table:
+    read = pacsv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
+                             block_size=16 << 20)
+    parse = pacsv.ParseOptions(delimiter=delimiter)
+    convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True,
+                                   quoted_strings_can_be_null=True)
+    source = lzma.open(path, "rb") if compression == "xz" else _open(path, compression)
+    with source as stream:
+        return pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+
+
+def _read_parquet(path: Path, compression: str | None) -> LoadedTable:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(path, f"not a readable Parquet file: {_short(exc)}") from None
+    return LoadedTable(table, str(path), "parquet")
+
+
+def _read_feather(path: Path, compression: str | None) -> LoadedTable:
+    import pyarrow.feather as feather
+
+    try:
+        table = feather.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(path, f"not a readable Feather/Arrow IPC file: {_short(exc)}") from None
+    return LoadedTable(table, str(path), "feather")
+
+
+def _read_jsonl(path: Path, compression: str | None) -> LoadedTable:
+    import pyarrow.json as pajson
+
+    try:
+        table = pajson.read_json(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(path, f"not readable JSON Lines: {_short(exc)}") from None
+    return LoadedTable(table, str(path), "jsonl")
+
+
+def _read_excel(path: Path, compression: str | None) -> LoadedTable:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise InputError(path, "reading .xlsx needs the excel extra: pip install 'dataaudit[excel]'") from None
+    import pandas as pd
+
+    try:
+        frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many unrelated types for a bad workbook
+        raise InputError(path, f"not a readable Excel workbook: {_short(exc)}") from None
+    for name in frame.columns:
+        if frame[name].dtype == object:
+            # Mixed Excel cells: keep them as text, like a CSV cell.
+            frame[name] = frame[name].map(lambda v: None if v is None or v != v else str(v)).astype("str")
+    return LoadedTable(pa.Table.from_pandas(frame, preserve_index=False), str(path), "excel")
+
+
+def _normalise(loaded: LoadedTable) -> pa.Table:
+    """Unique, non-empty column names; dictionary and decimal columns as plain types."""
+    table = loaded.table
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(table.column_names):
+        name = str(raw).strip() if raw is not None else ""
+        if not name:
+            name = f"Unnamed: {i}"
+        base, k = name, 1
+        while name in seen:
+            name = f"{base}.{k}"
+            k += 1
+        seen.add(name)
+        if name != raw:
+            loaded.renamed_columns[str(raw)] = name
+        names.append(name)
+    columns = []
+    for col in table.columns:
+        t = col.type
+        if pa.types.is_dictionary(t):
+            col = col.cast(t.value_type)
+            t = col.type
+        if pa.types.is_decimal(t):
+            col = col.cast(pa.float64())
+        elif pa.types.is_large_string(t) or pa.types.is_string_view(t):
+            col = col.cast(pa.string())
+        columns.append(col)
+    return pa.table(columns, names=names)
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] if text else type(exc).__name__

@@ -1,0 +1,391 @@
+"""Column profiles: inferred type with its evidence, and numeric views, derived once from the statistics.
+
+Checks read these profiles; they never touch the raw file. Text columns are analysed on their
+distinct values (capped at ``MAX_DISTINCT_ANALYSED``, most frequent first), so the cost does
+not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import textvalues
+from .stats import ColumnStats, DatasetStats, NumericStats
+
+MAX_DISTINCT_ANALYSED = 50_000
+NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
+ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier)$|^(?:id|uuid|guid)(?:[_\s.-]|$)|[a-z]Id$|^Unnamed: \d+$",
+                     re.IGNORECASE)
+TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
+
+
+@dataclass
+class TextAnalysis:
+    """Counts (weighted by rows) of what the distinct values of a text column look like."""
+
+    analysed_rows: int  # rows whose value was classified (all rows unless sampled)
+    sampled: bool
+    tokens: dict[str, int]  # missing-like tokens found, raw spelling -> rows
+    plain: int  # rows a naive float() parses
+    formatted: int  # rows that parse only after removing separators/currency/percent
+    formats: dict[str, int]
+    decimal_comma: bool
+    boolean: int
+    date: int
+    mojibake: int
+    whitespace: int
+    other: int  # non-missing rows that are none of numeric, boolean, date
+    parsed: pd.Series  # distinct value -> parsed float (NaN if not a number)
+    frame: pd.DataFrame  # the analysed distinct values with counts, first_row and flags
+
+
+@dataclass
+class ColumnProfile:
+    """Everything the checks need to know about one column."""
+
+    name: str
+    stats: ColumnStats
+    inferred_type: str
+    evidence: dict[str, Any]
+    missing: int  # nulls + NaN + missing-like tokens
+    distinct: int  # distinct non-missing values
+    top_share: float  # share of the most frequent non-missing value
+    numeric: NumericStats | None  # the column's numbers (parsed from text for numeric text)
+    text: TextAnalysis | None = None
+    is_target: bool = False
+
+    @property
+    def rows(self) -> int:
+        return self.stats.rows
+
+    @property
+    def nonmissing(self) -> int:
+        return self.rows - self.missing
+
+    @property
+    def kind(self) -> str:
+        return self.stats.kind
+
+    @property
+    def numeric_from_text(self) -> bool:
+        return self.numeric is not None and self.stats.kind == "string"
+
+    @property
+    def is_numeric_feature(self) -> bool:
+        """A numeric column a model would take as a continuous input."""
+        return self.numeric is not None and self.inferred_type in ("numeric", "integer")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "inferred_type": self.inferred_type,
+            "physical_type": self.stats.kind,
+            "missing_count": int(self.missing),
+            "missing_fraction": _round(self.missing / self.rows if self.rows else 0.0),
+            "distinct_count": int(self.distinct),
+        }
+        if self.numeric is not None and self.numeric.count:
+            num = self.numeric
+            out.update({
+                "min": _round(float(num.values[0])),
+                "median": _round(num.median),
+                "max": _round(float(num.values[-1])),
+                "mad": _round(num.mad),
+                "skewness": _round(num.skewness),
+            })
+        out["evidence"] = self.evidence
+        return out
+
+
+def _round(x: float, digits: int = 6) -> float | None:
+    if x is None or not np.isfinite(x):
+        return None
+    return float(f"{x:.{digits}g}")
+
+
+@dataclass
+class TargetProfile:
+    """The target column: its task and the label of every sampled row."""
+
+    name: str
+    task: str  # classification | regression
+    classes: dict[str, int] = field(default_factory=dict)  # label -> rows (classification)
+
+
+@dataclass
+class DatasetProfile:
+    """Profiles of every column plus the row-level statistics they came from."""
+
+    stats: DatasetStats
+    columns: dict[str, ColumnProfile]
+    source: dict[str, Any]
+    target: TargetProfile | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.stats.rows
+
+    @property
+    def features(self) -> list[ColumnProfile]:
+        return [c for c in self.columns.values() if not c.is_target]
+
+    @cached_property
+    def sample(self) -> pd.DataFrame:
+        """The row sample as pandas (raw values), indexed by 0-based data row."""
+        frame = self.stats.sample.to_pandas()
+        return frame.set_index("__row__", drop=True).rename_axis(None)
+
+    @cached_property
+    def numeric_sample(self) -> pd.DataFrame:
+        """Float view of the sample for every numeric-like feature (numeric text parsed)."""
+        data = {}
+        for col in self.features:
+            if col.numeric is None or col.inferred_type in ("empty", "constant"):
+                continue
+            raw = self.sample[col.name]
+            if col.text is not None:
+                data[col.name] = raw.map(col.text.parsed).astype(float)
+            else:
+                data[col.name] = _as_float(raw)
+        return pd.DataFrame(data, index=self.sample.index)
+
+    @cached_property
+    def target_sample(self) -> pd.Series | None:
+        """Target labels of the sampled rows: strings for classification, floats for regression."""
+        if self.target is None:
+            return None
+        raw = self.sample[self.target.name]
+        if self.target.task == "regression":
+            col = self.columns[self.target.name]
+            return raw.map(col.text.parsed).astype(float) if col.text is not None else _as_float(raw)
+        return _label_strings(raw)
+
+
+def _as_float(raw: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.astype("int64").where(raw.notna()) / 1e9
+    return pd.to_numeric(raw, errors="coerce").astype(float)
+
+
+def _label_strings(raw: pd.Series) -> pd.Series:
+    """Labels as strings, with integral floats written as ints ('1', not '1.0'); missing stays NA."""
+    if pd.api.types.is_float_dtype(raw) and np.all(np.isnan(raw) | (raw == np.round(raw))):
+        out = raw.astype("Int64").astype("str")
+    else:
+        out = raw.astype("str")
+    return out.where(raw.notna())
+
+
+def analyse_text(stats: ColumnStats) -> TextAnalysis:
+    """Classify the distinct values of a text column, weighting each by its row count."""
+    text = stats.text
+    assert text is not None
+    frame = pd.DataFrame({"value": text.values, "count": text.counts, "first_row": text.first_row})
+    sampled = len(frame) > MAX_DISTINCT_ANALYSED
+    if sampled:
+        frame = frame.sort_values(["count", "first_row"], ascending=[False, True], kind="stable")
+        frame = frame.head(MAX_DISTINCT_ANALYSED)
+    frame = frame.reset_index(drop=True)
+    values = frame["value"].astype("str")
+    counts = frame["count"].to_numpy()
+    token = textvalues.missing_token_mask(values)
+    plain = textvalues.plain_numbers(values)
+    decimal_comma = textvalues.uses_decimal_comma(values[~token])
+    formatted, formats = textvalues.formatted_numbers(values, decimal_comma)
+    if decimal_comma:
+        plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
+    is_plain = ~np.isnan(plain) & ~token
+    is_formatted = ~is_plain & ~np.isnan(formatted) & ~token
+    parsed_values = np.where(is_plain, plain, np.where(is_formatted, formatted, np.nan))
+    boolean = textvalues.boolean_mask(values) & ~token
+    numeric_like = is_plain | is_formatted
+    rest = ~token & ~numeric_like & ~boolean
+    date = np.zeros(len(values), dtype=bool)
+    date[rest] = textvalues.date_mask(values[rest])
+    # Booleans like '1'/'0' stay numbers; dates like '2023' stay numbers.
+    frame["token"] = token
+    frame["numeric"] = numeric_like
+    frame["boolean"] = boolean
+    frame["date"] = date
+    frame["mojibake"] = textvalues.mojibake_mask(values)
+    frame["whitespace"] = textvalues.whitespace_mask(values) & ~token
+    frame["parsed"] = parsed_values
+    weighted = {k: int(counts[frame[k].to_numpy()].sum()) for k in ("token", "boolean", "date", "mojibake", "whitespace")}
+    format_rows = {}
+    for name in formats:
+        mask = is_formatted & _format_mask(values, name, decimal_comma)
+        if mask.any():
+            format_rows[name] = int(counts[mask].sum())
+    tokens = {str(v): int(c) for v, c in zip(values[token], counts[token])}
+    other = ~token & ~numeric_like & ~boolean & ~date
+    return TextAnalysis(
+        analysed_rows=int(counts.sum()),
+        sampled=sampled,
+        tokens=dict(sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))),
+        plain=int(counts[is_plain].sum()),
+        formatted=int(counts[is_formatted].sum()),
+        formats=format_rows,
+        decimal_comma=decimal_comma,
+        boolean=weighted["boolean"],
+        date=weighted["date"],
+        mojibake=weighted["mojibake"],
+        whitespace=weighted["whitespace"],
+        other=int(counts[other].sum()),
+        parsed=pd.Series(parsed_values, index=pd.Index(values, dtype="str")),
+        frame=frame,
+    )
+
+
+def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarray:
+    patterns = {
+        "thousands_separator": r"\d\.\d{3}(?:,|$)" if decimal_comma else r"\d,\d{3}",
+        "currency": r"[$€£¥₹₽₩]|[A-Z]{3}",
+        "percent": "%",
+        "decimal_comma": r"\d,\d" if decimal_comma else r"(?!x)x",
+        "parenthesised_negative": r"^\s*\(.*\)\s*$",
+    }
+    return values.str.contains(patterns[name], regex=True, na=False).to_numpy(dtype=bool)
+
+
+def _numeric_from_text(analysis: TextAnalysis) -> NumericStats:
+    frame = analysis.frame
+    ok = ~np.isnan(frame["parsed"].to_numpy())
+    counts = frame["count"].to_numpy()[ok]
+    values = np.repeat(frame["parsed"].to_numpy()[ok], counts)
+    rows = np.repeat(frame["first_row"].to_numpy()[ok], counts)
+    return NumericStats.from_values(values, rows)
+
+
+def profile_column(stats: ColumnStats, *, is_target: bool = False) -> ColumnProfile:
+    """Infer the column's type from its statistics and say which evidence decided it."""
+    evidence: dict[str, Any] = {}
+    text = None
+    numeric = stats.numeric
+    if stats.text is not None:
+        text = analyse_text(stats)
+        token_rows = sum(text.tokens.values())
+        missing = stats.nulls + token_rows
+        present = max(text.analysed_rows - token_rows, 0)
+        share = (text.plain + text.formatted) / present if present else 0.0
+        if present and share >= NUMERIC_TEXT_SHARE and stats.kind == "string":
+            numeric = _numeric_from_text(text)
+            missing += present - (text.plain + text.formatted) if not text.sampled else 0
+            evidence["numeric_text_share"] = round(share, 4)
+        distinct_mask = ~text.frame["token"].to_numpy()
+        distinct = int(len(stats.text.values) - text.frame["token"].sum()) if not text.sampled else int(len(stats.text.values))
+        top = int(text.frame["count"].to_numpy()[distinct_mask].max()) if distinct_mask.any() else 0
+    else:
+        assert numeric is not None
+        missing = numeric.nan  # nulls are NaN in the numeric view
+        uniq, counts = numeric.distinct()
+        distinct = int(uniq.size) + (1 if numeric.posinf else 0) + (1 if numeric.neginf else 0)
+        top = int(counts.max()) if counts.size else 0
+    nonmissing = stats.rows - missing
+    top_share = top / nonmissing if nonmissing else 0.0
+    evidence.update({"distinct_ratio": round(distinct / nonmissing, 4) if nonmissing else 0.0})
+    inferred = _infer(stats, numeric, text, distinct, nonmissing, evidence)
+    return ColumnProfile(stats.name, stats, inferred, evidence, int(missing), distinct, top_share,
+                         numeric, text, is_target)
+
+
+def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis | None,
+           distinct: int, nonmissing: int, evidence: dict[str, Any]) -> str:
+    name_hint = bool(ID_NAME.search(stats.name))
+    ratio = distinct / nonmissing if nonmissing else 0.0
+    if nonmissing <= 0:
+        evidence["rule"] = "every value is missing"
+        return "empty"
+    if distinct == 1:
+        evidence["rule"] = "a single distinct value"
+        return "constant"
+    if stats.kind == "boolean":
+        evidence["rule"] = "stored as booleans"
+        return "boolean"
+    if stats.kind == "datetime":
+        evidence["rule"] = "stored as dates/timestamps"
+        return "datetime"
+    if numeric is not None and stats.kind != "other":
+        uniq, _ = numeric.distinct()
+        if distinct == 2 and set(uniq.tolist()) <= {0.0, 1.0}:
+            evidence["rule"] = "only the values 0 and 1"
+            return "boolean"
+        integral = numeric.integral == numeric.count
+        if integral and numeric.count >= 20 and ratio >= 0.98 and not numeric.posinf and not numeric.neginf:
+            span = float(numeric.values[-1] - numeric.values[0] + 1)
+            sequential = span <= 1.5 * distinct
+            if sequential or name_hint:
+                evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
+                                    else "unique integers in a column named like an identifier")
+                evidence["span_per_value"] = round(span / distinct, 3)
+                return "identifier"
+        evidence["rule"] = "whole numbers" if integral else "numbers"
+        if stats.kind == "string":
+            evidence["rule"] += " stored as text"
+        return "integer" if integral else "numeric"
+    assert text is not None
+    present = max(text.analysed_rows - sum(text.tokens.values()), 1)
+    if text.boolean / present >= 0.95:
+        keys = textvalues.normalise(text.frame.loc[text.frame["boolean"], "value"].astype("str")).unique()
+        if len(keys) <= 2:
+            evidence["rule"] = "yes/no style tokens"
+            evidence["boolean_share"] = round(text.boolean / present, 4)
+            return "boolean"
+    if text.date / present >= 0.9:
+        evidence["rule"] = "values parse as dates"
+        evidence["date_share"] = round(text.date / present, 4)
+        return "datetime"
+    lengths = text.frame["value"].str.len()
+    mean_len = float(np.average(lengths, weights=text.frame["count"])) if len(lengths) else 0.0
+    spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool)
+    space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
+    evidence["mean_length"] = round(mean_len, 2)
+    if nonmissing >= 20 and ratio >= 0.95 and (name_hint or (space_share < 0.05 and mean_len <= 64)):
+        evidence["rule"] = "unique token-like strings" + (" in a column named like an identifier" if name_hint else "")
+        return "identifier"
+    if distinct <= 50 or (ratio <= 0.5 and space_share < 0.5):
+        evidence["rule"] = "repeated labels"
+        return "categorical"
+    evidence["rule"] = "many distinct strings"
+    return "text"
+
+
+def _target_task(col: ColumnProfile) -> str:
+    if col.inferred_type in ("numeric",) or (col.inferred_type == "integer" and col.distinct > 20):
+        return "regression"
+    return "classification"
+
+
+def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None) -> DatasetProfile:
+    """Profile every column; with a target, record its task and class counts."""
+    columns = {name: profile_column(cs, is_target=(name == target)) for name, cs in stats.columns.items()}
+    target_profile = None
+    if target is not None:
+        col = columns[target]
+        task = _target_task(col)
+        target_profile = TargetProfile(target, task)
+        profile = DatasetProfile(stats, columns, source, target_profile)
+        if task == "classification":
+            labels = _full_target_labels(col)
+            target_profile.classes = labels
+        return profile
+    return DatasetProfile(stats, columns, source, None)
+
+
+def _full_target_labels(col: ColumnProfile) -> dict[str, int]:
+    """Class counts over every row (not only the sample), most frequent first."""
+    if col.text is not None:
+        frame = col.text.frame[~col.text.frame["token"]]
+        labels = dict(zip(frame["value"].astype(str), frame["count"].astype(int)))
+    else:
+        assert col.numeric is not None
+        uniq, counts = col.numeric.distinct()
+        labels = {(str(int(u)) if float(u).is_integer() else repr(float(u))): int(c) for u, c in zip(uniq, counts)}
+        if col.kind == "boolean":
+            labels = {{"1": "True", "0": "False"}.get(k, k): v for k, v in labels.items()}
+    return dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -1,0 +1,63 @@
+"""The scan report: data only. Formatters render it; ``exit_code`` decides the CI verdict."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .findings import Finding, Severity
+from .risk import GradientRisk
+
+SCHEMA_VERSION = 1
+FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "never")
+
+
+@dataclass
+class Report:
+    """What one scan found in one dataset."""
+
+    dataset: dict[str, Any]
+    target: str | None
+    columns: list[dict[str, Any]]
+    findings: list[Finding]
+    gradient_risk: GradientRisk
+    fail_on: str = "high"
+    rules_run: list[str] = field(default_factory=list)
+    timing: dict[str, float] = field(default_factory=dict)
+
+    def exit_code(self, fail_on: str | None = None) -> int:
+        """1 if any finding is at or above ``fail_on`` (default: the report's), else 0."""
+        level = fail_on or self.fail_on
+        if level == "never":
+            return 0
+        threshold = Severity.parse(level)
+        return int(any(f.severity >= threshold for f in self.findings))
+
+    def by_severity(self) -> dict[str, int]:
+        counts = Counter(str(f.severity) for f in self.findings)
+        return {str(s): counts.get(str(s), 0) for s in sorted(Severity, reverse=True)}
+
+    def to_dict(self, *, include_timing: bool = False) -> dict[str, Any]:
+        """The JSON report, schema_version 1 (see resources/report.schema.json)."""
+        out = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "dataaudit", "version": __version__},
+            "dataset": self.dataset,
+            "target": self.target,
+            "columns": self.columns,
+            "findings": [f.to_dict() for f in self.findings],
+            "gradient_risk": self.gradient_risk.to_dict(),
+            "summary": {
+                "findings": len(self.findings),
+                "by_severity": self.by_severity(),
+                "by_category": dict(sorted(Counter(str(f.category) for f in self.findings).items())),
+                "rules_run": len(self.rules_run),
+                "fail_on": self.fail_on,
+                "exit_code": self.exit_code(),
+            },
+        }
+        if include_timing:
+            out["timing"] = self.timing
+        return out

@@ -1,0 +1,193 @@
+"""Gradient risk: a 0–100 score from what this dataset's statistics say each mechanism will do.
+
+Each component is measured on the data (row shares, robust z-scores, magnitudes, a condition number,
+class shares) and mapped to 0–100 on a log or probability scale; the overall score combines them as
+1 − Π(1 − sᵢ/100), the chance that at least one mechanism bites if the components were independent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from .checks.outliers import robust_bounds
+from .checks.scale import condition_number, magnitude
+from .findings import Finding
+from .profiling import DatasetProfile
+
+BATCH = 32
+LEVELS = ((85, "critical"), (60, "high"), (30, "medium"), (0, "low"))
+
+
+@dataclass(frozen=True)
+class Component:
+    mechanism: str
+    source: str
+    score: int
+    detail: str
+    columns: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mechanism": self.mechanism, "source": self.source, "score": self.score,
+                "detail": self.detail, "columns": list(self.columns)}
+
+
+@dataclass(frozen=True)
+class GradientRisk:
+    score: int
+    level: str
+    components: tuple[Component, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "level": self.level, "components": [c.to_dict() for c in self.components]}
+
+
+def _clip(x: float) -> int:
+    return int(round(100 * min(max(x, 0.0), 1.0)))
+
+
+def level_of(score: int) -> str:
+    return next(name for floor, name in LEVELS if score >= floor)
+
+
+def _numeric_inputs(data: DatasetProfile):
+    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0 and c.inferred_type != "boolean"]
+
+
+def _nan_loss(data: DatasetProfile) -> Component:
+    rows_missing = float((data.stats.row_missing > 0).mean()) if data.rows else 0.0
+    inf = sum((c.numeric.posinf + c.numeric.neginf) for c in data.features if c.numeric is not None)
+    p_row = min(1.0, rows_missing + inf / max(data.rows, 1))
+    p_batch = 1 - (1 - p_row) ** BATCH
+    worst = sorted(((c.missing + (c.numeric.posinf + c.numeric.neginf if c.numeric else 0), c.name)
+                    for c in data.columns.values()), reverse=True)
+    cols = tuple(name for count, name in worst[:3] if count > 0)
+    detail = (f"P(a batch of {BATCH} rows contains a missing or infinite value) = {p_batch:.2f}"
+              + (": without imputation the loss turns NaN at the first such batch" if p_batch > 0 else
+                 ": no missing or infinite values"))
+    return Component("nan-loss", "missing-or-infinite", _clip(p_batch), detail, cols)
+
+
+def _exploding(data: DatasetProfile) -> Component:
+    best, name = 0.0, None
+    for col in _numeric_inputs(data):
+        bounds = robust_bounds(col.numeric)
+        if bounds is None:
+            continue
+        med, scale = col.numeric.median, bounds[2]
+        z = max(abs(float(col.numeric.values[0]) - med), abs(float(col.numeric.values[-1]) - med)) / scale
+        if z > best:
+            best, name = z, col.name
+    score = _clip(np.log10(best / 3.5) / np.log10(1000 / 3.5)) if best > 3.5 else 0
+    detail = (f"`{name}` has a value {best:,.0f} robust z-scores from its median: that row's update is about "
+              f"{best:,.0f}× a typical row's" if name else "no numeric inputs")
+    return Component("exploding-gradients", "robust-z", score, detail, (name,) if name else ())
+
+
+def _dominated_by_scale(data: DatasetProfile) -> Component:
+    sizes = {c.name: magnitude(c) for c in _numeric_inputs(data)}
+    sizes = {k: v for k, v in sizes.items() if v > 0 and np.isfinite(v)}
+    if len(sizes) < 2:
+        return Component("dominated-gradients", "feature-scale", 0, "fewer than two numeric inputs")
+    big = max(sizes, key=lambda k: (sizes[k], k))
+    small = min(sizes, key=lambda k: (sizes[k], k))
+    orders = float(np.log10(sizes[big] / sizes[small]))
+    detail = (f"`{big}` is {orders:.1f} orders of magnitude larger than `{small}`: its weight's gradient is "
+              f"about {10 ** orders:,.0f}× larger, so one learning rate cannot suit both")
+    return Component("dominated-gradients", "feature-scale", _clip((orders - 2) / 4), detail, (big, small))
+
+
+def _dominated_by_class(data: DatasetProfile) -> Component | None:
+    if data.target is None or data.target.task != "classification" or len(data.target.classes) < 2:
+        return None
+    counts = np.array(list(data.target.classes.values()), dtype=float)
+    k = len(counts)
+    shares = counts / counts.sum()
+    skew = 1 - k * shares.min()
+    majority = next(iter(data.target.classes))
+    detail = (f"class {majority!r} has {shares[0]:.0%} of the rows, so it supplies about {shares[0]:.0%} of the "
+              f"loss gradient (balanced would be {1 / k:.0%})")
+    return Component("dominated-gradients", "class-balance", _clip(skew ** 1.5), detail, (data.target.name,))
+
+
+def _ill_conditioning(data: DatasetProfile) -> Component:
+    cols = [c.name for c in _numeric_inputs(data) if c.distinct > 1]
+    if len(cols) < 2:
+        return Component("ill-conditioning", "condition-number", 0, "fewer than two numeric inputs")
+    frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
+    matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
+    keep = matrix.std(axis=0) > 0
+    if keep.sum() < 2:
+        return Component("ill-conditioning", "condition-number", 0, "fewer than two varying numeric inputs")
+    cond, _ = condition_number(matrix[:, keep])
+    detail = (f"condition number of the standardised numeric inputs is {cond:.3g}: gradient descent needs about "
+              f"{min(cond, 1e12):.2g}× more steps along the flattest direction than the steepest")
+    return Component("ill-conditioning", "condition-number", _clip((np.log10(max(cond, 1)) - 1) / 7), detail)
+
+
+def _vanishing(data: DatasetProfile) -> Component:
+    best, name = 1.0, None
+    for col in _numeric_inputs(data):
+        mad = col.numeric.mad
+        std = col.numeric.std
+        if mad > 0 and std > 0:
+            squeeze = std / (1.4826 * mad)
+        elif std > 0 and abs(col.numeric.mean) > 0 and std / abs(col.numeric.mean) < 1e-3:
+            squeeze = abs(col.numeric.mean) / std
+        else:
+            continue
+        if squeeze > best:
+            best, name = squeeze, col.name
+    if name is None:
+        return Component("vanishing-gradients", "spread", 0, "no numeric input has its bulk squeezed by scaling")
+    detail = (f"`{name}`: its standard deviation is {best:,.1f}× its robust spread, so mean/std scaling squeezes "
+              "the bulk of its values together and its weight barely moves")
+    return Component("vanishing-gradients", "spread", _clip(np.log10(best) / 2), detail, (name,))
+
+
+def _spurious(findings: Sequence[Finding]) -> Component:
+    best, detail, cols = 0.0, "no leaked, identifier or conflicting-label columns", ()
+    for f in findings:
+        if f.rule == "DA701":
+            score, base = float(f.evidence["score"]), float(f.evidence["baseline"])
+            lift = (score - base) / (1 - base) if base < 1 else 0.0
+            if lift > best:
+                best, cols = lift, (f.column,)
+                detail = (f"`{f.column}` alone predicts the target ({f.evidence['metric']} {score:.3f}): the gradient "
+                          "follows it and the model learns little else")
+        elif f.rule == "DA702" and best < 0.5:
+            best, cols = 0.5, (f.column,)
+            detail = f"`{f.column}` identifies rows: the model can memorise rows through it"
+        elif f.rule == "DA703" and best < min(1.0, 10 * f.evidence["fraction"]):
+            best, cols = min(1.0, 10 * f.evidence["fraction"]), ()
+            detail = f"{f.evidence['fraction']:.1%} of rows share their features with a row of another label"
+    return Component("spurious-signal", "leakage", _clip(best), detail, cols)
+
+
+def _dead(data: DatasetProfile, rare_rows: int = 5) -> Component:
+    inputs, dead = 0, 0
+    for col in data.features:
+        if col.text is not None and col.inferred_type in ("categorical", "text", "identifier"):
+            frame = col.text.frame[~col.text.frame["token"]]
+            inputs += len(frame)
+            dead += int((frame["count"] < rare_rows).sum())
+        else:
+            inputs += 1
+            dead += col.inferred_type in ("constant", "empty") or col.top_share >= 0.99
+    share = dead / inputs if inputs else 0.0
+    detail = (f"{dead:,} of {inputs:,} model inputs (constant columns, one-hot columns of values seen fewer than "
+              f"{rare_rows} times) would receive almost no gradient")
+    return Component("dead-parameters", "rare-inputs", _clip(share), detail)
+
+
+def gradient_risk(data: DatasetProfile, findings: Sequence[Finding]) -> GradientRisk:
+    """Measure every mechanism on this dataset and combine them into one score."""
+    parts = [_nan_loss(data), _exploding(data), _dominated_by_scale(data), _dominated_by_class(data),
+             _ill_conditioning(data), _vanishing(data), _spurious(findings), _dead(data)]
+    parts = [p for p in parts if p is not None]
+    remaining = float(np.prod([1 - p.score / 100 for p in parts]))
+    score = int(round(100 * (1 - remaining)))
+    ordered = tuple(sorted(parts, key=lambda p: (-p.score, p.mechanism, p.source)))
+    return GradientRisk(score, level_of(score), ordered)

@@ -1,0 +1,130 @@
+"""The rule registry: each check is a plain function registered with its metadata by ``@check``."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from .errors import UsageError
+from .findings import Category, Finding, GradientEffect, Hit, Severity
+
+#: Names of the fix steps, in the order ``dataaudit fix`` applies them (SPEC "fix semantics").
+FIX_STEPS = ("repair", "drop", "impute", "clip", "robust-scale", "encode", "resample")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's metadata plus the check function that yields its hits."""
+
+    code: str
+    name: str
+    category: Category
+    severity: Severity
+    gradient_effect: GradientEffect
+    fix_steps: tuple[str, ...]
+    func: Callable[..., Iterable[Hit]]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.splitlines()[0] if self.doc else ""
+
+    def section(self, title: str) -> str:
+        """Text of the ``Why it hurts training:`` or ``How fix repairs it:`` paragraph."""
+        text = self.doc
+        marker = f"{title}:"
+        if marker not in text:
+            return ""
+        tail = text.split(marker, 1)[1]
+        return " ".join(tail.split("\n\n", 1)[0].split())
+
+    @property
+    def fix(self) -> str:
+        return "-then-".join(self.fix_steps) if self.fix_steps else "none"
+
+    def parameters(self) -> dict[str, Any]:
+        """Tunable thresholds: the check's keyword arguments and their defaults."""
+        sig = inspect.signature(self.func)
+        return {
+            p.name: p.default
+            for p in sig.parameters.values()
+            if p.kind is p.KEYWORD_ONLY and p.default is not p.empty
+        }
+
+    def run(self, data: Any, **params: Any) -> Iterator[Finding]:
+        for hit in self.func(data, **params):
+            yield Finding(
+                rule=self.code,
+                check=self.name,
+                category=self.category,
+                severity=hit.severity if hit.severity is not None else self.severity,
+                column=hit.column,
+                columns=hit.columns if hit.columns is not None else ((hit.column,) if hit.column else ()),
+                message=hit.message,
+                evidence=hit.evidence,
+                gradient_effect=self.gradient_effect,
+                fix=self.fix,
+            )
+
+
+RULES: dict[str, Rule] = {}
+
+
+def check(
+    code: str,
+    name: str,
+    category: Category,
+    severity: Severity,
+    *,
+    effect: GradientEffect,
+    fix_steps: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
+    """Register a check function as rule ``code``."""
+
+    def register(func: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
+        if code in RULES:
+            raise ValueError(f"rule {code} registered twice")
+        RULES[code] = Rule(code, name, category, severity, effect, tuple(fix_steps), func)
+        return func
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by code."""
+    from . import checks  # noqa: F401  (importing registers the checks)
+
+    return [RULES[code] for code in sorted(RULES)]
+
+
+def _matches(rule: Rule, pattern: str) -> bool:
+    pattern = pattern.strip().upper()
+    return rule.code.startswith(pattern) or rule.name.upper() == pattern
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    """Rules chosen by ``--select``/``--ignore``: codes, prefixes (``DA2``) or check names."""
+    rules = all_rules()
+    select = [s for s in select if s.strip()]
+    ignore = [s for s in ignore if s.strip()]
+    for pattern in [*select, *ignore]:
+        if not any(_matches(rule, pattern) for rule in rules):
+            raise UsageError(f"no rule matches {pattern!r} (see `dataaudit rules`)")
+    if select:
+        rules = [r for r in rules if any(_matches(r, p) for p in select)]
+    return [r for r in rules if not any(_matches(r, p) for p in ignore)]
+
+
+def get_rule(code: str) -> Rule:
+    rules = {r.code: r for r in all_rules()}
+    rule = rules.get(code.strip().upper())
+    if rule is None:
+        by_name = {r.name: r for r in rules.values()}
+        rule = by_name.get(code.strip().lower())
+    if rule is None:
+        raise UsageError(f"unknown rule {code!r} (see `dataaudit rules`)")
+    return rule

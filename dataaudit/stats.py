@@ -1,0 +1,351 @@
+"""Mergeable column and dataset statistics: one function of a chunk, plus ``merge``.
+
+Everything the checks need is computed here in a single pass per chunk. Each statistic
+is built by ``from_chunk`` on one pyarrow chunk and combined with ``merge``; today the
+scan uses one chunk, a streaming or Dask engine can fold many. Quantile-type statistics
+keep the sorted finite values; ``compact`` thins them (doubling their weight) when a
+memory cap is set, which turns exact quantiles into close estimates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import textvalues
+
+EXTREME_K = 5
+
+
+def _kind(t: pa.DataType) -> str:
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t):
+        return "numeric"
+    if pa.types.is_string(t):
+        return "string"
+    if pa.types.is_temporal(t):
+        return "datetime"
+    return "other"
+
+
+@dataclass
+class NumericStats:
+    """Moments, extremes and sorted finite values of a numeric column chunk."""
+
+    count: int  # finite values
+    nan: int
+    posinf: int
+    neginf: int
+    mean: float
+    m2: float  # sums of powers of deviations from the mean (Chan et al. parallel merge)
+    m3: float
+    m4: float
+    integral: int  # finite values that are whole numbers
+    values: np.ndarray  # sorted finite values (thinned when weight > 1)
+    weight: int = 1
+    low: list[tuple[float, int]] = field(default_factory=list)  # (value, row) of the smallest
+    high: list[tuple[float, int]] = field(default_factory=list)  # (value, row) of the largest
+    inf_rows: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_values(cls, x: np.ndarray, rows: np.ndarray) -> "NumericStats":
+        finite = np.isfinite(x)
+        v = x[finite]
+        n = int(v.size)
+        mean = float(v.mean()) if n else 0.0
+        d = v - mean
+        d2 = d * d
+        order = np.argsort(v, kind="stable")
+        sorted_v = v[order]
+        frows = rows[finite][order]
+        k = min(EXTREME_K, n)
+        inf_rows = rows[np.isinf(x)][:EXTREME_K]
+        return cls(
+            count=n,
+            nan=int(np.isnan(x).sum()),
+            posinf=int(np.isposinf(x).sum()),
+            neginf=int(np.isneginf(x).sum()),
+            mean=mean,
+            m2=float(d2.sum()),
+            m3=float((d2 * d).sum()),
+            m4=float((d2 * d2).sum()),
+            integral=int((v == np.round(v)).sum()),
+            values=sorted_v,
+            low=[(float(a), int(b)) for a, b in zip(sorted_v[:k], frows[:k])],
+            high=[(float(a), int(b)) for a, b in zip(sorted_v[n - k:][::-1], frows[n - k:][::-1])],
+            inf_rows=[int(r) for r in inf_rows],
+        )
+
+    def merge(self, other: "NumericStats") -> "NumericStats":
+        n_a, n_b = self.count, other.count
+        n = n_a + n_b
+        if n == 0:
+            return replace(self, nan=self.nan + other.nan, posinf=self.posinf + other.posinf,
+                           neginf=self.neginf + other.neginf, inf_rows=(self.inf_rows + other.inf_rows)[:EXTREME_K])
+        delta = other.mean - self.mean
+        mean = self.mean + delta * n_b / n
+        m2 = self.m2 + other.m2 + delta**2 * n_a * n_b / n
+        m3 = (self.m3 + other.m3 + delta**3 * n_a * n_b * (n_a - n_b) / n**2
+              + 3 * delta * (n_a * other.m2 - n_b * self.m2) / n)
+        m4 = (self.m4 + other.m4 + delta**4 * n_a * n_b * (n_a**2 - n_a * n_b + n_b**2) / n**3
+              + 6 * delta**2 * (n_a**2 * other.m2 + n_b**2 * self.m2) / n**2
+              + 4 * delta * (n_a * other.m3 - n_b * self.m3) / n)
+        weight = max(self.weight, other.weight)
+        values = np.sort(np.concatenate([_thin(self.values, weight // self.weight),
+                                         _thin(other.values, weight // other.weight)]), kind="mergesort")
+        return NumericStats(
+            count=n, nan=self.nan + other.nan, posinf=self.posinf + other.posinf,
+            neginf=self.neginf + other.neginf, mean=mean, m2=m2, m3=m3, m4=m4,
+            integral=self.integral + other.integral, values=values, weight=weight,
+            low=sorted(self.low + other.low)[:EXTREME_K],
+            high=sorted(self.high + other.high, key=lambda t: (-t[0], t[1]))[:EXTREME_K],
+            inf_rows=sorted(self.inf_rows + other.inf_rows)[:EXTREME_K],
+        )
+
+    def compact(self, max_values: int) -> "NumericStats":
+        """Thin the kept values to at most ``max_values`` (quantiles become estimates)."""
+        step = 1
+        while self.values.size // step > max_values:
+            step *= 2
+        return replace(self, values=_thin(self.values, step), weight=self.weight * step) if step > 1 else self
+
+    @property
+    def exact(self) -> bool:
+        return self.weight == 1
+
+    @property
+    def variance(self) -> float:
+        return self.m2 / (self.count - 1) if self.count > 1 else 0.0
+
+    @property
+    def std(self) -> float:
+        return float(np.sqrt(max(self.variance, 0.0)))
+
+    @property
+    def skewness(self) -> float:
+        if self.count < 3 or self.m2 <= 0:
+            return 0.0
+        return float(np.sqrt(self.count) * self.m3 / self.m2**1.5)
+
+    @property
+    def kurtosis(self) -> float:
+        """Excess kurtosis (0 for a normal distribution)."""
+        if self.count < 4 or self.m2 <= 0:
+            return 0.0
+        return float(self.count * self.m4 / self.m2**2 - 3.0)
+
+    def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
+        if self.values.size == 0:
+            return np.nan
+        return np.quantile(self.values, q)
+
+    @property
+    def median(self) -> float:
+        return float(self.quantile(0.5))
+
+    @property
+    def mad(self) -> float:
+        """Median absolute deviation from the median (unscaled)."""
+        if self.values.size == 0:
+            return 0.0
+        return float(np.median(np.abs(self.values - self.median)))
+
+    def count_between(self, lo: float, hi: float) -> int:
+        """Finite values outside [lo, hi], scaled by the thinning weight."""
+        v = self.values
+        inside = np.searchsorted(v, hi, side="right") - np.searchsorted(v, lo, side="left")
+        return int((v.size - inside) * self.weight)
+
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct finite values and their counts (weighted)."""
+        if self.values.size == 0:
+            return self.values, np.zeros(0, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, self.values[1:] != self.values[:-1]])
+        counts = np.diff(np.r_[starts, self.values.size]) * self.weight
+        return self.values[starts], counts
+
+
+def _thin(values: np.ndarray, step: int) -> np.ndarray:
+    return values[step // 2::step] if step > 1 else values
+
+
+@dataclass
+class TextStats:
+    """Distinct raw strings of a text column chunk, with counts and first row."""
+
+    values: pd.Series  # distinct strings, in first-appearance order
+    counts: np.ndarray
+    first_row: np.ndarray
+
+    @classmethod
+    def from_array(cls, arr: pa.Array, rows: np.ndarray) -> tuple["TextStats", np.ndarray]:
+        """Stats plus the dictionary index of each row (-1 for null)."""
+        encoded = pc.dictionary_encode(arr)
+        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        k = len(encoded.dictionary)
+        valid = indices >= 0
+        counts = np.bincount(indices[valid], minlength=k).astype(np.int64)
+        _, first = np.unique(indices[valid], return_index=True) if k else (None, np.zeros(0, dtype=np.int64))
+        first_row = rows[valid][first] if k else np.zeros(0, dtype=np.int64)
+        values = pd.Series(encoded.dictionary.to_pylist(), dtype="str") if k else pd.Series([], dtype="str")
+        return cls(values, counts, np.asarray(first_row, dtype=np.int64)), indices
+
+    def merge(self, other: "TextStats") -> "TextStats":
+        frame = pd.DataFrame({
+            "v": pd.concat([self.values, other.values], ignore_index=True),
+            "c": np.concatenate([self.counts, other.counts]),
+            "r": np.concatenate([self.first_row, other.first_row]),
+        })
+        grouped = frame.groupby("v", sort=False).agg(c=("c", "sum"), r=("r", "min")).sort_values("r", kind="stable")
+        return TextStats(pd.Series(grouped.index.to_numpy(), dtype="str"), grouped["c"].to_numpy(np.int64),
+                         grouped["r"].to_numpy(np.int64))
+
+
+@dataclass
+class ColumnStats:
+    """Statistics of one column: its physical kind, null count and numeric or text stats."""
+
+    name: str
+    kind: str  # numeric | integer | boolean | string | datetime | other
+    rows: int
+    nulls: int
+    numeric: NumericStats | None = None
+    text: TextStats | None = None
+
+    def merge(self, other: "ColumnStats") -> "ColumnStats":
+        if self.kind != other.kind:
+            raise ValueError(f"column {self.name!r} changes type between chunks ({self.kind} vs {other.kind})")
+        return ColumnStats(
+            self.name, self.kind, self.rows + other.rows, self.nulls + other.nulls,
+            self.numeric.merge(other.numeric) if self.numeric and other.numeric else self.numeric or other.numeric,
+            self.text.merge(other.text) if self.text and other.text else self.text or other.text,
+        )
+
+
+def _numeric_view(arr: pa.ChunkedArray | pa.Array, kind: str) -> np.ndarray:
+    """Float64 values with NaN for nulls; datetimes as seconds since the epoch."""
+    if kind == "datetime":
+        if pa.types.is_time(arr.type):
+            arr = arr.cast(pa.int64()) if pa.types.is_time64(arr.type) else arr.cast(pa.int32())
+        elif pa.types.is_date(arr.type):
+            arr = arr.cast(pa.timestamp("s"))
+        if pa.types.is_timestamp(arr.type) or pa.types.is_duration(arr.type):
+            unit = arr.type.unit
+            scale = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
+            arr = arr.cast(pa.int64())
+            return np.asarray(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)) / scale
+    return np.asarray(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False), dtype=float)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _hash_u64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a fast, well-mixed 64-bit hash of 64-bit keys."""
+    z = x.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        z ^= z >> np.uint64(30)
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z
+
+
+def value_hash(values: np.ndarray) -> np.ndarray:
+    """Per-row hash of a float64 column: equal numbers hash equal (int 1 == float 1.0), NaN == NaN."""
+    v = np.where(np.isnan(values), np.nan, values + 0.0)  # canonical NaN, -0.0 -> 0.0
+    return _hash_u64(v.view(np.uint64))
+
+
+@dataclass
+class DatasetStats:
+    """Row-level statistics: per-row missing counts, row hashes, column fingerprints, a row sample."""
+
+    rows: int
+    columns: dict[str, ColumnStats]
+    row_missing: np.ndarray  # missing cells per row (nulls, NaN, missing tokens)
+    row_hash: np.ndarray  # hash of all columns except the target
+    target_hash: np.ndarray | None  # hash of the target value (for conflicting labels)
+    column_digest: dict[str, list[str]]  # per-chunk digests of each column's row hashes
+    sample: pa.Table  # deterministic row sample (lowest row-priority), with a "__row__" column
+    sample_size: int
+
+    def merge(self, other: "DatasetStats") -> "DatasetStats":
+        sample = pa.concat_tables([self.sample, other.sample])
+        return DatasetStats(
+            rows=self.rows + other.rows,
+            columns={k: self.columns[k].merge(other.columns[k]) for k in self.columns},
+            row_missing=np.concatenate([self.row_missing, other.row_missing]),
+            row_hash=np.concatenate([self.row_hash, other.row_hash]),
+            target_hash=None if self.target_hash is None else np.concatenate([self.target_hash, other.target_hash]),
+            column_digest={k: self.column_digest[k] + other.column_digest[k] for k in self.column_digest},
+            sample=_bottom_k(sample, self.sample_size),
+            sample_size=self.sample_size,
+        )
+
+
+def _row_priority(rows: np.ndarray) -> np.ndarray:
+    return _hash_u64(rows.astype(np.uint64) ^ _MIX)
+
+
+def _bottom_k(table: pa.Table, k: int) -> pa.Table:
+    if table.num_rows <= k:
+        return table
+    rows = table.column("__row__").to_numpy()
+    keep = np.sort(np.argpartition(_row_priority(rows), k)[:k])
+    return table.take(pa.array(keep))
+
+
+def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,
+                sample_size: int = 200_000) -> DatasetStats:
+    """All statistics of one chunk (rows ``row_offset`` … of the dataset)."""
+    n = table.num_rows
+    rows = np.arange(row_offset, row_offset + n, dtype=np.int64)
+    columns: dict[str, ColumnStats] = {}
+    row_missing = np.zeros(n, dtype=np.int32)
+    row_hash = np.zeros(n, dtype=np.uint64)
+    target_hash = None
+    digests: dict[str, list[str]] = {}
+    for position, name in enumerate(table.column_names):
+        arr = table.column(name)
+        kind = _kind(arr.type)
+        nulls = int(arr.null_count)
+        if kind == "string":
+            text, indices = TextStats.from_array(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr, rows)
+            token = textvalues.missing_token_mask(text.values) if len(text.values) else np.zeros(0, bool)
+            row_missing += (indices < 0) | np.append(token, False)[indices]
+            # Hash the distinct strings once, then spread by index: fast for repeated values.
+            dict_hash = pd.util.hash_array(text.values.to_numpy(dtype=object)) if len(text.values) else np.zeros(0, np.uint64)
+            h = np.append(dict_hash, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
+            stats = ColumnStats(name, kind, n, nulls, text=text)
+        elif kind == "other":
+            as_text = pa.array(pd.Series(arr.to_pylist(), dtype=object).map(
+                lambda v: None if v is None else str(v)).astype("str"), type=pa.string())
+            text, indices = TextStats.from_array(as_text, rows)
+            row_missing += indices < 0
+            h = pd.util.hash_array(np.asarray(as_text.to_pylist(), dtype=object)).astype(np.uint64)
+            stats = ColumnStats(name, kind, n, nulls, text=text)
+        else:
+            x = _numeric_view(arr, kind)
+            row_missing += np.isnan(x)
+            h = value_hash(x)
+            stats = ColumnStats(name, kind, n, nulls, numeric=NumericStats.from_values(x, rows))
+        columns[name] = stats
+        digests[name] = [hashlib.blake2b(h.tobytes(), digest_size=16).hexdigest()]
+        if name == target:
+            target_hash = h
+        else:
+            with np.errstate(over="ignore"):
+                row_hash = row_hash * np.uint64(1099511628211) + (h ^ np.uint64(position + 1) * _MIX)
+    keep = np.arange(n) if n <= sample_size else np.sort(np.argpartition(_row_priority(rows), sample_size)[:sample_size])
+    sample = table.take(pa.array(keep)).append_column("__row__", pa.array(rows[keep]))
+    return DatasetStats(n, columns, row_missing, row_hash, target_hash, digests, sample, sample_size)

@@ -1,0 +1,128 @@
+"""Classify distinct text values: missing tokens, formatted numbers, booleans, dates, mojibake.
+
+Every function takes the *distinct* values of a column (a pandas string Series), so the
+cost depends on the number of distinct values, not rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Text that stands for "no value" (compared after strip + casefold); '' and whitespace too.
+MISSING_TOKENS = frozenset({
+    "?", "??", "???", "na", "n/a", "n.a.", "n.a", "nan", "null", "none", "nil", "-", "--", "---",
+    "#n/a", "#na", "#null!", "missing", "undefined", "not available", ".", "<na>", "(null)", "(blank)",
+})
+BOOL_TRUE = frozenset({"yes", "y", "true", "t", "on"})
+BOOL_FALSE = frozenset({"no", "n", "false", "f", "off"})
+
+_CURRENCY = "$€£¥₹₽₩"
+_FORMATTED_NUMBER = re.compile(
+    r"^\s*[-+(]?\s*[" + re.escape(_CURRENCY) + r"]?\s*[-+]?"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?"          # 1,234,567.89
+    r"|\d{1,3}(?:\.\d{3})+,\d+"                 # 1.234.567,89 (decimal comma)
+    r"|\d+,\d+"                                  # 3,5 (decimal comma)
+    r"|\d+(?:\.\d*)?|\.\d+)"                    # plain
+    r"\s*(?:%|[" + re.escape(_CURRENCY) + r"]|[A-Z]{3})?\s*\)?\s*$"
+)
+_DATE = re.compile(
+    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}[ -][A-Za-z]{3,9}[ -,]+\d{2,4}"
+    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})\s*$"
+)
+# UTF-8 bytes decoded as cp1252/latin-1 ('Ã©', 'â€™', 'Â '), or the replacement character.
+_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€|\ufffd")
+
+
+def normalise(values: pd.Series) -> pd.Series:
+    """The spelling key: Unicode NFKC, case-folded, inner whitespace collapsed, stripped."""
+    return (values.str.normalize("NFKC").str.casefold()
+            .str.replace(r"\s+", " ", regex=True).str.strip())
+
+
+def missing_token_mask(values: pd.Series) -> np.ndarray:
+    key = values.str.strip().str.casefold()
+    return (key.isin(MISSING_TOKENS) | (key == "")).to_numpy(dtype=bool, na_value=False)
+
+
+def plain_numbers(values: pd.Series) -> np.ndarray:
+    """Values a naive float() would parse (NaN where it would not)."""
+    return pd.to_numeric(values.where(~values.str.contains(r"^\s|\s$|_", regex=True, na=True)),
+                         errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, dict[str, int]]:
+    """Parse '$1,234.50', '12%', '(3.5)', '3,5'; return floats (NaN if not a number) and format counts."""
+    matched = values.str.fullmatch(_FORMATTED_NUMBER.pattern, na=False).to_numpy(dtype=bool)
+    text = values.where(matched).str.strip()
+    negative = text.str.startswith("(", na=False) & text.str.endswith(")", na=False)
+    percent = text.str.contains("%", regex=False, na=False)
+    currency = text.str.contains("[" + re.escape(_CURRENCY) + "]|[A-Z]{3}", regex=True, na=False)
+    body = text.str.replace(r"[()%\s" + re.escape(_CURRENCY) + r"]|[A-Z]{3}", "", regex=True)
+    if decimal_comma:
+        thousands = body.str.contains(r"\.\d{3}(?:,|$)", regex=True, na=False)
+        body = body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        comma = body.str.contains(".", regex=False, na=False)
+    else:
+        thousands = body.str.contains(",", regex=False, na=False)
+        body = body.str.replace(",", "", regex=False)
+        comma = pd.Series(False, index=values.index)
+    parsed = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    parsed = np.where(negative.to_numpy(dtype=bool), -np.abs(parsed), parsed)
+    parsed = np.where(percent.to_numpy(dtype=bool), parsed / 100.0, parsed)
+    formats = {
+        "thousands_separator": int(thousands.sum()),
+        "currency": int(currency.sum()),
+        "percent": int(percent.sum()),
+        "decimal_comma": int(comma.sum()),
+        "parenthesised_negative": int(negative.sum()),
+    }
+    return parsed, formats
+
+
+def uses_decimal_comma(values: pd.Series) -> bool:
+    """A column 'says' decimal comma when comma-decimals outnumber dot-decimals."""
+    comma = values.str.contains(r"^\s*[-+]?\d+(?:\.\d{3})*,\d{1,2}\s*$|^\s*[-+]?\d+,\d{4,}\s*$", regex=True, na=False).sum()
+    dot = values.str.contains(r"\d\.\d", regex=True, na=False).sum() - values.str.contains(r"\d\.\d{3},", regex=True, na=False).sum()
+    return bool(comma > max(dot, 0))
+
+
+def boolean_mask(values: pd.Series) -> np.ndarray:
+    key = values.str.strip().str.casefold()
+    return key.isin(BOOL_TRUE | BOOL_FALSE).to_numpy(dtype=bool, na_value=False)
+
+
+def date_mask(values: pd.Series) -> np.ndarray:
+    """Values shaped like a date that pandas can also parse as one."""
+    shaped = values.str.fullmatch(_DATE.pattern, na=False).to_numpy(dtype=bool)
+    if not shaped.any():
+        return shaped
+    parsed = pd.to_datetime(values[shaped], errors="coerce", format="mixed")
+    ok = np.zeros(len(values), dtype=bool)
+    ok[np.flatnonzero(shaped)] = parsed.notna().to_numpy()
+    return ok
+
+
+def mojibake_mask(values: pd.Series) -> np.ndarray:
+    return values.str.contains(_MOJIBAKE.pattern, regex=True, na=False).to_numpy(dtype=bool)
+
+
+def repair_mojibake(text: str) -> str | None:
+    """The text re-decoded as UTF-8 if it was UTF-8 read as cp1252/latin-1, else None."""
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != text:
+            return fixed
+    return None
+
+
+def whitespace_mask(values: pd.Series) -> np.ndarray:
+    stripped = values.str.strip()
+    return ((values != stripped) & (stripped != "")).to_numpy(dtype=bool, na_value=False)
