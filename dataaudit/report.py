@@ -61,3 +61,11 @@ class Report:
         if include_timing:
             out["timing"] = self.timing
         return out
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the report, shipped inside the package."""
+    import json
+    from importlib.resources import files
+
+    return json.loads(files("dataaudit").joinpath("resources/report.schema.json").read_text(encoding="utf-8"))

@@ -44,7 +44,7 @@ def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> tuple[floa
 
 @check("DA201", "robust-outliers", Category.OUTLIERS, Severity.HIGH,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
-def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.005,
+def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.01,
                     extreme_z: float = 6.0) -> Iterator[Hit]:
     """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin), IQR fences when MAD is 0.
 
