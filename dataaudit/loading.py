@@ -89,7 +89,7 @@ def load(path: str | os.PathLike[str]) -> LoadedTable:
     readers = {"csv": _read_csv, "parquet": _read_parquet, "feather": _read_feather,
                "jsonl": _read_jsonl, "excel": _read_excel}
     loaded = readers[fmt](p, compression)
-    loaded.table = _normalise(loaded)
+    loaded.table = normalise_table(loaded)
     if loaded.table.num_columns == 0:
         raise InputError(p, "no columns found")
     if loaded.table.num_rows == 0:
@@ -257,7 +257,7 @@ def _read_excel(path: Path, compression: str | None) -> LoadedTable:
     return LoadedTable(pa.Table.from_pandas(frame, preserve_index=False), str(path), "excel")
 
 
-def _normalise(loaded: LoadedTable) -> pa.Table:
+def normalise_table(loaded: LoadedTable) -> pa.Table:
     """Unique, non-empty column names; dictionary and decimal columns as plain types."""
     table = loaded.table
     names: list[str] = []

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
-from .loading import load
+from .loading import LoadedTable, load, normalise_table
 from .profiling import build_profile
 from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
@@ -39,13 +44,54 @@ def scan(
     -------
     Report
     """
-    if fail_on not in FAIL_ON_CHOICES:
-        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
-    rules = select_rules(select, ignore)
-    timing: dict[str, float] = {}
+    _check_options(select, ignore, fail_on)  # a usage error should not wait for a large file to load
     start = time.perf_counter()
     loaded = load(path)
-    timing["load"] = time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
+                         rule_options=rule_options)
+    report.timing = {"load": round(seconds, 4), **report.timing,
+                     "total": round(report.timing["total"] + seconds, 4)}
+    return report
+
+
+def _check_options(select: Iterable[str], ignore: Iterable[str], fail_on: str) -> list:
+    if fail_on not in FAIL_ON_CHOICES:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
+    return select_rules(select, ignore)
+
+
+def scan_frame(
+    frame: "pd.DataFrame | pa.Table",
+    *,
+    name: str = "<dataframe>",
+    target: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: str = "high",
+    rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Report:
+    """Scan an in-memory pandas DataFrame or pyarrow Table (same checks as ``scan``)."""
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    loaded = LoadedTable(table, name, "dataframe")
+    loaded.table = normalise_table(loaded)
+    return scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
+                       rule_options=rule_options)
+
+
+def scan_loaded(
+    loaded: LoadedTable,
+    *,
+    target: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: str = "high",
+    rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Report:
+    """Profile an already loaded table and run the selected checks on it."""
+    rules = _check_options(select, ignore, fail_on)
+    timing: dict[str, float] = {}
+    start = time.perf_counter()
     if target is not None and target not in loaded.table.column_names:
         raise TargetError(f"{loaded.path}: target column {target!r} not found "
                           f"(columns: {', '.join(loaded.table.column_names[:10])}"

@@ -156,7 +156,7 @@ def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -
 
 
 def _missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
-    missing = sample.isna().to_numpy()
+    missing = sample.isna().to_numpy().copy()
     if col.text is not None and col.text.tokens:
         missing |= sample.isin(list(col.text.tokens)).to_numpy()
     elif col.numeric is not None and col.text is None:
