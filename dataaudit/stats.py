@@ -80,7 +80,7 @@ class NumericStats:
             integral=int((v == np.round(v)).sum()),
             values=sorted_v,
             low=[(float(a), int(b)) for a, b in zip(sorted_v[:k], frows[:k])],
-            high=[(float(a), int(b)) for a, b in zip(sorted_v[n - k:][::-1], frows[n - k:][::-1])],
+            high=_largest(sorted_v, frows, k),
             inf_rows=[int(r) for r in inf_rows],
         )
 
@@ -171,6 +171,18 @@ class NumericStats:
         starts = np.flatnonzero(np.r_[True, self.values[1:] != self.values[:-1]])
         counts = np.diff(np.r_[starts, self.values.size]) * self.weight
         return self.values[starts], counts
+
+
+def _largest(sorted_v: np.ndarray, rows: np.ndarray, k: int) -> list[tuple[float, int]]:
+    """The k largest values, lowest row first among ties (rows are ascending within ties after a stable sort)."""
+    out: list[tuple[float, int]] = []
+    end = sorted_v.size
+    while len(out) < k and end > 0:
+        value = sorted_v[end - 1]
+        begin = int(np.searchsorted(sorted_v, value, side="left"))
+        out += [(float(value), int(r)) for r in rows[begin:min(end, begin + k - len(out))]]
+        end = begin
+    return out
 
 
 def _thin(values: np.ndarray, step: int) -> np.ndarray:

@@ -71,7 +71,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     """Values that spike far outside the bulk of the column: placeholders such as -999 or 9999.
 
     A value is a sentinel when it is frequent (at least ``min_share`` of values and 3 rows), lies
-    outside the range of every other value, more than ``min_z`` robust z-scores from their median,
+    outside the range of every other value (by a gap of at least half their IQR), more than
+    ``min_z`` robust z-scores from their median,
     and is either a spike (more frequent than 3 typical values together) or a known placeholder.
     A 0 in a column whose other values are all positive qualifies at 3.5 robust z-scores.
     """
@@ -99,7 +100,11 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         if scale == 0:
             continue
         z = abs(v - med) / scale
-        outside = v < bulk[0] or v > bulk[-1]
+        # Isolated: outside the range of every other value, with a gap wider than half the bulk's IQR,
+        # so a 0 next to values 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
+        gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
+        q1, q3 = np.quantile(bulk, [0.25, 0.75])
+        outside = gap > 0 and gap >= 0.5 * float(q3 - q1)
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
         if outside and ((z >= min_z and special) or impossible_zero):

@@ -1,0 +1,80 @@
+"""Type inference: each inferred type on a column built to be it, with the evidence that decided it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit import scan
+
+from .conftest import write_csv
+
+
+def _types(tmp_path, frame, **kwargs):
+    report = scan(write_csv(tmp_path / "t.csv", frame), **kwargs)
+    return {c["name"]: c for c in report.columns}
+
+
+def test_each_inferred_type(tmp_path, rng):
+    n = 400
+    frame = pd.DataFrame({
+        "num": rng.normal(0, 1, n).round(4),
+        "int": rng.integers(0, 100, n),
+        "flag": rng.choice(["yes", "no"], n),
+        "bool01": rng.integers(0, 2, n),
+        "cat": rng.choice(["red", "green", "blue"], n),
+        "when": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"),
+        "note": [f"free text number {i} with words" for i in rng.permutation(n)],
+        "row_id": np.arange(n) + 1000,
+        "uuid": [f"{rng.integers(0, 2**62):016x}" for _ in range(n)],
+        "const": "x",
+        "empty": [None] * n,
+        "price_text": [f"${v:,.2f}" for v in rng.uniform(1000, 9000, n)],
+    })
+    types = {k: v["inferred_type"] for k, v in _types(tmp_path, frame).items()}
+    assert types == {
+        "num": "numeric", "int": "integer", "flag": "boolean", "bool01": "boolean", "cat": "categorical",
+        "when": "datetime", "note": "text", "row_id": "identifier", "uuid": "identifier", "const": "constant",
+        "empty": "empty", "price_text": "numeric",
+    }
+
+
+def test_evidence_says_why(tmp_path, rng):
+    frame = pd.DataFrame({"row_id": np.arange(300), "x": rng.normal(size=300)})
+    cols = _types(tmp_path, frame)
+    assert "sequence" in cols["row_id"]["evidence"]["rule"]
+    assert cols["x"]["evidence"]["distinct_ratio"] == 1.0
+
+
+def test_missing_tokens_count_as_missing(tmp_path, rng):
+    values = rng.normal(50, 5, 200).round(2).astype(str)
+    values[:10] = "?"
+    values[10:15] = "NA"
+    cols = _types(tmp_path, pd.DataFrame({"v": values}))
+    assert cols["v"]["inferred_type"] == "numeric"
+    assert cols["v"]["missing_count"] == 15
+
+
+@pytest.mark.parametrize("text,expected", [("1.234,50", 1234.5), ("3,5", 3.5), ("12%", 0.12), ("$1,234.50", 1234.5),
+                                           ("(42)", -42.0)])
+def test_formatted_numbers_are_parsed(text, expected):
+    from dataaudit import textvalues
+
+    decimal_comma = textvalues.uses_decimal_comma(pd.Series([text, text], dtype="str"))
+    parsed, _ = textvalues.formatted_numbers(pd.Series([text], dtype="str"), decimal_comma)
+    assert parsed[0] == pytest.approx(expected)
+
+
+def test_integer_target_with_few_values_is_classification(tmp_path, rng):
+    frame = pd.DataFrame({"x": rng.normal(size=300), "label": rng.integers(0, 3, 300)})
+    report = scan(write_csv(tmp_path / "t.csv", frame), target="label")
+    assert report.target == "label"
+    from dataaudit.loading import load
+    from dataaudit.profiling import build_profile
+    from dataaudit.stats import chunk_stats
+
+    loaded = load(tmp_path / "t.csv")
+    profile = build_profile(chunk_stats(loaded.table, target="label"), loaded.describe(), "label")
+    assert profile.target.task == "classification"
+    assert sum(profile.target.classes.values()) == 300

@@ -1,0 +1,73 @@
+"""Column statistics are a function of a chunk plus a merge: merging chunk stats equals whole-table stats."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from dataaudit.stats import NumericStats, chunk_stats
+
+
+def _table(rng, n=2000):
+    x = rng.lognormal(0, 1, n)
+    x[rng.random(n) < 0.05] = np.nan
+    x[[7, 900]] = [np.inf, -np.inf]
+    words = rng.choice(["a", "b", " c", "?", None], n)
+    return pa.table({"x": x, "k": rng.integers(0, 50, n), "w": pa.array(words, type=pa.string()),
+                     "y": rng.integers(0, 2, n)})
+
+
+def test_merged_chunks_equal_whole_table(rng):
+    table = _table(rng)
+    whole = chunk_stats(table, target="y")
+    merged = chunk_stats(table.slice(0, 700), target="y").merge(
+        chunk_stats(table.slice(700), row_offset=700, target="y"))
+    for name in table.column_names:
+        a, b = whole.columns[name], merged.columns[name]
+        assert (a.rows, a.nulls) == (b.rows, b.nulls)
+        if a.numeric is not None:
+            for attr in ("count", "nan", "posinf", "neginf", "integral"):
+                assert getattr(a.numeric, attr) == getattr(b.numeric, attr)
+            assert b.numeric.mean == pytest.approx(a.numeric.mean)
+            assert b.numeric.variance == pytest.approx(a.numeric.variance)
+            assert b.numeric.skewness == pytest.approx(a.numeric.skewness)
+            assert b.numeric.kurtosis == pytest.approx(a.numeric.kurtosis)
+            np.testing.assert_array_equal(a.numeric.values, b.numeric.values)
+            assert a.numeric.high == b.numeric.high and a.numeric.low == b.numeric.low
+        else:
+            left = dict(zip(a.text.values, zip(a.text.counts, a.text.first_row)))
+            right = dict(zip(b.text.values, zip(b.text.counts, b.text.first_row)))
+            assert left == right
+    np.testing.assert_array_equal(whole.row_missing, merged.row_missing)
+    np.testing.assert_array_equal(whole.row_hash, merged.row_hash)
+    np.testing.assert_array_equal(whole.target_hash, merged.target_hash)
+
+
+def test_numeric_moments_match_pandas(rng):
+    x = rng.gamma(2.0, 3.0, 5000)
+    stats = NumericStats.from_values(x, np.arange(x.size))
+    series = pd.Series(x)
+    assert stats.mean == pytest.approx(series.mean())
+    assert stats.std == pytest.approx(series.std())
+    assert stats.skewness == pytest.approx(series.skew(), rel=1e-2)
+    assert stats.median == pytest.approx(series.median())
+    assert stats.mad == pytest.approx((series - series.median()).abs().median())
+
+
+def test_compact_keeps_quantiles_close(rng):
+    x = rng.normal(0, 1, 100_000)
+    stats = NumericStats.from_values(x, np.arange(x.size)).compact(10_000)
+    assert not stats.exact and stats.values.size <= 10_000
+    assert stats.median == pytest.approx(np.median(x), abs=0.02)
+    assert stats.count_between(-3.5, 3.5) == pytest.approx(((x < -3.5) | (x > 3.5)).sum(), abs=40)
+
+
+def test_row_sample_is_deterministic_and_bounded(rng):
+    table = _table(rng, 5000)
+    a = chunk_stats(table, sample_size=500).sample
+    b = chunk_stats(table, sample_size=500).sample
+    assert a.num_rows == 500
+    assert a.column("__row__").equals(b.column("__row__"))
+    assert a.to_pandas().equals(b.to_pandas())
