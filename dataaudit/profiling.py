@@ -7,18 +7,21 @@ not grow with the number of rows.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import textvalues
-from .stats import ColumnStats, DatasetStats, NumericStats
+from .stats import ColumnStats, DatasetStats, NumericStats, string_hash
 
-MAX_DISTINCT_ANALYSED = 50_000
+MAX_DISTINCT_ANALYSED = 20_000
 NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier)$|^(?:id|uuid|guid)(?:[_\s.-]|$)|[a-z]Id$|^Unnamed: \d+$",
                      re.IGNORECASE)
@@ -156,6 +159,25 @@ class DatasetProfile:
         return pd.DataFrame(data, index=self.sample.index)
 
     @cached_property
+    def conditioning(self) -> tuple[float, dict[str, float]] | None:
+        """Condition number of the correlation matrix of the varying numeric inputs (median-imputed sample),
+        and each column's weight in the flattest direction. None with fewer than two such inputs."""
+        cols = [c.name for c in self.features if c.is_numeric_feature and c.distinct > 1]
+        if len(cols) < 2:
+            return None
+        frame = self.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
+        matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
+        std = matrix.std(axis=0)
+        keep = std > 0
+        if keep.sum() < 2 or len(matrix) < 3:
+            return None
+        z = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
+        eigvals, eigvecs = np.linalg.eigh((z.T @ z) / len(z))
+        smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
+        kept = [c for c, k in zip(cols, keep) if k]
+        return float(eigvals[-1] / smallest), dict(zip(kept, (float(w) for w in eigvecs[:, 0])))
+
+    @cached_property
     def target_sample(self) -> pd.Series | None:
         """Target labels of the sampled rows: strings for classification, floats for regression."""
         if self.target is None:
@@ -189,8 +211,11 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     frame = pd.DataFrame({"value": text.values, "count": text.counts, "first_row": text.first_row})
     sampled = len(frame) > MAX_DISTINCT_ANALYSED
     if sampled:
-        frame = frame.sort_values(["count", "first_row"], ascending=[False, True], kind="stable")
-        frame = frame.head(MAX_DISTINCT_ANALYSED)
+        # Most frequent values first; among equally frequent ones a hash order, i.e. a random but
+        # reproducible subset (first rows would bias towards the start of the file).
+        frame["priority"] = string_hash(pa.array(frame["value"], type=pa.string()))
+        frame = frame.sort_values(["count", "priority"], ascending=[False, True], kind="stable")
+        frame = frame.head(MAX_DISTINCT_ANALYSED).drop(columns="priority")
     frame = frame.reset_index(drop=True)
     values = frame["value"].astype("str")
     counts = frame["count"].to_numpy()
@@ -363,7 +388,9 @@ def _target_task(col: ColumnProfile) -> str:
 
 def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None) -> DatasetProfile:
     """Profile every column; with a target, record its task and class counts."""
-    columns = {name: profile_column(cs, is_target=(name == target)) for name, cs in stats.columns.items()}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target)), stats.columns.values())
+        columns = {p.name: p for p in profiles}
     target_profile = None
     if target is not None:
         col = columns[target]

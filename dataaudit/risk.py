@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .checks.outliers import robust_bounds
-from .checks.scale import condition_number, magnitude
+from .checks.scale import magnitude
 from .findings import Finding
 from .profiling import DatasetProfile
 
@@ -113,15 +113,10 @@ def _dominated_by_class(data: DatasetProfile) -> Component | None:
 
 
 def _ill_conditioning(data: DatasetProfile) -> Component:
-    cols = [c.name for c in _numeric_inputs(data) if c.distinct > 1]
-    if len(cols) < 2:
-        return Component("ill-conditioning", "condition-number", 0, "fewer than two numeric inputs")
-    frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
-    matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
-    keep = matrix.std(axis=0) > 0
-    if keep.sum() < 2:
+    measured = data.conditioning
+    if measured is None:
         return Component("ill-conditioning", "condition-number", 0, "fewer than two varying numeric inputs")
-    cond, _ = condition_number(matrix[:, keep])
+    cond = measured[0]
     detail = (f"condition number of the standardised numeric inputs is {cond:.3g}: gradient descent needs about "
               f"{min(cond, 1e12):.2g}× more steps along the flattest direction than the steepest")
     return Component("ill-conditioning", "condition-number", _clip((np.log10(max(cond, 1)) - 1) / 7), detail)

@@ -9,8 +9,10 @@ memory cap is set, which turns exact quantiles into close estimates.
 
 from __future__ import annotations
 
-import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -63,10 +65,9 @@ class NumericStats:
         mean = float(v.mean()) if n else 0.0
         d = v - mean
         d2 = d * d
-        order = np.argsort(v, kind="stable")
-        sorted_v = v[order]
-        frows = rows[finite][order]
+        frows = rows[finite]
         k = min(EXTREME_K, n)
+        sorted_v = np.sort(v)
         inf_rows = rows[np.isinf(x)][:EXTREME_K]
         return cls(
             count=n,
@@ -79,8 +80,8 @@ class NumericStats:
             m4=float((d2 * d2).sum()),
             integral=int((v == np.round(v)).sum()),
             values=sorted_v,
-            low=[(float(a), int(b)) for a, b in zip(sorted_v[:k], frows[:k])],
-            high=_largest(sorted_v, frows, k),
+            low=_extremes(v, frows, sorted_v[k - 1], k, largest=False) if k else [],
+            high=_extremes(v, frows, sorted_v[n - k], k, largest=True) if k else [],
             inf_rows=[int(r) for r in inf_rows],
         )
 
@@ -143,15 +144,21 @@ class NumericStats:
         return float(self.count * self.m4 / self.m2**2 - 3.0)
 
     def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
-        if self.values.size == 0:
-            return np.nan
-        return np.quantile(self.values, q)
+        """Linear-interpolated quantiles read straight off the sorted values (numpy's default method)."""
+        v = self.values
+        if v.size == 0:
+            return np.full(np.shape(q), np.nan) if np.ndim(q) else np.nan
+        pos = np.asarray(q, dtype=float) * (v.size - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, v.size - 1)
+        out = v[lo] + (v[hi] - v[lo]) * (pos - lo)
+        return out if np.ndim(q) else float(out)
 
-    @property
+    @cached_property
     def median(self) -> float:
         return float(self.quantile(0.5))
 
-    @property
+    @cached_property
     def mad(self) -> float:
         """Median absolute deviation from the median (unscaled)."""
         if self.values.size == 0:
@@ -164,25 +171,25 @@ class NumericStats:
         inside = np.searchsorted(v, hi, side="right") - np.searchsorted(v, lo, side="left")
         return int((v.size - inside) * self.weight)
 
-    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct finite values and their counts (weighted)."""
+    @cached_property
+    def _distinct(self) -> tuple[np.ndarray, np.ndarray]:
         if self.values.size == 0:
             return self.values, np.zeros(0, dtype=np.int64)
         starts = np.flatnonzero(np.r_[True, self.values[1:] != self.values[:-1]])
         counts = np.diff(np.r_[starts, self.values.size]) * self.weight
         return self.values[starts], counts
 
+    def distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct finite values and their counts (weighted)."""
+        return self._distinct
 
-def _largest(sorted_v: np.ndarray, rows: np.ndarray, k: int) -> list[tuple[float, int]]:
-    """The k largest values, lowest row first among ties (rows are ascending within ties after a stable sort)."""
-    out: list[tuple[float, int]] = []
-    end = sorted_v.size
-    while len(out) < k and end > 0:
-        value = sorted_v[end - 1]
-        begin = int(np.searchsorted(sorted_v, value, side="left"))
-        out += [(float(value), int(r)) for r in rows[begin:min(end, begin + k - len(out))]]
-        end = begin
-    return out
+
+def _extremes(v: np.ndarray, rows: np.ndarray, kth: float, k: int, *, largest: bool) -> list[tuple[float, int]]:
+    """The k smallest or largest values with their rows; among ties the lowest rows (no sort of the column)."""
+    beyond = np.flatnonzero(v > kth if largest else v < kth)
+    ties = np.flatnonzero(v == kth)[: k - beyond.size]
+    picked = [(float(v[i]), int(rows[i])) for i in np.concatenate([beyond, ties])]
+    return sorted(picked, key=lambda t: (-t[0], t[1]) if largest else t)
 
 
 def _thin(values: np.ndarray, step: int) -> np.ndarray:
@@ -205,9 +212,11 @@ class TextStats:
         k = len(encoded.dictionary)
         valid = indices >= 0
         counts = np.bincount(indices[valid], minlength=k).astype(np.int64)
-        _, first = np.unique(indices[valid], return_index=True) if k else (None, np.zeros(0, dtype=np.int64))
-        first_row = rows[valid][first] if k else np.zeros(0, dtype=np.int64)
-        values = pd.Series(encoded.dictionary.to_pylist(), dtype="str") if k else pd.Series([], dtype="str")
+        # First row of each distinct value: a hash-based pass, not a sort.
+        first_pos = np.flatnonzero(valid & ~pd.Series(indices).duplicated().to_numpy())
+        first_row = np.zeros(k, dtype=np.int64)
+        first_row[indices[first_pos]] = rows[first_pos]
+        values = pd.Series(encoded.dictionary.to_pandas(), dtype="str") if k else pd.Series([], dtype="str")
         return cls(values, counts, np.asarray(first_row, dtype=np.int64)), indices
 
     def merge(self, other: "TextStats") -> "TextStats":
@@ -272,6 +281,35 @@ def _hash_u64(x: np.ndarray) -> np.ndarray:
     return z
 
 
+def string_hash(arr: pa.Array) -> np.ndarray:
+    """Per-value 64-bit hash of a string array, vectorised over its bytes (no Python per string).
+
+    A polynomial hash of the UTF-8 bytes (mod 2**64), mixed with the length and finalised with
+    splitmix64. Nulls hash like the empty string; callers mark missing values separately.
+    """
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if arr.offset:
+        arr = pa.concat_arrays([arr])  # re-base a sliced array so its buffers start at 0
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1).astype(np.int64)
+    data_buffer = arr.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8, count=int(offsets[-1])) if data_buffer is not None \
+        else np.zeros(0, dtype=np.uint8)
+    lengths = np.diff(offsets)
+    out = lengths.astype(np.uint64) * _MIX
+    if data.size:
+        position = np.arange(data.size, dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+        with np.errstate(over="ignore"):
+            powers = np.cumprod(np.full(int(lengths.max()), 1099511628211, dtype=np.uint64), dtype=np.uint64)
+            contrib = (data.astype(np.uint64) + np.uint64(1)) * powers[position]
+        nonempty = lengths > 0
+        sums = np.add.reduceat(contrib, offsets[:-1][nonempty])
+        with np.errstate(over="ignore"):
+            out[nonempty] += sums
+    return _hash_u64(out)
+
+
 def value_hash(values: np.ndarray) -> np.ndarray:
     """Per-row hash of a float64 column: equal numbers hash equal (int 1 == float 1.0), NaN == NaN."""
     v = np.where(np.isnan(values), np.nan, values + 0.0)  # canonical NaN, -0.0 -> 0.0
@@ -287,7 +325,7 @@ class DatasetStats:
     row_missing: np.ndarray  # missing cells per row (nulls, NaN, missing tokens)
     row_hash: np.ndarray  # hash of all columns except the target
     target_hash: np.ndarray | None  # hash of the target value (for conflicting labels)
-    column_digest: dict[str, list[str]]  # per-chunk digests of each column's row hashes
+    column_digest: dict[str, int]  # order-dependent digest of each column's values: Σ hash(value)·mix(row) mod 2⁶⁴
     sample: pa.Table  # deterministic row sample (lowest row-priority), with a "__row__" column
     sample_size: int
 
@@ -299,7 +337,7 @@ class DatasetStats:
             row_missing=np.concatenate([self.row_missing, other.row_missing]),
             row_hash=np.concatenate([self.row_hash, other.row_hash]),
             target_hash=None if self.target_hash is None else np.concatenate([self.target_hash, other.target_hash]),
-            column_digest={k: self.column_digest[k] + other.column_digest[k] for k in self.column_digest},
+            column_digest={k: (self.column_digest[k] + other.column_digest[k]) % 2**64 for k in self.column_digest},
             sample=_bottom_k(sample, self.sample_size),
             sample_size=self.sample_size,
         )
@@ -317,47 +355,54 @@ def _bottom_k(table: pa.Table, k: int) -> pa.Table:
     return table.take(pa.array(keep))
 
 
+def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[ColumnStats, np.ndarray, np.ndarray]:
+    """(stats, per-row missing mask, per-row value hash) of one column chunk."""
+    n = len(arr)
+    kind = _kind(arr.type)
+    nulls = int(arr.null_count)
+    if kind in ("string", "other"):
+        if kind == "other":  # nested or binary values: compare them by their text form
+            arr = pa.array(arr.to_pandas().map(lambda v: None if v is None else str(v)).astype("str"), type=pa.string())
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        text, indices = TextStats.from_array(arr, rows)
+        token = textvalues.missing_token_mask(text.values) if len(text.values) else np.zeros(0, bool)
+        missing = (indices < 0) | np.append(token, False)[indices]
+        # Hash the distinct strings once, then spread by index: fast for repeated values.
+        dict_hash = string_hash(pa.array(text.values, type=pa.string()))
+        h = np.append(dict_hash, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
+        return ColumnStats(name, kind, n, nulls, text=text), missing, h
+    x = _numeric_view(arr, kind)
+    stats = ColumnStats(name, kind, n, nulls, numeric=NumericStats.from_values(x, rows))
+    return stats, np.isnan(x), value_hash(x)
+
+
 def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,
                 sample_size: int = 200_000) -> DatasetStats:
-    """All statistics of one chunk (rows ``row_offset`` … of the dataset)."""
+    """All statistics of one chunk (rows ``row_offset`` … of the dataset).
+
+    Columns are processed in a thread pool: sorting, hashing and Arrow kernels release the GIL.
+    """
     n = table.num_rows
     rows = np.arange(row_offset, row_offset + n, dtype=np.int64)
     columns: dict[str, ColumnStats] = {}
     row_missing = np.zeros(n, dtype=np.int32)
     row_hash = np.zeros(n, dtype=np.uint64)
     target_hash = None
-    digests: dict[str, list[str]] = {}
-    for position, name in enumerate(table.column_names):
-        arr = table.column(name)
-        kind = _kind(arr.type)
-        nulls = int(arr.null_count)
-        if kind == "string":
-            text, indices = TextStats.from_array(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr, rows)
-            token = textvalues.missing_token_mask(text.values) if len(text.values) else np.zeros(0, bool)
-            row_missing += (indices < 0) | np.append(token, False)[indices]
-            # Hash the distinct strings once, then spread by index: fast for repeated values.
-            dict_hash = pd.util.hash_array(text.values.to_numpy(dtype=object)) if len(text.values) else np.zeros(0, np.uint64)
-            h = np.append(dict_hash, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
-            stats = ColumnStats(name, kind, n, nulls, text=text)
-        elif kind == "other":
-            as_text = pa.array(pd.Series(arr.to_pylist(), dtype=object).map(
-                lambda v: None if v is None else str(v)).astype("str"), type=pa.string())
-            text, indices = TextStats.from_array(as_text, rows)
-            row_missing += indices < 0
-            h = pd.util.hash_array(np.asarray(as_text.to_pylist(), dtype=object)).astype(np.uint64)
-            stats = ColumnStats(name, kind, n, nulls, text=text)
-        else:
-            x = _numeric_view(arr, kind)
-            row_missing += np.isnan(x)
-            h = value_hash(x)
-            stats = ColumnStats(name, kind, n, nulls, numeric=NumericStats.from_values(x, rows))
-        columns[name] = stats
-        digests[name] = [hashlib.blake2b(h.tobytes(), digest_size=16).hexdigest()]
-        if name == target:
-            target_hash = h
-        else:
+    digests: dict[str, int] = {}
+    row_mix = _row_priority(rows)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        results = pool.map(lambda name: _column_stats(name, table.column(name), rows), table.column_names)
+        for position, (stats, missing, h) in enumerate(results):
+            name = stats.name
+            columns[name] = stats
+            row_missing += missing
             with np.errstate(over="ignore"):
-                row_hash = row_hash * np.uint64(1099511628211) + (h ^ np.uint64(position + 1) * _MIX)
+                digests[name] = int((h * row_mix).sum(dtype=np.uint64))
+            if name == target:
+                target_hash = h
+            else:
+                with np.errstate(over="ignore"):
+                    row_hash = row_hash * np.uint64(1099511628211) + (h ^ np.uint64(position + 1) * _MIX)
     keep = np.arange(n) if n <= sample_size else np.sort(np.argpartition(_row_priority(rows), sample_size)[:sample_size])
     sample = table.take(pa.array(keep)).append_column("__row__", pa.array(rows[keep]))
     return DatasetStats(n, columns, row_missing, row_hash, target_hash, digests, sample, sample_size)

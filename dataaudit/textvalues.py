@@ -10,6 +10,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Text that stands for "no value" (compared after strip + casefold); '' and whitespace too.
 MISSING_TOKENS = frozenset({
@@ -44,9 +46,25 @@ def normalise(values: pd.Series) -> pd.Series:
             .str.replace(r"\s+", " ", regex=True).str.strip())
 
 
+_LONGEST_TOKEN = max(map(len, MISSING_TOKENS))
+_TOKEN_FIRST = pa.array(sorted({tok[0] for tok in MISSING_TOKENS} | set(" \t\r\n\xa0")))
+
+
 def missing_token_mask(values: pd.Series) -> np.ndarray:
-    key = values.str.strip().str.casefold()
-    return (key.isin(MISSING_TOKENS) | (key == "")).to_numpy(dtype=bool, na_value=False)
+    """Missing-like tokens and blank values.
+
+    Only values that could be a token (short, and starting like one) are normalised and looked up,
+    so a column of a million distinct numbers costs two cheap passes.
+    """
+    arr = pa.array(values, type=pa.string())
+    first = pc.utf8_lower(pc.utf8_slice_codeunits(arr, 0, 1))
+    candidate = pc.and_(pc.less_equal(pc.utf8_length(arr), _LONGEST_TOKEN + 8),
+                        pc.or_(pc.is_in(first, value_set=_TOKEN_FIRST), pc.equal(pc.utf8_length(arr), 0)))
+    mask = np.asarray(candidate.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool).copy()
+    if mask.any():
+        key = values[mask].str.strip().str.casefold()
+        mask[mask] = (key.isin(MISSING_TOKENS) | (key == "")).to_numpy(dtype=bool, na_value=False)
+    return mask
 
 
 def plain_numbers(values: pd.Series) -> np.ndarray:

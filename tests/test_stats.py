@@ -43,6 +43,7 @@ def test_merged_chunks_equal_whole_table(rng):
     np.testing.assert_array_equal(whole.row_missing, merged.row_missing)
     np.testing.assert_array_equal(whole.row_hash, merged.row_hash)
     np.testing.assert_array_equal(whole.target_hash, merged.target_hash)
+    assert whole.column_digest == merged.column_digest
 
 
 def test_numeric_moments_match_pandas(rng):

@@ -15,17 +15,17 @@ from ._common import jsonable, pct
 BINS = 20
 
 
-def _bins(col: ColumnProfile, data: DatasetProfile) -> pd.Series | None:
-    """The feature on the sample as a discrete key: quantile bins for numbers, the value for categories."""
+def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index) -> pd.Series | None:
+    """The feature on the sampled rows ``index`` as a discrete key: quantile bins for numbers, else the value."""
     if col.is_numeric_feature and col.distinct > BINS:
-        x = data.numeric_sample[col.name]
-        finite = x.replace([np.inf, -np.inf], np.nan)
-        edges = np.unique(np.nanquantile(finite, np.linspace(0, 1, BINS + 1)[1:-1])) if finite.notna().any() else []
-        codes = np.searchsorted(edges, finite.to_numpy(), side="right").astype(float)
-        codes[np.isnan(finite.to_numpy())] = -1
-        return pd.Series(codes, index=x.index)
+        x = data.numeric_sample.loc[index, col.name].replace([np.inf, -np.inf], np.nan).to_numpy()
+        finite = ~np.isnan(x)
+        edges = np.unique(np.quantile(x[finite], np.linspace(0, 1, BINS + 1)[1:-1])) if finite.any() else np.zeros(0)
+        codes = np.searchsorted(edges, x, side="right").astype(np.int64)
+        codes[~finite] = -1
+        return pd.Series(codes, index=index)
     if col.inferred_type in ("categorical", "boolean", "integer", "numeric", "datetime"):
-        return data.sample[col.name].astype("str").fillna("<missing>")
+        return data.sample.loc[index, col.name].astype("str").fillna("<missing>")
     return None
 
 
@@ -35,28 +35,31 @@ def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, fl
     Classification: accuracy of the majority label per key vs the majority class.
     Regression: R² of the mean per key (baseline 0).
     """
-    position = np.arange(len(key))
-    fit, test = position % 2 == 0, position % 2 == 1
-    frame = pd.DataFrame({"k": key.to_numpy(), "y": y.to_numpy()})
+    keys, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
+    fit = np.arange(len(keys)) % 2 == 0
+    test = ~fit
+    n_keys = int(keys.max()) + 1 if len(keys) else 0
     if task == "classification":
-        majority = frame["y"][fit].value_counts().idxmax()
-        table = frame[fit].groupby(["k", "y"], sort=True).size().reset_index(name="n")
-        table = table.sort_values(["k", "n", "y"], ascending=[True, False, True]).drop_duplicates("k")
-        lookup = pd.Series(table["y"].to_numpy(), index=table["k"].to_numpy())
-        predicted = frame["k"][test].map(lookup).fillna(majority)
-        score = float((predicted.to_numpy() == frame["y"][test].to_numpy()).mean())
-        baseline = float((frame["y"][test] == majority).mean())
+        labels, classes = pd.factorize(y.to_numpy())
+        n_classes = len(classes)
+        table = np.bincount(keys[fit] * n_classes + labels[fit], minlength=n_keys * n_classes).reshape(n_keys, n_classes)
+        majority = int(np.bincount(labels[fit], minlength=n_classes).argmax())
+        best = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), majority)
+        score = float((best[keys[test]] == labels[test]).mean())
+        baseline = float((labels[test] == majority).mean())
         return score, baseline
-    means = frame[fit].groupby("k")["y"].mean()
-    predicted = frame["k"][test].map(means).fillna(frame["y"][fit].mean()).to_numpy()
-    actual = frame["y"][test].to_numpy()
+    values = y.to_numpy(dtype=float)
+    sums = np.bincount(keys[fit], weights=values[fit], minlength=n_keys)
+    counts = np.bincount(keys[fit], minlength=n_keys)
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), values[fit].mean())
+    actual = values[test]
     total = float(((actual - actual.mean()) ** 2).sum())
-    return (1.0 - float(((actual - predicted) ** 2).sum()) / total if total > 0 else 0.0), 0.0
+    return (1.0 - float(((actual - means[keys[test]]) ** 2).sum()) / total if total > 0 else 0.0), 0.0
 
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
-def target_leakage(data: DatasetProfile, *, min_score: float = 0.98) -> Iterator[Hit]:
+def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: int = 50_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
@@ -67,21 +70,23 @@ def target_leakage(data: DatasetProfile, *, min_score: float = 0.98) -> Iterator
     y = data.target_sample
     if y is None or data.rows < 20:
         return
-    known = y.notna()
+    step = max(1, len(y) // max_rows)  # the row sample is random, so every k-th sampled row is too
+    y = y.iloc[::step]
+    y = y[y.notna()]
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
             continue
-        key = _bins(col, data)
+        key = _bins(col, data, y.index)
         if key is None:
             continue
-        score, baseline = predictive_power(key[known], y[known], data.target.task)
+        score, baseline = predictive_power(key, y, data.target.task)
         if score < min_score or (1 - score) > 0.25 * (1 - baseline):
             continue
         what = "accuracy" if data.target.task == "classification" else "R²"
         yield Hit(col.name, f"predicts `{data.target.name}` alone with held-out {what} {score:.3f} "
                   f"(baseline {baseline:.3f}): likely leaked from the target",
                   {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
-                   "rows_used": int(known.sum())})
+                   "rows_used": len(y)})
 
 
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
@@ -112,15 +117,17 @@ def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -
     """
     if data.target is None or data.stats.target_hash is None or data.target.task != "classification":
         return
-    frame = pd.DataFrame({"f": data.stats.row_hash, "t": data.stats.target_hash})
-    if frame["f"].nunique() < min_unique_share * len(frame):
+    features = pd.Series(data.stats.row_hash)
+    repeated = features.duplicated(keep=False).to_numpy()
+    if len(features) - features.duplicated().sum() < min_unique_share * len(features):
         return  # few distinct feature rows: conflicts are ordinary class overlap, not an error
-    labels = frame.groupby("f")["t"].transform("nunique")
-    conflicting = (labels > 1).to_numpy()
+    frame = pd.DataFrame({"f": data.stats.row_hash[repeated], "t": data.stats.target_hash[repeated]})
+    conflicting = np.zeros(len(features), dtype=bool)
+    conflicting[np.flatnonzero(repeated)] = (frame.groupby("f")["t"].transform("nunique") > 1).to_numpy()
     count = int(conflicting.sum())
     if not count:
         return
-    groups = int(frame["f"][conflicting].nunique())
+    groups = int(pd.unique(data.stats.row_hash[conflicting]).size)
     fraction = count / data.rows
     yield Hit(None, f"{count:,} rows ({pct(fraction)}) in {groups:,} groups share identical features but "
               "have different labels",

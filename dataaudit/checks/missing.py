@@ -80,14 +80,16 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     if n < 20:
         return []
     uniq, counts = num_stats.distinct()
-    if uniq.size < 3:
+    floor = max(3, min_share * n)
+    if uniq.size < 3 or counts.max() < floor:
         return []
-    order = np.argsort(-counts, kind="stable")[:5]
+    frequent = np.flatnonzero(counts >= floor)
+    order = frequent[np.argsort(-counts[frequent], kind="stable")][:5]
     typical = float(np.median(counts))
     found = []
     for i in order:
         v, c = float(uniq[i]), int(counts[i])
-        if c < max(3, min_share * n) or c > 0.5 * n:
+        if c > 0.5 * n:
             continue
         bulk = num_stats.values[num_stats.values != v]
         if bulk.size < 10:

@@ -110,17 +110,17 @@ def skew_profile(num_stats: NumericStats) -> dict | None:
     if upper <= 0 and lower <= 0:
         return None
     ratio = upper / lower if lower > 0 else np.inf
-    out = {"skewness": num_stats.skewness, "excess_kurtosis": num_stats.kurtosis, "tail_ratio": ratio}
-    lo = float(num_stats.values[0])
-    if lo >= 0:
-        logged = np.log1p(num_stats.values)
-        mean = logged.mean()
-        sd = logged.std()
-        out["log_candidate"] = "log1p"
-        out["skewness_after_log1p"] = float(((logged - mean) ** 3).mean() / sd**3) if sd > 0 else 0.0
-    else:
-        out["log_candidate"] = "signed-log1p"
-    return out
+    return {"skewness": num_stats.skewness, "excess_kurtosis": num_stats.kurtosis, "tail_ratio": ratio,
+            "log_candidate": "log1p" if num_stats.values[0] >= 0 else "signed-log1p"}
+
+
+def skewness_after_log1p(num_stats: NumericStats) -> float | None:
+    """Skewness of log1p(x) for a non-negative column (None when x has negative values)."""
+    if num_stats.values.size == 0 or num_stats.values[0] < 0:
+        return None
+    logged = np.log1p(num_stats.values)
+    sd = logged.std()
+    return float(((logged - logged.mean()) ** 3).mean() / sd**3) if sd > 0 else 0.0
 
 
 def is_skewed(profile: dict | None, min_skew: float, min_tail_ratio: float) -> bool:
@@ -148,7 +148,9 @@ def heavy_tail(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: f
         if not is_skewed(prof, min_skew, min_tail_ratio):
             continue
         side = "right" if prof["skewness"] > 0 else "left"
-        after = prof.get("skewness_after_log1p")
+        after = skewness_after_log1p(col.numeric)
+        if after is not None:
+            prof["skewness_after_log1p"] = after
         hint = f"; skewness after log1p is {after:.2f}" if after is not None else ""
         severity = Severity.MEDIUM if abs(prof["skewness"]) >= 5 else Severity.LOW
         yield Hit(col.name, f"{side}-skewed, heavy-tailed distribution (skewness {prof['skewness']:.1f}, "

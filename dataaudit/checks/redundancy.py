@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import numpy as np
+import pandas as pd
 
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import DatasetProfile
@@ -60,16 +61,18 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     if data.stats.target_hash is not None:
         with np.errstate(over="ignore"):
             full = full * np.uint64(1099511628211) + data.stats.target_hash
-    _, first, inverse = np.unique(full, return_index=True, return_inverse=True)
-    duplicate = first[inverse] != np.arange(len(full))
+    hashes = pd.Series(full)
+    duplicate = hashes.duplicated().to_numpy()
     count = int(duplicate.sum())
     if not count:
         return
     fraction = count / data.rows
     rows = np.flatnonzero(duplicate)[:5]
+    first = hashes.drop_duplicates()
+    first_row = pd.Series(first.index.to_numpy(), index=first.to_numpy())
     yield Hit(None, f"{count:,} rows ({pct(fraction)}) repeat an earlier row",
               {"count": count, "fraction": jsonable(fraction),
-               "examples": [{"row": int(r), "duplicate_of": int(first[inverse[r]])} for r in rows]},
+               "examples": [{"row": int(r), "duplicate_of": int(first_row[full[r]])} for r in rows]},
               severity=Severity.MEDIUM if fraction >= medium_share else Severity.LOW)
 
 
@@ -83,11 +86,11 @@ def duplicate_columns(data: DatasetProfile) -> Iterator[Hit]:
 
     How fix repairs it: drop keeps the first column and removes the copy.
     """
-    seen: dict[tuple[str, ...], str] = {}
+    seen: dict[int, str] = {}
     for col in data.features:
         if col.inferred_type in ("empty", "constant"):
             continue
-        digest = tuple(data.stats.column_digest[col.name])
+        digest = data.stats.column_digest[col.name]
         if digest in seen:
             first = seen[digest]
             yield Hit(col.name, f"identical to `{first}`", {"duplicate_of": first}, columns=(first, col.name))
@@ -105,7 +108,7 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98) -> Ite
 
     How fix repairs it: drop removes one column of each near-duplicate pair.
     """
-    digests = {c.name: tuple(data.stats.column_digest[c.name]) for c in data.features}
+    digests = {c.name: data.stats.column_digest[c.name] for c in data.features}
     cols = [c.name for c in data.features if c.is_numeric_feature and c.inferred_type != "boolean" and c.distinct > 2]
     if len(cols) < 2:
         return

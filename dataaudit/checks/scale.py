@@ -74,16 +74,6 @@ def near_zero_variance(data: DatasetProfile, *, max_relative_std: float = 1e-3) 
                                                          "relative_std": jsonable(relative)})
 
 
-def condition_number(matrix: np.ndarray) -> tuple[float, np.ndarray]:
-    """Condition number of the correlation matrix of standardised columns, and the weakest direction."""
-    std = matrix.std(axis=0)
-    z = (matrix - matrix.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    corr = (z.T @ z) / len(z)
-    eigvals, eigvecs = np.linalg.eigh(corr)
-    smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
-    return float(eigvals[-1] / smallest), eigvecs[:, 0]
-
-
 @check("DA503", "ill-conditioning", Category.SCALE, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
 def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Iterator[Hit]:
@@ -95,22 +85,12 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     How fix repairs it: drop removes duplicate and near-perfectly correlated columns (see DA604/DA605);
     regularisation or PCA helps with the rest.
     """
-    cols = [c.name for c in _numeric_features(data) if c.inferred_type != "boolean" and c.distinct > 1]
-    frame = data.numeric_sample[cols] if cols else None
-    if frame is None or frame.shape[1] < 2:
+    measured = data.conditioning
+    if measured is None or measured[0] < max_condition:
         return
-    frame = frame.replace([np.inf, -np.inf], np.nan)
-    frame = frame.fillna(frame.median())
-    matrix = frame.to_numpy(dtype=float)
-    keep = matrix.std(axis=0) > 0
-    if keep.sum() < 2 or len(matrix) < 3:
-        return
-    cond, direction = condition_number(matrix[:, keep])
-    if cond < max_condition:
-        return
-    kept = [c for c, k in zip(cols, keep) if k]
-    order = np.argsort(-np.abs(direction), kind="stable")[:4]
-    involved = [kept[i] for i in order if abs(direction[i]) > 0.1]
+    cond, weights = measured
+    ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
+    involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]
     yield Hit(None, f"condition number {cond:.2g} of the standardised numeric features; the weakest direction "
               f"mixes {names(involved)}", {"condition_number": jsonable(cond), "columns_involved": involved,
-                                           "rows_used": len(matrix)}, columns=tuple(involved))
+                                           "rows_used": len(data.numeric_sample)}, columns=tuple(involved))
