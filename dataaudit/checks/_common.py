@@ -15,6 +15,11 @@ def pct(fraction: float) -> str:
     return f"{p:.1f}%" if p < 10 else f"{p:.0f}%"
 
 
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """'1 value', '2,000 values'."""
+    return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
+
+
 def num(x: float) -> str:
     """A number as a person would write it in a message."""
     if x is None or not np.isfinite(x):

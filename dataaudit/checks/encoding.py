@@ -11,7 +11,7 @@ from .. import textvalues
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ._common import jsonable, num, pct
+from ._common import jsonable, num, pct, plural
 
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
                        r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
@@ -112,7 +112,7 @@ def inconsistent_spellings(data: DatasetProfile) -> Iterator[Hit]:
         first = groups[0]["variants"]
         shown = ", ".join(repr(v) for v in list(first)[:4])
         yield Hit(col.name, f"{len(groups)} categor{'y is' if len(groups) == 1 else 'ies are'} spelled several ways "
-                  f"({shown}); {rows:,} rows use a minority spelling",
+                  f"({shown}); {plural(rows, 'row uses', 'rows use')} a minority spelling",
                   {"groups": len(groups), "rows_affected": rows, "examples": groups[:5]})
 
 
@@ -131,7 +131,7 @@ def surrounding_whitespace(data: DatasetProfile) -> Iterator[Hit]:
             continue
         frame = col.text.frame
         mask = frame["whitespace"].to_numpy()
-        yield Hit(col.name, f"{col.text.whitespace:,} values ({pct(col.text.whitespace / col.rows)}) have leading "
+        yield Hit(col.name, f"{plural(col.text.whitespace, 'value')} ({pct(col.text.whitespace / col.rows)}) with leading "
                   "or trailing whitespace", {"count": col.text.whitespace,
                                              "examples": _value_examples(col, mask)})
 
@@ -250,7 +250,7 @@ def mojibake(data: DatasetProfile) -> Iterator[Hit]:
             fixed = textvalues.repair_mojibake(example["value"])
             if fixed is not None:
                 example["repaired"] = fixed
-        yield Hit(col.name, f"{col.text.mojibake:,} values look garbled by a wrong text decoding "
+        yield Hit(col.name, f"{plural(col.text.mojibake, 'value looks', 'values look')} garbled by a wrong text decoding "
                   f"(e.g. {examples[0]['value']!r})", {"count": col.text.mojibake, "examples": examples})
 
 

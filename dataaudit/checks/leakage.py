@@ -10,7 +10,7 @@ import pandas as pd
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ._common import jsonable, pct
+from ._common import jsonable, pct, plural
 
 BINS = 20
 
@@ -129,7 +129,7 @@ def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -
         return
     groups = int(pd.unique(data.stats.row_hash[conflicting]).size)
     fraction = count / data.rows
-    yield Hit(None, f"{count:,} rows ({pct(fraction)}) in {groups:,} groups share identical features but "
+    yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) in {plural(groups, 'group')} share identical features but "
               "have different labels",
               {"count": count, "groups": groups, "fraction": jsonable(fraction),
                "examples": [{"row": int(r)} for r in np.flatnonzero(conflicting)[:5]]},

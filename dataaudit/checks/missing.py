@@ -12,7 +12,7 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import NumericStats
-from ._common import examples, jsonable, names, num, pct
+from ._common import jsonable, num, pct, plural
 
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
 KNOWN_SENTINELS = frozenset({-1.0, -9.0, -99.0, -999.0, -9999.0, -99999.0, 99.0, 999.0, 9999.0, 99999.0, 999999.0,
@@ -36,12 +36,12 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
             continue
         fraction = real / col.rows
         if col.is_target:
-            severity, what = Severity.HIGH, "target labels"
+            severity, what = Severity.HIGH, "target label"
         elif col.numeric is not None:
-            severity, what = Severity.HIGH, "values"
+            severity, what = Severity.HIGH, "value"
         else:
-            severity, what = Severity.MEDIUM, "values"
-        yield Hit(col.name, f"{real:,} {what} ({pct(fraction)}) are missing",
+            severity, what = Severity.MEDIUM, "value"
+        yield Hit(col.name, f"{plural(real, what)} ({pct(fraction)}) missing",
                   {"count": real, "fraction": jsonable(fraction)}, severity=severity)
 
 
@@ -63,7 +63,7 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
         severity = Severity.HIGH if col.numeric_from_text else Severity.MEDIUM
         shown = ", ".join(repr(t) for t in list(col.text.tokens)[:5])
         extra = "; the column is numbers otherwise" if col.numeric_from_text else ""
-        yield Hit(col.name, f"{count:,} values ({pct(fraction)}) are missing-value tokens ({shown}){extra}",
+        yield Hit(col.name, f"{plural(count, 'value')} ({pct(fraction)}) {'is a' if count == 1 else 'are'} missing-value token{'' if count == 1 else 's'} ({shown}){extra}",
                   {"count": count, "fraction": jsonable(fraction), "tokens": col.text.tokens}, severity=severity)
 
 
@@ -156,7 +156,7 @@ def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -
         return
     fraction = count / data.rows
     rows = np.flatnonzero(mostly)[:5]
-    yield Hit(None, f"{count:,} rows ({pct(fraction)}) have at least {pct(max_missing_share)} of their fields missing",
+    yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) with at least {pct(max_missing_share)} of their fields missing",
               {"count": count, "fraction": jsonable(fraction),
                "examples": [{"row": int(r), "missing_fields": int(data.stats.row_missing[r])} for r in rows]},
               severity=Severity.MEDIUM if fraction >= 0.01 else Severity.LOW)

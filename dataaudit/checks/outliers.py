@@ -10,7 +10,7 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import NumericStats
-from ._common import examples, jsonable, num, pct
+from ._common import examples, jsonable, num, pct, plural
 from .missing import find_sentinels
 
 MAD_Z = 0.6745  # Iglewicz & Hoaglin: modified z = 0.6745 (x - median) / MAD
@@ -75,7 +75,7 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
             continue  # what a normal tail of this size produces
         severity = Severity.HIGH if max_z >= 100 else Severity.MEDIUM if max_z >= 10 else Severity.LOW
         yield Hit(col.name,
-                  f"{count:,} values ({pct(fraction)}) lie more than {num(threshold)} robust z-scores from the median "
+                  f"{plural(count, 'value')} ({pct(fraction)}) more than {num(threshold)} robust z-scores from the median "
                   f"{num(med)}; the most extreme is {max_z:,.1f} robust z-scores out",
                   jsonable({"count": count, "fraction": fraction, "max_robust_z": max_z, "method": method,
                             "median": med, "bounds": [lo, hi], "examples": examples(outside)}),
@@ -96,7 +96,7 @@ def infinite_values(data: DatasetProfile) -> Iterator[Hit]:
         if col.numeric is None or not (col.numeric.posinf or col.numeric.neginf):
             continue
         count = col.numeric.posinf + col.numeric.neginf
-        yield Hit(col.name, f"{count:,} infinite values ({col.numeric.posinf:,} +inf, {col.numeric.neginf:,} -inf)",
+        yield Hit(col.name, f"{plural(count, 'infinite value')} ({col.numeric.posinf:,} +inf, {col.numeric.neginf:,} -inf)",
                   {"count": count, "fraction": jsonable(count / col.rows), "posinf": col.numeric.posinf,
                    "neginf": col.numeric.neginf, "examples": [{"row": r} for r in col.numeric.inf_rows]})
 

@@ -10,7 +10,7 @@ import pandas as pd
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import DatasetProfile
 from ..rules import check
-from ._common import jsonable, pct
+from ._common import jsonable, pct, plural
 
 
 @check("DA601", "constant-column", Category.REDUNDANCY, Severity.MEDIUM,
@@ -70,7 +70,7 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     rows = np.flatnonzero(duplicate)[:5]
     first = hashes.drop_duplicates()
     first_row = pd.Series(first.index.to_numpy(), index=first.to_numpy())
-    yield Hit(None, f"{count:,} rows ({pct(fraction)}) repeat an earlier row",
+    yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) repeating an earlier row",
               {"count": count, "fraction": jsonable(fraction),
                "examples": [{"row": int(r), "duplicate_of": int(first_row[full[r]])} for r in rows]},
               severity=Severity.MEDIUM if fraction >= medium_share else Severity.LOW)
