@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,12 +30,21 @@ class _Group(click.Group):
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # `dataaudit rules | head`: the reader left; stop quietly
+            _silence_stdout()
+            ctx.exit(0)
         except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
             if ctx.params.get("debug"):
                 raise
             click.echo(f"dataaudit: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
                        err=True)
             ctx.exit(2)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail on a closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -72,7 +82,10 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
     if output:
         write_text_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+        except BrokenPipeError:
+            _silence_stdout()
     sys.exit(max(r.exit_code() for r in reports))
 
 
