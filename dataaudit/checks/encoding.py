@@ -53,7 +53,7 @@ def numbers_as_text(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA402", "mixed-types", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
 def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2) -> Iterator[Hit]:
-    """A text column in which a substantial share of values are numbers and the rest are words.
+    """A column in which a substantial share of values are numbers and others are words (not missing-value tokens).
 
     Why it hurts training: no single encoding fits: as text, each number becomes its own category; coerced
     to numbers, the words become NaN (NaN loss) unless imputed.
@@ -62,12 +62,14 @@ def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2) -> Iter
     reporting how many were converted.
     """
     for col in _text_columns(data):
-        if col.numeric_from_text or col.inferred_type in ("identifier", "datetime", "boolean"):
+        if col.inferred_type in ("identifier", "datetime", "boolean"):
             continue
         present = col.text.analysed_rows - sum(col.text.tokens.values())
         numeric = col.text.plain + col.text.formatted
-        if present <= 0 or numeric / present < min_numeric_share or col.text.other / present < 0.02:
+        if present <= 0 or numeric / present < min_numeric_share or not col.text.other:
             continue
+        if not col.numeric_from_text and col.text.other / present < 0.02:
+            continue  # a text column with a few numbers in it ('Route 66') is not mixed
         frame = col.text.frame
         words = ~frame["token"].to_numpy() & ~frame["numeric"].to_numpy()
         yield Hit(col.name, f"{pct(numeric / present)} of values are numbers and {pct(col.text.other / present)} "

@@ -1,0 +1,82 @@
+"""DA4xx: formats of numeric text, spelling groups, mojibake repair, mixed columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dataaudit import scan
+
+from ..conftest import clean_frame, write_csv
+
+
+def _scan(tmp_path, frame, code, **kw):
+    return scan(write_csv(tmp_path / "t.csv", frame, kw.pop("encoding", "utf-8")), select=[code], **kw).findings
+
+
+def test_numbers_as_text_names_formats(tmp_path, rng):
+    f = clean_frame(rng, 400)
+    f["income"] = [f"${v:,.0f}" for v in rng.uniform(20_000, 90_000, 400)]
+    f["rate"] = [f"{v:.1f}%" for v in rng.uniform(0, 30, 400)]
+    found = {x.column: x for x in _scan(tmp_path, f, "DA401")}
+    assert set(found) == {"income", "rate"}
+    assert {"currency", "thousands_separator"} <= set(found["income"].evidence["formats"])
+    assert set(found["rate"].evidence["formats"]) == {"percent"}
+
+
+def test_decimal_comma_column(tmp_path, rng):
+    f = clean_frame(rng, 300)
+    f["weight"] = [f"{v:.2f}".replace(".", ",") for v in rng.uniform(1, 90, 300)]
+    (finding,) = _scan(tmp_path, f, "DA401")
+    assert finding.evidence["decimal_comma"] is True
+
+
+def test_mostly_numeric_column_with_stray_words_is_mixed(tmp_path, rng):
+    f = clean_frame(rng, 500)
+    qty = rng.integers(1, 100, 500).astype(str)
+    qty[:25] = "see notes"
+    (finding,) = _scan(tmp_path, f.assign(qty=qty), "DA402")
+    assert finding.column == "qty"
+    assert finding.evidence["examples"][0]["value"] == "see notes"
+
+
+def test_spelling_groups_list_variants_most_frequent_first(tmp_path, rng):
+    f = clean_frame(rng, 600)
+    f["plan"] = np.where(np.arange(600) < 500, "Basic", np.where(np.arange(600) < 550, "BASIC", " basic"))
+    (finding,) = _scan(tmp_path, f, "DA403")
+    (group,) = finding.evidence["examples"]
+    assert group["variants"] == {"Basic": 500, " basic": 50, "BASIC": 50}
+    assert list(group["variants"]) == ["Basic", " basic", "BASIC"]
+    assert finding.evidence["rows_affected"] == 100
+
+
+def test_mojibake_examples_carry_the_repair(tmp_path, rng):
+    f = clean_frame(rng, 300)
+    f["city"] = rng.choice(["SÃ£o Paulo", "Berlin"], 300)
+    (finding,) = _scan(tmp_path, f, "DA409")
+    assert finding.evidence["examples"][0]["repaired"] == "São Paulo"
+
+
+def test_cp1252_file_loads_and_is_flagged(tmp_path, rng):
+    f = clean_frame(rng, 200).assign(name=rng.choice(["José", "Müller"], 200))
+    report = scan(write_csv(tmp_path / "t.csv", f, "cp1252"))
+    assert report.dataset["encoding"] == "cp1252"
+    assert "DA411" in {x.rule for x in report.findings}
+    names = {c["name"]: c for c in report.columns}
+    assert names["name"]["inferred_type"] == "categorical"
+    assert "DA409" not in {x.rule for x in report.findings}  # decoded correctly: no garbling
+
+
+def test_iso_dates_parsed_by_the_reader_still_count_as_text(tmp_path, rng):
+    f = clean_frame(rng, 200)
+    f["day"] = (pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 300, 200), unit="D")).strftime("%Y-%m-%d")
+    (finding,) = _scan(tmp_path, f, "DA406")
+    assert finding.column == "day"
+
+
+def test_parquet_datetime_is_not_text(tmp_path, rng):
+    f = clean_frame(rng, 200)
+    f["day"] = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 300, 200), unit="D")
+    path = tmp_path / "t.parquet"
+    f.to_parquet(path)
+    assert scan(path, select=["DA406"]).findings == []

@@ -1,0 +1,65 @@
+"""DA2xx: the MAD rule computed exactly, the IQR fallback, infinities, skew vs one outlier."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit import scan
+from dataaudit.checks.outliers import robust_bounds
+from dataaudit.stats import NumericStats
+
+from ..conftest import write_csv
+
+
+def test_mad_outlier_count_matches_iglewicz_hoaglin(tmp_path, rng):
+    x = rng.normal(100, 15, 5000)
+    x[:30] = rng.uniform(1e4, 1e5, 30)
+    report = scan(write_csv(tmp_path / "t.csv", pd.DataFrame({"x": x})), select=["DA201"])
+    (finding,) = report.findings
+    med = np.median(x)
+    mad = np.median(np.abs(x - med))
+    z = 0.6745 * (x - med) / mad
+    assert finding.evidence["count"] == int((np.abs(z) > 3.5).sum())
+    assert finding.evidence["max_robust_z"] == pytest.approx(np.abs(z).max(), rel=1e-4)
+    assert finding.evidence["method"] == "mad"
+    assert str(finding.severity) == "high"
+    rows = {e["row"] for e in finding.evidence["examples"]}
+    assert rows <= set(range(30))
+
+
+def test_iqr_fallback_when_mad_is_zero():
+    x = np.r_[np.zeros(60), np.arange(1, 41, dtype=float), [500.0]]
+    stats = NumericStats.from_values(x, np.arange(x.size))
+    assert stats.mad == 0
+    lo, hi, scale, method = robust_bounds(stats)
+    assert method == "iqr" and hi < 500
+
+
+def test_no_bounds_when_mad_and_iqr_are_zero():
+    x = np.r_[np.zeros(99), [5.0]]
+    assert robust_bounds(NumericStats.from_values(x, np.arange(x.size))) is None
+
+
+def test_infinite_values_give_critical_with_rows(tmp_path, rng):
+    x = rng.normal(size=200)
+    x[[5, 9]] = np.inf
+    report = scan(write_csv(tmp_path / "t.csv", pd.DataFrame({"x": x})), select=["DA202"])
+    (finding,) = report.findings
+    assert str(finding.severity) == "critical"
+    assert [e["row"] for e in finding.evidence["examples"]] == [5, 9]
+
+
+def test_heavy_tail_suggests_log1p_and_reports_skew_after(tmp_path, rng):
+    x = rng.lognormal(3, 1.5, 3000).round(3)
+    report = scan(write_csv(tmp_path / "t.csv", pd.DataFrame({"income": x})), select=["DA203"])
+    (finding,) = report.findings
+    assert finding.evidence["log_candidate"] == "log1p"
+    assert abs(finding.evidence["skewness_after_log1p"]) < abs(finding.evidence["skewness"])
+
+
+def test_normal_tails_of_a_large_sample_are_not_outliers(tmp_path, rng):
+    x = rng.normal(0, 1, 200_000).round(5)
+    report = scan(write_csv(tmp_path / "t.csv", pd.DataFrame({"x": x})), select=["DA2"])
+    assert report.findings == []
