@@ -162,7 +162,13 @@ class DatasetProfile:
     def conditioning(self) -> tuple[float, dict[str, float]] | None:
         """Condition number of the correlation matrix of the varying numeric inputs (median-imputed sample),
         and each column's weight in the flattest direction. None with fewer than two such inputs."""
-        cols = [c.name for c in self.features if c.is_numeric_feature and c.distinct > 1]
+        seen: set[int] = set()
+        cols = []
+        for col in self.features:
+            digest = self.stats.column_digest[col.name]
+            if col.is_numeric_feature and col.distinct > 1 and digest not in seen:  # exact copies: DA604
+                seen.add(digest)
+                cols.append(col.name)
         if len(cols) < 2:
             return None
         frame = self.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .checks.outliers import robust_bounds
+from .checks.encoding import integer_code_reason
 from .checks.scale import magnitude
 from .findings import Finding
 from .profiling import DatasetProfile
@@ -53,7 +54,8 @@ def level_of(score: int) -> str:
 
 
 def _numeric_inputs(data: DatasetProfile):
-    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0 and c.inferred_type != "boolean"]
+    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0
+            and integer_code_reason(c) is None]
 
 
 def _nan_loss(data: DatasetProfile) -> Component:

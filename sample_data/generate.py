@@ -95,6 +95,7 @@ PLANTED: dict[str, dict[str | None, list[str]]] = {
 
 SEED = 20240601
 HERE = Path(__file__).resolve().parent
+OUT_DIR = HERE  # main(["--out", DIR]) writes elsewhere (the tests check determinism that way)
 DEFAULT_DECIMALS = 3
 
 
@@ -146,7 +147,7 @@ def write(frame: pd.DataFrame, name: str, decimals: dict[str, int] | None = None
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col].dtype):
             out[col] = format_floats(out[col].to_numpy(), decimals.get(col, DEFAULT_DECIMALS))
-    path = HERE / name
+    path = OUT_DIR / name
     out.to_csv(path, index=False, lineterminator="\n", encoding=encoding)
     return path
 
@@ -487,7 +488,14 @@ BUILDERS = [make_clean, make_missing, make_outliers, make_imbalance, make_encodi
             make_scale, make_redundancy, make_leakage, make_mixed]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    global OUT_DIR
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--out"] and len(argv) == 2:
+        OUT_DIR = Path(argv[1])
+    elif argv:
+        print("usage: python sample_data/generate.py [--out DIR]", file=sys.stderr)
+        return 2
     for build in BUILDERS:
         path = build()
         print(f"wrote {path.name:<22} {path.stat().st_size:>8,} bytes")

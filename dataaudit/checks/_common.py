@@ -8,11 +8,13 @@ import numpy as np
 
 
 def pct(fraction: float) -> str:
-    """'0.4%', '12%', '<0.1%'."""
+    """'0.4%', '12%', '99.5%', '<0.1%', '>99.9%': never rounds a part up to the whole."""
     p = 100.0 * fraction
     if 0 < p < 0.1:
         return "<0.1%"
-    return f"{p:.1f}%" if p < 10 else f"{p:.0f}%"
+    if 99.9 < p < 100:
+        return ">99.9%"
+    return f"{p:.1f}%" if p < 10 or 99 < p < 100 else f"{p:.0f}%"
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:

@@ -214,23 +214,31 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     How fix repairs it: encode treats the column as categorical (one-hot or frequency encoding).
     """
     for col in data.features:
-        num_stats = col.numeric
-        if col.inferred_type != "integer" or num_stats is None or col.stats.kind == "boolean":
+        reason = integer_code_reason(col, max_distinct)
+        if reason is None:
             continue
-        if not 3 <= col.distinct <= max_distinct or col.distinct > 0.5 * col.nonmissing:
-            continue
-        lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
-        named = bool(CODE_NAME.search(col.name))
-        digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
-        fixed_width = lo >= 1000 and digits[0] == digits[1]
-        sparse = col.distinct / (hi - lo + 1) < 0.05
-        if not (named or (fixed_width and sparse)):
-            continue
-        reason = "its name says it is a code" if named else f"fixed-width {int(digits[0])}-digit values spread sparsely"
+        lo, hi = float(col.numeric.values[0]), float(col.numeric.values[-1])
         yield Hit(col.name, f"integer codes that look categorical ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
-                  {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi), "named_like_code": named,
+                  {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
+                   "named_like_code": bool(CODE_NAME.search(col.name)),
                    "density": jsonable(col.distinct / (hi - lo + 1))})
+
+
+def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str | None:
+    """Why an integer column looks like category codes (a code-like name, or sparse fixed-width values), else None."""
+    num_stats = col.numeric
+    if col.inferred_type != "integer" or num_stats is None or col.stats.kind == "boolean" or col.is_target:
+        return None
+    if not 3 <= col.distinct <= max_distinct or col.distinct > 0.5 * col.nonmissing:
+        return None
+    lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
+    if CODE_NAME.search(col.name):
+        return "its name says it is a code"
+    digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
+    if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05:
+        return f"fixed-width {int(digits[0])}-digit values spread sparsely"
+    return None
 
 
 @check("DA409", "mojibake", Category.ENCODING, Severity.MEDIUM,

@@ -115,6 +115,22 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
 
 
+def without_sentinels(num_stats: NumericStats) -> NumericStats:
+    """The column's statistics with its sentinel values removed (the same object when it has none).
+
+    Outlier and skew checks look at the real values only: a -999 placeholder is reported once, by DA103.
+    """
+    found = {s["value"] for s in find_sentinels(num_stats)}
+    if not found:
+        return num_stats
+    keep = ~np.isin(num_stats.values, list(found))
+    clean = NumericStats.from_values(num_stats.values[keep], np.zeros(int(keep.sum()), dtype=np.int64))
+    clean.low = [(v, r) for v, r in num_stats.low if v not in found]
+    clean.high = [(v, r) for v, r in num_stats.high if v not in found]
+    clean.weight = num_stats.weight
+    return clean
+
+
 @check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"))
 def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:

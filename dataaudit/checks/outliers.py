@@ -11,7 +11,7 @@ from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import NumericStats
 from ._common import examples, jsonable, num, pct, plural
-from .missing import find_sentinels
+from .missing import without_sentinels
 
 MAD_Z = 0.6745  # Iglewicz & Hoaglin: modified z = 0.6745 (x - median) / MAD
 
@@ -55,18 +55,14 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
     How fix repairs it: clip to median ± k·MAD, then robust-scale with (x − median) / (1.4826·MAD).
     """
     for col in _continuous(data):
-        num_stats = col.numeric
+        num_stats = without_sentinels(col.numeric)
         bounds = robust_bounds(num_stats, threshold)
         if bounds is None:
             continue
         lo, hi, scale, method = bounds
-        sentinel_values = {s["value"]: s["count"] for s in find_sentinels(num_stats)}
-        count = num_stats.count_between(lo, hi) - sum(c for v, c in sentinel_values.items() if not lo <= v <= hi)
-        if count <= 0:
-            continue
-        outside = [(v, r) for v, r in num_stats.low + num_stats.high
-                   if not lo <= v <= hi and v not in sentinel_values]
-        if not outside:
+        count = num_stats.count_between(lo, hi)
+        outside = [(v, r) for v, r in num_stats.low + num_stats.high if not lo <= v <= hi]
+        if count <= 0 or not outside:
             continue
         med = num_stats.median
         max_z = max(abs(v - med) / scale for v, _ in outside)
@@ -144,11 +140,12 @@ def heavy_tail(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: f
     (the evidence gives the skewness after log1p).
     """
     for col in _continuous(data):
-        prof = skew_profile(col.numeric)
+        num_stats = without_sentinels(col.numeric)
+        prof = skew_profile(num_stats)
         if not is_skewed(prof, min_skew, min_tail_ratio):
             continue
         side = "right" if prof["skewness"] > 0 else "left"
-        after = skewness_after_log1p(col.numeric)
+        after = skewness_after_log1p(num_stats)
         if after is not None:
             prof["skewness_after_log1p"] = after
         hint = f"; skewness after log1p is {after:.2f}" if after is not None else ""

@@ -10,10 +10,13 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ._common import jsonable, names, num
+from .encoding import integer_code_reason
 
 
 def _numeric_features(data: DatasetProfile) -> list[ColumnProfile]:
-    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0]
+    """Numeric inputs a model takes as magnitudes (integer category codes will be encoded instead)."""
+    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0
+            and integer_code_reason(c) is None]
 
 
 def magnitude(col: ColumnProfile) -> float:

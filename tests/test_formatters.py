@@ -1,0 +1,65 @@
+"""Each output format on sample_data/mixed.csv matches its reviewed golden file.
+
+Rewrite the golden files with ``DATAAUDIT_UPDATE_GOLDEN=1 pytest tests/test_formatters.py`` and
+review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dataaudit import scan
+from dataaudit.formatters import FORMATTERS, render
+
+from .conftest import assert_valid
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
+
+
+@pytest.fixture(scope="module")
+def mixed_report():
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the report names the path as given: keep it relative and stable
+    try:
+        return scan("sample_data/mixed.csv", target="churned")
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATTERS))
+def test_format_matches_golden_file(fmt, mixed_report):
+    output = render([mixed_report], fmt)
+    golden = GOLDEN / f"mixed.{SUFFIX[fmt]}"
+    if os.environ.get("DATAAUDIT_UPDATE_GOLDEN") == "1":
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_json_output_validates_and_round_trips(mixed_report):
+    data = json.loads(render([mixed_report], "json"))
+    assert data == mixed_report.to_dict()
+    assert_valid(mixed_report)
+    assert data["summary"]["findings"] == len(data["findings"])
+    assert "timing" not in data
+
+
+def test_text_has_no_colour_codes_when_not_a_terminal(mixed_report):
+    assert "\x1b[" not in render([mixed_report], "text")
+    assert "\x1b[" in render([mixed_report], "text", color=True)
+
+
+def test_markdown_escapes_html_and_pipes(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"<script>alert(1)</script>": ["a|b"] * 30 + [None] * 10, "x": range(40)})
+    path = tmp_path / "evil.csv"
+    frame.to_csv(path, index=False)
+    text = render([scan(path)], "markdown")
+    assert "<script>" not in text
+    assert "&lt;script&gt;" in text
