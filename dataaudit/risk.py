@@ -124,8 +124,8 @@ def _ill_conditioning(data: DatasetProfile) -> Component:
     return Component("ill-conditioning", "condition-number", _clip((np.log10(max(cond, 1)) - 1) / 7), detail)
 
 
-def _vanishing(data: DatasetProfile) -> Component:
-    best, name = 1.0, None
+def _vanishing(data: DatasetProfile, min_squeeze: float = 1.5) -> Component:
+    best, name = min_squeeze, None  # a normal column has std ≈ 1.4826·MAD: squeeze ≈ 1
     for col in _numeric_inputs(data):
         mad = col.numeric.mad
         std = col.numeric.std
@@ -141,7 +141,7 @@ def _vanishing(data: DatasetProfile) -> Component:
         return Component("vanishing-gradients", "spread", 0, "no numeric input has its bulk squeezed by scaling")
     detail = (f"`{name}`: its standard deviation is {best:,.1f}× its robust spread, so mean/std scaling squeezes "
               "the bulk of its values together and its weight barely moves")
-    return Component("vanishing-gradients", "spread", _clip(np.log10(best) / 2), detail, (name,))
+    return Component("vanishing-gradients", "spread", _clip(np.log10(best / min_squeeze) / 2), detail, (name,))
 
 
 def _spurious(findings: Sequence[Finding]) -> Component:

@@ -23,6 +23,8 @@ def _lines(report: Report, quiet: bool) -> list[str]:
         target = f"  target: {escape(str(report.target))}" if report.target else ""
         extra = ", ".join(str(ds[k]) for k in ("format", "compression", "encoding") if ds.get(k))
         out.append(f"[bold]{escape(ds['path'])}[/]  {ds['rows']:,} rows × {ds['columns']:,} columns ({escape(extra)}){target}")
+    if not report.findings:
+        out += ["", "No findings."]
     for severity in sorted(Severity, reverse=True):
         group = [f for f in report.findings if f.severity == severity]
         if not group:
