@@ -217,11 +217,12 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     frame = pd.DataFrame({"value": text.values, "count": text.counts, "first_row": text.first_row})
     sampled = len(frame) > MAX_DISTINCT_ANALYSED
     if sampled:
-        # Most frequent values first; among equally frequent ones a hash order, i.e. a random but
-        # reproducible subset (first rows would bias towards the start of the file).
+        # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
+        # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
+        frame["token"] = textvalues.missing_token_mask(frame["value"])
         frame["priority"] = string_hash(pa.array(frame["value"], type=pa.string()))
-        frame = frame.sort_values(["count", "priority"], ascending=[False, True], kind="stable")
-        frame = frame.head(MAX_DISTINCT_ANALYSED).drop(columns="priority")
+        frame = frame.sort_values(["token", "count", "priority"], ascending=[False, False, True], kind="stable")
+        frame = frame.head(MAX_DISTINCT_ANALYSED).drop(columns=["priority", "token"])
     frame = frame.reset_index(drop=True)
     values = frame["value"].astype("str")
     counts = frame["count"].to_numpy()

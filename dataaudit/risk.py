@@ -166,7 +166,9 @@ def _spurious(findings: Sequence[Finding]) -> Component:
 def _dead(data: DatasetProfile, rare_rows: int = 5) -> Component:
     inputs, dead = 0, 0
     for col in data.features:
-        if col.text is not None and col.inferred_type in ("categorical", "text", "identifier"):
+        if col.inferred_type in ("identifier", "text"):
+            continue  # dropped or needing text features, not one-hot inputs (identifiers: spurious-signal)
+        if col.text is not None and col.inferred_type == "categorical":
             frame = col.text.frame[~col.text.frame["token"]]
             inputs += len(frame)
             dead += int((frame["count"] < rare_rows).sum())

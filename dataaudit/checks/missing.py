@@ -164,9 +164,9 @@ def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -
     How fix repairs it: impute fills them; rows with almost nothing left can be dropped (counted in the report).
     """
     ncols = len(data.columns)
-    if ncols < 2:
-        return
-    mostly = data.stats.row_missing >= max_missing_share * ncols
+    if ncols < 3:
+        return  # with two columns, one gap is not "mostly empty"
+    mostly = data.stats.row_missing >= max(2, max_missing_share * ncols)
     count = int(mostly.sum())
     if not count:
         return
