@@ -219,10 +219,12 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     if sampled:
         # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
         # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
-        frame["token"] = textvalues.missing_token_mask(frame["value"])
-        frame["priority"] = string_hash(pa.array(frame["value"], type=pa.string()))
-        frame = frame.sort_values(["token", "count", "priority"], ascending=[False, False, True], kind="stable")
-        frame = frame.head(MAX_DISTINCT_ANALYSED).drop(columns=["priority", "token"])
+        token = textvalues.missing_token_mask(frame["value"])
+        priority = string_hash(pa.array(frame["value"], type=pa.string())) >> np.uint64(32)
+        rank = np.minimum(frame["count"].to_numpy(), 2**31 - 1).astype(np.uint64)
+        key = np.where(token, np.uint64(0), ((np.uint64(2**31) - rank) << np.uint64(32)) | priority)
+        chosen = np.argpartition(key, MAX_DISTINCT_ANALYSED)[:MAX_DISTINCT_ANALYSED]  # O(n), no full sort
+        frame = frame.iloc[chosen[np.argsort(key[chosen], kind="stable")]]
     frame = frame.reset_index(drop=True)
     values = frame["value"].astype("str")
     counts = frame["count"].to_numpy()
