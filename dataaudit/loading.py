@@ -253,7 +253,7 @@ def _read_excel(path: Path, compression: str | None) -> LoadedTable:
     for name in frame.columns:
         if frame[name].dtype == object:
             # Mixed Excel cells: keep them as text, like a CSV cell.
-            frame[name] = frame[name].map(lambda v: None if v is None or v != v else str(v)).astype("str")
+            frame[name] = frame[name].astype("str")  # missing cells stay missing
     return LoadedTable(pa.Table.from_pandas(frame, preserve_index=False), str(path), "excel")
 
 

@@ -403,7 +403,7 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[Co
     nulls = int(arr.null_count)
     if kind in ("string", "other"):
         if kind == "other":  # nested or binary values: compare them by their text form
-            arr = pa.array(arr.to_pandas().map(lambda v: None if v is None else str(v)).astype("str"), type=pa.string())
+            arr = pa.array(arr.to_pandas().astype("str"), type=pa.string())
         arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
         text, indices = TextStats.from_array(arr, rows)
         token = textvalues.missing_token_mask(text.values) if len(text.values) else np.zeros(0, bool)
