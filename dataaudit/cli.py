@@ -28,6 +28,9 @@ class _Group(click.Group):
                 raise
             click.echo(f"dataaudit: error: {exc}", err=True)
             ctx.exit(2)
+        except click.UsageError as exc:  # bad option value, missing argument: one line, exit 2
+            click.echo(f"dataaudit: error: {exc.format_message()}", err=True)
+            ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:  # `dataaudit rules | head`: the reader left; stop quietly
@@ -72,10 +75,15 @@ def cli(debug: bool) -> None:
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
                  select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool) -> None:
     """Scan one or more data files and report findings and gradient risk."""
-    if fmt is None:
-        fmt = FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "text") if output else "text"
     if output:
         check_not_input(output, paths)
+    if fmt is None and output:
+        suffix = Path(output).suffix.lower()
+        if suffix not in FORMAT_BY_SUFFIX:
+            raise UsageError(f"{output}: cannot tell the format from {suffix or 'no extension'!r}; "
+                             f"use --format ({', '.join(sorted(FORMATTERS))})")
+        fmt = FORMAT_BY_SUFFIX[suffix]
+    fmt = fmt or "text"
     reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on) for p in paths]
     options = {"color": output is None and sys.stdout.isatty(), "quiet": quiet} if fmt == "text" else {}
     text = render(reports, fmt, **options)
@@ -126,7 +134,15 @@ def explain_command(code: str) -> None:
 
 
 def main() -> None:
-    cli.main(prog_name="dataaudit")
+    try:
+        code = cli.main(prog_name="dataaudit", standalone_mode=False)
+    except click.UsageError as exc:  # errors in the group's own options, before a command runs
+        click.echo(f"dataaudit: error: {exc.format_message()}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("dataaudit: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["cli", "main", "UsageError"]

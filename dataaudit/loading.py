@@ -47,7 +47,7 @@ class LoadedTable:
     encoding: str | None = None
     delimiter: str | None = None
     compression: str | None = None
-    renamed_columns: dict[str, str] = field(default_factory=dict)
+    renamed_columns: dict[str, str] = field(default_factory=dict)  # new name -> name in the file
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"path": self.path, "format": self.format}
@@ -175,6 +175,9 @@ def _read_csv(path: Path, compression: str | None) -> LoadedTable:
     delimiter = _sniff_delimiter(text.lstrip("\ufeff"), suffix)
     try:
         table = _arrow_csv(path, compression, encoding, delimiter)
+        if encoding.startswith("utf-8") and any(pa.types.is_binary(f.type) for f in table.schema):
+            # pyarrow reads a column with invalid UTF-8 as binary instead of failing
+            raise pa.ArrowInvalid("invalid UTF8 data after the sniffed prefix")
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc) and encoding.startswith("utf-8"):
             # The first megabyte was UTF-8 but a later line is not: fall back to cp1252/latin-1.
@@ -184,6 +187,8 @@ def _read_csv(path: Path, compression: str | None) -> LoadedTable:
             except (pa.ArrowInvalid, UnicodeDecodeError):
                 encoding = "latin-1"
                 table = _arrow_csv_or_raise(path, compression, encoding, delimiter)
+        elif "Empty CSV file" in str(exc):
+            raise InputError(path, "no data rows (header only)") from None
         else:
             raise InputError(path, f"malformed CSV: {_short(exc)}") from None
     except (OSError, lzma.LZMAError, UnicodeDecodeError) as exc:
@@ -247,7 +252,8 @@ def _read_excel(path: Path, compression: str | None) -> LoadedTable:
     import pandas as pd
 
     try:
-        frame = pd.read_excel(path, sheet_name=0, engine="openpyxl")
+        # Only the empty cell is missing, as in a CSV: 'NA' or 'null' text is for the checks to judge.
+        frame = pd.read_excel(path, sheet_name=0, engine="openpyxl", keep_default_na=False, na_values=[""])
     except Exception as exc:  # openpyxl raises many unrelated types for a bad workbook
         raise InputError(path, f"not a readable Excel workbook: {_short(exc)}") from None
     for name in frame.columns:
@@ -272,7 +278,7 @@ def normalise_table(loaded: LoadedTable) -> pa.Table:
             k += 1
         seen.add(name)
         if name != raw:
-            loaded.renamed_columns[str(raw)] = name
+            loaded.renamed_columns[name] = str(raw)  # new name -> name in the file
         names.append(name)
     columns = []
     for col in table.columns:

@@ -22,7 +22,8 @@ def render(report: Report, **_: object) -> str:
     target = f", target `{cell(report.target)}`" if report.target else ""
     lines.append(f"{ds['rows']:,} rows × {ds['columns']:,} columns ({cell(ds['format'])}{target}). "
                  f"**Gradient risk {risk.score}/100 ({risk.level})**. "
-                 f"{len(report.findings)} findings; exit code {report.exit_code()} (fail-on {report.fail_on}).")
+                 f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'}; "
+                 f"exit code {report.exit_code()} (fail-on {report.fail_on}).")
     lines.append("")
     if report.findings:
         lines += ["| severity | rule | check | category | column | message | gradient effect | fix |",

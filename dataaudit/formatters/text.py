@@ -44,7 +44,7 @@ def _lines(report: Report, quiet: bool) -> list[str]:
             out.append(f"  {c.score:>3}  {c.mechanism:<20} {escape(c.detail)}")
     counts = ", ".join(f"{n} {s}" for s, n in report.by_severity().items() if n)
     out.append("")
-    out.append(f"{len(report.findings)} findings" + (f" ({counts})" if counts else "")
+    out.append(f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'}" + (f" ({counts})" if counts else "")
                + f"; exit code {report.exit_code()} (fail-on {report.fail_on})")
     return out
 
