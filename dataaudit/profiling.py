@@ -309,7 +309,8 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False) -> ColumnProf
         share = (text.plain + text.formatted) / present if present else 0.0
         if present and share >= NUMERIC_TEXT_SHARE and stats.kind == "string":
             numeric = _numeric_from_text(text)
-            missing += present - (text.plain + text.formatted) if not text.sampled else 0
+            # values that are neither numbers nor tokens become missing when parsed (estimated when sampled)
+            missing += round((1 - share) * (stats.rows - stats.nulls - token_rows))
             evidence["numeric_text_share"] = round(share, 4)
         distinct_mask = ~text.frame["token"].to_numpy()
         distinct = int(len(stats.text.values) - text.frame["token"].sum()) if not text.sampled else int(len(stats.text.values))

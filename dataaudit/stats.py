@@ -146,14 +146,7 @@ class NumericStats:
 
     def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
         """Linear-interpolated quantiles read straight off the sorted values (numpy's default method)."""
-        v = self.values
-        if v.size == 0:
-            return np.full(np.shape(q), np.nan) if np.ndim(q) else np.nan
-        pos = np.asarray(q, dtype=float) * (v.size - 1)
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, v.size - 1)
-        out = v[lo] + (v[hi] - v[lo]) * (pos - lo)
-        return out if np.ndim(q) else float(out)
+        return sorted_quantile(self.values, q)
 
     @cached_property
     def median(self) -> float:
@@ -162,7 +155,7 @@ class NumericStats:
     @cached_property
     def mad(self) -> float:
         """Median absolute deviation from the median (unscaled), in O(log n) on the sorted values."""
-        return _sorted_mad(self.values, self.median)
+        return sorted_mad(self.values, self.median)
 
     def count_between(self, lo: float, hi: float) -> int:
         """Finite values outside [lo, hi], scaled by the thinning weight."""
@@ -183,7 +176,18 @@ class NumericStats:
         return self._distinct
 
 
-def _sorted_mad(v: np.ndarray, m: float) -> float:
+def sorted_quantile(v: np.ndarray, q: float | np.ndarray) -> float | np.ndarray:
+    """numpy.quantile(v, q) for an already sorted v, in O(1) per quantile."""
+    if v.size == 0:
+        return np.full(np.shape(q), np.nan) if np.ndim(q) else np.nan
+    pos = np.asarray(q, dtype=float) * (v.size - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, v.size - 1)
+    out = v[lo] + (v[hi] - v[lo]) * (pos - lo)
+    return out if np.ndim(q) else float(out)
+
+
+def sorted_mad(v: np.ndarray, m: float) -> float:
     """median(|v − m|) for sorted v, equal to numpy's, without building the deviations.
 
     The deviations below m (read right to left) and from m upwards (left to right) are two sorted

@@ -74,11 +74,11 @@ def test_row_sample_is_deterministic_and_bounded(rng):
     assert a.to_pandas().equals(b.to_pandas())
 
 
-def test_sorted_mad_equals_numpy_for_any_centre(rng):
-    from dataaudit.stats import _sorted_mad
+def testsorted_mad_equals_numpy_for_any_centre(rng):
+    from dataaudit.stats import sorted_mad
 
     for trial in range(500):
         n = int(rng.integers(1, 40))
         v = np.sort(rng.integers(-5, 6, n).astype(float) if trial % 2 else rng.normal(size=n))
         for centre in (float(np.median(v)), float(rng.normal())):
-            assert _sorted_mad(v, centre) == float(np.median(np.abs(v - centre)))
+            assert sorted_mad(v, centre) == float(np.median(np.abs(v - centre)))

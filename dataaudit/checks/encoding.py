@@ -44,9 +44,11 @@ def numbers_as_text(data: DatasetProfile) -> Iterator[Hit]:
         mask = ~col.text.frame["token"].to_numpy() & col.text.frame["numeric"].to_numpy()
         formatted = mask & ~col.text.frame["value"].str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", na=False).to_numpy()
         kinds = ", ".join(k.replace("_", " ") for k in col.text.formats) or "formatting"
-        share = col.text.formatted / max(col.nonmissing, 1)
+        present = col.text.analysed_rows - sum(col.text.tokens.values())
+        share = col.text.formatted / max(present, 1)
         yield Hit(col.name, f"numbers stored as text ({kinds}) in {pct(share)} of values",
-                  {"count": col.text.formatted, "formats": col.text.formats,
+                  {"count": round(share * (col.rows - col.stats.nulls - sum(col.text.tokens.values()))),
+                   "sampled": col.text.sampled, "formats": col.text.formats,
                    "decimal_comma": col.text.decimal_comma, "examples": _value_examples(col, formatted)})
 
 

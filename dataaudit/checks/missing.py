@@ -11,7 +11,7 @@ from scipy import stats as sps
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats
+from ..stats import NumericStats, sorted_mad, sorted_quantile
 from ._common import jsonable, num, pct, plural
 
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
@@ -72,44 +72,38 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
 
     A value is a sentinel when it is frequent (at least ``min_share`` of values and 3 rows), lies
     outside the range of every other value (by a gap of at least half their IQR), more than
-    ``min_z`` robust z-scores from their median,
-    and is either a spike (more frequent than 3 typical values together) or a known placeholder.
-    A 0 in a column whose other values are all positive qualifies at 3.5 robust z-scores.
+    ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
+    values together) or a known placeholder. A 0 in a column whose other values are all positive
+    qualifies at 3.5 robust z-scores. Only the smallest and largest value can lie outside the others,
+    and the rest is then a slice of the sorted values: each candidate costs O(log n).
     """
     n = num_stats.count
     if n < 20:
         return []
     uniq, counts = num_stats.distinct()
     floor = max(3, min_share * n)
-    if uniq.size < 3 or counts.max() < floor:
+    if uniq.size < 3 or max(counts[0], counts[-1]) < floor:
         return []
-    frequent = np.flatnonzero(counts >= floor)
-    order = frequent[np.argsort(-counts[frequent], kind="stable")][:5]
     typical = float(np.median(counts))
+    values, weight = num_stats.values, num_stats.weight
     found = []
-    for i in order:
-        v, c = float(uniq[i]), int(counts[i])
-        if c > 0.5 * n:
+    for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
+                       (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
+        if c < floor or c > 0.5 * n or bulk.size < 10:
             continue
-        bulk = num_stats.values[num_stats.values != v]
-        if bulk.size < 10:
-            continue
-        med = float(np.median(bulk))
-        scale = 1.4826 * float(np.median(np.abs(bulk - med)))
-        if scale == 0:
-            q1, q3 = np.quantile(bulk, [0.25, 0.75])
-            scale = float(q3 - q1) / 1.349 or float(bulk.std())
+        med = float(sorted_quantile(bulk, 0.5))
+        q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
+        scale = 1.4826 * sorted_mad(bulk, med) or (q3 - q1) / 1.349
         if scale == 0:
             continue
         z = abs(v - med) / scale
-        # Isolated: outside the range of every other value, with a gap wider than half the bulk's IQR,
-        # so a 0 next to values 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
+        # Isolated: a gap to the other values wider than half their IQR, so a 0 next to values
+        # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
-        q1, q3 = np.quantile(bulk, [0.25, 0.75])
-        outside = gap > 0 and gap >= 0.5 * float(q3 - q1)
+        isolated = gap > 0 and gap >= 0.5 * (q3 - q1)
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
-        if outside and ((z >= min_z and special) or impossible_zero):
+        if isolated and ((z >= min_z and special) or impossible_zero):
             found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
                           "bulk_range": [float(bulk[0]), float(bulk[-1])]})
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
