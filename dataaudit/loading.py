@@ -86,9 +86,12 @@ def load(path: str | os.PathLike[str]) -> LoadedTable:
     if p.stat().st_size == 0:
         raise InputError(p, "file is empty")
     fmt, compression = detect_format(p)
-    readers = {"csv": _read_csv, "parquet": _read_parquet, "feather": _read_feather,
-               "jsonl": _read_jsonl, "excel": _read_excel}
-    loaded = readers[fmt](p, compression)
+    if fmt == "csv":
+        loaded = _read_csv(p, compression)
+    elif fmt == "excel":
+        loaded = _read_excel(p)
+    else:
+        loaded = _read_arrow_format(p, fmt)
     loaded.table = normalise_table(loaded)
     if loaded.table.num_columns == 0:
         raise InputError(p, "no columns found")
@@ -214,37 +217,23 @@ def _arrow_csv(path: Path, compression: str | None, encoding: str, delimiter: st
         return pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
 
 
-def _read_parquet(path: Path, compression: str | None) -> LoadedTable:
+def _read_arrow_format(path: Path, fmt: str) -> LoadedTable:
+    """Parquet, Feather/Arrow IPC and JSON Lines: typed formats pyarrow reads directly."""
+    import pyarrow.feather as feather
+    import pyarrow.json as pajson
     import pyarrow.parquet as pq
 
+    reader, what = {"parquet": (pq.read_table, "a readable Parquet file"),
+                    "feather": (feather.read_table, "a readable Feather/Arrow IPC file"),
+                    "jsonl": (pajson.read_json, "readable JSON Lines")}[fmt]
     try:
-        table = pq.read_table(path)
+        table = reader(path)
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not a readable Parquet file: {_short(exc)}") from None
-    return LoadedTable(table, str(path), "parquet")
+        raise InputError(path, f"not {what}: {_short(exc)}") from None
+    return LoadedTable(table, str(path), fmt)
 
 
-def _read_feather(path: Path, compression: str | None) -> LoadedTable:
-    import pyarrow.feather as feather
-
-    try:
-        table = feather.read_table(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not a readable Feather/Arrow IPC file: {_short(exc)}") from None
-    return LoadedTable(table, str(path), "feather")
-
-
-def _read_jsonl(path: Path, compression: str | None) -> LoadedTable:
-    import pyarrow.json as pajson
-
-    try:
-        table = pajson.read_json(path)
-    except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not readable JSON Lines: {_short(exc)}") from None
-    return LoadedTable(table, str(path), "jsonl")
-
-
-def _read_excel(path: Path, compression: str | None) -> LoadedTable:
+def _read_excel(path: Path) -> LoadedTable:
     try:
         import openpyxl  # noqa: F401
     except ImportError:

@@ -21,7 +21,7 @@ import pyarrow as pa
 from . import textvalues
 from .stats import ColumnStats, DatasetStats, NumericStats, string_hash
 
-MAX_DISTINCT_ANALYSED = 20_000
+MAX_DISTINCT_ANALYSED = 10_000
 NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier)$|^(?:id|uuid|guid)(?:[_\s.-]|$)|[a-z]Id$|^Unnamed: \d+$",
                      re.IGNORECASE)

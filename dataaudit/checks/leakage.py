@@ -59,7 +59,7 @@ def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, fl
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
-def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: int = 50_000) -> Iterator[Hit]:
+def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the

@@ -92,3 +92,17 @@ def test_regression_target_informative_missingness(tmp_path, rng):
     frame = pd.DataFrame({"x": x, "z": rng.normal(size=n), "y": y.round(4)})
     report = scan(write_csv(tmp_path / "t.csv", frame), target="y", select=["DA105"])
     assert [f.column for f in report.findings] == ["x"]
+
+
+def test_two_column_file_has_no_mostly_empty_rows(tmp_path, rng):
+    frame = pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200)})
+    frame.loc[:20, "x"] = np.nan
+    assert scan(write_csv(tmp_path / "t.csv", frame), select=["DA104"]).findings == []
+
+
+def test_token_found_in_a_column_too_large_to_analyse_fully(tmp_path):
+    values = np.arange(30_000).astype(str).astype(object)
+    values[[100, 25_000]] = "?"
+    frame = pd.DataFrame({"reading": values, "other": np.arange(30_000) % 7})
+    (finding,) = scan(write_csv(tmp_path / "t.csv", frame), select=["DA102"]).findings
+    assert finding.evidence["tokens"] == {"?": 2}
