@@ -6,7 +6,7 @@ from typing import Iterator
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy.special import chdtrc, ndtr
 
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
@@ -172,6 +172,27 @@ def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -
               severity=Severity.MEDIUM if fraction >= 0.01 else Severity.LOW)
 
 
+def _chi_square(observed: np.ndarray) -> tuple[float, float]:
+    """Pearson's chi-square test of independence (as scipy's chi2_contingency without continuity correction)."""
+    total = observed.sum()
+    expected = observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / total
+    chi2 = float(((observed - expected) ** 2 / expected).sum())
+    dof = (observed.shape[0] - 1) * (observed.shape[1] - 1)
+    return chi2, float(chdtrc(dof, chi2))
+
+
+def _rank_biserial(values: np.ndarray, group: np.ndarray) -> tuple[float, float]:
+    """|rank-biserial correlation| and two-sided p of the Mann–Whitney U test (normal approximation, tie-corrected)."""
+    n1, n2 = int(group.sum()), int((~group).sum())
+    n = n1 + n2
+    ranks = pd.Series(values).rank(method="average").to_numpy()
+    u = ranks[group].sum() - n1 * (n1 + 1) / 2
+    ties = pd.Series(values).value_counts().to_numpy(dtype=float)
+    sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1))))
+    z = (u - n1 * n2 / 2) / sigma if sigma > 0 else 0.0
+    return abs(2 * u / (n1 * n2) - 1), float(2 * ndtr(-abs(z)))
+
+
 def _missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
     missing = sample.isna().to_numpy().copy()
     if col.text is not None and col.text.tokens:
@@ -206,7 +227,7 @@ def informative_missingness(data: DatasetProfile, *, min_effect: float = 0.1, ma
             table = pd.crosstab(miss, target.to_numpy())
             if table.shape[0] < 2 or table.shape[1] < 2:
                 continue
-            chi2, p, _, _ = sps.chi2_contingency(table.to_numpy(), correction=False)
+            chi2, p = _chi_square(table.to_numpy())
             effect = float(np.sqrt(chi2 / (table.to_numpy().sum() * (min(table.shape) - 1))))
             rates = table.loc[True] / table.sum(axis=0)
             detail = {"cramers_v": effect, "p_value": p,
@@ -215,9 +236,7 @@ def informative_missingness(data: DatasetProfile, *, min_effect: float = 0.1, ma
             text = (f"missing in {pct(rates[hi])} of rows with {data.target.name}={hi} but "
                     f"{pct(rates[lo])} with {data.target.name}={lo} (Cramér's V {effect:.2f})")
         else:
-            u = sps.mannwhitneyu(target[miss], target[~miss])
-            effect = abs(2 * u.statistic / (miss.sum() * (~miss).sum()) - 1)
-            p = float(u.pvalue)
+            effect, p = _rank_biserial(target.to_numpy(dtype=float), miss)
             detail = {"rank_biserial": effect, "p_value": p,
                       "target_median_when_missing": float(np.median(target[miss])),
                       "target_median_when_present": float(np.median(target[~miss]))}

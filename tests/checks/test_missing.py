@@ -106,3 +106,21 @@ def test_token_found_in_a_column_too_large_to_analyse_fully(tmp_path):
     frame = pd.DataFrame({"reading": values, "other": np.arange(30_000) % 7})
     (finding,) = scan(write_csv(tmp_path / "t.csv", frame), select=["DA102"]).findings
     assert finding.evidence["tokens"] == {"?": 2}
+
+
+def test_chi_square_and_mann_whitney_match_scipy(rng):
+    from scipy import stats as sps
+
+    from dataaudit.checks.missing import _chi_square, _rank_biserial
+
+    table = np.array([[30, 12, 8], [70, 88, 92]])
+    chi2, p = _chi_square(table)
+    expected = sps.chi2_contingency(table, correction=False)
+    assert chi2 == pytest.approx(expected[0]) and p == pytest.approx(expected[1])
+    values = rng.integers(0, 20, 400).astype(float)  # many ties
+    group = rng.random(400) < 0.3
+    values[group] += 2
+    effect, p = _rank_biserial(values, group)
+    u = sps.mannwhitneyu(values[group], values[~group], method="asymptotic", use_continuity=False)
+    assert p == pytest.approx(u.pvalue, rel=1e-6)
+    assert effect == pytest.approx(abs(2 * u.statistic / (group.sum() * (~group).sum()) - 1))
