@@ -398,7 +398,7 @@ def _target_task(col: ColumnProfile) -> str:
 
 def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None) -> DatasetProfile:
     """Profile every column; with a target, record its task and class counts."""
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
         profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target)), stats.columns.values())
         columns = {p.name: p for p in profiles}
     target_profile = None

@@ -435,7 +435,7 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
     target_hash = None
     digests: dict[str, int] = {}
     row_mix = _row_priority(rows)
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
         results = pool.map(lambda name: _column_stats(name, table.column(name), rows), table.column_names)
         for position, (stats, missing, h) in enumerate(results):
             name = stats.name
