@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, fix_report
+from .fix import CHOICES, FixOptions, apply_recipe, fix
 from .errors import DataAuditError, UsageError
 from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
 from .report import FAIL_ON_CHOICES
@@ -95,6 +96,58 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
         except BrokenPipeError:
             _silence_stdout()
     sys.exit(max(r.exit_code() for r in reports))
+
+
+@cli.command("fix")
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="Repaired data: .csv, .parquet, .feather or .jsonl (written atomically).")
+@click.option("--target", "-t", help="Label column: kept as is; drives resampling.")
+@click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the fitted recipe (JSON) for `dataaudit apply`.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Write the before/after report (.md, .json or .txt); the text report goes to stdout anyway.")
+@click.option("--scaler", type=click.Choice(CHOICES["scaler"]), default="mad", show_default=True)
+@click.option("--impute", type=click.Choice(CHOICES["impute"]), default="auto", show_default=True)
+@click.option("--outliers", type=click.Choice(CHOICES["outliers"]), default="clip", show_default=True)
+@click.option("--encode", type=click.Choice(CHOICES["encode"]), default="onehot", show_default=True)
+@click.option("--resample", type=click.Choice(CHOICES["resample"]), default="auto", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random step.")
+@click.option("--drop-leaky", is_flag=True, help="Also drop columns that predict the target almost perfectly.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write no data or recipe.")
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
+                scaler: str, impute: str, outliers: str, encode: str, resample: str, seed: int,
+                drop_leaky: bool, dry_run: bool, overwrite: bool) -> None:
+    """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
+    options = FixOptions(scaler=scaler, impute=impute, outliers=outliers, encode=encode, resample=resample,
+                         seed=seed, drop_leaky=drop_leaky)
+    report_fmt = None
+    if report_path:
+        check_not_input(report_path, [path])
+        report_fmt = fix_report.FORMAT_BY_SUFFIX.get(Path(report_path).suffix.lower())
+        if report_fmt is None:
+            raise UsageError(f"{report_path}: the report must be .md, .json or .txt")
+    result = fix(path, output=None if dry_run else output, target=target,
+                 recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite)
+    if report_path:
+        write_text_atomic(report_path, fix_report.render(result, report_fmt))
+    click.echo(fix_report.render(result, "text"), nl=False)
+    if not dry_run:
+        click.echo(f"wrote {len(result.frame):,} rows × {len(result.frame.columns):,} columns to {output}")
+
+
+@cli.command("apply")
+@click.argument("recipe", type=click.Path(path_type=str))
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+def apply_command(recipe: str, path: str, output: str, overwrite: bool) -> None:
+    """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
+    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite)
+    for note in log:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {len(frame):,} rows × {len(frame.columns):,} columns to {output}")
 
 
 @cli.command("rules")

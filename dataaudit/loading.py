@@ -283,6 +283,14 @@ def normalise_table(loaded: LoadedTable) -> pa.Table:
     return pa.table(columns, names=names)
 
 
+def to_frame(table: pa.Table) -> "pd.DataFrame":
+    """Arrow table as pandas: numpy-backed numbers, datetime64 dates, ``str`` text with NaN for missing."""
+    import pandas as pd
+
+    mapping = {pa.string(): pd.StringDtype(na_value=float("nan"))}
+    return table.to_pandas(date_as_object=False, types_mapper=mapping.get)
+
+
 def _short(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text[:300] if text else type(exc).__name__

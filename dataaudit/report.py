@@ -26,6 +26,7 @@ class Report:
     fail_on: str = "high"
     rules_run: list[str] = field(default_factory=list)
     timing: dict[str, float] = field(default_factory=dict)
+    profile: Any = field(default=None, repr=False, compare=False)  # the DatasetProfile, for fix; not reported
 
     def exit_code(self, fail_on: str | None = None) -> int:
         """1 if any finding is at or above ``fail_on`` (default: the report's), else 0."""

@@ -124,4 +124,4 @@ def scan_loaded(
         dataset["renamed_columns"] = loaded.renamed_columns
     columns = [c.to_dict() for c in profile.columns.values()]
     return Report(dataset, target, columns, findings, risk, fail_on, [r.code for r in rules],
-                  {k: round(v, 4) for k, v in timing.items()})
+                  {k: round(v, 4) for k, v in timing.items()}, profile=profile)

@@ -43,3 +43,51 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+FRAME_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".feather": "feather",
+                 ".arrow": "feather", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def frame_format(path: str | os.PathLike[str]) -> str:
+    """The output format named by the file extension (csv, parquet, feather, jsonl)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FRAME_FORMATS:
+        raise OutputError(f"{path}: cannot tell the output format from {suffix or 'no extension'!r} "
+                          f"(use {', '.join(sorted(set(FRAME_FORMATS)))})")
+    return FRAME_FORMATS[suffix]
+
+
+def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+    """Write a pandas frame by extension into a temporary file beside ``path``, then rename it over."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.feather as feather
+    import pyarrow.parquet as pq
+
+    fmt = frame_format(path)
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise OutputError(f"{path}: already exists (use --overwrite to replace it)")
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"{path}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
+    try:
+        if fmt == "jsonl":
+            frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if fmt == "csv":
+                pacsv.write_csv(table, tmp)
+            elif fmt == "parquet":
+                pq.write_table(table, tmp)
+            else:
+                feather.write_feather(table, tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -423,3 +423,25 @@ def test_entry_point_exit_codes_and_one_line_errors(args, code):
     assert result.returncode == code
     if code == 2:
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("dataaudit: error:")
+
+
+def test_cli_fix_then_apply_round_trip(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    runner = CliRunner()
+    src = str(root / "sample_data" / "mixed.csv")
+    result = runner.invoke(cli, ["fix", src, "--target", "churned", "-o", str(tmp_path / "fixed.parquet"),
+                                 "--recipe", str(tmp_path / "recipe.json"), "--report", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.stderr
+    assert "Gradient risk" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    result = runner.invoke(cli, ["apply", str(tmp_path / "recipe.json"), src, "-o", str(tmp_path / "applied.csv")])
+    assert result.exit_code == 0, result.stderr
+    assert pd.read_csv(tmp_path / "applied.csv").shape[0] == 2000
+    again = runner.invoke(cli, ["apply", str(tmp_path / "recipe.json"), src, "-o", str(tmp_path / "applied.csv")])
+    assert again.exit_code == 2 and "--overwrite" in again.stderr
+
+
+def test_cli_fix_dry_run_writes_nothing(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "clean.csv"), "-o", str(tmp_path / "o.csv"),
+                                      "--recipe", str(tmp_path / "r.json"), "--dry-run"])
+    assert result.exit_code == 0 and list(tmp_path.iterdir()) == []

@@ -1,0 +1,167 @@
+"""fix(path) -> FixResult: scan, fit the fix steps the findings call for, transform, resample, write.
+
+Order (SPEC "fix semantics"): repair → drop (+ duplicate rows) → impute → clip → robust-scale →
+encode → resample. Everything but resampling is recorded in the recipe, so ``apply`` reproduces
+the pre-resampling rows exactly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from .errors import UsageError
+from .loading import load, to_frame
+from .recipe import Recipe
+from .report import Report
+from .scan import scan_frame, scan_loaded
+from .steps import Clip, Drop, Encode, Impute, Repair, Resample, RobustScale
+from .steps.base import FitContext
+from .writing import check_not_input, write_frame_atomic
+
+CHOICES = {
+    "scaler": ("mad", "robust", "standard", "none"),
+    "impute": ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none"),
+    "outliers": ("clip", "none"),
+    "encode": ("onehot", "ordinal", "none"),
+    "resample": ("auto", "none", "over", "under", "smote"),
+}
+
+
+@dataclass
+class FixOptions:
+    """How to repair; the defaults give a model-ready dataset (SPEC)."""
+
+    scaler: str = "mad"
+    impute: str = "auto"
+    outliers: str = "clip"
+    encode: str = "onehot"
+    resample: str = "auto"
+    seed: int = 0
+    drop_leaky: bool = False
+    clip_k: float = 3.5
+
+    def validate(self) -> None:
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise UsageError(f"--{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+
+
+@dataclass
+class FixResult:
+    """The repaired frame, the recipe that reproduces it, and the before/after evidence."""
+
+    frame: pd.DataFrame  # the output (after resampling)
+    pre_resample: pd.DataFrame  # what `apply` reproduces
+    recipe: Recipe
+    before: Report
+    after: Report | None
+    rows: dict[str, int]
+    log: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "columns": {"in": len(self.recipe.input_columns), "out": len(self.frame.columns)},
+            "steps": [s.to_dict()["step"] for s in self.recipe.steps],
+            "dropped_columns": next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {}),
+            "notes": self.log,
+            "before": {"gradient_risk": self.before.gradient_risk.to_dict(),
+                       "findings": [f.to_dict() for f in self.before.findings]},
+            "after": None if self.after is None else {"gradient_risk": self.after.gradient_risk.to_dict(),
+                                                      "findings": [f.to_dict() for f in self.after.findings]},
+        }
+
+
+def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions) -> FixResult:
+    """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it."""
+    options.validate()
+    target = before.target
+    flagged: dict[str, set[str]] = {}
+    for f in before.findings:
+        flagged.setdefault(f.rule, set()).update(f.columns)
+    context = FitContext(target=target, flagged=flagged, seed=options.seed, findings=list(before.findings),
+                         profile=before.profile)
+    steps = [Repair(), Drop(drop_leaky=options.drop_leaky), Impute(strategy=options.impute),
+             Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
+             RobustScale(scaler=options.scaler), Encode(method=options.encode)]
+    log: list[str] = []
+    rows = {"in": len(frame)}
+    current = frame
+    for step in steps:
+        current = step.fit(current, context).transform(current, log)
+        if step.name == "drop":
+            duplicated = current.duplicated()
+            rows["duplicates_dropped"] = int(duplicated.sum())
+            current = current[~duplicated.to_numpy()]
+    pre_resample = current
+    resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
+    out = resampler.fit_resample(current, context, log)
+    rows["added_by_resampling"] = max(len(out) - len(current), 0)
+    rows["removed_by_resampling"] = max(len(current) - len(out), 0)
+    rows["out"] = len(out)
+    recipe = Recipe([*steps, resampler], target, [c for c in frame.columns if c != target],
+                    [c for c in out.columns], drop_duplicate_rows=True)
+    return FixResult(out.reset_index(drop=True), pre_resample.reset_index(drop=True), recipe, before, None, rows, log)
+
+
+def fix(
+    path: str | os.PathLike[str],
+    *,
+    output: str | os.PathLike[str] | None = None,
+    target: str | None = None,
+    recipe_path: str | os.PathLike[str] | None = None,
+    options: FixOptions | None = None,
+    overwrite: bool = False,
+    rescan: bool = True,
+) -> FixResult:
+    """Repair a dataset file.
+
+    Parameters
+    ----------
+    path : input file (any format ``scan`` reads); never modified.
+    output : where to write the repaired data (.csv, .parquet, .feather, .jsonl); None writes nothing.
+    target : label column: kept as is, drives resampling and target-aware checks.
+    recipe_path : where to write the JSON recipe for ``apply``.
+    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky).
+    overwrite : replace an existing output file.
+    rescan : scan the output too, for the before/after report.
+
+    Returns
+    -------
+    FixResult
+    """
+    options = options or FixOptions()
+    options.validate()
+    for out in (output, recipe_path):
+        if out is not None:
+            check_not_input(out, [path])
+    loaded = load(path)
+    before = scan_loaded(loaded, target=target)
+    result = fit_fix(to_frame(loaded.table), before, options)
+    if rescan:
+        result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target)
+    if output is not None:
+        write_frame_atomic(result.frame, output, overwrite=overwrite)
+    if recipe_path is not None:
+        result.recipe.save(recipe_path)
+    return result
+
+
+def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
+                 output: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> tuple[pd.DataFrame, list[str]]:
+    """Re-run a fitted recipe on new data (never resamples); returns the frame and the notes."""
+    if not isinstance(recipe, Recipe):
+        recipe = Recipe.load(recipe)
+    if output is not None:
+        check_not_input(output, [path])
+    loaded = load(path)
+    log: list[str] = []
+    frame = recipe.transform(to_frame(loaded.table), log).reset_index(drop=True)
+    if output is not None:
+        write_frame_atomic(frame, output, overwrite=overwrite)
+    return frame, log

@@ -1,0 +1,56 @@
+"""The fix report: before/after gradient risk and findings, row accounting, what was dropped and why."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .formatters.markdown import cell
+
+if TYPE_CHECKING:
+    from .fix import FixResult
+
+FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text"}
+
+
+def _risk_rows(result: "FixResult") -> list[tuple[str, int, int | None]]:
+    before = {(c.mechanism, c.source): c.score for c in result.before.gradient_risk.components}
+    after = {(c.mechanism, c.source): c.score for c in result.after.gradient_risk.components} if result.after else {}
+    return [(f"{m} ({s})", score, after.get((m, s))) for (m, s), score in before.items()]
+
+
+def _category_counts(report) -> Counter:
+    return Counter(str(f.category) for f in report.findings if f.severity >= 2)
+
+
+def render(result: "FixResult", fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    md = fmt == "markdown"
+    rows = result.rows
+    lines = ["## dataaudit fix" if md else "dataaudit fix", ""]
+    lines.append(f"Rows: {rows['in']:,} in, {rows.get('duplicates_dropped', 0):,} duplicate rows dropped, "
+                 f"{rows.get('added_by_resampling', 0):,} added and {rows.get('removed_by_resampling', 0):,} "
+                 f"removed by resampling, {rows['out']:,} out.")
+    lines.append(f"Columns: {len(result.recipe.input_columns):,} in, {len(result.frame.columns):,} out.")
+    dropped = next((s.dropped_ for s in result.recipe.steps if s.name == "drop"), {})
+    if dropped:
+        lines.append("Dropped columns: " + "; ".join(f"{cell(k) if md else k} ({v})" for k, v in dropped.items()) + ".")
+    for note in result.log:
+        lines.append(f"- {cell(note) if md else note}")
+    after_score = result.after.gradient_risk.score if result.after else None
+    lines += ["", f"Gradient risk: {result.before.gradient_risk.score} ({result.before.gradient_risk.level}) before"
+              + (f", {after_score} ({result.after.gradient_risk.level}) after" if result.after else ""), ""]
+    if md:
+        lines += ["| mechanism | before | after |", "|---|---|---|"]
+        lines += [f"| {name} | {b} | {'' if a is None else a} |" for name, b, a in _risk_rows(result)]
+    else:
+        lines += [f"  {name:<40} {b:>3} → {'' if a is None else a}" for name, b, a in _risk_rows(result)]
+    before, after = _category_counts(result.before), _category_counts(result.after) if result.after else Counter()
+    lines += ["", "Findings of severity medium or above, by category:"]
+    for category in sorted(set(before) | set(after)):
+        lines.append(f"{'- ' if md else '  '}{category}: {before.get(category, 0)} before, {after.get(category, 0)} after")
+    if not (set(before) | set(after)):
+        lines.append("  none")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""The recipe: the ordered fitted steps of a ``fix`` as JSON, and ``apply`` to re-run them on new data.
+
+Never pickle: every parameter and fitted value is plain JSON, validated when loaded, so a recipe
+from an untrusted place can at worst be refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .steps import STEPS
+from .steps.base import RecipeError, Step
+from .writing import write_text_atomic
+
+RECIPE_VERSION = 1
+
+
+@dataclass
+class Recipe:
+    """Fitted steps in order; ``transform`` reproduces the fix (without resampling)."""
+
+    steps: list[Step]
+    target: str | None
+    input_columns: list[str]
+    output_columns: list[str] = field(default_factory=list)
+    drop_duplicate_rows: bool = True
+
+    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        """Apply every step except resampling; drop duplicate rows after the drop step, as fix did."""
+        extra = [c for c in frame.columns if c not in self.input_columns and c != self.target]
+        if extra:
+            log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}")
+            frame = frame.drop(columns=extra)
+        for step in self.steps:
+            if step.name == "resample":
+                continue
+            frame = step.transform(frame, log)
+            if step.name == "drop" and self.drop_duplicate_rows:
+                duplicated = frame.duplicated()
+                if duplicated.any():
+                    log.append(f"dropped {int(duplicated.sum()):,} duplicate row(s)")
+                    frame = frame[~duplicated.to_numpy()]
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recipe_version": RECIPE_VERSION,
+            "dataaudit_version": __version__,
+            "target": self.target,
+            "input_columns": self.input_columns,
+            "output_columns": self.output_columns,
+            "drop_duplicate_rows": self.drop_duplicate_rows,
+            "steps": [step.to_dict() for step in self.steps],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "Recipe":
+        if not isinstance(data, dict) or data.get("recipe_version") != RECIPE_VERSION:
+            raise RecipeError(f"not a dataaudit recipe of version {RECIPE_VERSION}")
+        expected = {"recipe_version", "dataaudit_version", "target", "input_columns", "output_columns",
+                    "drop_duplicate_rows", "steps"}
+        if set(data) != expected:
+            raise RecipeError(f"unexpected recipe keys: {sorted(set(data) ^ expected)}")
+        steps = []
+        for entry in data["steps"]:
+            if not isinstance(entry, dict) or entry.get("step") not in STEPS:
+                raise RecipeError(f"unknown step {entry.get('step') if isinstance(entry, dict) else entry!r}")
+            steps.append(STEPS[entry["step"]].from_dict(entry))
+        return cls(steps, data["target"], list(data["input_columns"]), list(data["output_columns"]),
+                   bool(data["drop_duplicate_rows"]))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        write_text_atomic(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "Recipe":
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except FileNotFoundError:
+            raise RecipeError(f"{path}: no such recipe file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RecipeError(f"{path}: not a JSON recipe ({exc})") from None
+        try:
+            return cls.from_dict(data)
+        except RecipeError as exc:
+            raise RecipeError(f"{path}: {exc}") from None
+        except (TypeError, ValueError, KeyError) as exc:
+            raise RecipeError(f"{path}: malformed recipe ({exc})") from None

@@ -1,0 +1,13 @@
+"""Fix steps, one module each; ``STEPS`` maps a step name to its class (the recipe's registry)."""
+
+from .clip import Clip
+from .drop import Drop
+from .encode import Encode
+from .impute import Impute
+from .repair import Repair
+from .resample import Resample
+from .robust_scale import RobustScale
+
+STEPS = {cls.name: cls for cls in (Repair, Drop, Impute, Clip, RobustScale, Encode, Resample)}
+
+__all__ = ["STEPS", "Repair", "Drop", "Impute", "Clip", "RobustScale", "Encode", "Resample"]

@@ -1,0 +1,95 @@
+"""The fix-step contract: scikit-learn style fit/transform on pandas frames, JSON state for the recipe.
+
+A step's ``__init__`` only stores keyword parameters. ``fit(frame, context)`` learns state into
+attributes ending in ``_`` and returns the step. ``transform(frame, log)`` checks it was fitted,
+never changes the number or order of rows, never touches the target column, and appends one
+plain sentence to ``log`` for everything a user should know (unseen categories, missing columns).
+``to_dict``/``from_dict`` round-trip every parameter and fitted value through JSON-safe types:
+never pickle.
+
+Frames between steps: after ``repair``, every feature column is either float64 (NaN = missing)
+or pandas ``str`` dtype (NaN = missing) for categories; the target column keeps its labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ..errors import DataAuditError
+
+
+class RecipeError(DataAuditError):
+    """A recipe that cannot be used: tampered, from a newer version, or not fitted."""
+
+
+@dataclass
+class FitContext:
+    """What a step may know when fitting: the scan's verdicts and the run's options."""
+
+    target: str | None = None
+    flagged: dict[str, set[str]] = field(default_factory=dict)  # rule code -> columns it flagged
+    seed: int = 0
+    findings: list[Any] = field(default_factory=list)  # the scan's Finding records (evidence included)
+    profile: Any = None  # the scan's DatasetProfile (inferred types), when fitting from a scan
+
+    def columns_flagged(self, *codes: str) -> set[str]:
+        return set().union(*(self.flagged.get(code, set()) for code in codes)) if codes else set()
+
+
+class Step:
+    """Base class of every fix step."""
+
+    name: ClassVar[str]
+    params: ClassVar[tuple[str, ...]] = ()  # names of __init__ keyword parameters
+    fitted: ClassVar[tuple[str, ...]] = ()  # names of fitted attributes (with trailing "_")
+
+    def fit(self, frame: pd.DataFrame, context: FitContext) -> "Step":
+        raise NotImplementedError
+
+    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def fit_transform(self, frame: pd.DataFrame, context: FitContext, log: list[str]) -> pd.DataFrame:
+        return self.fit(frame, context).transform(frame, log)
+
+    def check_fitted(self) -> None:
+        missing = [a for a in self.fitted if not hasattr(self, a)]
+        if missing:
+            raise RecipeError(f"step {self.name!r} is not fitted (missing {', '.join(missing)})")
+
+    def get_params(self) -> dict[str, Any]:
+        return {p: getattr(self, p) for p in self.params}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe parameters and fitted state."""
+        self.check_fitted()
+        return {"step": self.name, "params": self.get_params(),
+                "fitted": {a.rstrip("_"): getattr(self, a) for a in self.fitted}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Step":
+        """Rebuild a fitted step; a recipe with unknown or missing keys is refused."""
+        if data.get("step") != cls.name:
+            raise RecipeError(f"expected step {cls.name!r}, got {data.get('step')!r}")
+        params, fitted = data.get("params", {}), data.get("fitted", {})
+        if set(params) != set(cls.params) or set(fitted) != {a.rstrip("_") for a in cls.fitted}:
+            raise RecipeError(f"step {cls.name!r}: recipe keys do not match this version of dataaudit")
+        step = cls(**params)
+        for attr in cls.fitted:
+            setattr(step, attr, fitted[attr.rstrip("_")])
+        return step
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+
+def feature_columns(frame: pd.DataFrame, target: str | None) -> list[str]:
+    return [c for c in frame.columns if c != target]
+
+
+def is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)

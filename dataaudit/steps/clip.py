@@ -1,0 +1,124 @@
+"""Clip numeric features to median ± k·MAD/0.6745, the bounds of the scan's robust-outlier rule (DA201).
+
+Clipping keeps the row (dropping it would lose its other values) but caps how far one value can push a
+gradient. ``k`` is in modified z-score units (Iglewicz & Hoaglin), so the default 3.5 clips exactly
+what DA201 counts as an outlier, and clipped data scans clean.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .base import FitContext, RecipeError, Step, is_numeric
+from .impute import INDICATOR, add_absent_columns, restore_order
+
+METHODS = ("mad", "none")
+MAD_Z = 0.6745  # modified z = 0.6745 (x - median) / MAD
+IQR_FENCE = 3.0  # fallback fences q1 - 3·IQR, q3 + 3·IQR, as the scan's DA201
+# Bounds sit this share of their half-width inside the rule, so float rounding in robust-scale cannot put
+# a clipped value a hair past the scan's threshold (which would report "3.5 robust z-scores out").
+INSIDE = 1e-9
+
+
+def _inside(low: float, high: float) -> list[float]:
+    margin = INSIDE * (high - low) / 2
+    return [low + margin, high - margin]
+
+
+def _bounds(x: np.ndarray, k: float) -> tuple[list[float] | None, str]:
+    """Clip bounds for the finite values ``x`` (None: leave the column alone) and why."""
+    if np.unique(x).size <= 2:
+        return None, "two distinct values or fewer (a flag or a constant): not clipped"
+    med = float(np.median(x))
+    mad = float(np.median(np.abs(x - med)))
+    if mad > 0:
+        half = k * mad / MAD_Z
+        return _inside(med - half, med + half), f"median ± {k:g}·MAD/0.6745 = [{med - half:.6g}, {med + half:.6g}]"
+    q1, q3 = (float(q) for q in np.quantile(x, [0.25, 0.75]))
+    if q3 > q1:
+        low, high = q1 - IQR_FENCE * (q3 - q1), q3 + IQR_FENCE * (q3 - q1)
+        return _inside(low, high), f"MAD is 0, so IQR fences q1 − 3·IQR, q3 + 3·IQR = [{low:.6g}, {high:.6g}]"
+    return None, f"MAD and IQR are both 0 (most values equal {med:.6g}): a bound would cut ordinary values, not clipped"
+
+
+class Clip(Step):
+    """Clip each continuous numeric feature to robust bounds learnt at fit.
+
+    Skipped: the target, text columns, ``*__missing`` indicators and columns with two distinct values
+    or fewer. When MAD is 0 the bounds fall back to IQR fences; when the IQR is 0 too the column is
+    left alone. NaN stays NaN (imputation is not this step's job); ±inf are clipped to the bounds.
+    Fitted: ``columns_`` (columns clipped), ``bounds_`` (column -> [low, high]), ``reasons_``
+    (numeric feature column -> sentence, including the columns left alone and why).
+    """
+
+    name = "clip"
+    params = ("k", "method")
+    fitted = ("columns_", "bounds_", "reasons_")
+
+    def __init__(self, *, k: float = 3.5, method: str = "mad") -> None:
+        self.k = k
+        self.method = method
+
+    def fit(self, frame: pd.DataFrame, context: FitContext) -> Clip:
+        self._check_params()
+        self.columns_, self.bounds_, self.reasons_ = [], {}, {}
+        if self.method == "none":
+            return self
+        for c in frame.columns:
+            if c == context.target or not is_numeric(frame[c]) or str(c).endswith(INDICATOR):
+                continue
+            x = frame[c].to_numpy(dtype=float, na_value=np.nan)
+            bounds, self.reasons_[c] = _bounds(x[np.isfinite(x)], float(self.k))
+            if bounds is not None:
+                self.columns_.append(c)
+                self.bounds_[c] = bounds
+        return self
+
+    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        self.check_fitted()
+        frame = add_absent_columns(frame, self.columns_, self.name, log)
+        clipped, counts = {}, {}
+        for c in self.columns_:
+            low, high = self.bounds_[c]
+            x = frame[c].to_numpy(dtype=float, na_value=np.nan)
+            clipped[c] = np.clip(x, low, high)
+            if n := int(((x < low) | (x > high)).sum()):
+                counts[c] = n
+        if counts:
+            listed = ", ".join(f"{c!r} {n:,}" for c, n in list(counts.items())[:10])
+            more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""
+            log.append(f"clip: clipped {sum(counts.values()):,} value(s) outside the fitted bounds in "
+                       f"{len(counts)} column(s) ({listed}{more}).")
+        return frame.assign(**clipped)
+
+    def get_feature_names_out(self, input_columns: list[str] | None = None) -> list[str]:
+        self.check_fitted()
+        return restore_order(list(self.columns_ if input_columns is None else input_columns), self.columns_)
+
+    def _check_params(self) -> None:
+        k = self.k
+        if isinstance(k, bool) or not isinstance(k, (int, float)) or not np.isfinite(k) or k <= 0:
+            raise ValueError(f"clip k must be a positive number, not {k!r}")
+        if self.method not in METHODS:
+            raise ValueError(f"clip method must be one of {', '.join(METHODS)}, not {self.method!r}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Clip:
+        """Rebuild from the recipe, refusing state this version would not have written."""
+        step = super().from_dict(data)
+        try:
+            step._check_params()
+            cols = step.columns_
+            ok = (isinstance(cols, list) and all(isinstance(c, str) for c in cols) and len(set(cols)) == len(cols)
+                  and isinstance(step.bounds_, dict) and set(step.bounds_) == set(cols)
+                  and isinstance(step.reasons_, dict) and set(cols) <= set(step.reasons_))
+            ok = ok and all(len(b) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in b)
+                            and b[0] <= b[1] for b in step.bounds_.values())
+        except (TypeError, ValueError) as exc:
+            raise RecipeError(f"step 'clip': invalid recipe entry ({exc})") from None
+        if not ok:
+            raise RecipeError("step 'clip': invalid recipe entry (each clipped column needs bounds [low, high])")
+        return step

@@ -1,0 +1,47 @@
+"""Drop columns that cannot help a model: empty, constant, duplicate, identifier, near-zero variance,
+one of each near-perfectly correlated pair, and leaked columns only when asked (``drop_leaky``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import FitContext, Step
+
+#: rule code -> why a column it flags is dropped
+DROP_RULES = {
+    "DA601": "constant",
+    "DA604": "duplicate of another column",
+    "DA702": "identifier",
+    "DA502": "near-zero variance",
+    "DA605": "near-perfectly correlated with another column",
+}
+
+
+class Drop(Step):
+    """Remove the columns the scan condemned; ``dropped_`` says why for each."""
+
+    name = "drop"
+    params = ("drop_leaky",)
+    fitted = ("dropped_",)
+
+    def __init__(self, *, drop_leaky: bool = False) -> None:
+        self.drop_leaky = drop_leaky
+
+    def fit(self, frame: pd.DataFrame, context: FitContext) -> "Drop":
+        dropped: dict[str, str] = {}
+        if context.profile is not None:
+            for col in context.profile.features:
+                if col.inferred_type in ("empty", "constant"):
+                    dropped[col.name] = "every value missing" if col.inferred_type == "empty" else "constant"
+        rules = dict(DROP_RULES, **({"DA701": "predicts the target almost perfectly (--drop-leaky)"}
+                                   if self.drop_leaky else {}))
+        for f in context.findings:
+            if f.rule in rules and f.column is not None and f.column != context.target:
+                dropped.setdefault(f.column, rules[f.rule])
+        self.dropped_ = dict(sorted(dropped.items()))
+        return self
+
+    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        self.check_fitted()
+        derived = [c for c in frame.columns if any(c.startswith(f"{d}__") for d in self.dropped_)]
+        return frame.drop(columns=[c for c in [*self.dropped_, *derived] if c in frame.columns])

@@ -1,0 +1,204 @@
+"""Balance the classes of the training data with imbalanced-learn, last and at fit time only.
+
+As in imbalanced-learn's Pipeline, ``fit_resample`` changes the rows of the data being fixed, and
+``transform`` (what ``apply`` runs on new data) returns its input unchanged: validation and serving
+data must keep their real class balance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
+from imblearn.under_sampling import RandomUnderSampler
+
+from .base import FitContext, RecipeError, Step, is_numeric
+
+METHODS = ("auto", "over", "under", "smote", "none")
+USED = ("none", "over", "under", "smote", "smotenc")
+MIN_RATIO = 1.5  # auto leaves classes alone below this majority/minority ratio
+SMOTE_MIN_ROWS = 6  # SMOTE's default 5 neighbours need 6 rows of the smallest class
+MAX_CLASS_CODES = 20  # a numeric target with more distinct integer values is treated as regression
+NAMES = {"over": "random over-sampling", "under": "random under-sampling", "smote": "SMOTE", "smotenc": "SMOTENC"}
+
+
+class Resample(Step):
+    """Resample the labelled rows so every class has as many rows as the majority (or, ``under``, the minority).
+
+    ``auto`` picks: nothing when the imbalance ratio is below 1.5; random over-sampling when the
+    smallest class has fewer than 6 rows, when there is no numeric feature, when a feature has missing
+    values, or when there are fewer rows than features (too little for SMOTE's neighbours); otherwise
+    SMOTENC when text (categorical) features remain (``--encode none``) and SMOTE when all are numeric,
+    with ``k_neighbors = min(5, smallest class - 1)``. ``smote`` forces SMOTE (SMOTENC with text
+    features) and falls back to random over-sampling when SMOTE cannot run.
+
+    SMOTE interpolates between neighbours; columns whose training values are all 0 or 1 (one-hot and
+    indicator columns) are rounded back to 0/1 in the synthetic rows so they stay valid indicators.
+    Rows with a missing target are kept out and appended, unchanged, after the resampled rows.
+    Fitted: ``method_`` (one of none/over/under/smote/smotenc), ``reason_`` (a sentence),
+    ``counts_before_``/``counts_after_`` (class label as text -> rows), ``rows_added_``, ``rows_removed_``.
+    """
+
+    name = "resample"
+    params = ("method", "seed")
+    fitted = ("method_", "reason_", "counts_before_", "counts_after_", "rows_added_", "rows_removed_")
+
+    def __init__(self, *, method: str = "auto", seed: int = 0) -> None:
+        self.method = method
+        self.seed = seed
+
+    def fit(self, frame: pd.DataFrame, context: FitContext) -> Resample:
+        self.fit_resample(frame, context, [])
+        return self
+
+    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        """Never resamples: new data keeps its rows."""
+        self.check_fitted()
+        return frame
+
+    def fit_resample(self, frame: pd.DataFrame, context: FitContext, log: list[str]) -> pd.DataFrame:
+        """Resample ``frame`` (the training data) and record what was done; returns the new frame."""
+        self._check_params()
+        target = context.target
+        self.counts_before_ = self.counts_after_ = {}
+        self.rows_added_ = self.rows_removed_ = 0
+        if target is None or target not in frame.columns:
+            return self._skip(frame, log, "no target column was given" if target is None
+                              else f"the target column {target!r} is not in the data")
+        labelled = frame[frame[target].notna().to_numpy()]
+        if not _is_classification(labelled[target], context):
+            return self._skip(frame, log, f"the target {target!r} looks like a regression target, not classes")
+        self.counts_before_ = self.counts_after_ = _counts(labelled[target])
+        method, reason = self._choose(labelled, target)
+        if method == "none":
+            return self._skip(frame, log, reason)
+        self.method_, self.reason_ = method, reason
+        resampled = self._resample(labelled, target)
+        self.counts_after_ = _counts(resampled[target])
+        self.rows_added_ = max(len(resampled) - len(labelled), 0)
+        self.rows_removed_ = max(len(labelled) - len(resampled), 0)
+        log.append(f"resample: {NAMES[self.method_]} because {self.reason_}; "
+                   f"{self.rows_added_:,} row(s) added, {self.rows_removed_:,} removed.")
+        unlabelled = frame[frame[target].isna().to_numpy()]
+        if len(unlabelled):
+            log.append(f"resample: {len(unlabelled):,} row(s) with a missing target were kept out of "
+                       "resampling and appended unchanged.")
+        return pd.concat([resampled, unlabelled], ignore_index=True)
+
+    def _skip(self, frame: pd.DataFrame, log: list[str], reason: str) -> pd.DataFrame:
+        self.method_, self.reason_ = "none", reason
+        log.append(f"resample: not resampled: {reason}.")
+        return frame
+
+    def _choose(self, data: pd.DataFrame, target: str) -> tuple[str, str]:
+        """The sampler to use and why, in words for the report."""
+        counts = list(self.counts_before_.values())
+        if len(counts) < 2:
+            return "none", "the target has a single class"
+        if self.method == "none":
+            return "none", "resampling was turned off"
+        if self.method in ("over", "under"):
+            return self.method, "it was asked for"
+        features = [c for c in data.columns if c != target]
+        numeric = [c for c in features if is_numeric(data[c])]
+        ratio = counts[0] / counts[-1]
+        if self.method == "auto" and ratio < MIN_RATIO:
+            return "none", f"the classes are balanced enough (imbalance ratio {ratio:.2f} < {MIN_RATIO})"
+        why_not_smote = (
+            f"the smallest class has {counts[-1]} row(s), too few for SMOTE's neighbours"
+            if counts[-1] < (SMOTE_MIN_ROWS if self.method == "auto" else 2) else
+            "there is no numeric feature to interpolate" if not numeric else
+            "some features have missing values, which SMOTE cannot interpolate"
+            if data[features].isna().to_numpy().any() else
+            f"there are fewer rows ({len(data)}) than features ({len(features)})"
+            if self.method == "auto" and len(data) < len(features) else None)
+        if why_not_smote is not None:
+            return "over", why_not_smote
+        method = "smotenc" if len(numeric) < len(features) else "smote"
+        if self.method == "smote":
+            return method, "it was asked for"
+        mix = "features mix numbers and text categories" if method == "smotenc" else "all features are numeric"
+        return method, f"the imbalance ratio is {ratio:.1f} and {mix}"
+
+    def _resample(self, data: pd.DataFrame, target: str) -> pd.DataFrame:
+        labels = data[target].to_numpy(dtype=object if not is_numeric(data[target]) else None)
+        if self.method_ in ("over", "under"):
+            sampler = (RandomOverSampler if self.method_ == "over" else RandomUnderSampler)(random_state=self.seed)
+            # resample row numbers, then copy whole rows: dtypes and values stay exactly as they were
+            sampler.fit_resample(np.arange(len(data)).reshape(-1, 1), labels)
+            rows = sampler.sample_indices_
+            return data.iloc[np.sort(rows) if self.method_ == "under" else rows].reset_index(drop=True)
+        features = [c for c in data.columns if c != target]
+        text = [i for i, c in enumerate(features) if not is_numeric(data[c])]
+        k = min(5, min(self.counts_before_.values()) - 1)
+        if self.method_ == "smotenc":
+            sampler = SMOTENC(categorical_features=text, k_neighbors=k, random_state=self.seed)
+            matrix = data[features].to_numpy(dtype=object)
+        else:
+            sampler = SMOTE(k_neighbors=k, random_state=self.seed)
+            matrix = data[features].to_numpy(dtype=float)
+        X, y = sampler.fit_resample(matrix, labels)
+        new = pd.DataFrame({target: pd.Series(y[len(data):]).astype(data[target].dtype)})
+        for i, col in enumerate(features):
+            values = X[len(data):, i]
+            if i in text:
+                new[col] = pd.Series(values).astype(data[col].dtype)
+            else:
+                values = values.astype(float)
+                new[col] = np.where(values >= 0.5, 1.0, 0.0) if _is_binary(data[col]) else values
+        # SMOTE returns the original rows first and unchanged; keep ours to be exact
+        return pd.concat([data, new[list(data.columns)]], ignore_index=True)
+
+    def _check_params(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"resample method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
+            raise ValueError(f"resample seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Resample:
+        """Rebuild from the recipe (for the record: ``apply`` never resamples), refusing tampered values."""
+        try:
+            step = super().from_dict(data)
+            step._check_params()
+            counts = (step.counts_before_, step.counts_after_)
+            ok = (step.method_ in USED and isinstance(step.reason_, str)
+                  and all(isinstance(c, dict) and all(isinstance(k, str) and _count(v) for k, v in c.items())
+                          for c in counts)
+                  and _count(step.rows_added_) and _count(step.rows_removed_))
+        except RecipeError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise RecipeError(f"step 'resample': invalid recipe entry ({exc})") from None
+        if not ok:
+            raise RecipeError("step 'resample': invalid recipe entry (fitted values of the wrong type)")
+        return step
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _counts(labels: pd.Series) -> dict[str, int]:
+    """Rows per class, largest first (ties by label), labels as text so the recipe stays JSON."""
+    counts = labels.value_counts(sort=False)
+    pairs = sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+    return dict(pairs)
+
+
+def _is_classification(labels: pd.Series, context: FitContext) -> bool:
+    """The scan's verdict when there is one; otherwise text labels, or few integer codes, are classes."""
+    profile = getattr(context, "profile", None)
+    if profile is not None and profile.target is not None and profile.target.name == labels.name:
+        return profile.target.task == "classification"
+    if not is_numeric(labels):
+        return True
+    values = labels.to_numpy(dtype=float)
+    return bool(np.all(values == np.round(values))) and labels.nunique() <= MAX_CLASS_CODES
+
+
+def _is_binary(series: pd.Series) -> bool:
+    values = series.dropna()
+    return len(values) > 0 and bool(values.isin([0.0, 1.0]).all())

@@ -1,0 +1,126 @@
+"""Put numeric features on one robust scale, so no feature dominates the gradient by its units.
+
+Default ``(x − median) / (1.4826·MAD)``: 1.4826·MAD estimates the standard deviation of normal data
+but ignores outliers, which under plain standardisation inflate the std and squash every other value
+towards zero. A scale of 0 falls back along MAD → IQR/1.349 → std → 1, so nothing is divided by zero.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .base import FitContext, RecipeError, Step, is_numeric
+from .impute import INDICATOR, add_absent_columns, restore_order
+
+SCALERS = ("mad", "robust", "standard", "none")
+MAD_TO_STD = 1.4826  # 1 / Φ⁻¹(3/4): MAD of a normal distribution times this is its std
+IQR_TO_STD = 1.349  # IQR of a normal distribution divided by this is its std
+FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def _center_scale(x: np.ndarray, scaler: str) -> tuple[float, float, str]:
+    """(center, scale, method) for the finite values ``x``; the scale is always positive and finite."""
+    med = float(np.median(x))
+    with np.errstate(over="ignore", invalid="ignore"):  # huge values: the std overflows and is not used
+        std, mean = float(x.std()), float(x.mean())
+    if scaler == "standard":
+        center, chain = (mean if np.isfinite(mean) else med), [("std", std)]
+    else:
+        q1, q3 = (float(q) for q in np.quantile(x, [0.25, 0.75]))
+        chain = [("iqr", q3 - q1), ("std", std)] if scaler == "robust" else [
+            ("mad", MAD_TO_STD * float(np.median(np.abs(x - med)))), ("iqr", (q3 - q1) / IQR_TO_STD), ("std", std)]
+        center = med
+    for method, scale in chain:
+        if np.isfinite(scale) and scale > 0:
+            return center, scale, method
+    return center, 1.0, "unit"
+
+
+class RobustScale(Step):
+    """Center and scale each continuous numeric feature with statistics learnt at fit.
+
+    ``scaler``: ``mad`` (default) ``(x − median) / (1.4826·MAD)``; ``robust`` ``(x − median) / IQR``
+    as scikit-learn's RobustScaler; ``standard`` ``(x − mean) / std``; ``none`` leaves data as is.
+    Columns with two distinct values or fewer (0/1 flags, ``*__missing`` indicators) are kept as they
+    are: scaling would only move a clean 0/1 code. NaN stays NaN; ±inf become the fitted minimum or
+    maximum first, so the output is finite.
+    Fitted: ``columns_`` (columns scaled), ``center_`` and ``scale_`` (column -> float), ``range_``
+    (column -> [min, max] seen at fit), ``method_`` (numeric feature column -> mad | iqr | std | unit
+    | kept, the scale actually used).
+    """
+
+    name = "robust-scale"
+    params = ("scaler",)
+    fitted = ("columns_", "center_", "scale_", "range_", "method_")
+
+    def __init__(self, *, scaler: str = "mad") -> None:
+        self.scaler = scaler
+
+    def fit(self, frame: pd.DataFrame, context: FitContext) -> RobustScale:
+        self._check_params()
+        self.columns_, self.center_, self.scale_, self.range_, self.method_ = [], {}, {}, {}, {}
+        if self.scaler == "none":
+            return self
+        for c in frame.columns:
+            if c == context.target or not is_numeric(frame[c]):
+                continue
+            x = frame[c].to_numpy(dtype=float, na_value=np.nan)
+            x = x[np.isfinite(x)]
+            if str(c).endswith(INDICATOR) or np.unique(x).size <= 2:
+                self.method_[c] = "kept"
+                continue
+            self.columns_.append(c)
+            self.center_[c], self.scale_[c], self.method_[c] = _center_scale(x, self.scaler)
+            self.range_[c] = [float(x.min()), float(x.max())]
+        return self
+
+    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        self.check_fitted()
+        frame = add_absent_columns(frame, self.columns_, self.name, log)
+        scaled = {}
+        for c in self.columns_:
+            x = frame[c].to_numpy(dtype=float, na_value=np.nan)
+            if infinite := int(np.isinf(x).sum()):
+                low, high = self.range_[c]
+                x = np.where(x == np.inf, high, np.where(x == -np.inf, low, x))
+                log.append(f"robust-scale: {infinite:,} infinite value(s) in {c!r} were set to the fitted "
+                           "minimum or maximum before scaling.")
+            with np.errstate(over="ignore"):
+                z = (x - self.center_[c]) / self.scale_[c]
+            scaled[c] = np.clip(z, -FLOAT_MAX, FLOAT_MAX)  # an overflow stays finite; NaN stays NaN
+        return frame.assign(**scaled)
+
+    def get_feature_names_out(self, input_columns: list[str] | None = None) -> list[str]:
+        self.check_fitted()
+        return restore_order(list(self.columns_ if input_columns is None else input_columns), self.columns_)
+
+    def _check_params(self) -> None:
+        if self.scaler not in SCALERS:
+            raise ValueError(f"robust-scale scaler must be one of {', '.join(SCALERS)}, not {self.scaler!r}")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RobustScale:
+        """Rebuild from the recipe, refusing state this version would not have written."""
+        step = super().from_dict(data)
+
+        def number(v: Any) -> bool:
+            return isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v))
+
+        try:
+            step._check_params()
+            cols = step.columns_
+            ok = (isinstance(cols, list) and all(isinstance(c, str) for c in cols) and len(set(cols)) == len(cols)
+                  and all(isinstance(d, dict) and set(d) == set(cols)
+                          for d in (step.center_, step.scale_, step.range_))
+                  and isinstance(step.method_, dict) and set(cols) <= set(step.method_)
+                  and all(number(step.center_[c]) and number(step.scale_[c]) and step.scale_[c] > 0
+                          and len(step.range_[c]) == 2 and all(number(v) for v in step.range_[c]) for c in cols))
+        except (TypeError, ValueError) as exc:
+            raise RecipeError(f"step 'robust-scale': invalid recipe entry ({exc})") from None
+        if not ok:
+            raise RecipeError("step 'robust-scale': invalid recipe entry (each scaled column needs a finite center, "
+                              "a positive scale and a [min, max] range)")
+        return step

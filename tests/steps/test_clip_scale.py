@@ -1,0 +1,202 @@
+"""Clip and RobustScale: robust bounds and scales, MAD = 0 fallbacks, finite output, new data, JSON state."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.preprocessing import RobustScaler, StandardScaler
+
+from dataaudit.steps.base import FitContext, RecipeError
+from dataaudit.steps.clip import Clip
+from dataaudit.steps.robust_scale import RobustScale
+
+
+def _native(value) -> bool:
+    """Only the types JSON has: no numpy scalar may slip into a recipe."""
+    if isinstance(value, dict):
+        return all(type(k) is str and _native(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_native(v) for v in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def _round_trip(step):
+    data = step.to_dict()
+    assert _native(data)
+    return type(step).from_dict(json.loads(json.dumps(data, allow_nan=False)))
+
+
+def _frame(rng, n=500):
+    """A heavy-tailed column, a zero-inflated one (MAD = 0), a flag, an indicator, a category, a wild target."""
+    income = rng.lognormal(10, 1, n)
+    income[:5] = [1e9, 5e8, -1e7, 2e9, 1e8]
+    spiky = np.where(rng.random(n) < 0.6, 0.0, rng.normal(100, 20, n))
+    return pd.DataFrame({
+        "income": income, "spiky": spiky, "flag": rng.integers(0, 2, n).astype(float),
+        "income__missing": (rng.random(n) < 0.1).astype(float),
+        "city": pd.Series(rng.choice(["a", "b"], n), dtype="str"),
+        "target": rng.normal(0, 1, n) * 1e6,
+    })
+
+
+def _mad(x):
+    return np.median(np.abs(x - np.median(x)))
+
+
+def test_clip_bounds_are_the_scan_modified_z_rule():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step = Clip().fit(frame, FitContext(target="target"))
+    income = frame["income"].to_numpy()
+    med, half = np.median(income), 3.5 * _mad(income) / 0.6745
+    assert step.bounds_["income"] == pytest.approx([med - half, med + half])
+    out = step.transform(frame, log := [])
+    assert out["income"].min() >= med - half and out["income"].max() <= med + half
+    assert (0.6745 * np.abs(out["income"] - med) / _mad(out["income"].to_numpy()) <= 3.5).all()
+    inside = (income >= med - half) & (income <= med + half)
+    assert_allclose(out["income"][inside], income[inside])
+    assert len(log) == 1 and log[0].startswith("clip: clipped")
+    for col in ("flag", "income__missing", "city", "target"):
+        pd.testing.assert_series_equal(out[col], frame[col])
+    assert step.columns_ == ["income", "spiky"] and "flag" in step.reasons_ and "target" not in step.reasons_
+
+
+def test_clip_k_is_configurable_and_none_does_nothing():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    wide = Clip(k=10).fit(frame, FitContext(target="target"))
+    narrow = Clip(k=2).fit(frame, FitContext(target="target"))
+    assert wide.bounds_["income"][1] > narrow.bounds_["income"][1]
+    off = Clip(method="none").fit(frame, FitContext(target="target"))
+    assert off.columns_ == []
+    pd.testing.assert_frame_equal(off.transform(frame, log := []), frame)
+    assert log == []
+
+
+def test_clip_falls_back_to_iqr_fences_then_leaves_the_column():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    frame["mostly_one"] = np.where(np.arange(len(frame)) < 400, 1.0, rng.normal(1, 0.1, len(frame)))
+    frame.loc[0, "mostly_one"] = 1e6
+    step = Clip().fit(frame, FitContext(target="target"))
+    spiky = frame["spiky"].to_numpy()
+    assert _mad(spiky) == 0
+    q1, q3 = np.quantile(spiky, [0.25, 0.75])
+    assert step.bounds_["spiky"] == pytest.approx([q1 - 3 * (q3 - q1), q3 + 3 * (q3 - q1)])
+    assert "IQR" in step.reasons_["spiky"]
+    assert "mostly_one" not in step.columns_ and "not clipped" in step.reasons_["mostly_one"]
+    assert step.transform(frame, [])["mostly_one"].iloc[0] == 1e6
+
+
+def test_clip_json_round_trip_new_data_and_absent_column():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step = Clip().fit(frame, FitContext(target="target"))
+    rebuilt = _round_trip(step)
+    pd.testing.assert_frame_equal(rebuilt.transform(frame, []), step.transform(frame, []))
+    new = frame.drop(columns="spiky").assign(extra=1e12)
+    new.loc[1, "income"] = np.inf
+    new.loc[2, "income"] = np.nan
+    out = rebuilt.transform(new, log := [])
+    assert list(out.columns) == ["income", "spiky", "flag", "income__missing", "city", "target", "extra"]
+    assert out["spiky"].isna().all() and (out["extra"] == 1e12).all()
+    assert out["income"].iloc[1] == step.bounds_["income"][1] and np.isnan(out["income"].iloc[2])
+    assert any("'spiky' is absent" in line for line in log)
+    assert rebuilt.get_feature_names_out(list(new.columns)) == list(out.columns)
+
+
+def test_clip_tampered_recipe_is_refused():
+    rng = np.random.default_rng(0)
+    data = Clip().fit(_frame(rng), FitContext(target="target")).to_dict()
+    for bad in ({**data, "step": "robust-scale"}, {**data, "params": {**data["params"], "q": 1}},
+                {**data, "params": {**data["params"], "k": -1}},
+                {**data, "fitted": {**data["fitted"], "bounds": {"income": [5.0]}}},
+                {**data, "fitted": {**data["fitted"], "bounds": {"income": [5.0, 1.0], "spiky": [0.0, 1.0]}}}):
+        with pytest.raises(RecipeError):
+            Clip.from_dict(json.loads(json.dumps(bad)))
+
+
+def test_robust_scale_mad_default_gives_unit_robust_spread():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step = RobustScale().fit(frame, FitContext(target="target"))
+    out = step.transform(frame, log := [])
+    z = out["income"].to_numpy()
+    assert np.median(z) == pytest.approx(0, abs=1e-12) and 1.4826 * _mad(z) == pytest.approx(1)
+    assert step.method_ == {"income": "mad", "spiky": "iqr", "flag": "kept", "income__missing": "kept"}
+    for col in ("flag", "income__missing", "city", "target"):
+        pd.testing.assert_series_equal(out[col], frame[col])
+    assert log == [] and np.isfinite(out.select_dtypes("number").to_numpy()).all()
+
+
+def test_robust_scale_fallback_chain_never_divides_by_zero():
+    n = 100
+    frame = pd.DataFrame({
+        "iqr": np.r_[np.zeros(55), np.arange(1.0, 46.0)],  # MAD = 0, IQR > 0
+        "std": np.r_[np.zeros(90), np.arange(1.0, 11.0)],  # MAD = IQR = 0
+        "unit": np.r_[np.zeros(n - 2), 1.5e308, -1.5e308],  # the std overflows: no usable scale
+    })
+    step = RobustScale().fit(frame, FitContext())
+    assert step.method_ == {"iqr": "iqr", "std": "std", "unit": "unit"}
+    q1, q3 = np.quantile(frame["iqr"], [0.25, 0.75])
+    assert step.scale_["iqr"] == pytest.approx((q3 - q1) / 1.349)
+    assert step.scale_["std"] == pytest.approx(frame["std"].std(ddof=0)) and step.scale_["unit"] == 1.0
+    out = step.transform(frame, [])
+    assert np.isfinite(out.to_numpy()).all()
+
+
+@pytest.mark.parametrize("scaler, reference", [("robust", RobustScaler()), ("standard", StandardScaler())])
+def test_robust_scale_alternatives_match_scikit_learn(scaler, reference):
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)[["income", "spiky"]]
+    out = RobustScale(scaler=scaler).fit(frame, FitContext()).transform(frame, [])
+    assert_allclose(out.to_numpy(), reference.fit_transform(frame.to_numpy()), rtol=1e-10, atol=1e-12)
+
+
+def test_robust_scale_none_and_infinite_values():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    assert RobustScale(scaler="none").fit(frame, FitContext()).columns_ == []
+    step = RobustScale().fit(frame, FitContext(target="target"))
+    new = frame.copy()
+    new.loc[3, "income"], new.loc[4, "income"], new.loc[5, "income"] = np.inf, -np.inf, np.nan
+    out = step.transform(new, log := [])
+    low, high = step.range_["income"]
+    center, scale = step.center_["income"], step.scale_["income"]
+    assert out["income"].iloc[3] == pytest.approx((high - center) / scale)
+    assert out["income"].iloc[4] == pytest.approx((low - center) / scale)
+    assert np.isnan(out["income"].iloc[5])  # missing stays missing: impute's job
+    assert len(log) == 1 and "2 infinite value(s)" in log[0]
+
+
+def test_robust_scale_json_round_trip_absent_column_and_tampering():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step = RobustScale().fit(frame, FitContext(target="target"))
+    data = step.to_dict()
+    rebuilt = _round_trip(step)
+    pd.testing.assert_frame_equal(rebuilt.transform(frame, []), step.transform(frame, []))
+    out = rebuilt.transform(frame.drop(columns="income").assign(extra="x"), log := [])
+    assert list(out.columns)[:2] == ["income", "spiky"] and out["income"].isna().all()
+    assert (out["extra"] == "x").all() and any("'income' is absent" in line for line in log)
+    for bad in ({**data, "step": "clip"}, {**data, "fitted": {**data["fitted"], "extra": {}}},
+                {**data, "params": {"scaler": "minmax"}},
+                {**data, "fitted": {**data["fitted"], "scale": {"income": 0.0, "spiky": 1.0}}}):
+        with pytest.raises(RecipeError):
+            RobustScale.from_dict(json.loads(json.dumps(bad)))
+
+
+def test_clip_then_scale_bounds_every_value():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    context = FitContext(target="target")
+    clipped = Clip().fit_transform(frame, context, [])
+    scaled = RobustScale().fit_transform(clipped, context, [])
+    z = scaled["income"].to_numpy()
+    assert np.abs(z).max() <= 3.5 / 0.6745 / 1.4826
+    assert (0.6745 * np.abs(z - np.median(z)) / _mad(z)).max() <= 3.5  # what DA201 computes: scans clean
+    assert np.isfinite(scaled.select_dtypes("number").to_numpy()).all()

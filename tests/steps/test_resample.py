@@ -1,0 +1,158 @@
+"""Resample: each method balances the classes, seeded, labels and dtypes kept, never at transform time."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit.steps.base import FitContext, RecipeError
+from dataaudit.steps.resample import Resample
+
+
+def _frame(rng, majority: int = 90, minority: int = 10, text: bool = False) -> pd.DataFrame:
+    n = majority + minority
+    frame = pd.DataFrame({
+        "x1": rng.normal(size=n),
+        "x2": rng.normal(size=n),
+        "color=red": rng.integers(0, 2, n).astype(float),
+        "label": pd.Series(["no"] * majority + ["yes"] * minority, dtype="str"),
+    })
+    if text:
+        frame.insert(1, "shape", pd.Series(rng.choice(["round", "square", "star"], n), dtype="str"))
+    return frame
+
+
+def _resample(frame, method="auto", seed=0, target="label"):
+    step = Resample(method=method, seed=seed)
+    log: list[str] = []
+    out = step.fit_resample(frame, FitContext(target=target, seed=seed), log)
+    return step, out, log
+
+
+@pytest.mark.parametrize("method, used", [("auto", "smote"), ("smote", "smote"), ("over", "over"), ("under", "under")])
+def test_resample_balances_classes(method, used):
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step, out, log = _resample(frame, method)
+    assert step.method_ == used
+    counts = out["label"].value_counts()
+    assert counts["yes"] == counts["no"] == (10 if used == "under" else 90)
+    assert step.counts_before_ == {"no": 90, "yes": 10}
+    assert step.counts_after_ == {k: int(v) for k, v in counts.items()}
+    assert (step.rows_added_, step.rows_removed_) == ((0, 80) if used == "under" else (80, 0))
+    assert list(out.columns) == list(frame.columns)
+    assert out.dtypes.equals(frame.dtypes) and out["label"].dtype == "str"
+    assert set(out["color=red"].unique()) <= {0.0, 1.0}  # one-hot columns stay 0/1
+    assert len(log) == 1 and step.reason_ in log[0]
+
+
+def test_resample_keeps_original_rows_first_and_unchanged():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    for method in ("smote", "over"):
+        out = _resample(frame, method)[1]
+        pd.testing.assert_frame_equal(out.head(len(frame)), frame)
+    under = _resample(frame, "under")[1]
+    assert under.merge(frame, how="left", indicator=True)["_merge"].eq("both").all()
+
+
+def test_resample_smotenc_when_text_features_remain():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng, text=True)
+    step, out, _ = _resample(frame)
+    assert step.method_ == "smotenc"
+    assert out["label"].value_counts().tolist() == [90, 90]
+    assert out["shape"].dtype == "str" and set(out["shape"]) <= set(frame["shape"])
+
+
+def test_resample_is_deterministic_for_a_seed():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng, text=True)
+    for method in ("auto", "over", "under", "smote"):
+        pd.testing.assert_frame_equal(_resample(frame, method, seed=7)[1], _resample(frame, method, seed=7)[1])
+    assert not _resample(frame, "auto", seed=1)[1].equals(_resample(frame, "auto", seed=2)[1])
+
+
+def test_resample_transform_never_touches_rows():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step = _resample(frame)[0]
+    new = _frame(rng, 30, 3)
+    assert step.transform(new, log := []) is new and log == []
+
+
+def test_resample_rare_class_falls_back_to_random_over_sampling():
+    rng = np.random.default_rng(0)
+    step, out, _ = _resample(_frame(rng, 60, 4))
+    assert step.method_ == "over" and "4 row(s)" in step.reason_
+    assert out["label"].value_counts().tolist() == [60, 60]
+
+
+def test_resample_auto_leaves_balanced_classes_alone():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng, 55, 45)
+    step, out, log = _resample(frame)
+    assert step.method_ == "none" and out is frame and "balanced" in log[0]
+
+
+def test_resample_preserves_integer_labels():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng).assign(label=np.repeat(np.array([0, 1]), [90, 10]))
+    step, out, _ = _resample(frame)
+    assert out["label"].dtype == np.int64 and set(out["label"]) == {0, 1}
+    assert step.counts_after_ == {"0": 90, "1": 90}
+
+
+def test_resample_skips_regression_and_missing_target():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng).assign(label=rng.normal(size=100))
+    step, out, log = _resample(frame)
+    assert step.method_ == "none" and out is frame and "regression" in log[0]
+    step, out, log = _resample(frame, target=None)
+    assert step.method_ == "none" and out is frame and "no target" in log[0]
+
+
+def test_resample_keeps_rows_with_missing_target_out():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    frame.loc[[0, 5], "label"] = np.nan
+    step, out, log = _resample(frame)
+    assert step.counts_before_ == {"no": 88, "yes": 10}
+    assert len(out) == 88 * 2 + 2 and out["label"].tail(2).isna().all()
+    pd.testing.assert_frame_equal(out.tail(2).reset_index(drop=True), frame.loc[[0, 5]].reset_index(drop=True))
+    assert any("missing target" in note for note in log)
+
+
+def test_resample_round_trip_and_tampered_recipe():
+    rng = np.random.default_rng(0)
+    step = _resample(_frame(rng))[0]
+    data = json.loads(json.dumps(step.to_dict(), allow_nan=False))
+    again = Resample.from_dict(data)
+    assert again.to_dict() == step.to_dict()
+    for tamper in (lambda d: d["params"].update(method="magic"), lambda d: d["params"].update(seed=-1),
+                   lambda d: d["fitted"].update(rows_added="80"), lambda d: d["fitted"].update(method="adasyn"),
+                   lambda d: d["fitted"].pop("reason")):
+        bad = json.loads(json.dumps(data))
+        tamper(bad)
+        with pytest.raises(RecipeError):
+            Resample.from_dict(bad)
+
+
+def test_resample_smote_falls_back_when_features_have_missing_values():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    frame.loc[3, "x1"] = np.nan
+    step, out, _ = _resample(frame, "smote")
+    assert step.method_ == "over" and "missing values" in step.reason_
+    assert out["label"].value_counts().tolist() == [90, 90]
+
+
+def test_resample_balances_every_class_of_a_multiclass_target():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng, 80, 20).assign(label=pd.Series(["a"] * 80 + ["b"] * 12 + ["c"] * 8, dtype="str"))
+    step, out, _ = _resample(frame)
+    assert step.method_ == "smote" and step.counts_after_ == {"a": 80, "b": 80, "c": 80}
+    assert out["label"].value_counts().to_dict() == step.counts_after_

@@ -1,0 +1,105 @@
+"""fix → apply: the recipe reproduces fix's pre-resampling rows, survives new data, and the output scans clean."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit import scan
+from dataaudit.fix import FixOptions, apply_recipe, fix
+from dataaudit.recipe import Recipe
+from dataaudit.steps.base import RecipeError
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+TARGETS = {"mixed.csv": "churned", "encoding_cp1252.csv": None}
+SAMPLES = ["clean.csv", "missing.csv", "outliers.csv", "imbalance.csv", "encoding.csv", "encoding_cp1252.csv",
+           "scale.csv", "redundancy.csv", "leakage.csv", "mixed.csv"]
+REPAIRED = {"missing", "outliers", "encoding", "scale"}
+
+
+@pytest.fixture(scope="module")
+def mixed_fix(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fix")
+    result = fix(SAMPLE / "mixed.csv", output=out / "fixed.parquet", target="churned",
+                 recipe_path=out / "recipe.json")
+    return result, out
+
+
+def test_fix_output_is_model_ready(mixed_fix):
+    result, out = mixed_fix
+    frame = pd.read_parquet(out / "fixed.parquet")
+    features = frame.drop(columns="churned")
+    assert all(pd.api.types.is_float_dtype(features[c]) for c in features)
+    assert np.isfinite(features.to_numpy()).all()
+    assert set(frame["churned"].unique()) == {0, 1}
+
+
+def test_apply_on_the_same_file_reproduces_fix_before_resampling(mixed_fix):
+    result, out = mixed_fix
+    applied, log = apply_recipe(out / "recipe.json", SAMPLE / "mixed.csv")
+    pd.testing.assert_frame_equal(applied, result.pre_resample, check_exact=True)
+
+
+def test_recipe_is_plain_json_and_round_trips(mixed_fix):
+    result, out = mixed_fix
+    data = json.loads((out / "recipe.json").read_text(encoding="utf-8"))
+    assert data["recipe_version"] == 1 and [s["step"] for s in data["steps"]][:2] == ["repair", "drop"]
+    assert Recipe.from_dict(data).to_dict() == data
+
+
+def test_apply_survives_unseen_categories_missing_and_extra_columns(mixed_fix, tmp_path):
+    result, out = mixed_fix
+    new = pd.read_csv(SAMPLE / "mixed.csv").head(200)
+    new["plan"] = np.where(np.arange(200) % 3 == 0, "Platinum", new["plan"])  # unseen category
+    new = new.drop(columns=["monthly_charges"]).assign(brand_new=1.0)  # missing and extra column
+    new.to_csv(tmp_path / "new.csv", index=False)
+    applied, log = apply_recipe(out / "recipe.json", tmp_path / "new.csv")
+    assert list(applied.columns) == list(result.pre_resample.columns)
+    assert len(applied) == len(new.drop_duplicates())
+    features = applied.drop(columns="churned")
+    assert np.isfinite(features.to_numpy(dtype=float)).all()
+    text = " ".join(log)
+    assert "monthly_charges" in text and "brand_new" in text
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_scan_of_fix_output_has_no_medium_finding_in_repaired_categories(name, tmp_path):
+    target = TARGETS.get(name, "label")
+    result = fix(SAMPLE / name, output=tmp_path / "fixed.parquet", target=target)
+    report = scan(tmp_path / "fixed.parquet", target=target)
+    loud = [(f.rule, f.column, f.message) for f in report.findings
+            if str(f.category) in REPAIRED and f.severity >= 2]
+    assert loud == []
+    if target is not None and result.rows["added_by_resampling"]:
+        assert [f.rule for f in report.findings if str(f.category) == "imbalance"] == []
+
+
+def test_fix_never_overwrites_without_permission(tmp_path):
+    out = tmp_path / "fixed.csv"
+    out.write_text("keep me\n")
+    with pytest.raises(Exception, match="already exists"):
+        fix(SAMPLE / "clean.csv", output=out, target="label")
+    assert out.read_text() == "keep me\n"
+
+
+def test_tampered_recipe_is_refused(mixed_fix, tmp_path):
+    result, out = mixed_fix
+    data = json.loads((out / "recipe.json").read_text(encoding="utf-8"))
+    data["steps"][0]["fitted"]["surprise"] = 1
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with pytest.raises(RecipeError):
+        Recipe.load(tmp_path / "bad.json")
+    (tmp_path / "junk.json").write_text("{not json")
+    with pytest.raises(RecipeError, match="junk.json"):
+        Recipe.load(tmp_path / "junk.json")
+
+
+def test_fix_is_deterministic(tmp_path):
+    a = fix(SAMPLE / "imbalance.csv", output=tmp_path / "a.csv", target="label", options=FixOptions(seed=3))
+    b = fix(SAMPLE / "imbalance.csv", output=tmp_path / "b.csv", target="label", options=FixOptions(seed=3))
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert a.rows == b.rows
