@@ -93,3 +93,21 @@ def feature_columns(frame: pd.DataFrame, target: str | None) -> list[str]:
 
 def is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def restore_order(columns: list[str], fitted: list[str]) -> list[str]:
+    """``columns`` plus each absent ``fitted`` column, put back after the fitted column that preceded it."""
+    order = list(columns)
+    for i, name in enumerate(fitted):
+        if name not in order:
+            anchor = next((c for c in reversed(fitted[:i]) if c in order), None)
+            order.insert(order.index(anchor) + 1 if anchor is not None else 0, name)
+    return order
+
+
+def add_absent_columns(frame: pd.DataFrame, fitted: list[str], step: str, log: list[str]) -> pd.DataFrame:
+    """New data may lack a fitted column: add it as all-missing, in its place, and say so."""
+    absent = [c for c in fitted if c not in frame.columns]
+    for name in absent:
+        log.append(f"{step}: column {name!r} is absent from the data; it was added as all-missing.")
+    return frame.reindex(columns=restore_order(list(frame.columns), fitted)) if absent else frame

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import FitContext, RecipeError, Step, is_numeric
-from .impute import INDICATOR, add_absent_columns, restore_order
+from .base import FitContext, RecipeError, Step, add_absent_columns, is_numeric, restore_order
+from .impute import INDICATOR
 
 METHODS = ("mad", "none")
 MAD_Z = 0.6745  # modified z = 0.6745 (x - median) / MAD

@@ -17,7 +17,7 @@ from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (makes 
 from sklearn.impute import IterativeImputer, KNNImputer
 from sklearn.linear_model import BayesianRidge
 
-from .base import FitContext, RecipeError, Step, is_numeric
+from .base import FitContext, RecipeError, Step, add_absent_columns, is_numeric, restore_order
 
 STRATEGIES = ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none")
 INDICATOR = "__missing"  # suffix of the missing-indicator columns
@@ -34,24 +34,6 @@ def _floats(series: pd.Series) -> np.ndarray:
 
 def _missing(series: pd.Series) -> np.ndarray:
     return np.isnan(_floats(series)) if is_numeric(series) else series.isna().to_numpy()
-
-
-def restore_order(columns: list[str], fitted: list[str]) -> list[str]:
-    """``columns`` plus each absent ``fitted`` column, put back after the fitted column that preceded it."""
-    order = list(columns)
-    for i, name in enumerate(fitted):
-        if name not in order:
-            anchor = next((c for c in reversed(fitted[:i]) if c in order), None)
-            order.insert(order.index(anchor) + 1 if anchor is not None else 0, name)
-    return order
-
-
-def add_absent_columns(frame: pd.DataFrame, fitted: list[str], step: str, log: list[str]) -> pd.DataFrame:
-    """New data may lack a fitted column: add it as all-missing, in its place, and say so."""
-    absent = [c for c in fitted if c not in frame.columns]
-    for name in absent:
-        log.append(f"{step}: column {name!r} is absent from the data; it was added as all-missing.")
-    return frame.reindex(columns=restore_order(list(frame.columns), fitted)) if absent else frame
 
 
 class Impute(Step):

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import FitContext, RecipeError, Step, is_numeric
-from .impute import INDICATOR, add_absent_columns, restore_order
+from .base import FitContext, RecipeError, Step, add_absent_columns, is_numeric, restore_order
+from .impute import INDICATOR
 
 SCALERS = ("mad", "robust", "standard", "none")
 MAD_TO_STD = 1.4826  # 1 / Φ⁻¹(3/4): MAD of a normal distribution times this is its std
