@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from . import __version__, fix_report
-from .fix import CHOICES, FixOptions, apply_recipe, fix
 from .errors import DataAuditError, UsageError
+from .fix import CHOICES, FixOptions, apply_recipe, fix
 from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
 from .report import FAIL_ON_CHOICES
 from .rules import all_rules, get_rule

@@ -12,8 +12,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .checks.outliers import robust_bounds
 from .checks.encoding import integer_code_reason
+from .checks.outliers import robust_bounds
 from .checks.scale import magnitude
 from .findings import Finding
 from .profiling import DatasetProfile

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .errors import DataAuditError
 
@@ -25,24 +26,31 @@ def check_not_input(output: str | os.PathLike[str], inputs: Iterable[str | os.Pa
             raise OutputError(f"{output}: refusing to overwrite the input file {src}")
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` as UTF-8 so that readers see the old file or the whole new one, never a part."""
+@contextmanager
+def _atomic(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; on success rename it over ``path``, else remove it."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"{path}: directory {directory} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` as UTF-8 so that readers see the old file or the whole new one, never a part."""
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 FRAME_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".feather": "feather",
@@ -66,28 +74,14 @@ def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool =
     import pyarrow.parquet as pq
 
     fmt = frame_format(path)
-    target = Path(path)
-    if target.exists() and not overwrite:
+    if Path(path).exists() and not overwrite:
         raise OutputError(f"{path}: already exists (use --overwrite to replace it)")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"{path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
+    with _atomic(path) as tmp:
         if fmt == "jsonl":
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
+        elif fmt == "csv":
+            pacsv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+        elif fmt == "parquet":
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
         else:
-            table = pa.Table.from_pandas(frame, preserve_index=False)
-            if fmt == "csv":
-                pacsv.write_csv(table, tmp)
-            elif fmt == "parquet":
-                pq.write_table(table, tmp)
-            else:
-                feather.write_feather(table, tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp)

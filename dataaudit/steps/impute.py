@@ -17,7 +17,14 @@ from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (makes 
 from sklearn.impute import IterativeImputer, KNNImputer
 from sklearn.linear_model import BayesianRidge
 
-from .base import FitContext, RecipeError, Step, add_absent_columns, is_numeric, restore_order
+from .base import (
+    FitContext,
+    RecipeError,
+    Step,
+    add_absent_columns,
+    is_numeric,
+    restore_order,
+)
 
 STRATEGIES = ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none")
 INDICATOR = "__missing"  # suffix of the missing-indicator columns

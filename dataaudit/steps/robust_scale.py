@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import FitContext, RecipeError, Step, add_absent_columns, is_numeric, restore_order
+from .base import (
+    FitContext,
+    RecipeError,
+    Step,
+    add_absent_columns,
+    is_numeric,
+    restore_order,
+)
 from .impute import INDICATOR
 
 SCALERS = ("mad", "robust", "standard", "none")

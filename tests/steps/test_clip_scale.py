@@ -14,20 +14,9 @@ from dataaudit.steps.base import FitContext, RecipeError
 from dataaudit.steps.clip import Clip
 from dataaudit.steps.robust_scale import RobustScale
 
+from ._json import native, round_trip
 
-def _native(value) -> bool:
-    """Only the types JSON has: no numpy scalar may slip into a recipe."""
-    if isinstance(value, dict):
-        return all(type(k) is str and _native(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_native(v) for v in value)
-    return value is None or type(value) in (str, int, float, bool)
-
-
-def _round_trip(step):
-    data = step.to_dict()
-    assert _native(data)
-    return type(step).from_dict(json.loads(json.dumps(data, allow_nan=False)))
+_native, _round_trip = native, round_trip
 
 
 def _frame(rng, n=500):
