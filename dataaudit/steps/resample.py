@@ -19,6 +19,7 @@ from .base import FitContext, RecipeError, Step, is_numeric
 METHODS = ("auto", "over", "under", "smote", "none")
 USED = ("none", "over", "under", "smote", "smotenc")
 MIN_RATIO = 1.5  # auto leaves classes alone below this majority/minority ratio
+SMOTE_MAX_ROWS = 50_000  # auto uses random over-sampling when the minority classes hold more rows
 SMOTE_MIN_ROWS = 6  # SMOTE's default 5 neighbours need 6 rows of the smallest class
 MAX_CLASS_CODES = 20  # a numeric target with more distinct integer values is treated as regression
 NAMES = {"over": "random over-sampling", "under": "random under-sampling", "smote": "SMOTE", "smotenc": "SMOTENC"}
@@ -29,7 +30,8 @@ class Resample(Step):
 
     ``auto`` picks: nothing when the imbalance ratio is below 1.5; random over-sampling when the
     smallest class has fewer than 6 rows, when there is no numeric feature, when a feature has missing
-    values, or when there are fewer rows than features (too little for SMOTE's neighbours); otherwise
+    values, when there are fewer rows than features (too little for SMOTE's neighbours), or when the
+    minority classes hold more than 50,000 rows (SMOTE's neighbour search would take minutes); otherwise
     SMOTENC when text (categorical) features remain (``--encode none``) and SMOTE when all are numeric,
     with ``k_neighbors = min(5, smallest class - 1)``. ``smote`` forces SMOTE (SMOTENC with text
     features) and falls back to random over-sampling when SMOTE cannot run.
@@ -113,7 +115,9 @@ class Resample(Step):
             "some features have missing values, which SMOTE cannot interpolate"
             if data[features].isna().to_numpy().any() else
             f"there are fewer rows ({len(data)}) than features ({len(features)})"
-            if self.method == "auto" and len(data) < len(features) else None)
+            if self.method == "auto" and len(data) < len(features) else
+            f"SMOTE's neighbour search over {counts[-1]:,} minority rows would be slow (> {SMOTE_MAX_ROWS:,})"
+            if self.method == "auto" and sum(counts[1:]) > SMOTE_MAX_ROWS else None)
         if why_not_smote is not None:
             return "over", why_not_smote
         method = "smotenc" if len(numeric) < len(features) else "smote"

@@ -156,3 +156,12 @@ def test_resample_balances_every_class_of_a_multiclass_target():
     step, out, _ = _resample(frame)
     assert step.method_ == "smote" and step.counts_after_ == {"a": 80, "b": 80, "c": 80}
     assert out["label"].value_counts().to_dict() == step.counts_after_
+
+
+def test_resample_auto_uses_random_over_sampling_for_large_minorities(monkeypatch):
+    import dataaudit.steps.resample as resample
+
+    monkeypatch.setattr(resample, "SMOTE_MAX_ROWS", 50)
+    step, out, _ = _resample(_frame(np.random.default_rng(0), 300, 60))
+    assert step.method_ == "over" and "slow" in step.reason_
+    assert out["label"].value_counts().tolist() == [300, 300]
