@@ -22,6 +22,19 @@ def _as_text(series: pd.Series) -> pd.Series:
     return series.astype("str")
 
 
+def _map_distinct(series: pd.Series, func) -> pd.Series:
+    """``func`` applied to the distinct values only, then spread back to the rows (missing stays missing).
+
+    Text clean-up and parsing cost per distinct value, not per row: a million rows of ten categories
+    are ten calls' worth of string work.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = func(pd.Series(np.asarray(uniques, dtype=object), dtype="str")).reset_index(drop=True)
+    dtype = mapped.dtype
+    values = np.append(mapped.to_numpy(dtype=object), np.nan)[codes]  # code -1 (missing) -> NaN
+    return pd.Series(values, index=series.index).astype(dtype)
+
+
 def _clean_text(text: pd.Series) -> pd.Series:
     """Mojibake re-decoded, NFKC, inner whitespace collapsed, stripped; tokens and blanks become missing."""
     garbled = textvalues.mojibake_mask(text.fillna(""))
@@ -78,9 +91,12 @@ class Repair(Step):
                     values = values.mask(values.isin(self.sentinels_[name]))
                 out[name] = values
             elif kind == "numeric-text":
-                out[name] = _parse_numbers(series, self.decimal_comma_.get(name, False), self.sentinels_.get(name, []))
+                comma, sentinels = self.decimal_comma_.get(name, False), self.sentinels_.get(name, [])
+                out[name] = (_parse_numbers(series, comma, sentinels) if is_numeric(series) else
+                             _map_distinct(_as_text(series), lambda u, c=comma, s=sentinels: _parse_numbers(u, c, s)))
             elif kind == "boolean":
-                out[name] = _parse_booleans(series)
+                out[name] = (_parse_booleans(series) if is_numeric(series) or pd.api.types.is_bool_dtype(series)
+                             else _map_distinct(_as_text(series), _parse_booleans))
             elif kind == "datetime":
                 dates = _to_datetime(series)
                 origin = pd.Timestamp(self.date_origin_[name]) if self.date_origin_.get(name) else dates.min()
@@ -88,17 +104,19 @@ class Repair(Step):
                 out[f"{name}__dayofweek"] = dates.dt.day_of_week.astype(float)
                 out[f"{name}__days"] = ((dates - origin).dt.total_seconds() / 86400.0).astype(float)
             else:  # category / text
-                cleaned = _clean_text(_as_text(series))
-                mapping = self.spellings_.get(name) or {}
-                if mapping:
-                    keys = cleaned.str.casefold()
-                    out[name] = keys.map(mapping).fillna(cleaned).astype("str").mask(cleaned.isna())
-                else:
-                    out[name] = cleaned.astype("str")
+                out[name] = _map_distinct(_as_text(series), lambda u, m=self.spellings_.get(name) or {}: _canonical(u, m))
         missing = [c for c in self.columns_ if c not in frame.columns]
         if missing:
             log.append(f"repair: {len(missing)} column(s) absent from the data: {', '.join(missing[:5])}")
         return pd.DataFrame(out, index=frame.index)
+
+
+def _canonical(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """Cleaned text, replaced by the fitted canonical spelling of its case-folded key when there is one."""
+    cleaned = _clean_text(values)
+    if not mapping:
+        return cleaned.astype("str")
+    return cleaned.str.casefold().map(mapping).fillna(cleaned).astype("str").mask(cleaned.isna())
 
 
 def _kind(series: pd.Series, col: Any) -> str:
@@ -119,7 +137,8 @@ def _to_datetime(series: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series
     else:
-        values = pd.to_datetime(_as_text(series).str.strip(), errors="coerce", format="mixed")
+        values = _map_distinct(_as_text(series),
+                               lambda u: pd.to_datetime(u.str.strip(), errors="coerce", format="mixed"))
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     return values
@@ -151,8 +170,10 @@ def _parse_booleans(series: pd.Series) -> pd.Series:
 
 def _spelling_map(series: pd.Series) -> dict[str, str]:
     """Case-folded key -> the most frequent cleaned spelling, for keys written more than one way."""
-    cleaned = _clean_text(_as_text(series)).dropna()
-    counts = cleaned.value_counts()
+    raw = _as_text(series).value_counts()  # clean the distinct values, then add up their counts
+    cleaned = _clean_text(pd.Series(raw.index.to_numpy(dtype=object), dtype="str"))
+    counts = pd.Series(raw.to_numpy(), index=cleaned.to_numpy(dtype=object)).groupby(level=0).sum()
+    counts = counts[counts.index.notna()].sort_values(ascending=False, kind="stable")
     if len(counts) > MAX_SPELLINGS:
         return {}
     frame = pd.DataFrame({"value": counts.index.astype(str), "count": counts.to_numpy()})
