@@ -26,7 +26,7 @@ from sklearn.metrics import balanced_accuracy_score, log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
-from dataaudit.fix import apply_recipe, fix
+from dataaudit.fixing import apply_recipe, fix
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 DATASETS = {"mixed.csv": "churned", "missing.csv": "label", "outliers.csv": "label", "scale.csv": "label",

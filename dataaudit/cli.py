@@ -10,7 +10,7 @@ import click
 
 from . import __version__, fix_report
 from .errors import DataAuditError, UsageError
-from .fix import CHOICES, FixOptions, apply_recipe, fix
+from .fixing import CHOICES, FixOptions, apply_recipe, fix
 from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
 from .report import FAIL_ON_CHOICES
 from .rules import all_rules, get_rule

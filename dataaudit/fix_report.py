@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .formatters.markdown import cell
 
 if TYPE_CHECKING:
-    from .fix import FixResult
+    from .fixing import FixResult
 
 FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text"}
 

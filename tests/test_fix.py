@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
-from dataaudit.fix import FixOptions, apply_recipe, fix
+from dataaudit.fixing import FixOptions, apply_recipe, fix
 from dataaudit.recipe import Recipe
 from dataaudit.steps.base import RecipeError
 
