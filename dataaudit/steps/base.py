@@ -80,7 +80,14 @@ class Step:
         step = cls(**params)
         for attr in cls.fitted:
             setattr(step, attr, fitted[attr.rstrip("_")])
+        try:
+            step.validate()
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise RecipeError(f"step {cls.name!r}: invalid recipe entry ({exc})") from None
         return step
+
+    def validate(self) -> None:
+        """Check parameters and fitted state a recipe brought in (types, shapes); raise ValueError if wrong."""
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

@@ -7,14 +7,11 @@ what DA201 counts as an outlier, and clipped data scans clean.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from .base import (
     FitContext,
-    RecipeError,
     Step,
     add_absent_columns,
     is_numeric,
@@ -112,20 +109,14 @@ class Clip(Step):
         if self.method not in METHODS:
             raise ValueError(f"clip method must be one of {', '.join(METHODS)}, not {self.method!r}")
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Clip:
-        """Rebuild from the recipe, refusing state this version would not have written."""
-        step = super().from_dict(data)
-        try:
-            step._check_params()
-            cols = step.columns_
-            ok = (isinstance(cols, list) and all(isinstance(c, str) for c in cols) and len(set(cols)) == len(cols)
-                  and isinstance(step.bounds_, dict) and set(step.bounds_) == set(cols)
-                  and isinstance(step.reasons_, dict) and set(cols) <= set(step.reasons_))
-            ok = ok and all(len(b) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in b)
-                            and b[0] <= b[1] for b in step.bounds_.values())
-        except (TypeError, ValueError) as exc:
-            raise RecipeError(f"step 'clip': invalid recipe entry ({exc})") from None
+    def validate(self) -> None:
+        """Refuse state this version would not have written."""
+        self._check_params()
+        cols = self.columns_
+        ok = (isinstance(cols, list) and all(isinstance(c, str) for c in cols) and len(set(cols)) == len(cols)
+              and isinstance(self.bounds_, dict) and set(self.bounds_) == set(cols)
+              and isinstance(self.reasons_, dict) and set(cols) <= set(self.reasons_))
+        ok = ok and all(len(b) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in b)
+                        and b[0] <= b[1] for b in self.bounds_.values())
         if not ok:
-            raise RecipeError("step 'clip': invalid recipe entry (each clipped column needs bounds [low, high])")
-        return step
+            raise ValueError("each clipped column needs bounds [low, high]")

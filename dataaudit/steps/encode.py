@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import FitContext, RecipeError, Step
+from .base import FitContext, Step
 
 METHODS = ("onehot", "ordinal", "none")
 MISSING = "__missing__"  # a missing value is a category of its own
@@ -165,18 +165,10 @@ class Encode(Step):
         if not isinstance(self.drop_reference, bool):
             raise TypeError(f"encode drop_reference must be true or false, not {self.drop_reference!r}")
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Encode:
-        """Rebuild from the recipe, refusing values this version would not have written."""
-        try:
-            step = super().from_dict(data)
-            step._check_params()
-            _check_state(step)
-        except RecipeError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise RecipeError(f"step 'encode': invalid recipe entry ({exc})") from None
-        return step
+    def validate(self) -> None:
+        """Refuse values this version would not have written."""
+        self._check_params()
+        _check_state(self)
 
 
 def _output_names(name: str, spec: dict[str, Any]) -> list[str]:

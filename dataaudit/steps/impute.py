@@ -19,7 +19,6 @@ from sklearn.linear_model import BayesianRidge
 
 from .base import (
     FitContext,
-    RecipeError,
     Step,
     add_absent_columns,
     is_numeric,
@@ -195,16 +194,10 @@ class Impute(Step):
         if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
             raise ValueError(f"impute max_knn_rows must be an integer ≥ 1, not {rows!r}")
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Impute:
-        """Rebuild from the recipe, refusing state this version would not have written."""
-        step = super().from_dict(data)
-        try:
-            step._check_params()
-            _check_state(step)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-            raise RecipeError(f"step 'impute': invalid recipe entry ({exc})") from None
-        return step
+    def validate(self) -> None:
+        """Refuse state this version would not have written."""
+        self._check_params()
+        _check_state(self)
 
 
 def _statistic(x: np.ndarray, strategy: str) -> float:

@@ -14,7 +14,7 @@ import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 
-from .base import FitContext, RecipeError, Step, is_numeric
+from .base import FitContext, Step, is_numeric
 
 METHODS = ("auto", "over", "under", "smote", "none")
 USED = ("none", "over", "under", "smote", "smotenc")
@@ -161,24 +161,16 @@ class Resample(Step):
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**32:
             raise ValueError(f"resample seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Resample:
-        """Rebuild from the recipe (for the record: ``apply`` never resamples), refusing tampered values."""
-        try:
-            step = super().from_dict(data)
-            step._check_params()
-            counts = (step.counts_before_, step.counts_after_)
-            ok = (step.method_ in USED and isinstance(step.reason_, str)
-                  and all(isinstance(c, dict) and all(isinstance(k, str) and _count(v) for k, v in c.items())
-                          for c in counts)
-                  and _count(step.rows_added_) and _count(step.rows_removed_))
-        except RecipeError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise RecipeError(f"step 'resample': invalid recipe entry ({exc})") from None
+    def validate(self) -> None:
+        """Refuse tampered values (for the record: ``apply`` never resamples)."""
+        self._check_params()
+        counts = (self.counts_before_, self.counts_after_)
+        ok = (self.method_ in USED and isinstance(self.reason_, str)
+              and all(isinstance(c, dict) and all(isinstance(k, str) and _count(v) for k, v in c.items())
+                      for c in counts)
+              and _count(self.rows_added_) and _count(self.rows_removed_))
         if not ok:
-            raise RecipeError("step 'resample': invalid recipe entry (fitted values of the wrong type)")
-        return step
+            raise ValueError("fitted values of the wrong type")
 
 
 def _count(value: Any) -> bool:

@@ -14,7 +14,6 @@ import pandas as pd
 
 from .base import (
     FitContext,
-    RecipeError,
     Step,
     add_absent_columns,
     is_numeric,
@@ -108,26 +107,18 @@ class RobustScale(Step):
         if self.scaler not in SCALERS:
             raise ValueError(f"robust-scale scaler must be one of {', '.join(SCALERS)}, not {self.scaler!r}")
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RobustScale:
-        """Rebuild from the recipe, refusing state this version would not have written."""
-        step = super().from_dict(data)
+    def validate(self) -> None:
+        """Refuse state this version would not have written."""
 
         def number(v: Any) -> bool:
             return isinstance(v, (int, float)) and not isinstance(v, bool) and bool(np.isfinite(v))
 
-        try:
-            step._check_params()
-            cols = step.columns_
-            ok = (isinstance(cols, list) and all(isinstance(c, str) for c in cols) and len(set(cols)) == len(cols)
-                  and all(isinstance(d, dict) and set(d) == set(cols)
-                          for d in (step.center_, step.scale_, step.range_))
-                  and isinstance(step.method_, dict) and set(cols) <= set(step.method_)
-                  and all(number(step.center_[c]) and number(step.scale_[c]) and step.scale_[c] > 0
-                          and len(step.range_[c]) == 2 and all(number(v) for v in step.range_[c]) for c in cols))
-        except (TypeError, ValueError) as exc:
-            raise RecipeError(f"step 'robust-scale': invalid recipe entry ({exc})") from None
+        self._check_params()
+        cols = self.columns_
+        ok = (isinstance(cols, list) and all(isinstance(c, str) for c in cols) and len(set(cols)) == len(cols)
+              and all(isinstance(d, dict) and set(d) == set(cols) for d in (self.center_, self.scale_, self.range_))
+              and isinstance(self.method_, dict) and set(cols) <= set(self.method_)
+              and all(number(self.center_[c]) and number(self.scale_[c]) and self.scale_[c] > 0
+                      and len(self.range_[c]) == 2 and all(number(v) for v in self.range_[c]) for c in cols))
         if not ok:
-            raise RecipeError("step 'robust-scale': invalid recipe entry (each scaled column needs a finite center, "
-                              "a positive scale and a [min, max] range)")
-        return step
+            raise ValueError("each scaled column needs a finite center, a positive scale and a [min, max] range")
