@@ -53,4 +53,22 @@ def render(result: "FixResult", fmt: str) -> str:
         lines.append(f"{'- ' if md else '  '}{category}: {before.get(category, 0)} before, {after.get(category, 0)} after")
     if not (set(before) | set(after)):
         lines.append("  none")
+    advice = _advice(result)
+    if advice:
+        lines += ["", "What is left:"] + [f"- {cell(a) if md else a}" for a in advice]
     return "\n".join(lines) + "\n"
+
+
+def _advice(result: "FixResult") -> list[str]:
+    """Findings that remain after the fix and what to do about them (the fix leaves them by design)."""
+    if result.after is None:
+        return []
+    remaining = {f.rule: f for f in result.after.findings if f.severity >= 2}
+    out = []
+    if "DA701" in remaining:
+        out.append(f"`{remaining['DA701'].column}` still predicts the target almost perfectly: drop it with "
+                   "--drop-leaky if it will not be known at prediction time.")
+    if "DA603" in remaining and result.rows.get("added_by_resampling"):
+        out.append("duplicate rows in the output come from random over-sampling (copies of minority rows), "
+                   "not from the input.")
+    return out

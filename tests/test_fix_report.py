@@ -1,0 +1,37 @@
+"""The fix report: row accounting adds up in every format, leftovers are explained, Markdown is escaped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dataaudit.fix_report import render
+from dataaudit.fixing import fix
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.mark.parametrize("name,target", [("mixed.csv", "churned"), ("imbalance.csv", "label"),
+                                         ("redundancy.csv", "label"), ("clean.csv", None)])
+def test_row_accounting_adds_up(name, target):
+    result = fix(SAMPLE / name, target=target)
+    rows = json.loads(render(result, "json"))["rows"]
+    assert rows["in"] - rows["duplicates_dropped"] + rows["added_by_resampling"] - rows["removed_by_resampling"] \
+        == rows["out"] == len(result.frame)
+
+
+def test_report_names_the_kept_leak_and_dropped_columns():
+    result = fix(SAMPLE / "mixed.csv", target="churned")
+    text = render(result, "text")
+    assert "--drop-leaky" in text and "customer_id (identifier)" in text
+    assert "Gradient risk:" in text and "20 duplicate rows dropped" in text
+
+
+def test_markdown_report_escapes_column_names(tmp_path):
+    frame = pd.DataFrame({"<b>x</b>": [1.0, 2.0, 3.0] * 20, "const|pipe": ["a"] * 60})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    md = render(fix(tmp_path / "t.csv"), "markdown")
+    assert "<b>" not in md and "const\\|pipe" in md
