@@ -23,3 +23,18 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "python -m pytest -q" in README.read_text(encoding="utf-8")
     assert 'pip install --quiet -e ".[test]"' in ci and "python -m pytest -q" in ci
+
+
+def test_readme_example_is_current_output():
+    import os
+
+    text = README.read_text(encoding="utf-8")
+    example = re.search(r"\$ dataaudit scan sample_data/mixed.csv --target churned\n(.*?)```", text, re.S).group(1)
+    cwd = os.getcwd()
+    os.chdir(README.parent)
+    try:
+        printed = CliRunner().invoke(cli, ["scan", "sample_data/mixed.csv", "--target", "churned"]).output
+    finally:
+        os.chdir(cwd)
+    shown = [line for line in example.splitlines() if line.strip() != "…"]
+    assert all(line in printed.splitlines() for line in shown)
