@@ -10,12 +10,12 @@ import click
 
 from . import __version__, fix_report
 from .errors import DataAuditError, UsageError
-from .fixing import CHOICES, FixOptions, apply_recipe, fix
+from .fix_options import CHOICES, FixOptions
 from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
 from .report import FAIL_ON_CHOICES
 from .rules import all_rules, get_rule
 from .scan import scan
-from .writing import check_not_input, write_text_atomic
+from .writing import check_frame_output, check_not_input, write_text_atomic
 
 
 class _Group(click.Group):
@@ -128,6 +128,11 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
         report_fmt = fix_report.FORMAT_BY_SUFFIX.get(Path(report_path).suffix.lower())
         if report_fmt is None:
             raise UsageError(f"{report_path}: the report must be .md, .json or .txt")
+    check_not_input(output, [path])
+    if not dry_run:
+        check_frame_output(output, overwrite=overwrite)
+    from .fixing import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
+
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite)
     if report_path:
@@ -144,6 +149,10 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 def apply_command(recipe: str, path: str, output: str, overwrite: bool) -> None:
     """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
+    check_not_input(output, [path])
+    check_frame_output(output, overwrite=overwrite)
+    from .fixing import apply_recipe
+
     frame, log = apply_recipe(recipe, path, output, overwrite=overwrite)
     for note in log:
         click.echo(f"note: {note}", err=True)

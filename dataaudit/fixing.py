@@ -13,41 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import UsageError
+from .fix_options import CHOICES, FixOptions  # noqa: F401  (re-exported)
 from .loading import load, to_frame
 from .recipe import Recipe
 from .report import Report
 from .scan import scan_frame, scan_loaded
 from .steps import Clip, Drop, Encode, Impute, Repair, Resample, RobustScale
 from .steps.base import FitContext
-from .writing import check_not_input, write_frame_atomic
-
-CHOICES = {
-    "scaler": ("mad", "robust", "standard", "none"),
-    "impute": ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none"),
-    "outliers": ("clip", "none"),
-    "encode": ("onehot", "ordinal", "none"),
-    "resample": ("auto", "none", "over", "under", "smote"),
-}
-
-
-@dataclass
-class FixOptions:
-    """How to repair; the defaults give a model-ready dataset (SPEC)."""
-
-    scaler: str = "mad"
-    impute: str = "auto"
-    outliers: str = "clip"
-    encode: str = "onehot"
-    resample: str = "auto"
-    seed: int = 0
-    drop_leaky: bool = False
-    clip_k: float = 3.5
-
-    def validate(self) -> None:
-        for name, allowed in CHOICES.items():
-            if getattr(self, name) not in allowed:
-                raise UsageError(f"--{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+from .writing import check_frame_output, check_not_input, write_frame_atomic
 
 
 @dataclass
@@ -139,6 +112,8 @@ def fix(
     for out in (output, recipe_path):
         if out is not None:
             check_not_input(out, [path])
+    if output is not None:
+        check_frame_output(output, overwrite=overwrite)
     loaded = load(path)
     before = scan_loaded(loaded, target=target)
     result = fit_fix(to_frame(loaded.table), before, options)

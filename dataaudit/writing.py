@@ -66,6 +66,13 @@ def frame_format(path: str | os.PathLike[str]) -> str:
     return FRAME_FORMATS[suffix]
 
 
+def check_frame_output(path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+    """Fail early, before any work: an output extension we cannot write, or a file we may not replace."""
+    frame_format(path)
+    if Path(path).exists() and not overwrite:
+        raise OutputError(f"{path}: already exists (use --overwrite to replace it)")
+
+
 def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
     """Write a pandas frame by extension into a temporary file beside ``path``, then rename it over."""
     import pyarrow as pa
@@ -73,9 +80,8 @@ def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool =
     import pyarrow.feather as feather
     import pyarrow.parquet as pq
 
+    check_frame_output(path, overwrite=overwrite)
     fmt = frame_format(path)
-    if Path(path).exists() and not overwrite:
-        raise OutputError(f"{path}: already exists (use --overwrite to replace it)")
     with _atomic(path) as tmp:
         if fmt == "jsonl":
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)

@@ -1,0 +1,34 @@
+"""The options of ``dataaudit fix`` (kept apart from the steps, so the CLI loads without scikit-learn)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import UsageError
+
+CHOICES = {
+    "scaler": ("mad", "robust", "standard", "none"),
+    "impute": ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none"),
+    "outliers": ("clip", "none"),
+    "encode": ("onehot", "ordinal", "none"),
+    "resample": ("auto", "none", "over", "under", "smote"),
+}
+
+
+@dataclass
+class FixOptions:
+    """How to repair; the defaults give a model-ready dataset (SPEC)."""
+
+    scaler: str = "mad"
+    impute: str = "auto"
+    outliers: str = "clip"
+    encode: str = "onehot"
+    resample: str = "auto"
+    seed: int = 0
+    drop_leaky: bool = False
+    clip_k: float = 3.5
+
+    def validate(self) -> None:
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise UsageError(f"--{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
