@@ -112,16 +112,18 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
 @click.option("--outliers", type=click.Choice(CHOICES["outliers"]), default="clip", show_default=True)
 @click.option("--encode", type=click.Choice(CHOICES["encode"]), default="onehot", show_default=True)
 @click.option("--resample", type=click.Choice(CHOICES["resample"]), default="auto", show_default=True)
+@click.option("--clip-k", type=float, default=3.5, show_default=True,
+              help="Clip at median ± k robust z-scores (k·MAD/0.6745).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random step.")
 @click.option("--drop-leaky", is_flag=True, help="Also drop columns that predict the target almost perfectly.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write no data or recipe.")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
-                scaler: str, impute: str, outliers: str, encode: str, resample: str, seed: int,
+                scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
                 drop_leaky: bool, dry_run: bool, overwrite: bool) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     options = FixOptions(scaler=scaler, impute=impute, outliers=outliers, encode=encode, resample=resample,
-                         seed=seed, drop_leaky=drop_leaky)
+                         seed=seed, drop_leaky=drop_leaky, clip_k=clip_k)
     report_fmt = None
     if report_path:
         check_not_input(report_path, [path])

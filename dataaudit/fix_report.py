@@ -39,6 +39,11 @@ def render(result: "FixResult", fmt: str) -> str:
         lines.append("Dropped columns: " + "; ".join(f"{cell(k) if md else k} ({v})" for k, v in dropped.items()) + ".")
     for note in result.log:
         lines.append(f"- {cell(note) if md else note}")
+    gaps = {c["name"] for c in result.before.columns if c["missing_count"]}
+    reasons = {c: why for c, why in result.decisions().get("impute", {}).items() if c in gaps}
+    if reasons:  # only the columns that had gaps: the others were not changed by imputation
+        lines += ["", "Imputation, per column with missing values:"]
+        lines += [f"- {cell(c) if md else c}: {cell(why) if md else why}" for c, why in reasons.items()]
     after_score = result.after.gradient_risk.score if result.after else None
     lines += ["", f"Gradient risk: {result.before.gradient_risk.score} ({result.before.gradient_risk.level}) before"
               + (f", {after_score} ({result.after.gradient_risk.level}) after" if result.after else ""), ""]

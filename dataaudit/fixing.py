@@ -40,6 +40,7 @@ class FixResult:
             "rows": self.rows,
             "columns": {"in": len(self.recipe.input_columns), "out": len(self.frame.columns)},
             "steps": [s.to_dict()["step"] for s in self.recipe.steps],
+            "decisions": self.decisions(),
             "dropped_columns": next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {}),
             "notes": self.log,
             "before": {"gradient_risk": self.before.gradient_risk.to_dict(),
@@ -47,6 +48,23 @@ class FixResult:
             "after": None if self.after is None else {"gradient_risk": self.after.gradient_risk.to_dict(),
                                                       "findings": [f.to_dict() for f in self.after.findings]},
         }
+
+
+    def decisions(self) -> dict[str, Any]:
+        """Per step, what was chosen for each column and why (the reasons the steps recorded)."""
+        steps = {s.name: s for s in self.recipe.steps}
+        out: dict[str, Any] = {}
+        if "impute" in steps:
+            out["impute"] = steps["impute"].reasons_
+        if "clip" in steps:
+            out["clip"] = steps["clip"].reasons_
+        if "robust-scale" in steps:
+            out["robust-scale"] = steps["robust-scale"].method_
+        if "encode" in steps:
+            out["encode"] = {c: spec["kind"] for c, spec in steps["encode"].encodings_.items()}
+        if "resample" in steps and hasattr(steps["resample"], "reason_"):
+            out["resample"] = steps["resample"].reason_
+        return out
 
 
 def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions) -> FixResult:

@@ -103,3 +103,11 @@ def test_fix_is_deterministic(tmp_path):
     b = fix(SAMPLE / "imbalance.csv", output=tmp_path / "b.csv", target="label", options=FixOptions(seed=3))
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     assert a.rows == b.rows
+
+
+def test_clip_k_controls_how_much_is_clipped():
+    wide = fix(SAMPLE / "outliers.csv", target="label", options=FixOptions(clip_k=50.0), rescan=False)
+    tight = fix(SAMPLE / "outliers.csv", target="label", options=FixOptions(clip_k=3.5), rescan=False)
+    wide_b, tight_b = wide.recipe.steps[3].bounds_, tight.recipe.steps[3].bounds_
+    assert wide.recipe.steps[3].name == "clip" and tight_b and all(wide_b[c][1] - wide_b[c][0] > tight_b[c][1] - tight_b[c][0] for c in tight_b)
+    assert "impute" in wide.decisions() and wide.decisions()["resample"]
