@@ -435,19 +435,27 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
     target_hash = None
     digests: dict[str, int] = {}
     row_mix = _row_priority(rows)
+
+    def column(position: int, name: str) -> tuple[ColumnStats, np.ndarray, np.ndarray, int]:
+        stats, missing, h = _column_stats(name, table.column(name), rows)
+        with np.errstate(over="ignore"):
+            digest = int((h * row_mix).sum(dtype=np.uint64))
+            # Each column's share of the row hash: its value hash mixed with its position, so that
+            # summing the shares (in any order, in the main thread) gives an order-aware row hash.
+            share = _hash_u64(h ^ (np.uint64(position + 1) * _MIX))
+        return stats, missing, h if name == target else share, digest
+
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
-        results = pool.map(lambda name: _column_stats(name, table.column(name), rows), table.column_names)
-        for position, (stats, missing, h) in enumerate(results):
-            name = stats.name
-            columns[name] = stats
+        results = pool.map(column, range(table.num_columns), table.column_names)
+        for stats, missing, h, digest in results:
+            columns[stats.name] = stats
+            digests[stats.name] = digest
             row_missing += missing
-            with np.errstate(over="ignore"):
-                digests[name] = int((h * row_mix).sum(dtype=np.uint64))
-            if name == target:
+            if stats.name == target:
                 target_hash = h
             else:
                 with np.errstate(over="ignore"):
-                    row_hash = row_hash * np.uint64(1099511628211) + (h ^ np.uint64(position + 1) * _MIX)
+                    row_hash += h
     keep = np.arange(n) if n <= sample_size else np.sort(np.argpartition(_row_priority(rows), sample_size)[:sample_size])
     sample = table.take(pa.array(keep)).append_column("__row__", pa.array(rows[keep]))
     return DatasetStats(n, columns, row_missing, row_hash, target_hash, digests, sample, sample_size)
