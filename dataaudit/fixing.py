@@ -134,7 +134,10 @@ def fix(
         check_frame_output(output, overwrite=overwrite)
     loaded = load(path)
     before = scan_loaded(loaded, target=target)
-    result = fit_fix(to_frame(loaded.table), before, options)
+    frame = to_frame(loaded.table)
+    del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
+    result = fit_fix(frame, before, options)
+    del frame
     if rescan:
         result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target)
     if output is not None:
@@ -151,9 +154,9 @@ def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLik
         recipe = Recipe.load(recipe)
     if output is not None:
         check_not_input(output, [path])
-    loaded = load(path)
+    frame = to_frame(load(path).table)
     log: list[str] = []
-    frame = recipe.transform(to_frame(loaded.table), log).reset_index(drop=True)
+    frame = recipe.transform(frame, log).reset_index(drop=True)
     if output is not None:
         write_frame_atomic(frame, output, overwrite=overwrite)
     return frame, log
