@@ -1,0 +1,305 @@
+"""Gradient probe: what a naive model's gradients actually look like on this data.
+
+Numpy only, no deep-learning framework. The probe takes the numeric view a user would naively feed a
+model (see :func:`naive_matrix`), initialises a softmax regression (classification; binary is two
+classes) or a linear regression (regression, mean squared error) with Glorot-uniform weights and zero
+bias, and runs a few mini-batch gradient-descent steps, measuring on the way:
+
+* how many batches produce a non-finite loss or gradient (NaN/inf reaching the loss),
+* how unevenly the gradient is spread over features (a large-scale feature dominating the update),
+* how much the gradient norm jumps between batches,
+* the condition number of the feature Gram matrix, standardised and raw (ill-conditioning),
+* how much of the gradient each class contributes (a majority class dominating the update),
+* whether the loss decreases, stalls or diverges.
+
+Design decisions (callers rely on them):
+
+* A batch whose loss or gradient is not finite is counted and its update is **skipped** (as a dynamic
+  loss scaler would), so every batch is measured on finite weights and ``nan_batch_share`` estimates
+  P(a batch is poisoned). A naive loop without that guard would turn every weight into NaN at the first
+  such batch; ``first_nonfinite_step`` says when that would have happened.
+* ``loss_first``/``loss_last`` are the loss over the whole (sub)sample before and after training, not a
+  single noisy batch, so a non-finite value anywhere in the data makes them non-finite ("diverges").
+* Condition numbers replace non-finite values by the column median of its finite values (0 for a column
+  with none), rather than removing rows, so one sparse column cannot empty the matrix. They are computed
+  from the singular values of the feature matrix (cond(XᵀX) = cond(X)²), which avoids overflow in XᵀX;
+  the smallest singular value is floored at machine epsilon × the largest, so a numerically singular
+  matrix reports a huge finite number (≈ 1e31) instead of inf. Zero-variance columns are left out of the
+  standardised Gram matrix (they would make it exactly singular) and listed in
+  ``zero_variance_features``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+_MIN_PARSED_SHARE = 0.5
+_MAX_CLASS_DISTINCT = 20
+
+
+def naive_matrix(frame: pd.DataFrame, target: str, *,
+                 task: str | None = None) -> tuple[np.ndarray, list[str], np.ndarray, str]:
+    """The data as a user would naively feed it to a model: ``(X, names, y, task)``.
+
+    * ``X`` is float64. Numeric and boolean columns are taken as they are, NaN and inf kept. Text (and
+      categorical) columns are parsed with ``pd.to_numeric(errors="coerce")`` and kept only if at least
+      half of their non-missing values parse (the rest become NaN); otherwise they are left out, as are
+      datetime columns. So ``"1234"`` is kept but ``"$1,234"`` and words are not.
+    * Rows with a missing target are dropped.
+    * ``task`` is inferred unless given: a numeric target with non-integer values or more than 20
+      distinct values is a regression, anything else a classification.
+    * ``y`` holds class indices (int64, in sorted order of the labels, i.e. ``np.unique`` order) for a
+      classification, floats for a regression.
+    """
+    if target not in frame.columns:
+        raise KeyError(f"target column {target!r} not in the frame")
+    frame = frame[frame[target].notna().to_numpy(dtype=bool)]
+    target_col = frame[target]
+    if task is None:
+        task = _infer_task(target_col)
+    if task == CLASSIFICATION:
+        y = _class_indices(target_col)
+    elif task == REGRESSION:
+        y = pd.to_numeric(target_col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        raise ValueError(f"unknown task {task!r}")
+
+    columns: list[np.ndarray] = []
+    names: list[str] = []
+    for name in frame.columns:
+        if name == target:
+            continue
+        values = _naive_column(frame[name])
+        if values is not None:
+            columns.append(values)
+            names.append(str(name))
+    X = np.column_stack(columns) if columns else np.empty((len(frame), 0), dtype=np.float64)
+    return X.astype(np.float64, copy=False), names, y, task
+
+
+def _infer_task(col: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(col.dtype) or not pd.api.types.is_numeric_dtype(col.dtype):
+        return CLASSIFICATION
+    values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    integral = bool(np.all(values == np.round(values)))
+    if not integral or np.unique(values).size > _MAX_CLASS_DISTINCT:
+        return REGRESSION
+    return CLASSIFICATION
+
+
+def _class_indices(col: pd.Series) -> np.ndarray:
+    try:
+        codes, _ = pd.factorize(col, sort=True)
+    except TypeError:  # mixed label types that do not sort together
+        codes, _ = pd.factorize(col.astype(str), sort=True)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _naive_column(col: pd.Series) -> np.ndarray | None:
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype) or (pd.api.types.is_numeric_dtype(dtype)
+                                             and not pd.api.types.is_complex_dtype(dtype)):
+        return col.to_numpy(dtype=np.float64, na_value=np.nan)
+    if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+            or isinstance(dtype, pd.PeriodDtype) or pd.api.types.is_complex_dtype(dtype)):
+        return None
+    raw = col.astype(object)
+    present = raw.notna().to_numpy(dtype=bool)
+    if not present.any():
+        return None
+    parsed = pd.to_numeric(raw, errors="coerce")
+    values = np.asarray(parsed, dtype=np.float64)
+    parsed_share = np.count_nonzero(~np.isnan(values) & present) / np.count_nonzero(present)
+    return values if parsed_share >= _MIN_PARSED_SHARE else None
+
+
+def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_size: int = 32,
+          steps: int = 50, lr: float = 0.01, max_rows: int = 20_000, seed: int = 0) -> dict[str, Any]:
+    """Train a naive model for ``steps`` mini-batches and report what its gradients did.
+
+    ``task`` is ``"classification"`` (softmax regression over the class indices in ``y``, at least two
+    classes) or ``"regression"`` (linear regression, mean squared error). Deterministic for a ``seed``:
+    one ``np.random.default_rng(seed)`` draws the row subsample (at most ``max_rows``), the
+    Glorot-uniform weights and the batches. Returns a JSON-safe dict (NaN/inf as ``None``):
+
+    ``nan_batch_share``, ``first_nonfinite_step`` (0-based, or None), ``feature_grad_norms`` (name →
+    mean over finite batches of the L2 norm over outputs of ∂L/∂w_j), ``grad_ratio`` (largest / smallest
+    non-zero of those), ``dominant_feature``, ``dominant_feature_share`` (its share of their sum),
+    ``grad_norm_spread`` (max / median per-batch gradient norm, weights and bias, finite batches),
+    ``condition_number`` (standardised features), ``raw_condition_number``, ``zero_variance_features``,
+    ``class_gradient_share`` (classification only: class index as str → share of the summed per-row
+    gradient norms at initialisation over the whole sample, rows with non-finite gradients left out),
+    ``trajectory`` ("diverges": final loss non-finite or > 10× initial; "stalls": not at least 1% below
+    the initial loss; else "decreases"), ``loss_first``, ``loss_last``, ``task``, ``rows_used``,
+    ``features``, ``classes`` and ``seconds`` (wall time, the only non-deterministic key).
+    """
+    started = time.perf_counter()
+    if task not in (CLASSIFICATION, REGRESSION):
+        raise ValueError(f"unknown task {task!r}")
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError("X must be two-dimensional")
+    if len(names) != X.shape[1]:
+        raise ValueError(f"{len(names)} names for {X.shape[1]} features")
+    classification = task == CLASSIFICATION
+    y = np.asarray(y, dtype=np.int64 if classification else np.float64)
+    if y.shape != (X.shape[0],):
+        raise ValueError("y must have one value per row of X")
+    if X.shape[0] == 0:
+        raise ValueError("no rows to probe")
+    n_classes = max(int(y.max()) + 1, 2) if classification else 1
+    if classification and int(y.min()) < 0:
+        raise ValueError("class indices must be non-negative")
+
+    rng = np.random.default_rng(seed)
+    if X.shape[0] > max_rows:
+        keep = np.sort(rng.choice(X.shape[0], size=max_rows, replace=False))
+        X, y = X[keep], y[keep]
+    n, d = X.shape
+    limit = math.sqrt(6.0 / (d + n_classes))
+    W = rng.uniform(-limit, limit, size=(d, n_classes))
+    b = np.zeros(n_classes)
+    targets = np.eye(n_classes)[y] if classification else y[:, None]
+    size = min(batch_size, n)
+
+    with np.errstate(all="ignore"):
+        loss_first = _loss(X, targets, W, b, classification)
+        class_share = _class_gradient_share(X, y, targets, W, b, n_classes) if classification else None
+        nonfinite = 0
+        first_nonfinite: int | None = None
+        feature_norms: list[np.ndarray] = []
+        batch_norms: list[float] = []
+        for step in range(steps):
+            idx = rng.choice(n, size=size, replace=False)
+            residual, loss = _forward(X[idx], targets[idx], W, b, classification)
+            grad_W = X[idx].T @ residual / size
+            grad_b = residual.mean(axis=0)
+            if not (np.isfinite(loss) and np.isfinite(grad_W).all() and np.isfinite(grad_b).all()):
+                nonfinite += 1
+                if first_nonfinite is None:
+                    first_nonfinite = step
+                continue
+            feature_norms.append(np.sqrt(np.sum(grad_W * grad_W, axis=1)))
+            batch_norms.append(float(np.sqrt(np.sum(grad_W * grad_W) + np.sum(grad_b * grad_b))))
+            W = W - lr * grad_W
+            b = b - lr * grad_b
+        loss_last = _loss(X, targets, W, b, classification)
+        cond, raw_cond, zero_var = _condition_numbers(X, names)
+
+    per_feature = np.mean(feature_norms, axis=0) if feature_norms else np.full(d, np.nan)
+    grad_ratio = dominant = dominant_share = None
+    finite = per_feature[np.isfinite(per_feature)]
+    nonzero = finite[finite > 0]
+    if nonzero.size:
+        grad_ratio = _num(nonzero.max() / nonzero.min())
+        top = int(np.nanargmax(per_feature))
+        dominant = names[top]
+        dominant_share = _num(per_feature[top] / finite.sum())
+    spread = None
+    if batch_norms and np.median(batch_norms) > 0:
+        spread = _num(max(batch_norms) / float(np.median(batch_norms)))
+
+    return {
+        "task": task,
+        "rows_used": int(n),
+        "features": int(d),
+        "classes": int(n_classes) if classification else None,
+        "nan_batch_share": nonfinite / steps if steps else None,
+        "first_nonfinite_step": first_nonfinite,
+        "feature_grad_norms": {name: _num(v) for name, v in zip(names, per_feature)},
+        "grad_ratio": grad_ratio,
+        "dominant_feature": dominant,
+        "dominant_feature_share": dominant_share,
+        "grad_norm_spread": spread,
+        "condition_number": cond,
+        "raw_condition_number": raw_cond,
+        "zero_variance_features": zero_var,
+        "class_gradient_share": class_share,
+        "trajectory": _trajectory(loss_first, loss_last),
+        "loss_first": _num(loss_first),
+        "loss_last": _num(loss_last),
+        "seconds": round(time.perf_counter() - started, 4),
+    }
+
+
+def _forward(X: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray,
+             classification: bool) -> tuple[np.ndarray, float]:
+    """Residual ∂L/∂(output) per row (times the batch size) and the mean loss."""
+    out = X @ W + b
+    if classification:
+        shifted = out - out.max(axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        log_probs = shifted - np.log(total)
+        loss = float(-np.mean(np.sum(targets * log_probs, axis=1)))
+        return exp / total - targets, loss
+    diff = out - targets
+    return 2.0 * diff, float(np.mean(diff * diff))
+
+
+def _loss(X: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray, classification: bool) -> float:
+    return _forward(X, targets, W, b, classification)[1]
+
+
+def _class_gradient_share(X: np.ndarray, y: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray,
+                          n_classes: int) -> dict[str, float | None]:
+    """Share of the summed per-row gradient norms coming from each class, at initialisation.
+
+    Row i's gradient (weights and bias) is the outer product [x_i, 1] ⊗ r_i, whose norm is
+    ‖[x_i, 1]‖·‖r_i‖; rows whose norm is not finite are left out.
+    """
+    residual, _ = _forward(X, targets, W, b, True)
+    row_norm = np.sqrt(np.sum(X * X, axis=1) + 1.0) * np.sqrt(np.sum(residual * residual, axis=1))
+    row_norm = np.where(np.isfinite(row_norm), row_norm, 0.0)
+    per_class = np.bincount(y, weights=row_norm, minlength=n_classes)
+    total = per_class.sum()
+    return {str(k): (_num(v / total) if total > 0 else None) for k, v in enumerate(per_class)}
+
+
+def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, float | None, list[str]]:
+    """Condition numbers of the standardised and raw Gram matrices (non-finite values median-filled)."""
+    if X.shape[1] == 0:
+        return None, None, []
+    filled = np.where(np.isfinite(X), X, np.nan)
+    medians = np.nanmedian(filled, axis=0)
+    medians = np.where(np.isfinite(medians), medians, 0.0)
+    filled = np.where(np.isnan(filled), medians, filled)
+    mean = filled.mean(axis=0)
+    std = filled.std(axis=0)
+    varying = np.isfinite(std) & (std > 0) & np.isfinite(mean)
+    zero_var = [name for name, v in zip(names, varying) if not v]
+    standard = (filled[:, varying] - mean[varying]) / std[varying]
+    return _gram_condition(standard), _gram_condition(filled), zero_var
+
+
+def _gram_condition(M: np.ndarray) -> float | None:
+    if M.shape[1] == 0 or M.shape[0] == 0:
+        return None
+    scale = np.max(np.abs(M))
+    if not np.isfinite(scale) or scale == 0:
+        return None
+    sv = np.linalg.svd(M / scale, compute_uv=False)
+    largest = sv[0]
+    smallest = max(sv[-1] if M.shape[0] >= M.shape[1] else 0.0, largest * np.finfo(np.float64).eps)
+    return _num((largest / smallest) ** 2)
+
+
+def _trajectory(first: float, last: float) -> str:
+    if not (math.isfinite(first) and math.isfinite(last)) or last > 10 * first:
+        return "diverges"
+    if last > 0.99 * first:
+        return "stalls"
+    return "decreases"
+
+
+def _num(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None

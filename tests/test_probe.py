@@ -1,0 +1,148 @@
+"""The gradient probe measures what a naive model's gradients do on known-bad data."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dataaudit.probe import naive_matrix, probe
+
+COEFS = np.array([1.0, -1.0, 0.8, -0.6, 0.5])
+
+
+def _logistic_data(rng: np.random.Generator, n: int = 4000) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    X = rng.normal(size=(n, COEFS.size))
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-X @ COEFS))).astype(np.int64)
+    return X, y, [f"x{i}" for i in range(COEFS.size)]
+
+
+def test_clean_data_trains_without_trouble():
+    rng = np.random.default_rng(0)
+    X, y, names = _logistic_data(rng)
+    result = probe(X, y, "classification", names=names)
+    assert result["nan_batch_share"] == 0
+    assert result["first_nonfinite_step"] is None
+    assert result["trajectory"] == "decreases"
+    assert result["loss_last"] < result["loss_first"]
+    assert result["grad_ratio"] < 20
+    assert result["condition_number"] < 2
+    assert result["rows_used"] == 4000
+    assert set(result["feature_grad_norms"]) == set(names)
+    json.dumps(result, allow_nan=False)  # JSON-safe
+
+
+def test_nan_in_ten_percent_of_rows_poisons_most_batches():
+    rng = np.random.default_rng(0)
+    X, y, names = _logistic_data(rng)
+    X[rng.random(len(X)) < 0.1, 2] = np.nan
+    result = probe(X, y, "classification", names=names, steps=200)
+    assert result["nan_batch_share"] == pytest.approx(1 - 0.9**32, abs=0.1)
+    assert result["first_nonfinite_step"] is not None
+    assert result["trajectory"] == "diverges"  # the loss over the whole sample is NaN
+    assert result["loss_first"] is None
+    assert result["condition_number"] < 2  # median-filled for the Gram matrix
+    json.dumps(result, allow_nan=False)
+
+
+def test_feature_scaled_by_a_million_dominates_the_gradient():
+    rng = np.random.default_rng(0)
+    X, y, names = _logistic_data(rng)
+    X[:, 1] *= 1e6
+    result = probe(X, y, "classification", names=names)
+    assert result["grad_ratio"] > 1e4
+    assert result["dominant_feature"] == "x1"
+    assert result["dominant_feature_share"] > 0.99
+    assert result["raw_condition_number"] > 1e10
+    assert result["condition_number"] < 2
+
+
+def test_duplicated_column_makes_the_gram_matrix_singular():
+    rng = np.random.default_rng(0)
+    X, y, names = _logistic_data(rng)
+    X = np.column_stack([X, X[:, 0]])
+    result = probe(X, y, "classification", names=[*names, "x0_copy"])
+    assert result["condition_number"] > 1e6
+    assert math.isfinite(result["condition_number"])
+
+
+def test_majority_class_dominates_the_gradient():
+    rng = np.random.default_rng(0)
+    n = 4000
+    X = rng.normal(size=(n, 4))
+    y = (rng.random(n) < 0.05).astype(np.int64)
+    result = probe(X, y, "classification", names=["a", "b", "c", "d"])
+    shares = result["class_gradient_share"]
+    assert set(shares) == {"0", "1"}
+    assert shares["0"] > 0.8
+    assert sum(shares.values()) == pytest.approx(1.0)
+
+
+def test_regression_with_huge_feature_diverges():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 3))
+    y = X @ np.array([1.0, 2.0, -1.0]) + rng.normal(scale=0.1, size=2000)
+    clean = probe(X, y, "regression", names=["a", "b", "c"], steps=200, lr=0.05)
+    assert clean["trajectory"] == "decreases"
+    assert clean["class_gradient_share"] is None
+    X[:, 0] *= 1e3
+    scaled = probe(X, y, "regression", names=["a", "b", "c"])
+    assert scaled["trajectory"] == "diverges"
+    assert scaled["nan_batch_share"] > 0  # the weights overflow once they blow up
+
+
+def test_same_seed_same_result():
+    rng = np.random.default_rng(0)
+    X, y, names = _logistic_data(rng, n=30_000)
+    X[rng.random(len(X)) < 0.02, 0] = np.inf
+    first = probe(X, y, "classification", names=names, seed=7)
+    second = probe(X, y, "classification", names=names, seed=7)
+    first.pop("seconds")
+    second.pop("seconds")
+    assert first == second
+    assert first["rows_used"] == 20_000
+
+
+def test_timing_on_20000_rows_by_50_features():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 50)) * np.logspace(0, 4, 50)
+    X[rng.random(X.shape) < 0.01] = np.nan
+    y = rng.integers(0, 3, size=20_000)
+    result = probe(X, y, "classification", names=[f"f{i}" for i in range(50)])
+    print(f"probe on 20000 x 50: {result['seconds']:.3f} s")
+    assert result["rows_used"] == 20_000
+
+
+def test_naive_matrix_keeps_what_parses_naively():
+    frame = pd.DataFrame({
+        "num": [1.0, 2.0, np.nan, 4.0],
+        "flag": [True, False, True, False],
+        "num_text": ["1", "2.5", "x", "4"],
+        "words": ["red", "blue", "red", "1"],
+        "price": ["$1,234", "$5", "$6,000", "$7"],
+        "when": pd.to_datetime(["2024-01-01"] * 4),
+        "label": ["yes", "no", "yes", "maybe"],
+    })
+    X, names, y, task = naive_matrix(frame, "label")
+    assert names == ["num", "flag", "num_text"]
+    assert X.dtype == np.float64 and X.shape == (4, 3)
+    np.testing.assert_array_equal(X[:, 2], [1.0, 2.5, np.nan, 4.0])
+    assert np.isnan(X[2, 0])
+    assert task == "classification"
+    np.testing.assert_array_equal(y, [2, 1, 2, 0])  # maybe < no < yes
+
+
+def test_naive_matrix_target_rules():
+    frame = pd.DataFrame({"a": np.arange(6.0), "y": [0.5, 1.5, np.nan, 2.0, 3.0, 4.0]})
+    X, _, y, task = naive_matrix(frame, "y")
+    assert task == "regression" and X.shape == (5, 1)
+    np.testing.assert_array_equal(y, [0.5, 1.5, 2.0, 3.0, 4.0])
+    frame = pd.DataFrame({"a": np.arange(4.0), "y": [3, 1, 3, 1]})
+    _, _, y, task = naive_matrix(frame, "y")
+    assert task == "classification"
+    np.testing.assert_array_equal(y, [1, 0, 1, 0])
+    _, _, y, task = naive_matrix(frame, "y", task="regression")
+    assert task == "regression" and y.dtype == np.float64
