@@ -303,3 +303,20 @@ def _trajectory(first: float, last: float) -> str:
 def _num(value: Any) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def summary(result: dict[str, Any]) -> str:
+    """One sentence for the reports: what the probe saw, cause first."""
+    model = "softmax regression" if result["task"] == CLASSIFICATION else "linear regression"
+    parts = [f"a naive {model} on {result['rows_used']:,} rows × {result['features']} numeric columns"]
+    share = result["nan_batch_share"]
+    parts.append(f"{share:.0%} of batches gave a NaN/inf loss or gradient")
+    if result.get("grad_ratio") is not None and result.get("dominant_feature") is not None:
+        parts.append(f"`{result['dominant_feature']}` carries {result['dominant_feature_share']:.0%} of the gradient "
+                     f"(largest/smallest feature gradient {result['grad_ratio']:.3g}×)")
+    if result.get("raw_condition_number") is not None:
+        parts.append(f"condition number {result['raw_condition_number']:.3g} raw, "
+                     f"{result['condition_number']:.3g} standardised" if result.get("condition_number") is not None
+                     else f"condition number {result['raw_condition_number']:.3g} raw")
+    parts.append(f"loss {result['trajectory']}")
+    return parts[0] + ": " + "; ".join(parts[1:])

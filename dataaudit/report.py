@@ -27,6 +27,7 @@ class Report:
     rules_run: list[str] = field(default_factory=list)
     timing: dict[str, float] = field(default_factory=dict)
     profile: Any = field(default=None, repr=False, compare=False)  # the DatasetProfile, for fix; not reported
+    probe: dict[str, Any] | None = None  # the gradient probe's measurements (with a target)
 
     def exit_code(self, fail_on: str | None = None) -> int:
         """1 if any finding is at or above ``fail_on`` (default: the report's), else 0."""
@@ -49,7 +50,7 @@ class Report:
             "target": self.target,
             "columns": self.columns,
             "findings": [f.to_dict() for f in self.findings],
-            "gradient_risk": self.gradient_risk.to_dict(),
+            "gradient_risk": {**self.gradient_risk.to_dict(), **({"probe": self.probe} if self.probe else {})},
             "summary": {
                 "findings": len(self.findings),
                 "by_severity": self.by_severity(),

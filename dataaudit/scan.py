@@ -6,6 +6,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+import numpy as np
 import pyarrow as pa
 
 if TYPE_CHECKING:
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
 from .loading import LoadedTable, load, normalise_table
+from .probe import naive_matrix, probe
 from .profiling import build_profile
 from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
@@ -118,10 +120,23 @@ def scan_loaded(
     findings.sort(key=Finding.sort_key)
     timing["checks"] = time.perf_counter() - t
     risk = gradient_risk(profile, findings)
+    measured = _probe(profile, timing)
     timing["total"] = time.perf_counter() - start
     dataset = loaded.describe()
     if loaded.renamed_columns:
         dataset["renamed_columns"] = loaded.renamed_columns
     columns = [c.to_dict() for c in profile.columns.values()]
     return Report(dataset, target, columns, findings, risk, fail_on, [r.code for r in rules],
-                  {k: round(v, 4) for k, v in timing.items()}, profile=profile)
+                  {k: round(v, 4) for k, v in timing.items()}, profile=profile, probe=measured)
+
+
+def _probe(profile, timing: dict[str, float]) -> dict[str, Any] | None:
+    """The gradient probe on the row sample, when there is a target and something to feed a model."""
+    if profile.target is None:
+        return None
+    features, names, y, task = naive_matrix(profile.sample, profile.target.name, task=profile.target.task)
+    if not names or len(y) < 2 or (task == "classification" and len(np.unique(y)) < 2):
+        return None
+    result = probe(features, y, task, names=names)
+    timing["probe"] = result.pop("seconds")  # timing lives under "timing": the report stays deterministic
+    return result

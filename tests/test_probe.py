@@ -146,3 +146,16 @@ def test_naive_matrix_target_rules():
     np.testing.assert_array_equal(y, [1, 0, 1, 0])
     _, _, y, task = naive_matrix(frame, "y", task="regression")
     assert task == "regression" and y.dtype == np.float64
+
+
+def test_scan_reports_the_probe_under_gradient_risk_only_with_a_target():
+    from pathlib import Path
+
+    from dataaudit import scan
+
+    sample = Path(__file__).resolve().parent.parent / "sample_data" / "mixed.csv"
+    with_target = scan(sample, target="churned").to_dict()
+    measured = with_target["gradient_risk"]["probe"]
+    assert measured["nan_batch_share"] > 0.9 and measured["dominant_feature"] == "data_usage_bytes"
+    assert "seconds" not in measured and "probe" in scan(sample, target="churned").timing
+    assert "probe" not in scan(sample).to_dict()["gradient_risk"]

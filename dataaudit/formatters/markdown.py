@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
+from ..probe import summary as probe_summary
 from ..report import Report
 
 ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
@@ -37,6 +38,8 @@ def render(report: Report, **_: object) -> str:
     lines += ["", "### Gradient risk", "", "| mechanism | source | score | what was measured |", "|---|---|---|---|"]
     for c in risk.components:
         lines.append(f"| {c.mechanism} | {c.source} | {c.score} | {cell(c.detail)} |")
+    if report.probe:
+        lines += ["", f"Gradient probe: {cell(probe_summary(report.probe))}."]
     lines += ["", "<details><summary>Column types</summary>", "",
               "| column | inferred type | missing | distinct | why |", "|---|---|---|---|---|"]
     for col in report.columns:

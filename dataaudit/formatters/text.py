@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..findings import Severity
+from ..probe import summary as probe_summary
 from ..report import Report
 
 STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
@@ -42,6 +43,8 @@ def _lines(report: Report, quiet: bool) -> list[str]:
     for c in risk.components:
         if c.score > 0:
             out.append(f"  {c.score:>3}  {c.mechanism:<20} {escape(c.detail)}")
+    if report.probe:
+        out.append(f"  probe: {escape(probe_summary(report.probe))}")
     counts = ", ".join(f"{n} {s}" for s, n in report.by_severity().items() if n)
     out.append("")
     out.append(f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'}" + (f" ({counts})" if counts else "")
