@@ -7,6 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from .formatters.markdown import cell
+from .probe import summary as probe_summary
 
 if TYPE_CHECKING:
     from .fixing import FixResult
@@ -52,6 +53,10 @@ def render(result: "FixResult", fmt: str) -> str:
         lines += [f"| {name} | {b} | {'' if a is None else a} |" for name, b, a in _risk_rows(result)]
     else:
         lines += [f"  {name:<40} {b:>3} → {'' if a is None else a}" for name, b, a in _risk_rows(result)]
+    for label, report in (("before", result.before), ("after", result.after)):
+        if report is not None and report.probe:
+            text = probe_summary(report.probe)
+            lines += ["", f"Gradient probe {label}: {cell(text) if md else text}."]
     before, after = _category_counts(result.before), _category_counts(result.after) if result.after else Counter()
     lines += ["", "Findings of severity medium or above, by category:"]
     for category in sorted(set(before) | set(after)):

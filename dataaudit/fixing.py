@@ -43,9 +43,9 @@ class FixResult:
             "decisions": self.decisions(),
             "dropped_columns": next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {}),
             "notes": self.log,
-            "before": {"gradient_risk": self.before.gradient_risk.to_dict(),
+            "before": {"gradient_risk": self.before.to_dict()["gradient_risk"],
                        "findings": [f.to_dict() for f in self.before.findings]},
-            "after": None if self.after is None else {"gradient_risk": self.after.gradient_risk.to_dict(),
+            "after": None if self.after is None else {"gradient_risk": self.after.to_dict()["gradient_risk"],
                                                       "findings": [f.to_dict() for f in self.after.findings]},
         }
 

@@ -35,3 +35,13 @@ def test_markdown_report_escapes_column_names(tmp_path):
     frame.to_csv(tmp_path / "t.csv", index=False)
     md = render(fix(tmp_path / "t.csv"), "markdown")
     assert "<b>" not in md and "const\\|pipe" in md
+
+
+def test_probe_before_and_after_fix():
+    result = fix(SAMPLE / "scale.csv", target="label")
+    before, after = result.before.probe, result.after.probe
+    assert before["trajectory"] == "diverges" and after["trajectory"] == "decreases"
+    assert after["grad_ratio"] < 100 < before["grad_ratio"]
+    data = json.loads(render(result, "json"))
+    assert data["after"]["gradient_risk"]["probe"]["trajectory"] == "decreases"
+    assert "Gradient probe before" in render(result, "markdown")
