@@ -12,6 +12,7 @@ import pyarrow as pa
 if TYPE_CHECKING:
     import pandas as pd
 
+from .attribution import attribute
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
 from .loading import LoadedTable, load, normalise_table
@@ -121,6 +122,8 @@ def scan_loaded(
     timing["checks"] = time.perf_counter() - t
     risk = gradient_risk(profile, findings)
     measured = _probe(profile, timing)
+    if measured is not None:
+        measured["attribution"] = attribute(measured, findings)
     timing["total"] = time.perf_counter() - start
     dataset = loaded.describe()
     if loaded.renamed_columns:

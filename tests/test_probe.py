@@ -159,3 +159,17 @@ def test_scan_reports_the_probe_under_gradient_risk_only_with_a_target():
     assert measured["nan_batch_share"] > 0.9 and measured["dominant_feature"] == "data_usage_bytes"
     assert "seconds" not in measured and "probe" in scan(sample, target="churned").timing
     assert "probe" not in scan(sample).to_dict()["gradient_risk"]
+
+
+def test_probe_symptoms_are_attributed_to_findings():
+    from pathlib import Path
+
+    from dataaudit import scan
+
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    links = scan(sample / "mixed.csv", target="churned").probe["attribution"]
+    by_symptom = {link["symptom"].split(" ")[0]: link for link in links}
+    assert "DA101" in links[0]["rules"] or "DA102" in links[0]["rules"]  # NaN batches ← missing values
+    assert by_symptom["`data_usage_bytes`"]["rules"] == ["DA501"]
+    clean = scan(sample / "clean.csv", target="label").probe["attribution"]
+    assert clean == []

@@ -40,6 +40,10 @@ def render(report: Report, **_: object) -> str:
         lines.append(f"| {c.mechanism} | {c.source} | {c.score} | {cell(c.detail)} |")
     if report.probe:
         lines += ["", f"Gradient probe: {cell(probe_summary(report.probe))}."]
+        links = report.probe.get("attribution", [])
+        if links:
+            lines += ["", "| symptom | cause | rules |", "|---|---|---|"]
+            lines += [f"| {cell(x['symptom'])} | {cell(x['cause'])} | {', '.join(x['rules'])} |" for x in links]
     lines += ["", "<details><summary>Column types</summary>", "",
               "| column | inferred type | missing | distinct | why |", "|---|---|---|---|---|"]
     for col in report.columns:
