@@ -35,7 +35,7 @@ def render(result: "FixResult", fmt: str) -> str:
                  f"{rows.get('added_by_resampling', 0):,} added and {rows.get('removed_by_resampling', 0):,} "
                  f"removed by resampling, {rows['out']:,} out.")
     lines.append(f"Columns: {len(result.recipe.input_columns):,} in, {len(result.frame.columns):,} out.")
-    dropped = next((s.dropped_ for s in result.recipe.steps if s.name == "drop"), {})
+    dropped = result.dropped_columns
     if dropped:
         lines.append("Dropped columns: " + "; ".join(f"{cell(k) if md else k} ({v})" for k, v in dropped.items()) + ".")
     for note in result.log:

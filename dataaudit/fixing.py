@@ -15,7 +15,7 @@ import pandas as pd
 
 from .fix_options import CHOICES, FixOptions  # noqa: F401  (re-exported)
 from .loading import load, to_frame
-from .recipe import Recipe
+from .recipe import Recipe, drop_duplicate_rows
 from .report import Report
 from .scan import scan_frame, scan_loaded
 from .steps import Clip, Drop, Encode, Impute, Repair, Resample, RobustScale
@@ -41,7 +41,7 @@ class FixResult:
             "columns": {"in": len(self.recipe.input_columns), "out": len(self.frame.columns)},
             "steps": [s.to_dict()["step"] for s in self.recipe.steps],
             "decisions": self.decisions(),
-            "dropped_columns": next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {}),
+            "dropped_columns": self.dropped_columns,
             "notes": self.log,
             "before": {"gradient_risk": self.before.to_dict()["gradient_risk"],
                        "findings": [f.to_dict() for f in self.before.findings]},
@@ -49,6 +49,11 @@ class FixResult:
                                                       "findings": [f.to_dict() for f in self.after.findings]},
         }
 
+
+    @property
+    def dropped_columns(self) -> dict[str, str]:
+        """Column -> why the drop step removed it."""
+        return next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {})
 
     def decisions(self) -> dict[str, Any]:
         """Per step, what was chosen for each column and why (the reasons the steps recorded)."""
@@ -85,9 +90,7 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions) -> FixResu
     for step in steps:
         current = step.fit(current, context).transform(current, log)
         if step.name == "drop":
-            duplicated = current.duplicated()
-            rows["duplicates_dropped"] = int(duplicated.sum())
-            current = current[~duplicated.to_numpy()]
+            current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
     pre_resample = current
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
     out = resampler.fit_resample(current, context, log)

@@ -215,8 +215,7 @@ def _arrow_csv(path: Path, compression: str | None, encoding: str, delimiter: st
     parse = pacsv.ParseOptions(delimiter=delimiter)
     convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True,
                                    quoted_strings_can_be_null=True)
-    source = lzma.open(path, "rb") if compression == "xz" else _open(path, compression)
-    with source as stream:
+    with _open(path, compression) as stream:
         return pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
 
 

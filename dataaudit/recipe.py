@@ -21,6 +21,12 @@ from .writing import write_text_atomic
 RECIPE_VERSION = 1
 
 
+def drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The frame without rows that repeat an earlier row, and how many were removed."""
+    duplicated = frame.duplicated().to_numpy()
+    return frame[~duplicated], int(duplicated.sum())
+
+
 @dataclass
 class Recipe:
     """Fitted steps in order; ``transform`` reproduces the fix (without resampling)."""
@@ -42,10 +48,9 @@ class Recipe:
                 continue
             frame = step.transform(frame, log)
             if step.name == "drop" and self.drop_duplicate_rows:
-                duplicated = frame.duplicated()
-                if duplicated.any():
-                    log.append(f"dropped {int(duplicated.sum()):,} duplicate row(s)")
-                    frame = frame[~duplicated.to_numpy()]
+                frame, count = drop_duplicate_rows(frame)
+                if count:
+                    log.append(f"dropped {count:,} duplicate row(s)")
         return frame
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,9 +12,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .checks.encoding import integer_code_reason
 from .checks.outliers import robust_bounds
-from .checks.scale import magnitude
+from .checks.scale import magnitude, numeric_inputs
 from .findings import Finding
 from .profiling import DatasetProfile
 
@@ -53,11 +52,6 @@ def level_of(score: int) -> str:
     return next(name for floor, name in LEVELS if score >= floor)
 
 
-def _numeric_inputs(data: DatasetProfile):
-    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0
-            and integer_code_reason(c) is None]
-
-
 def _nan_loss(data: DatasetProfile) -> Component:
     rows_missing = float((data.stats.row_missing > 0).mean()) if data.rows else 0.0
     inf = sum((c.numeric.posinf + c.numeric.neginf) for c in data.features if c.numeric is not None)
@@ -74,7 +68,7 @@ def _nan_loss(data: DatasetProfile) -> Component:
 
 def _exploding(data: DatasetProfile) -> Component:
     best, name = 0.0, None
-    for col in _numeric_inputs(data):
+    for col in numeric_inputs(data):
         bounds = robust_bounds(col.numeric)
         if bounds is None:
             continue
@@ -89,7 +83,7 @@ def _exploding(data: DatasetProfile) -> Component:
 
 
 def _dominated_by_scale(data: DatasetProfile) -> Component:
-    sizes = {c.name: magnitude(c) for c in _numeric_inputs(data)}
+    sizes = {c.name: magnitude(c) for c in numeric_inputs(data)}
     sizes = {k: v for k, v in sizes.items() if v > 0 and np.isfinite(v)}
     if len(sizes) < 2:
         return Component("dominated-gradients", "feature-scale", 0, "fewer than two numeric inputs")
@@ -126,7 +120,7 @@ def _ill_conditioning(data: DatasetProfile) -> Component:
 
 def _vanishing(data: DatasetProfile, min_squeeze: float = 1.5) -> Component:
     best, name = min_squeeze, None  # a normal column has std ≈ 1.4826·MAD: squeeze ≈ 1
-    for col in _numeric_inputs(data):
+    for col in numeric_inputs(data):
         mad = col.numeric.mad
         std = col.numeric.std
         if mad > 0 and std > 0:

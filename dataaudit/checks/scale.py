@@ -14,7 +14,7 @@ from ._common import jsonable, names, num
 from .encoding import integer_code_reason
 
 
-def _numeric_features(data: DatasetProfile) -> list[ColumnProfile]:
+def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
     """Numeric inputs a model takes as magnitudes (integer category codes will be encoded instead)."""
     return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0
             and integer_code_reason(c) is None]
@@ -37,7 +37,7 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 1e3, high_ratio:
 
     How fix repairs it: robust-scale puts every feature on a unit robust scale ((x − median) / (1.4826·MAD)).
     """
-    sizes = {c.name: magnitude(c) for c in _numeric_features(data)}
+    sizes = {c.name: magnitude(c) for c in numeric_inputs(data)}
     sizes = {k: v for k, v in sizes.items() if v > 0 and np.isfinite(v)}
     if len(sizes) < 2:
         return
@@ -63,7 +63,7 @@ def near_zero_variance(data: DatasetProfile, *, max_relative_std: float = 1e-3) 
 
     How fix repairs it: drop removes it (it carries almost no information).
     """
-    for col in _numeric_features(data):
+    for col in numeric_inputs(data):
         if col.inferred_type == "boolean" or col.distinct < 2:
             continue
         std = col.numeric.std
