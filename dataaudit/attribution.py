@@ -2,8 +2,9 @@
 
 Each symptom of the probe (poisoned batches, one feature dominating the gradient, ill-conditioning)
 is matched with the findings on the columns involved, so the report reads cause → effect → fix.
-(The probe's class gradient share is not attributed yet: a saturated naive model can make the minority
-class supply most of the gradient, which is not what imbalance findings describe.)
+A class that supplies three quarters or more of the gradient is traced to the imbalance findings when
+it is the majority of rows; when it is not (a naive model saturated by large inputs pushes most of the
+gradient onto the rows it gets wrong), to the scale and outlier findings that saturate it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from .findings import Finding
 NAN_RULES = ("DA101", "DA102", "DA202")
 SCALE_RULES = ("DA201", "DA103", "DA203", "DA501", "DA408")
 CONDITIONING_RULES = ("DA503", "DA604", "DA605", "DA501")
+IMBALANCE_RULES = ("DA301", "DA302")
+DOMINANT_CLASS_SHARE = 0.75
 
 
 def _matching(findings: Sequence[Finding], rules: tuple[str, ...], column: str | None = None) -> list[Finding]:
@@ -45,4 +48,15 @@ def attribute(probe: dict[str, Any], findings: Sequence[Finding]) -> list[dict[s
     raw = probe.get("raw_condition_number")
     if raw is not None and raw >= 1e6:
         add(f"the raw feature matrix has condition number {raw:.3g}", _matching(findings, CONDITIONING_RULES))
+    grads, rows = probe.get("class_gradient_share") or {}, probe.get("class_row_share") or {}
+    known = {k: v for k, v in grads.items() if v is not None}
+    if known and rows:
+        top = max(known, key=lambda k: (known[k], k))
+        if known[top] >= DOMINANT_CLASS_SHARE:
+            majority = rows.get(top) is not None and rows[top] == max(v for v in rows.values() if v is not None)
+            found = (_matching(findings, IMBALANCE_RULES) if majority else
+                     _matching(findings, SCALE_RULES, dominant) or _matching(findings, SCALE_RULES))
+            if found:  # unexplained, it is only a naive model saturated by inputs of ordinary size
+                add(f"class {top!r} supplies {known[top]:.0%} of the gradient with {rows.get(top) or 0:.0%} "
+                    "of the rows", found)
     return out

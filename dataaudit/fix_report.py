@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .formatters.markdown import cell
-from .probe import summary as probe_summary
 
 if TYPE_CHECKING:
     from .fixing import FixResult
@@ -53,10 +52,7 @@ def render(result: "FixResult", fmt: str) -> str:
         lines += [f"| {name} | {b} | {'' if a is None else a} |" for name, b, a in _risk_rows(result)]
     else:
         lines += [f"  {name:<40} {b:>3} → {'' if a is None else a}" for name, b, a in _risk_rows(result)]
-    for label, report in (("before", result.before), ("after", result.after)):
-        if report is not None and report.probe:
-            text = probe_summary(report.probe)
-            lines += ["", f"Gradient probe {label}: {cell(text) if md else text}."]
+    lines += _probe_lines(result, md)
     before, after = _category_counts(result.before), _category_counts(result.after) if result.after else Counter()
     lines += ["", "Findings of severity medium or above, by category:"]
     for category in sorted(set(before) | set(after)):
@@ -67,6 +63,62 @@ def render(result: "FixResult", fmt: str) -> str:
     if advice:
         lines += ["", "What is left:"] + [f"- {cell(a) if md else a}" for a in advice]
     return "\n".join(lines) + "\n"
+
+
+def _g(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def probe_rows(before: dict[str, Any], after: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """The probe's measurements before and after the fix, one (measurement, before, after) per row."""
+    after = after or {}
+
+    def top(p: dict[str, Any]) -> str:
+        if p.get("dominant_feature") is None:
+            return "–"
+        return f"{p['dominant_feature']} {_pct(p['dominant_feature_share'])}"
+
+    rows = [
+        ("batches with NaN/inf loss or gradient", _pct(before.get("nan_batch_share")),
+         _pct(after.get("nan_batch_share")) if after else ""),
+        ("loss over 50 steps", before["trajectory"], after.get("trajectory", "")),
+        ("feature with most of the gradient", top(before), top(after) if after else ""),
+        ("largest / smallest feature gradient", _g(before.get("grad_ratio")), _g(after.get("grad_ratio")) if after else ""),
+        ("batch gradient-norm spread (max / median)", _g(before.get("grad_norm_spread")),
+         _g(after.get("grad_norm_spread")) if after else ""),
+        ("condition number, raw features", _g(before.get("raw_condition_number")),
+         _g(after.get("raw_condition_number")) if after else ""),
+    ]
+    rows_share = before.get("class_row_share") or {}
+    if rows_share:
+        minority = min(rows_share, key=lambda k: (rows_share[k] if rows_share[k] is not None else 1.0, k))
+        b = (before.get("class_gradient_share") or {}).get(minority)
+        a = (after.get("class_gradient_share") or {}).get(minority)
+        a_rows = (after.get("class_row_share") or {}).get(minority)
+        rows.append((f"minority class {minority!r}: share of gradient (of rows)",
+                     f"{_pct(b)} ({_pct(rows_share[minority])})", f"{_pct(a)} ({_pct(a_rows)})" if after else ""))
+    return rows
+
+
+def _probe_lines(result: "FixResult", md: bool) -> list[str]:
+    before = result.before.probe
+    if not before:
+        return []
+    after = result.after.probe if result.after is not None else None
+    model = "softmax" if before["task"] == "classification" else "linear"
+    head = (f"Gradient probe (a naive {model} regression on the numeric columns; the scan's {before['rows_used']:,} "
+            "probed rows, then the same rows fixed):")
+    rows = probe_rows(before, after)
+    if md:
+        return ["", head, "", "| measurement | before | after |", "|---|---|---|",
+                *(f"| {cell(m)} | {cell(b)} | {cell(a)} |" for m, b, a in rows)]
+    width = max(len(m) for m, _, _ in rows)
+    left = max(len(b) for _, b, _ in rows)
+    return ["", head, *(f"  {m:<{width}}  {b:>{left}}  →  {a}" for m, b, a in rows)]
 
 
 def _advice(result: "FixResult") -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .fix_options import CHOICES, FixOptions  # noqa: F401  (re-exported)
+from .fix_probe import probe_after_fix
 from .loading import load, to_frame
 from .recipe import Recipe, drop_duplicate_rows
 from .report import Report
@@ -143,6 +144,7 @@ def fix(
     del frame
     if rescan:
         result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target)
+        result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None:
         write_frame_atomic(result.frame, output, overwrite=overwrite)
     if recipe_path is not None:

@@ -22,11 +22,11 @@ Design decisions (callers rely on them):
   single noisy batch, so a non-finite value anywhere in the data makes them non-finite ("diverges").
 * Condition numbers replace non-finite values by the column median of its finite values (0 for a column
   with none), rather than removing rows, so one sparse column cannot empty the matrix. They are computed
-  from the singular values of the feature matrix (cond(XᵀX) = cond(X)²), which avoids overflow in XᵀX;
-  the smallest singular value is floored at machine epsilon × the largest, so a numerically singular
-  matrix reports a huge finite number (≈ 1e31) instead of inf. Zero-variance columns are left out of the
-  standardised Gram matrix (they would make it exactly singular) and listed in
-  ``zero_variance_features``.
+  from the singular values of the feature matrix (cond(XᵀX) = cond(X)²), which avoids overflow in XᵀX,
+  over the directions the data spans: exactly redundant directions (a duplicated column, one-hot groups
+  that each sum to one) get no gradient, so they cannot slow gradient descent; they are counted in
+  ``redundant_directions`` instead. Zero-variance columns are left out of both Gram matrices and listed
+  in ``zero_variance_features``.
 """
 
 from __future__ import annotations
@@ -121,8 +121,28 @@ def _naive_column(col: pd.Series) -> np.ndarray | None:
     return values if parsed_share >= _MIN_PARSED_SHARE else None
 
 
-def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_size: int = 32,
-          steps: int = 50, lr: float = 0.01, max_rows: int = 20_000, seed: int = 0) -> dict[str, Any]:
+def probe_frame(frame: pd.DataFrame, target: str, *, task: str | None = None, seed: int = 0) -> dict[str, Any] | None:
+    """The probe on a frame's naive numeric view, classes keyed by their labels; None when there is
+    nothing to probe (no numeric feature, fewer than two labelled rows, or a single class)."""
+    X, names, y, task = naive_matrix(frame, target, task=task)
+    if not names or len(y) < 2 or (task == CLASSIFICATION and np.unique(y).size < 2):
+        return None
+    labels = None
+    if task == CLASSIFICATION:
+        labels = [str(v) for v in _sorted_labels(frame[target].dropna())]
+    return probe(X, y, task, names=names, labels=labels, seed=seed)
+
+
+def _sorted_labels(col: pd.Series) -> np.ndarray:
+    try:
+        return np.asarray(pd.factorize(col, sort=True)[1], dtype=object)
+    except TypeError:
+        return np.asarray(pd.factorize(col.astype(str), sort=True)[1], dtype=object)
+
+
+def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: list[str] | None = None,
+          batch_size: int = 32, steps: int = 50, lr: float = 0.01, max_rows: int = 20_000,
+          seed: int = 0) -> dict[str, Any]:
     """Train a naive model for ``steps`` mini-batches and report what its gradients did.
 
     ``task`` is ``"classification"`` (softmax regression over the class indices in ``y``, at least two
@@ -135,8 +155,11 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_si
     non-zero of those), ``dominant_feature``, ``dominant_feature_share`` (its share of their sum),
     ``grad_norm_spread`` (max / median per-batch gradient norm, weights and bias, finite batches),
     ``condition_number`` (standardised features), ``raw_condition_number``, ``zero_variance_features``,
-    ``class_gradient_share`` (classification only: class index as str → share of the summed per-row
-    gradient norms at initialisation over the whole sample, rows with non-finite gradients left out),
+    ``redundant_directions`` (varying columns minus the rank of their standardised matrix),
+    ``class_gradient_share`` (classification only: class → share of the summed per-row gradient norms
+    at initialisation over the whole sample, rows with non-finite gradients left out), ``class_row_share``
+    (class → share of the probed rows; classes are keyed by ``labels[i]`` when given, else by the index
+    as text),
     ``trajectory`` ("diverges": final loss non-finite or > 10× initial; "stalls": not at least 1% below
     the initial loss; else "decreases"), ``loss_first``, ``loss_last``, ``task``, ``rows_used``,
     ``features``, ``classes`` and ``seconds`` (wall time, the only non-deterministic key).
@@ -158,6 +181,9 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_si
     n_classes = max(int(y.max()) + 1, 2) if classification else 1
     if classification and int(y.min()) < 0:
         raise ValueError("class indices must be non-negative")
+    if labels is not None and len(labels) < n_classes:
+        raise ValueError(f"{len(labels)} labels for {n_classes} classes")
+    keys = [str(k) for k in range(n_classes)] if labels is None else [str(v) for v in labels[:n_classes]]
 
     rng = np.random.default_rng(seed)
     if X.shape[0] > max_rows:
@@ -172,7 +198,10 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_si
 
     with np.errstate(all="ignore"):
         loss_first = _loss(X, targets, W, b, classification)
-        class_share = _class_gradient_share(X, y, targets, W, b, n_classes) if classification else None
+        class_share = row_share = None
+        if classification:
+            class_share = dict(zip(keys, _class_gradient_share(X, y, targets, W, b, n_classes)))
+            row_share = dict(zip(keys, (_num(v) for v in np.bincount(y, minlength=n_classes) / n)))
         nonfinite = 0
         first_nonfinite: int | None = None
         feature_norms: list[np.ndarray] = []
@@ -192,7 +221,7 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_si
             W = W - lr * grad_W
             b = b - lr * grad_b
         loss_last = _loss(X, targets, W, b, classification)
-        cond, raw_cond, zero_var = _condition_numbers(X, names)
+        cond, raw_cond, zero_var, redundant = _condition_numbers(X, names)
 
     per_feature = np.mean(feature_norms, axis=0) if feature_norms else np.full(d, np.nan)
     grad_ratio = dominant = dominant_share = None
@@ -222,7 +251,9 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], batch_si
         "condition_number": cond,
         "raw_condition_number": raw_cond,
         "zero_variance_features": zero_var,
+        "redundant_directions": redundant,
         "class_gradient_share": class_share,
+        "class_row_share": row_share,
         "trajectory": _trajectory(loss_first, loss_last),
         "loss_first": _num(loss_first),
         "loss_last": _num(loss_last),
@@ -250,7 +281,7 @@ def _loss(X: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray, clas
 
 
 def _class_gradient_share(X: np.ndarray, y: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray,
-                          n_classes: int) -> dict[str, float | None]:
+                          n_classes: int) -> list[float | None]:
     """Share of the summed per-row gradient norms coming from each class, at initialisation.
 
     Row i's gradient (weights and bias) is the outer product [x_i, 1] ⊗ r_i, whose norm is
@@ -261,13 +292,14 @@ def _class_gradient_share(X: np.ndarray, y: np.ndarray, targets: np.ndarray, W: 
     row_norm = np.where(np.isfinite(row_norm), row_norm, 0.0)
     per_class = np.bincount(y, weights=row_norm, minlength=n_classes)
     total = per_class.sum()
-    return {str(k): (_num(v / total) if total > 0 else None) for k, v in enumerate(per_class)}
+    return [_num(v / total) if total > 0 else None for v in per_class]
 
 
-def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, float | None, list[str]]:
-    """Condition numbers of the standardised and raw Gram matrices (non-finite values median-filled)."""
+def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, float | None, list[str], int]:
+    """Effective condition numbers of the standardised and raw Gram matrices, the zero-variance columns,
+    and the number of exactly redundant directions (non-finite values median-filled)."""
     if X.shape[1] == 0:
-        return None, None, []
+        return None, None, [], 0
     filled = np.where(np.isfinite(X), X, np.nan)
     medians = np.nanmedian(filled, axis=0)
     medians = np.where(np.isfinite(medians), medians, 0.0)
@@ -277,19 +309,29 @@ def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, f
     varying = np.isfinite(std) & (std > 0) & np.isfinite(mean)
     zero_var = [name for name, v in zip(names, varying) if not v]
     standard = (filled[:, varying] - mean[varying]) / std[varying]
-    return _gram_condition(standard), _gram_condition(filled), zero_var
+    cond, rank = _effective_condition(standard)
+    raw_cond, _ = _effective_condition(filled[:, varying])
+    return cond, raw_cond, zero_var, int(standard.shape[1] - rank)
 
 
-def _gram_condition(M: np.ndarray) -> float | None:
+def _effective_condition(M: np.ndarray) -> tuple[float | None, int]:
+    """cond(MᵀM) over the directions the data spans, and the rank of M.
+
+    Directions with an exactly zero singular value (a duplicated column, a one-hot group summing to
+    one) are left out: the gradient XᵀX·w has no component along them, so gradient descent never moves
+    there and they do not slow it down. The rank is decided on the column-normalised matrix (rank does
+    not depend on column scale), with numpy's ``matrix_rank`` tolerance.
+    """
     if M.shape[1] == 0 or M.shape[0] == 0:
-        return None
-    scale = np.max(np.abs(M))
-    if not np.isfinite(scale) or scale == 0:
-        return None
-    sv = np.linalg.svd(M / scale, compute_uv=False)
-    largest = sv[0]
-    smallest = max(sv[-1] if M.shape[0] >= M.shape[1] else 0.0, largest * np.finfo(np.float64).eps)
-    return _num((largest / smallest) ** 2)
+        return None, 0
+    norms = np.sqrt(np.sum(M * M, axis=0))
+    if not np.all(np.isfinite(norms)) or not np.any(norms > 0):
+        return None, 0
+    unit = np.linalg.svd(M[:, norms > 0] / norms[norms > 0], compute_uv=False)
+    rank = int(np.count_nonzero(unit > unit[0] * max(M.shape) * np.finfo(np.float64).eps))
+    sv = np.linalg.svd(M / np.max(np.abs(M)), compute_uv=False)
+    smallest = max(sv[rank - 1], sv[0] * np.finfo(np.float64).eps)
+    return _num((sv[0] / smallest) ** 2), rank
 
 
 def _trajectory(first: float, last: float) -> str:
@@ -318,5 +360,10 @@ def summary(result: dict[str, Any]) -> str:
         parts.append(f"condition number {result['raw_condition_number']:.3g} raw, "
                      f"{result['condition_number']:.3g} standardised" if result.get("condition_number") is not None
                      else f"condition number {result['raw_condition_number']:.3g} raw")
+    rows, grads = result.get("class_row_share") or {}, result.get("class_gradient_share") or {}
+    if rows and all(v is not None for v in rows.values()) and grads.get(min(rows, key=rows.get)) is not None:
+        minority = min(rows, key=lambda k: (rows[k], k))
+        parts.append(f"minority class {minority!r} has {rows[minority]:.0%} of the rows and "
+                     f"{grads[minority]:.0%} of the gradient")
     parts.append(f"loss {result['trajectory']}")
     return parts[0] + ": " + "; ".join(parts[1:])

@@ -6,7 +6,6 @@ import os
 import time
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import numpy as np
 import pyarrow as pa
 
 if TYPE_CHECKING:
@@ -16,7 +15,7 @@ from .attribution import attribute
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
 from .loading import LoadedTable, load, normalise_table
-from .probe import naive_matrix, probe
+from .probe import probe_frame
 from .profiling import build_profile
 from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
@@ -137,9 +136,8 @@ def _probe(profile, timing: dict[str, float]) -> dict[str, Any] | None:
     """The gradient probe on the row sample, when there is a target and something to feed a model."""
     if profile.target is None:
         return None
-    features, names, y, task = naive_matrix(profile.sample, profile.target.name, task=profile.target.task)
-    if not names or len(y) < 2 or (task == "classification" and len(np.unique(y)) < 2):
+    result = probe_frame(profile.sample, profile.target.name, task=profile.target.task)
+    if result is None:
         return None
-    result = probe(features, y, task, names=names)
     timing["probe"] = result.pop("seconds")  # timing lives under "timing": the report stays deterministic
     return result

@@ -44,4 +44,9 @@ def test_probe_before_and_after_fix():
     assert after["grad_ratio"] < 100 < before["grad_ratio"]
     data = json.loads(render(result, "json"))
     assert data["after"]["gradient_risk"]["probe"]["trajectory"] == "decreases"
-    assert "Gradient probe before" in render(result, "markdown")
+    md = render(result, "markdown")
+    assert "| batches with NaN/inf loss or gradient |" in md and "| diverges | decreases |" in md
+    text = render(result, "text")
+    assert "Gradient probe (a naive softmax regression" in text
+    assert any(line.strip().startswith("loss over 50 steps") and line.rstrip().endswith("diverges  →  decreases")
+               for line in text.splitlines())

@@ -60,13 +60,28 @@ def test_feature_scaled_by_a_million_dominates_the_gradient():
     assert result["condition_number"] < 2
 
 
-def test_duplicated_column_makes_the_gram_matrix_singular():
+def test_exact_duplicate_is_a_redundant_direction_and_a_near_duplicate_ill_conditions():
     rng = np.random.default_rng(0)
     X, y, names = _logistic_data(rng)
-    X = np.column_stack([X, X[:, 0]])
-    result = probe(X, y, "classification", names=[*names, "x0_copy"])
-    assert result["condition_number"] > 1e6
-    assert math.isfinite(result["condition_number"])
+    names = [*names, "x0_copy"]
+    exact = probe(np.column_stack([X, X[:, 0]]), y, "classification", names=names)
+    assert exact["redundant_directions"] == 1
+    assert exact["condition_number"] < 3  # gradient descent never moves along the duplicate's direction
+    near = probe(np.column_stack([X, X[:, 0] + rng.normal(scale=1e-4, size=len(X))]), y, "classification",
+                 names=names)
+    assert near["redundant_directions"] == 0
+    assert near["condition_number"] > 1e6
+    assert math.isfinite(near["condition_number"])
+
+
+def test_one_hot_groups_are_redundant_not_ill_conditioned():
+    rng = np.random.default_rng(0)
+    X, y, names = _logistic_data(rng)
+    groups = [np.eye(k)[rng.integers(0, k, len(X))] for k in (3, 4)]  # two one-hot groups: each sums to 1
+    result = probe(np.column_stack([X, *groups]), y, "classification", names=[*names, *map(str, range(7))])
+    assert result["redundant_directions"] == 2
+    assert result["condition_number"] < 10
+    assert result["raw_condition_number"] < 100
 
 
 def test_majority_class_dominates_the_gradient():
