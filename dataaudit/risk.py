@@ -2,7 +2,10 @@
 
 Each component is measured on the data (row shares, robust z-scores, magnitudes, a condition number,
 class shares) and mapped to 0–100 on a log or probability scale; the overall score combines them as
-1 − Π(1 − sᵢ/100), the chance that at least one mechanism bites if the components were independent.
+1 − Π(1 − sᵢ/100), the chance that at least one mechanism bites if the components were independent,
+except that it stays below the critical level (85) unless one mechanism is critical on its own: several
+problems that each slow training down make it high risk, not broken. bench/calibrate_risk.py checks
+the levels against injected problems (docs/calibration.md).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from .findings import Finding
 from .profiling import DatasetProfile
 
 BATCH = 32
-LEVELS = ((85, "critical"), (60, "high"), (30, "medium"), (0, "low"))
+CRITICAL = 85
+LEVELS = ((CRITICAL, "critical"), (60, "high"), (30, "medium"), (0, "low"))
 
 
 @dataclass(frozen=True)
@@ -182,5 +186,8 @@ def gradient_risk(data: DatasetProfile, findings: Sequence[Finding]) -> Gradient
     parts = [p for p in parts if p is not None]
     remaining = float(np.prod([1 - p.score / 100 for p in parts]))
     score = int(round(100 * (1 - remaining)))
+    top = max(p.score for p in parts)
+    if top < CRITICAL:  # problems that each slow training down do not add up to one that breaks it
+        score = min(score, CRITICAL - 1)
     ordered = tuple(sorted(parts, key=lambda p: (-p.score, p.mechanism, p.source)))
     return GradientRisk(score, level_of(score), ordered)

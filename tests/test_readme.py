@@ -38,3 +38,18 @@ def test_readme_example_is_current_output():
         os.chdir(cwd)
     shown = [line for line in example.splitlines() if line.strip() != "…"]
     assert all(line in printed.splitlines() for line in shown)
+
+
+def test_readme_fix_probe_table_is_current_output(tmp_path):
+    import os
+
+    text = README.read_text(encoding="utf-8")
+    example = re.search(r"```text\n(Gradient probe \(.*?)```", text, re.S).group(1)
+    cwd = os.getcwd()
+    os.chdir(README.parent)
+    try:
+        printed = CliRunner().invoke(cli, ["fix", "sample_data/mixed.csv", "--target", "churned",
+                                           "-o", str(tmp_path / "out.parquet")]).output
+    finally:
+        os.chdir(cwd)
+    assert all(line in printed.splitlines() for line in example.splitlines())

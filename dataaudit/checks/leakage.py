@@ -57,10 +57,22 @@ def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, fl
     return (1.0 - float(((actual - means[keys[test]]) ** 2).sum()) / total if total > 0 else 0.0), 0.0
 
 
+def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
+    """Mask over the sampled rows ``index``: True for the first copy of each distinct row (with its label)."""
+    rows = index.to_numpy(dtype=np.int64)
+    key = data.stats.row_hash[rows]
+    if data.stats.target_hash is not None:
+        key = key * np.uint64(0x9E3779B97F4A7C15) + data.stats.target_hash[rows]
+    return ~pd.Series(key).duplicated().to_numpy()
+
+
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).
+
+    Measured on distinct rows: exact copies of a row (duplicates, over-sampled rows) would otherwise let
+    a lookup "predict" each copy from the one it was fitted on.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -70,6 +82,7 @@ def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: i
     y = data.target_sample
     if y is None or data.rows < 20:
         return
+    y = y[_first_copies(data, y.index)]  # duplicated rows would let a lookup "predict" their copies
     step = max(1, len(y) // max_rows)  # the row sample is random, so every k-th sampled row is too
     y = y.iloc[::step]
     y = y[y.notna()]

@@ -80,3 +80,12 @@ def test_parquet_datetime_is_not_text(tmp_path, rng):
     path = tmp_path / "t.parquet"
     f.to_parquet(path)
     assert scan(path, select=["DA406"]).findings == []
+
+
+def test_measurement_in_a_small_unit_is_not_integer_codes(tmp_path, rng):
+    """Values like 2,430,000 (2.43 recorded in micro-units) are fixed-width and sparse, but all multiples
+    of 100: a measurement, not codes; real codes (zip 90210) are not so round."""
+    f = clean_frame(rng, 300)
+    f["ash_micro"] = np.rint(rng.normal(2.4, 0.3, 300).round(2) * 1_000_000).astype(int)
+    f["zip"] = rng.choice(rng.integers(10000, 99999, 40), 300)
+    assert [x.column for x in _scan(tmp_path, f, "DA408")] == ["zip"]
