@@ -80,3 +80,19 @@ def test_after_probe_uses_the_scanned_rows_when_the_input_is_sampled(tmp_path, m
     assert before["rows_used"] == 1000
     assert 1000 <= after["rows_used"] <= 1100  # the same rows, plus what over-sampling added
     assert after["nan_batch_share"] == 0 and after["grad_ratio"] < 10
+
+
+def test_regression_target_diverges_before_and_decreases_after(tmp_path):
+    from dataaudit.fix_report import render
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(600, 3))
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1] * 1e5, "c": X[:, 2]})
+    frame["y"] = X @ np.array([1.0, 2.0, 3.0]) + rng.normal(size=600)
+    result = fix(_write(tmp_path, frame), target="y")
+    before, after = result.before.probe, result.after.probe
+    assert before["task"] == after["task"] == "regression"
+    assert before["trajectory"] == "diverges" and after["trajectory"] == "decreases"
+    assert after["class_gradient_share"] is None
+    md = render(result, "markdown")
+    assert "| loss over 50 steps | diverges | decreases |" in md and "minority class" not in md
