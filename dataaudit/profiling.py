@@ -296,7 +296,7 @@ def _numeric_from_text(analysis: TextAnalysis) -> NumericStats:
     return NumericStats.from_values(values, rows)
 
 
-def profile_column(stats: ColumnStats, *, is_target: bool = False) -> ColumnProfile:
+def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_rows: int = 0) -> ColumnProfile:
     """Infer the column's type from its statistics and say which evidence decided it."""
     evidence: dict[str, Any] = {}
     text = None
@@ -324,15 +324,16 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False) -> ColumnProf
     nonmissing = stats.rows - missing
     top_share = top / nonmissing if nonmissing else 0.0
     evidence.update({"distinct_ratio": round(distinct / nonmissing, 4) if nonmissing else 0.0})
-    inferred = _infer(stats, numeric, text, distinct, nonmissing, evidence)
+    inferred = _infer(stats, numeric, text, distinct, nonmissing, evidence, duplicate_rows)
     return ColumnProfile(stats.name, stats, inferred, evidence, int(missing), distinct, top_share,
                          numeric, text, is_target)
 
 
 def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis | None,
-           distinct: int, nonmissing: int, evidence: dict[str, Any]) -> str:
+           distinct: int, nonmissing: int, evidence: dict[str, Any], duplicate_rows: int = 0) -> str:
     name_hint = bool(ID_NAME.search(stats.name))
-    ratio = distinct / nonmissing if nonmissing else 0.0
+    # rows repeated whole (an export run twice) repeat their ID too: judge uniqueness on distinct rows
+    ratio = distinct / max(nonmissing - duplicate_rows, 1) if nonmissing else 0.0
     if nonmissing <= 0:
         evidence["rule"] = "every value is missing"
         return "empty"
@@ -398,8 +399,10 @@ def _target_task(col: ColumnProfile) -> str:
 
 def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None) -> DatasetProfile:
     """Profile every column; with a target, record its task and class counts."""
+    duplicates = stats.rows - int(np.unique(stats.row_hash).size) if stats.rows else 0
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
-        profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target)), stats.columns.values())
+        profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target), duplicate_rows=duplicates),
+                            stats.columns.values())
         columns = {p.name: p for p in profiles}
     target_profile = None
     if target is not None:

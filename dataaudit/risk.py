@@ -76,7 +76,7 @@ def _exploding(data: DatasetProfile) -> Component:
         bounds = robust_bounds(col.numeric)
         if bounds is None:
             continue
-        med, scale = col.numeric.median, bounds[2]
+        med, scale = bounds.center, bounds.scale
         z = max(abs(float(col.numeric.values[0]) - med), abs(float(col.numeric.values[-1]) - med)) / scale
         if z > best:
             best, name = z, col.name

@@ -30,31 +30,53 @@ def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index) -> pd.Serie
 
 
 def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, float]:
-    """(score, baseline) of predicting y from the key alone, fitted on even rows, scored on odd rows.
+    """(score, baseline) of predicting y from the key alone, leave-one-out: each row is predicted from
+    the other rows with the same key (every row is used, so a class of five rows is not lost to a split).
 
     Classification: accuracy of the majority label per key vs the majority class.
     Regression: R² of the mean per key (baseline 0).
+    A key seen in no other row is predicted by the baseline, so unique values (IDs) earn nothing.
     """
     keys, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
-    fit = np.arange(len(keys)) % 2 == 0
-    test = ~fit
-    n_keys = int(keys.max()) + 1 if len(keys) else 0
+    n = len(keys)
+    if n < 2:
+        return 0.0, 0.0
+    n_keys = int(keys.max()) + 1
+    key_counts = np.bincount(keys, minlength=n_keys)
+    alone = key_counts[keys] < 2
     if task == "classification":
         labels, classes = pd.factorize(y.to_numpy())
-        n_classes = len(classes)
-        table = np.bincount(keys[fit] * n_classes + labels[fit], minlength=n_keys * n_classes).reshape(n_keys, n_classes)
-        majority = int(np.bincount(labels[fit], minlength=n_classes).argmax())
-        best = np.where(table.sum(axis=1) > 0, table.argmax(axis=1), majority)
-        score = float((best[keys[test]] == labels[test]).mean())
-        baseline = float((labels[test] == majority).mean())
-        return score, baseline
+        k = len(classes)
+        table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k)
+        first, second = _top_two(table)
+        totals = np.bincount(labels, minlength=k)
+        g_first, g_second = _top_two(totals[None, :])
+        pred = _leave_one_out(first[keys], second[keys], table, keys, labels)
+        base = _leave_one_out(np.repeat(g_first, n), np.repeat(g_second, n), totals[None, :], np.zeros(n, int), labels)
+        pred = np.where(alone, base, pred)
+        return float((pred == labels).mean()), float((base == labels).mean())
     values = y.to_numpy(dtype=float)
-    sums = np.bincount(keys[fit], weights=values[fit], minlength=n_keys)
-    counts = np.bincount(keys[fit], minlength=n_keys)
-    means = np.where(counts > 0, sums / np.maximum(counts, 1), values[fit].mean())
-    actual = values[test]
-    total = float(((actual - actual.mean()) ** 2).sum())
-    return (1.0 - float(((actual - means[keys[test]]) ** 2).sum()) / total if total > 0 else 0.0), 0.0
+    sums = np.bincount(keys, weights=values, minlength=n_keys)
+    global_loo = (values.sum() - values) / (n - 1)
+    loo = np.where(alone, global_loo, (sums[keys] - values) / np.maximum(key_counts[keys] - 1, 1))
+    total = float(((values - values.mean()) ** 2).sum())
+    return (1.0 - float(((values - loo) ** 2).sum()) / total if total > 0 else 0.0), 0.0
+
+
+def _top_two(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a count table: the most frequent column and the runner-up (ties: lowest index)."""
+    order = np.argsort(-table, axis=1, kind="stable")
+    return order[:, 0], order[:, 1] if table.shape[1] > 1 else order[:, 0]
+
+
+def _leave_one_out(first: np.ndarray, second: np.ndarray, table: np.ndarray, rows: np.ndarray,
+                   labels: np.ndarray) -> np.ndarray:
+    """The majority label of each row's group once the row itself is taken out."""
+    c1 = table[rows, first]
+    c2 = table[rows, second]
+    own_is_first = labels == first
+    drops = own_is_first & (c1 - 1 < c2)  # without this row, the runner-up leads
+    return np.where(drops, second, first)
 
 
 def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
@@ -68,8 +90,13 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
-def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: int = 20_000) -> Iterator[Hit]:
+def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_score: float = 0.95,
+                   max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).
+
+    A feature with no more distinct values than the target has classes (plus one) that matches them in
+    95% of held-out rows is a recoding of the target, with a few rows changed, and counts too: a
+    measurement that separates the classes this well has many values (iris petal width: 22).
 
     Measured on distinct rows: exact copies of a row (duplicates, over-sampled rows) would otherwise let
     a lookup "predict" each copy from the one it was fitted on.
@@ -93,7 +120,9 @@ def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, max_rows: i
         if key is None:
             continue
         score, baseline = predictive_power(key, y, data.target.task)
-        if score < min_score or (1 - score) > 0.25 * (1 - baseline):
+        recoded = (data.target.task == "classification" and col.distinct <= len(data.target.classes) + 1
+                   and score >= recoded_score and (1 - score) <= 0.1 * (1 - baseline))
+        if not recoded and (score < min_score or (1 - score) > 0.25 * (1 - baseline)):
             continue
         what = "accuracy" if data.target.task == "classification" else "R²"
         yield Hit(col.name, f"predicts `{data.target.name}` alone with held-out {what} {score:.3f} "

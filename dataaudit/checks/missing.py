@@ -17,6 +17,7 @@ from ._common import jsonable, num, pct, plural
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
 KNOWN_SENTINELS = frozenset({-1.0, -9.0, -99.0, -999.0, -9999.0, -99999.0, 99.0, 999.0, 9999.0, 99999.0, 999999.0,
                              -888.0, 888.0, -777.0, 777.0, 9999999.0})
+UNMISTAKABLE = frozenset(v for v in KNOWN_SENTINELS if abs(v) >= 999 and str(int(abs(v)))[0] in "98")
 
 
 @check("DA101", "missing-values", Category.MISSING, Severity.HIGH,
@@ -74,7 +75,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     outside the range of every other value (by a gap of at least half their IQR), more than
     ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
     values together) or a known placeholder. A 0 in a column whose other values are all positive
-    qualifies at 3.5 robust z-scores. Only the smallest and largest value can lie outside the others,
+    qualifies at 3.5 robust z-scores, and so does -999 (and the like). Those unmistakable placeholders
+    (|v| ≥ 999 made of 9s or 8s) count even when they occur once or twice. Only the smallest and largest value can lie outside the others,
     and the rest is then a slice of the sorted values: each candidate costs O(log n).
     """
     n = num_stats.count
@@ -82,14 +84,14 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         return []
     uniq, counts = num_stats.distinct()
     floor = max(3, min_share * n)
-    if uniq.size < 3 or max(counts[0], counts[-1]) < floor:
+    if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE):
         return []
     typical = float(np.median(counts))
     values, weight = num_stats.values, num_stats.weight
     found = []
     for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
                        (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
-        if c < floor or c > 0.5 * n or bulk.size < 10:
+        if (c < floor and v not in UNMISTAKABLE) or c > 0.5 * n or bulk.size < 10:
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
@@ -102,8 +104,9 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
         isolated = gap > 0 and gap >= 0.5 * (q3 - q1)
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
+        impossible_sign = v in UNMISTAKABLE and v < 0 <= bulk[0] and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
-        if isolated and ((z >= min_z and special) or impossible_zero):
+        if isolated and ((z >= min_z and special) or impossible_zero or impossible_sign):
             found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
                           "bulk_range": [float(bulk[0]), float(bulk[-1])]})
     return sorted(found, key=lambda s: (-s["count"], s["value"]))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats
+from ..stats import NumericStats, sorted_mad, sorted_quantile
 from ._common import examples, jsonable, num, pct, plural
 from .missing import without_sentinels
 
@@ -26,27 +26,46 @@ def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
         yield col
 
 
-def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> tuple[float, float, float, str] | None:
-    """(low, high, scale, method): values outside [low, high] have |modified z| > threshold.
+class Bounds(NamedTuple):
+    low: float
+    high: float
+    center: float  # robust z-scores are measured from here
+    scale: float  # one robust standard deviation
+    method: str  # "mad", "mad-of-rest" or "iqr"
 
-    Falls back to the IQR (fences at 3 IQR beyond the quartiles) when MAD is 0; None when both are 0.
+
+def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> Bounds | None:
+    """Values outside [low, high] have |modified z| > threshold.
+
+    When MAD is 0, at least half the values equal the median (a spike: zeros, a default): the other
+    values are judged among themselves (their median and MAD, the spike kept inside the bounds), so a
+    pixel at 16 among pixels 1–16 is not an outlier because most pixels are 0. With fewer than 10 such
+    values, or MAD 0 among them too, IQR fences (3 IQR beyond the quartiles); None when the IQR is 0.
     """
     med, mad = num_stats.median, num_stats.mad
     if mad > 0:
         half = threshold * mad / MAD_Z
-        return med - half, med + half, mad / MAD_Z, "mad"
+        return Bounds(med - half, med + half, med, mad / MAD_Z, "mad")
+    values = num_stats.values
+    rest = np.concatenate([values[: np.searchsorted(values, med, "left")], values[np.searchsorted(values, med, "right"):]])
+    if rest.size >= 10:
+        center = float(sorted_quantile(rest, 0.5))
+        spread = sorted_mad(rest, center)
+        if spread > 0:
+            half = threshold * spread / MAD_Z
+            return Bounds(min(med, center - half), max(med, center + half), center, spread / MAD_Z, "mad-of-rest")
     q1, q3 = (float(q) for q in num_stats.quantile(np.array([0.25, 0.75])))
     iqr = q3 - q1
     if iqr > 0:
-        return q1 - 3 * iqr, q3 + 3 * iqr, iqr / 1.349, "iqr"
+        return Bounds(q1 - 3 * iqr, q3 + 3 * iqr, med, iqr / 1.349, "iqr")
     return None
 
 
 @check("DA201", "robust-outliers", Category.OUTLIERS, Severity.HIGH,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
 def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.01,
-                    extreme_z: float = 6.0) -> Iterator[Hit]:
-    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin), IQR fences when MAD is 0.
+                    extreme_z: float = 6.0, max_share: float = 0.2) -> Iterator[Hit]:
+    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values.
 
     Why it hurts training: the gradient of a weight is proportional to its input, so a row at 800 robust
     z-scores makes an update hundreds of times larger than a typical row: the loss spikes or diverges, and
@@ -59,20 +78,23 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
         bounds = robust_bounds(num_stats, threshold)
         if bounds is None:
             continue
-        lo, hi, scale, method = bounds
+        lo, hi, med, scale, method = bounds
         count = num_stats.count_between(lo, hi)
         outside = [(v, r) for v, r in num_stats.low + num_stats.high if not lo <= v <= hi]
         if count <= 0 or not outside:
             continue
-        med = num_stats.median
         max_z = max(abs(v - med) / scale for v, _ in outside)
         fraction = count / num_stats.count
         if max_z < extreme_z and fraction < min_share:
             continue  # what a normal tail of this size produces
-        severity = Severity.HIGH if max_z >= 100 else Severity.MEDIUM if max_z >= 10 else Severity.LOW
+        if fraction > max_share:
+            continue  # a fifth of the values is not "outliers": a spread-out or two-humped shape (DA203)
+        severity = Severity.HIGH if max_z >= 100 else Severity.MEDIUM if max_z >= 20 else Severity.LOW
         yield Hit(col.name,
                   f"{plural(count, 'value')} ({pct(fraction)}) more than {num(threshold)} robust z-scores from the median "
-                  f"{num(med)}; the most extreme is {max_z:,.1f} robust z-scores out",
+                  f"{num(med)}" + (f" of the values other than {num(num_stats.median)} (which fill half the column)"
+                                   if method == "mad-of-rest" else "")
+                  + f"; the most extreme is {max_z:,.1f} robust z-scores out",
                   jsonable({"count": count, "fraction": fraction, "max_robust_z": max_z, "method": method,
                             "median": med, "bounds": [lo, hi], "examples": examples(outside)}),
                   severity=severity)
@@ -129,7 +151,8 @@ def is_skewed(profile: dict | None, min_skew: float, min_tail_ratio: float) -> b
 
 @check("DA203", "heavy-tail", Category.OUTLIERS, Severity.MEDIUM,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
-def heavy_tail(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0) -> Iterator[Hit]:
+def heavy_tail(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0,
+               max_top_share: float = 0.9) -> Iterator[Hit]:
     """A heavy-tailed or extremely skewed distribution (|skewness| ≥ 2 and a lopsided 1–99% range): a log transform candidate.
 
     Why it hurts training: the long tail keeps producing large inputs and errors, so gradient norms vary
@@ -140,6 +163,8 @@ def heavy_tail(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: f
     (the evidence gives the skewness after log1p).
     """
     for col in _continuous(data):
+        if col.top_share >= max_top_share:
+            continue  # a spike with rare other values (sparse counts, pixels): a near-constant column, not a tail
         num_stats = without_sentinels(col.numeric)
         prof = skew_profile(num_stats)
         if not is_skewed(prof, min_skew, min_tail_ratio):

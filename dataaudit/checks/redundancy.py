@@ -31,14 +31,15 @@ def constant_column(data: DatasetProfile) -> Iterator[Hit]:
 
 
 @check("DA602", "near-constant", Category.REDUNDANCY, Severity.LOW,
-       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("drop",))
-def near_constant(data: DatasetProfile, *, min_top_share: float = 0.99) -> Iterator[Hit]:
-    """A column in which one value covers at least 99% of the non-missing rows.
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=())
+def near_constant(data: DatasetProfile, *, min_top_share: float = 0.95) -> Iterator[Hit]:
+    """A column in which one value covers at least 95% of the non-missing rows (caret's near-zero-variance 95/5 rule).
 
-    Why it hurts training: the weight sees a non-default input in under 1% of rows, so it is updated
+    Why it hurts training: the weight sees a non-default input in under 5% of rows, so it is updated
     rarely and noisily, and learns from a handful of examples.
 
-    How fix repairs it: drop removes the column.
+    How fix repairs it: fix keeps the column (a rare value can be the most informative input there is);
+    drop it yourself if the rare value is noise. Columns with a single value are dropped (DA601).
     """
     for col in data.features:
         if col.inferred_type in ("constant", "empty") or col.top_share < min_top_share:

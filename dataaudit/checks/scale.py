@@ -21,9 +21,13 @@ def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
 
 
 def magnitude(col: ColumnProfile) -> float:
-    """Typical absolute size of a value: median |x|, or mean |x| when most values are 0."""
+    """Typical absolute size of a value: median |x|, or median |x| of the non-zero values when most are 0
+    (a sparse column's weight is updated by its non-zero values, at their size)."""
     typical = sorted_mad(col.numeric.values, 0.0)  # median |x|, in O(log n) on the sorted values
-    return typical if typical > 0 else float(np.abs(col.numeric.values).mean())
+    if typical > 0:
+        return typical
+    nonzero = np.abs(col.numeric.values[col.numeric.values != 0])
+    return float(np.median(nonzero)) if nonzero.size else 0.0
 
 
 @check("DA501", "scale-disparity", Category.SCALE, Severity.MEDIUM,

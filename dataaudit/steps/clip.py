@@ -41,6 +41,15 @@ def _bounds(x: np.ndarray, k: float) -> tuple[list[float] | None, str]:
     if mad > 0:
         half = k * mad / MAD_Z
         return _inside(med - half, med + half), f"median ± {k:g}·MAD/0.6745 = [{med - half:.6g}, {med + half:.6g}]"
+    rest = x[x != med]  # a spike holds half the values: judge the others among themselves, as DA201 does
+    if rest.size >= 10:
+        center = float(np.median(rest))
+        spread = float(np.median(np.abs(rest - center)))
+        if spread > 0:
+            half = k * spread / MAD_Z
+            low, high = min(med, center - half), max(med, center + half)
+            return _inside(low, high), (f"MAD is 0 ({med:.6g} fills half the column), so median ± {k:g}·MAD/0.6745 "
+                                        f"of the other values = [{low:.6g}, {high:.6g}]")
     q1, q3 = (float(q) for q in np.quantile(x, [0.25, 0.75]))
     if q3 > q1:
         low, high = q1 - IQR_FENCE * (q3 - q1), q3 + IQR_FENCE * (q3 - q1)
@@ -52,8 +61,8 @@ class Clip(Step):
     """Clip each continuous numeric feature to robust bounds learnt at fit.
 
     Skipped: the target, text columns, ``*__missing`` indicators and columns with two distinct values
-    or fewer. When MAD is 0 the bounds fall back to IQR fences; when the IQR is 0 too the column is
-    left alone. NaN stays NaN (imputation is not this step's job); ±inf are clipped to the bounds.
+    or fewer. When MAD is 0 (one value fills half the column) the bounds come from the other values'
+    median and MAD, then IQR fences; when nothing gives a spread the column is left alone. NaN stays NaN (imputation is not this step's job); ±inf are clipped to the bounds.
     Fitted: ``columns_`` (columns clipped), ``bounds_`` (column -> [low, high]), ``reasons_``
     (numeric feature column -> sentence, including the columns left alone and why).
     """

@@ -29,12 +29,26 @@ def test_mad_outlier_count_matches_iglewicz_hoaglin(tmp_path, rng):
     assert rows <= set(range(30))
 
 
-def test_iqr_fallback_when_mad_is_zero():
+def test_when_one_value_fills_half_the_column_the_others_are_judged_among_themselves():
     x = np.r_[np.zeros(60), np.arange(1, 41, dtype=float), [500.0]]
     stats = NumericStats.from_values(x, np.arange(x.size))
     assert stats.mad == 0
-    lo, hi, scale, method = robust_bounds(stats)
-    assert method == "iqr" and hi < 500
+    bounds = robust_bounds(stats)
+    assert bounds.method == "mad-of-rest" and bounds.low <= 0 < 40 < bounds.high < 500
+    assert bounds.center == 21.0  # the median of 1..40 and 500
+
+
+def test_sparse_pixels_are_not_outliers(tmp_path, rng):
+    """Pixel intensities 0–16, mostly 0: a 16 is an ordinary bright pixel, not 21 robust z-scores out."""
+    x = np.where(rng.random(1000) < 0.7, 0, rng.integers(1, 17, 1000)).astype(float)
+    report = scan(write_csv(tmp_path / "t.csv", pd.DataFrame({"pixel": x})), select=["DA201"])
+    assert report.findings == []
+
+
+def test_iqr_fallback_when_the_other_values_have_no_spread_either():
+    x = np.r_[np.zeros(60), np.ones(30), [500.0]]
+    bounds = robust_bounds(NumericStats.from_values(x, np.arange(x.size)))
+    assert bounds.method == "iqr" and bounds.high < 500
 
 
 def test_no_bounds_when_mad_and_iqr_are_zero():

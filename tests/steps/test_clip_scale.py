@@ -66,17 +66,20 @@ def test_clip_k_is_configurable_and_none_does_nothing():
     assert log == []
 
 
-def test_clip_falls_back_to_iqr_fences_then_leaves_the_column():
+def test_clip_judges_a_spiky_column_by_its_other_values_then_falls_back_to_iqr_then_leaves_it():
     rng = np.random.default_rng(0)
     frame = _frame(rng)
     frame["mostly_one"] = np.where(np.arange(len(frame)) < 400, 1.0, rng.normal(1, 0.1, len(frame)))
     frame.loc[0, "mostly_one"] = 1e6
+    frame["two_spikes"] = np.r_[np.zeros(300), np.ones(190), np.full(10, 50.0)]
     step = Clip().fit(frame, FitContext(target="target"))
     spiky = frame["spiky"].to_numpy()
     assert _mad(spiky) == 0
-    q1, q3 = np.quantile(spiky, [0.25, 0.75])
-    assert step.bounds_["spiky"] == pytest.approx([q1 - 3 * (q3 - q1), q3 + 3 * (q3 - q1)])
-    assert "IQR" in step.reasons_["spiky"]
+    rest = spiky[spiky != 0]
+    half = 3.5 * _mad(rest) / 0.6745
+    assert step.bounds_["spiky"] == pytest.approx([0.0, np.median(rest) + half], abs=1e-6)
+    assert "other values" in step.reasons_["spiky"]
+    assert "IQR" in step.reasons_["two_spikes"] and step.bounds_["two_spikes"][1] < 50
     assert "mostly_one" not in step.columns_ and "not clipped" in step.reasons_["mostly_one"]
     assert step.transform(frame, [])["mostly_one"].iloc[0] == 1e6
 
