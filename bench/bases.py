@@ -59,13 +59,28 @@ def cars() -> Base:
     return Base("cars", frame, "Origin", "classification", "vega_datasets.local_data.cars()", "vega_datasets")
 
 
+_OCCUPATION = {1: "student", 2: "farming or unskilled", 3: "white collar", 4: "teacher or skilled",
+               5: "managerial or business", 6: "professional"}
+_RELIGIOUS = {1: "not", 2: "mildly", 3: "fairly", 4: "strongly"}
+
+
 def fair() -> Base:
+    """Fair's affairs survey; the coded answers of the code book written out as the words they stand for."""
     import statsmodels.api as sm
 
     frame = sm.datasets.fair.load_pandas().data.copy()
     frame["had_affair"] = (frame.pop("affairs") > 0).astype(int)  # the usual binary target of this set
-    return Base("fair", frame, "had_affair", "classification", "statsmodels.datasets.fair (affairs > 0)",
-                "statsmodels")
+    for col, book in (("occupation", _OCCUPATION), ("occupation_husb", _OCCUPATION), ("religious", _RELIGIOUS)):
+        frame[col] = frame[col].astype(int).map(book)
+    return Base("fair", frame, "had_affair", "classification",
+                "statsmodels.datasets.fair (affairs > 0; occupation and religious codes as words)", "statsmodels")
+
+
+def barley() -> Base:
+    from vega_datasets import local_data
+
+    return Base("barley", local_data.barley(), "yield", "regression", "vega_datasets.local_data.barley()",
+                "vega_datasets")
 
 
 BASES: dict[str, Callable[[], Base]] = {
@@ -77,6 +92,7 @@ BASES: dict[str, Callable[[], Base]] = {
     "penguins": penguins,
     "cars": cars,
     "fair": fair,
+    "barley": barley,
 }
 SKLEARN_BASES = ("breast_cancer", "wine", "iris", "diabetes", "digits")
 
@@ -100,6 +116,8 @@ TRUTH: dict[str, dict[tuple[str, str | None], str]] = {
     "digits": {
         **{("redundancy", f"pixel_{r}_{c}"): "a border pixel that is 0 in every training image"
            for r, c in ((0, 0), (3, 0), (4, 0), (4, 7))},
+        ("redundancy", "pixel_7_0"): "a border pixel that is 0 in all but one training image: constant once rows "
+                                     "are removed",
     },
     "penguins": {
         **{("missing", c): "the published data has these cells empty (2 birds not measured, sex not recorded)"
@@ -109,6 +127,9 @@ TRUTH: dict[str, dict[tuple[str, str | None], str]] = {
     "cars": {
         ("missing", "Horsepower"): "6 cars have no horsepower in the source data",
         ("missing", "Miles_per_Gallon"): "8 cars have no fuel consumption in the source data",
+    },
+    "barley": {
+        ("scale", "year"): "the harvest year 1931–1932 as a raw number: spread 0.5 on a size of 1932",
     },
     "fair": {
         ("redundancy", None): "15% of the survey rows repeat another row exactly: 9 coarse coded answers, so "

@@ -354,12 +354,12 @@ def _numeric(frame: pd.DataFrame, target: str) -> list[str]:
 def eligible(frame: pd.DataFrame, target: str, needs: str) -> list[str]:
     """Columns a corruption may damage: varied numeric ones, positive ones with room to flip, short categories."""
     if needs == "numeric":
-        return [c for c in _numeric(frame, target) if frame[c].nunique() >= 10]
+        return [c for c in _numeric(frame, target) if frame[c].nunique() >= 5]
     if needs == "positive":
         out = []
         for c in _numeric(frame, target):
             v = frame[c].dropna().to_numpy(dtype=float)
-            if v.size and frame[c].nunique() >= 10 and v.min() > 0:
+            if v.size and frame[c].nunique() >= 5 and v.min() > 0:
                 q1, med, q3 = np.quantile(v, [0.25, 0.5, 0.75])
                 if med >= 1.5 * (q3 - q1):  # a flipped or scaled value lands far outside the bulk
                     out.append(c)

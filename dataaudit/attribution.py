@@ -47,7 +47,8 @@ def attribute(probe: dict[str, Any], findings: Sequence[Finding]) -> list[dict[s
         add(f"`{dominant}` carries {share:.0%} of the gradient", _matching(findings, SCALE_RULES, dominant))
     raw = probe.get("raw_condition_number")
     if raw is not None and raw >= 1e6:
-        add(f"the raw feature matrix has condition number {raw:.3g}", _matching(findings, CONDITIONING_RULES))
+        add(f"the raw feature matrix has condition number {raw:.3g}",
+            _matching(findings, CONDITIONING_RULES, dominant) or _matching(findings, CONDITIONING_RULES))
     grads, rows = probe.get("class_gradient_share") or {}, probe.get("class_row_share") or {}
     known = {k: v for k, v in grads.items() if v is not None}
     if known and rows:

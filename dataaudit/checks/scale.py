@@ -32,8 +32,14 @@ def magnitude(col: ColumnProfile) -> float:
 
 @check("DA501", "scale-disparity", Category.SCALE, Severity.MEDIUM,
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))
-def scale_disparity(data: DatasetProfile, *, min_ratio: float = 1e3, high_ratio: float = 1e6) -> Iterator[Hit]:
-    """Numeric features whose typical magnitudes differ by three orders of magnitude or more.
+def scale_disparity(data: DatasetProfile, *, min_ratio: float = 10**2.5, medium_ratio: float = 1e3,
+                    high_ratio: float = 1e6) -> Iterator[Hit]:
+    """A numeric feature whose typical magnitude is 300× or more above or below that of the other features.
+
+    Each feature is compared with the median typical size of the others (median |x|; of the non-zero
+    values for a sparse column), so one feature recorded in the wrong unit stands out even when the
+    others already span a few orders of magnitude. Severity: low from 10^2.5, medium from 10^3, high
+    from 10^6.
 
     Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
     gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
@@ -45,16 +51,25 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 1e3, high_ratio:
     sizes = {k: v for k, v in sizes.items() if v > 0 and np.isfinite(v)}
     if len(sizes) < 2:
         return
-    ranked = sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
-    (big, b), (small, s) = ranked[0], ranked[-1]
-    ratio = b / s
-    if ratio < min_ratio:
-        return
-    yield Hit(big, f"`{big}` is typically {num(b)} while `{small}` is {num(s)}: {np.log10(ratio):.1f} orders of "
-              "magnitude apart", {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(np.log10(ratio)),
-                                  "largest": {k: jsonable(v) for k, v in ranked[:3]},
-                                  "smallest": {k: jsonable(v) for k, v in ranked[-3:]}},
-              severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM, columns=(big, small))
+    names_ = list(sizes)
+    logs = np.log10(np.array([sizes[k] for k in names_]))
+    for i, name in enumerate(names_):
+        others = np.delete(logs, i)
+        reference = float(np.median(others))
+        orders = float(logs[i] - reference)
+        ratio = 10 ** abs(orders)
+        if ratio < min_ratio:
+            continue
+        side = "above" if orders > 0 else "below"
+        far = names_[int(np.argmin(others)) + (int(np.argmin(others)) >= i)] if orders > 0 else \
+            names_[int(np.argmax(others)) + (int(np.argmax(others)) >= i)]
+        yield Hit(name, f"`{name}` is typically {num(sizes[name])}, {abs(orders):.1f} orders of magnitude {side} the "
+                  f"other numeric features (median size {num(10 ** reference)}; `{far}` is {num(sizes[far])})",
+                  {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(abs(orders)), "direction": side,
+                   "size": jsonable(sizes[name]), "median_other_size": jsonable(10 ** reference),
+                   "farthest": {far: jsonable(sizes[far])}},
+                  severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio
+                  else Severity.LOW, columns=(name,))
 
 
 @check("DA502", "near-zero-variance", Category.SCALE, Severity.MEDIUM,

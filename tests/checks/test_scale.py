@@ -1,0 +1,39 @@
+"""DA501 compares each feature with the others, so a wrong unit stands out even among mixed scales."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dataaudit import scan
+
+from ..conftest import write_csv
+
+
+def _scan(tmp_path, frame):
+    return scan(write_csv(tmp_path / "t.csv", frame), select=["DA501"]).findings
+
+
+def _spread_frame(rng, n=300):
+    """Six features from ~0.5 to ~100: two orders of magnitude, which is ordinary."""
+    return pd.DataFrame({f"f{i}": rng.normal(size, size / 5, n) for i, size in enumerate((0.5, 2, 5, 20, 50, 100))})
+
+
+def test_features_within_two_orders_are_silent(tmp_path, rng):
+    assert _scan(tmp_path, _spread_frame(rng)) == []
+
+
+def test_a_feature_in_a_smaller_unit_is_found_though_it_is_not_the_largest(tmp_path, rng):
+    frame = _spread_frame(rng)
+    frame["f2"] = frame["f2"] * 1e4  # 5 -> 50,000: the largest now, but not by the old pair rule's margin
+    (finding,) = _scan(tmp_path, frame)
+    assert finding.column == "f2" and finding.evidence["direction"] == "above"
+    assert str(finding.severity) == "medium"
+
+
+def test_a_tiny_feature_is_found_below_the_others(tmp_path, rng):
+    frame = _spread_frame(rng)
+    frame["ratio"] = rng.uniform(1e-5, 3e-5, len(frame))
+    (finding,) = _scan(tmp_path, frame)
+    assert finding.column == "ratio" and finding.evidence["direction"] == "below"
+    assert np.isclose(finding.evidence["median_other_size"], 10.0, rtol=0.3)  # between 5 and 20
