@@ -79,6 +79,18 @@ def _leave_one_out(first: np.ndarray, second: np.ndarray, table: np.ndarray, row
     return np.where(drops, second, first)
 
 
+def _spearman_squared(x: np.ndarray, y: np.ndarray) -> float:
+    """Squared Spearman rank correlation over the rows where both are finite (0 when undefined)."""
+    keep = np.isfinite(x) & np.isfinite(y)
+    if keep.sum() < 10:
+        return 0.0
+    rx = pd.Series(x[keep]).rank().to_numpy()
+    ry = pd.Series(y[keep]).rank().to_numpy()
+    if rx.std() == 0 or ry.std() == 0:
+        return 0.0
+    return float(np.corrcoef(rx, ry)[0, 1] ** 2)
+
+
 def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
     """Mask over the sampled rows ``index``: True for the first copy of each distinct row (with its label)."""
     rows = index.to_numpy(dtype=np.int64)
@@ -93,6 +105,9 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
 def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_score: float = 0.95,
                    max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).
+
+    For a regression target and a numeric feature, the squared Spearman correlation counts as well: a
+    monotone function of the target is a leak however it bends, and quantile bins blur it on small samples.
 
     A feature with no more distinct values than the target has classes (plus one) that matches them in
     95% of held-out rows is a recoding of the target, with a few rows changed, and counts too: a
@@ -120,11 +135,16 @@ def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_sco
         if key is None:
             continue
         score, baseline = predictive_power(key, y, data.target.task)
+        what = "accuracy" if data.target.task == "classification" else "R²"
+        if data.target.task == "regression" and col.is_numeric_feature:
+            rho2 = _spearman_squared(data.numeric_sample.loc[y.index, col.name].to_numpy(dtype=float),
+                                     y.to_numpy(dtype=float))
+            if rho2 > score:  # a monotone function of the target, which 20 bins blur on small samples
+                score, what = rho2, "Spearman ρ²"
         recoded = (data.target.task == "classification" and col.distinct <= len(data.target.classes) + 1
                    and score >= recoded_score and (1 - score) <= 0.1 * (1 - baseline))
         if not recoded and (score < min_score or (1 - score) > 0.25 * (1 - baseline)):
             continue
-        what = "accuracy" if data.target.task == "classification" else "R²"
         yield Hit(col.name, f"predicts `{data.target.name}` alone with held-out {what} {score:.3f} "
                   f"(baseline {baseline:.3f}): likely leaked from the target",
                   {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),

@@ -32,7 +32,7 @@ def magnitude(col: ColumnProfile) -> float:
 
 @check("DA501", "scale-disparity", Category.SCALE, Severity.MEDIUM,
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))
-def scale_disparity(data: DatasetProfile, *, min_ratio: float = 10**2.5, medium_ratio: float = 1e3,
+def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ratio: float = 1e3,
                     high_ratio: float = 1e6) -> Iterator[Hit]:
     """A numeric feature whose typical magnitude is 300× or more above or below that of the other features.
 
