@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 import traceback
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 FAMILIES = ("missing", "outliers", "imbalance", "encoding", "scale", "redundancy", "leakage")
 
@@ -83,7 +84,7 @@ Analyse = Callable[[Any, "str | None", dict, argparse.Namespace], "tuple[list[di
 
 def main(peer: str | Callable[[argparse.Namespace], str], version: str, analyse: Analyse,
          add_args: Callable[[argparse.ArgumentParser], None] | None = None, argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=f"run a data-quality peer on the CSVs of a manifest")
+    parser = argparse.ArgumentParser(description="run a data-quality peer on the CSVs of a manifest")
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--out", required=True)
     if add_args:

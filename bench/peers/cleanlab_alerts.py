@@ -49,7 +49,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _peer_common import main, make_alert, target_task  # noqa: E402
+from _peer_common import main, make_alert, target_task
 
 FAMILY = {
     "null": "missing",
@@ -73,7 +73,6 @@ def numeric_frame(df, target):
 
 
 def feature_matrix(num):
-    import numpy as np
 
     med = num.median().fillna(0.0)
     X = num.fillna(med).to_numpy(dtype=float)
@@ -123,10 +122,7 @@ def analyse(df, target, entry, args):
         column = target if issue == "class_imbalance" else None
         detail = f"{n} rows flagged ({n / len(df):.1%}); score {float(row['score']):.3f}"
         if issue == "class_imbalance":
-            try:
-                detail += f"; rarest class {lab.info['class_imbalance'].get('Rarest Class')}"
-            except Exception:
-                pass
+            detail += f"; rarest class {lab.info.get('class_imbalance', {}).get('Rarest Class')}"
         alerts.append(make_alert(family, column, issue, detail))
     for _, row in null_summary.iterrows():
         if str(row["issue_type"]) != "null" or int(row["num_issues"]) <= 0:

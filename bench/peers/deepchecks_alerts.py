@@ -62,7 +62,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _peer_common import main, make_alert  # noqa: E402
+from _peer_common import main, make_alert
 
 CLASS_RATIO = 0.1  # ClassImbalance's documented default threshold
 
@@ -83,8 +83,8 @@ def _mixed_types(v, target):
     out = []
     for c, ratios in v.items():
         if ratios and 0.01 < min(ratios["strings"], ratios["numbers"]) < 0.1:
-            out.append((c, f"strings {ratios['strings']:.1%}, numbers {ratios['numbers']:.1%}; "
-                           f"e.g. {sorted(map(str, ratios.get('strings_examples', [])))[:3]}"))
+            out.append((c, (f"strings {ratios['strings']:.1%}, numbers {ratios['numbers']:.1%}; "
+                           f"e.g. {sorted(map(str, ratios.get('strings_examples', [])))[:3]}")))
     return out
 
 

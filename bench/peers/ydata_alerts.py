@@ -2,14 +2,17 @@
 
 Run with the ydata venv's python::
 
-    bench/.venvs/ydata/bin/python bench/peers/ydata_alerts.py --manifest M.json --out OUT.json --mode minimal|full [--lean]
+    bench/.venvs/ydata/bin/python bench/peers/ydata_alerts.py --manifest M.json --out OUT.json --mode minimal|full [--no-lean]
 
 * ``--mode minimal`` → peer ``ydata-minimal``: ``ProfileReport(df, minimal=True)`` (no type inference beyond
   pandas dtypes — text columns stay "Text", so no categorical alerts —, no correlations, so no HIGH_CORRELATION).
-* ``--mode full`` → peer ``ydata-full``: ``ProfileReport(df)`` with the default configuration, nothing disabled.
-  ``--lean`` (off by default) additionally turns off the extras that produce no alert — scatter-plot interactions
-  (``interactions.continuous``), missing-value diagrams and the head/tail samples — while keeping correlations
-  and duplicate detection; it gives the same alerts in about a fifth of the time on the sample files.
+* ``--mode full`` → peer ``ydata-full``: ``ProfileReport(df)`` with the default configuration except three
+  extras that produce no alert and are turned off because they made full mode very slow: scatter-plot
+  interactions (``interactions.continuous=False``: one plot per pair of numeric columns), the missing-value
+  diagrams (``missing_diagrams`` bar/matrix/heatmap) and the head/tail samples (``samples``). Correlations (hence
+  HIGH_CORRELATION) and duplicate-row detection (hence DUPLICATES) are kept. Measured: sklearn digits (1,257 × 65)
+  271 s → 4.4 s, breast_cancer (398 × 31) 74 s → 0.76 s, the nine sample files 23 s → 2.5 s, with identical
+  alerts on all of them. ``--no-lean`` runs the untouched default configuration.
 
 The alerts are read the documented way, ``report.get_description().alerts`` (a list of ``Alert`` objects with
 ``alert_type`` (an ``AlertType``), ``column_name`` and ``values``); the full HTML report is never rendered.
@@ -23,7 +26,7 @@ Alert type → family (``alert`` = the AlertType name; ``column`` = ``column_nam
 | MISSING          | missing     | > 1% of the column's cells are NaN |
 | INFINITE         | outliers    | ±inf values |
 | SKEWED           | outliers    | |skewness| > 20 (heavy tail); on the TARGET column → imbalance (dataaudit counts a skewed regression target as imbalance) |
-| IMBALANCE        | imbalance   | only on the TARGET column; on any other column it is dropped (it measures category frequencies, not spelling or cardinality) |
+| IMBALANCE        | imbalance   | on the TARGET column only. On any other column → null (kept visible, not scored): it measures category frequencies (1 − normalised entropy > 0.5), not spelling or cardinality. Judgment: on a feature it effectively means "dominated by one category" (e.g. redundancy.csv's 99.3%-'online' channel), which one could score as near-constant redundancy; the brief said not to |
 | HIGH_CARDINALITY | encoding    | high-cardinality categorical |
 | TYPE_DATE        | encoding    | dates stored as text |
 | UNSUPPORTED      | encoding    | judgment: ydata cannot type the column (mixed types) |
@@ -51,7 +54,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _peer_common import main, make_alert  # noqa: E402
+from _peer_common import main, make_alert
 
 FAMILY = {
     "MISSING": "missing",
@@ -76,11 +79,11 @@ FAMILY = {
     "EMPTY": None,
 }
 
-LEAN = dict(
-    interactions={"continuous": False},
-    missing_diagrams={"bar": False, "matrix": False, "heatmap": False},
-    samples={"head": 0, "tail": 0, "random": 0},
-)
+LEAN = {
+    "interactions": {"continuous": False},
+    "missing_diagrams": {"bar": False, "matrix": False, "heatmap": False},
+    "samples": {"head": 0, "tail": 0, "random": 0},
+}
 
 
 def _describe(alert) -> str:
@@ -109,7 +112,7 @@ def normalise(alerts, target: str | None) -> list[dict]:
                 out.append(make_alert("redundancy", col, name, f"highly correlated with {', '.join(others)}"))
             continue
         if name == "IMBALANCE" and col != target:
-            continue  # non-target category frequencies: dropped (see the table)
+            family = None  # a feature's category frequencies: not target imbalance (see the table)
         if name == "SKEWED" and target is not None and col == target:
             family = "imbalance"
         out.append(make_alert(family, col, name, detail))
@@ -119,7 +122,7 @@ def normalise(alerts, target: str | None) -> list[dict]:
 def analyse(df, target, entry, args):
     from ydata_profiling import ProfileReport
 
-    kwargs = dict(LEAN) if (args.mode == "full" and args.lean) else {}
+    kwargs = dict(LEAN) if (args.mode == "full" and not args.no_lean) else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = ProfileReport(df, minimal=(args.mode == "minimal"), progress_bar=False, **kwargs)
@@ -129,8 +132,9 @@ def analyse(df, target, entry, args):
 
 def add_args(parser) -> None:
     parser.add_argument("--mode", choices=("minimal", "full"), default="minimal")
-    parser.add_argument("--lean", action="store_true",
-                        help="full mode: turn off interactions, missing diagrams and samples (no alert comes from them)")
+    parser.add_argument("--no-lean", action="store_true",
+                        help="full mode: keep interactions, missing diagrams and samples (off by default: no alert "
+                             "comes from them and they are slow)")
 
 
 if __name__ == "__main__":
