@@ -313,8 +313,22 @@ def class_imbalance(frame, column, ctx):
 
 def scale_blowup(frame, column, ctx):
     """A numeric column recorded in a unit 1,000×, 10,000× or 1,000,000× smaller (m → mm → µm)."""
-    frame[column] = frame[column].astype(float) * _by(ctx.strength, 1e3, 1e4, 1e6)
+    frame[column] = frame[column].astype(float) * _blowup_factor(ctx.strength)
     return frame, column
+
+
+def _blowup_factor(strength: str) -> float:
+    return _by(strength, 1e3, 1e4, 1e6)
+
+
+def replay_systematic(frame: pd.DataFrame, planted: list[Planted]) -> pd.DataFrame:
+    """The corruptions that belong to the data source rather than to some rows (a column kept in another
+    unit), applied to new data from the same source: a test split, for the downstream comparison."""
+    out = frame.copy()
+    for p in planted:
+        if p.corruption == "scale_blowup" and p.column in out.columns:
+            out[p.column] = out[p.column].astype(float) * _blowup_factor(p.strength)
+    return out
 
 
 CORRUPTIONS: dict[str, Corruption] = {c.name: c for c in (
