@@ -128,8 +128,15 @@ def _advice(result: "FixResult") -> list[str]:
     remaining = {f.rule: f for f in result.after.findings if f.severity >= 2}
     out = []
     if "DA701" in remaining:
-        out.append(f"`{remaining['DA701'].column}` still predicts the target almost perfectly: drop it with "
-                   "--drop-leaky if it will not be known at prediction time.")
+        column = remaining["DA701"].column
+        leaked_before = any(f.rule == "DA701" and f.column == column for f in result.before.findings)
+        if leaked_before or not result.rows.get("added_by_resampling"):
+            out.append(f"`{column}` still predicts the target almost perfectly: drop it with "
+                       "--drop-leaky if it will not be known at prediction time.")
+        else:
+            out.append(f"`{column}` separates the classes only in the resampled output: the synthetic rows of a "
+                       "small class interpolate between few real ones, so they sit in a tight cluster. It did not "
+                       "predict the target before the fix; judge the model on real, not resampled, rows.")
     if "DA603" in remaining and result.rows.get("added_by_resampling"):
         out.append("duplicate rows in the output come from random over-sampling (copies of minority rows), "
                    "not from the input.")

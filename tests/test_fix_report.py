@@ -50,3 +50,15 @@ def test_probe_before_and_after_fix():
     assert "Gradient probe (a naive softmax regression" in text
     assert any(line.strip().startswith("loss over 50 steps") and line.rstrip().endswith("diverges  →  decreases")
                for line in text.splitlines())
+
+
+def test_a_feature_that_separates_only_resampled_rows_is_explained_not_called_a_leak(tmp_path):
+    from dataaudit.findings import Category, Finding, GradientEffect, Severity
+
+    result = fix(SAMPLE / "imbalance.csv", target="label")
+    assert result.rows["added_by_resampling"] > 0
+    fake = Finding("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH, "x", ("x",), "predicts", {},
+                   GradientEffect.SPURIOUS_SIGNAL, "drop")
+    result.after.findings.append(fake)
+    text = render(result, "text")
+    assert "separates the classes only in the resampled output" in text and "--drop-leaky" not in text
