@@ -73,8 +73,9 @@ def cli(debug: bool) -> None:
 @click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA2) or names; comma-separated.")
 @click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
+@click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
-                 select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool) -> None:
+                 select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, sheet: str | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     if output:
         check_not_input(output, paths)
@@ -85,7 +86,8 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
                              f"use --format ({', '.join(sorted(FORMATTERS))})")
         fmt = FORMAT_BY_SUFFIX[suffix]
     fmt = fmt or "text"
-    reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on) for p in paths]
+    reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet)
+               for p in paths]
     options = {"color": output is None and sys.stdout.isatty(), "quiet": quiet} if fmt == "text" else {}
     text = render(reports, fmt, **options)
     if output:
@@ -118,9 +120,10 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
 @click.option("--drop-leaky", is_flag=True, help="Also drop columns that predict the target almost perfectly.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write no data or recipe.")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool) -> None:
+                drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     options = FixOptions(scaler=scaler, impute=impute, outliers=outliers, encode=encode, resample=resample,
                          seed=seed, drop_leaky=drop_leaky, clip_k=clip_k)
@@ -136,7 +139,7 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
     from .fixing import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
 
     result = fix(path, output=None if dry_run else output, target=target,
-                 recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite)
+                 recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet)
     if report_path:
         write_text_atomic(report_path, fix_report.render(result, report_fmt))
     click.echo(fix_report.render(result, "text"), nl=False)
@@ -149,13 +152,14 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 @click.argument("path", type=click.Path(path_type=str))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-def apply_command(recipe: str, path: str, output: str, overwrite: bool) -> None:
+@click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
+def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None) -> None:
     """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
     check_not_input(output, [path])
     check_frame_output(output, overwrite=overwrite)
     from .fixing import apply_recipe
 
-    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite)
+    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet)
     for note in log:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {len(frame):,} rows × {len(frame.columns):,} columns to {output}")

@@ -112,6 +112,7 @@ def fix(
     options: FixOptions | None = None,
     overwrite: bool = False,
     rescan: bool = True,
+    sheet: str | int | None = None,
 ) -> FixResult:
     """Repair a dataset file.
 
@@ -124,6 +125,7 @@ def fix(
     options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky).
     overwrite : replace an existing output file.
     rescan : scan the output too, for the before/after report.
+    sheet : Excel only: the sheet to read (name or 0-based position).
 
     Returns
     -------
@@ -136,7 +138,7 @@ def fix(
             check_not_input(out, [path])
     if output is not None:
         check_frame_output(output, overwrite=overwrite)
-    loaded = load(path)
+    loaded = load(path, sheet=sheet)
     before = scan_loaded(loaded, target=target)
     frame = to_frame(loaded.table)
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
@@ -153,13 +155,14 @@ def fix(
 
 
 def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
-                 output: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> tuple[pd.DataFrame, list[str]]:
+                 output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
+                 sheet: str | int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Re-run a fitted recipe on new data (never resamples); returns the frame and the notes."""
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
     if output is not None:
         check_not_input(output, [path])
-    frame = to_frame(load(path).table)
+    frame = to_frame(load(path, sheet=sheet).table)
     log: list[str] = []
     frame = recipe.transform(frame, log).reset_index(drop=True)
     if output is not None:

@@ -51,6 +51,7 @@ class LoadedTable:
     delimiter: str | None = None
     compression: str | None = None
     renamed_columns: dict[str, str] = field(default_factory=dict)  # new name -> name in the file
+    sheet: str | None = None  # the Excel sheet read
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"path": self.path, "format": self.format}
@@ -60,6 +61,8 @@ class LoadedTable:
             info["encoding"] = self.encoding
         if self.delimiter:
             info["delimiter"] = self.delimiter
+        if self.sheet is not None:
+            info["sheet"] = self.sheet
         info["rows"] = self.table.num_rows
         info["columns"] = self.table.num_columns
         return info
@@ -77,8 +80,11 @@ def detect_format(path: Path) -> tuple[str, str | None]:
     return "csv", compression
 
 
-def load(path: str | os.PathLike[str]) -> LoadedTable:
-    """Load ``path`` by its extension; raise InputError with one clear sentence on failure."""
+def load(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> LoadedTable:
+    """Load ``path`` by its extension; raise InputError with one clear sentence on failure.
+
+    ``sheet``: the Excel sheet to read, by name or 0-based position (default: the first).
+    """
     p = Path(path)
     if not p.exists():
         raise InputError(p, "no such file")
@@ -89,10 +95,12 @@ def load(path: str | os.PathLike[str]) -> LoadedTable:
     if p.stat().st_size == 0:
         raise InputError(p, "file is empty")
     fmt, compression = detect_format(p)
+    if sheet is not None and fmt != "excel":
+        raise InputError(p, f"a sheet was asked for, but this is a {fmt} file, not an Excel workbook")
     if fmt == "csv":
         loaded = _read_csv(p, compression)
     elif fmt == "excel":
-        loaded = _read_excel(p)
+        loaded = _read_excel(p, sheet)
     else:
         loaded = _read_arrow_format(p, fmt)
     loaded.table = normalise_table(loaded)
@@ -235,7 +243,7 @@ def _read_arrow_format(path: Path, fmt: str) -> LoadedTable:
     return LoadedTable(table, str(path), fmt)
 
 
-def _read_excel(path: Path) -> LoadedTable:
+def _read_excel(path: Path, sheet: str | int | None = None) -> LoadedTable:
     try:
         import openpyxl  # noqa: F401
     except ImportError:
@@ -243,15 +251,36 @@ def _read_excel(path: Path) -> LoadedTable:
     import pandas as pd
 
     try:
-        # Only the empty cell is missing, as in a CSV: 'NA' or 'null' text is for the checks to judge.
-        frame = pd.read_excel(path, sheet_name=0, engine="openpyxl", keep_default_na=False, na_values=[""])
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = [str(n) for n in book.sheet_names]
+            chosen = _sheet_name(path, names, sheet)
+            # Only the empty cell is missing, as in a CSV: 'NA' or 'null' text is for the checks to judge.
+            frame = pd.read_excel(book, sheet_name=chosen, keep_default_na=False, na_values=[""])
+            if frame.empty and sheet is None and len(names) > 1:
+                raise InputError(path, f"the first sheet, {chosen!r}, has no data rows; choose one with --sheet "
+                                       f"(sheets: {', '.join(names)})")
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many unrelated types for a bad workbook
         raise InputError(path, f"not a readable Excel workbook: {_short(exc)}") from None
     for name in frame.columns:
         if frame[name].dtype == object:
             # Mixed Excel cells: keep them as text, like a CSV cell.
             frame[name] = frame[name].astype("str")  # missing cells stay missing
-    return LoadedTable(pa.Table.from_pandas(frame, preserve_index=False), str(path), "excel")
+    return LoadedTable(pa.Table.from_pandas(frame, preserve_index=False), str(path), "excel", sheet=chosen)
+
+
+def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
+    """The sheet to read: by name, by 0-based position (also as text, '1'), or the first."""
+    if sheet is None:
+        return names[0]
+    if str(sheet) in names:
+        return str(sheet)
+    if isinstance(sheet, int) or str(sheet).isdigit():
+        index = int(sheet)
+        if 0 <= index < len(names):
+            return names[index]
+    raise InputError(path, f"no sheet {str(sheet)!r} (sheets: {', '.join(names)})")
 
 
 def normalise_table(loaded: LoadedTable) -> pa.Table:

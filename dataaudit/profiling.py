@@ -25,6 +25,7 @@ MAX_DISTINCT_ANALYSED = 10_000
 NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier)$|^(?:id|uuid|guid)(?:[_\s.-]|$)|[a-z]Id$|^Unnamed: \d+$",
                      re.IGNORECASE)
+MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
 
 
@@ -161,7 +162,8 @@ class DatasetProfile:
     @cached_property
     def conditioning(self) -> tuple[float, dict[str, float]] | None:
         """Condition number of the correlation matrix of the varying numeric inputs (median-imputed sample),
-        and each column's weight in the flattest direction. None with fewer than two such inputs."""
+        and each column's weight in the flattest direction. None with fewer than two such inputs.
+        On the first 2,000 such columns of a wider table; with more columns than rows it is singular."""
         seen: set[int] = set()
         cols = []
         for col in self.features:
@@ -171,6 +173,7 @@ class DatasetProfile:
                 cols.append(col.name)
         if len(cols) < 2:
             return None
+        cols = cols[:MAX_CONDITIONING_COLUMNS]  # a columns² matrix: bounded for very wide tables
         frame = self.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
         matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
         std = matrix.std(axis=0)
@@ -178,9 +181,12 @@ class DatasetProfile:
         if keep.sum() < 2 or len(matrix) < 3:
             return None
         z = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
+        kept = [c for c, k in zip(cols, keep) if k]
+        if z.shape[0] < z.shape[1]:  # more columns than rows: singular; the SVD costs rows², not columns³
+            _, sv, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)
+            return 1e15, dict(zip(kept, (float(w) for w in vt[-1])))
         eigvals, eigvecs = np.linalg.eigh((z.T @ z) / len(z))
         smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
-        kept = [c for c, k in zip(cols, keep) if k]
         return float(eigvals[-1] / smallest), dict(zip(kept, (float(w) for w in eigvecs[:, 0])))
 
     @cached_property

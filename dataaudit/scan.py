@@ -31,6 +31,7 @@ def scan(
     ignore: Iterable[str] = (),
     fail_on: str = "high",
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    sheet: str | int | None = None,
 ) -> Report:
     """Scan one dataset file.
 
@@ -41,6 +42,7 @@ def scan(
     select, ignore : rule codes, code prefixes (``"DA2"``) or check names.
     fail_on : severity at or above which ``Report.exit_code()`` is 1 (or ``"never"``).
     rule_options : per-rule threshold overrides, e.g. ``{"DA201": {"threshold": 5.0}}``.
+    sheet : Excel only: the sheet to read, by name or 0-based position (default: the first).
 
     Returns
     -------
@@ -48,7 +50,7 @@ def scan(
     """
     _check_options(select, ignore, fail_on)  # a usage error should not wait for a large file to load
     start = time.perf_counter()
-    loaded = load(path)
+    loaded = load(path, sheet=sheet)
     seconds = time.perf_counter() - start
     report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
                          rule_options=rule_options)
@@ -101,6 +103,8 @@ def scan_loaded(
     t = time.perf_counter()
     stats = chunk_stats(loaded.table, target=target)
     profile = build_profile(stats, loaded.describe(), target)
+    if target is not None and profile.columns[target].inferred_type == "empty":
+        raise TargetError(f"{loaded.path}: target column {target!r} has no values (every cell is missing)")
     timing["profile"] = time.perf_counter() - t
     t = time.perf_counter()
     findings: list[Finding] = []

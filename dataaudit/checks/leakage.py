@@ -15,10 +15,14 @@ from ._common import jsonable, pct, plural
 BINS = 20
 
 
-def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index) -> pd.Series | None:
-    """The feature on the sampled rows ``index`` as a discrete key: quantile bins for numbers, else the value."""
+def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
+          numeric: pd.DataFrame | None = None) -> pd.Series | None:
+    """The feature on the sampled rows ``index`` as a discrete key: quantile bins for numbers, else the value.
+
+    ``numeric``: the numeric sample already cut to ``index`` (one cut for all columns of a wide table)."""
     if col.is_numeric_feature and col.distinct > BINS:
-        x = data.numeric_sample.loc[index, col.name].replace([np.inf, -np.inf], np.nan).to_numpy()
+        values = numeric[col.name] if numeric is not None else data.numeric_sample.loc[index, col.name]
+        x = values.replace([np.inf, -np.inf], np.nan).to_numpy()
         finite = ~np.isnan(x)
         edges = np.unique(np.quantile(x[finite], np.linspace(0, 1, BINS + 1)[1:-1])) if finite.any() else np.zeros(0)
         codes = np.searchsorted(edges, x, side="right").astype(np.int64)
@@ -128,16 +132,17 @@ def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_sco
     step = max(1, len(y) // max_rows)  # the row sample is random, so every k-th sampled row is too
     y = y.iloc[::step]
     y = y[y.notna()]
+    numeric = data.numeric_sample.loc[y.index]
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
             continue
-        key = _bins(col, data, y.index)
+        key = _bins(col, data, y.index, numeric)
         if key is None:
             continue
         score, baseline = predictive_power(key, y, data.target.task)
         what = "accuracy" if data.target.task == "classification" else "R²"
         if data.target.task == "regression" and col.is_numeric_feature:
-            rho2 = _spearman_squared(data.numeric_sample.loc[y.index, col.name].to_numpy(dtype=float),
+            rho2 = _spearman_squared(numeric[col.name].to_numpy(dtype=float),
                                      y.to_numpy(dtype=float))
             if rho2 > score:  # a monotone function of the target, which 20 bins blur on small samples
                 score, what = rho2, "Spearman ρ²"

@@ -101,8 +101,12 @@ def duplicate_columns(data: DatasetProfile) -> Iterator[Hit]:
 
 @check("DA605", "correlated-features", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
-def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98) -> Iterator[Hit]:
+def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pairs: int = 100) -> Iterator[Hit]:
     """Two numeric features with |Pearson r| ≥ 0.98 (on the row sample).
+
+    At most the 100 strongest pairs are listed, then one table-level finding counts the rest. With more
+    than 500 numeric columns, missing values are median-filled and r is computed in blocks (a wide table
+    must not need a columns² matrix in memory).
 
     Why it hurts training: near-collinear inputs make the loss surface a long narrow valley: gradient
     descent zig-zags, converges slowly, and the two weights can grow large with opposite signs.
@@ -114,11 +118,34 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98) -> Ite
     if len(cols) < 2:
         return
     frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
-    corr = frame.corr(min_periods=10).to_numpy()
-    i, j = np.nonzero(np.triu(np.abs(corr) >= min_abs_r, k=1))
-    for a, b in zip(i, j):
-        if digests[cols[a]] == digests[cols[b]]:
-            continue  # identical columns: reported by DA604
-        r = float(corr[a, b])
+    pairs = list(_strong_pairs(frame, min_abs_r))
+    pairs = [(a, b, r) for a, b, r in pairs if digests[cols[a]] != digests[cols[b]]]  # identical: DA604
+    pairs.sort(key=lambda p: (-abs(p[2]), p[0], p[1]))
+    for a, b, r in pairs[:max_pairs]:
         yield Hit(cols[b], f"correlated with `{cols[a]}` (r = {r:.4f})", {"r": jsonable(r), "with": cols[a]},
                   columns=(cols[a], cols[b]))
+    if len(pairs) > max_pairs:
+        yield Hit(None, f"{len(pairs):,} pairs of numeric features have |r| ≥ {min_abs_r}; the {max_pairs} strongest "
+                  "are listed", {"pairs": len(pairs), "listed": max_pairs})
+
+
+def _strong_pairs(frame: pd.DataFrame, min_abs_r: float, block: int = 500) -> Iterator[tuple[int, int, float]]:
+    """(i, j, r) for i < j with |r| ≥ min_abs_r: pairwise-complete for narrow frames, blocked for wide ones."""
+    if frame.shape[1] <= block:
+        corr = frame.corr(min_periods=10).to_numpy()
+        for a, b in zip(*np.nonzero(np.triu(np.abs(corr) >= min_abs_r, k=1))):
+            yield int(a), int(b), float(corr[a, b])
+        return
+    x = frame.to_numpy(dtype=float)
+    x = np.where(np.isnan(x), np.nanmedian(x, axis=0), x)
+    x = x - x.mean(axis=0)
+    norms = np.sqrt((x * x).sum(axis=0))
+    z = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+    for start in range(0, z.shape[1], block):
+        for other in range(start, z.shape[1], block):
+            corr = z[:, start:start + block].T @ z[:, other:other + block]
+            hits = np.abs(corr) >= min_abs_r
+            if other == start:
+                hits = np.triu(hits, k=1)
+            for a, b in zip(*np.nonzero(hits)):
+                yield int(start + a), int(other + b), float(corr[a, b])
