@@ -11,7 +11,6 @@ Nothing is random: the same files every time.
 from __future__ import annotations
 
 import gzip
-import io
 import sys
 from pathlib import Path
 from typing import Callable
