@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
 
