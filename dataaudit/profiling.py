@@ -176,11 +176,14 @@ class DatasetProfile:
         cols = cols[:MAX_CONDITIONING_COLUMNS]  # a columns² matrix: bounded for very wide tables
         frame = self.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
         matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
-        std = matrix.std(axis=0)
-        keep = std > 0
-        if keep.sum() < 2 or len(matrix) < 3:
+        with np.errstate(all="ignore"):  # values near the float64 limit overflow the spread: leave them out
+            std = matrix.std(axis=0)
+            keep = np.isfinite(std) & (std > 0)
+            if keep.sum() < 2 or len(matrix) < 3:
+                return None
+            z = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
+        if not np.isfinite(z).all():
             return None
-        z = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
         kept = [c for c, k in zip(cols, keep) if k]
         if z.shape[0] < z.shape[1]:  # more columns than rows: singular; the SVD costs rows², not columns³
             _, sv, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)

@@ -49,6 +49,8 @@ class GradientRisk:
 
 
 def _clip(x: float) -> int:
+    if not np.isfinite(x):  # a measure that overflowed is as large as it gets; NaN measured nothing
+        return 100 if x > 0 else 0
     return int(round(100 * min(max(x, 0.0), 1.0)))
 
 

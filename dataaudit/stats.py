@@ -63,9 +63,11 @@ class NumericStats:
         all_finite = bool(finite.all())
         v = x if all_finite else x[finite]
         n = int(v.size)
-        mean = float(v.mean()) if n else 0.0
-        d = v - mean
-        d2 = d * d
+        with np.errstate(over="ignore", invalid="ignore"):  # values near 1e308: the moments overflow to inf
+            mean = float(v.mean()) if n else 0.0
+            d = v - mean
+            d2 = d * d
+            m2, m3, m4 = float(d2.sum()), float(np.dot(d2, d)), float(np.dot(d2, d2))
         frows = rows if all_finite else rows[finite]
         k = min(EXTREME_K, n)
         sorted_v = np.sort(v)
@@ -76,9 +78,9 @@ class NumericStats:
             posinf=0 if all_finite else int(np.isposinf(x).sum()),
             neginf=0 if all_finite else int(np.isneginf(x).sum()),
             mean=mean,
-            m2=float(d2.sum()),
-            m3=float(np.dot(d2, d)),
-            m4=float(np.dot(d2, d2)),
+            m2=m2,
+            m3=m3,
+            m4=m4,
             integral=int((v == np.round(v)).sum()),
             values=sorted_v,
             low=_extremes(v, frows, sorted_v[k - 1], k, largest=False) if k else [],
@@ -133,16 +135,24 @@ class NumericStats:
 
     @property
     def skewness(self) -> float:
+        """Moment skewness; when the moments overflow float64 (values beyond 1e100), the largest skewness a
+        sample of this size can have, with the sign of the third moment."""
         if self.count < 3 or self.m2 <= 0:
             return 0.0
-        return float(np.sqrt(self.count) * self.m3 / self.m2**1.5)
+        with np.errstate(all="ignore"):
+            value = np.sqrt(self.count) * np.float64(self.m3) / np.float64(self.m2) ** 1.5
+        if np.isfinite(value):
+            return float(value)
+        return float(np.copysign((self.count - 2) / np.sqrt(self.count - 1), self.m3)) if self.m3 else 0.0
 
     @property
     def kurtosis(self) -> float:
-        """Excess kurtosis (0 for a normal distribution)."""
+        """Excess kurtosis (0 for a normal distribution); its largest possible value when the moments overflow."""
         if self.count < 4 or self.m2 <= 0:
             return 0.0
-        return float(self.count * self.m4 / self.m2**2 - 3.0)
+        with np.errstate(all="ignore"):
+            value = self.count * np.float64(self.m4) / np.float64(self.m2) ** 2 - 3.0
+        return float(value) if np.isfinite(value) else float(self.count - 3)
 
     def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
         """Linear-interpolated quantiles read straight off the sorted values (numpy's default method)."""

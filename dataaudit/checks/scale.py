@@ -57,16 +57,17 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
         others = np.delete(logs, i)
         reference = float(np.median(others))
         orders = float(logs[i] - reference)
-        ratio = 10 ** abs(orders)
+        ratio = float(np.power(10.0, min(abs(orders), 300.0)))  # 1e308 next to 1e-5 must not overflow
         if ratio < min_ratio:
             continue
         side = "above" if orders > 0 else "below"
         far = names_[int(np.argmin(others)) + (int(np.argmin(others)) >= i)] if orders > 0 else \
             names_[int(np.argmax(others)) + (int(np.argmax(others)) >= i)]
         yield Hit(name, f"`{name}` is typically {num(sizes[name])}, {abs(orders):.1f} orders of magnitude {side} the "
-                  f"other numeric features (median size {num(10 ** reference)}; `{far}` is {num(sizes[far])})",
+                  f"other numeric features (median size {num(float(np.power(10.0, reference)))}; `{far}` is "
+                  f"{num(sizes[far])})",
                   {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(abs(orders)), "direction": side,
-                   "size": jsonable(sizes[name]), "median_other_size": jsonable(10 ** reference),
+                   "size": jsonable(sizes[name]), "median_other_size": jsonable(float(np.power(10.0, reference))),
                    "farthest": {far: jsonable(sizes[far])}},
                   severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio
                   else Severity.LOW, columns=(name,))
