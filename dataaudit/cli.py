@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -201,7 +202,13 @@ def explain_command(code: str) -> None:
         click.echo("Options: " + ", ".join(f"{k}={v}" for k, v in params.items()))
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM as an interruption, so half-written temporary files are removed on the way out."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(prog_name="dataaudit", standalone_mode=False)
     except click.UsageError as exc:  # errors in the group's own options, before a command runs
