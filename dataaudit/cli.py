@@ -122,9 +122,11 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
 @click.option("--dry-run", is_flag=True, help="Report what would change; write no data or recipe.")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
+@click.option("--spreadsheet-safe", "safe_csv", is_flag=True,
+              help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None) -> None:
+                drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None, safe_csv: bool) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     options = FixOptions(scaler=scaler, impute=impute, outliers=outliers, encode=encode, resample=resample,
                          seed=seed, drop_leaky=drop_leaky, clip_k=clip_k)
@@ -140,7 +142,8 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
     from .fixing import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
 
     result = fix(path, output=None if dry_run else output, target=target,
-                 recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet)
+                 recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
+                 safe_csv=safe_csv)
     if report_path:
         write_text_atomic(report_path, fix_report.render(result, report_fmt))
     click.echo(fix_report.render(result, "text"), nl=False)
@@ -154,13 +157,15 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
-def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None) -> None:
+@click.option("--spreadsheet-safe", "safe_csv", is_flag=True,
+              help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
+def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None, safe_csv: bool) -> None:
     """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
     check_not_input(output, [path])
     check_frame_output(output, overwrite=overwrite)
     from .fixing import apply_recipe
 
-    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet)
+    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv)
     for note in log:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {len(frame):,} rows × {len(frame.columns):,} columns to {output}")

@@ -21,7 +21,13 @@ from .report import Report
 from .scan import scan_frame, scan_loaded
 from .steps import Clip, Drop, Encode, Impute, Repair, Resample, RobustScale
 from .steps.base import FitContext
-from .writing import check_frame_output, check_not_input, write_frame_atomic
+from .writing import (
+    check_frame_output,
+    check_not_input,
+    frame_format,
+    spreadsheet_safe,
+    write_frame_atomic,
+)
 
 
 @dataclass
@@ -113,6 +119,7 @@ def fix(
     overwrite: bool = False,
     rescan: bool = True,
     sheet: str | int | None = None,
+    safe_csv: bool = False,
 ) -> FixResult:
     """Repair a dataset file.
 
@@ -126,6 +133,7 @@ def fix(
     overwrite : replace an existing output file.
     rescan : scan the output too, for the before/after report.
     sheet : Excel only: the sheet to read (name or 0-based position).
+    safe_csv : a CSV output gets a ' before text cells a spreadsheet would run as formulas (=, +, -, @).
 
     Returns
     -------
@@ -148,7 +156,8 @@ def fix(
         result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None:
-        write_frame_atomic(result.frame, output, overwrite=overwrite)
+        write_frame_atomic(_safe_for_spreadsheets(result.frame, output, safe_csv, result.log), output,
+                           overwrite=overwrite)
     if recipe_path is not None:
         result.recipe.save(recipe_path)
     return result
@@ -156,7 +165,7 @@ def fix(
 
 def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
                  output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
-                 sheet: str | int | None = None) -> tuple[pd.DataFrame, list[str]]:
+                 sheet: str | int | None = None, safe_csv: bool = False) -> tuple[pd.DataFrame, list[str]]:
     """Re-run a fitted recipe on new data (never resamples); returns the frame and the notes."""
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
@@ -166,5 +175,19 @@ def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLik
     log: list[str] = []
     frame = recipe.transform(frame, log).reset_index(drop=True)
     if output is not None:
-        write_frame_atomic(frame, output, overwrite=overwrite)
+        write_frame_atomic(_safe_for_spreadsheets(frame, output, safe_csv, log), output, overwrite=overwrite)
     return frame, log
+
+
+def _safe_for_spreadsheets(frame: pd.DataFrame, output: str | os.PathLike[str], safe: bool,
+                           log: list[str]) -> pd.DataFrame:
+    """With ``safe`` and a CSV output: formula-like text cells defused, and the log says which."""
+    if not safe or frame_format(output) != "csv":
+        return frame
+    safe_frame, changed = spreadsheet_safe(frame)
+    if changed:
+        log.append("spreadsheet-safe CSV: a ' was put before " + ", ".join(
+            f"{n:,} cell(s) of `{c}`" for c, n in changed.items()) + " that a spreadsheet would run as formulas.")
+    else:
+        log.append("spreadsheet-safe CSV: no text cell looked like a formula.")
+    return safe_frame

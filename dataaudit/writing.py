@@ -73,6 +73,30 @@ def check_frame_output(path: str | os.PathLike[str], *, overwrite: bool = False)
         raise OutputError(f"{path}: already exists (use --overwrite to replace it)")
 
 
+FORMULA_START = r"^[=+\-@\t\r]"  # what a spreadsheet may run as a formula (OWASP CSV injection)
+
+
+def spreadsheet_safe(frame):
+    """A copy of ``frame`` whose text cells that a spreadsheet would run as formulas ('=…', '+…', '-…', '@…',
+    tab, carriage return) start with a ' instead, and how many cells per column were changed."""
+    import pandas as pd
+
+    out = frame.copy()
+    changed: dict[str, int] = {}
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        text = series.astype("str")
+        risky = text.str.contains(FORMULA_START, regex=True, na=False).to_numpy(dtype=bool) & series.notna().to_numpy()
+        if risky.any():
+            out[col] = series.astype(object).where(~risky, "'" + text)
+            changed[str(col)] = int(risky.sum())
+    return out, changed
+
+
 def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
     """Write a pandas frame by extension into a temporary file beside ``path``, then rename it over."""
     import pyarrow as pa

@@ -111,3 +111,30 @@ def test_clip_k_controls_how_much_is_clipped():
     wide_b, tight_b = wide.recipe.steps[3].bounds_, tight.recipe.steps[3].bounds_
     assert wide.recipe.steps[3].name == "clip" and tight_b and all(wide_b[c][1] - wide_b[c][0] > tight_b[c][1] - tight_b[c][0] for c in tight_b)
     assert "impute" in wide.decisions() and wide.decisions()["resample"]
+
+
+def test_spreadsheet_safe_csv_defuses_formula_cells(tmp_path):
+    """With --spreadsheet-safe, a text cell that a spreadsheet would run ('=HYPERLINK(...)') starts with '."""
+    import csv
+
+    from click.testing import CliRunner
+
+    from dataaudit.cli import cli
+
+    data = tmp_path / "in.csv"
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"x": rng.normal(size=60), "note": ["=HYPERLINK(\"http://x\")", "@sum", "ok", "fine", "=1+2",
+                                                     "+plus"] * 10,
+                  "label": ["=cmd|' /C calc'!A0", "b"] * 30}).to_csv(data, index=False)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli, ["fix", str(data), "-o", str(out), "--target", "label", "--encode", "none",
+                                      "--spreadsheet-safe"])
+    assert result.exit_code == 0, result.output
+    assert "spreadsheet-safe CSV" in result.output
+    with open(out, newline="", encoding="utf-8") as fh:
+        cells = [c for row in csv.reader(fh) for c in row[1:]][2:]  # skip the header's names
+    assert cells and not any(c[:1] in ("=", "+", "@") for c in cells)
+    assert "'=HYPERLINK(\"http://x\")" in cells
+    plain = tmp_path / "plain.csv"
+    CliRunner().invoke(cli, ["fix", str(data), "-o", str(plain), "--target", "label", "--encode", "none"])
+    assert "=HYPERLINK" in plain.read_text(encoding="utf-8").replace("'=HYPERLINK", "")  # off by default
