@@ -19,7 +19,7 @@ from .conftest import assert_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
+SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "html": "html"}
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,28 @@ def test_markdown_escapes_html_and_pipes(tmp_path):
     text = render([scan(path)], "markdown")
     assert "<script>" not in text
     assert "&lt;script&gt;" in text
+
+
+def test_html_and_markdown_escape_names_and_values_from_the_data(tmp_path):
+    """A column named <script> and cells holding markup must come out as text, never as markup."""
+    import numpy as np
+    import pandas as pd
+
+    from dataaudit import scan
+    from dataaudit.formatters import render
+
+    rng = np.random.default_rng(0)
+    evil = "<script>alert(1)</script>"
+    frame = pd.DataFrame({evil: rng.normal(size=200), "note": [evil, "<b>x</b>", "ok"] * 66 + ["ok", "ok"],
+                          "label": rng.integers(0, 2, 200)})
+    frame.loc[:20, evil] = np.nan
+    frame.loc[5, evil] = 1e9
+    path = tmp_path / "evil.csv"
+    frame.to_csv(path, index=False)
+    report = scan(path, target="label")
+    assert any(evil in f.columns for f in report.findings)
+    page = render([report], "html")
+    assert "<script" not in page.lower() and "&lt;script&gt;" in page
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page.replace("http-equiv", "")
+    md = render([report], "markdown")
+    assert "<script" not in md.lower() and "<b>" not in md
