@@ -74,9 +74,12 @@ def cli(debug: bool) -> None:
 @click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA2) or names; comma-separated.")
 @click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
+@click.option("--max-rows", type=int, default=100_000, show_default=True,
+              help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
 @click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
-                 select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, sheet: str | None) -> None:
+                 select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, max_rows: int,
+                 sheet: str | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     if output:
         check_not_input(output, paths)
@@ -87,8 +90,8 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
                              f"use --format ({', '.join(sorted(FORMATTERS))})")
         fmt = FORMAT_BY_SUFFIX[suffix]
     fmt = fmt or "text"
-    reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet)
-               for p in paths]
+    reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet,
+                    max_rows=max_rows) for p in paths]
     options = {"color": output is None and sys.stdout.isatty(), "quiet": quiet} if fmt == "text" else {}
     text = render(reports, fmt, **options)
     if output:

@@ -24,6 +24,7 @@ class Rule:
     gradient_effect: GradientEffect
     fix_steps: tuple[str, ...]
     func: Callable[..., Iterable[Hit]]
+    on_sample: bool = False  # reads the row sample (rows together), not the full-data statistics
 
     @property
     def doc(self) -> str:
@@ -82,13 +83,14 @@ def check(
     *,
     effect: GradientEffect,
     fix_steps: tuple[str, ...] = (),
+    on_sample: bool = False,
 ) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
-    """Register a check function as rule ``code``."""
+    """Register a check function as rule ``code`` (``on_sample``: it reads rows together, from the row sample)."""
 
     def register(func: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, name, category, severity, effect, tuple(fix_steps), func)
+        RULES[code] = Rule(code, name, category, severity, effect, tuple(fix_steps), func, on_sample)
         return func
 
     return register

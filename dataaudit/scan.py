@@ -22,6 +22,8 @@ from .risk import gradient_risk
 from .rules import select_rules
 from .stats import chunk_stats
 
+SAMPLE_ROWS = 100_000
+
 
 def scan(
     path: str | os.PathLike[str],
@@ -32,6 +34,7 @@ def scan(
     fail_on: str = "high",
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
     sheet: str | int | None = None,
+    max_rows: int = SAMPLE_ROWS,
 ) -> Report:
     """Scan one dataset file.
 
@@ -43,6 +46,8 @@ def scan(
     fail_on : severity at or above which ``Report.exit_code()`` is 1 (or ``"never"``).
     rule_options : per-rule threshold overrides, e.g. ``{"DA201": {"threshold": 5.0}}``.
     sheet : Excel only: the sheet to read, by name or 0-based position (default: the first).
+    max_rows : size of the row sample that the checks reading rows together (DA105, DA503, DA605,
+        DA701) and the gradient probe use; every other statistic is over all rows.
 
     Returns
     -------
@@ -53,7 +58,7 @@ def scan(
     loaded = load(path, sheet=sheet)
     seconds = time.perf_counter() - start
     report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
-                         rule_options=rule_options)
+                         rule_options=rule_options, max_rows=max_rows)
     report.timing = {"load": round(seconds, 4), **report.timing,
                      "total": round(report.timing["total"] + seconds, 4)}
     return report
@@ -91,9 +96,12 @@ def scan_loaded(
     ignore: Iterable[str] = (),
     fail_on: str = "high",
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    max_rows: int = SAMPLE_ROWS,
 ) -> Report:
     """Profile an already loaded table and run the selected checks on it."""
     rules = _check_options(select, ignore, fail_on)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 100:
+        raise UsageError(f"--max-rows must be a whole number of at least 100, not {max_rows!r}")
     timing: dict[str, float] = {}
     start = time.perf_counter()
     if target is not None and target not in loaded.table.column_names:
@@ -101,7 +109,7 @@ def scan_loaded(
                           f"(columns: {', '.join(loaded.table.column_names[:10])}"
                           f"{', …' if loaded.table.num_columns > 10 else ''})")
     t = time.perf_counter()
-    stats = chunk_stats(loaded.table, target=target)
+    stats = chunk_stats(loaded.table, target=target, sample_size=max_rows)
     profile = build_profile(stats, loaded.describe(), target)
     if target is not None and profile.columns[target].inferred_type == "empty":
         raise TargetError(f"{loaded.path}: target column {target!r} has no values (every cell is missing)")
@@ -131,6 +139,9 @@ def scan_loaded(
     dataset = loaded.describe()
     if loaded.renamed_columns:
         dataset["renamed_columns"] = loaded.renamed_columns
+    if stats.rows > max_rows:  # say which results rest on a sample
+        dataset["sample"] = {"rows": int(stats.sample.num_rows), "of": int(stats.rows),
+                             "checks": [r.code for r in rules if r.on_sample] + (["probe"] if measured else [])}
     columns = [c.to_dict() for c in profile.columns.values()]
     return Report(dataset, target, columns, findings, risk, fail_on, [r.code for r in rules],
                   {k: round(v, 4) for k, v in timing.items()}, profile=profile, probe=measured)

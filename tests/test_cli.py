@@ -445,3 +445,18 @@ def test_cli_fix_dry_run_writes_nothing(tmp_path):
     result = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "clean.csv"), "-o", str(tmp_path / "o.csv"),
                                       "--recipe", str(tmp_path / "r.json"), "--dry-run"])
     assert result.exit_code == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_max_rows_samples_the_row_level_checks_and_says_so(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=3000), "y": rng.normal(size=3000), "label": rng.integers(0, 2, 3000)})
+    path = _write(tmp_path / "d.csv", frame)
+    result = _run("scan", path, "--target", "label", "--max-rows", 500)
+    assert result.exit_code == 0, result.output
+    assert "sampled: DA105, DA503, DA605, DA701, probe used 500 of 3,000 rows" in result.output
+    data = json.loads(_run("scan", path, "--target", "label", "--max-rows", 500, "--format", "json").output)
+    assert data["dataset"]["sample"] == {"rows": 500, "of": 3000, "checks": ["DA105", "DA503", "DA605", "DA701", "probe"]}
+    assert data["gradient_risk"]["probe"]["rows_used"] == 500
+    assert "sample" not in json.loads(_run("scan", path, "--format", "json").output)["dataset"]
+    bad = _run("scan", path, "--max-rows", 5)
+    assert bad.exit_code == 2 and "--max-rows" in bad.output

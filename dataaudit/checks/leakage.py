@@ -105,7 +105,7 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
 
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
-       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
+       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_score: float = 0.95,
                    max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).

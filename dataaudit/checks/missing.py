@@ -214,7 +214,7 @@ def _missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
 
 
 @check("DA105", "informative-missingness", Category.MISSING, Severity.MEDIUM,
-       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("impute",))
+       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("impute",), on_sample=True)
 def informative_missingness(data: DatasetProfile, *, min_effect: float = 0.1, max_p: float = 1e-3) -> Iterator[Hit]:
     """Whether a value is missing depends on the target (missing not at random).
 

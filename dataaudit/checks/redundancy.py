@@ -100,7 +100,7 @@ def duplicate_columns(data: DatasetProfile) -> Iterator[Hit]:
 
 
 @check("DA605", "correlated-features", Category.REDUNDANCY, Severity.MEDIUM,
-       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pairs: int = 100) -> Iterator[Hit]:
     """Two numeric features with |Pearson r| ≥ 0.98 (on the row sample).
 

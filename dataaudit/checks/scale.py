@@ -98,7 +98,7 @@ def near_zero_variance(data: DatasetProfile, *, max_relative_std: float = 1e-3) 
 
 
 @check("DA503", "ill-conditioning", Category.SCALE, Severity.MEDIUM,
-       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",))
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Iterator[Hit]:
     """The standardised numeric feature matrix is ill-conditioned (condition number ≥ 10,000): near-collinear features.
 

@@ -24,6 +24,9 @@ def _lines(report: Report, quiet: bool) -> list[str]:
         target = f"  target: {escape(str(report.target))}" if report.target else ""
         extra = ", ".join(str(ds[k]) for k in ("format", "compression", "encoding") if ds.get(k))
         out.append(f"[bold]{escape(ds['path'])}[/]  {ds['rows']:,} rows × {ds['columns']:,} columns ({escape(extra)}){target}")
+        if ds.get("sample"):
+            out.append(f"sampled: {', '.join(ds['sample']['checks'])} used {ds['sample']['rows']:,} of "
+                       f"{ds['sample']['of']:,} rows (--max-rows)")
     if not report.findings:
         out += ["", "No findings."]
     for severity in sorted(Severity, reverse=True):
