@@ -328,6 +328,9 @@ def _hash_u64(x: np.ndarray) -> np.ndarray:
     return z
 
 
+HASH_CHUNK_BYTES = 1 << 23  # 8 MB of text per hashing slice
+
+
 def string_hash(arr: pa.Array) -> np.ndarray:
     """Per-value 64-bit hash of a string array, vectorised over its bytes (no Python per string).
 
@@ -346,14 +349,24 @@ def string_hash(arr: pa.Array) -> np.ndarray:
     lengths = np.diff(offsets)
     out = lengths.astype(np.uint64) * _MIX
     if data.size:
-        position = np.arange(data.size, dtype=np.int64) - np.repeat(offsets[:-1], lengths)
         with np.errstate(over="ignore"):
             powers = np.cumprod(np.full(int(lengths.max()), 1099511628211, dtype=np.uint64), dtype=np.uint64)
-            contrib = (data.astype(np.uint64) + np.uint64(1)) * powers[position]
-        nonempty = lengths > 0
-        sums = np.add.reduceat(contrib, offsets[:-1][nonempty])
-        with np.errstate(over="ignore"):
-            out[nonempty] += sums
+        # In slices of about HASH_CHUNK_BYTES: the per-byte arrays cost 8 bytes per byte of text each,
+        # so hashing a whole 100 MB column at once would need gigabytes.
+        ends = np.searchsorted(offsets, np.arange(HASH_CHUNK_BYTES, int(offsets[-1]), HASH_CHUNK_BYTES), "right")
+        bounds = np.unique(np.concatenate([[0], np.maximum(ends - 1, 1), [n]]))
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            start, stop = int(offsets[lo]), int(offsets[hi])
+            part_len = lengths[lo:hi]
+            nonempty = part_len > 0
+            if stop == start or not nonempty.any():
+                continue
+            local = offsets[lo:hi] - start
+            position = np.arange(stop - start, dtype=np.int64) - np.repeat(local, part_len)
+            with np.errstate(over="ignore"):
+                contrib = (data[start:stop].astype(np.uint64) + np.uint64(1)) * powers[position]
+                sums = np.add.reduceat(contrib, local[nonempty])
+                out[lo:hi][nonempty] += sums
     return _hash_u64(out)
 
 

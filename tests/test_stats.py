@@ -82,3 +82,18 @@ def testsorted_mad_equals_numpy_for_any_centre(rng):
         v = np.sort(rng.integers(-5, 6, n).astype(float) if trial % 2 else rng.normal(size=n))
         for centre in (float(np.median(v)), float(rng.normal())):
             assert sorted_mad(v, centre) == float(np.median(np.abs(v - centre)))
+
+
+def test_string_hash_in_slices_equals_the_whole(monkeypatch):
+    """Hashing a long text column in small slices (bounded memory) gives the same hashes."""
+    import pyarrow as pa
+
+    import dataaudit.stats as stats_module
+
+    rng = np.random.default_rng(0)
+    values = ["".join(rng.choice(list("abcé日"), size=int(rng.integers(0, 40)))) for _ in range(5000)] + ["", None]
+    arr = pa.array(values, type=pa.string())
+    whole = stats_module.string_hash(arr)
+    monkeypatch.setattr(stats_module, "HASH_CHUNK_BYTES", 7)
+    np.testing.assert_array_equal(stats_module.string_hash(arr), whole)
+    np.testing.assert_array_equal(stats_module.string_hash(arr.slice(3, 900)), whole[3:903])
