@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit import FixOptions, fix
+from dataaudit.probe import minority_class
 
 TOLERANCE = 10  # score points the fixed data may sit above the clean base
 LEVEL_ORDER = ("low", "medium", "high", "critical")
@@ -242,10 +243,9 @@ def probe_trouble(p: dict | None) -> list[str]:
         out.append("gradient ratio > 1e3")
     if (p.get("raw_condition_number") or 0) > 1e6:
         out.append("condition > 1e6")
-    grads, rows = p.get("class_gradient_share") or {}, p.get("class_row_share") or {}
+    grads, minority = p.get("class_gradient_share") or {}, minority_class(p)
     known = [v for v in grads.values() if v is not None]
-    if known and (max(known) >= 0.75 or grads.get(min(rows, key=lambda k: (rows[k] or 1.0, k))) is not None
-                  and grads[min(rows, key=lambda k: (rows[k] or 1.0, k))] < 0.10):
+    if known and (max(known) >= 0.75 or (grads.get(minority) is not None and grads[minority] < 0.10)):
         out.append("one class dominates the gradient")
     return out
 
@@ -260,11 +260,9 @@ def _probe_cell(p: dict | None) -> str:
         parts.append(f"ratio {p['grad_ratio']:.2g}")
     if p.get("raw_condition_number") is not None:
         parts.append(f"cond {p['raw_condition_number']:.2g}")
-    rows, grads = p.get("class_row_share") or {}, p.get("class_gradient_share") or {}
-    if rows:
-        minority = min(rows, key=lambda k: (rows[k] if rows[k] is not None else 1.0, k))
-        if grads.get(minority) is not None:
-            parts.append(f"min. grad {grads[minority]:.0%}")
+    minority, grads = minority_class(p), p.get("class_gradient_share") or {}
+    if minority is not None and grads.get(minority) is not None:
+        parts.append(f"min. grad {grads[minority]:.0%}")
     parts.append(p["trajectory"])
     return ", ".join(parts)
 

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .formatters.markdown import cell
+from .probe import minority_class
 
 if TYPE_CHECKING:
     from .fixing import FixResult
@@ -93,9 +94,9 @@ def probe_rows(before: dict[str, Any], after: dict[str, Any] | None) -> list[tup
         ("condition number, raw features", _g(before.get("raw_condition_number")),
          _g(after.get("raw_condition_number")) if after else ""),
     ]
-    rows_share = before.get("class_row_share") or {}
-    if rows_share:
-        minority = min(rows_share, key=lambda k: (rows_share[k] if rows_share[k] is not None else 1.0, k))
+    minority = minority_class(before)
+    if minority is not None:
+        rows_share = before["class_row_share"]
         b = (before.get("class_gradient_share") or {}).get(minority)
         a = (after.get("class_gradient_share") or {}).get(minority)
         a_rows = (after.get("class_row_share") or {}).get(minority)

@@ -347,6 +347,12 @@ def _num(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def minority_class(result: dict[str, Any]) -> str | None:
+    """The class with the fewest probed rows (ties: the first label), None for a regression."""
+    rows = {k: v for k, v in (result.get("class_row_share") or {}).items() if v is not None}
+    return min(rows, key=lambda k: (rows[k], k)) if rows else None
+
+
 def summary(result: dict[str, Any]) -> str:
     """One sentence for the reports: what the probe saw, cause first."""
     model = "softmax regression" if result["task"] == CLASSIFICATION else "linear regression"
@@ -360,10 +366,10 @@ def summary(result: dict[str, Any]) -> str:
         parts.append(f"condition number {result['raw_condition_number']:.3g} raw, "
                      f"{result['condition_number']:.3g} standardised" if result.get("condition_number") is not None
                      else f"condition number {result['raw_condition_number']:.3g} raw")
-    rows, grads = result.get("class_row_share") or {}, result.get("class_gradient_share") or {}
-    if rows and all(v is not None for v in rows.values()) and grads.get(min(rows, key=rows.get)) is not None:
-        minority = min(rows, key=lambda k: (rows[k], k))
-        parts.append(f"minority class {minority!r} has {rows[minority]:.0%} of the rows and "
+    minority = minority_class(result)
+    grads = result.get("class_gradient_share") or {}
+    if minority is not None and grads.get(minority) is not None:
+        parts.append(f"minority class {minority!r} has {result['class_row_share'][minority]:.0%} of the rows and "
                      f"{grads[minority]:.0%} of the gradient")
     parts.append(f"loss {result['trajectory']}")
     return parts[0] + ": " + "; ".join(parts[1:])

@@ -197,6 +197,11 @@ def sorted_quantile(v: np.ndarray, q: float | np.ndarray) -> float | np.ndarray:
     return out if np.ndim(q) else float(out)
 
 
+def sorted_without(v: np.ndarray, value: float) -> np.ndarray:
+    """The sorted values ``v`` other than ``value`` (two slices: no pass over the data)."""
+    return np.concatenate([v[: np.searchsorted(v, value, "left")], v[np.searchsorted(v, value, "right"):]])
+
+
 def sorted_mad(v: np.ndarray, m: float) -> float:
     """median(|v − m|) for sorted v, equal to numpy's, without building the deviations.
 

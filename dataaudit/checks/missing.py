@@ -11,7 +11,7 @@ from scipy.special import chdtrc, ndtr
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats, sorted_mad, sorted_quantile
+from ..stats import NumericStats, sorted_mad, sorted_quantile, sorted_without
 from ._common import jsonable, num, pct, plural
 
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
@@ -70,7 +70,7 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
 
 def _spread_of_rest(bulk: np.ndarray, med: float) -> float:
     """1.4826·MAD of the sorted values other than ``med`` (when ``med`` fills half of them: sparse counts)."""
-    rest = np.concatenate([bulk[: np.searchsorted(bulk, med, "left")], bulk[np.searchsorted(bulk, med, "right"):]])
+    rest = sorted_without(bulk, med)
     if rest.size < 10:
         return 0.0
     return 1.4826 * sorted_mad(rest, float(sorted_quantile(rest, 0.5)))

@@ -9,7 +9,7 @@ import numpy as np
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats, sorted_mad, sorted_quantile
+from ..stats import NumericStats, sorted_mad, sorted_quantile, sorted_without
 from ._common import examples, jsonable, num, pct, plural
 from .missing import without_sentinels
 
@@ -46,8 +46,7 @@ def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> Bounds | N
     if mad > 0:
         half = threshold * mad / MAD_Z
         return Bounds(med - half, med + half, med, mad / MAD_Z, "mad")
-    values = num_stats.values
-    rest = np.concatenate([values[: np.searchsorted(values, med, "left")], values[np.searchsorted(values, med, "right"):]])
+    rest = sorted_without(num_stats.values, med)
     if rest.size >= 10:
         center = float(sorted_quantile(rest, 0.5))
         spread = sorted_mad(rest, center)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..checks.outliers import robust_bounds
+from ..stats import NumericStats
 from .base import (
     FitContext,
     Step,
@@ -20,8 +22,6 @@ from .base import (
 from .impute import INDICATOR
 
 METHODS = ("mad", "none")
-MAD_Z = 0.6745  # modified z = 0.6745 (x - median) / MAD
-IQR_FENCE = 3.0  # fallback fences q1 - 3·IQR, q3 + 3·IQR, as the scan's DA201
 # Bounds sit this share of their half-width inside the rule, so float rounding in robust-scale cannot put
 # a clipped value a hair past the scan's threshold (which would report "3.5 robust z-scores out").
 INSIDE = 1e-9
@@ -33,28 +33,20 @@ def _inside(low: float, high: float) -> list[float]:
 
 
 def _bounds(x: np.ndarray, k: float) -> tuple[list[float] | None, str]:
-    """Clip bounds for the finite values ``x`` (None: leave the column alone) and why."""
+    """Clip bounds for the finite values ``x`` (None: leave the column alone) and why: DA201's own bounds."""
     if np.unique(x).size <= 2:
         return None, "two distinct values or fewer (a flag or a constant): not clipped"
-    med = float(np.median(x))
-    mad = float(np.median(np.abs(x - med)))
-    if mad > 0:
-        half = k * mad / MAD_Z
-        return _inside(med - half, med + half), f"median ± {k:g}·MAD/0.6745 = [{med - half:.6g}, {med + half:.6g}]"
-    rest = x[x != med]  # a spike holds half the values: judge the others among themselves, as DA201 does
-    if rest.size >= 10:
-        center = float(np.median(rest))
-        spread = float(np.median(np.abs(rest - center)))
-        if spread > 0:
-            half = k * spread / MAD_Z
-            low, high = min(med, center - half), max(med, center + half)
-            return _inside(low, high), (f"MAD is 0 ({med:.6g} fills half the column), so median ± {k:g}·MAD/0.6745 "
-                                        f"of the other values = [{low:.6g}, {high:.6g}]")
-    q1, q3 = (float(q) for q in np.quantile(x, [0.25, 0.75]))
-    if q3 > q1:
-        low, high = q1 - IQR_FENCE * (q3 - q1), q3 + IQR_FENCE * (q3 - q1)
-        return _inside(low, high), f"MAD is 0, so IQR fences q1 − 3·IQR, q3 + 3·IQR = [{low:.6g}, {high:.6g}]"
-    return None, f"MAD and IQR are both 0 (most values equal {med:.6g}): a bound would cut ordinary values, not clipped"
+    stats = NumericStats.from_values(x, np.arange(x.size))
+    bounds = robust_bounds(stats, k)
+    if bounds is None:
+        return None, (f"MAD and IQR are both 0 (most values equal {stats.median:.6g}): a bound would cut ordinary "
+                      "values, not clipped")
+    span = f"[{bounds.low:.6g}, {bounds.high:.6g}]"
+    why = {"mad": f"median ± {k:g}·MAD/0.6745 = {span}",
+           "mad-of-rest": f"MAD is 0 ({stats.median:.6g} fills half the column), so median ± {k:g}·MAD/0.6745 of the "
+                          f"other values = {span}",
+           "iqr": f"MAD is 0, so IQR fences q1 − 3·IQR, q3 + 3·IQR = {span}"}[bounds.method]
+    return _inside(bounds.low, bounds.high), why
 
 
 class Clip(Step):
@@ -62,7 +54,9 @@ class Clip(Step):
 
     Skipped: the target, text columns, ``*__missing`` indicators and columns with two distinct values
     or fewer. When MAD is 0 (one value fills half the column) the bounds come from the other values'
-    median and MAD, then IQR fences; when nothing gives a spread the column is left alone. NaN stays NaN (imputation is not this step's job); ±inf are clipped to the bounds.
+    median and MAD, then IQR fences; when nothing gives a spread the column is left alone (the bounds
+    are DA201's, ``checks.outliers.robust_bounds``). NaN stays NaN (imputation is not this step's job);
+    ±inf are clipped to the bounds.
     Fitted: ``columns_`` (columns clipped), ``bounds_`` (column -> [low, high]), ``reasons_``
     (numeric feature column -> sentence, including the columns left alone and why).
     """
