@@ -19,7 +19,7 @@ from .conftest import assert_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "html": "html"}
+SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "html": "html", "junit": "junit.xml", "github": "github.txt"}
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +88,40 @@ def test_html_and_markdown_escape_names_and_values_from_the_data(tmp_path):
     assert page.startswith("<!DOCTYPE html>") and "http" not in page.replace("http-equiv", "")
     md = render([report], "markdown")
     assert "<script" not in md.lower() and "<b>" not in md
+
+
+def test_junit_is_valid_xml_with_one_failure_per_finding_at_or_above_fail_on(mixed_report):
+    import xml.etree.ElementTree as ET
+
+    from dataaudit.findings import Severity
+    from dataaudit.formatters import render
+
+    root = ET.fromstring(render([mixed_report], "junit"))
+    (suite,) = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    failing = [c for c in cases if c.find("failure") is not None]
+    at_or_above = [f for f in mixed_report.findings if f.severity >= Severity.parse(mixed_report.fail_on)]
+    assert len(failing) == len(at_or_above) == int(suite.get("failures")) == int(root.get("failures")) > 0
+    ruled = {f.rule for f in mixed_report.findings}
+    assert len(cases) == int(suite.get("tests")) == len(mixed_report.findings) + len(set(mixed_report.rules_run) - ruled)
+    assert all(c.get("classname").startswith("dataaudit.") for c in cases)
+
+
+def test_github_annotations_escape_what_would_break_the_command(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from dataaudit import scan
+    from dataaudit.formatters import render
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a,b:c": rng.normal(size=100), "label": rng.integers(0, 2, 100)})
+    frame.loc[:9, "a,b:c"] = np.nan
+    path = tmp_path / "odd,name:1.csv"
+    frame.to_csv(path, index=False)
+    out = render([scan(path, target="label")], "github")
+    line = next(x for x in out.splitlines() if "DA101" in x)
+    head, message = line.split("::", 2)[1:]
+    assert head.startswith("error file=") and "odd%2Cname%3A1.csv" in head
+    assert "a,b:c: 10 values (10%25) missing" in message
+    assert out.splitlines()[-1].startswith("::notice") and "gradient risk" in out
