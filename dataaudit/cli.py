@@ -101,7 +101,20 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
             click.echo(text, nl=False)
         except BrokenPipeError:
             _silence_stdout()
+    _append_step_summary(reports)
     sys.exit(max(r.exit_code() for r in reports))
+
+
+def _append_step_summary(reports) -> None:
+    """In a GitHub Actions job, append the Markdown report to the job summary ($GITHUB_STEP_SUMMARY)."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:  # appending is the protocol: other steps write too
+            handle.write(render(reports, "markdown") + "\n")
+    except OSError as exc:
+        click.echo(f"dataaudit: warning: cannot append to GITHUB_STEP_SUMMARY {summary}: {exc}", err=True)
 
 
 @cli.command("fix")

@@ -460,3 +460,12 @@ def test_max_rows_samples_the_row_level_checks_and_says_so(tmp_path):
     assert "sample" not in json.loads(_run("scan", path, "--format", "json").output)["dataset"]
     bad = _run("scan", path, "--max-rows", 5)
     assert bad.exit_code == 2 and "--max-rows" in bad.output
+
+
+def test_scan_appends_markdown_to_the_github_step_summary(tmp_path, clean_csv):
+    summary = tmp_path / "summary.md"
+    summary.write_text("# earlier step\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", str(clean_csv)], env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 0
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("# earlier step\n") and "## dataaudit:" in text and "Gradient risk" in text
