@@ -135,7 +135,8 @@ def _append_step_summary(reports) -> None:
               help="Clip at median ± k robust z-scores (k·MAD/0.6745).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random step.")
 @click.option("--drop-leaky", is_flag=True, help="Also drop columns that predict the target almost perfectly.")
-@click.option("--dry-run", is_flag=True, help="Report what would change; write no data or recipe.")
+@click.option("--dry-run", is_flag=True,
+              help="Report what would change; write no data or recipe; exit as scan does (1 on findings at or above high).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
 @click.option("--spreadsheet-safe", "safe_csv", is_flag=True,
@@ -165,6 +166,10 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
     click.echo(fix_report.render(result, "text"), nl=False)
     if not dry_run:
         click.echo(f"wrote {len(result.frame):,} rows × {len(result.frame.columns):,} columns to {output}")
+        return
+    click.echo(f"dry run: nothing written (would write {len(result.frame):,} rows × {len(result.frame.columns):,} "
+               f"columns to {output})")
+    sys.exit(result.before.exit_code())  # as scan: a pipeline can gate on the plan before running it
 
 
 @cli.command("apply")

@@ -445,6 +445,10 @@ def test_cli_fix_dry_run_writes_nothing(tmp_path):
     result = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "clean.csv"), "-o", str(tmp_path / "o.csv"),
                                       "--recipe", str(tmp_path / "r.json"), "--dry-run"])
     assert result.exit_code == 0 and list(tmp_path.iterdir()) == []
+    assert "dry run: nothing written" in result.output
+    messy = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "mixed.csv"), "--target", "churned",
+                                     "-o", str(tmp_path / "o.csv"), "--dry-run"])
+    assert messy.exit_code == 1 and list(tmp_path.iterdir()) == []  # the same exit-code rule as scan
 
 
 def test_max_rows_samples_the_row_level_checks_and_says_so(tmp_path):
