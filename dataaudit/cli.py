@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
-from . import __version__, fix_report
+from . import __version__, config, fix_report
 from .errors import DataAuditError, UsageError
 from .fix_options import CHOICES, FixOptions
 from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
@@ -77,10 +78,20 @@ def cli(debug: bool) -> None:
 @click.option("--max-rows", type=int, default=100_000, show_default=True,
               help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
 @click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Settings file [default: dataaudit.toml or pyproject.toml's [tool.dataaudit], found upward].")
+@click.option("--isolated", is_flag=True, help="Ignore any settings file.")
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
                  select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, max_rows: int,
-                 sheet: str | None) -> None:
+                 sheet: str | None, config_path: str | None, isolated: bool) -> None:
     """Scan one or more data files and report findings and gradient risk."""
+    settings = config.load(config_path, isolated=isolated)
+    target = _setting("target", target, settings.get("target"))
+    fail_on = _setting("fail_on", fail_on, settings.get("fail-on"))
+    select = _setting("select", select, tuple(settings.get("select", ())))
+    ignore = _setting("ignore", ignore, tuple(settings.get("ignore", ())))
+    max_rows = _setting("max_rows", max_rows, settings.get("max-rows"))
+    sheet = _setting("sheet", sheet, settings.get("sheet"))
     if output:
         check_not_input(output, paths)
     if fmt is None and output:
@@ -91,7 +102,8 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
         fmt = FORMAT_BY_SUFFIX[suffix]
     fmt = fmt or "text"
     reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet,
-                    max_rows=max_rows) for p in paths]
+                    max_rows=max_rows, rule_options=settings.get("rules"),
+                    column_ignores=settings.get("per-column-ignores")) for p in paths]
     options = {"color": output is None and sys.stdout.isatty(), "quiet": quiet} if fmt == "text" else {}
     text = render(reports, fmt, **options)
     if output:
@@ -103,6 +115,14 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
             _silence_stdout()
     _append_step_summary(reports)
     sys.exit(max(r.exit_code() for r in reports))
+
+
+def _setting(name: str, given, configured):
+    """The command-line value when the user gave one, else the settings file's, else the default."""
+    source = click.get_current_context().get_parameter_source(name)
+    if configured is None or source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None):
+        return given
+    return configured
 
 
 def _append_step_summary(reports) -> None:
@@ -141,10 +161,24 @@ def _append_step_summary(reports) -> None:
 @click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
 @click.option("--spreadsheet-safe", "safe_csv", is_flag=True,
               help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Settings file [default: dataaudit.toml or pyproject.toml's [tool.dataaudit], found upward].")
+@click.option("--isolated", is_flag=True, help="Ignore any settings file.")
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None, safe_csv: bool) -> None:
+                drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None, safe_csv: bool,
+                config_path: str | None, isolated: bool) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
+    settings = config.load(config_path, isolated=isolated)
+    fixing = settings.fix
+    target = _setting("target", target, settings.get("target"))
+    sheet = _setting("sheet", sheet, settings.get("sheet"))
+    scaler, impute = _setting("scaler", scaler, fixing.get("scaler")), _setting("impute", impute, fixing.get("impute"))
+    outliers = _setting("outliers", outliers, fixing.get("outliers"))
+    encode, resample = _setting("encode", encode, fixing.get("encode")), _setting("resample", resample, fixing.get("resample"))
+    seed, clip_k = _setting("seed", seed, fixing.get("seed")), _setting("clip_k", clip_k, fixing.get("clip-k"))
+    drop_leaky = _setting("drop_leaky", drop_leaky, fixing.get("drop-leaky"))
+    safe_csv = _setting("safe_csv", safe_csv, fixing.get("spreadsheet-safe"))
     options = FixOptions(scaler=scaler, impute=impute, outliers=outliers, encode=encode, resample=resample,
                          seed=seed, drop_leaky=drop_leaky, clip_k=clip_k)
     report_fmt = None

@@ -35,6 +35,7 @@ def scan(
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
     sheet: str | int | None = None,
     max_rows: int = SAMPLE_ROWS,
+    column_ignores: Mapping[str, Iterable[str]] | None = None,
 ) -> Report:
     """Scan one dataset file.
 
@@ -48,6 +49,8 @@ def scan(
     sheet : Excel only: the sheet to read, by name or 0-based position (default: the first).
     max_rows : size of the row sample that the checks reading rows together (DA105, DA503, DA605,
         DA701) and the gradient probe use; every other statistic is over all rows.
+    column_ignores : column -> rule codes, prefixes or names not to report on it (a column that is
+        legitimately an ID, a sentinel that is known); a finding goes when every column it names ignores it.
 
     Returns
     -------
@@ -58,7 +61,7 @@ def scan(
     loaded = load(path, sheet=sheet)
     seconds = time.perf_counter() - start
     report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
-                         rule_options=rule_options, max_rows=max_rows)
+                         rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores)
     report.timing = {"load": round(seconds, 4), **report.timing,
                      "total": round(report.timing["total"] + seconds, 4)}
     return report
@@ -97,6 +100,7 @@ def scan_loaded(
     fail_on: str = "high",
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
     max_rows: int = SAMPLE_ROWS,
+    column_ignores: Mapping[str, Iterable[str]] | None = None,
 ) -> Report:
     """Profile an already loaded table and run the selected checks on it."""
     rules = _check_options(select, ignore, fail_on)
@@ -129,6 +133,8 @@ def scan_loaded(
             raise
         except Exception as exc:  # a check that raises is a bug: name it, never swallow it
             raise RuntimeError(f"check {rule.code} ({rule.name}) failed: {exc}") from exc
+    if column_ignores:
+        findings = [f for f in findings if not _ignored_on_columns(f, column_ignores)]
     findings.sort(key=Finding.sort_key)
     timing["checks"] = time.perf_counter() - t
     risk = gradient_risk(profile, findings)
@@ -145,6 +151,17 @@ def scan_loaded(
     columns = [c.to_dict() for c in profile.columns.values()]
     return Report(dataset, target, columns, findings, risk, fail_on, [r.code for r in rules],
                   {k: round(v, 4) for k, v in timing.items()}, profile=profile, probe=measured)
+
+
+def _ignored_on_columns(finding: Finding, ignores: Mapping[str, Iterable[str]]) -> bool:
+    """True when every column the finding names ignores its rule (by code, prefix or check name)."""
+    columns = finding.columns or ((finding.column,) if finding.column else ())
+
+    def ignores_rule(column: str) -> bool:
+        return any(finding.rule.startswith(p.strip().upper()) or finding.check == p.strip().lower()
+                   for p in ignores.get(column, ()))
+
+    return bool(columns) and all(ignores_rule(c) for c in columns)
 
 
 def _probe(profile, timing: dict[str, float]) -> dict[str, Any] | None:
