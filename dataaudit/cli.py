@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from . import __version__, config, fix_report
+from . import __version__, baseline, config, fix_report
 from .errors import DataAuditError, UsageError
 from .fix_options import CHOICES, FixOptions
 from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
@@ -81,9 +81,14 @@ def cli(debug: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
               help="Settings file [default: dataaudit.toml or pyproject.toml's [tool.dataaudit], found upward].")
 @click.option("--isolated", is_flag=True, help="Ignore any settings file.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Report (and fail on) only findings that are new or worse than in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=str),
+              help="Record today's findings as accepted, in FILE, and exit 0.")
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
                  select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, max_rows: int,
-                 sheet: str | None, config_path: str | None, isolated: bool) -> None:
+                 sheet: str | None, config_path: str | None, isolated: bool, baseline_path: str | None,
+                 write_baseline: str | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     settings = config.load(config_path, isolated=isolated)
     target = _setting("target", target, settings.get("target"))
@@ -104,6 +109,14 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
     reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet,
                     max_rows=max_rows, rule_options=settings.get("rules"),
                     column_ignores=settings.get("per-column-ignores")) for p in paths]
+    if write_baseline:
+        check_not_input(write_baseline, paths)
+        count = baseline.write(reports, write_baseline)
+        click.echo(f"wrote a baseline of {count:,} finding(s) in {len(reports)} file(s) to {write_baseline}")
+        sys.exit(0)
+    if baseline_path:
+        accepted = baseline.load(baseline_path)
+        reports = [baseline.apply(r, accepted) for r in reports]
     options = {"color": output is None and sys.stdout.isatty(), "quiet": quiet} if fmt == "text" else {}
     text = render(reports, fmt, **options)
     if output:

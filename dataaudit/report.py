@@ -28,6 +28,7 @@ class Report:
     timing: dict[str, float] = field(default_factory=dict)
     profile: Any = field(default=None, repr=False, compare=False)  # the DatasetProfile, for fix; not reported
     probe: dict[str, Any] | None = None  # the gradient probe's measurements (with a target)
+    baseline_accepted: int | None = None  # findings dropped by --baseline (None: no baseline)
 
     def exit_code(self, fail_on: str | None = None) -> int:
         """1 if any finding is at or above ``fail_on`` (default: the report's), else 0."""
@@ -58,6 +59,7 @@ class Report:
                 "rules_run": len(self.rules_run),
                 "fail_on": self.fail_on,
                 "exit_code": self.exit_code(),
+                **({"baseline_accepted": self.baseline_accepted} if self.baseline_accepted is not None else {}),
             },
         }
         if include_timing:

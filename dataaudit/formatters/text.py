@@ -24,6 +24,8 @@ def _lines(report: Report, quiet: bool) -> list[str]:
         target = f"  target: {escape(str(report.target))}" if report.target else ""
         extra = ", ".join(str(ds[k]) for k in ("format", "compression", "encoding") if ds.get(k))
         out.append(f"[bold]{escape(ds['path'])}[/]  {ds['rows']:,} rows × {ds['columns']:,} columns ({escape(extra)}){target}")
+        if report.baseline_accepted:
+            out.append(f"baseline: {report.baseline_accepted:,} accepted finding(s) not shown (neither new nor worse)")
         if ds.get("sample"):
             out.append(f"sampled: {', '.join(ds['sample']['checks'])} used {ds['sample']['rows']:,} of "
                        f"{ds['sample']['of']:,} rows (--max-rows)")
