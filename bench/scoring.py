@@ -32,7 +32,7 @@ class Alert:
 
 
 def dataaudit_alerts(report) -> list[Alert]:
-    return [Alert(str(f.category), tuple(f.columns) or ((f.column,) if f.column else ()), f.rule, int(f.severity))
+    return [Alert(str(f.category), tuple(f.columns), f.rule, int(f.severity))
             for f in report.findings]
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from . import __version__
 from .errors import UsageError
-from .findings import Finding
+from .findings import Finding, Severity
 from .report import Report
 from .writing import write_text_atomic
 
@@ -23,7 +23,7 @@ TOLERANCE = 0.05  # a measure may grow by this share before the finding counts a
 
 
 def _key(finding: Finding) -> str:
-    return f"{finding.rule}:{'|'.join(finding.columns) or (finding.column or '')}"
+    return f"{finding.rule}:{'|'.join(finding.columns)}"
 
 
 def _measure(finding: Finding) -> float | None:
@@ -75,8 +75,6 @@ def apply(report: Report, files: dict[str, dict[str, Any]]) -> Report:
 
 
 def _worse(finding: Finding, old: dict[str, Any]) -> bool:
-    from .findings import Severity
-
     if int(finding.severity) > int(Severity.parse(str(old.get("severity", "info")))):
         return True
     now, before = _measure(finding), old.get("measure")

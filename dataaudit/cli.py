@@ -58,6 +58,29 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+_sheet_option = click.option(
+    "--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
+_safe_csv_option = click.option(
+    "--spreadsheet-safe", "safe_csv", is_flag=True,
+    help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
+
+
+def _config_options(func):
+    """--config FILE and --isolated, shared by the commands that read the settings file."""
+    func = click.option("--isolated", is_flag=True, help="Ignore any settings file.")(func)
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
+                        help="Settings file [default: dataaudit.toml or pyproject.toml's [tool.dataaudit], "
+                             "found upward].")(func)
+
+
+# command-line parameter -> key of the settings file (the fix ones live under [fix])
+SCAN_SETTINGS = {"target": "target", "fail_on": "fail-on", "select": "select", "ignore": "ignore",
+                 "max_rows": "max-rows", "sheet": "sheet"}
+FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
+                "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
+                "safe_csv": "spreadsheet-safe"}
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dataaudit")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -77,10 +100,8 @@ def cli(debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
 @click.option("--max-rows", type=int, default=100_000, show_default=True,
               help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
-@click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Settings file [default: dataaudit.toml or pyproject.toml's [tool.dataaudit], found upward].")
-@click.option("--isolated", is_flag=True, help="Ignore any settings file.")
+@_sheet_option
+@_config_options
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
               help="Report (and fail on) only findings that are new or worse than in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=str),
@@ -91,12 +112,9 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
                  write_baseline: str | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     settings = config.load(config_path, isolated=isolated)
-    target = _setting("target", target, settings.get("target"))
-    fail_on = _setting("fail_on", fail_on, settings.get("fail-on"))
-    select = _setting("select", select, tuple(settings.get("select", ())))
-    ignore = _setting("ignore", ignore, tuple(settings.get("ignore", ())))
-    max_rows = _setting("max_rows", max_rows, settings.get("max-rows"))
-    sheet = _setting("sheet", sheet, settings.get("sheet"))
+    chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items()})
+    target, fail_on, max_rows, sheet = chosen["target"], chosen["fail_on"], chosen["max_rows"], chosen["sheet"]
+    select, ignore = tuple(chosen["select"]), tuple(chosen["ignore"])
     if output:
         check_not_input(output, paths)
     if fmt is None and output:
@@ -130,12 +148,16 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
     sys.exit(max(r.exit_code() for r in reports))
 
 
-def _setting(name: str, given, configured):
-    """The command-line value when the user gave one, else the settings file's, else the default."""
-    source = click.get_current_context().get_parameter_source(name)
-    if configured is None or source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None):
-        return given
-    return configured
+def _resolved(configured: dict[str, object]) -> dict[str, object]:
+    """Per parameter: the command-line value when the user gave one, else the settings file's (when it
+    has one), else the default."""
+    ctx = click.get_current_context()
+    out = {}
+    for name, value in configured.items():
+        source = ctx.get_parameter_source(name)
+        given_by_user = source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None)
+        out[name] = ctx.params[name] if value is None or given_by_user else value
+    return out
 
 
 def _append_step_summary(reports) -> None:
@@ -171,29 +193,19 @@ def _append_step_summary(reports) -> None:
 @click.option("--dry-run", is_flag=True,
               help="Report what would change; write no data or recipe; exit as scan does (1 on findings at or above high).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-@click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
-@click.option("--spreadsheet-safe", "safe_csv", is_flag=True,
-              help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Settings file [default: dataaudit.toml or pyproject.toml's [tool.dataaudit], found upward].")
-@click.option("--isolated", is_flag=True, help="Ignore any settings file.")
+@_sheet_option
+@_safe_csv_option
+@_config_options
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
                 drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None, safe_csv: bool,
                 config_path: str | None, isolated: bool) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     settings = config.load(config_path, isolated=isolated)
-    fixing = settings.fix
-    target = _setting("target", target, settings.get("target"))
-    sheet = _setting("sheet", sheet, settings.get("sheet"))
-    scaler, impute = _setting("scaler", scaler, fixing.get("scaler")), _setting("impute", impute, fixing.get("impute"))
-    outliers = _setting("outliers", outliers, fixing.get("outliers"))
-    encode, resample = _setting("encode", encode, fixing.get("encode")), _setting("resample", resample, fixing.get("resample"))
-    seed, clip_k = _setting("seed", seed, fixing.get("seed")), _setting("clip_k", clip_k, fixing.get("clip-k"))
-    drop_leaky = _setting("drop_leaky", drop_leaky, fixing.get("drop-leaky"))
-    safe_csv = _setting("safe_csv", safe_csv, fixing.get("spreadsheet-safe"))
-    options = FixOptions(scaler=scaler, impute=impute, outliers=outliers, encode=encode, resample=resample,
-                         seed=seed, drop_leaky=drop_leaky, clip_k=clip_k)
+    chosen = _resolved({"target": settings.get("target"), "sheet": settings.get("sheet"),
+                        **{name: settings.fix.get(key) for name, key in FIX_SETTINGS.items()}})
+    target, sheet, safe_csv = chosen["target"], chosen["sheet"], chosen["safe_csv"]
+    options = FixOptions(**{name: chosen[name] for name in FIX_SETTINGS if name != "safe_csv"})
     report_fmt = None
     if report_path:
         check_not_input(report_path, [path])
@@ -224,9 +236,8 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 @click.argument("path", type=click.Path(path_type=str))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-@click.option("--sheet", help="Excel only: the sheet to read, by name or 0-based position [default: the first].")
-@click.option("--spreadsheet-safe", "safe_csv", is_flag=True,
-              help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
+@_sheet_option
+@_safe_csv_option
 def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None, safe_csv: bool) -> None:
     """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
     check_not_input(output, [path])

@@ -65,7 +65,7 @@ def naive_matrix(frame: pd.DataFrame, target: str, *,
     if task is None:
         task = _infer_task(target_col)
     if task == CLASSIFICATION:
-        y = _class_indices(target_col)
+        y = _factorize_sorted(target_col)[0]
     elif task == REGRESSION:
         y = pd.to_numeric(target_col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     else:
@@ -95,12 +95,13 @@ def _infer_task(col: pd.Series) -> str:
     return CLASSIFICATION
 
 
-def _class_indices(col: pd.Series) -> np.ndarray:
+def _factorize_sorted(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Class indices in sorted label order, and the labels (as text when mixed types do not sort)."""
     try:
-        codes, _ = pd.factorize(col, sort=True)
+        codes, uniques = pd.factorize(col, sort=True)
     except TypeError:  # mixed label types that do not sort together
-        codes, _ = pd.factorize(col.astype(str), sort=True)
-    return np.asarray(codes, dtype=np.int64)
+        codes, uniques = pd.factorize(col.astype(str), sort=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
 def _naive_column(col: pd.Series) -> np.ndarray | None:
@@ -129,15 +130,8 @@ def probe_frame(frame: pd.DataFrame, target: str, *, task: str | None = None, se
         return None
     labels = None
     if task == CLASSIFICATION:
-        labels = [str(v) for v in _sorted_labels(frame[target].dropna())]
+        labels = [str(v) for v in _factorize_sorted(frame[target].dropna())[1]]
     return probe(X, y, task, names=names, labels=labels, seed=seed)
-
-
-def _sorted_labels(col: pd.Series) -> np.ndarray:
-    try:
-        return np.asarray(pd.factorize(col, sort=True)[1], dtype=object)
-    except TypeError:
-        return np.asarray(pd.factorize(col.astype(str), sort=True)[1], dtype=object)
 
 
 def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: list[str] | None = None,

@@ -38,6 +38,13 @@ class Report:
         threshold = Severity.parse(level)
         return int(any(f.severity >= threshold for f in self.findings))
 
+    def sample_note(self) -> str | None:
+        """Which results rest on the row sample (``--max-rows``), in words; None when every row was used."""
+        sample = self.dataset.get("sample")
+        if not sample:
+            return None
+        return f"{', '.join(sample['checks'])} used {sample['rows']:,} of {sample['of']:,} rows"
+
     def by_severity(self) -> dict[str, int]:
         counts = Counter(str(f.severity) for f in self.findings)
         return {str(s): counts.get(str(s), 0) for s in sorted(Severity, reverse=True)}

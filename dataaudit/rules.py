@@ -103,7 +103,8 @@ def all_rules() -> list[Rule]:
     return [RULES[code] for code in sorted(RULES)]
 
 
-def _matches(rule: Rule, pattern: str) -> bool:
+def matches(rule: Rule, pattern: str) -> bool:
+    """A rule code, a code prefix (``DA2``) or a check name names this rule."""
     pattern = pattern.strip().upper()
     return rule.code.startswith(pattern) or rule.name.upper() == pattern
 
@@ -114,11 +115,11 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list
     select = [s for s in select if s.strip()]
     ignore = [s for s in ignore if s.strip()]
     for pattern in [*select, *ignore]:
-        if not any(_matches(rule, pattern) for rule in rules):
+        if not any(matches(rule, pattern) for rule in rules):
             raise UsageError(f"no rule matches {pattern!r} (see `dataaudit rules`)")
     if select:
-        rules = [r for r in rules if any(_matches(r, p) for p in select)]
-    return [r for r in rules if not any(_matches(r, p) for p in ignore)]
+        rules = [r for r in rules if any(matches(r, p) for p in select)]
+    return [r for r in rules if not any(matches(r, p) for p in ignore)]
 
 
 def get_rule(code: str) -> Rule:

@@ -19,7 +19,7 @@ from .probe import probe_frame
 from .profiling import build_profile
 from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
-from .rules import select_rules
+from .rules import get_rule, matches, select_rules
 from .stats import chunk_stats
 
 SAMPLE_ROWS = 100_000
@@ -155,13 +155,8 @@ def scan_loaded(
 
 def _ignored_on_columns(finding: Finding, ignores: Mapping[str, Iterable[str]]) -> bool:
     """True when every column the finding names ignores its rule (by code, prefix or check name)."""
-    columns = finding.columns or ((finding.column,) if finding.column else ())
-
-    def ignores_rule(column: str) -> bool:
-        return any(finding.rule.startswith(p.strip().upper()) or finding.check == p.strip().lower()
-                   for p in ignores.get(column, ()))
-
-    return bool(columns) and all(ignores_rule(c) for c in columns)
+    rule = get_rule(finding.rule)
+    return bool(finding.columns) and all(any(matches(rule, p) for p in ignores.get(c, ())) for c in finding.columns)
 
 
 def _probe(profile, timing: dict[str, float]) -> dict[str, Any] | None:

@@ -197,9 +197,14 @@ def sorted_quantile(v: np.ndarray, q: float | np.ndarray) -> float | np.ndarray:
     return out if np.ndim(q) else float(out)
 
 
-def sorted_without(v: np.ndarray, value: float) -> np.ndarray:
-    """The sorted values ``v`` other than ``value`` (two slices: no pass over the data)."""
-    return np.concatenate([v[: np.searchsorted(v, value, "left")], v[np.searchsorted(v, value, "right"):]])
+def spread_of_rest(v: np.ndarray, value: float, min_size: int = 10) -> tuple[float, float] | None:
+    """(median, MAD) of the sorted values ``v`` other than ``value``: the spread of a column whose MAD
+    is 0 because ``value`` fills half of it (zeros of sparse counts). None with fewer than ``min_size``."""
+    rest = np.concatenate([v[: np.searchsorted(v, value, "left")], v[np.searchsorted(v, value, "right"):]])
+    if rest.size < min_size:
+        return None
+    center = float(sorted_quantile(rest, 0.5))
+    return center, sorted_mad(rest, center)
 
 
 def sorted_mad(v: np.ndarray, m: float) -> float:

@@ -21,6 +21,8 @@ from dataaudit import scan
 from dataaudit.errors import InputError
 from dataaudit.loading import LoadedTable, load
 
+from .corpus import make_malformed
+
 
 def _frame() -> pd.DataFrame:
     """A small frame with a float, an integer and a text column (text with spaces and a comma-free value)."""
@@ -303,17 +305,6 @@ def _junk_bytes() -> bytes:
 _PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" + bytes(64)
 
 
-def _parquet_bytes() -> bytes:
-    sink = pa.BufferOutputStream()
-    pq.write_table(pa.table({"a": list(range(500)), "b": [str(i) for i in range(500)]}), sink)
-    return sink.getvalue().to_pybytes()
-
-
-def _gzip_truncated() -> bytes:
-    packed = gzip.compress(b"a,b\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(5000)))
-    return packed[: len(packed) // 2]
-
-
 INPUT_ERROR_CASES = {
     "missing": (None, "missing.csv", ("no such",)),
     "directory": ("dir", "folder.csv", ("directory",)),
@@ -324,11 +315,11 @@ INPUT_ERROR_CASES = {
     "binary-junk": (_junk_bytes(), "junk.csv", ("binary",)),
     "png-header": (_PNG, "image.csv", ("binary",)),
     "ragged-rows": (b"a,b,c\n1,2,3\n4,5\n6,7,8\n", "ragged.csv", ("malformed", "columns")),
-    "truncated-parquet": (_parquet_bytes()[:300], "data.parquet", ("parquet",)),
+    "truncated-parquet": (make_malformed._parquet()[:300], "data.parquet", ("parquet",)),
     "text-as-parquet": (b"a,b\n1,2\n", "data.parquet", ("parquet",)),
     "corrupt-gzip": (b"\x1f\x8b\x08\x00garbage-not-deflate", "data.csv.gz", ("decompress",)),
     "plain-text-as-gzip": (b"a,b\n1,2\n", "data.csv.gz", ("decompress",)),
-    "truncated-gzip": (_gzip_truncated(), "data.csv.gz", ("decompress", "truncated")),
+    "truncated-gzip": (make_malformed._gzip_truncated(), "data.csv.gz", ("decompress", "truncated")),
     "corrupt-xz": (b"a,b\n1,2\n", "data.csv.xz", ("decompress",)),
     "corrupt-feather": (b"a,b\n1,2\n", "data.feather", ("feather",)),
     "corrupt-jsonl": (b'{"a": 1}\n{not json\n', "data.jsonl", ("json",)),

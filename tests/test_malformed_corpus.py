@@ -7,8 +7,6 @@ usable, a valid JSON report (exit 0 or 1) with the findings that describe what i
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -17,9 +15,7 @@ from click.testing import CliRunner
 from dataaudit.cli import cli
 from dataaudit.report import report_schema
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
-
-import make_malformed  # noqa: E402
+from .corpus import make_malformed
 
 CASES = {name: (args, expected) for name, _, args, expected in make_malformed.CASES}
 

@@ -11,7 +11,7 @@ from scipy.special import chdtrc, ndtr
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats, sorted_mad, sorted_quantile, sorted_without
+from ..stats import NumericStats, sorted_mad, sorted_quantile, spread_of_rest
 from ._common import jsonable, num, pct, plural
 
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
@@ -68,14 +68,6 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
                   {"count": count, "fraction": jsonable(fraction), "tokens": col.text.tokens}, severity=severity)
 
 
-def _spread_of_rest(bulk: np.ndarray, med: float) -> float:
-    """1.4826·MAD of the sorted values other than ``med`` (when ``med`` fills half of them: sparse counts)."""
-    rest = sorted_without(bulk, med)
-    if rest.size < 10:
-        return 0.0
-    return 1.4826 * sorted_mad(rest, float(sorted_quantile(rest, 0.5)))
-
-
 def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: float = 6.0) -> list[dict]:
     """Values that spike far outside the bulk of the column: placeholders such as -999 or 9999.
 
@@ -103,7 +95,11 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
-        scale = 1.4826 * sorted_mad(bulk, med) or _spread_of_rest(bulk, med) or (q3 - q1) / 1.349
+        scale = 1.4826 * sorted_mad(bulk, med)
+        if scale == 0:  # med fills half the bulk (sparse counts): the spread of the other values
+            rest = spread_of_rest(bulk, med)
+            scale = 1.4826 * rest[1] if rest else 0.0
+        scale = scale or (q3 - q1) / 1.349
         if scale == 0:
             continue
         z = abs(v - med) / scale

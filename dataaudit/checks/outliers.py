@@ -9,7 +9,7 @@ import numpy as np
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats, sorted_mad, sorted_quantile, sorted_without
+from ..stats import NumericStats, spread_of_rest
 from ._common import examples, jsonable, num, pct, plural
 from .missing import without_sentinels
 
@@ -46,10 +46,9 @@ def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> Bounds | N
     if mad > 0:
         half = threshold * mad / MAD_Z
         return Bounds(med - half, med + half, med, mad / MAD_Z, "mad")
-    rest = sorted_without(num_stats.values, med)
-    if rest.size >= 10:
-        center = float(sorted_quantile(rest, 0.5))
-        spread = sorted_mad(rest, center)
+    rest = spread_of_rest(num_stats.values, med)
+    if rest is not None:
+        center, spread = rest
         if spread > 0:
             half = threshold * spread / MAD_Z
             return Bounds(min(med, center - half), max(med, center + half), center, spread / MAD_Z, "mad-of-rest")

@@ -34,12 +34,12 @@ def magnitude(col: ColumnProfile) -> float:
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))
 def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ratio: float = 1e3,
                     high_ratio: float = 1e6) -> Iterator[Hit]:
-    """A numeric feature whose typical magnitude is 300× or more above or below that of the other features.
+    """A numeric feature whose typical magnitude is 100× or more above or below that of the other features.
 
     Each feature is compared with the median typical size of the others (median |x|; of the non-zero
     values for a sparse column), so one feature recorded in the wrong unit stands out even when the
-    others already span a few orders of magnitude. Severity: low from 10^2.5, medium from 10^3, high
-    from 10^6.
+    others already span a few orders of magnitude. Severity: low from 10², medium from 10³, high
+    from 10⁶.
 
     Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
     gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
@@ -61,13 +61,13 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
         if ratio < min_ratio:
             continue
         side = "above" if orders > 0 else "below"
-        far = names_[int(np.argmin(others)) + (int(np.argmin(others)) >= i)] if orders > 0 else \
-            names_[int(np.argmax(others)) + (int(np.argmax(others)) >= i)]
+        other_names = names_[:i] + names_[i + 1:]
+        far = other_names[int(np.argmin(others) if orders > 0 else np.argmax(others))]
+        median_size = float(np.power(10.0, reference))
         yield Hit(name, f"`{name}` is typically {num(sizes[name])}, {abs(orders):.1f} orders of magnitude {side} the "
-                  f"other numeric features (median size {num(float(np.power(10.0, reference)))}; `{far}` is "
-                  f"{num(sizes[far])})",
+                  f"other numeric features (median size {num(median_size)}; `{far}` is {num(sizes[far])})",
                   {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(abs(orders)), "direction": side,
-                   "size": jsonable(sizes[name]), "median_other_size": jsonable(float(np.power(10.0, reference))),
+                   "size": jsonable(sizes[name]), "median_other_size": jsonable(median_size),
                    "farthest": {far: jsonable(sizes[far])}},
                   severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio
                   else Severity.LOW, columns=(name,))

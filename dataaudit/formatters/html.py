@@ -30,8 +30,7 @@ def _report(report: Report) -> list[str]:
            f"<p>{ds['rows']:,} rows × {ds['columns']:,} columns ({esc(ds['format'])}{target}). "
            f"<strong class=\"{esc(risk.level)}\">Gradient risk {risk.score}/100 ({esc(risk.level)})</strong>. "
            f"{len(report.findings)} findings; exit code {report.exit_code()} (fail-on {esc(report.fail_on)}).</p>",
-           (f"<p>Sampled: {esc(', '.join(ds['sample']['checks']))} used {ds['sample']['rows']:,} of "
-            f"{ds['sample']['of']:,} rows.</p>" if ds.get("sample") else ""),
+           f"<p>Sampled: {esc(report.sample_note())}.</p>" if report.sample_note() else "",
            "<h3>Gradient risk</h3>", "<table><tr><th>mechanism</th><th>source</th><th>score</th>"
            "<th>what was measured</th></tr>"]
     out += [f"<tr><td>{esc(c.mechanism)}</td><td>{esc(c.source)}</td><td>{c.score}</td><td>{esc(c.detail)}</td></tr>"

@@ -25,9 +25,8 @@ def render(report: Report, **_: object) -> str:
                  f"**Gradient risk {risk.score}/100 ({risk.level})**. "
                  f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'}; "
                  f"exit code {report.exit_code()} (fail-on {report.fail_on}).")
-    if ds.get("sample"):
-        lines.append(f"Sampled: {', '.join(ds['sample']['checks'])} used {ds['sample']['rows']:,} of "
-                     f"{ds['sample']['of']:,} rows.")
+    if report.sample_note():
+        lines.append(f"Sampled: {report.sample_note()}.")
     lines.append("")
     if report.findings:
         lines += ["| severity | rule | check | category | column | message | gradient effect | fix |",

@@ -26,9 +26,8 @@ def _lines(report: Report, quiet: bool) -> list[str]:
         out.append(f"[bold]{escape(ds['path'])}[/]  {ds['rows']:,} rows × {ds['columns']:,} columns ({escape(extra)}){target}")
         if report.baseline_accepted:
             out.append(f"baseline: {report.baseline_accepted:,} accepted finding(s) not shown (neither new nor worse)")
-        if ds.get("sample"):
-            out.append(f"sampled: {', '.join(ds['sample']['checks'])} used {ds['sample']['rows']:,} of "
-                       f"{ds['sample']['of']:,} rows (--max-rows)")
+        if report.sample_note():
+            out.append(f"sampled: {report.sample_note()} (--max-rows)")
     if not report.findings:
         out += ["", "No findings."]
     for severity in sorted(Severity, reverse=True):
