@@ -45,6 +45,16 @@ class Report:
             return None
         return f"{', '.join(sample['checks'])} used {sample['rows']:,} of {sample['of']:,} rows"
 
+    def reference_note(self) -> str | None:
+        """For a ``diff`` report: what the data was compared with, in words; None for a scan."""
+        ref = self.dataset.get("reference")
+        if not ref:
+            return None
+        risk = ref["gradient_risk"]
+        recipe = f" and recipe {self.dataset['recipe']}" if self.dataset.get("recipe") else ""
+        return (f"compared with reference {ref['path']}{recipe} ({ref['rows']:,} rows × {ref['columns']:,} columns); "
+                f"gradient risk {risk['score']} ({risk['level']}) → {self.gradient_risk.score} ({self.gradient_risk.level})")
+
     def by_severity(self) -> dict[str, int]:
         counts = Counter(str(f.severity) for f in self.findings)
         return {str(s): counts.get(str(s), 0) for s in sorted(Severity, reverse=True)}

@@ -25,6 +25,7 @@ class Rule:
     fix_steps: tuple[str, ...]
     func: Callable[..., Iterable[Hit]]
     on_sample: bool = False  # reads the row sample (rows together), not the full-data statistics
+    command: str = "scan"  # "scan": checks one dataset's profile; "diff": compares two (a Comparison)
 
     @property
     def doc(self) -> str:
@@ -84,13 +85,15 @@ def check(
     effect: GradientEffect,
     fix_steps: tuple[str, ...] = (),
     on_sample: bool = False,
+    command: str = "scan",
 ) -> Callable[[Callable[..., Iterable[Hit]]], Callable[..., Iterable[Hit]]]:
-    """Register a check function as rule ``code`` (``on_sample``: it reads rows together, from the row sample)."""
+    """Register a check function as rule ``code`` (``on_sample``: it reads rows together, from the row sample;
+    ``command="diff"``: it compares a reference with a current dataset)."""
 
     def register(func: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, name, category, severity, effect, tuple(fix_steps), func, on_sample)
+        RULES[code] = Rule(code, name, category, severity, effect, tuple(fix_steps), func, on_sample, command)
         return func
 
     return register
@@ -109,14 +112,17 @@ def matches(rule: Rule, pattern: str) -> bool:
     return rule.code.startswith(pattern) or rule.name.upper() == pattern
 
 
-def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-    """Rules chosen by ``--select``/``--ignore``: codes, prefixes (``DA2``) or check names."""
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), *, command: str = "scan") -> list[Rule]:
+    """The ``command``'s rules chosen by ``--select``/``--ignore``: codes, prefixes (``DA2``) or check names.
+
+    A pattern must name some rule of either command, so one settings file serves scan and diff."""
     rules = all_rules()
     select = [s for s in select if s.strip()]
     ignore = [s for s in ignore if s.strip()]
     for pattern in [*select, *ignore]:
         if not any(matches(rule, pattern) for rule in rules):
             raise UsageError(f"no rule matches {pattern!r} (see `dataaudit rules`)")
+    rules = [r for r in rules if r.command == command]
     if select:
         rules = [r for r in rules if any(matches(r, p) for p in select)]
     return [r for r in rules if not any(matches(r, p) for p in ignore)]

@@ -1,3 +1,3 @@
 """The checks, one module per SPEC category; importing this package registers every rule."""
 
-from . import encoding, imbalance, leakage, missing, outliers, redundancy, scale  # noqa: F401
+from . import drift, encoding, imbalance, leakage, missing, outliers, redundancy, scale  # noqa: F401

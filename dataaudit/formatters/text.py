@@ -26,6 +26,8 @@ def _lines(report: Report, quiet: bool) -> list[str]:
         out.append(f"[bold]{escape(ds['path'])}[/]  {ds['rows']:,} rows × {ds['columns']:,} columns ({escape(extra)}){target}")
         if report.baseline_accepted:
             out.append(f"baseline: {report.baseline_accepted:,} accepted finding(s) not shown (neither new nor worse)")
+        if report.reference_note():
+            out.append(escape(report.reference_note()))
         if report.sample_note():
             out.append(f"sampled: {report.sample_note()} (--max-rows)")
     if not report.findings:

@@ -11,7 +11,7 @@ from dataaudit.rules import all_rules
 from ..conftest import assert_valid, write_csv
 from .cases import FIRE, SILENT, Case, _silent_clean
 
-CODES = [rule.code for rule in all_rules()]
+CODES = [rule.code for rule in all_rules() if rule.command == "scan"]  # diff rules: test_drift.py
 
 
 def _scan(case: Case, tmp_path, code: str):

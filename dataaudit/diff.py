@@ -1,0 +1,149 @@
+"""diff(reference, current) -> Report: what changed between two datasets, as findings of the drift rules.
+
+Both files are profiled exactly as ``scan`` profiles one (same statistics, same type inference), then
+the ``command="diff"`` rules in ``checks/drift.py`` compare the two profiles, and, given a recipe, the
+recipe's fitted parameters against the current data. The report has the scan report's shape: the
+current file is the dataset, the reference is described under ``dataset.reference``, the gradient
+risk is the current file's own, and the exit code follows ``--fail-on`` as for scan.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from .errors import DataAuditError, TargetError, UsageError
+from .findings import Finding
+from .loading import load
+from .profiling import ColumnProfile, DatasetProfile
+from .recipe import Recipe
+from .report import FAIL_ON_CHOICES, Report
+from .rules import select_rules
+from .scan import scan_loaded
+
+
+@dataclass
+class Comparison:
+    """The two profiles a drift rule compares, plus the recipe's fitted parameters when one is given."""
+
+    reference: DatasetProfile
+    current: DatasetProfile
+    recipe: Recipe | None = None
+
+    #: Chance of one false alarm per comparison; each column's test gets an equal part (Bonferroni),
+    #: so a table with many columns is not more likely to alarm than one with few.
+    FAMILY_ALPHA = 1e-3
+
+    @property
+    def alpha(self) -> float:
+        """Significance level of each column's test."""
+        shared = sum(1 for name in self.current.columns if name in self.reference.columns)
+        return self.FAMILY_ALPHA / max(shared, 1)
+
+    def common(self, *, numeric: bool = False, with_target: bool = False) -> Iterator[tuple[ColumnProfile, ColumnProfile]]:
+        """(reference, current) profiles of the columns in both, in the current file's order; the target
+        only with ``with_target``; ``numeric``: only where both sides are numbers a model would take."""
+        from .checks.drift import type_group
+
+        for name, cur in self.current.columns.items():
+            ref = self.reference.columns.get(name)
+            if ref is None or (ref.is_target or cur.is_target) and not with_target:
+                continue
+            if numeric and not (type_group(ref) == type_group(cur) == "number" and ref.numeric is not None
+                                and cur.numeric is not None and "identifier" not in (ref.inferred_type, cur.inferred_type)):
+                continue
+            yield ref, cur
+
+    def _fitted(self, step: str) -> dict[str, Any]:
+        if self.recipe is None:
+            return {}
+        for entry in self.recipe.to_dict()["steps"]:
+            if entry["step"] == step:
+                return entry["fitted"]
+        return {}
+
+    def recipe_categories(self, column: str) -> set[str]:
+        """Every category the recipe knows for ``column``: its spelling map and its encoder's categories."""
+        known: set[str] = set()
+        spellings = self._fitted("repair").get("spellings", {}).get(column, {})
+        known |= set(spellings) | set(spellings.values())
+        encoding = self._fitted("encode").get("encodings", {}).get(column, {})
+        for key in ("categories", "rare"):
+            known |= {str(v) for v in encoding.get(key) or []}
+        known |= {str(k) for k in (encoding.get("frequencies") or {})}
+        return known
+
+    def recipe_scaling(self) -> dict[str, tuple[float, float, tuple[float, float] | None]]:
+        """Input column -> (centre, scale, clip bounds or None) of the recipe's robust-scale and clip steps."""
+        scaling = self._fitted("robust-scale")
+        clips = self._fitted("clip").get("bounds", {})
+        out = {}
+        for name, center in scaling.get("center", {}).items():
+            scale = scaling.get("scale", {}).get(name)
+            if center is None or not scale:
+                continue
+            bounds = clips.get(name)
+            out[name] = (float(center), float(scale), (float(bounds[0]), float(bounds[1])) if bounds else None)
+        return out
+
+
+def diff(
+    reference: str | os.PathLike[str],
+    current: str | os.PathLike[str],
+    *,
+    target: str | None = None,
+    recipe: str | os.PathLike[str] | Recipe | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: str = "high",
+    rule_options: dict[str, dict[str, Any]] | None = None,
+    sheet: str | int | None = None,
+) -> Report:
+    """Compare ``current`` with ``reference`` (paths of any format ``scan`` reads).
+
+    ``target``: the label column (class balance, regression target shift); it must be in the reference;
+    a current file without it (data to score) is compared on its features only.
+    ``recipe``: a ``dataaudit fix`` recipe whose fitted centres, scales, clip bounds, categories and
+    input columns are checked against the current data.
+    """
+    if fail_on not in FAIL_ON_CHOICES:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
+    rules = select_rules(select, ignore, command="diff")
+    fitted = recipe if isinstance(recipe, Recipe) or recipe is None else Recipe.load(recipe)
+    if target is None and fitted is not None:
+        target = fitted.target
+    start = time.perf_counter()
+    ref_loaded, cur_loaded = load(reference, sheet=sheet), load(current, sheet=sheet)
+    if target is not None and target not in ref_loaded.table.column_names:
+        raise TargetError(f"{ref_loaded.path}: target column {target!r} not found in the reference "
+                          f"(columns: {', '.join(ref_loaded.table.column_names[:10])})")
+    # Profiled by scan itself, so types, statistics and the gradient risk are exactly what scan reports.
+    ref_scan = scan_loaded(ref_loaded, target=target, fail_on="never")
+    cur_scan = scan_loaded(cur_loaded, target=target if target in cur_loaded.table.column_names else None,
+                           fail_on="never")
+    cmp = Comparison(ref_scan.profile, cur_scan.profile, fitted)
+    findings: list[Finding] = []
+    options = rule_options or {}
+    for rule in rules:
+        params = dict(options.get(rule.code, {}))
+        unknown = set(params) - set(rule.parameters())
+        if unknown:
+            raise UsageError(f"rule {rule.code} has no option {sorted(unknown)[0]!r} "
+                             f"(options: {', '.join(rule.parameters()) or 'none'})")
+        try:
+            findings.extend(rule.run(cmp, **params))
+        except DataAuditError:
+            raise
+        except Exception as exc:  # a check that raises is a bug: name it, never swallow it
+            raise RuntimeError(f"check {rule.code} ({rule.name}) failed: {exc}") from exc
+    findings.sort(key=Finding.sort_key)
+    ref_risk = ref_scan.gradient_risk
+    dataset = cur_scan.dataset
+    dataset["reference"] = {**ref_scan.dataset, "gradient_risk": {"score": ref_risk.score, "level": ref_risk.level}}
+    if fitted is not None:
+        dataset["recipe"] = str(recipe) if not isinstance(recipe, Recipe) else "<recipe>"
+    timing = {"total": round(time.perf_counter() - start, 4)}
+    return Report(dataset, target, cur_scan.columns, findings, cur_scan.gradient_risk, fail_on,
+                  [r.code for r in rules], timing, profile=cmp.current, probe=cur_scan.probe)
