@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 PSI_FLOOR = 1e-4  # share given to an empty bin, so that PSI stays finite
 
@@ -62,7 +62,7 @@ def ks(reference: np.ndarray, current: np.ndarray, n_reference: int, n_current: 
     f_cur = np.searchsorted(current, points, side="right") / current.size
     d = float(np.max(np.abs(f_ref - f_cur)))
     en = n_reference * n_current / max(n_reference + n_current, 1)
-    p = float(special.kolmogorov(np.sqrt(en) * d)) if d > 0 else 1.0
+    p = float(stats.kstwo.sf(d, max(int(round(en)), 1))) if d > 0 else 1.0  # as scipy's ks_2samp(method="asymp")
     return Shift(d, min(max(p, 0.0), 1.0))
 
 
