@@ -96,8 +96,7 @@ def missing_rate_drift(cmp: "Comparison", *, medium_h: float = 0.2, high_h: floa
 @check("DA290", "new-outliers", Category.OUTLIERS, Severity.MEDIUM, effect=GradientEffect.EXPLODING_GRADIENTS,
        fix_steps=("clip", "robust-scale"), command="diff")
 def new_outliers(cmp: "Comparison", *, min_excess: float = 0.005, high_share: float = 0.05) -> Iterator[Hit]:
-    """More values than before lie outside the reference's outlier bounds or beyond its whole range, or
-    infinite values appeared.
+    """More values than chance allows lie outside the reference's outlier bounds or range, or infinite values appeared.
 
     Why it hurts training: clipping bounds and scales fitted on the reference leave the new extreme values
     far out, where they produce the large activations and gradients that the fit was meant to prevent.
