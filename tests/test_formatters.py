@@ -19,7 +19,8 @@ from .conftest import assert_valid
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "html": "html", "junit": "junit.xml", "github": "github.txt"}
+SUFFIX = {"text": "txt", "json": "json", "markdown": "md", "html": "html", "junit": "junit.xml", "github": "github.txt",
+          "sarif": "sarif"}
 
 
 @pytest.fixture(scope="module")
