@@ -6,13 +6,14 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from .formatters import html
 from .formatters.markdown import cell
 from .probe import minority_class
 
 if TYPE_CHECKING:
     from .fixing import FixResult
 
-FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text"}
+FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 
 
 def _risk_rows(result: "FixResult") -> list[tuple[str, int, int | None]]:
@@ -28,6 +29,8 @@ def _category_counts(report) -> Counter:
 def render(result: "FixResult", fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "html":
+        return _html(result)
     md = fmt == "markdown"
     rows = result.rows
     lines = ["## dataaudit fix" if md else "dataaudit fix", ""]
@@ -40,9 +43,8 @@ def render(result: "FixResult", fmt: str) -> str:
         lines.append("Dropped columns: " + "; ".join(f"{cell(k) if md else k} ({v})" for k, v in dropped.items()) + ".")
     for note in result.log:
         lines.append(f"- {cell(note) if md else note}")
-    gaps = {c["name"] for c in result.before.columns if c["missing_count"]}
-    reasons = {c: why for c, why in result.decisions().get("impute", {}).items() if c in gaps}
-    if reasons:  # only the columns that had gaps: the others were not changed by imputation
+    reasons = _impute_reasons(result)
+    if reasons:
         lines += ["", "Imputation, per column with missing values:"]
         lines += [f"- {cell(c) if md else c}: {cell(why) if md else why}" for c, why in reasons.items()]
     after_score = result.after.gradient_risk.score if result.after else None
@@ -64,6 +66,12 @@ def render(result: "FixResult", fmt: str) -> str:
     if advice:
         lines += ["", "What is left:"] + [f"- {cell(a) if md else a}" for a in advice]
     return "\n".join(lines) + "\n"
+
+
+def _impute_reasons(result: "FixResult") -> dict[str, str]:
+    """How each column with missing values was imputed; only those: imputation did not change the others."""
+    gaps = {c["name"] for c in result.before.columns if c["missing_count"]}
+    return {c: why for c, why in result.decisions().get("impute", {}).items() if c in gaps}
 
 
 def _g(value: float | None) -> str:
@@ -142,3 +150,58 @@ def _advice(result: "FixResult") -> list[str]:
         out.append("duplicate rows in the output come from random over-sampling (copies of minority rows), "
                    "not from the input.")
     return out
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+    """An HTML table; every cell is escaped, numbers right-aligned."""
+    cells = "".join(f"<th>{html.esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td class=\"n\">{v:,}</td>" if isinstance(v, int) else f"<td>{html.esc(v)}</td>"
+                                    for v in row) + "</tr>" for row in rows)
+    return f"<table><tr>{cells}</tr>{body}</table>"
+
+
+def _html(result: "FixResult") -> str:
+    """The fix report as a page: the scan report's parts, before beside after."""
+    before, after, rows = result.before, result.after, result.rows
+    risk = f"Gradient risk {before.gradient_risk.score}/100 ({before.gradient_risk.level}) before" + (
+        f", {after.gradient_risk.score}/100 ({after.gradient_risk.level}) after" if after else "")
+    body = [f"<h2>{html.esc(before.dataset['path'])}</h2>", f"<p><strong>{html.esc(risk)}</strong>.</p>",
+            "<h3>Rows and columns</h3>",
+            _table(("", "count"), [("rows in", rows["in"]), ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
+                                   ("added by resampling", rows.get("added_by_resampling", 0)),
+                                   ("removed by resampling", rows.get("removed_by_resampling", 0)), ("rows out", rows["out"]),
+                                   ("columns in", len(result.recipe.input_columns)),
+                                   ("columns out", len(result.frame.columns))])]
+    if result.dropped_columns:
+        body += ["<p>Dropped columns:</p>", _table(("column", "why"), list(result.dropped_columns.items()))]
+    if result.log:
+        body.append("<ul>" + "".join(f"<li>{html.esc(note)}</li>" for note in result.log) + "</ul>")
+    if _impute_reasons(result):
+        body += ["<p>Imputation, per column with missing values:</p>",
+                 _table(("column", "how"), list(_impute_reasons(result).items()))]
+    body += ["<h3>Gradient risk</h3>", _table(("mechanism", "before", "after"),
+                                              [(m, b, "" if a is None else a) for m, b, a in _risk_rows(result)])]
+    if before.probe:
+        body += ["<h3>Gradient probe</h3>", f"<p>A naive {'softmax' if before.probe['task'] == 'classification' else 'linear'} "
+                 f"regression on the numeric columns: the scan's {before.probe['rows_used']:,} probed rows, then the "
+                 "same rows fixed.</p>",
+                 _table(("measurement", "before", "after"), probe_rows(before.probe, after.probe if after else None))]
+    by_before, by_after = before.by_severity(), after.by_severity() if after else {}
+    cat_before, cat_after = _category_counts(before), _category_counts(after) if after else Counter()
+    body += ["<h3>Findings</h3>", _table(("severity", "before", "after"), [(s, n, by_after.get(s, 0))
+                                                                          for s, n in by_before.items()]),
+             "<p>Findings of severity medium or above, by category:</p>",
+             _table(("category", "before", "after"), [(c, cat_before.get(c, 0), cat_after.get(c, 0))
+                                                      for c in sorted(set(cat_before) | set(cat_after))])]
+    classes = [(name, r.profile.target.classes) for name, r in (("before", before), ("after", after))
+               if r is not None and r.profile is not None and r.profile.target is not None and r.profile.target.classes]
+    if classes:
+        body += ["<h3>Class balance</h3>", *html.class_balance(classes, before.target)]
+    advice = _advice(result)
+    if advice:
+        body += ["<h3>What is left</h3>", "<ul>" + "".join(f"<li>{html.esc(a)}</li>" for a in advice) + "</ul>"]
+    for name, report in (("before", before), ("after", after)):
+        if report is not None:
+            body += [f"<details><summary>Findings {name} the fix ({len(report.findings)})</summary>",
+                     *html.findings_tables(report.findings), "</details>"]
+    return html.page(body, title="dataaudit fix report", heading="dataaudit fix")
