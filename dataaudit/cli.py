@@ -13,7 +13,8 @@ from click.core import ParameterSource
 from . import __version__, baseline, config, fix_report
 from .errors import DataAuditError, UsageError
 from .fix_options import CHOICES, FixOptions
-from .formatters import FORMAT_BY_SUFFIX, FORMATTERS, render
+from .formatters import FORMATTERS, format_for_path, render
+from .progress import for_cli as _progress
 from .report import FAIL_ON_CHOICES
 from .rules import all_rules, get_rule
 from .scan import scan
@@ -63,6 +64,9 @@ _sheet_option = click.option(
 _safe_csv_option = click.option(
     "--spreadsheet-safe", "safe_csv", is_flag=True,
     help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
+_progress_option = click.option(
+    "--progress/--no-progress", "show_progress", default=None,
+    help="Show progress on stderr [default: only when stderr is a terminal and the run takes over half a second].")
 
 
 def _config_options(func):
@@ -106,10 +110,11 @@ def cli(debug: bool) -> None:
               help="Report (and fail on) only findings that are new or worse than in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=str),
               help="Record today's findings as accepted, in FILE, and exit 0.")
+@_progress_option
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
                  select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, max_rows: int,
                  sheet: str | None, config_path: str | None, isolated: bool, baseline_path: str | None,
-                 write_baseline: str | None) -> None:
+                 write_baseline: str | None, show_progress: bool | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items()})
@@ -118,15 +123,14 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
     if output:
         check_not_input(output, paths)
     if fmt is None and output:
-        suffix = Path(output).suffix.lower()
-        if suffix not in FORMAT_BY_SUFFIX:
+        fmt = format_for_path(output)  # report.sarif.json → sarif, report.json → json
+        if fmt is None:
+            suffix = Path(output).suffix.lower()
             raise UsageError(f"{output}: cannot tell the format from {suffix or 'no extension'!r}; "
                              f"use --format ({', '.join(sorted(FORMATTERS))})")
-        fmt = FORMAT_BY_SUFFIX[suffix]
     fmt = fmt or "text"
     reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet,
-                    max_rows=max_rows, rule_options=settings.get("rules"),
-                    column_ignores=settings.get("per-column-ignores")) for p in paths]
+                    max_rows=max_rows, **settings.scan_options(), progress=_progress(show_progress, p)) for p in paths]
     if write_baseline:
         check_not_input(write_baseline, paths)
         count = baseline.write(reports, write_baseline)
@@ -146,6 +150,17 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
             _silence_stdout()
     _append_step_summary(reports)
     sys.exit(max(r.exit_code() for r in reports))
+
+
+def _output_format(fmt: str | None, output: str | None) -> str:
+    """--format when given, else the one -o's extension names, else text."""
+    if fmt is None and output:
+        fmt = format_for_path(output)  # report.sarif.json → sarif, report.json → json
+        if fmt is None:
+            suffix = Path(output).suffix.lower()
+            raise UsageError(f"{output}: cannot tell the format from {suffix or 'no extension'!r}; "
+                             f"use --format ({', '.join(sorted(FORMATTERS))})")
+    return fmt or "text"
 
 
 def _resolved(configured: dict[str, object]) -> dict[str, object]:
@@ -180,7 +195,7 @@ def _append_step_summary(reports) -> None:
 @click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
               help="Write the fitted recipe (JSON) for `dataaudit apply`.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Write the before/after report (.md, .json or .txt); the text report goes to stdout anyway.")
+              help="Write the before/after report (.md, .json, .txt or .html); the text report goes to stdout anyway.")
 @click.option("--scaler", type=click.Choice(CHOICES["scaler"]), default="mad", show_default=True)
 @click.option("--impute", type=click.Choice(CHOICES["impute"]), default="auto", show_default=True)
 @click.option("--outliers", type=click.Choice(CHOICES["outliers"]), default="clip", show_default=True)
@@ -196,10 +211,11 @@ def _append_step_summary(reports) -> None:
 @_sheet_option
 @_safe_csv_option
 @_config_options
+@_progress_option
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
                 drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None, safe_csv: bool,
-                config_path: str | None, isolated: bool) -> None:
+                config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({"target": settings.get("target"), "sheet": settings.get("sheet"),
@@ -211,7 +227,7 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
         check_not_input(report_path, [path])
         report_fmt = fix_report.FORMAT_BY_SUFFIX.get(Path(report_path).suffix.lower())
         if report_fmt is None:
-            raise UsageError(f"{report_path}: the report must be .md, .json or .txt")
+            raise UsageError(f"{report_path}: the report must be .md, .json, .txt or .html")
     check_not_input(output, [path])
     if not dry_run:
         check_frame_output(output, overwrite=overwrite)
@@ -219,7 +235,7 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
-                 safe_csv=safe_csv)
+                 safe_csv=safe_csv, missing_values=settings.missing_values, progress=_progress(show_progress, path))
     if report_path:
         write_text_atomic(report_path, fix_report.render(result, report_fmt))
     click.echo(fix_report.render(result, "text"), nl=False)
@@ -238,32 +254,74 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @_sheet_option
 @_safe_csv_option
-def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None, safe_csv: bool) -> None:
+@_progress_option
+def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None, safe_csv: bool,
+                  show_progress: bool | None) -> None:
     """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
     check_not_input(output, [path])
     check_frame_output(output, overwrite=overwrite)
     from .fixing import apply_recipe
 
-    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv)
+    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv,
+                              progress=_progress(show_progress, path))
     for note in log:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {len(frame):,} rows × {len(frame.columns):,} columns to {output}")
 
 
+@cli.command("diff")
+@click.argument("reference", type=click.Path(path_type=str))
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("--target", "-t", help="Label column: compares the class balance (or the regression target).")
+@click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
+              help="A fix recipe: check that its centres, scales, clip bounds and categories still fit PATH.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), help="Output format [default: text, or from -o's extension].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write the report to FILE (atomically).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA4) or names; comma-separated.")
+@click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated.")
+@_sheet_option
+@_config_options
+@_progress_option
+def diff_command(reference: str, path: str, target: str | None, recipe_path: str | None, fmt: str | None,
+                 output: str | None, fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...],
+                 sheet: str | None, config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
+    """Compare PATH with REFERENCE: schema changes, new categories, distribution shift, missing rates,
+    class balance, and with --recipe whether a fitted recipe still fits."""
+    from .diff import diff
+
+    settings = config.load(config_path, isolated=isolated)
+    chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items() if name != "max_rows"})
+    if output:
+        check_not_input(output, [reference, path])
+    fmt = _output_format(fmt, output)
+    report = diff(reference, path, target=chosen["target"], recipe=recipe_path, select=_codes(chosen["select"]),
+                  ignore=_codes(chosen["ignore"]), fail_on=chosen["fail_on"], sheet=chosen["sheet"],
+                  **settings.scan_options(), progress=_progress(show_progress, path))
+    options = {"color": output is None and sys.stdout.isatty()} if fmt == "text" else {}
+    text = render([report], fmt, **options)
+    if output:
+        write_text_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(report.exit_code())
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules_command(fmt: str) -> None:
-    """List every rule: code, name, category, default severity, gradient effect, fix step."""
+    """List every rule: code, name, command (scan or diff), category, default severity, gradient effect, fix step."""
     rules = all_rules()
     if fmt == "markdown":
-        click.echo("| code | name | category | severity | gradient effect | fix | what it detects |")
-        click.echo("|---|---|---|---|---|---|---|")
+        click.echo("| code | name | command | category | severity | gradient effect | fix | what it detects |")
+        click.echo("|---|---|---|---|---|---|---|---|")
         for r in rules:
-            click.echo(f"| {r.code} | {r.name} | {r.category} | {r.severity} | {r.gradient_effect} | {r.fix} | "
-                       f"{r.summary.replace('|', '/')} |")
+            click.echo(f"| {r.code} | {r.name} | {r.command} | {r.category} | {r.severity} | {r.gradient_effect} | "
+                       f"{r.fix} | {r.summary.replace('|', '/')} |")
         return
     for r in rules:
-        click.echo(f"{r.code}  {r.name:<26} {str(r.category):<10} {str(r.severity):<8} "
+        click.echo(f"{r.code}  {r.name:<26} {r.command:<5} {str(r.category):<10} {str(r.severity):<8} "
                    f"{str(r.gradient_effect):<21} {r.summary}")
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
-from .errors import DataAuditError, TargetError, UsageError
-from .findings import Finding
+from .errors import TargetError
 from .loading import load
 from .profiling import ColumnProfile, DatasetProfile
+from .progress import Progress, finishes_progress
 from .recipe import Recipe
-from .report import FAIL_ON_CHOICES, Report
-from .rules import select_rules
-from .scan import scan_loaded
+from .report import Report
+from .scan import check_options, run_checks, scan_loaded
 
 
 @dataclass
@@ -89,6 +88,7 @@ class Comparison:
         return out
 
 
+@finishes_progress
 def diff(
     reference: str | os.PathLike[str],
     current: str | os.PathLike[str],
@@ -98,47 +98,41 @@ def diff(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     fail_on: str = "high",
-    rule_options: dict[str, dict[str, Any]] | None = None,
+    rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    column_ignores: Mapping[str, Iterable[str]] | None = None,
+    missing_values: Mapping[str, Iterable[Any]] | None = None,
     sheet: str | int | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Compare ``current`` with ``reference`` (paths of any format ``scan`` reads).
 
     ``target``: the label column (class balance, regression target shift); it must be in the reference;
     a current file without it (data to score) is compared on its features only.
     ``recipe``: a ``dataaudit fix`` recipe whose fitted centres, scales, clip bounds, categories and
-    input columns are checked against the current data.
+    input columns are checked against the current data (its target is the default ``target``).
+    The other options mean what they mean for ``scan`` (values declared missing are missing in both files).
     """
-    if fail_on not in FAIL_ON_CHOICES:
-        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
-    rules = select_rules(select, ignore, command="diff")
+    rules = check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values, command="diff")
     fitted = recipe if isinstance(recipe, Recipe) or recipe is None else Recipe.load(recipe)
     if target is None and fitted is not None:
         target = fitted.target
     start = time.perf_counter()
-    ref_loaded, cur_loaded = load(reference, sheet=sheet), load(current, sheet=sheet)
+    progress.stage("read")
+    ref_loaded = load(reference, sheet=sheet, missing_values=missing_values)
+    cur_loaded = load(current, sheet=sheet, missing_values=missing_values)
     if target is not None and target not in ref_loaded.table.column_names:
         raise TargetError(f"{ref_loaded.path}: target column {target!r} not found in the reference "
                           f"(columns: {', '.join(ref_loaded.table.column_names[:10])})")
     # Profiled by scan itself, so types, statistics and the gradient risk are exactly what scan reports.
-    ref_scan = scan_loaded(ref_loaded, target=target, fail_on="never")
+    ref_scan = scan_loaded(ref_loaded, target=target, fail_on="never", progress=progress)
     cur_scan = scan_loaded(cur_loaded, target=target if target in cur_loaded.table.column_names else None,
-                           fail_on="never")
+                           fail_on="never", progress=progress)
     cmp = Comparison(ref_scan.profile, cur_scan.profile, fitted)
-    findings: list[Finding] = []
-    options = rule_options or {}
-    for rule in rules:
-        params = dict(options.get(rule.code, {}))
-        unknown = set(params) - set(rule.parameters())
-        if unknown:
-            raise UsageError(f"rule {rule.code} has no option {sorted(unknown)[0]!r} "
-                             f"(options: {', '.join(rule.parameters()) or 'none'})")
-        try:
-            findings.extend(rule.run(cmp, **params))
-        except DataAuditError:
-            raise
-        except Exception as exc:  # a check that raises is a bug: name it, never swallow it
-            raise RuntimeError(f"check {rule.code} ({rule.name}) failed: {exc}") from exc
-    findings.sort(key=Finding.sort_key)
+    progress.stage("compare", len(rules))
+    findings = run_checks(rules, cmp, columns=[*cmp.current.columns, *cmp.reference.columns],
+                          rule_options=rule_options, column_rule_options=column_rule_options,
+                          column_ignores=column_ignores, progress=progress)
     ref_risk = ref_scan.gradient_risk
     dataset = cur_scan.dataset
     dataset["reference"] = {**ref_scan.dataset, "gradient_risk": {"score": ref_risk.score, "level": ref_risk.level}}

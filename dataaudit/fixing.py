@@ -13,13 +13,25 @@ from typing import Any
 
 import pandas as pd
 
+from .declared_missing import describe, values_problem
+from .errors import UsageError
 from .fix_options import CHOICES, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
+from .progress import NO_PROGRESS, Progress, finishes_progress
 from .recipe import Recipe, drop_duplicate_rows
 from .report import Report
 from .scan import scan_frame, scan_loaded
-from .steps import Clip, Drop, Encode, Impute, Repair, Resample, RobustScale
+from .steps import (
+    Clip,
+    Drop,
+    Encode,
+    Impute,
+    MarkMissing,
+    Repair,
+    Resample,
+    RobustScale,
+)
 from .steps.base import FitContext
 from .writing import (
     check_frame_output,
@@ -79,8 +91,14 @@ class FixResult:
         return out
 
 
-def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions) -> FixResult:
-    """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it."""
+def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
+            missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FixResult:
+    """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it.
+
+    ``missing_values`` (column -> values declared missing) becomes the recipe's first step, ``mark-missing``,
+    for the columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix``
+    stage, one unit per step (resampling included).
+    """
     options.validate()
     target = before.target
     flagged: dict[str, set[str]] = {}
@@ -88,19 +106,25 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions) -> FixResu
         flagged.setdefault(f.rule, set()).update(f.columns)
     context = FitContext(target=target, flagged=flagged, seed=options.seed, findings=list(before.findings),
                          profile=before.profile)
-    steps = [Repair(), Drop(drop_leaky=options.drop_leaky), Impute(strategy=options.impute),
+    declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
+    steps = [*([MarkMissing(values=declared)] if declared else []),
+             Repair(), Drop(drop_leaky=options.drop_leaky), Impute(strategy=options.impute),
              Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
              RobustScale(scaler=options.scaler), Encode(method=options.encode)]
     log: list[str] = []
     rows = {"in": len(frame)}
     current = frame
+    progress = NO_PROGRESS if progress is None else progress
+    progress.stage("fix", len(steps) + 1)
     for step in steps:
         current = step.fit(current, context).transform(current, log)
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
+        progress.advance()
     pre_resample = current
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
     out = resampler.fit_resample(current, context, log)
+    progress.advance()
     rows["added_by_resampling"] = max(len(out) - len(current), 0)
     rows["removed_by_resampling"] = max(len(current) - len(out), 0)
     rows["out"] = len(out)
@@ -109,6 +133,7 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions) -> FixResu
     return FixResult(out.reset_index(drop=True), pre_resample.reset_index(drop=True), recipe, before, None, rows, log)
 
 
+@finishes_progress
 def fix(
     path: str | os.PathLike[str],
     *,
@@ -120,6 +145,8 @@ def fix(
     rescan: bool = True,
     sheet: str | int | None = None,
     safe_csv: bool = False,
+    missing_values: dict[str, list[Any]] | None = None,
+    progress: Progress | None = None,
 ) -> FixResult:
     """Repair a dataset file.
 
@@ -134,6 +161,10 @@ def fix(
     rescan : scan the output too, for the before/after report.
     sheet : Excel only: the sheet to read (name or 0-based position).
     safe_csv : a CSV output gets a ' before text cells a spreadsheet would run as formulas (=, +, -, @).
+    missing_values : column -> values that mean "missing" in it (the settings' ``missing-values``): they
+        become missing before anything else, so they are imputed, and the recipe keeps them for ``apply``.
+    progress : receives the stages (read, statistics, checks, probe, fix, rescan, write) and ``done()``
+        at the end; see ``dataaudit.progress``. The default reports nothing.
 
     Returns
     -------
@@ -146,15 +177,28 @@ def fix(
             check_not_input(out, [path])
     if output is not None:
         check_frame_output(output, overwrite=overwrite)
-    loaded = load(path, sheet=sheet)
-    before = scan_loaded(loaded, target=target)
+    if missing_values:
+        for column, values in missing_values.items():
+            problem = values_problem(values)
+            if problem:
+                raise UsageError(f"missing values of column {column!r} {problem}")
+    progress.stage("read")
+    loaded = load(path, sheet=sheet, missing_values=missing_values)
+    before = scan_loaded(loaded, target=target, progress=progress)
     frame = to_frame(loaded.table)
+    declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
-    result = fit_fix(frame, before, options)
+    result = fit_fix(frame, before, options, missing_values=missing_values, progress=progress)
     del frame
+    if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
+        result.log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
+                             f"{describe(declared)}.")
     if rescan:
+        progress.stage("rescan")
         result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
+    if output is not None or recipe_path is not None:
+        progress.stage("write")
     if output is not None:
         write_frame_atomic(_safe_for_spreadsheets(result.frame, output, safe_csv, result.log), output,
                            overwrite=overwrite)
@@ -163,18 +207,24 @@ def fix(
     return result
 
 
+@finishes_progress
 def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
                  output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
-                 sheet: str | int | None = None, safe_csv: bool = False) -> tuple[pd.DataFrame, list[str]]:
-    """Re-run a fitted recipe on new data (never resamples); returns the frame and the notes."""
+                 sheet: str | int | None = None, safe_csv: bool = False,
+                 progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Re-run a fitted recipe on new data (never resamples); returns the frame and the notes.
+
+    ``progress`` receives the stages read, apply (one unit per step) and write, then ``done()``."""
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
     if output is not None:
         check_not_input(output, [path])
+    progress.stage("read")
     frame = to_frame(load(path, sheet=sheet).table)
     log: list[str] = []
-    frame = recipe.transform(frame, log).reset_index(drop=True)
+    frame = recipe.transform(frame, log, progress=progress).reset_index(drop=True)
     if output is not None:
+        progress.stage("write")
         write_frame_atomic(_safe_for_spreadsheets(frame, output, safe_csv, log), output, overwrite=overwrite)
     return frame, log
 

@@ -13,7 +13,7 @@ import lzma
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -52,6 +52,7 @@ class LoadedTable:
     compression: str | None = None
     renamed_columns: dict[str, str] = field(default_factory=dict)  # new name -> name in the file
     sheet: str | None = None  # the Excel sheet read
+    declared_missing: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> declared value -> cells
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"path": self.path, "format": self.format}
@@ -80,10 +81,13 @@ def detect_format(path: Path) -> tuple[str, str | None]:
     return "csv", compression
 
 
-def load(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> LoadedTable:
+def load(path: str | os.PathLike[str], *, sheet: str | int | None = None,
+         missing_values: Mapping[str, Iterable[Any]] | None = None) -> LoadedTable:
     """Load ``path`` by its extension; raise InputError with one clear sentence on failure.
 
     ``sheet``: the Excel sheet to read, by name or 0-based position (default: the first).
+    ``missing_values``: column -> values that mean "missing" there (the settings' ``missing-values``);
+    they are read as empty cells, and ``declared_missing`` counts them (see ``declared_missing``).
     """
     p = Path(path)
     if not p.exists():
@@ -108,7 +112,16 @@ def load(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> Loa
         raise InputError(p, "no columns found")
     if loaded.table.num_rows == 0:
         raise InputError(p, "no data rows (header only)")
+    if missing_values:
+        declare_missing(loaded, missing_values)
     return loaded
+
+
+def declare_missing(loaded: LoadedTable, missing_values: Mapping[str, Iterable[Any]]) -> None:
+    """Replace each column's declared missing values by nulls in ``loaded.table``, counting them."""
+    from .declared_missing import mark_table
+
+    loaded.table, loaded.declared_missing = mark_table(loaded.table, missing_values)
 
 
 def _open(path: Path, compression: str | None) -> Any:

@@ -63,6 +63,7 @@ class ColumnProfile:
     numeric: NumericStats | None  # the column's numbers (parsed from text for numeric text)
     text: TextAnalysis | None = None
     is_target: bool = False
+    declared_missing: dict[str, int] = field(default_factory=dict)  # settings' missing-values -> cells (in missing)
 
     @property
     def rows(self) -> int:
@@ -92,6 +93,7 @@ class ColumnProfile:
             "physical_type": self.stats.kind,
             "missing_count": int(self.missing),
             "missing_fraction": _round(self.missing / self.rows if self.rows else 0.0),
+            **({"declared_missing": dict(self.declared_missing)} if self.declared_missing else {}),
             "distinct_count": int(self.distinct),
         }
         if self.numeric is not None and self.numeric.count:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .progress import NO_PROGRESS, Progress
 from .steps import STEPS
 from .steps.base import RecipeError, Step
 from .writing import write_text_atomic
@@ -37,8 +38,12 @@ class Recipe:
     output_columns: list[str] = field(default_factory=list)
     drop_duplicate_rows: bool = True
 
-    def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
-        """Apply every step except resampling; drop duplicate rows after the drop step, as fix did."""
+    def transform(self, frame: pd.DataFrame, log: list[str], progress: Progress | None = None) -> pd.DataFrame:
+        """Apply every step except resampling; drop duplicate rows after the drop step, as fix did.
+
+        ``progress`` gets the ``apply`` stage, one unit per step."""
+        progress = NO_PROGRESS if progress is None else progress
+        progress.stage("apply", sum(step.name != "resample" for step in self.steps))
         extra = [c for c in frame.columns if c not in self.input_columns and c != self.target]
         if extra:
             log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}")
@@ -51,6 +56,7 @@ class Recipe:
                 frame, count = drop_duplicate_rows(frame)
                 if count:
                     log.append(f"dropped {count:,} duplicate row(s)")
+            progress.advance()
         return frame
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,19 +12,23 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from .attribution import attribute
+from .declared_missing import values_problem
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
-from .loading import LoadedTable, load, normalise_table
+from .loading import LoadedTable, declare_missing, load, normalise_table
 from .probe import probe_frame
 from .profiling import build_profile
+from .progress import NO_PROGRESS, Progress, finishes_progress
 from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
+from .rule_options import option_problem, run_rule
 from .rules import get_rule, matches, select_rules
 from .stats import chunk_stats
 
 SAMPLE_ROWS = 100_000
 
 
+@finishes_progress
 def scan(
     path: str | os.PathLike[str],
     *,
@@ -36,6 +40,9 @@ def scan(
     sheet: str | int | None = None,
     max_rows: int = SAMPLE_ROWS,
     column_ignores: Mapping[str, Iterable[str]] | None = None,
+    column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    missing_values: Mapping[str, Iterable[Any]] | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Scan one dataset file.
 
@@ -51,26 +58,80 @@ def scan(
         DA701) and the gradient probe use; every other statistic is over all rows.
     column_ignores : column -> rule codes, prefixes or names not to report on it (a column that is
         legitimately an ID, a sentinel that is known); a finding goes when every column it names ignores it.
+    column_rule_options : column -> rule code -> options for that column only, e.g.
+        ``{"income": {"DA203": {"min_skew": 8.0}}}`` (see ``rule_options.run_rule`` for findings that name
+        several columns).
+    missing_values : column -> values that mean "missing" in it, e.g. ``{"income": [-1, "unknown"]}``:
+        read as empty cells, so DA101 counts them (saying they were declared) and no other check sees them.
+    progress : receives the stages (read, statistics, checks, probe) and ``done()`` at the end; see
+        ``dataaudit.progress``. The default reports nothing.
 
     Returns
     -------
     Report
     """
-    _check_options(select, ignore, fail_on)  # a usage error should not wait for a large file to load
+    # a usage error should not wait for a large file to load
+    check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
+    progress.stage("read")
     start = time.perf_counter()
-    loaded = load(path, sheet=sheet)
+    loaded = load(path, sheet=sheet, missing_values=missing_values)
     seconds = time.perf_counter() - start
     report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
-                         rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores)
+                         rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores,
+                         column_rule_options=column_rule_options, progress=progress)
     report.timing = {"load": round(seconds, 4), **report.timing,
                      "total": round(report.timing["total"] + seconds, 4)}
     return report
 
 
-def _check_options(select: Iterable[str], ignore: Iterable[str], fail_on: str) -> list:
+def check_options(select: Iterable[str], ignore: Iterable[str], fail_on: str,
+                  rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+                  column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+                  missing_values: Mapping[str, Iterable[Any]] | None = None, *, command: str = "scan") -> list:
+    """The ``command``'s selected rules, after every option was checked (a usage error should not wait
+    for a large file to load)."""
     if fail_on not in FAIL_ON_CHOICES:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {fail_on!r}")
-    return select_rules(select, ignore)
+    for code, options in (rule_options or {}).items():
+        problem = option_problem(code, options)
+        if problem:
+            raise UsageError(problem)
+    for column, by_rule in (column_rule_options or {}).items():
+        for code, options in by_rule.items():
+            problem = option_problem(code, options)
+            if problem:
+                raise UsageError(f"column {column!r}: {problem}")
+    for column, values in (missing_values or {}).items():
+        problem = values_problem(values)
+        if problem:
+            raise UsageError(f"missing values of column {column!r} {problem}")
+    return select_rules(select, ignore, command=command)
+
+
+def run_checks(rules: list, data: Any, *, columns: Iterable[str],
+               rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+               column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+               column_ignores: Mapping[str, Iterable[str]] | None = None,
+               progress: Progress = NO_PROGRESS) -> list[Finding]:
+    """Every rule's findings on ``data`` (a profile, or a Comparison for diff), with the global and
+    per-column options, per-column ignores applied, sorted. ``columns``: the data's column names."""
+    findings: list[Finding] = []
+    options = rule_options or {}
+    present = set(columns)
+    for rule in rules:
+        params = dict(options.get(rule.code, {}))
+        own = {col: by_rule[rule.code] for col, by_rule in (column_rule_options or {}).items()
+               if rule.code in by_rule and col in present}  # settings may name other files' columns
+        try:
+            findings.extend(run_rule(rule, data, params, own))
+        except DataAuditError:
+            raise
+        except Exception as exc:  # a check that raises is a bug: name it, never swallow it
+            raise RuntimeError(f"check {rule.code} ({rule.name}) failed: {exc}") from exc
+        progress.advance()
+    if column_ignores:
+        findings = [f for f in findings if not _ignored_on_columns(f, column_ignores)]
+    return sorted(findings, key=Finding.sort_key)
 
 
 def scan_frame(
@@ -82,13 +143,20 @@ def scan_frame(
     ignore: Iterable[str] = (),
     fail_on: str = "high",
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    column_ignores: Mapping[str, Iterable[str]] | None = None,
+    column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    missing_values: Mapping[str, Iterable[Any]] | None = None,
 ) -> Report:
-    """Scan an in-memory pandas DataFrame or pyarrow Table (same checks as ``scan``)."""
+    """Scan an in-memory pandas DataFrame or pyarrow Table (same checks and options as ``scan``)."""
+    check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
     table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     loaded = LoadedTable(table, name, "dataframe")
     loaded.table = normalise_table(loaded)
+    if missing_values:
+        declare_missing(loaded, missing_values)
     return scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
-                       rule_options=rule_options)
+                       rule_options=rule_options, column_ignores=column_ignores,
+                       column_rule_options=column_rule_options)
 
 
 def scan_loaded(
@@ -101,9 +169,14 @@ def scan_loaded(
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
     max_rows: int = SAMPLE_ROWS,
     column_ignores: Mapping[str, Iterable[str]] | None = None,
+    column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Profile an already loaded table and run the selected checks on it."""
-    rules = _check_options(select, ignore, fail_on)
+    """Profile an already loaded table and run the selected checks on it (declared missing values, if
+    any, were replaced when it was loaded: ``loading.load(..., missing_values=...)``).
+
+    ``progress`` gets the statistics, checks and probe stages, but not ``done()``: the caller's run goes on."""
+    rules = check_options(select, ignore, fail_on, rule_options, column_rule_options)
     if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 100:
         raise UsageError(f"--max-rows must be a whole number of at least 100, not {max_rows!r}")
     timing: dict[str, float] = {}
@@ -113,31 +186,23 @@ def scan_loaded(
                           f"(columns: {', '.join(loaded.table.column_names[:10])}"
                           f"{', …' if loaded.table.num_columns > 10 else ''})")
     t = time.perf_counter()
-    stats = chunk_stats(loaded.table, target=target, sample_size=max_rows)
+    progress = NO_PROGRESS if progress is None else progress
+    progress.stage("statistics", loaded.table.num_columns)
+    stats = chunk_stats(loaded.table, target=target, sample_size=max_rows, progress=progress)
     profile = build_profile(stats, loaded.describe(), target)
+    for name, declared in loaded.declared_missing.items():
+        profile.columns[name].declared_missing = declared
     if target is not None and profile.columns[target].inferred_type == "empty":
         raise TargetError(f"{loaded.path}: target column {target!r} has no values (every cell is missing)")
     timing["profile"] = time.perf_counter() - t
     t = time.perf_counter()
-    findings: list[Finding] = []
-    options = rule_options or {}
-    for rule in rules:
-        params = dict(options.get(rule.code, {}))
-        unknown = set(params) - set(rule.parameters())
-        if unknown:
-            raise UsageError(f"rule {rule.code} has no option {sorted(unknown)[0]!r} "
-                             f"(options: {', '.join(rule.parameters()) or 'none'})")
-        try:
-            findings.extend(rule.run(profile, **params))
-        except DataAuditError:
-            raise
-        except Exception as exc:  # a check that raises is a bug: name it, never swallow it
-            raise RuntimeError(f"check {rule.code} ({rule.name}) failed: {exc}") from exc
-    if column_ignores:
-        findings = [f for f in findings if not _ignored_on_columns(f, column_ignores)]
-    findings.sort(key=Finding.sort_key)
+    progress.stage("checks", len(rules))
+    findings = run_checks(rules, profile, columns=profile.columns, rule_options=rule_options,
+                          column_rule_options=column_rule_options, column_ignores=column_ignores, progress=progress)
     timing["checks"] = time.perf_counter() - t
     risk = gradient_risk(profile, findings)
+    if profile.target is not None:
+        progress.stage("probe")
     measured = _probe(profile, timing)
     if measured is not None:
         measured["attribution"] = attribute(measured, findings)

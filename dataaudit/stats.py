@@ -10,7 +10,7 @@ memory cap is set, which turns exact quantiles into close estimates.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import textvalues
+from .progress import NO_PROGRESS, Progress
 
 EXTREME_K = 5
 
@@ -455,11 +456,13 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[Co
 
 
 def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,
-                sample_size: int = 100_000) -> DatasetStats:
+                sample_size: int = 100_000, progress: Progress | None = None) -> DatasetStats:
     """All statistics of one chunk (rows ``row_offset`` … of the dataset).
 
     Columns are processed in a thread pool: sorting, hashing and Arrow kernels release the GIL.
+    ``progress.advance()`` is called once per finished column, from this (the calling) thread.
     """
+    progress = NO_PROGRESS if progress is None else progress
     n = table.num_rows
     rows = np.arange(row_offset, row_offset + n, dtype=np.int64)
     columns: dict[str, ColumnStats] = {}
@@ -479,16 +482,25 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
         return stats, missing, h if name == target else share, digest
 
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
-        results = pool.map(column, range(table.num_columns), table.column_names)
-        for stats, missing, h, digest in results:
-            columns[stats.name] = stats
-            digests[stats.name] = digest
+        futures = {pool.submit(column, i, name): i for i, name in enumerate(table.column_names)}
+        done: dict[int, tuple[ColumnStats, int]] = {}
+        # Fold each column in as it finishes, so its row-length arrays are freed at once (the sums are
+        # order-free); the dicts are filled in column order below.
+        for future in as_completed(futures):
+            stats, missing, h, digest = future.result()
+            done[futures.pop(future)] = (stats, digest)
             row_missing += missing
             if stats.name == target:
                 target_hash = h
             else:
                 with np.errstate(over="ignore"):
                     row_hash += h
+            del missing, h
+            progress.advance()
+    for position in range(table.num_columns):
+        stats, digest = done[position]
+        columns[stats.name] = stats
+        digests[stats.name] = digest
     keep = np.arange(n) if n <= sample_size else np.sort(np.argpartition(_row_priority(rows), sample_size)[:sample_size])
     sample = table.take(pa.array(keep)).append_column("__row__", pa.array(rows[keep]))
     return DatasetStats(n, columns, row_missing, row_hash, target_hash, digests, sample, sample_size)

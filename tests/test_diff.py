@@ -12,7 +12,14 @@ from click.testing import CliRunner
 from scipy import stats
 
 from dataaudit.cli import cli
-from dataaudit.distance import chi_square, exceedance, ks, proportions, psi, quantile_bins
+from dataaudit.distance import (
+    chi_square,
+    exceedance,
+    ks,
+    proportions,
+    psi,
+    quantile_bins,
+)
 from dataaudit.fixing import fix
 
 from .conftest import clean_frame, write_csv
@@ -79,7 +86,7 @@ def test_diff_bad_input_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2 and "'nope' not found" in result.output
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "github"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "github", "sarif"])
 def test_diff_renders_in_every_format(tmp_path, fmt):
     frame = pd.read_csv(MIXED)
     path = write_csv(tmp_path / "cur.csv", frame.assign(monthly_charges=frame["monthly_charges"] * 2))
@@ -167,3 +174,19 @@ def test_exceedance_matches_a_simulation():
     simulated = np.mean((new > old[:, None]).sum(axis=1) >= 3)
     assert exceedance(3, 100, 50) == pytest.approx(simulated, abs=0.005)
     assert exceedance(1, 100, 50) == pytest.approx(50 / 150)
+
+
+def test_diff_reads_the_settings_file(tmp_path, monkeypatch):
+    """Values declared missing are missing in both files: -1 in a fifth of rows is a missing-rate change,
+    not a shift; and per-column ignores apply to diff rules too."""
+    rng = np.random.default_rng(2)
+    ref, cur = clean_frame(rng, 2000), clean_frame(rng, 2000)
+    cur.loc[rng.random(len(cur)) < 0.2, "a"] = -1
+    write_csv(tmp_path / "ref.csv", ref)
+    write_csv(tmp_path / "cur.csv", cur.assign(extra=1.0))
+    monkeypatch.chdir(tmp_path)
+    plain = json.loads(CliRunner().invoke(cli, ["diff", "ref.csv", "cur.csv", "--format", "json", "--isolated"]).output)
+    assert {f["rule"] for f in plain["findings"] if f["column"] == "a"} >= {"DA290", "DA590"}
+    (tmp_path / "dataaudit.toml").write_text('[columns.a]\nmissing-values = [-1]\n[columns.extra]\nignore = ["DA491"]\n')
+    configured = json.loads(CliRunner().invoke(cli, ["diff", "ref.csv", "cur.csv", "--format", "json"]).output)
+    assert [(f["rule"], f["column"]) for f in configured["findings"]] == [("DA190", "a")]

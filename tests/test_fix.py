@@ -138,3 +138,64 @@ def test_spreadsheet_safe_csv_defuses_formula_cells(tmp_path):
     plain = tmp_path / "plain.csv"
     CliRunner().invoke(cli, ["fix", str(data), "-o", str(plain), "--target", "label", "--encode", "none"])
     assert "=HYPERLINK" in plain.read_text(encoding="utf-8").replace("'=HYPERLINK", "")  # off by default
+
+
+def _sentinel_csv(path: Path, rng: np.random.Generator, n: int = 600) -> Path:
+    """`income` writes -1 for unknown (declared in the settings), `hours` too (not declared), `city` '-1'."""
+    income = rng.normal(50, 2, n).round(2)
+    income[:60] = -1
+    hours = rng.normal(40, 2, n).round(3)
+    hours[60:120] = -1
+    city = rng.choice(["north", "south", "east"], n).astype(object)
+    city[120:150] = "-1"
+    label = rng.integers(0, 2, n)
+    pd.DataFrame({"income": income, "hours": hours, "city": city, "label": label}).to_csv(path, index=False)
+    return path
+
+
+def test_fix_turns_declared_values_into_missing_and_the_recipe_keeps_them(tmp_path):
+    rng = np.random.default_rng(0)
+    data = _sentinel_csv(tmp_path / "d.csv", rng)
+    declared = {"income": [-1], "city": ["-1"], "not_here": [0]}
+    result = fix(data, target="label", recipe_path=tmp_path / "r.json", missing_values=declared,
+                 options=FixOptions(resample="none"))
+    mark = result.recipe.steps[0]
+    assert mark.name == "mark-missing" and mark.values == {"income": [-1], "city": ["-1"]}
+    assert result.log[0] == ("mark-missing: values declared missing in the settings set to missing: "
+                             "`income` 60 (-1 ×60); `city` 30 (-1 ×30).")
+    assert result.decisions()["impute"]["income"].startswith("median")
+    fixed = result.pre_resample
+    assert fixed["income__missing"].iloc[:60].eq(1).all() and np.isfinite(fixed.drop(columns="label")).all().all()
+    assert "city=-1" not in fixed.columns  # '-1' is not a category any more
+    # `hours` was not declared: its -1 is DA103's placeholder, repaired as before (no declared count)
+    assert {f.rule for f in result.before.findings if f.column == "hours"} == {"DA103"}
+    # apply on the same file reproduces the rows; on new data -1 is imputed exactly like an empty cell
+    applied, log = apply_recipe(tmp_path / "r.json", data)
+    pd.testing.assert_frame_equal(applied, fixed, check_exact=True)
+    assert log[0].startswith("mark-missing: values declared missing in the settings set to missing: `income` 60")
+    new = pd.read_csv(data).iloc[300:303].reset_index(drop=True)
+    new["income"], new["city"] = [-1.0, np.nan, 50.0], [" -1 ", np.nan, "north"]
+    new.to_csv(tmp_path / "new.csv", index=False)
+    applied, _ = apply_recipe(tmp_path / "r.json", tmp_path / "new.csv")
+    assert applied["income__missing"].tolist() == [1.0, 1.0, 0.0]
+    assert applied["income"][0] == applied["income"][1] != applied["income"][2]
+    city = [c for c in applied.columns if c.startswith("city")]
+    assert applied.loc[0, city].tolist() == applied.loc[1, city].tolist()
+
+
+def test_fix_without_declared_values_has_no_mark_missing_step(tmp_path):
+    rng = np.random.default_rng(0)
+    result = fix(_sentinel_csv(tmp_path / "d.csv", rng), target="label", rescan=False)
+    assert result.recipe.steps[0].name == "repair"
+    assert result.recipe.steps[0].sentinels_ == {"income": [-1.0], "hours": [-1.0]}  # DA103 found them instead
+
+
+def test_tampered_mark_missing_entry_is_refused(tmp_path):
+    rng = np.random.default_rng(0)
+    result = fix(_sentinel_csv(tmp_path / "d.csv", rng), target="label", rescan=False,
+                 missing_values={"income": [-1]}, recipe_path=tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert Recipe.from_dict(data).to_dict() == data == result.recipe.to_dict()
+    data["steps"][0]["params"]["values"]["income"] = [True]
+    with pytest.raises(RecipeError, match="mark-missing"):
+        Recipe.from_dict(data)

@@ -24,16 +24,17 @@ if TYPE_CHECKING:
     from ..diff import Comparison
 
 MEDIUM_PSI, HIGH_PSI = 0.1, 0.25
-DISCRETE_MAX = 20  # numeric columns with at most this many distinct values are compared value by value
+DISCRETE_MAX = 20
+LIGHT_TAIL, FAR_FACTOR, FAR_Z = 10.0, 3.0, 20.0  # DA290: "far beyond" a light-tailed reference  # numeric columns with at most this many distinct values are compared value by value
 
 
 def type_group(col: ColumnProfile) -> str | None:
     """What a model receives from the column: number, boolean, text or datetime (None: nothing to compare).
 
     Stored numbers are numbers whatever their inferred type: a 0/1 column that shows a stray 2 in one
-    half of a file is the same column, not a changed type."""
+    half of a file is the same column, not a changed type. A constant column has its stored kind's group."""
     t = col.inferred_type
-    if t in ("empty", "constant"):
+    if t == "empty":
         return None
     if col.kind in ("numeric", "integer", "boolean") or t in ("numeric", "integer"):
         return "number"
@@ -107,6 +108,9 @@ def new_outliers(cmp: "Comparison", *, min_excess: float = 0.005, high_share: fl
     Two yardsticks, because a heavy-tailed reference already has many values outside its bounds: the
     share outside the bounds (at least doubled, significantly), and the count beyond the reference's
     minimum or maximum, judged by the exact chance that many values of a sample of the same data land there.
+    And one for small files, where no count is significant: when the reference is light-tailed (values
+    within 10 robust z-scores, |skewness| < 1, excess kurtosis < 3), a value 3 times further out than
+    its farthest (and at least 20 robust z) is new.
     """
     for ref, cur in cmp.common(numeric=True):
         r, c = ref.numeric, cur.numeric
@@ -124,10 +128,18 @@ def new_outliers(cmp: "Comparison", *, min_excess: float = 0.005, high_share: fl
         below = int(np.sum(c.values < lo)) * c.weight + c.neginf
         beyond = (above + below) / n_cur
         p_range = 2 * min(exceedance(above, n_ref, n_cur), exceedance(below, n_ref, n_cur))
+        # Far beyond: a reference without heavy tails (all within LIGHT_TAIL robust z) cannot explain values
+        # many times further out than its farthest, at FAR_Z robust z or more, however few there are.
+        reach = max(abs(lo - bounds.center), abs(hi - bounds.center))
+        far_from = max(FAR_FACTOR * reach, FAR_Z * bounds.scale)
+        far = (c.count_between(bounds.center - far_from, bounds.center + far_from) if bounds.scale > 0 else 0)
+        light_tailed = (bounds.scale > 0 and reach <= LIGHT_TAIL * bounds.scale
+                        and abs(r.skewness) < 1 and r.kurtosis < 3)
         new_inf = inf_cur > 0 and inf_ref == 0
+        far_out = light_tailed and far > 0
         more_outside = shift.p_value < cmp.alpha and share_cur - share_ref >= min_excess and share_cur >= 2 * share_ref
         past_range = p_range < cmp.alpha and beyond >= min_excess
-        if not (new_inf or more_outside or past_range):
+        if not (new_inf or more_outside or past_range or far_out):
             continue
         severity = Severity.HIGH if new_inf or max(share_cur - share_ref, beyond) >= high_share else Severity.MEDIUM
         extreme = max(abs(float(c.values[0])), abs(float(c.values[-1]))) if c.values.size else float("nan")
@@ -140,15 +152,16 @@ def new_outliers(cmp: "Comparison", *, min_excess: float = 0.005, high_share: fl
                   {"bounds": jsonable([bounds.low, bounds.high]), "reference_fraction": jsonable(share_ref),
                    "current_fraction": jsonable(share_cur), "beyond_reference_range": jsonable(beyond),
                    "reference_range": jsonable([lo, hi]), "infinite": int(inf_cur),
-                   "largest_magnitude": jsonable(extreme), "p_value": jsonable(shift.p_value)},
+                   "largest_magnitude": jsonable(extreme), "far_beyond": int(far) if light_tailed else 0,
+                   "p_value": jsonable(shift.p_value)},
                   severity=severity)
 
 
 @check("DA390", "class-balance-drift", Category.IMBALANCE, Severity.MEDIUM,
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("resample",), command="diff")
 def class_balance_drift(cmp: "Comparison", *, medium_psi: float = MEDIUM_PSI, high_psi: float = HIGH_PSI,
-                        min_change: float = 0.05) -> Iterator[Hit]:
-    """The target's class shares changed, or classes appeared or vanished.
+                        medium_factor: float = 1.5, high_factor: float = 3.0, min_change: float = 0.05) -> Iterator[Hit]:
+    """The target's class shares changed (PSI ≥ 0.1 or the imbalance ratio ×1.5 either way), or classes appeared.
 
     Why it hurts training: the class weights and resampling chosen for the old balance no longer match;
     a model trained on the old prior is miscalibrated on the new one, and a new class cannot be predicted.
@@ -173,12 +186,18 @@ def class_balance_drift(cmp: "Comparison", *, medium_psi: float = MEDIUM_PSI, hi
         yield Hit(cur_t.name, f"new class(es) not in the reference: {', '.join(map(repr, new[:5]))}",
                   evidence, severity=Severity.HIGH)
         return
-    severity = _severity(index, medium_psi, high_psi)
-    if shift.p_value >= cmp.alpha or change < min_change or severity is None:
+    both = (r > 0) & (c > 0)  # the imbalance ratio (largest / smallest class) is what shapes the gradient
+    ratio_r, ratio_c = (float(x[both].max() / x[both].min()) if both.sum() >= 2 else 1.0 for x in (r, c))
+    factor = max(ratio_c / ratio_r, ratio_r / ratio_c)
+    evidence.update({"reference_imbalance_ratio": jsonable(ratio_r), "current_imbalance_ratio": jsonable(ratio_c)})
+    severity = max((g for g in (_severity(index, medium_psi, high_psi), _severity(factor, medium_factor, high_factor))
+                    if g is not None), default=None)
+    if shift.p_value >= cmp.FAMILY_ALPHA or change < min_change or severity is None:  # one test: no share-out
         return
     biggest = int(np.argmax(np.abs(share_c - share_r)))
-    yield Hit(cur_t.name, f"class {str(labels[biggest])!r} {pct(share_r[biggest])} → {pct(share_c[biggest])} of rows "
-                          f"(PSI {index:.2f}){'; vanished: ' + ', '.join(map(repr, gone[:5])) if gone else ''}",
+    yield Hit(cur_t.name, f"class {str(labels[biggest])!r} {pct(share_r[biggest])} → {pct(share_c[biggest])} of rows; "
+                          f"imbalance ratio {ratio_r:.1f} → {ratio_c:.1f} (PSI {index:.2f})"
+                          f"{'; vanished: ' + ', '.join(map(repr, gone[:5])) if gone else ''}",
               evidence, severity=severity)
 
 

@@ -30,6 +30,9 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
 
     How fix repairs it: impute (median, most frequent, KNN or iterative) and add a missing-indicator column
     where missingness is substantial or informative.
+
+    Values the settings declare missing for a column (``missing-values``) are read as missing cells and
+    counted here; the message and ``evidence["declared_missing"]`` say how many came from the settings.
     """
     for col in data.columns.values():
         real = col.stats.nulls if col.numeric is None or col.numeric_from_text else col.numeric.nan
@@ -42,8 +45,15 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
             severity, what = Severity.HIGH, "value"
         else:
             severity, what = Severity.MEDIUM, "value"
-        yield Hit(col.name, f"{plural(real, what)} ({pct(fraction)}) missing",
-                  {"count": real, "fraction": jsonable(fraction)}, severity=severity)
+        evidence = {"count": real, "fraction": jsonable(fraction)}
+        message = f"{plural(real, what)} ({pct(fraction)}) missing"
+        if col.declared_missing:
+            declared = sum(col.declared_missing.values())
+            shown = ", ".join(f"{value} ×{n:,}" for value, n in col.declared_missing.items())
+            share = "all" if declared == real else f"{declared:,} of them"
+            message += f" ({share} declared missing in the settings: {shown})"
+            evidence["declared_missing"] = dict(col.declared_missing)
+        yield Hit(col.name, message, evidence, severity=severity)
 
 
 @check("DA102", "disguised-missing-tokens", Category.MISSING, Severity.MEDIUM,

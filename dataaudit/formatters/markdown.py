@@ -26,7 +26,7 @@ def render(report: Report, **_: object) -> str:
                  f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'}; "
                  f"exit code {report.exit_code()} (fail-on {report.fail_on}).")
     if report.reference_note():
-        lines.append(cell(report.reference_note()[0].upper() + report.reference_note()[1:]) + ".")
+        lines.append("Compared " + cell(report.reference_note().removeprefix("compared ")) + ".")
     if report.sample_note():
         lines.append(f"Sampled: {report.sample_note()}.")
     lines.append("")

@@ -4,10 +4,11 @@ from .clip import Clip
 from .drop import Drop
 from .encode import Encode
 from .impute import Impute
+from .mark_missing import MarkMissing
 from .repair import Repair
 from .resample import Resample
 from .robust_scale import RobustScale
 
-STEPS = {cls.name: cls for cls in (Repair, Drop, Impute, Clip, RobustScale, Encode, Resample)}
+STEPS = {cls.name: cls for cls in (MarkMissing, Repair, Drop, Impute, Clip, RobustScale, Encode, Resample)}
 
-__all__ = ["STEPS", "Repair", "Drop", "Impute", "Clip", "RobustScale", "Encode", "Resample"]
+__all__ = ["STEPS", "MarkMissing", "Repair", "Drop", "Impute", "Clip", "RobustScale", "Encode", "Resample"]

@@ -124,3 +124,75 @@ def test_chi_square_and_mann_whitney_match_scipy(rng):
     u = sps.mannwhitneyu(values[group], values[~group], method="asymptotic", use_continuity=False)
     assert p == pytest.approx(u.pvalue, rel=1e-6)
     assert effect == pytest.approx(abs(2 * u.statistic / (group.sum() * (~group).sum()) - 1))
+
+
+# --- values the settings declare missing (columns.<name>.missing-values) -----------------------------------
+
+
+def _with_minus_one(rng, n=1000):
+    """`x` and `y` hold -1 for "unknown" in 6% of rows, far below their bulk (about 50)."""
+    x = rng.normal(50, 2, n).round(2)
+    y = rng.normal(50, 2, n).round(2)
+    x[:60] = -1
+    y[:60] = -1
+    return pd.DataFrame({"x": x, "y": y, "z": rng.normal(0, 1, n).round(3)})
+
+
+def test_declared_value_is_missing_and_no_longer_a_sentinel_or_outlier(tmp_path, rng):
+    path = write_csv(tmp_path / "t.csv", _with_minus_one(rng))
+    report = scan(path, missing_values={"x": [-1], "absent_column": ["?"]})
+    on_x = {f.rule: f for f in report.findings if f.column == "x"}
+    assert set(on_x) == {"DA101"}  # not DA103, DA201 or DA203: the -1s are gone from the values they judge
+    assert on_x["DA101"].evidence == {"count": 60, "fraction": 0.06, "declared_missing": {"-1": 60}}
+    assert on_x["DA101"].message == "60 values (6.0%) missing (all declared missing in the settings: -1 ×60)"
+    columns = {c["name"]: c for c in report.columns}
+    assert columns["x"]["missing_count"] == 60 and columns["x"]["min"] > 40
+    # the same values in an undeclared column keep today's verdict
+    assert {f.rule for f in report.findings if f.column == "y"} == {"DA103"}
+    assert "declared_missing" not in columns["y"]
+
+
+def test_declared_values_match_numbers_numerically_and_strings_stripped(tmp_path, rng):
+    n = 400
+    city = rng.choice(["north", "south"], n).astype(object)
+    city[:5], city[5:8], city[8:10], city[10:12], city[12:14] = "-1", " -1.0 ", "unknown ", "Unknown", "-1x"
+    code = rng.integers(1, 9, n).astype(float)
+    code[:7] = -1.0
+    path = write_csv(tmp_path / "t.csv", pd.DataFrame({"city": city, "code": code}))
+    report = scan(path, select=["DA101"], missing_values={"city": [-1, "unknown"], "code": ["-1"]})
+    found = {f.column: f.evidence for f in report.findings}
+    assert found["city"]["declared_missing"] == {"-1": 8, "unknown": 2}  # case matters; '-1x' is not -1
+    assert found["code"]["declared_missing"] == {"-1": 7}  # the string '-1' matches the number -1.0
+
+
+def test_declared_values_from_python_are_checked_before_reading(tmp_path):
+    from dataaudit import UsageError
+
+    with pytest.raises(UsageError, match="missing values of column 'x' must be a list of numbers or strings"):
+        scan(tmp_path / "never_read.csv", missing_values={"x": "n/a"})
+    with pytest.raises(UsageError, match="not one holding bool True"):
+        scan(tmp_path / "never_read.csv", missing_values={"x": [True]})
+
+
+def test_scan_frame_takes_declared_values_too(rng):
+    from dataaudit.scan import scan_frame
+
+    report = scan_frame(_with_minus_one(rng), select=["DA1"], missing_values={"x": [-1.0]})
+    assert {(f.rule, f.column) for f in report.findings} == {("DA101", "x"), ("DA103", "y")}
+
+
+def test_arrow_and_pandas_replacement_agree():
+    """scan/fix replace on the Arrow table, apply on the pandas frame: the same cells must go."""
+    import pyarrow as pa
+
+    from dataaudit.declared_missing import mark_frame, mark_table
+    from dataaudit.loading import to_frame
+
+    table = pa.table({"n": pa.array([1, -1, 3, None, -1], pa.int64()), "f": [1.5, -1.0, 2.0, 0.0, None],
+                      "t": ["x", " -1 ", "-1.0", "unknown", None], "b": [True, False, None, True, True]})
+    declared = {"n": [-1], "f": ["-1", 0], "t": [-1, " unknown"], "b": [-1, "True"], "gone": [1]}
+    marked, counts = mark_table(table, declared)
+    frame, frame_counts = mark_frame(to_frame(table), declared)
+    pd.testing.assert_frame_equal(to_frame(marked), frame)
+    assert counts == frame_counts == {"n": {"-1": 2}, "f": {"-1": 1, "0": 1}, "t": {"-1": 2, "unknown": 1}}
+    assert frame["t"].isna().tolist() == [False, True, True, True, True]
