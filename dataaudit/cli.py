@@ -17,7 +17,7 @@ from .formatters import FORMATTERS, format_for_path, render
 from .progress import for_cli as _progress
 from .report import FAIL_ON_CHOICES
 from .rules import all_rules, get_rule
-from .scan import scan
+from .scan import ENGINES, scan
 from .writing import check_frame_output, check_not_input, write_text_atomic
 
 
@@ -79,7 +79,8 @@ def _config_options(func):
 
 # command-line parameter -> key of the settings file (the fix ones live under [fix])
 SCAN_SETTINGS = {"target": "target", "fail_on": "fail-on", "select": "select", "ignore": "ignore",
-                 "max_rows": "max-rows", "sheet": "sheet"}
+                 "max_rows": "max-rows", "sheet": "sheet", "engine": "engine"}
+DIFF_SETTINGS = ("target", "fail_on", "select", "ignore", "sheet")  # the scan settings diff shares
 FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
                 "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
                 "safe_csv": "spreadsheet-safe"}
@@ -104,6 +105,10 @@ def cli(debug: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
 @click.option("--max-rows", type=int, default=100_000, show_default=True,
               help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="pandas: read into memory, exact; stream: Arrow record batches in bounded memory (large "
+                   "numeric columns' medians and distinct counts become estimates); auto: stream files larger "
+                   "than a tenth of the memory.")
 @_sheet_option
 @_config_options
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
@@ -114,7 +119,7 @@ def cli(debug: bool) -> None:
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
                  select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, max_rows: int,
                  sheet: str | None, config_path: str | None, isolated: bool, baseline_path: str | None,
-                 write_baseline: str | None, show_progress: bool | None) -> None:
+                 write_baseline: str | None, show_progress: bool | None, engine: str) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items()})
@@ -122,15 +127,10 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
     select, ignore = tuple(chosen["select"]), tuple(chosen["ignore"])
     if output:
         check_not_input(output, paths)
-    if fmt is None and output:
-        fmt = format_for_path(output)  # report.sarif.json → sarif, report.json → json
-        if fmt is None:
-            suffix = Path(output).suffix.lower()
-            raise UsageError(f"{output}: cannot tell the format from {suffix or 'no extension'!r}; "
-                             f"use --format ({', '.join(sorted(FORMATTERS))})")
-    fmt = fmt or "text"
+    fmt = _output_format(fmt, output)
     reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet,
-                    max_rows=max_rows, **settings.scan_options(), progress=_progress(show_progress, p)) for p in paths]
+                    max_rows=max_rows, engine=chosen["engine"], **settings.scan_options(),
+                    progress=_progress(show_progress, p)) for p in paths]
     if write_baseline:
         check_not_input(write_baseline, paths)
         count = baseline.write(reports, write_baseline)
@@ -292,7 +292,7 @@ def diff_command(reference: str, path: str, target: str | None, recipe_path: str
     from .diff import diff
 
     settings = config.load(config_path, isolated=isolated)
-    chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items() if name != "max_rows"})
+    chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items() if name in DIFF_SETTINGS})
     if output:
         check_not_input(output, [reference, path])
     fmt = _output_format(fmt, output)

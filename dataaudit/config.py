@@ -16,10 +16,11 @@ from .declared_missing import values_problem
 from .errors import UsageError
 from .fix_options import CHOICES
 from .report import FAIL_ON_CHOICES
+from .scan import ENGINES
 
 SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
     "target": str, "fail-on": str, "select": list, "ignore": list, "max-rows": int, "sheet": (str, int),
-    "per-column-ignores": dict, "rules": dict, "columns": dict, "fix": dict,
+    "engine": str, "per-column-ignores": dict, "rules": dict, "columns": dict, "fix": dict,
 }
 FIX_KEYS: dict[str, type | tuple[type, ...]] = {
     "scaler": str, "impute": str, "outliers": str, "encode": str, "resample": str, "seed": int,
@@ -28,7 +29,7 @@ FIX_KEYS: dict[str, type | tuple[type, ...]] = {
 #: keys of one column's table, ``[columns.<name>]``
 COLUMN_KEYS: dict[str, type | tuple[type, ...]] = {"ignore": list, "missing-values": list, "rules": dict}
 #: keys whose value must be one of a few words ("fix." keys by their name in the [fix] table)
-CHOICE_KEYS: dict[str, tuple[str, ...]] = {"fail-on": FAIL_ON_CHOICES, **CHOICES}
+CHOICE_KEYS: dict[str, tuple[str, ...]] = {"fail-on": FAIL_ON_CHOICES, "engine": ENGINES, **CHOICES}
 MIN_MAX_ROWS = 100
 
 

@@ -53,6 +53,7 @@ class LoadedTable:
     renamed_columns: dict[str, str] = field(default_factory=dict)  # new name -> name in the file
     sheet: str | None = None  # the Excel sheet read
     declared_missing: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> declared value -> cells
+    rows: int | None = None  # the row count when ``table`` holds only the schema (the stream engine)
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"path": self.path, "format": self.format}
@@ -64,7 +65,7 @@ class LoadedTable:
             info["delimiter"] = self.delimiter
         if self.sheet is not None:
             info["sheet"] = self.sheet
-        info["rows"] = self.table.num_rows
+        info["rows"] = self.table.num_rows if self.rows is None else self.rows
         info["columns"] = self.table.num_columns
         return info
 

@@ -330,7 +330,7 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_row
         assert numeric is not None
         missing = numeric.nan  # nulls are NaN in the numeric view
         uniq, counts = numeric.distinct()
-        distinct = int(uniq.size) + (1 if numeric.posinf else 0) + (1 if numeric.neginf else 0)
+        distinct = numeric.distinct_count + (1 if numeric.posinf else 0) + (1 if numeric.neginf else 0)
         top = int(counts.max()) if counts.size else 0
     nonmissing = stats.rows - missing
     top_share = top / nonmissing if nonmissing else 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pyarrow as pa
@@ -23,7 +24,8 @@ from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
 from .rule_options import option_problem, run_rule
 from .rules import get_rule, matches, select_rules
-from .stats import chunk_stats
+from .stats import DatasetStats, chunk_stats
+from .streaming import engine_note, stream_stats
 
 SAMPLE_ROWS = 100_000
 
@@ -42,6 +44,7 @@ def scan(
     column_ignores: Mapping[str, Iterable[str]] | None = None,
     column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     missing_values: Mapping[str, Iterable[Any]] | None = None,
+    engine: str = "auto",
     progress: Progress | None = None,
 ) -> Report:
     """Scan one dataset file.
@@ -63,6 +66,10 @@ def scan(
         several columns).
     missing_values : column -> values that mean "missing" in it, e.g. ``{"income": [-1, "unknown"]}``:
         read as empty cells, so DA101 counts them (saying they were declared) and no other check sees them.
+    engine : ``"pandas"`` reads the file into memory (exact statistics); ``"stream"`` reads it in record
+        batches in bounded memory (see ``streaming``: medians, MADs and distinct counts of large numeric
+        columns become estimates, and ``dataset.engine`` says so); ``"auto"`` streams files larger than
+        a tenth of the machine's memory.
     progress : receives the stages (read, statistics, checks, probe) and ``done()`` at the end; see
         ``dataaudit.progress``. The default reports nothing.
 
@@ -72,13 +79,21 @@ def scan(
     """
     # a usage error should not wait for a large file to load
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
-    progress.stage("read")
     start = time.perf_counter()
-    loaded = load(path, sheet=sheet, missing_values=missing_values)
+    stats = None
+    if choose_engine(engine, path, sheet) == "stream":
+        progress.stage("read and statistics")
+        loaded, stats = stream_stats(path, target=target, sample_size=_checked_max_rows(max_rows),
+                                     missing_values=missing_values, progress=progress)
+    else:
+        progress.stage("read")
+        loaded = load(path, sheet=sheet, missing_values=missing_values)
     seconds = time.perf_counter() - start
     report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
                          rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores,
-                         column_rule_options=column_rule_options, progress=progress)
+                         column_rule_options=column_rule_options, progress=progress, stats=stats)
+    if stats is not None:
+        report.dataset["engine"] = engine_note(stats)
     report.timing = {"load": round(seconds, 4), **report.timing,
                      "total": round(report.timing["total"] + seconds, 4)}
     return report
@@ -106,6 +121,33 @@ def check_options(select: Iterable[str], ignore: Iterable[str], fail_on: str,
         if problem:
             raise UsageError(f"missing values of column {column!r} {problem}")
     return select_rules(select, ignore, command=command)
+
+
+def _checked_max_rows(max_rows: Any) -> int:
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 100:
+        raise UsageError(f"--max-rows must be a whole number of at least 100, not {max_rows!r}")
+    return max_rows
+
+
+ENGINES = ("auto", "pandas", "stream")
+AUTO_STREAM_SHARE = 0.1  # "auto" streams a file larger than this share of the machine's memory
+
+
+def choose_engine(engine: str, path: str | os.PathLike[str], sheet: str | int | None = None) -> str:
+    """The engine a scan of ``path`` uses: ``pandas`` or ``stream`` (Excel is always read in memory)."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    excel = sheet is not None or Path(path).suffix.lower() in (".xlsx", ".xlsm")
+    if engine == "stream" and excel:
+        raise UsageError(f"{path}: the stream engine does not read Excel workbooks; use --engine pandas")
+    if engine != "auto":
+        return engine
+    try:
+        size = os.stat(path).st_size
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError, AttributeError):
+        return "pandas"  # load() names a missing file; a machine that hides its memory reads in memory
+    return "stream" if not excel and size > AUTO_STREAM_SHARE * memory else "pandas"
 
 
 def run_checks(rules: list, data: Any, *, columns: Iterable[str],
@@ -171,14 +213,16 @@ def scan_loaded(
     column_ignores: Mapping[str, Iterable[str]] | None = None,
     column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     progress: Progress | None = None,
+    stats: DatasetStats | None = None,
 ) -> Report:
     """Profile an already loaded table and run the selected checks on it (declared missing values, if
     any, were replaced when it was loaded: ``loading.load(..., missing_values=...)``).
 
-    ``progress`` gets the statistics, checks and probe stages, but not ``done()``: the caller's run goes on."""
+    ``stats``: the table's statistics when they were computed already (the stream engine; ``loaded.table``
+    then holds only the schema). ``progress`` gets the statistics, checks and probe stages, but not
+    ``done()``: the caller's run goes on."""
     rules = check_options(select, ignore, fail_on, rule_options, column_rule_options)
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 100:
-        raise UsageError(f"--max-rows must be a whole number of at least 100, not {max_rows!r}")
+    _checked_max_rows(max_rows)
     timing: dict[str, float] = {}
     start = time.perf_counter()
     if target is not None and target not in loaded.table.column_names:
@@ -187,8 +231,9 @@ def scan_loaded(
                           f"{', …' if loaded.table.num_columns > 10 else ''})")
     t = time.perf_counter()
     progress = NO_PROGRESS if progress is None else progress
-    progress.stage("statistics", loaded.table.num_columns)
-    stats = chunk_stats(loaded.table, target=target, sample_size=max_rows, progress=progress)
+    if stats is None:
+        progress.stage("statistics", loaded.table.num_columns)
+        stats = chunk_stats(loaded.table, target=target, sample_size=max_rows, progress=progress)
     profile = build_profile(stats, loaded.describe(), target)
     for name, declared in loaded.declared_missing.items():
         profile.columns[name].declared_missing = declared

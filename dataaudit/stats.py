@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import textvalues
+from . import sketches, textvalues
 from .progress import NO_PROGRESS, Progress
 
 EXTREME_K = 5
@@ -57,6 +57,10 @@ class NumericStats:
     low: list[tuple[float, int]] = field(default_factory=list)  # (value, row) of the smallest
     high: list[tuple[float, int]] = field(default_factory=list)  # (value, row) of the largest
     inf_rows: list[int] = field(default_factory=list)
+    hll: np.ndarray | None = None  # HyperLogLog registers of the values (stream engine), see ``sketches``
+    # (distinct values, exact counts) while a column has at most HISTOGRAM_MAX distinct values (stream
+    # engine): thinning then loses nothing, as quantiles, MAD, counts and distinct values come from here
+    histogram: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def from_values(cls, x: np.ndarray, rows: np.ndarray) -> "NumericStats":
@@ -113,6 +117,8 @@ class NumericStats:
             low=sorted(self.low + other.low)[:EXTREME_K],
             high=sorted(self.high + other.high, key=lambda t: (-t[0], t[1]))[:EXTREME_K],
             inf_rows=sorted(self.inf_rows + other.inf_rows)[:EXTREME_K],
+            hll=None if self.hll is None or other.hll is None else sketches.merge(self.hll, other.hll),
+            histogram=_merge_histograms(self.histogram, other.histogram),
         )
 
     def compact(self, max_values: int) -> "NumericStats":
@@ -155,9 +161,24 @@ class NumericStats:
             value = self.count * np.float64(self.m4) / np.float64(self.m2) ** 2 - 3.0
         return float(value) if np.isfinite(value) else float(self.count - 3)
 
+    @property
+    def _exact_histogram(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The exact histogram, when the values were thinned and one is kept."""
+        return self.histogram if self.weight > 1 and self.histogram is not None else None
+
     def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
         """Linear-interpolated quantiles read straight off the sorted values (numpy's default method)."""
-        return sorted_quantile(self.values, q)
+        hist = self._exact_histogram
+        if hist is None:
+            return sorted_quantile(self.values, q)
+        values, counts = hist
+        ends = np.cumsum(counts)
+        pos = np.asarray(q, dtype=float) * (ends[-1] - 1)
+        lo = np.floor(pos)
+        at = values[np.searchsorted(ends, lo, side="right")]
+        above = values[np.searchsorted(ends, np.minimum(lo + 1, ends[-1] - 1), side="right")]
+        out = at + (above - at) * (pos - lo)
+        return out if np.ndim(q) else float(out)
 
     @cached_property
     def median(self) -> float:
@@ -166,16 +187,32 @@ class NumericStats:
     @cached_property
     def mad(self) -> float:
         """Median absolute deviation from the median (unscaled), in O(log n) on the sorted values."""
-        return sorted_mad(self.values, self.median)
+        hist = self._exact_histogram
+        if hist is None:
+            return sorted_mad(self.values, self.median)
+        deviation = np.abs(hist[0] - self.median)
+        order = np.argsort(deviation, kind="stable")
+        return float(NumericStats.from_histogram(deviation[order], hist[1][order]).quantile(0.5))
+
+    @classmethod
+    def from_histogram(cls, values: np.ndarray, counts: np.ndarray) -> "NumericStats":
+        """A stand-in that answers quantile() from sorted distinct values and their counts."""
+        return cls(int(counts.sum()), 0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0, values[[0, -1]], weight=2,
+                   histogram=(values, counts))
 
     def count_between(self, lo: float, hi: float) -> int:
         """Finite values outside [lo, hi], scaled by the thinning weight."""
+        hist = self._exact_histogram
+        if hist is not None:
+            return int(hist[1][(hist[0] < lo) | (hist[0] > hi)].sum())
         v = self.values
         inside = np.searchsorted(v, hi, side="right") - np.searchsorted(v, lo, side="left")
         return int((v.size - inside) * self.weight)
 
     @cached_property
     def _distinct(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._exact_histogram is not None:
+            return self._exact_histogram
         if self.values.size == 0:
             return self.values, np.zeros(0, dtype=np.int64)
         starts = np.flatnonzero(np.r_[True, self.values[1:] != self.values[:-1]])
@@ -183,8 +220,31 @@ class NumericStats:
         return self.values[starts], counts
 
     def distinct(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct finite values and their counts (weighted)."""
+        """Distinct finite values and their counts (weighted; of the kept values when thinned)."""
         return self._distinct
+
+    @property
+    def distinct_count(self) -> int:
+        """Number of distinct finite values: exact, or when thinned the HyperLogLog estimate (within the
+        values kept and the finite count)."""
+        seen = int(self._distinct[0].size)
+        if self.exact or self.hll is None or self.histogram is not None:
+            return seen
+        return int(min(max(sketches.estimate(self.hll), seen), self.count))
+
+
+HISTOGRAM_MAX = 4096  # distinct values up to which the stream engine keeps exact counts
+
+
+def _merge_histograms(a: tuple[np.ndarray, np.ndarray] | None,
+                      b: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Exact counts of both, or None once either side has none or there are too many distinct values."""
+    if a is None or b is None:
+        return None
+    values, inverse = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    if values.size > HISTOGRAM_MAX:
+        return None
+    return values, np.bincount(inverse, weights=np.concatenate([a[1], b[1]]), minlength=values.size).astype(np.int64)
 
 
 def sorted_quantile(v: np.ndarray, q: float | np.ndarray) -> float | np.ndarray:
@@ -251,7 +311,13 @@ def _extremes(v: np.ndarray, rows: np.ndarray, kth: float, k: int, *, largest: b
 
 
 def _thin(values: np.ndarray, step: int) -> np.ndarray:
-    return values[step // 2::step] if step > 1 else values
+    """Every ``step``-th sorted value, with the exact minimum and maximum kept at the ends."""
+    if step <= 1 or values.size <= 2:
+        return values
+    thinned = values[step // 2::step].copy()
+    if thinned.size:
+        thinned[0], thinned[-1] = values[0], values[-1]
+    return thinned
 
 
 @dataclass
@@ -456,11 +522,13 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[Co
 
 
 def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,
-                sample_size: int = 100_000, progress: Progress | None = None) -> DatasetStats:
+                sample_size: int = 100_000, progress: Progress | None = None,
+                sketch: bool = False) -> DatasetStats:
     """All statistics of one chunk (rows ``row_offset`` … of the dataset).
 
     Columns are processed in a thread pool: sorting, hashing and Arrow kernels release the GIL.
     ``progress.advance()`` is called once per finished column, from this (the calling) thread.
+    ``sketch``: also keep a HyperLogLog sketch of each numeric column (the stream engine thins values).
     """
     progress = NO_PROGRESS if progress is None else progress
     n = table.num_rows
@@ -474,6 +542,10 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
 
     def column(position: int, name: str) -> tuple[ColumnStats, np.ndarray, np.ndarray, int]:
         stats, missing, h = _column_stats(name, table.column(name), rows)
+        if sketch and stats.numeric is not None:
+            stats.numeric.hll = sketches.registers(h[~missing])
+            distinct = stats.numeric.distinct()
+            stats.numeric.histogram = distinct if distinct[0].size <= HISTOGRAM_MAX else None
         with np.errstate(over="ignore"):
             digest = int((h * row_mix).sum(dtype=np.uint64))
             # Each column's share of the row hash: its value hash mixed with its position, so that

@@ -1,0 +1,287 @@
+"""The stream engine: a file read as Arrow record batches, each batch's statistics merged, in bounded memory.
+
+What is kept for the whole file: 20 bytes per row (missing cells, row hash, target hash: duplicate rows
+and conflicting labels stay exact), each numeric column's sorted values thinned to ``MAX_VALUES`` (medians,
+MADs, quantiles and outlier bounds become estimates within about 1/``MAX_VALUES`` in rank; the exact
+minimum and maximum are kept), a HyperLogLog sketch per numeric column (distinct counts ±1.6%), the distinct
+strings of text columns with their counts, and the row sample. Everything else (counts, nulls, moments,
+extremes) is exact. ``engine_note`` says which of the report's numbers are estimates.
+
+CSV batches come from ``pyarrow.csv.open_csv``, which fixes each column's type from the first block; a
+later value that does not fit (an '?' in a number column) restarts the read with that column widened
+(whole numbers to float, anything else to text), as the in-memory reader would have typed it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .errors import InputError, TargetError
+from .loading import (
+    LoadedTable,
+    _decode_prefix,
+    _detect_encoding,
+    _looks_binary,
+    _open,
+    _sample,
+    _short,
+    _sniff_delimiter,
+    detect_format,
+    normalise_table,
+)
+from .progress import NO_PROGRESS, Progress
+from .stats import DatasetStats, _bottom_k, chunk_stats
+
+BATCH_BYTES = 32 << 20  # CSV text per batch
+PARQUET_BATCH_ROWS = 262_144
+MAX_VALUES = 1 << 20  # sorted values kept per numeric column
+_CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to (\w+): invalid value '(.*)'", re.S)
+
+
+@dataclass
+class StreamedFile:
+    """What was learned opening a file for streaming: its format, CSV dialect and column names."""
+
+    path: Path
+    format: str
+    compression: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    column_types: dict[str, pa.DataType] = field(default_factory=dict)  # CSV columns widened after a conflict
+
+    def batches(self) -> Iterator[pa.Table]:
+        """The file as tables of about ``BATCH_BYTES`` each, in file order."""
+        if self.format == "csv":
+            yield from self._csv_batches()
+        elif self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            with pq.ParquetFile(self.path) as parquet:
+                for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                    yield pa.Table.from_batches([batch])
+        elif self.format == "feather":
+            with pa.memory_map(str(self.path)) as source:
+                reader = pa.ipc.open_file(source)
+                for i in range(reader.num_record_batches):
+                    yield pa.Table.from_batches([reader.get_batch(i)])
+        elif self.format == "jsonl":
+            import pyarrow.json as pajson
+
+            with pajson.open_json(self.path, read_options=pajson.ReadOptions(block_size=BATCH_BYTES)) as reader:
+                for batch in reader:
+                    yield pa.Table.from_batches([batch])
+        else:
+            raise InputError(self.path, f"the stream engine does not read {self.format} files; use --engine pandas")
+
+    def _csv_batches(self) -> Iterator[pa.Table]:
+        read = pacsv.ReadOptions(encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
+                                 block_size=BATCH_BYTES)
+        convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                       column_types=self.column_types)
+        with _open(self.path, self.compression) as stream:
+            reader = pacsv.open_csv(stream, read_options=read, parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
+                                    convert_options=convert)
+            for batch in reader:
+                yield pa.Table.from_batches([batch])
+
+    def widen(self, error: Exception, names: list[str], schema: pa.Schema) -> bool:
+        """After a conversion error: widen the column it names (whole numbers to float, else to text);
+        False when the error is not a conversion error."""
+        match = _CONVERSION.search(str(error))
+        if not match or int(match.group(1)) >= len(names):
+            return False
+        position = int(match.group(1))
+        name, current = names[position], schema.field(position).type
+        self.column_types[name] = pa.float64() if pa.types.is_integer(current) and _is_float(match.group(3)) \
+            else pa.string()
+        return True
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def open_stream(path: str | os.PathLike[str]) -> StreamedFile:
+    """Sniff ``path`` as ``loading.load`` does (format, compression, encoding, delimiter), reading nothing more."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file")
+    if p.is_dir():
+        raise InputError(p, "is a directory, not a data file")
+    if p.stat().st_size == 0:
+        raise InputError(p, "file is empty")
+    fmt, compression = detect_format(p)
+    if fmt != "csv":
+        return StreamedFile(p, fmt, compression)
+    sample = _sample(p, compression)
+    if not sample.strip():
+        raise InputError(p, "file is empty")
+    encoding = _detect_encoding(sample)
+    if _looks_binary(sample, encoding):
+        raise InputError(p, "binary data (NUL or control bytes), not delimited text")
+    text = _decode_prefix(sample, "utf-8" if encoding == "utf-8-sig" else encoding)
+    suffix = (Path(p.stem) if compression else p).suffix.lower()
+    return StreamedFile(p, "csv", compression, encoding, _sniff_delimiter(text.lstrip("\ufeff"), suffix))
+
+
+@dataclass
+class _Accumulator:
+    """Merged statistics so far. Per-row arrays are kept as lists and joined once; batches are merged like
+    a binary counter (two of a size make one of the next), so each value takes part in log(batches)
+    merges and a text column with millions of distinct values does not cost batches × distinct."""
+
+    sample_size: int
+    max_values: int
+    rows: int = 0
+    levels: list[tuple[int, DatasetStats]] = field(default_factory=list)
+    row_missing: list[np.ndarray] = field(default_factory=list)
+    row_hash: list[np.ndarray] = field(default_factory=list)
+    target_hash: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, chunk: DatasetStats) -> None:
+        self.row_missing.append(chunk.row_missing)
+        self.row_hash.append(chunk.row_hash)
+        if chunk.target_hash is not None:
+            self.target_hash.append(chunk.target_hash)
+        self.rows += chunk.rows
+        self.levels.append((0, self._compact(DatasetStats(chunk.rows, chunk.columns, np.zeros(0, np.int32),
+                                                          np.zeros(0, np.uint64), None, chunk.column_digest,
+                                                          chunk.sample, chunk.sample_size))))
+        while len(self.levels) >= 2 and self.levels[-1][0] == self.levels[-2][0]:
+            (level, b), (_, a) = self.levels.pop(), self.levels.pop()
+            self.levels.append((level + 1, self._merge(a, b)))
+
+    def _merge(self, a: DatasetStats, b: DatasetStats) -> DatasetStats:
+        merged = DatasetStats(
+            rows=a.rows + b.rows,
+            columns={k: a.columns[k].merge(b.columns[k]) for k in a.columns},
+            row_missing=a.row_missing, row_hash=a.row_hash, target_hash=None,
+            column_digest={k: (a.column_digest[k] + b.column_digest[k]) % 2**64 for k in a.column_digest},
+            sample=_bottom_k(pa.concat_tables([a.sample, b.sample]), self.sample_size),
+            sample_size=self.sample_size,
+        )
+        return self._compact(merged)
+
+    def _compact(self, stats: DatasetStats) -> DatasetStats:
+        for col in stats.columns.values():
+            if col.numeric is not None and col.numeric.values.size > self.max_values:
+                col.numeric = col.numeric.compact(self.max_values)
+        return stats
+
+    def result(self) -> DatasetStats:
+        stats = self.levels[-1][1]
+        for _, earlier in reversed(self.levels[:-1]):  # merged in file order: first rows first
+            stats = self._merge(earlier, stats)
+        return DatasetStats(self.rows, stats.columns, np.concatenate(self.row_missing), np.concatenate(self.row_hash),
+                            np.concatenate(self.target_hash) if self.target_hash else None, stats.column_digest,
+                            stats.sample, stats.sample_size)
+
+
+def stream_stats(
+    path: str | os.PathLike[str],
+    *,
+    target: str | None = None,
+    sample_size: int = 100_000,
+    missing_values: Mapping[str, Iterable[Any]] | None = None,
+    max_values: int | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> tuple[LoadedTable, DatasetStats]:
+    """Statistics of the whole file, read batch by batch; the LoadedTable holds its schema, not its rows.
+    ``max_values``: sorted values kept per numeric column (default ``MAX_VALUES``)."""
+    source = open_stream(path)
+    max_values = MAX_VALUES if max_values is None else max_values
+    fallbacks = ["cp1252", "latin-1"]  # the first megabyte was UTF-8 but a later line is not
+    while True:  # a type conflict in a later batch restarts the read with that column widened
+        try:
+            result = _stream(source, target, sample_size, missing_values, max_values, progress)
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                raise InputError(source.path, "no data rows (header only)") from None
+            if source.format == "csv" and "invalid UTF8" in str(exc) and fallbacks \
+                    and source.encoding not in ("cp1252", "latin-1"):
+                source.encoding = fallbacks.pop(0)
+                continue
+            raise InputError(source.path, f"malformed {source.format}: {_short(exc)}") from None
+        except UnicodeDecodeError as exc:
+            if source.format == "csv" and fallbacks:
+                source.encoding = fallbacks.pop(0)
+                continue
+            raise InputError(source.path, f"cannot read: {_short(exc)}") from None
+        except OSError as exc:
+            raise InputError(source.path, f"cannot read: {_short(exc)}") from None
+        if result is not None:
+            return result
+
+
+def _stream(source: StreamedFile, target: str | None, sample_size: int,
+            missing_values: Mapping[str, Iterable[Any]] | None, max_values: int,
+            progress: Progress) -> tuple[LoadedTable, DatasetStats] | None:
+    """One pass; None when a CSV column had to be widened (the caller reads again)."""
+    from .declared_missing import mark_table
+
+    acc = _Accumulator(sample_size, max_values)
+    loaded: LoadedTable | None = None
+    declared: dict[str, dict[str, int]] = {}
+    raw_names: list[str] = []  # the file's own column names and types, for widen()
+    schema: pa.Schema | None = None
+    batches = source.batches()
+    while True:
+        try:
+            raw = next(batches)
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            if schema is not None and source.format == "csv" and source.widen(exc, raw_names, schema):
+                return None
+            raise
+        if loaded is None:
+            raw_names, schema = list(raw.column_names), raw.schema
+            loaded = LoadedTable(raw.slice(0, 0), str(source.path), source.format, source.encoding,
+                                 source.delimiter, source.compression)
+            loaded.table = normalise_table(loaded)
+            if target is not None and target not in loaded.table.column_names:
+                raise TargetError(f"{loaded.path}: target column {target!r} not found "
+                                  f"(columns: {', '.join(loaded.table.column_names[:10])}"
+                                  f"{', …' if loaded.table.num_columns > 10 else ''})")
+        table = normalise_table(LoadedTable(raw, loaded.path, loaded.format))
+        if missing_values:
+            table, counts = mark_table(table, missing_values)
+            for column, by_value in counts.items():
+                for value, n in by_value.items():
+                    declared.setdefault(column, {}).setdefault(value, 0)
+                    declared[column][value] += n
+        acc.add(chunk_stats(table, row_offset=acc.rows, target=target, sample_size=sample_size, sketch=True))
+        progress.advance(raw.num_rows)
+    if loaded is None or acc.rows == 0:
+        raise InputError(source.path, "no data rows (header only)")
+    loaded.rows = acc.rows
+    loaded.declared_missing = declared
+    return loaded, acc.result()
+
+
+def engine_note(stats: DatasetStats) -> dict[str, Any]:
+    """The report's ``dataset.engine``: which statistics are estimates, and how close."""
+    thinned = sorted(name for name, col in stats.columns.items()
+                     if col.numeric is not None and not col.numeric.exact and col.numeric.histogram is None)
+    note: dict[str, Any] = {"name": "stream"}
+    if thinned:
+        worst = max(stats.columns[name].numeric.weight for name in thinned)
+        note["estimated"] = {
+            "columns": thinned,
+            "what": "medians, MADs, quantiles and outlier bounds from every "
+                    f"{worst:,}th sorted value (rank error ≤ {worst / max(stats.rows, 1):.1e}); "
+                    "distinct counts from a HyperLogLog sketch (±1.6%)",
+        }
+    return note

@@ -1,0 +1,166 @@
+"""The stream engine gives the in-memory engine's findings, in record batches, and says what it estimated."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+import pytest
+from click.testing import CliRunner
+
+from dataaudit import streaming
+from dataaudit.cli import cli
+from dataaudit.errors import InputError, TargetError
+from dataaudit.scan import choose_engine, scan
+from dataaudit.streaming import stream_stats
+
+from .conftest import assert_valid, clean_frame, write_csv
+
+SAMPLES = sorted((Path(__file__).resolve().parents[1] / "sample_data").glob("*.csv"))
+
+
+def _same(a, b) -> None:
+    assert [(f.rule, f.column, f.message) for f in a.findings] == [(f.rule, f.column, f.message) for f in b.findings]
+    assert [(c["name"], c["inferred_type"], c["missing_count"]) for c in a.columns] == \
+        [(c["name"], c["inferred_type"], c["missing_count"]) for c in b.columns]
+    assert a.gradient_risk == b.gradient_risk
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 64 KB, so a few thousand rows make many batches and type conflicts land in later ones."""
+    monkeypatch.setattr(streaming, "BATCH_BYTES", 1 << 16)
+    monkeypatch.setattr(streaming, "PARQUET_BATCH_ROWS", 500)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_stream_equals_in_memory_on_every_sample_file(path, small_batches):
+    target = {"mixed.csv": "churned"}.get(path.name, "label")
+    target = target if target in pd.read_csv(path, nrows=0, encoding="latin-1").columns else None
+    memory, stream = scan(path, target=target, engine="pandas"), scan(path, target=target, engine="stream")
+    _same(memory, stream)
+    assert stream.dataset["engine"]["name"] == "stream" and "engine" not in memory.dataset
+    assert stream.dataset["rows"] == memory.dataset["rows"]
+    assert_valid(stream)
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".feather", ".jsonl"])
+def test_stream_reads_typed_formats(tmp_path, suffix, small_batches):
+    frame = clean_frame(np.random.default_rng(0), 3000)
+    frame.loc[frame.index[::97], "b"] = np.nan
+    path = tmp_path / f"data{suffix}"
+    if suffix == ".parquet":
+        frame.to_parquet(path, row_group_size=700)
+    elif suffix == ".feather":
+        feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), path, chunksize=700)
+    else:
+        frame.to_json(path, orient="records", lines=True)
+    _same(scan(path, target="label", engine="pandas"), scan(path, target="label", engine="stream"))
+
+
+def test_a_late_value_that_does_not_fit_widens_the_column(tmp_path, small_batches):
+    """An '?' and a 1.5 long after the first block: the read restarts with text and float columns."""
+    n = 20_000
+    frame = pd.DataFrame({"code": np.arange(n).astype(object), "count": (np.arange(n) % 7).astype(object), "label": np.arange(n) % 2})
+    frame.loc[n - 5, "code"] = "?"
+    frame.loc[n - 3, "count"] = 1.5
+    path = write_csv(tmp_path / "late.csv", frame)
+    loaded, stats = stream_stats(path, target="label")
+    assert stats.columns["code"].kind == "string" and stats.columns["count"].kind == "numeric"
+    assert stats.rows == n
+    _same(scan(path, target="label", engine="pandas"), scan(path, target="label", engine="stream"))
+
+
+def test_a_late_non_utf8_line_falls_back_to_cp1252(tmp_path, small_batches):
+    lines = ["name,value"] + [f"plain{i},{i}" for i in range(20_000)] + ["caf\xe9,1"]
+    path = tmp_path / "late_cp1252.csv"
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    memory, stream = scan(path, engine="pandas"), scan(path, engine="stream")
+    assert stream.dataset["encoding"] == memory.dataset["encoding"] == "cp1252"
+    _same(memory, stream)
+
+
+def test_thinned_values_keep_quantiles_extremes_and_distinct_counts_close(tmp_path, monkeypatch):
+    rng = np.random.default_rng(1)
+    n = 200_000
+    frame = pd.DataFrame({"x": rng.lognormal(0, 1, n), "id": rng.permutation(n) + 10_000, "label": rng.integers(0, 2, n)})
+    path = tmp_path / "big.parquet"
+    frame.to_parquet(path, row_group_size=20_000)
+    _, stats = stream_stats(path, target="label", max_values=4096)
+    x = stats.columns["x"].numeric
+    assert not x.exact and x.values.size <= 4096
+    assert x.values[0] == frame["x"].min() and x.values[-1] == frame["x"].max()
+    assert x.count == n and x.mean == pytest.approx(frame["x"].mean())
+    for q in (0.01, 0.25, 0.5, 0.75, 0.99):  # rank error of every 64th value: well under 1%
+        assert (frame["x"] <= x.quantile(q)).mean() == pytest.approx(q, abs=0.005)
+    assert stats.columns["id"].numeric.distinct_count == pytest.approx(n, rel=0.05)
+    exact = scan(path, target="label", engine="pandas")
+    monkeypatch.setattr(streaming, "MAX_VALUES", 4096)
+    estimated = scan(path, target="label", engine="stream")
+    assert {f.rule for f in estimated.findings} == {f.rule for f in exact.findings}
+    assert estimated.dataset["engine"]["estimated"]["columns"] == ["id", "x"]
+    assert [c["inferred_type"] for c in estimated.columns] == [c["inferred_type"] for c in exact.columns]
+
+
+def test_declared_missing_values_are_counted_in_every_batch(tmp_path, small_batches):
+    frame = clean_frame(np.random.default_rng(2), 4000)
+    frame.loc[frame.index[::50], "a"] = -1
+    path = write_csv(tmp_path / "declared.csv", frame)
+    memory = scan(path, target="label", engine="pandas", missing_values={"a": [-1]})
+    stream = scan(path, target="label", engine="stream", missing_values={"a": [-1]})
+    _same(memory, stream)
+    assert stream.profile.columns["a"].declared_missing == memory.profile.columns["a"].declared_missing == {"-1": 80}
+
+
+def test_bad_inputs_are_one_line_errors(tmp_path):
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("a,b\n")
+    with pytest.raises(InputError, match="no data rows"):
+        scan(header_only, engine="stream")
+    path = write_csv(tmp_path / "ok.csv", clean_frame(np.random.default_rng(3), 100))
+    with pytest.raises(TargetError, match="'nope' not found"):
+        scan(path, target="nope", engine="stream")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / "missing.csv"), "--engine", "stream", "--isolated"])
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_auto_streams_only_large_files(tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "x.csv", clean_frame(np.random.default_rng(4), 100))
+    assert choose_engine("auto", path) == "pandas"
+    monkeypatch.setattr(sys.modules["dataaudit.scan"], "AUTO_STREAM_SHARE", 1e-12)  # the module, not the function
+    assert choose_engine("auto", path) == "stream"
+    assert choose_engine("auto", tmp_path / "book.xlsx") == "pandas"
+    with pytest.raises(Exception, match="Excel"):
+        choose_engine("stream", tmp_path / "book.xlsx")
+
+
+def test_cli_engine_stream(tmp_path):
+    path = write_csv(tmp_path / "x.csv", clean_frame(np.random.default_rng(5), 500))
+    result = CliRunner().invoke(cli, ["scan", str(path), "--target", "label", "--engine", "stream",
+                                      "--format", "json", "--isolated"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["dataset"]["engine"] == {"name": "stream"}
+
+
+def test_few_distinct_values_stay_exact_when_thinned(tmp_path):
+    """A column with at most HISTOGRAM_MAX distinct values keeps exact counts: quantiles, MAD, class
+    counts and outlier counts are exact even though its sorted values were thinned."""
+    rng = np.random.default_rng(6)
+    n = 150_000
+    frame = pd.DataFrame({"k": rng.poisson(4, n), "label": (rng.random(n) < 0.1).astype(int)})
+    path = tmp_path / "discrete.parquet"
+    frame.to_parquet(path, row_group_size=10_000)
+    _, stats = stream_stats(path, target="label", max_values=1000)
+    k = stats.columns["k"].numeric
+    assert not k.exact and k.histogram is not None
+    for q in (0.1, 0.5, 0.9, 0.999):
+        assert k.quantile(q) == pytest.approx(np.quantile(frame["k"], q))
+    assert k.mad == pytest.approx(np.median(np.abs(frame["k"] - frame["k"].median())))
+    assert k.count_between(1, 8) == int(((frame["k"] < 1) | (frame["k"] > 8)).sum())
+    values, counts = stats.columns["label"].numeric.distinct()
+    assert dict(zip(values, counts)) == frame["label"].value_counts().to_dict()
