@@ -19,7 +19,14 @@ import pandas as pd
 import pyarrow as pa
 
 from . import textvalues
-from .stats import ColumnStats, DatasetStats, NumericStats, string_hash
+from .stats import (
+    ColumnStats,
+    DatasetStats,
+    NumericStats,
+    TextStats,
+    repeated_values,
+    string_hash,
+)
 
 MAX_DISTINCT_ANALYSED = 10_000
 NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
@@ -47,6 +54,9 @@ class TextAnalysis:
     other: int  # non-missing rows that are none of numeric, boolean, date
     parsed: pd.Series  # distinct value -> parsed float (NaN if not a number)
     frame: pd.DataFrame  # the analysed distinct values with counts, first_row and flags
+    # every distinct value's number (columns parsed, count, first_row), when the analysis was sampled
+    # and the sample says numbers: the column's statistics must not rest on its most frequent values
+    numbers: pd.DataFrame | None = None
 
 
 @dataclass
@@ -269,12 +279,20 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
             format_rows[name] = int(counts[mask].sum())
     tokens = {str(v): int(c) for v, c in zip(values[token], counts[token])}
     other = ~token & ~numeric_like & ~boolean & ~date
+    numbers = None
+    plain_rows, formatted_rows = int(counts[is_plain].sum()), int(counts[is_formatted].sum())
+    present = int(counts[~token].sum())
+    if sampled and present and (plain_rows + formatted_rows) / present >= NUMERIC_TEXT_SHARE / 2:
+        numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma)
+        parsed = pd.Series(numbers["parsed"].to_numpy(), index=pd.Index(text.values, dtype="str"))
+    else:
+        parsed = pd.Series(parsed_values, index=pd.Index(values, dtype="str"))
     return TextAnalysis(
         analysed_rows=int(counts.sum()),
         sampled=sampled,
         tokens=dict(sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))),
-        plain=int(counts[is_plain].sum()),
-        formatted=int(counts[is_formatted].sum()),
+        plain=plain_rows,
+        formatted=formatted_rows,
         formats=format_rows,
         decimal_comma=decimal_comma,
         boolean=weighted["boolean"],
@@ -282,9 +300,32 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
         mojibake=weighted["mojibake"],
         whitespace=weighted["whitespace"],
         other=int(counts[other].sum()),
-        parsed=pd.Series(parsed_values, index=pd.Index(values, dtype="str")),
+        parsed=parsed,
         frame=frame,
+        numbers=numbers,
     )
+
+
+def _parse_every_value(text: TextStats, decimal_comma: bool) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
+    """Numbers of all distinct values of a sampled numeric-text column (vectorised): the frame of parsed
+    values with counts and first rows, the rows of plain and formatted numbers, and rows per format."""
+    values = text.values.astype("str").reset_index(drop=True)
+    counts = np.asarray(text.counts)
+    token = textvalues.missing_token_mask(values)
+    plain = textvalues.plain_numbers(values)
+    formatted, seen = textvalues.formatted_numbers(values, decimal_comma)
+    if decimal_comma:
+        plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
+    is_plain = ~np.isnan(plain) & ~token
+    is_formatted = ~is_plain & ~np.isnan(formatted) & ~token
+    parsed = np.where(is_plain, plain, np.where(is_formatted, formatted, np.nan))
+    formats = {}
+    for name in seen:
+        mask = is_formatted & _format_mask(values, name, decimal_comma)
+        if mask.any():
+            formats[name] = int(counts[mask].sum())
+    frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
+    return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
 
 
 def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarray:
@@ -298,16 +339,17 @@ def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarra
     return values.str.contains(patterns[name], regex=True, na=False).to_numpy(dtype=bool)
 
 
-def _numeric_from_text(analysis: TextAnalysis) -> NumericStats:
-    frame = analysis.frame
-    ok = ~np.isnan(frame["parsed"].to_numpy())
-    counts = frame["count"].to_numpy()[ok]
-    values = np.repeat(frame["parsed"].to_numpy()[ok], counts)
-    rows = np.repeat(frame["first_row"].to_numpy()[ok], counts)
-    return NumericStats.from_values(values, rows)
+def _numeric_from_text(analysis: TextAnalysis, max_values: int | None = None) -> NumericStats:
+    """The column's numbers, from its distinct values and their counts (thinned past ``max_values``)."""
+    frame = analysis.numbers if analysis.numbers is not None else analysis.frame
+    parsed = frame["parsed"].to_numpy()
+    ok = np.isfinite(parsed)
+    return NumericStats.from_counts(parsed[ok], frame["count"].to_numpy()[ok], frame["first_row"].to_numpy()[ok],
+                                    max_values)
 
 
-def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_rows: int = 0) -> ColumnProfile:
+def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_rows: int = 0,
+                   max_values: int | None = None) -> ColumnProfile:
     """Infer the column's type from its statistics and say which evidence decided it."""
     evidence: dict[str, Any] = {}
     text = None
@@ -319,7 +361,7 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_row
         present = max(text.analysed_rows - token_rows, 0)
         share = (text.plain + text.formatted) / present if present else 0.0
         if present and share >= NUMERIC_TEXT_SHARE and stats.kind == "string":
-            numeric = _numeric_from_text(text)
+            numeric = _numeric_from_text(text, max_values)
             # values that are neither numbers nor tokens become missing when parsed (estimated when sampled)
             missing += round((1 - share) * (stats.rows - stats.nulls - token_rows))
             evidence["numeric_text_share"] = round(share, 4)
@@ -408,12 +450,14 @@ def _target_task(col: ColumnProfile) -> str:
     return "classification"
 
 
-def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None) -> DatasetProfile:
-    """Profile every column; with a target, record its task and class counts."""
-    duplicates = stats.rows - int(np.unique(stats.row_hash).size) if stats.rows else 0
+def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None,
+                  max_values: int | None = None) -> DatasetProfile:
+    """Profile every column; with a target, record its task and class counts. ``max_values``: numbers
+    parsed from text keep at most that many sorted values (the stream engine's bound; None: all)."""
+    duplicates = repeated_values(stats.row_hash)
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
-        profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target), duplicate_rows=duplicates),
-                            stats.columns.values())
+        profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target), duplicate_rows=duplicates,
+                                                      max_values=max_values), stats.columns.values())
         columns = {p.name: p for p in profiles}
     target_profile = None
     if target is not None:

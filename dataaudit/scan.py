@@ -12,6 +12,7 @@ import pyarrow as pa
 if TYPE_CHECKING:
     import pandas as pd
 
+from . import streaming
 from .attribution import attribute
 from .declared_missing import values_problem
 from .errors import DataAuditError, TargetError, UsageError
@@ -93,7 +94,7 @@ def scan(
                          rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores,
                          column_rule_options=column_rule_options, progress=progress, stats=stats)
     if stats is not None:
-        report.dataset["engine"] = engine_note(stats)
+        report.dataset["engine"] = engine_note(report.profile)
     report.timing = {"load": round(seconds, 4), **report.timing,
                      "total": round(report.timing["total"] + seconds, 4)}
     return report
@@ -231,10 +232,11 @@ def scan_loaded(
                           f"{', …' if loaded.table.num_columns > 10 else ''})")
     t = time.perf_counter()
     progress = NO_PROGRESS if progress is None else progress
+    streamed = stats is not None
     if stats is None:
         progress.stage("statistics", loaded.table.num_columns)
         stats = chunk_stats(loaded.table, target=target, sample_size=max_rows, progress=progress)
-    profile = build_profile(stats, loaded.describe(), target)
+    profile = build_profile(stats, loaded.describe(), target, max_values=streaming.MAX_VALUES if streamed else None)
     for name, declared in loaded.declared_missing.items():
         profile.columns[name].declared_missing = declared
     if target is not None and profile.columns[target].inferred_type == "empty":

@@ -93,6 +93,34 @@ class NumericStats:
             inf_rows=[int(r) for r in inf_rows],
         )
 
+    @classmethod
+    def from_counts(cls, values: np.ndarray, counts: np.ndarray, first_rows: np.ndarray,
+                    max_values: int | None = None) -> "NumericStats":
+        """Statistics of distinct finite ``values`` seen ``counts`` times (first at ``first_rows``), without
+        expanding them to one entry per row when there are more than ``max_values`` rows: the sorted
+        values are then read off the cumulative counts every ``weight``-th rank (exact extremes)."""
+        n = int(counts.sum())
+        if max_values is None or n <= max_values:
+            return cls.from_values(np.repeat(values, counts), np.repeat(first_rows, counts))
+        order = np.argsort(values, kind="stable")
+        v, c, r = values[order], counts[order].astype(np.int64), first_rows[order]
+        mean = float(np.dot(c, v) / n)
+        d = v - mean
+        with np.errstate(over="ignore", invalid="ignore"):
+            m2, m3, m4 = float(np.dot(c, d * d)), float(np.dot(c, d ** 3)), float(np.dot(c, d ** 4))
+        step = 1
+        while n // step > max_values:
+            step *= 2
+        ends = np.cumsum(c)
+        thinned = v[np.searchsorted(ends, np.arange(step // 2, n, step), side="right")]
+        thinned[0], thinned[-1] = v[0], v[-1]
+        k = min(EXTREME_K, v.size)
+        return cls(count=n, nan=0, posinf=0, neginf=0, mean=mean, m2=m2, m3=m3, m4=m4,
+                   integral=int(c[v == np.round(v)].sum()), values=thinned, weight=step,
+                   low=[(float(x), int(row)) for x, row in zip(v[:k], r[:k])],
+                   high=[(float(x), int(row)) for x, row in zip(v[::-1][:k], r[::-1][:k])],
+                   histogram=(v, c) if v.size <= HISTOGRAM_MAX else None)
+
     def merge(self, other: "NumericStats") -> "NumericStats":
         n_a, n_b = self.count, other.count
         n = n_a + n_b
@@ -234,6 +262,7 @@ class NumericStats:
 
 
 HISTOGRAM_MAX = 4096  # distinct values up to which the stream engine keeps exact counts
+SMALL_MERGE = 512  # distinct strings up to which two TextStats merge in a dict
 
 
 def _merge_histograms(a: tuple[np.ndarray, np.ndarray] | None,
@@ -344,6 +373,20 @@ class TextStats:
         return cls(values, counts, np.asarray(first_row, dtype=np.int64)), indices
 
     def merge(self, other: "TextStats") -> "TextStats":
+        if len(self.values) + len(other.values) <= SMALL_MERGE:  # a few categories: a dict beats a groupby
+            merged: dict[str, list[int]] = {}
+            for stats in (self, other):
+                for value, count, row in zip(stats.values.tolist(), stats.counts.tolist(), stats.first_row.tolist()):
+                    seen = merged.get(value)
+                    if seen is None:
+                        merged[value] = [count, row]
+                    else:
+                        seen[0] += count
+                        seen[1] = min(seen[1], row)
+            ordered = sorted(merged.items(), key=lambda item: item[1][1])
+            return TextStats(pd.Series([v for v, _ in ordered], dtype="str"),
+                             np.array([c for _, (c, _) in ordered], dtype=np.int64),
+                             np.array([r for _, (_, r) in ordered], dtype=np.int64))
         frame = pd.DataFrame({
             "v": pd.concat([self.values, other.values], ignore_index=True),
             "c": np.concatenate([self.counts, other.counts]),
@@ -405,7 +448,7 @@ def _hash_u64(x: np.ndarray) -> np.ndarray:
     return z
 
 
-HASH_CHUNK_BYTES = 1 << 23  # 8 MB of text per hashing slice
+HASH_CHUNK_BYTES = 1 << 21  # 2 MB of text per hashing slice (its per-byte arrays take 24 bytes per byte)
 
 
 def string_hash(arr: pa.Array) -> np.ndarray:
@@ -488,6 +531,14 @@ class DatasetStats:
         )
 
 
+def repeated_values(hashes: np.ndarray) -> int:
+    """How many values repeat an earlier one: one sorted copy, not np.unique's several (10M rows: 80 MB)."""
+    if hashes.size < 2:
+        return 0
+    ordered = np.sort(hashes)
+    return int(np.count_nonzero(ordered[1:] == ordered[:-1]))
+
+
 def _row_priority(rows: np.ndarray) -> np.ndarray:
     return _hash_u64(rows.astype(np.uint64) ^ _MIX)
 
@@ -521,14 +572,27 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[Co
     return stats, np.isnan(x), value_hash(x)
 
 
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One thread pool for every chunk (the stream engine calls chunk_stats hundreds of times)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1)), thread_name_prefix="dataaudit")
+    return _POOL
+
+
 def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,
                 sample_size: int = 100_000, progress: Progress | None = None,
-                sketch: bool = False) -> DatasetStats:
+                sketch: bool = False, sample_below: int | None = None) -> DatasetStats:
     """All statistics of one chunk (rows ``row_offset`` … of the dataset).
 
     Columns are processed in a thread pool: sorting, hashing and Arrow kernels release the GIL.
     ``progress.advance()`` is called once per finished column, from this (the calling) thread.
     ``sketch``: also keep a HyperLogLog sketch of each numeric column (the stream engine thins values).
+    ``sample_below``: only rows of row priority below it can enter the sample (the stream engine's running
+    threshold: rows above it could never be among the dataset's ``sample_size`` lowest).
     """
     progress = NO_PROGRESS if progress is None else progress
     n = table.num_rows
@@ -553,26 +617,29 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
             share = _hash_u64(h ^ (np.uint64(position + 1) * _MIX))
         return stats, missing, h if name == target else share, digest
 
-    with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
-        futures = {pool.submit(column, i, name): i for i, name in enumerate(table.column_names)}
-        done: dict[int, tuple[ColumnStats, int]] = {}
-        # Fold each column in as it finishes, so its row-length arrays are freed at once (the sums are
-        # order-free); the dicts are filled in column order below.
-        for future in as_completed(futures):
-            stats, missing, h, digest = future.result()
-            done[futures.pop(future)] = (stats, digest)
-            row_missing += missing
-            if stats.name == target:
-                target_hash = h
-            else:
-                with np.errstate(over="ignore"):
-                    row_hash += h
-            del missing, h
-            progress.advance()
+    pool = _pool()
+    futures = {pool.submit(column, i, name): i for i, name in enumerate(table.column_names)}
+    done: dict[int, tuple[ColumnStats, int]] = {}
+    # Fold each column in as it finishes, so its row-length arrays are freed at once (the sums are
+    # order-free); the dicts are filled in column order below.
+    for future in as_completed(futures):
+        stats, missing, h, digest = future.result()
+        done[futures.pop(future)] = (stats, digest)
+        row_missing += missing
+        if stats.name == target:
+            target_hash = h
+        else:
+            with np.errstate(over="ignore"):
+                row_hash += h
+        del missing, h
+        progress.advance()
     for position in range(table.num_columns):
         stats, digest = done[position]
         columns[stats.name] = stats
         digests[stats.name] = digest
-    keep = np.arange(n) if n <= sample_size else np.sort(np.argpartition(_row_priority(rows), sample_size)[:sample_size])
+    priority = row_mix  # the same hash of the row numbers orders the sample
+    candidates = np.arange(n) if sample_below is None else np.flatnonzero(priority < np.uint64(sample_below))
+    keep = candidates if candidates.size <= sample_size else \
+        np.sort(candidates[np.argpartition(priority[candidates], sample_size)[:sample_size]])
     sample = table.take(pa.array(keep)).append_column("__row__", pa.array(rows[keep]))
     return DatasetStats(n, columns, row_missing, row_hash, target_hash, digests, sample, sample_size)

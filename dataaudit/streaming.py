@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, Full, Queue
 from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -38,11 +40,12 @@ from .loading import (
     normalise_table,
 )
 from .progress import NO_PROGRESS, Progress
-from .stats import DatasetStats, _bottom_k, chunk_stats
+from .stats import DatasetStats, _bottom_k, _row_priority, chunk_stats
 
-BATCH_BYTES = 32 << 20  # CSV text per batch
+BATCH_BYTES = 16 << 20  # Arrow data per batch the statistics see
+CSV_BLOCK_BYTES = 1 << 20  # CSV text per read block: pyarrow's reader holds many at once (4 MB blocks: +230 MB, 32 MB: +1.3 GB)
 PARQUET_BATCH_ROWS = 262_144
-MAX_VALUES = 1 << 20  # sorted values kept per numeric column
+MAX_VALUES = 1 << 17  # sorted values kept per numeric column (per merge level: memory ~ columns × 1 MB × levels)
 _CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to (\w+): invalid value '(.*)'", re.S)
 
 
@@ -58,7 +61,23 @@ class StreamedFile:
     column_types: dict[str, pa.DataType] = field(default_factory=dict)  # CSV columns widened after a conflict
 
     def batches(self) -> Iterator[pa.Table]:
-        """The file as tables of about ``BATCH_BYTES`` each, in file order."""
+        """The file as tables of about ``BATCH_BYTES`` each, in file order, read one batch ahead in a thread
+        (parsing releases the GIL, so reading overlaps the statistics of the batch before)."""
+        return _read_ahead(self._grouped())
+
+    def _grouped(self) -> Iterator[pa.Table]:
+        pending: list[pa.Table] = []
+        size = 0
+        for table in self._read():
+            pending.append(table)
+            size += table.nbytes
+            if size >= BATCH_BYTES:
+                yield pa.concat_tables(pending)
+                pending, size = [], 0
+        if pending:
+            yield pa.concat_tables(pending)
+
+    def _read(self) -> Iterator[pa.Table]:
         if self.format == "csv":
             yield from self._csv_batches()
         elif self.format == "parquet":
@@ -83,7 +102,7 @@ class StreamedFile:
 
     def _csv_batches(self) -> Iterator[pa.Table]:
         read = pacsv.ReadOptions(encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
-                                 block_size=BATCH_BYTES)
+                                 block_size=min(CSV_BLOCK_BYTES, BATCH_BYTES))
         convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
                                        column_types=self.column_types)
         with _open(self.path, self.compression) as stream:
@@ -103,6 +122,46 @@ class StreamedFile:
         self.column_types[name] = pa.float64() if pa.types.is_integer(current) and _is_float(match.group(3)) \
             else pa.string()
         return True
+
+
+def _read_ahead(batches: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """``batches`` produced by a thread one item ahead; its exceptions are raised here, in order."""
+    queue: Queue = Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in batches:
+                while not stop.is_set():
+                    try:
+                        queue.put((item, None), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put((None, None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            queue.put((None, exc))
+
+    worker = threading.Thread(target=produce, name="dataaudit-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is None:
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting to put, then let it finish
+            try:
+                queue.get_nowait()
+            except Empty:
+                pass
+            worker.join(timeout=0.1)
 
 
 def _is_float(text: str) -> bool:
@@ -146,6 +205,7 @@ class _Accumulator:
     max_values: int
     rows: int = 0
     levels: list[tuple[int, DatasetStats]] = field(default_factory=list)
+    sample: pa.Table | None = None
     row_missing: list[np.ndarray] = field(default_factory=list)
     row_hash: list[np.ndarray] = field(default_factory=list)
     target_hash: list[np.ndarray] = field(default_factory=list)
@@ -156,12 +216,21 @@ class _Accumulator:
         if chunk.target_hash is not None:
             self.target_hash.append(chunk.target_hash)
         self.rows += chunk.rows
+        # One running row sample (the rows of lowest priority so far), not one per level of the merge.
+        self.sample = chunk.sample if self.sample is None else \
+            _bottom_k(pa.concat_tables([self.sample, chunk.sample]), self.sample_size)
         self.levels.append((0, self._compact(DatasetStats(chunk.rows, chunk.columns, np.zeros(0, np.int32),
                                                           np.zeros(0, np.uint64), None, chunk.column_digest,
-                                                          chunk.sample, chunk.sample_size))))
+                                                          chunk.sample.slice(0, 0), chunk.sample_size))))
         while len(self.levels) >= 2 and self.levels[-1][0] == self.levels[-2][0]:
             (level, b), (_, a) = self.levels.pop(), self.levels.pop()
             self.levels.append((level + 1, self._merge(a, b)))
+
+    def sample_threshold(self) -> int | None:
+        """Row priority a new row must be below to enter the running sample (None: any row can)."""
+        if self.sample is None or self.sample.num_rows < self.sample_size:
+            return None
+        return int(_row_priority(self.sample.column("__row__").to_numpy().astype(np.int64)).max())
 
     def _merge(self, a: DatasetStats, b: DatasetStats) -> DatasetStats:
         merged = DatasetStats(
@@ -169,8 +238,7 @@ class _Accumulator:
             columns={k: a.columns[k].merge(b.columns[k]) for k in a.columns},
             row_missing=a.row_missing, row_hash=a.row_hash, target_hash=None,
             column_digest={k: (a.column_digest[k] + b.column_digest[k]) % 2**64 for k in a.column_digest},
-            sample=_bottom_k(pa.concat_tables([a.sample, b.sample]), self.sample_size),
-            sample_size=self.sample_size,
+            sample=a.sample, sample_size=self.sample_size,
         )
         return self._compact(merged)
 
@@ -184,9 +252,20 @@ class _Accumulator:
         stats = self.levels[-1][1]
         for _, earlier in reversed(self.levels[:-1]):  # merged in file order: first rows first
             stats = self._merge(earlier, stats)
-        return DatasetStats(self.rows, stats.columns, np.concatenate(self.row_missing), np.concatenate(self.row_hash),
-                            np.concatenate(self.target_hash) if self.target_hash else None, stats.column_digest,
-                            stats.sample, stats.sample_size)
+        target_hash = _join(self.target_hash) if self.target_hash else None
+        return DatasetStats(self.rows, stats.columns, _join(self.row_missing), _join(self.row_hash), target_hash,
+                            stats.column_digest, self.sample, stats.sample_size)
+
+
+def _join(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts as one array, each part freed once copied (the list is emptied)."""
+    out = np.empty(sum(p.size for p in parts), dtype=parts[0].dtype)
+    start = 0
+    while parts:
+        part = parts.pop(0)
+        out[start:start + part.size] = part
+        start += part.size
+    return out
 
 
 def stream_stats(
@@ -262,7 +341,8 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
                 for value, n in by_value.items():
                     declared.setdefault(column, {}).setdefault(value, 0)
                     declared[column][value] += n
-        acc.add(chunk_stats(table, row_offset=acc.rows, target=target, sample_size=sample_size, sketch=True))
+        acc.add(chunk_stats(table, row_offset=acc.rows, target=target, sample_size=sample_size, sketch=True,
+                            sample_below=acc.sample_threshold()))
         progress.advance(raw.num_rows)
     if loaded is None or acc.rows == 0:
         raise InputError(source.path, "no data rows (header only)")
@@ -271,17 +351,17 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
     return loaded, acc.result()
 
 
-def engine_note(stats: DatasetStats) -> dict[str, Any]:
-    """The report's ``dataset.engine``: which statistics are estimates, and how close."""
-    thinned = sorted(name for name, col in stats.columns.items()
-                     if col.numeric is not None and not col.numeric.exact and col.numeric.histogram is None)
+def engine_note(profile: Any) -> dict[str, Any]:
+    """The report's ``dataset.engine``: which statistics are estimates (of a DatasetProfile), and how close."""
+    thinned = {name: col.numeric for name, col in profile.columns.items()
+               if col.numeric is not None and not col.numeric.exact and col.numeric.histogram is None}
     note: dict[str, Any] = {"name": "stream"}
     if thinned:
-        worst = max(stats.columns[name].numeric.weight for name in thinned)
+        worst = max(numeric.weight for numeric in thinned.values())
         note["estimated"] = {
-            "columns": thinned,
+            "columns": sorted(thinned),
             "what": "medians, MADs, quantiles and outlier bounds from every "
-                    f"{worst:,}th sorted value (rank error ≤ {worst / max(stats.rows, 1):.1e}); "
+                    f"{worst:,}th sorted value (rank error ≤ {worst / max(profile.rows, 1):.1e}); "
                     "distinct counts from a HyperLogLog sketch (±1.6%)",
         }
     return note

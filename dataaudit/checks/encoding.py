@@ -238,7 +238,8 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     if CODE_NAME.search(col.name):
         return "its name says it is a code"
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
-    if np.gcd.reduce(np.unique(num_stats.values).astype(np.int64)) >= 5:
+    uniq = np.unique(num_stats.values)
+    if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:
         return None  # all multiples of 5, 25, 100...: a measurement rounded to a step, not codes
     if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05:
         return f"fixed-width {int(digits[0])}-digit values spread sparsely"
