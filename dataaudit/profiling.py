@@ -313,17 +313,22 @@ def _parse_every_value(text: TextStats, decimal_comma: bool) -> tuple[pd.DataFra
     counts = np.asarray(text.counts)
     token = textvalues.missing_token_mask(values)
     plain = textvalues.plain_numbers(values)
-    formatted, seen = textvalues.formatted_numbers(values, decimal_comma)
     if decimal_comma:
         plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
     is_plain = ~np.isnan(plain) & ~token
-    is_formatted = ~is_plain & ~np.isnan(formatted) & ~token
-    parsed = np.where(is_plain, plain, np.where(is_formatted, formatted, np.nan))
+    rest = np.flatnonzero(~is_plain & ~token)  # only these can be formatted numbers ('1,234.50'): the slow part
+    formatted = np.full(len(values), np.nan)
     formats = {}
-    for name in seen:
-        mask = is_formatted & _format_mask(values, name, decimal_comma)
-        if mask.any():
-            formats[name] = int(counts[mask].sum())
+    if rest.size:
+        formatted[rest], seen = textvalues.formatted_numbers(values.iloc[rest].reset_index(drop=True), decimal_comma)
+        is_formatted = ~np.isnan(formatted)
+        candidates = values.iloc[np.flatnonzero(is_formatted)].reset_index(drop=True)
+        for name in seen:
+            mask = _format_mask(candidates, name, decimal_comma)
+            if mask.any():
+                formats[name] = int(counts[is_formatted][mask].sum())
+    is_formatted = ~np.isnan(formatted) & ~is_plain & ~token
+    parsed = np.where(is_plain, plain, np.where(is_formatted, formatted, np.nan))
     frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
     return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
 
