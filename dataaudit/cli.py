@@ -69,6 +69,23 @@ _progress_option = click.option(
     help="Show progress on stderr [default: only when stderr is a terminal and the run takes over half a second].")
 
 
+def _report_options(func):
+    """--format, -o, --fail-on, --select and --ignore, shared by scan and diff."""
+    options = [
+        click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)),
+                     help="Output format [default: text, or from -o's extension]."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+                     help="Write the report to FILE (atomically)."),
+        click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
+                     help="Exit 1 when a finding is at or above this severity."),
+        click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA2) or names; comma-separated."),
+        click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _config_options(func):
     """--config FILE and --isolated, shared by the commands that read the settings file."""
     func = click.option("--isolated", is_flag=True, help="Ignore any settings file.")(func)
@@ -96,12 +113,7 @@ def cli(debug: bool) -> None:
 @cli.command("scan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--target", "-t", help="Label column: enables the imbalance and leakage checks.")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), help="Output format [default: text, or from -o's extension].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write the report to FILE (atomically).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA2) or names; comma-separated.")
-@click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated.")
+@_report_options
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
 @click.option("--max-rows", type=int, default=100_000, show_default=True,
               help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
@@ -275,12 +287,7 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: s
 @click.option("--target", "-t", help="Label column: compares the class balance (or the regression target).")
 @click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
               help="A fix recipe: check that its centres, scales, clip bounds and categories still fit PATH.")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), help="Output format [default: text, or from -o's extension].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), help="Write the report to FILE (atomically).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--select", multiple=True, help="Only these rules: codes, prefixes (DA4) or names; comma-separated.")
-@click.option("--ignore", multiple=True, help="Skip these rules: codes, prefixes or names; comma-separated.")
+@_report_options
 @_sheet_option
 @_config_options
 @_progress_option

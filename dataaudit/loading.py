@@ -82,6 +82,19 @@ def detect_format(path: Path) -> tuple[str, str | None]:
     return "csv", compression
 
 
+def check_readable(p: Path) -> tuple[str, str | None]:
+    """(format, compression) of a file that exists, is readable and is not empty; else InputError."""
+    if not p.exists():
+        raise InputError(p, "no such file")
+    if p.is_dir():
+        raise InputError(p, "is a directory, not a data file")
+    if not os.access(p, os.R_OK):
+        raise InputError(p, "permission denied")
+    if p.stat().st_size == 0:
+        raise InputError(p, "file is empty")
+    return detect_format(p)
+
+
 def load(path: str | os.PathLike[str], *, sheet: str | int | None = None,
          missing_values: Mapping[str, Iterable[Any]] | None = None) -> LoadedTable:
     """Load ``path`` by its extension; raise InputError with one clear sentence on failure.
@@ -91,15 +104,7 @@ def load(path: str | os.PathLike[str], *, sheet: str | int | None = None,
     they are read as empty cells, and ``declared_missing`` counts them (see ``declared_missing``).
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(p, "no such file")
-    if p.is_dir():
-        raise InputError(p, "is a directory, not a data file")
-    if not os.access(p, os.R_OK):
-        raise InputError(p, "permission denied")
-    if p.stat().st_size == 0:
-        raise InputError(p, "file is empty")
-    fmt, compression = detect_format(p)
+    fmt, compression = check_readable(p)
     if sheet is not None and fmt != "excel":
         raise InputError(p, f"a sheet was asked for, but this is a {fmt} file, not an Excel workbook")
     if fmt == "csv":
@@ -191,7 +196,8 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv(path: Path, compression: str | None) -> LoadedTable:
+def sniff_csv(path: Path, compression: str | None) -> tuple[str, str]:
+    """(encoding, delimiter) of a delimited text file, from its first megabyte; InputError for binary data."""
     sample = _sample(path, compression)
     if not sample.strip():
         raise InputError(path, "file is empty")
@@ -200,7 +206,11 @@ def _read_csv(path: Path, compression: str | None) -> LoadedTable:
         raise InputError(path, "binary data (NUL or control bytes), not delimited text")
     text = _decode_prefix(sample, "utf-8" if encoding == "utf-8-sig" else encoding)
     suffix = (Path(path.stem) if compression else path).suffix.lower()
-    delimiter = _sniff_delimiter(text.lstrip("\ufeff"), suffix)
+    return encoding, _sniff_delimiter(text.lstrip("\ufeff"), suffix)
+
+
+def _read_csv(path: Path, compression: str | None) -> LoadedTable:
+    encoding, delimiter = sniff_csv(path, compression)
     try:
         table = _arrow_csv(path, compression, encoding, delimiter)
         if encoding.startswith("utf-8") and any(pa.types.is_binary(f.type) for f in table.schema):

@@ -29,15 +29,11 @@ import pyarrow.csv as pacsv
 from .errors import InputError, TargetError
 from .loading import (
     LoadedTable,
-    _decode_prefix,
-    _detect_encoding,
-    _looks_binary,
     _open,
-    _sample,
     _short,
-    _sniff_delimiter,
-    detect_format,
+    check_readable,
     normalise_table,
+    sniff_csv,
 )
 from .progress import NO_PROGRESS, Progress
 from .stats import DatasetStats, _bottom_k, _row_priority, chunk_stats
@@ -175,24 +171,10 @@ def _is_float(text: str) -> bool:
 def open_stream(path: str | os.PathLike[str]) -> StreamedFile:
     """Sniff ``path`` as ``loading.load`` does (format, compression, encoding, delimiter), reading nothing more."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(p, "no such file")
-    if p.is_dir():
-        raise InputError(p, "is a directory, not a data file")
-    if p.stat().st_size == 0:
-        raise InputError(p, "file is empty")
-    fmt, compression = detect_format(p)
+    fmt, compression = check_readable(p)
     if fmt != "csv":
         return StreamedFile(p, fmt, compression)
-    sample = _sample(p, compression)
-    if not sample.strip():
-        raise InputError(p, "file is empty")
-    encoding = _detect_encoding(sample)
-    if _looks_binary(sample, encoding):
-        raise InputError(p, "binary data (NUL or control bytes), not delimited text")
-    text = _decode_prefix(sample, "utf-8" if encoding == "utf-8-sig" else encoding)
-    suffix = (Path(p.stem) if compression else p).suffix.lower()
-    return StreamedFile(p, "csv", compression, encoding, _sniff_delimiter(text.lstrip("\ufeff"), suffix))
+    return StreamedFile(p, "csv", compression, *sniff_csv(p, compression))
 
 
 @dataclass
