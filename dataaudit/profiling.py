@@ -250,14 +250,8 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     values = frame["value"].astype("str")
     counts = frame["count"].to_numpy()
     token = textvalues.missing_token_mask(values)
-    plain = textvalues.plain_numbers(values)
     decimal_comma = textvalues.uses_decimal_comma(values[~token])
-    formatted, formats = textvalues.formatted_numbers(values, decimal_comma)
-    if decimal_comma:
-        plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
-    is_plain = ~np.isnan(plain) & ~token
-    is_formatted = ~is_plain & ~np.isnan(formatted) & ~token
-    parsed_values = np.where(is_plain, plain, np.where(is_formatted, formatted, np.nan))
+    parsed_values, is_plain, is_formatted, format_rows = _parse_numbers(values, counts, token, decimal_comma)
     boolean = textvalues.boolean_mask(values) & ~token
     numeric_like = is_plain | is_formatted
     rest = ~token & ~numeric_like & ~boolean
@@ -272,11 +266,6 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     frame["whitespace"] = textvalues.whitespace_mask(values) & ~token
     frame["parsed"] = parsed_values
     weighted = {k: int(counts[frame[k].to_numpy()].sum()) for k in ("token", "boolean", "date", "mojibake", "whitespace")}
-    format_rows = {}
-    for name in formats:
-        mask = is_formatted & _format_mask(values, name, decimal_comma)
-        if mask.any():
-            format_rows[name] = int(counts[mask].sum())
     tokens = {str(v): int(c) for v, c in zip(values[token], counts[token])}
     other = ~token & ~numeric_like & ~boolean & ~date
     numbers = None
@@ -311,26 +300,34 @@ def _parse_every_value(text: TextStats, decimal_comma: bool) -> tuple[pd.DataFra
     values with counts and first rows, the rows of plain and formatted numbers, and rows per format."""
     values = text.values.astype("str").reset_index(drop=True)
     counts = np.asarray(text.counts)
-    token = textvalues.missing_token_mask(values)
+    parsed, is_plain, is_formatted, formats = _parse_numbers(values, counts, textvalues.missing_token_mask(values),
+                                                             decimal_comma)
+    frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
+    return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
+
+
+def _parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray,
+                   decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """(parsed float or NaN, plain-number mask, formatted-number mask, rows per format) of distinct text
+    values; the slow formatted parse ('1,234.50') runs only on the values a plain parse rejects."""
     plain = textvalues.plain_numbers(values)
     if decimal_comma:
         plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
     is_plain = ~np.isnan(plain) & ~token
-    rest = np.flatnonzero(~is_plain & ~token)  # only these can be formatted numbers ('1,234.50'): the slow part
+    rest = np.flatnonzero(~is_plain & ~token)
     formatted = np.full(len(values), np.nan)
-    formats = {}
+    formats: dict[str, int] = {}
     if rest.size:
         formatted[rest], seen = textvalues.formatted_numbers(values.iloc[rest].reset_index(drop=True), decimal_comma)
-        is_formatted = ~np.isnan(formatted)
-        candidates = values.iloc[np.flatnonzero(is_formatted)].reset_index(drop=True)
+        found = np.flatnonzero(~np.isnan(formatted))
+        candidates = values.iloc[found].reset_index(drop=True)
         for name in seen:
             mask = _format_mask(candidates, name, decimal_comma)
             if mask.any():
-                formats[name] = int(counts[is_formatted][mask].sum())
-    is_formatted = ~np.isnan(formatted) & ~is_plain & ~token
-    parsed = np.where(is_plain, plain, np.where(is_formatted, formatted, np.nan))
-    frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
-    return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
+                formats[name] = int(counts[found][mask].sum())
+    is_formatted = ~np.isnan(formatted)
+    parsed = np.where(is_plain, plain, formatted)
+    return parsed, is_plain, is_formatted, formats
 
 
 def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarray:

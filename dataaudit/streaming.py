@@ -215,14 +215,7 @@ class _Accumulator:
         return int(_row_priority(self.sample.column("__row__").to_numpy().astype(np.int64)).max())
 
     def _merge(self, a: DatasetStats, b: DatasetStats) -> DatasetStats:
-        merged = DatasetStats(
-            rows=a.rows + b.rows,
-            columns={k: a.columns[k].merge(b.columns[k]) for k in a.columns},
-            row_missing=a.row_missing, row_hash=a.row_hash, target_hash=None,
-            column_digest={k: (a.column_digest[k] + b.column_digest[k]) % 2**64 for k in a.column_digest},
-            sample=a.sample, sample_size=self.sample_size,
-        )
-        return self._compact(merged)
+        return self._compact(a.merge(b))  # levels hold no per-row arrays and no sample: both stay empty
 
     def _compact(self, stats: DatasetStats) -> DatasetStats:
         for col in stats.columns.values():
