@@ -57,6 +57,19 @@ class TextAnalysis:
     # every distinct value's number (columns parsed, count, first_row), when the analysis was sampled
     # and the sample says numbers: the column's statistics must not rest on its most frequent values
     numbers: pd.DataFrame | None = None
+    number_stats: NumericStats | None = None  # the same from the stream engine's parse of every batch
+
+    def numbers_of(self, raw: pd.Series) -> pd.Series:
+        """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
+        never saw them (a summarised column of the stream engine keeps only some of its strings)."""
+        out = raw.map(self.parsed).astype(float)
+        unseen = (raw.notna() & ~raw.isin(self.parsed.index)).to_numpy()
+        if unseen.any():
+            values = pd.Series(raw[unseen].unique(), dtype="str")
+            token = textvalues.missing_token_mask(values)
+            parsed, *_ = textvalues.parse_numbers(values, np.ones(len(values), np.int64), token, self.decimal_comma)
+            out[unseen] = raw[unseen].map(pd.Series(parsed, index=pd.Index(values, dtype="str"))).astype(float)
+        return out
 
 
 @dataclass
@@ -166,7 +179,7 @@ class DatasetProfile:
                 continue
             raw = self.sample[col.name]
             if col.text is not None:
-                data[col.name] = raw.map(col.text.parsed).astype(float)
+                data[col.name] = col.text.numbers_of(raw)
             else:
                 data[col.name] = _as_float(raw)
         return pd.DataFrame(data, index=self.sample.index)
@@ -212,7 +225,7 @@ class DatasetProfile:
         raw = self.sample[self.target.name]
         if self.target.task == "regression":
             col = self.columns[self.target.name]
-            return raw.map(col.text.parsed).astype(float) if col.text is not None else _as_float(raw)
+            return col.text.numbers_of(raw) if col.text is not None else _as_float(raw)
         return _label_strings(raw)
 
 
@@ -236,8 +249,8 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     text = stats.text
     assert text is not None
     frame = pd.DataFrame({"value": text.values, "count": text.counts, "first_row": text.first_row})
-    sampled = len(frame) > MAX_DISTINCT_ANALYSED
-    if sampled:
+    sampled = len(frame) > MAX_DISTINCT_ANALYSED or text.summarised
+    if len(frame) > MAX_DISTINCT_ANALYSED:
         # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
         # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
         token = textvalues.missing_token_mask(frame["value"])
@@ -251,7 +264,7 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     counts = frame["count"].to_numpy()
     token = textvalues.missing_token_mask(values)
     decimal_comma = textvalues.uses_decimal_comma(values[~token])
-    parsed_values, is_plain, is_formatted, format_rows = _parse_numbers(values, counts, token, decimal_comma)
+    parsed_values, is_plain, is_formatted, format_rows = textvalues.parse_numbers(values, counts, token, decimal_comma)
     boolean = textvalues.boolean_mask(values) & ~token
     numeric_like = is_plain | is_formatted
     rest = ~token & ~numeric_like & ~boolean
@@ -268,16 +281,29 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     weighted = {k: int(counts[frame[k].to_numpy()].sum()) for k in ("token", "boolean", "date", "mojibake", "whitespace")}
     tokens = {str(v): int(c) for v, c in zip(values[token], counts[token])}
     other = ~token & ~numeric_like & ~boolean & ~date
-    numbers = None
+    numbers = number_stats = None
     plain_rows, formatted_rows = int(counts[is_plain].sum()), int(counts[is_formatted].sum())
     present = int(counts[~token].sum())
+    parsed = pd.Series(parsed_values, index=pd.Index(values, dtype="str"))
+    parsed_batches = text.numbers is not None and text.numbers.stats is not None and not text.numbers.unparsed
     if sampled and present and (plain_rows + formatted_rows) / present >= NUMERIC_TEXT_SHARE / 2:
-        numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma)
-        parsed = pd.Series(numbers["parsed"].to_numpy(), index=pd.Index(text.values, dtype="str"))
-    else:
-        parsed = pd.Series(parsed_values, index=pd.Index(values, dtype="str"))
+        if not text.summarised:
+            numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma)
+            parsed = pd.Series(numbers["parsed"].to_numpy(), index=pd.Index(text.values, dtype="str"))
+        elif parsed_batches:
+            number_stats = text.numbers.stats
+            plain_rows, formatted_rows = text.numbers.plain, text.numbers.formatted
+            format_rows = dict(text.numbers.formats)
+    analysed_rows, other_rows = int(counts.sum()), int(counts[other].sum())
+    if numbers is not None or number_stats is not None:
+        # the number counts are over every row now: so are the rows analysed, and the rows of other text
+        # are the rest, split as in the sample between other text and booleans or dates
+        analysed_rows = int(np.asarray(text.counts).sum()) + text.dropped
+        rest = max(analysed_rows - sum(tokens.values()) - plain_rows - formatted_rows, 0)
+        sampled_rest = int(counts[~token & ~numeric_like].sum())
+        other_rows = round(rest * other_rows / sampled_rest) if sampled_rest else rest
     return TextAnalysis(
-        analysed_rows=int(counts.sum()),
+        analysed_rows=analysed_rows,
         sampled=sampled,
         tokens=dict(sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))),
         plain=plain_rows,
@@ -288,10 +314,11 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
         date=weighted["date"],
         mojibake=weighted["mojibake"],
         whitespace=weighted["whitespace"],
-        other=int(counts[other].sum()),
+        other=other_rows,
         parsed=parsed,
         frame=frame,
         numbers=numbers,
+        number_stats=number_stats,
     )
 
 
@@ -300,49 +327,16 @@ def _parse_every_value(text: TextStats, decimal_comma: bool) -> tuple[pd.DataFra
     values with counts and first rows, the rows of plain and formatted numbers, and rows per format."""
     values = text.values.astype("str").reset_index(drop=True)
     counts = np.asarray(text.counts)
-    parsed, is_plain, is_formatted, formats = _parse_numbers(values, counts, textvalues.missing_token_mask(values),
-                                                             decimal_comma)
+    token = textvalues.missing_token_mask(values)
+    parsed, is_plain, is_formatted, formats = textvalues.parse_numbers(values, counts, token, decimal_comma)
     frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
     return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
 
 
-def _parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray,
-                   decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
-    """(parsed float or NaN, plain-number mask, formatted-number mask, rows per format) of distinct text
-    values; the slow formatted parse ('1,234.50') runs only on the values a plain parse rejects."""
-    plain = textvalues.plain_numbers(values)
-    if decimal_comma:
-        plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
-    is_plain = ~np.isnan(plain) & ~token
-    rest = np.flatnonzero(~is_plain & ~token)
-    formatted = np.full(len(values), np.nan)
-    formats: dict[str, int] = {}
-    if rest.size:
-        formatted[rest], seen = textvalues.formatted_numbers(values.iloc[rest].reset_index(drop=True), decimal_comma)
-        found = np.flatnonzero(~np.isnan(formatted))
-        candidates = values.iloc[found].reset_index(drop=True)
-        for name in seen:
-            mask = _format_mask(candidates, name, decimal_comma)
-            if mask.any():
-                formats[name] = int(counts[found][mask].sum())
-    is_formatted = ~np.isnan(formatted)
-    parsed = np.where(is_plain, plain, formatted)
-    return parsed, is_plain, is_formatted, formats
-
-
-def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarray:
-    patterns = {
-        "thousands_separator": r"\d\.\d{3}(?:,|$)" if decimal_comma else r"\d,\d{3}",
-        "currency": r"[$€£¥₹₽₩]|[A-Z]{3}",
-        "percent": "%",
-        "decimal_comma": r"\d,\d" if decimal_comma else r"(?!x)x",
-        "parenthesised_negative": r"^\s*\(.*\)\s*$",
-    }
-    return values.str.contains(patterns[name], regex=True, na=False).to_numpy(dtype=bool)
-
-
 def _numeric_from_text(analysis: TextAnalysis, max_values: int | None = None) -> NumericStats:
     """The column's numbers, from its distinct values and their counts (thinned past ``max_values``)."""
+    if analysis.number_stats is not None:
+        return analysis.number_stats
     frame = analysis.numbers if analysis.numbers is not None else analysis.frame
     parsed = frame["parsed"].to_numpy()
     ok = np.isfinite(parsed)
@@ -368,7 +362,8 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_row
             missing += round((1 - share) * (stats.rows - stats.nulls - token_rows))
             evidence["numeric_text_share"] = round(share, 4)
         distinct_mask = ~text.frame["token"].to_numpy()
-        distinct = int(len(stats.text.values) - text.frame["token"].sum()) if not text.sampled else int(len(stats.text.values))
+        distinct = int(len(stats.text.values) - text.frame["token"].sum()) if not text.sampled \
+            else stats.text.distinct_count()
         top = int(text.frame["count"].to_numpy()[distinct_mask].max()) if distinct_mask.any() else 0
     else:
         assert numeric is not None

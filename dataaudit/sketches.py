@@ -2,8 +2,8 @@
 
 The stream engine keeps a thinned copy of a numeric column's sorted values (quantiles stay accurate), but
 thinning loses the distinct count that the type inference needs (an ID column has as many distinct values
-as rows). A HyperLogLog sketch of the value hashes restores it: 2¹² one-byte registers per column, merged
-by element-wise maximum, standard error 1.04/√4096 ≈ 1.6% (Flajolet et al. 2007, with the small-range
+as rows). A HyperLogLog sketch of the value hashes restores it: 2¹⁴ one-byte registers per column, merged
+by element-wise maximum, standard error 1.04/√16384 ≈ 0.8% (Flajolet et al. 2007, with the small-range
 correction of Heule et al. 2013's linear counting).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-P = 12  # 4,096 registers
+P = 14  # 16,384 registers
 M = 1 << P
 _ALPHA = 0.7213 / (1 + 1.079 / M)
 

@@ -263,6 +263,8 @@ class NumericStats:
 
 HISTOGRAM_MAX = 4096  # distinct values up to which the stream engine keeps exact counts
 SMALL_MERGE = 512  # distinct strings up to which two TextStats merge in a dict
+NUMERIC_LOOKING = 0.45  # share of a batch's text rows that must look numeric for the stream engine to parse it
+NUMBER_PROBE = 1_000  # formatted-number candidates tried before parsing a batch in full
 
 
 def _merge_histograms(a: tuple[np.ndarray, np.ndarray] | None,
@@ -350,12 +352,62 @@ def _thin(values: np.ndarray, step: int) -> np.ndarray:
 
 
 @dataclass
+class TextNumbers:
+    """Numbers parsed from a text column batch by batch (stream engine): a column of numbers stored as
+    text keeps exact counts and well-estimated quantiles even after its distinct strings were summarised."""
+
+    stats: NumericStats | None  # the parsed numbers (None: no batch looked numeric)
+    plain: int  # rows a naive float() parses
+    formatted: int  # rows that parse only after removing separators, currency, percent
+    formats: dict[str, int]
+    unparsed: int  # non-missing rows of batches that did not look numeric, so were not parsed
+
+    @classmethod
+    def parse(cls, values: pd.Series, counts: np.ndarray, first_row: np.ndarray, token: np.ndarray) -> "TextNumbers":
+        """The numbers among one batch's distinct values; a batch whose first ``NUMBER_PROBE`` distinct
+        values are mostly not numbers (weighted by rows) is counted as unparsed, which costs little."""
+        probe = np.flatnonzero(~token[:NUMBER_PROBE])
+        if probe.size:
+            head = values.iloc[probe].reset_index(drop=True)
+            number = ~np.isnan(textvalues.plain_numbers(head))
+            number[~number] = ~np.isnan(textvalues.formatted_numbers(head[~number].reset_index(drop=True), False)[0])
+            if counts[probe][number].sum() < NUMERIC_LOOKING * counts[probe].sum():
+                return cls(None, 0, 0, {}, int(counts[~token].sum()))
+        decimal_comma = textvalues.uses_decimal_comma(values[~token])
+        parsed, is_plain, is_formatted, formats = textvalues.parse_numbers(values, counts, token, decimal_comma)
+        ok = np.isfinite(parsed)
+        stats = NumericStats.from_counts(parsed[ok], counts[ok], first_row[ok])
+        stats.hll = sketches.registers(value_hash(parsed[ok]))
+        distinct = stats.distinct()
+        stats.histogram = distinct if distinct[0].size <= HISTOGRAM_MAX else None
+        return cls(stats, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats, 0)
+
+    def merge(self, other: "TextNumbers") -> "TextNumbers":
+        formats = dict(self.formats)
+        for name, n in other.formats.items():
+            formats[name] = formats.get(name, 0) + n
+        stats = self.stats.merge(other.stats) if self.stats and other.stats else self.stats or other.stats
+        return TextNumbers(stats, self.plain + other.plain, self.formatted + other.formatted, formats,
+                           self.unparsed + other.unparsed)
+
+
+@dataclass
 class TextStats:
-    """Distinct raw strings of a text column chunk, with counts and first row."""
+    """Distinct raw strings of a text column chunk, with counts and first row.
+
+    The stream engine ``compact``s a column with too many distinct strings to a summary: every
+    missing-like token, the most frequent values, and the values of lowest hash (a uniform sample of the
+    distinct values whose counts stay exact: a value among the lowest hashes of the whole file is among
+    the lowest of every batch it occurs in). ``dropped`` counts the rows of the values left out, ``hll``
+    estimates the distinct count, and ``numbers`` keeps the column's numbers when they are stored as text.
+    """
 
     values: pd.Series  # distinct strings, in first-appearance order
     counts: np.ndarray
     first_row: np.ndarray
+    hll: np.ndarray | None = None  # HyperLogLog registers of the distinct strings (stream engine)
+    dropped: int = 0  # rows whose values a compaction left out (0: every distinct value is here)
+    numbers: TextNumbers | None = None  # the values parsed as numbers, batch by batch (stream engine)
 
     @classmethod
     def from_array(cls, arr: pa.Array, rows: np.ndarray) -> tuple["TextStats", np.ndarray]:
@@ -372,7 +424,26 @@ class TextStats:
         values = pd.Series(encoded.dictionary.to_pandas(), dtype="str") if k else pd.Series([], dtype="str")
         return cls(values, counts, np.asarray(first_row, dtype=np.int64)), indices
 
+    @property
+    def summarised(self) -> bool:
+        return self.dropped > 0
+
+    def distinct_count(self) -> int:
+        """Distinct strings: exact, or the HyperLogLog estimate once summarised."""
+        if not self.summarised or self.hll is None:
+            return len(self.values)
+        return min(max(sketches.estimate(self.hll), len(self.values)), int(self.counts.sum()) + self.dropped)
+
     def merge(self, other: "TextStats") -> "TextStats":
+        merged = self._merge_values(other)
+        merged.hll = other.hll if self.hll is None else self.hll if other.hll is None else \
+            sketches.merge(self.hll, other.hll)
+        merged.dropped = self.dropped + other.dropped
+        merged.numbers = self.numbers.merge(other.numbers) if self.numbers and other.numbers \
+            else self.numbers or other.numbers
+        return merged
+
+    def _merge_values(self, other: "TextStats") -> "TextStats":
         if len(self.values) + len(other.values) <= SMALL_MERGE:  # a few categories: a dict beats a groupby
             merged: dict[str, list[int]] = {}
             for stats in (self, other):
@@ -395,6 +466,23 @@ class TextStats:
         grouped = frame.groupby("v", sort=False).agg(c=("c", "sum"), r=("r", "min")).sort_values("r", kind="stable")
         return TextStats(pd.Series(grouped.index.to_numpy(), dtype="str"), grouped["c"].to_numpy(np.int64),
                          grouped["r"].to_numpy(np.int64))
+
+    def compact(self, max_values: int) -> "TextStats":
+        """At most about ``max_values`` distinct values (plus missing-like tokens): the most frequent half
+        and the lowest-hash half; the rows of the others go to ``dropped``."""
+        if len(self.values) <= max_values:
+            return self
+        half = max_values // 2
+        keep = textvalues.missing_token_mask(self.values)
+        priority = string_hash(pa.array(self.values, type=pa.string()))
+        keep[np.argpartition(priority, half)[:half]] = True
+        # most frequent first; among equal counts the lower hash (as the text analysis picks)
+        key = ((np.uint64(2**31) - np.minimum(self.counts, 2**31 - 1).astype(np.uint64)) << np.uint64(32)) \
+            | (priority >> np.uint64(32))
+        keep[np.argpartition(key, half)[:half]] = True
+        index = np.flatnonzero(keep)
+        return TextStats(self.values.iloc[index].reset_index(drop=True), self.counts[index], self.first_row[index],
+                         self.hll, self.dropped + int(self.counts[~keep].sum()), self.numbers)
 
 
 @dataclass
@@ -551,8 +639,10 @@ def _bottom_k(table: pa.Table, k: int) -> pa.Table:
     return table.take(pa.array(keep))
 
 
-def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[ColumnStats, np.ndarray, np.ndarray]:
-    """(stats, per-row missing mask, per-row value hash) of one column chunk."""
+def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray,
+                  sketch: bool = False) -> tuple[ColumnStats, np.ndarray, np.ndarray]:
+    """(stats, per-row missing mask, per-row value hash) of one column chunk; ``sketch``: with the stream
+    engine's sketches (a text column's HyperLogLog and parsed numbers)."""
     n = len(arr)
     kind = _kind(arr.type)
     nulls = int(arr.null_count)
@@ -566,6 +656,9 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray) -> tuple[Co
         # Hash the distinct strings once, then spread by index: fast for repeated values.
         dict_hash = string_hash(pa.array(text.values, type=pa.string()))
         h = np.append(dict_hash, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
+        if sketch and len(text.values):
+            text.hll = sketches.registers(dict_hash)
+            text.numbers = TextNumbers.parse(text.values, text.counts, text.first_row, token)
         return ColumnStats(name, kind, n, nulls, text=text), missing, h
     x = _numeric_view(arr, kind)
     stats = ColumnStats(name, kind, n, nulls, numeric=NumericStats.from_values(x, rows))
@@ -605,7 +698,7 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
     row_mix = _row_priority(rows)
 
     def column(position: int, name: str) -> tuple[ColumnStats, np.ndarray, np.ndarray, int]:
-        stats, missing, h = _column_stats(name, table.column(name), rows)
+        stats, missing, h = _column_stats(name, table.column(name), rows, sketch)
         if sketch and stats.numeric is not None:
             stats.numeric.hll = sketches.registers(h[~missing])
             distinct = stats.numeric.distinct()

@@ -3,9 +3,11 @@
 What is kept for the whole file: 20 bytes per row (missing cells, row hash, target hash: duplicate rows
 and conflicting labels stay exact), each numeric column's sorted values thinned to ``MAX_VALUES`` (medians,
 MADs, quantiles and outlier bounds become estimates within about 1/``MAX_VALUES`` in rank; the exact
-minimum and maximum are kept), a HyperLogLog sketch per numeric column (distinct counts ±1.6%), the distinct
-strings of text columns with their counts, and the row sample. Everything else (counts, nulls, moments,
-extremes) is exact. ``engine_note`` says which of the report's numbers are estimates.
+minimum and maximum are kept), a HyperLogLog sketch per column (distinct counts ±0.8%), the distinct
+strings of text columns with their counts up to ``MAX_TEXT_VALUES`` (past it a summary: tokens, frequent
+values, a hash sample, numbers parsed batch by batch; see ``TextStats.compact``), and the row sample.
+Everything else (counts, nulls, moments, extremes) is exact. ``engine_note`` says which of the report's
+numbers are estimates.
 
 CSV batches come from ``pyarrow.csv.open_csv``, which fixes each column's type from the first block; a
 later value that does not fit (an '?' in a number column) restarts the read with that column widened
@@ -42,6 +44,7 @@ BATCH_BYTES = 16 << 20  # Arrow data per batch the statistics see
 CSV_BLOCK_BYTES = 1 << 20  # CSV text per read block: pyarrow's reader holds many at once (4 MB blocks: +230 MB, 32 MB: +1.3 GB)
 PARQUET_BATCH_ROWS = 262_144
 MAX_VALUES = 1 << 17  # sorted values kept per numeric column (per merge level: memory ~ columns × 1 MB × levels)
+MAX_TEXT_VALUES = 1 << 16  # distinct strings kept per text column past which it is summarised (TextStats.compact)
 _CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to (\w+): invalid value '(.*)'", re.S)
 
 
@@ -185,6 +188,7 @@ class _Accumulator:
 
     sample_size: int
     max_values: int
+    max_text_values: int = MAX_TEXT_VALUES
     rows: int = 0
     levels: list[tuple[int, DatasetStats]] = field(default_factory=list)
     sample: pa.Table | None = None
@@ -221,6 +225,11 @@ class _Accumulator:
         for col in stats.columns.values():
             if col.numeric is not None and col.numeric.values.size > self.max_values:
                 col.numeric = col.numeric.compact(self.max_values)
+            if col.text is not None:
+                col.text = col.text.compact(self.max_text_values)
+                numbers = col.text.numbers.stats if col.text.numbers is not None else None
+                if numbers is not None and numbers.values.size > self.max_values:
+                    col.text.numbers.stats = numbers.compact(self.max_values)
         return stats
 
     def result(self) -> DatasetStats:
@@ -285,7 +294,7 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
     """One pass; None when a CSV column had to be widened (the caller reads again)."""
     from .declared_missing import mark_table
 
-    acc = _Accumulator(sample_size, max_values)
+    acc = _Accumulator(sample_size, max_values, MAX_TEXT_VALUES)
     loaded: LoadedTable | None = None
     declared: dict[str, dict[str, int]] = {}
     raw_names: list[str] = []  # the file's own column names and types, for widen()
@@ -330,13 +339,18 @@ def engine_note(profile: Any) -> dict[str, Any]:
     """The report's ``dataset.engine``: which statistics are estimates (of a DatasetProfile), and how close."""
     thinned = {name: col.numeric for name, col in profile.columns.items()
                if col.numeric is not None and not col.numeric.exact and col.numeric.histogram is None}
+    summarised = [name for name, col in profile.columns.items()
+                  if col.stats.text is not None and col.stats.text.summarised]
     note: dict[str, Any] = {"name": "stream"}
+    what = []
     if thinned:
         worst = max(numeric.weight for numeric in thinned.values())
-        note["estimated"] = {
-            "columns": sorted(thinned),
-            "what": "medians, MADs, quantiles and outlier bounds from every "
-                    f"{worst:,}th sorted value (rank error ≤ {worst / max(profile.rows, 1):.1e}); "
-                    "distinct counts from a HyperLogLog sketch (±1.6%)",
-        }
+        what.append("medians, MADs, quantiles and outlier bounds from every "
+                    f"{worst:,}th sorted value (rank error ≤ {worst / max(profile.rows, 1):.1e})")
+    if summarised:
+        what.append("text columns summarised by their missing-like tokens, most frequent values and a hash "
+                    "sample of the rest (exact counts), so their encoding checks read those values")
+    if thinned or summarised:
+        what.append("distinct counts from a HyperLogLog sketch (±0.8%)")
+        note["estimated"] = {"columns": sorted({*thinned, *summarised}), "what": "; ".join(what)}
     return note

@@ -144,3 +144,38 @@ def repair_mojibake(text: str) -> str | None:
 def whitespace_mask(values: pd.Series) -> np.ndarray:
     stripped = values.str.strip()
     return ((values != stripped) & (stripped != "")).to_numpy(dtype=bool, na_value=False)
+
+
+def parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray,
+                  decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """(parsed float or NaN, plain-number mask, formatted-number mask, rows per format) of distinct text
+    values; the slow formatted parse ('1,234.50') runs only on the values a plain parse rejects."""
+    plain = plain_numbers(values)
+    if decimal_comma:
+        plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
+    is_plain = ~np.isnan(plain) & ~token
+    rest = np.flatnonzero(~is_plain & ~token)
+    formatted = np.full(len(values), np.nan)
+    formats: dict[str, int] = {}
+    if rest.size:
+        formatted[rest], seen = formatted_numbers(values.iloc[rest].reset_index(drop=True), decimal_comma)
+        found = np.flatnonzero(~np.isnan(formatted))
+        candidates = values.iloc[found].reset_index(drop=True)
+        for name in seen:
+            mask = _format_mask(candidates, name, decimal_comma)
+            if mask.any():
+                formats[name] = int(counts[found][mask].sum())
+    is_formatted = ~np.isnan(formatted)
+    parsed = np.where(is_plain, plain, formatted)
+    return parsed, is_plain, is_formatted, formats
+
+
+def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarray:
+    patterns = {
+        "thousands_separator": r"\d\.\d{3}(?:,|$)" if decimal_comma else r"\d,\d{3}",
+        "currency": r"[$€£¥₹₽₩]|[A-Z]{3}",
+        "percent": "%",
+        "decimal_comma": r"\d,\d" if decimal_comma else r"(?!x)x",
+        "parenthesised_negative": r"^\s*\(.*\)\s*$",
+    }
+    return values.str.contains(patterns[name], regex=True, na=False).to_numpy(dtype=bool)

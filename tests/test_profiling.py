@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
+from dataaudit.scan import scan_frame
 
 from .conftest import write_csv
 
@@ -78,3 +79,16 @@ def test_integer_target_with_few_values_is_classification(tmp_path, rng):
     profile = build_profile(chunk_stats(loaded.table, target="label"), loaded.describe(), "label")
     assert profile.target.task == "classification"
     assert sum(profile.target.classes.values()) == 300
+
+
+def test_numbers_as_text_with_many_distinct_values_count_missing_over_every_row():
+    """Past MAX_DISTINCT_ANALYSED distinct values the numbers are parsed from every value, so the rows
+    analysed are every row too: the share of numbers stays ≤ 1 and the missing count is the tokens."""
+    rng = np.random.default_rng(3)
+    n = 30_000
+    text = np.array([f"{v:,.2f}" for v in np.round(rng.lognormal(6, 1, n), 2)], dtype=object)
+    text[:300] = "?"
+    col = scan_frame(pd.DataFrame({"amount": text})).profile.columns["amount"]
+    assert col.text.sampled and col.numeric_from_text
+    assert col.missing == 300
+    assert col.evidence["numeric_text_share"] == 1.0

@@ -164,3 +164,58 @@ def test_few_distinct_values_stay_exact_when_thinned(tmp_path):
     assert k.count_between(1, 8) == int(((frame["k"] < 1) | (frame["k"] > 8)).sum())
     values, counts = stats.columns["label"].numeric.distinct()
     assert dict(zip(values, counts)) == frame["label"].value_counts().to_dict()
+
+
+def _text_frame(n: int, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    amount = np.round(rng.lognormal(5, 1, n), 2)
+    score = np.round(rng.random(n), 6).astype(str).astype(object)
+    score[rng.random(n) < 0.02] = "?"
+    return pd.DataFrame({
+        "id": [f"u_{i:08x}" for i in rng.permutation(n)],
+        "code": [f"c{i}" for i in rng.integers(0, n // 3, n)],  # many distinct values, each a few times
+        "amount_text": [f"{a:,.2f}" for a in amount],  # '1,234.50': numbers stored as text
+        "score": score,
+        "plan": rng.choice(["basic", "plus", "pro"], n),
+        "label": (rng.random(n) < 0.2).astype(int),
+    })
+
+
+def test_text_columns_with_many_distinct_values_are_summarised(tmp_path, monkeypatch):
+    """Past MAX_TEXT_VALUES a text column keeps its tokens, its most frequent values and a hash sample
+    (whose counts stay exact), a HyperLogLog distinct count, and its numbers parsed batch by batch."""
+    n = 40_000
+    frame = _text_frame(n)
+    path = tmp_path / "text.parquet"
+    frame.to_parquet(path, row_group_size=2_000)
+    monkeypatch.setattr(streaming, "PARQUET_BATCH_ROWS", 2_000)
+    monkeypatch.setattr(streaming, "MAX_TEXT_VALUES", 2_000)
+    _, stats = stream_stats(path, target="label")
+    truth = frame["code"].value_counts()
+    code = stats.columns["code"].text
+    assert code.summarised and len(code.values) <= 2_000 and code.dropped > 0
+    assert int(code.counts.sum()) + code.dropped == n
+    assert code.distinct_count() == pytest.approx(frame["code"].nunique(), rel=0.03)
+    kept = pd.Series(code.counts, index=code.values.to_numpy())
+    assert (kept == truth[kept.index]).mean() > 0.5  # the hash half at least: exact counts
+    from dataaudit.stats import string_hash
+    lowest = code.values.iloc[np.argsort(string_hash(pa.array(code.values, type=pa.string())))[:500]]
+    assert (kept[lowest.to_numpy()] == truth[lowest.to_numpy()]).all()
+    score = stats.columns["score"].text
+    assert score.summarised and "?" in set(score.values)
+    assert int(score.counts[(score.values == "?").to_numpy()].sum()) == int((frame["score"] == "?").sum())
+    numbers = stats.columns["amount_text"].text.numbers
+    assert numbers.unparsed == 0 and numbers.stats.count == n and numbers.formats["thousands_separator"] > 0
+    assert stats.columns["id"].text.numbers.stats is None  # no batch of IDs looked numeric
+
+    memory, stream = scan(path, target="label", engine="pandas"), scan(path, target="label", engine="stream")
+    assert [(f.rule, f.columns, f.severity) for f in stream.findings] == \
+        [(f.rule, f.columns, f.severity) for f in memory.findings]
+    exact, estimated = ({c["name"]: c for c in r.columns} for r in (memory, stream))
+    for name in frame.columns:
+        assert estimated[name]["inferred_type"] == exact[name]["inferred_type"], name
+        assert estimated[name]["missing_count"] == exact[name]["missing_count"], name
+    assert estimated["amount_text"]["median"] == pytest.approx(exact["amount_text"]["median"], rel=1e-3)
+    assert estimated["id"]["distinct_count"] == pytest.approx(n, rel=0.03)
+    assert stream.profile.numeric_sample["score"].notna().sum() == (frame["score"] != "?").sum()
+    assert "summarised" in stream.dataset["engine"]["estimated"]["what"]

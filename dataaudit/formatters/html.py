@@ -174,8 +174,8 @@ def _missing_cells(col: ColumnProfile, raw: pd.Series) -> np.ndarray:
     if col.text is not None and (~mask).any():
         present = raw[~mask].astype("str")
         cells = missing_token_mask(present)
-        if col.numeric_from_text and not col.text.sampled:
-            cells |= present.map(col.text.parsed).isna().to_numpy(dtype=bool)
+        if col.numeric_from_text:
+            cells |= col.text.numbers_of(present).isna().to_numpy(dtype=bool)
         mask[~mask] = cells
     return mask
 
