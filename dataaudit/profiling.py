@@ -62,8 +62,10 @@ class TextAnalysis:
     def numbers_of(self, raw: pd.Series) -> pd.Series:
         """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
         never saw them (a summarised column of the stream engine keeps only some of its strings)."""
-        out = raw.map(self.parsed).astype(float)
-        unseen = (raw.notna() & ~raw.isin(self.parsed.index)).to_numpy()
+        present = raw.notna().to_numpy()
+        codes = np.where(present, self.parsed.index.get_indexer(raw.astype("str")), -1)  # Series.isin is slow on str
+        out = pd.Series(np.where(codes >= 0, self.parsed.to_numpy(dtype=float)[codes], np.nan), index=raw.index)
+        unseen = (codes < 0) & present
         if unseen.any():
             values = pd.Series(raw[unseen].unique(), dtype="str")
             token = textvalues.missing_token_mask(values)

@@ -67,16 +67,31 @@ def missing_token_mask(values: pd.Series) -> np.ndarray:
     return mask
 
 
+# What float() accepts, in ASCII and without spaces or '_' (the text itself is a finding then);
+# Arrow's RE2 and its string-to-float cast do it in C++, not per value in Python.
+_PLAIN_NUMBER = r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:inf|infinity|nan))$"
+
+
 def plain_numbers(values: pd.Series) -> np.ndarray:
     """Values a naive float() would parse (NaN where it would not)."""
-    return pd.to_numeric(values.where(~values.str.contains(r"^\s|\s$|_", regex=True, na=True)),
-                         errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    ok = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_NUMBER), False)
+    numbers = pc.cast(pc.if_else(ok, arr, pa.scalar(None, pa.string())), pa.float64())
+    return numbers.to_numpy(zero_copy_only=False).astype(float, copy=False)
 
 
 def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, dict[str, int]]:
-    """Parse '$1,234.50', '12%', '(3.5)', '3,5'; return floats (NaN if not a number) and format counts."""
-    matched = values.str.fullmatch(_FORMATTED_NUMBER.pattern, na=False).to_numpy(dtype=bool)
-    text = values.where(matched).str.strip()
+    """Parse '$1,234.50', '12%', '(3.5)', '3,5'; return floats (NaN if not a number) and format counts.
+    Only the values that match the number pattern (Arrow's RE2) go through the string clean-up."""
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    matched = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _FORMATTED_NUMBER.pattern), False)
+                         .to_numpy(zero_copy_only=False), dtype=bool)
+    parsed = np.full(len(values), np.nan)
+    formats = dict.fromkeys(("thousands_separator", "currency", "percent", "decimal_comma",
+                             "parenthesised_negative"), 0)
+    if not matched.any():
+        return parsed, formats
+    text = pd.Series(values.to_numpy()[matched], dtype="str").str.strip()
     negative = text.str.startswith("(", na=False) & text.str.endswith(")", na=False)
     percent = text.str.contains("%", regex=False, na=False)
     currency = text.str.contains("[" + re.escape(_CURRENCY) + "]|[A-Z]{3}", regex=True, na=False)
@@ -88,10 +103,10 @@ def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarra
     else:
         thousands = body.str.contains(",", regex=False, na=False)
         body = body.str.replace(",", "", regex=False)
-        comma = pd.Series(False, index=values.index)
-    parsed = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    parsed = np.where(negative.to_numpy(dtype=bool), -np.abs(parsed), parsed)
-    parsed = np.where(percent.to_numpy(dtype=bool), parsed / 100.0, parsed)
+        comma = pd.Series(False, index=text.index)
+    numbers = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    numbers = np.where(negative.to_numpy(dtype=bool), -np.abs(numbers), numbers)
+    parsed[matched] = np.where(percent.to_numpy(dtype=bool), numbers / 100.0, numbers)
     formats = {
         "thousands_separator": int(thousands.sum()),
         "currency": int(currency.sum()),
