@@ -627,6 +627,22 @@ def repeated_values(hashes: np.ndarray) -> int:
     return int(np.count_nonzero(ordered[1:] == ordered[:-1]))
 
 
+def duplicate_mask(hashes: np.ndarray, *, first: bool = True) -> np.ndarray:
+    """Rows whose hash repeats an earlier row's (``first``: the first of each group is not marked) or any
+    other row's (``first=False``), from one stable sort: a third of the memory of a hash table of 10M rows."""
+    marked = np.zeros(hashes.size, dtype=bool)
+    if hashes.size < 2:
+        return marked
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    same = ordered[1:] == ordered[:-1]
+    del ordered
+    marked[order[1:][same]] = True
+    if not first:
+        marked[order[:-1][same]] = True
+    return marked
+
+
 def _row_priority(rows: np.ndarray) -> np.ndarray:
     return _hash_u64(rows.astype(np.uint64) ^ _MIX)
 

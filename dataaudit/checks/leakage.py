@@ -10,6 +10,7 @@ import pandas as pd
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
+from ..stats import duplicate_mask, repeated_values
 from ._common import jsonable, pct, plural
 
 BINS = 20
@@ -184,12 +185,12 @@ def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -
     """
     if data.target is None or data.stats.target_hash is None or data.target.task != "classification":
         return
-    features = pd.Series(data.stats.row_hash)
-    repeated = features.duplicated(keep=False).to_numpy()
-    if len(features) - features.duplicated().sum() < min_unique_share * len(features):
+    n = data.stats.row_hash.size
+    if n - repeated_values(data.stats.row_hash) < min_unique_share * n:
         return  # few distinct feature rows: conflicts are ordinary class overlap, not an error
+    repeated = duplicate_mask(data.stats.row_hash, first=False)
     frame = pd.DataFrame({"f": data.stats.row_hash[repeated], "t": data.stats.target_hash[repeated]})
-    conflicting = np.zeros(len(features), dtype=bool)
+    conflicting = np.zeros(n, dtype=bool)
     conflicting[np.flatnonzero(repeated)] = (frame.groupby("f")["t"].transform("nunique") > 1).to_numpy()
     count = int(conflicting.sum())
     if not count:

@@ -10,6 +10,7 @@ import pandas as pd
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import DatasetProfile
 from ..rules import check
+from ..stats import duplicate_mask
 from ._common import jsonable, pct, plural
 
 
@@ -62,15 +63,13 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     if data.stats.target_hash is not None:
         with np.errstate(over="ignore"):
             full = full * np.uint64(1099511628211) + data.stats.target_hash
-    hashes = pd.Series(full)
-    duplicate = hashes.duplicated().to_numpy()
+    duplicate = duplicate_mask(full)
     count = int(duplicate.sum())
     if not count:
         return
     fraction = count / data.rows
     rows = np.flatnonzero(duplicate)[:5]
-    first = hashes.drop_duplicates()
-    first_row = pd.Series(first.index.to_numpy(), index=first.to_numpy())
+    first_row = {full[r]: int(np.argmax(full == full[r])) for r in rows}  # five scans, not a table of every row
     yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) repeating an earlier row",
               {"count": count, "fraction": jsonable(fraction),
                "examples": [{"row": int(r), "duplicate_of": int(first_row[full[r]])} for r in rows]},
