@@ -256,7 +256,8 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
         # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
         # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
         token = textvalues.missing_token_mask(frame["value"])
-        priority = string_hash(pa.array(frame["value"], type=pa.string())) >> np.uint64(32)
+        hashes = text.hashes if text.hashes is not None else string_hash(pa.array(frame["value"], type=pa.string()))
+        priority = hashes >> np.uint64(32)
         rank = np.minimum(frame["count"].to_numpy(), 2**31 - 1).astype(np.uint64)
         key = np.where(token, np.uint64(0), ((np.uint64(2**31) - rank) << np.uint64(32)) | priority)
         chosen = np.argpartition(key, MAX_DISTINCT_ANALYSED)[:MAX_DISTINCT_ANALYSED]  # O(n), no full sort

@@ -19,9 +19,7 @@ _ALPHA = 0.7213 / (1 + 1.079 / M)
 def registers(hashes: np.ndarray) -> np.ndarray:
     """The sketch of a batch of 64-bit value hashes (mixed again here: ``value_hash`` is a bijection, not
     uniform in its top bits)."""
-    from .stats import _hash_u64
-
-    h = _hash_u64(np.asarray(hashes, dtype=np.uint64))
+    h = _fmix64(np.asarray(hashes, dtype=np.uint64))
     index = (h >> np.uint64(64 - P)).astype(np.intp)
     rest = (h << np.uint64(P)) | np.uint64(1 << (P - 1))  # a guard bit: rank ≤ 64 - P + 1
     # rank = leading zeros of the remaining bits + 1, from the position of the highest set bit
@@ -29,6 +27,20 @@ def registers(hashes: np.ndarray) -> np.ndarray:
     regs = np.zeros(M, dtype=np.uint8)
     np.maximum.at(regs, index, rank)
     return regs
+
+
+def _fmix64(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser. Not ``stats._hash_u64`` (splitmix64): ``value_hash`` multiplies by
+    splitmix's own constant, and mixing twice with it left the decimal numbers of a real column 3.5% over
+    their distinct count (4 standard errors); with other constants the estimate is within its error."""
+    z = x.copy()
+    with np.errstate(over="ignore"):
+        z ^= z >> np.uint64(33)
+        z *= np.uint64(0xFF51AFD7ED558CCD)
+        z ^= z >> np.uint64(33)
+        z *= np.uint64(0xC4CEB9FE1A85EC53)
+        z ^= z >> np.uint64(33)
+    return z
 
 
 def merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:

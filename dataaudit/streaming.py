@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .allocator import limit_heap_fragmentation
 from .errors import InputError, TargetError
 from .loading import (
     LoadedTable,
@@ -260,10 +261,14 @@ def stream_stats(
     missing_values: Mapping[str, Iterable[Any]] | None = None,
     max_values: int | None = None,
     progress: Progress = NO_PROGRESS,
+    source: StreamedFile | None = None,
 ) -> tuple[LoadedTable, DatasetStats]:
     """Statistics of the whole file, read batch by batch; the LoadedTable holds its schema, not its rows.
-    ``max_values``: sorted values kept per numeric column (default ``MAX_VALUES``)."""
-    source = open_stream(path)
+    ``max_values``: sorted values kept per numeric column (default ``MAX_VALUES``). ``source``: the
+    ``open_stream(path)`` to read through (default: a new one); afterwards it holds the CSV column types
+    widened and the encoding that worked, so a second pass (``fix --engine stream``) reads the same types."""
+    source = open_stream(path) if source is None else source
+    limit_heap_fragmentation()
     max_values = MAX_VALUES if max_values is None else max_values
     fallbacks = ["cp1252", "latin-1"]  # the first megabyte was UTF-8 but a later line is not
     while True:  # a type conflict in a later batch restarts the read with that column widened

@@ -219,3 +219,15 @@ def test_text_columns_with_many_distinct_values_are_summarised(tmp_path, monkeyp
     assert estimated["id"]["distinct_count"] == pytest.approx(n, rel=0.03)
     assert stream.profile.numeric_sample["score"].notna().sum() == (frame["score"] != "?").sum()
     assert "summarised" in stream.dataset["engine"]["estimated"]["what"]
+
+
+def test_heap_fragmentation_limit_is_set_once_and_respects_the_environment(monkeypatch):
+    from dataaudit import allocator
+
+    monkeypatch.setattr(allocator, "_done", False)
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")
+    assert allocator.limit_heap_fragmentation() is False  # the user's own setting wins
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_")
+    expected = sys.platform.startswith("linux") and "glibc" in " ".join(__import__("platform").libc_ver())
+    assert allocator.limit_heap_fragmentation() is expected
+    assert allocator.limit_heap_fragmentation() is expected  # idempotent
