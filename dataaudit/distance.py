@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtr
 
 PSI_FLOOR = 1e-4  # share given to an empty bin, so that PSI stays finite
 
@@ -62,6 +62,10 @@ def ks(reference: np.ndarray, current: np.ndarray, n_reference: int, n_current: 
     f_cur = np.searchsorted(current, points, side="right") / current.size
     d = float(np.max(np.abs(f_ref - f_cur)))
     en = n_reference * n_current / max(n_reference + n_current, 1)
+    from scipy import (
+        stats,  # here, not at the top: scipy.stats takes a second to import and only diff uses it
+    )
+
     p = float(stats.kstwo.sf(d, max(int(round(en)), 1))) if d > 0 else 1.0  # as scipy's ks_2samp(method="asymp")
     return Shift(d, min(max(p, 0.0), 1.0))
 
@@ -83,6 +87,8 @@ def chi_square(reference: np.ndarray, current: np.ndarray) -> Shift:
         table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:
         return Shift(0.0, 1.0)
+    from scipy import stats
+
     chi2, p, _, _ = stats.chi2_contingency(table, correction=False)
     return Shift(float(np.sqrt(chi2 / n)), float(p))
 
@@ -98,7 +104,7 @@ def proportions(x_reference: int, n_reference: int, x_current: int, n_current: i
     if se == 0:
         return Shift(float(h), 1.0 if p1 == p2 else 0.0)
     z = abs(p2 - p1) / se
-    return Shift(float(h), float(2 * stats.norm.sf(z)))
+    return Shift(float(h), float(2 * ndtr(-z)))
 
 
 def exceedance(k: int, n_reference: int, n_current: int) -> float:
