@@ -62,9 +62,8 @@ def ks(reference: np.ndarray, current: np.ndarray, n_reference: int, n_current: 
     f_cur = np.searchsorted(current, points, side="right") / current.size
     d = float(np.max(np.abs(f_ref - f_cur)))
     en = n_reference * n_current / max(n_reference + n_current, 1)
-    from scipy import (
-        stats,  # here, not at the top: scipy.stats takes a second to import and only diff uses it
-    )
+    # imported here, not at the top: scipy.stats takes a second to import and only diff uses it
+    from scipy import stats
 
     p = float(stats.kstwo.sf(d, max(int(round(en)), 1))) if d > 0 else 1.0  # as scipy's ks_2samp(method="asymp")
     return Shift(d, min(max(p, 0.0), 1.0))
