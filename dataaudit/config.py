@@ -20,7 +20,7 @@ from .scan import ENGINES
 
 SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
     "target": str, "fail-on": str, "select": list, "ignore": list, "max-rows": int, "sheet": (str, int),
-    "engine": str, "per-column-ignores": dict, "rules": dict, "columns": dict, "fix": dict,
+    "engine": str, "scheduler": str, "per-column-ignores": dict, "rules": dict, "columns": dict, "fix": dict,
 }
 FIX_KEYS: dict[str, type | tuple[type, ...]] = {
     "scaler": str, "impute": str, "outliers": str, "encode": str, "resample": str, "seed": int,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from . import streaming
 from .attribution import attribute
+from .dask_engine import dask_note, dask_stats
 from .declared_missing import values_problem
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
@@ -46,6 +47,7 @@ def scan(
     column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     missing_values: Mapping[str, Iterable[Any]] | None = None,
     engine: str = "auto",
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> Report:
     """Scan one dataset file.
@@ -70,7 +72,10 @@ def scan(
     engine : ``"pandas"`` reads the file into memory (exact statistics); ``"stream"`` reads it in record
         batches in bounded memory (see ``streaming``: medians, MADs and distinct counts of large numeric
         columns become estimates, and ``dataset.engine`` says so); ``"auto"`` streams files larger than
-        a tenth of the machine's memory.
+        a tenth of the machine's memory; ``"dask"`` computes the stream engine's statistics partition by
+        partition on a Dask cluster (``dask_engine``; the ``dask`` extra), and reads a glob or a directory of
+        files as one dataset.
+    scheduler : the Dask scheduler's address for ``engine="dask"``; None starts a local cluster for the scan.
     progress : receives the stages (read, statistics, checks, probe) and ``done()`` at the end; see
         ``dataaudit.progress``. The default reports nothing.
 
@@ -82,10 +87,17 @@ def scan(
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
     start = time.perf_counter()
     stats = None
-    if choose_engine(engine, path, sheet) == "stream":
+    chosen = choose_engine(engine, path, sheet)
+    if scheduler is not None and chosen != "dask":
+        raise UsageError("--scheduler is for --engine dask")
+    if chosen == "stream":
         progress.stage("read and statistics")
         loaded, stats = stream_stats(path, target=target, sample_size=_checked_max_rows(max_rows),
                                      missing_values=missing_values, progress=progress)
+    elif chosen == "dask":
+        progress.stage("read and statistics")
+        loaded, stats = dask_stats(path, target=target, sample_size=_checked_max_rows(max_rows),
+                                   missing_values=missing_values, scheduler=scheduler, progress=progress)
     else:
         progress.stage("read")
         loaded = load(path, sheet=sheet, missing_values=missing_values)
@@ -94,7 +106,7 @@ def scan(
                          rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores,
                          column_rule_options=column_rule_options, progress=progress, stats=stats)
     if stats is not None:
-        report.dataset["engine"] = engine_note(report.profile)
+        report.dataset["engine"] = engine_note(report.profile) if chosen == "stream" else dask_note(report.profile)
     report.timing = {"load": round(seconds, 4), **report.timing,
                      "total": round(report.timing["total"] + seconds, 4)}
     return report
@@ -130,17 +142,18 @@ def _checked_max_rows(max_rows: Any) -> int:
     return max_rows
 
 
-ENGINES = ("auto", "pandas", "stream")
+ENGINES = ("auto", "pandas", "stream", "dask")
 AUTO_STREAM_SHARE = 0.1  # "auto" streams a file larger than this share of the machine's memory
 
 
 def choose_engine(engine: str, path: str | os.PathLike[str], sheet: str | int | None = None) -> str:
-    """The engine a scan of ``path`` uses: ``pandas`` or ``stream`` (Excel is always read in memory)."""
+    """The engine a scan of ``path`` uses: ``pandas``, ``stream`` or ``dask`` (Excel is always read in memory;
+    ``auto`` never picks dask, which needs a cluster)."""
     if engine not in ENGINES:
         raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     excel = sheet is not None or Path(path).suffix.lower() in (".xlsx", ".xlsm")
-    if engine == "stream" and excel:
-        raise UsageError(f"{path}: the stream engine does not read Excel workbooks; use --engine pandas")
+    if engine in ("stream", "dask") and excel:
+        raise UsageError(f"{path}: the {engine} engine does not read Excel workbooks; use --engine pandas")
     if engine != "auto":
         return engine
     try:
