@@ -12,13 +12,16 @@ from click.core import ParameterSource
 
 from . import __version__, baseline, config, fix_report
 from .errors import DataAuditError, UsageError
-from .fix_options import CHOICES, FixOptions
+from .fix_options import CHOICES, FIT_ROWS, FixOptions
 from .formatters import FORMATTERS, format_for_path, render
 from .progress import for_cli as _progress
 from .report import FAIL_ON_CHOICES
 from .rules import all_rules, get_rule
 from .scan import ENGINES, scan
 from .writing import check_frame_output, check_not_input, write_text_atomic
+
+APPLY_ENGINES = ("pandas", "dask")  # apply --engine
+FIX_ENGINES = tuple(e for e in ENGINES if e != "dask")  # fix has no dask engine (yet)
 
 
 class _Group(click.Group):
@@ -64,6 +67,10 @@ _sheet_option = click.option(
 _safe_csv_option = click.option(
     "--spreadsheet-safe", "safe_csv", is_flag=True,
     help="CSV output: put a ' before text cells a spreadsheet would run as formulas (=, +, -, @).")
+_scheduler_option = click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="--engine dask: the Dask scheduler to use (tcp://host:8786) [default: a local cluster of two worker "
+         "processes, started for the run].")
 _progress_option = click.option(
     "--progress/--no-progress", "show_progress", default=None,
     help="Show progress on stderr [default: only when stderr is a terminal and the run takes over half a second].")
@@ -96,7 +103,7 @@ def _config_options(func):
 
 # command-line parameter -> key of the settings file (the fix ones live under [fix])
 SCAN_SETTINGS = {"target": "target", "fail_on": "fail-on", "select": "select", "ignore": "ignore",
-                 "max_rows": "max-rows", "sheet": "sheet", "engine": "engine"}
+                 "max_rows": "max-rows", "sheet": "sheet", "engine": "engine", "scheduler": "scheduler"}
 DIFF_SETTINGS = ("target", "fail_on", "select", "ignore", "sheet")  # the scan settings diff shares
 FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
                 "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
@@ -119,8 +126,10 @@ def cli(debug: bool) -> None:
               help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="pandas: read into memory, exact; stream: Arrow record batches in bounded memory (large "
-                   "numeric columns' medians and distinct counts become estimates); auto: stream files larger "
-                   "than a tenth of the memory.")
+                   "numeric columns' medians and distinct counts become estimates); dask: the stream engine's "
+                   "statistics partition by partition on a Dask cluster (PATH may be a quoted glob or a directory; "
+                   "pip install 'dataaudit[dask]'); auto: stream files larger than a tenth of the memory.")
+@_scheduler_option
 @_sheet_option
 @_config_options
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=str),
@@ -131,17 +140,20 @@ def cli(debug: bool) -> None:
 def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, output: str | None, fail_on: str,
                  select: tuple[str, ...], ignore: tuple[str, ...], quiet: bool, max_rows: int,
                  sheet: str | None, config_path: str | None, isolated: bool, baseline_path: str | None,
-                 write_baseline: str | None, show_progress: bool | None, engine: str) -> None:
+                 write_baseline: str | None, show_progress: bool | None, engine: str,
+                 scheduler: str | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items()})
     target, fail_on, max_rows, sheet = chosen["target"], chosen["fail_on"], chosen["max_rows"], chosen["sheet"]
     select, ignore = tuple(chosen["select"]), tuple(chosen["ignore"])
+    # the settings' scheduler serves --engine dask only; a --scheduler typed with another engine is an error
+    scheduler = chosen["scheduler"] if chosen["engine"] == "dask" or scheduler is not None else None
     if output:
         check_not_input(output, paths)
     fmt = _output_format(fmt, output)
     reports = [scan(p, target=target, select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, sheet=sheet,
-                    max_rows=max_rows, engine=chosen["engine"], **settings.scan_options(),
+                    max_rows=max_rows, engine=chosen["engine"], scheduler=scheduler, **settings.scan_options(),
                     progress=_progress(show_progress, p)) for p in paths]
     if write_baseline:
         check_not_input(write_baseline, paths)
@@ -220,17 +232,24 @@ def _append_step_summary(reports) -> None:
 @click.option("--dry-run", is_flag=True,
               help="Report what would change; write no data or recipe; exit as scan does (1 on findings at or above high).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--engine", type=click.Choice(FIX_ENGINES), default="auto", show_default=True,
+              help="pandas: fix in memory; stream: fit the steps on a uniform sample of --fit-rows rows, then "
+                   "transform and write the file batch by batch in bounded memory; auto: stream files larger "
+                   "than a tenth of the memory.")
+@click.option("--fit-rows", type=int, default=FIT_ROWS, show_default=True,
+              help="--engine stream: rows of the uniform sample the steps are fitted on (every row of a smaller file).")
 @_sheet_option
 @_safe_csv_option
 @_config_options
 @_progress_option
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool, sheet: str | None, safe_csv: bool,
-                config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
+                drop_leaky: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int, sheet: str | None,
+                safe_csv: bool, config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({"target": settings.get("target"), "sheet": settings.get("sheet"),
+                        "engine": settings.get("engine"),
                         **{name: settings.fix.get(key) for name, key in FIX_SETTINGS.items()}})
     target, sheet, safe_csv = chosen["target"], chosen["sheet"], chosen["safe_csv"]
     options = FixOptions(**{name: chosen[name] for name in FIX_SETTINGS if name != "safe_csv"})
@@ -247,29 +266,45 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
 
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
-                 safe_csv=safe_csv, missing_values=settings.missing_values, progress=_progress(show_progress, path))
+                 safe_csv=safe_csv, missing_values=settings.missing_values,
+                 engine=chosen["engine"] if chosen["engine"] in FIX_ENGINES else "auto",  # a dask setting is scan's
+                 fit_rows=fit_rows, progress=_progress(show_progress, path))
     if report_path:
         write_text_atomic(report_path, fix_report.render(result, report_fmt))
     click.echo(fix_report.render(result, "text"), nl=False)
+    shape = f"{result.rows['out']:,} rows × {len(result.recipe.output_columns):,} columns"
     if not dry_run:
-        click.echo(f"wrote {len(result.frame):,} rows × {len(result.frame.columns):,} columns to {output}")
+        click.echo(f"wrote {shape} to {output}")
         return
-    click.echo(f"dry run: nothing written (would write {len(result.frame):,} rows × {len(result.frame.columns):,} "
-               f"columns to {output})")
+    click.echo(f"dry run: nothing written (would write {shape} to {output})")
     sys.exit(result.before.exit_code())  # as scan: a pipeline can gate on the plan before running it
 
 
 @cli.command("apply")
 @click.argument("recipe", type=click.Path(path_type=str))
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--output", "-o", required=True, type=click.Path(path_type=str),
+              help="Transformed data: .csv, .parquet, .feather or .jsonl; with --engine dask a partitioned Parquet "
+                   "directory (DIR or DIR.parquet). Written atomically.")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--engine", type=click.Choice(APPLY_ENGINES), default="pandas", show_default=True,
+              help="pandas: in memory; dask: partition by partition on a Dask cluster (PATH may be a quoted glob "
+                   "or a directory; pip install 'dataaudit[dask]').")
+@_scheduler_option
 @_sheet_option
 @_safe_csv_option
 @_progress_option
-def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: str | None, safe_csv: bool,
-                  show_progress: bool | None) -> None:
+def apply_command(recipe: str, path: str, output: str, overwrite: bool, engine: str, scheduler: str | None,
+                  sheet: str | None, safe_csv: bool, show_progress: bool | None) -> None:
     """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
+    if engine == "dask":
+        _apply_on_dask(recipe, path, output, overwrite=overwrite, scheduler=scheduler, sheet=sheet,
+                       show_progress=show_progress)
+        return
+    if scheduler is not None:
+        raise UsageError("--scheduler is for --engine dask")
+    if Path(output).is_dir():
+        raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
     check_not_input(output, [path])
     check_frame_output(output, overwrite=overwrite)
     from .fixing import apply_recipe
@@ -279,6 +314,22 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, sheet: s
     for note in log:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {len(frame):,} rows × {len(frame.columns):,} columns to {output}")
+
+
+def _apply_on_dask(recipe: str, path: str, output: str, *, overwrite: bool, scheduler: str | None,
+                   sheet: str | None, show_progress: bool | None) -> None:
+    """apply --engine dask: the recipe per partition on a Dask cluster, into a partitioned Parquet directory."""
+    from .dask_engine import check_parquet_dir_output, dask_apply
+
+    if sheet is not None:
+        raise UsageError("--sheet: the dask engine does not read Excel workbooks; use --engine pandas")
+    check_not_input(output, [path])
+    check_parquet_dir_output(output, overwrite=overwrite)
+    rows, columns, notes = dask_apply(recipe, path, output, scheduler=scheduler, overwrite=overwrite,
+                                      progress=_progress(show_progress, path))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {rows:,} rows × {len(columns):,} columns to {output} (partitioned Parquet)")
 
 
 @cli.command("diff")

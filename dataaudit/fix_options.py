@@ -14,6 +14,8 @@ CHOICES = {
     "resample": ("auto", "none", "over", "under", "smote"),
 }
 
+FIT_ROWS = 250_000  # fix --engine stream: rows of the uniform sample the steps are fitted on (--fit-rows)
+
 
 @dataclass
 class FixOptions:

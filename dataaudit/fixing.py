@@ -15,13 +15,13 @@ import pandas as pd
 
 from .declared_missing import describe, values_problem
 from .errors import UsageError
-from .fix_options import CHOICES, FixOptions  # noqa: F401  (re-exported)
+from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
 from .progress import NO_PROGRESS, Progress, finishes_progress
 from .recipe import Recipe, drop_duplicate_rows
 from .report import Report
-from .scan import scan_frame, scan_loaded
+from .scan import choose_engine, scan_frame, scan_loaded
 from .steps import (
     Clip,
     Drop,
@@ -32,7 +32,7 @@ from .steps import (
     Resample,
     RobustScale,
 )
-from .steps.base import FitContext
+from .steps.base import FitContext, Step
 from .writing import (
     check_frame_output,
     check_not_input,
@@ -44,7 +44,11 @@ from .writing import (
 
 @dataclass
 class FixResult:
-    """The repaired frame, the recipe that reproduces it, and the before/after evidence."""
+    """The repaired frame, the recipe that reproduces it, and the before/after evidence.
+
+    With the stream engine the output is only on disk: ``frame`` and ``pre_resample`` then hold the rows the
+    steps were fitted on (a uniform sample of the file, every row when it is small enough), fixed, and
+    ``engine`` says so; ``rows`` always counts the whole file and output."""
 
     frame: pd.DataFrame  # the output (after resampling)
     pre_resample: pd.DataFrame  # what `apply` reproduces
@@ -53,11 +57,18 @@ class FixResult:
     after: Report | None
     rows: dict[str, int]
     log: list[str] = field(default_factory=list)
+    engine: dict[str, Any] | None = None  # the stream engine: {"name": "stream", "fit_rows": ..., "rows": ...}
+
+    @property
+    def frame_is_output(self) -> bool:
+        """Whether ``frame`` holds the fixed output (in memory, or streamed with every row in the fitting sample)."""
+        return self.engine is None or self.engine["fit_rows"] >= self.rows["in"]
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            **({"engine": self.engine} if self.engine is not None else {}),
             "rows": self.rows,
-            "columns": {"in": len(self.recipe.input_columns), "out": len(self.frame.columns)},
+            "columns": {"in": len(self.recipe.input_columns), "out": len(self.recipe.output_columns)},
             "steps": [s.to_dict()["step"] for s in self.recipe.steps],
             "decisions": self.decisions(),
             "dropped_columns": self.dropped_columns,
@@ -91,26 +102,38 @@ class FixResult:
         return out
 
 
-def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
-            missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FixResult:
-    """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it.
+@dataclass
+class FittedSteps:
+    """The fix steps before resampling, fitted on a frame, and what fitting them did to it."""
 
-    ``missing_values`` (column -> values declared missing) becomes the recipe's first step, ``mark-missing``,
-    for the columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix``
-    stage, one unit per step (resampling included).
+    steps: list[Step]
+    context: FitContext
+    frame: pd.DataFrame  # the input after every step, duplicate rows dropped: what resampling starts from
+    rows: dict[str, int]  # "in" and "duplicates_dropped"
+    log: list[str]
+
+
+def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
+              missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FittedSteps:
+    """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
+    each on the output of the one before; duplicate rows are dropped after the drop step.
+
+    ``missing_values`` (column -> values declared missing) becomes the first step, ``mark-missing``, for the
+    columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix`` stage, one
+    unit per step plus one left for the caller's resampling. Shared by ``fit_fix`` (in memory) and
+    ``fix_stream`` (which fits on a row sample of the file).
     """
     options.validate()
-    target = before.target
     flagged: dict[str, set[str]] = {}
     for f in before.findings:
         flagged.setdefault(f.rule, set()).update(f.columns)
-    context = FitContext(target=target, flagged=flagged, seed=options.seed, findings=list(before.findings),
+    context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
                          profile=before.profile)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
-    steps = [*([MarkMissing(values=declared)] if declared else []),
-             Repair(), Drop(drop_leaky=options.drop_leaky), Impute(strategy=options.impute),
-             Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
-             RobustScale(scaler=options.scaler), Encode(method=options.encode)]
+    steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
+                         Repair(), Drop(drop_leaky=options.drop_leaky), Impute(strategy=options.impute),
+                         Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
+                         RobustScale(scaler=options.scaler), Encode(method=options.encode)]
     log: list[str] = []
     rows = {"in": len(frame)}
     current = frame
@@ -121,16 +144,28 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
         progress.advance()
-    pre_resample = current
+    return FittedSteps(steps, context, current, rows, log)
+
+
+def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
+            missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FixResult:
+    """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it, then resample.
+
+    See ``fit_steps`` for ``missing_values`` and ``progress`` (the ``fix`` stage, one unit per step,
+    resampling included).
+    """
+    fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress)
+    target, current, rows = before.target, fitted.frame, fitted.rows
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
-    out = resampler.fit_resample(current, context, log)
-    progress.advance()
+    out = resampler.fit_resample(current, fitted.context, fitted.log)
+    (NO_PROGRESS if progress is None else progress).advance()
     rows["added_by_resampling"] = max(len(out) - len(current), 0)
     rows["removed_by_resampling"] = max(len(current) - len(out), 0)
     rows["out"] = len(out)
-    recipe = Recipe([*steps, resampler], target, [c for c in frame.columns if c != target],
+    recipe = Recipe([*fitted.steps, resampler], target, [c for c in frame.columns if c != target],
                     [c for c in out.columns], drop_duplicate_rows=True)
-    return FixResult(out.reset_index(drop=True), pre_resample.reset_index(drop=True), recipe, before, None, rows, log)
+    return FixResult(out.reset_index(drop=True), current.reset_index(drop=True), recipe, before, None, rows,
+                     fitted.log)
 
 
 @finishes_progress
@@ -146,6 +181,8 @@ def fix(
     sheet: str | int | None = None,
     safe_csv: bool = False,
     missing_values: dict[str, list[Any]] | None = None,
+    engine: str = "auto",
+    fit_rows: int = FIT_ROWS,
     progress: Progress | None = None,
 ) -> FixResult:
     """Repair a dataset file.
@@ -163,6 +200,10 @@ def fix(
     safe_csv : a CSV output gets a ' before text cells a spreadsheet would run as formulas (=, +, -, @).
     missing_values : column -> values that mean "missing" in it (the settings' ``missing-values``): they
         become missing before anything else, so they are imputed, and the recipe keeps them for ``apply``.
+    engine : ``"pandas"`` fixes in memory; ``"stream"`` reads the file in record batches, fits the steps on a
+        uniform sample of ``fit_rows`` rows and writes the output batch by batch, in bounded memory (see
+        ``fix_stream``); ``"auto"`` streams as ``scan`` does (files larger than a tenth of the memory).
+    fit_rows : the stream engine's fitting sample (every row of a smaller file).
     progress : receives the stages (read, statistics, checks, probe, fix, rescan, write) and ``done()``
         at the end; see ``dataaudit.progress``. The default reports nothing.
 
@@ -182,6 +223,17 @@ def fix(
             problem = values_problem(values)
             if problem:
                 raise UsageError(f"missing values of column {column!r} {problem}")
+    if isinstance(fit_rows, bool) or not isinstance(fit_rows, int) or fit_rows < 100:
+        raise UsageError(f"--fit-rows must be a whole number of at least 100, not {fit_rows!r}")
+    chosen = choose_engine(engine, path, sheet)
+    if chosen == "dask":
+        raise UsageError("fix has no dask engine; use --engine pandas or stream")
+    if chosen == "stream":
+        from .fix_stream import fix_stream
+
+        return fix_stream(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                          overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
+                          fit_rows=fit_rows, progress=progress)
     progress.stage("read")
     loaded = load(path, sheet=sheet, missing_values=missing_values)
     before = scan_loaded(loaded, target=target, progress=progress)

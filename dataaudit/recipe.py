@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -38,11 +38,16 @@ class Recipe:
     output_columns: list[str] = field(default_factory=list)
     drop_duplicate_rows: bool = True
 
-    def transform(self, frame: pd.DataFrame, log: list[str], progress: Progress | None = None) -> pd.DataFrame:
+    def transform(self, frame: pd.DataFrame, log: list[str], progress: Progress | None = None, *,
+                  drop_duplicates: Callable[[pd.DataFrame], tuple[pd.DataFrame, int]] | None = None,
+                  ) -> pd.DataFrame:
         """Apply every step except resampling; drop duplicate rows after the drop step, as fix did.
 
-        ``progress`` gets the ``apply`` stage, one unit per step."""
+        ``progress`` gets the ``apply`` stage, one unit per step. ``drop_duplicates`` (frame -> (frame, rows
+        dropped)) replaces ``drop_duplicate_rows`` when ``frame`` is one batch of a file (``fix_stream``
+        remembers the rows of the batches before)."""
         progress = NO_PROGRESS if progress is None else progress
+        drop_duplicates = drop_duplicate_rows if drop_duplicates is None else drop_duplicates
         progress.stage("apply", sum(step.name != "resample" for step in self.steps))
         extra = [c for c in frame.columns if c not in self.input_columns and c != self.target]
         if extra:
@@ -53,7 +58,7 @@ class Recipe:
                 continue
             frame = step.transform(frame, log)
             if step.name == "drop" and self.drop_duplicate_rows:
-                frame, count = drop_duplicate_rows(frame)
+                frame, count = drop_duplicates(frame)
                 if count:
                     log.append(f"dropped {count:,} duplicate row(s)")
             progress.advance()

@@ -45,6 +45,12 @@ def _atomic(path: str | os.PathLike[str]) -> Iterator[str]:
             os.unlink(tmp)
 
 
+def atomic_path(path: str | os.PathLike[str]):
+    """A context manager yielding a temporary path beside ``path``, for output written in pieces (``fix
+    --engine stream``): renamed over ``path`` when the block ends normally, removed when it raises."""
+    return _atomic(path)
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` as UTF-8 so that readers see the old file or the whole new one, never a part."""
     with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:

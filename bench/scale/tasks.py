@@ -30,18 +30,24 @@ TASKS: dict[str, str] = {
             "--no-progress",
     "scan-stream": f"dataaudit scan FILE --engine stream --target {TARGET} --format json -o report.json "
                    "--fail-on never --isolated --no-progress",
+    "scan-dask": f"dataaudit scan FILE --engine dask --target {TARGET} --format json -o report.json "
+                 "--fail-on never --isolated --no-progress (a local cluster of 2 worker processes, started by the run)",
     "fix": f"dataaudit fix FILE -o fixed.parquet --target {TARGET} --isolated --overwrite --no-progress",
+    "fix-stream": f"dataaudit fix FILE --engine stream -o fixed.parquet --target {TARGET} --isolated --overwrite "
+                  "--no-progress",
 }
 
 
-def scan_args(csv: str, rundir: Path, stream: bool) -> list[str]:
-    extra = ["--engine", "stream"] if stream else []
+def scan_args(csv: str, rundir: Path, stream: bool, engine: str | None = None) -> list[str]:
+    engine = "stream" if stream else engine
+    extra = ["--engine", engine] if engine else []
     return ["scan", csv, *extra, "--target", TARGET, "--format", "json", "-o", str(rundir / "report.json"),
             "--fail-on", "never", "--isolated", "--no-progress"]
 
 
-def fix_args(csv: str, rundir: Path) -> list[str]:
-    return ["fix", csv, "-o", str(rundir / "fixed.parquet"), "--target", TARGET, "--isolated", "--overwrite",
+def fix_args(csv: str, rundir: Path, stream: bool = False) -> list[str]:
+    extra = ["--engine", "stream"] if stream else []
+    return ["fix", csv, *extra, "-o", str(rundir / "fixed.parquet"), "--target", TARGET, "--isolated", "--overwrite",
             "--no-progress"]
 
 
@@ -105,12 +111,13 @@ def run(task: str, csv: str, rundir: Path, timeout: float) -> dict[str, Any]:
         work = time.perf_counter() - start
         return {"import_seconds": import_seconds, "work_seconds": work, "exit_code": 0,
                 "result": {"rows": rows, "batches": batches, "largest_batch_nbytes": nbytes_max}}
-    if task in ("scan", "scan-stream"):
-        code, import_seconds, work = _run_cli(scan_args(csv, rundir, stream=task == "scan-stream"))
+    if task in ("scan", "scan-stream", "scan-dask"):
+        engine = {"scan-stream": "stream", "scan-dask": "dask"}.get(task)
+        code, import_seconds, work = _run_cli(scan_args(csv, rundir, stream=False, engine=engine))
         return {"import_seconds": import_seconds, "work_seconds": work, "exit_code": code,
                 "result": {"report": str(rundir / "report.json")}}
-    if task == "fix":
-        code, import_seconds, work = _run_cli(fix_args(csv, rundir))
+    if task in ("fix", "fix-stream"):
+        code, import_seconds, work = _run_cli(fix_args(csv, rundir, stream=task == "fix-stream"))
         out = rundir / "fixed.parquet"
         result = {"output_bytes": out.stat().st_size if out.exists() else None}
         if out.exists():

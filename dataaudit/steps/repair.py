@@ -150,11 +150,13 @@ def _parse_numbers(series: pd.Series, decimal_comma: bool, sentinels: list[float
     else:
         text = _as_text(series)
         token = textvalues.missing_token_mask(text.fillna(""))
-        plain = textvalues.plain_numbers(text.fillna(""))
-        formatted, _ = textvalues.formatted_numbers(text.fillna(""), decimal_comma)
+        plain = np.array(textvalues.plain_numbers(text.fillna("")), dtype=float)  # a writable copy
         if decimal_comma:
             plain = np.where(text.str.contains(",", regex=False, na=False).to_numpy(dtype=bool), np.nan, plain)
-        values = pd.Series(np.where(np.isnan(plain), formatted, plain), index=series.index)
+        other = np.isnan(plain)  # only what float() does not read needs the formatted-number clean-up
+        if other.any():
+            plain[other], _ = textvalues.formatted_numbers(text[other].fillna(""), decimal_comma)
+        values = pd.Series(plain, index=series.index)
         values[token | text.isna().to_numpy()] = np.nan
     values = values.mask(~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
     return values.mask(values.isin(sentinels)) if sentinels else values

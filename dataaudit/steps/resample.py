@@ -81,21 +81,53 @@ class Resample(Step):
         self.counts_after_ = _counts(resampled[target])
         self.rows_added_ = max(len(resampled) - len(labelled), 0)
         self.rows_removed_ = max(len(labelled) - len(resampled), 0)
-        log.append(f"resample: {NAMES[self.method_]} because {self.reason_}; "
-                   f"{self.rows_added_:,} row(s) added, {self.rows_removed_:,} removed.")
+        log.append(self.describe())
         unlabelled = frame[frame[target].isna().to_numpy()]
         if len(unlabelled):
             log.append(f"resample: {len(unlabelled):,} row(s) with a missing target were kept out of "
                        "resampling and appended unchanged.")
         return pd.concat([resampled, unlabelled], ignore_index=True)
 
+    def plan(self, sample: pd.DataFrame, context: FitContext, counts: dict[str, int], rows: int,
+             log: list[str]) -> str:
+        """Choose the sampler as ``fit_resample`` would for data with these class ``counts`` (label as text ->
+        labelled rows, largest first; ``rows`` labelled rows in all), of which ``sample`` holds every row or a
+        uniform sample, without resampling: the stream engine counts the classes of the whole file while
+        writing it, and holds only a sample in memory. Sets ``method_``, ``reason_`` and the counts (as if
+        nothing were resampled), logs the reason when it is ``none``, and returns ``method_``."""
+        self._check_params()
+        target = context.target
+        self.counts_before_ = self.counts_after_ = {}
+        self.rows_added_ = self.rows_removed_ = 0
+        if target is None or target not in sample.columns:
+            self._skip(sample, log, "no target column was given" if target is None
+                       else f"the target column {target!r} is not in the data")
+            return self.method_
+        labelled = sample[sample[target].notna().to_numpy()]
+        if not _is_classification(labelled[target], context):
+            self._skip(sample, log, f"the target {target!r} looks like a regression target, not classes")
+            return self.method_
+        self.counts_before_ = self.counts_after_ = dict(counts)
+        method, reason = self._choose(labelled, target, rows)
+        if method == "none":
+            self._skip(sample, log, reason)
+        else:
+            self.method_, self.reason_ = method, reason
+        return self.method_
+
+    def describe(self) -> str:
+        """The log's sentence for a resampling that was done: the sampler, why, and rows added and removed."""
+        return (f"resample: {NAMES[self.method_]} because {self.reason_}; "
+                f"{self.rows_added_:,} row(s) added, {self.rows_removed_:,} removed.")
+
     def _skip(self, frame: pd.DataFrame, log: list[str], reason: str) -> pd.DataFrame:
         self.method_, self.reason_ = "none", reason
         log.append(f"resample: not resampled: {reason}.")
         return frame
 
-    def _choose(self, data: pd.DataFrame, target: str) -> tuple[str, str]:
-        """The sampler to use and why, in words for the report."""
+    def _choose(self, data: pd.DataFrame, target: str, rows: int | None = None) -> tuple[str, str]:
+        """The sampler to use and why, in words for the report; ``rows``: labelled rows (default len(data))."""
+        rows = len(data) if rows is None else rows
         counts = list(self.counts_before_.values())
         if len(counts) < 2:
             return "none", "the target has a single class"
@@ -114,8 +146,8 @@ class Resample(Step):
             "there is no numeric feature to interpolate" if not numeric else
             "some features have missing values, which SMOTE cannot interpolate"
             if data[features].isna().to_numpy().any() else
-            f"there are fewer rows ({len(data)}) than features ({len(features)})"
-            if self.method == "auto" and len(data) < len(features) else
+            f"there are fewer rows ({rows}) than features ({len(features)})"
+            if self.method == "auto" and rows < len(features) else
             f"SMOTE's neighbour search over {counts[-1]:,} minority rows would be slow (> {SMOTE_MAX_ROWS:,})"
             if self.method == "auto" and sum(counts[1:]) > SMOTE_MAX_ROWS else None)
         if why_not_smote is not None:
@@ -129,19 +161,38 @@ class Resample(Step):
     def _resample(self, data: pd.DataFrame, target: str) -> pd.DataFrame:
         labels = data[target].to_numpy(dtype=object if not is_numeric(data[target]) else None)
         if self.method_ in ("over", "under"):
-            sampler = (RandomOverSampler if self.method_ == "over" else RandomUnderSampler)(random_state=self.seed)
             # resample row numbers, then copy whole rows: dtypes and values stay exactly as they were
-            sampler.fit_resample(np.arange(len(data)).reshape(-1, 1), labels)
-            rows = sampler.sample_indices_
+            rows = random_rows(self.method_, labels, self.seed)
             return data.iloc[np.sort(rows) if self.method_ == "under" else rows].reset_index(drop=True)
+        # SMOTE returns the original rows first and unchanged; keep ours to be exact
+        return pd.concat([data, self.synthesize(data, target)], ignore_index=True)
+
+    def synthesize(self, data: pd.DataFrame, target: str, wanted: dict[str, int] | None = None, *,
+                   seed: int | None = None) -> pd.DataFrame:
+        """SMOTE's (SMOTENC's with text features) synthetic rows for the labelled rows ``data``, in its columns.
+
+        ``wanted``: class label as text -> rows to add, for when ``data`` is a sample of the rows being
+        balanced (the stream engine); default: as many as bring every class up to the majority of ``data``.
+        ``k_neighbors`` is ``min(5, smallest class - 1)`` over ``counts_before_``, and at most the smallest
+        sampled class in ``wanted`` less one. ``seed``: instead of ``self.seed`` (a later round of rows)."""
+        seed = self.seed if seed is None else seed
+        labels = data[target].to_numpy(dtype=object if not is_numeric(data[target]) else None)
         features = [c for c in data.columns if c != target]
         text = [i for i, c in enumerate(features) if not is_numeric(data[c])]
         k = min(5, min(self.counts_before_.values()) - 1)
+        strategy: Any = "auto"
+        if wanted is not None:
+            present = pd.Series(labels).value_counts(sort=False)
+            by_text = {str(label): label for label in pd.unique(labels)}  # first appearance, as imbalanced-learn's
+            strategy = {by_text[c]: int(present[by_text[c]]) + n for c, n in sorted(
+                wanted.items(), key=lambda cn: list(by_text).index(cn[0])) if n > 0}
+            k = min([k, *(int(present[label]) - 1 for label in strategy)])
         if self.method_ == "smotenc":
-            sampler = SMOTENC(categorical_features=text, k_neighbors=k, random_state=self.seed)
+            sampler = SMOTENC(categorical_features=text, k_neighbors=k, random_state=seed,
+                              sampling_strategy=strategy)
             matrix = data[features].to_numpy(dtype=object)
         else:
-            sampler = SMOTE(k_neighbors=k, random_state=self.seed)
+            sampler = SMOTE(k_neighbors=k, random_state=seed, sampling_strategy=strategy)
             matrix = data[features].to_numpy(dtype=float)
         X, y = sampler.fit_resample(matrix, labels)
         new = pd.DataFrame({target: pd.Series(y[len(data):]).astype(data[target].dtype)})
@@ -152,8 +203,7 @@ class Resample(Step):
             else:
                 values = values.astype(float)
                 new[col] = np.where(values >= 0.5, 1.0, 0.0) if _is_binary(data[col]) else values
-        # SMOTE returns the original rows first and unchanged; keep ours to be exact
-        return pd.concat([data, new[list(data.columns)]], ignore_index=True)
+        return new[list(data.columns)]
 
     def _check_params(self) -> None:
         if self.method not in METHODS:
@@ -171,6 +221,18 @@ class Resample(Step):
               and _count(self.rows_added_) and _count(self.rows_removed_))
         if not ok:
             raise ValueError("fitted values of the wrong type")
+
+
+def random_rows(method: str, labels: np.ndarray, seed: int) -> np.ndarray:
+    """Row numbers that imbalanced-learn's random ``over``- or ``under``-sampler keeps for ``labels``, as it
+    draws them: the originals then the copies (over), or the kept rows by class (under; not sorted).
+
+    Only the labels count, so ``labels`` may be integer codes (1 to 4 bytes a row) in the order of the
+    labels they stand for, and the rows are not passed at all: the stream engine draws the rows of a
+    whole file from its class codes, exactly as the in-memory fix draws them from the labels."""
+    sampler = (RandomOverSampler if method == "over" else RandomUnderSampler)(random_state=seed)
+    sampler.fit_resample(np.zeros((len(labels), 1), dtype=np.int8), labels)
+    return sampler.sample_indices_
 
 
 def _count(value: Any) -> bool:
