@@ -61,7 +61,7 @@ from .loading import (
 )
 from .progress import NO_PROGRESS, Progress
 from .stats import DatasetStats, _row_priority, chunk_stats
-from .streaming import MAX_VALUES, _Accumulator, engine_note
+from .streaming import MAX_VALUES, StatsAccumulator, engine_note
 
 BLOCK_BYTES = 64 << 20  # CSV bytes (Parquet: uncompressed row-group bytes) per partition, at most
 MIN_BLOCK_BYTES = 4 << 20  # ... and at least, when a file is cut so every worker gets two partitions
@@ -391,8 +391,8 @@ def _partition_stats(part: _Part, encoding: str | None, column_types: Mapping[st
             table, out["declared"] = mark_table(table, missing_values)
         stats = chunk_stats(table, row_offset=offset, target=target, sample_size=sample_size, sketch=True,
                             sample_below=sample_below)
-        # thinned here as _Accumulator.add thins each chunk (again, a no-op, on the client): a third of the bytes
-        out["stats"] = _Accumulator(sample_size, max_values)._compact(stats)
+        # thinned here as StatsAccumulator.add thins each chunk (again, a no-op, on the client): a third of the bytes
+        out["stats"] = StatsAccumulator(sample_size, max_values).compact(stats)
         return out
 
     return _outcome(work)
@@ -568,14 +568,14 @@ def dask_stats(
         _check_target_early(plan, target)
         plan.counts = client.gather(client.map(_count_rows, plan.parts,
                                                [plan.encodings.get(p.path) for p in plan.parts], pure=False))
-        merging = _InOrder(plan, _Accumulator(sample_size, max_values), progress)
+        merging = _InOrder(plan, StatsAccumulator(sample_size, max_values), progress)
         results, rounds = _reconcile(client, plan, _partition_stats, offsets_matter=True, sample_rows=sample_size,
                                      in_order=merging, target=target, sample_size=sample_size,
                                      max_values=max_values, missing_values=missing_values)
         loaded = _loaded(plan, results, target)
         acc = merging.acc if rounds == 1 and merging.acc is not None else None
         if acc is None:  # a second round was needed: merge the final results from the start
-            acc = _Accumulator(sample_size, max_values)
+            acc = StatsAccumulator(sample_size, max_values)
             for meta, future, _ in results:
                 if meta["rows"]:
                     acc.add(future.result()["stats"])
@@ -595,7 +595,7 @@ class _InOrder:
     at its true row offset (the line counts before it were right) with the first partition's types (``acc``
     becomes None once one was not: the scan then merges the reconciled results)."""
 
-    def __init__(self, plan: _Plan, acc: _Accumulator, progress: Progress) -> None:
+    def __init__(self, plan: _Plan, acc: StatsAccumulator, progress: Progress) -> None:
         self.plan, self.acc, self.progress = plan, acc, progress
         self.types: list[pa.DataType] | None = None
         self.rows = self.counted = 0  # rows before the next partition: true, and as counted (its offset)

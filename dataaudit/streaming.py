@@ -182,7 +182,7 @@ def open_stream(path: str | os.PathLike[str]) -> StreamedFile:
 
 
 @dataclass
-class _Accumulator:
+class StatsAccumulator:
     """Merged statistics so far. Per-row arrays are kept as lists and joined once; batches are merged like
     a binary counter (two of a size make one of the next), so each value takes part in log(batches)
     merges and a text column with millions of distinct values does not cost batches × distinct."""
@@ -206,7 +206,7 @@ class _Accumulator:
         # One running row sample (the rows of lowest priority so far), not one per level of the merge.
         self.sample = chunk.sample if self.sample is None else \
             _bottom_k(pa.concat_tables([self.sample, chunk.sample]), self.sample_size)
-        self.levels.append((0, self._compact(DatasetStats(chunk.rows, chunk.columns, np.zeros(0, np.int32),
+        self.levels.append((0, self.compact(DatasetStats(chunk.rows, chunk.columns, np.zeros(0, np.int32),
                                                           np.zeros(0, np.uint64), None, chunk.column_digest,
                                                           chunk.sample.slice(0, 0), chunk.sample_size))))
         while len(self.levels) >= 2 and self.levels[-1][0] == self.levels[-2][0]:
@@ -220,9 +220,11 @@ class _Accumulator:
         return int(_row_priority(self.sample.column("__row__").to_numpy().astype(np.int64)).max())
 
     def _merge(self, a: DatasetStats, b: DatasetStats) -> DatasetStats:
-        return self._compact(a.merge(b))  # levels hold no per-row arrays and no sample: both stay empty
+        return self.compact(a.merge(b))  # levels hold no per-row arrays and no sample: both stay empty
 
-    def _compact(self, stats: DatasetStats) -> DatasetStats:
+    def compact(self, stats: DatasetStats) -> DatasetStats:
+        """``stats`` within the accumulator's bounds (in place); compacting twice changes nothing more, so
+        the Dask engine's workers compact before sending and the client's merge compacts again."""
         for col in stats.columns.values():
             if col.numeric is not None and col.numeric.values.size > self.max_values:
                 col.numeric = col.numeric.compact(self.max_values)
@@ -299,7 +301,7 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
     """One pass; None when a CSV column had to be widened (the caller reads again)."""
     from .declared_missing import mark_table
 
-    acc = _Accumulator(sample_size, max_values, MAX_TEXT_VALUES)
+    acc = StatsAccumulator(sample_size, max_values, MAX_TEXT_VALUES)
     loaded: LoadedTable | None = None
     declared: dict[str, dict[str, int]] = {}
     raw_names: list[str] = []  # the file's own column names and types, for widen()
