@@ -408,7 +408,7 @@ class TextStats:
     hll: np.ndarray | None = None  # HyperLogLog registers of the distinct strings (stream engine)
     dropped: int = 0  # rows whose values a compaction left out (0: every distinct value is here)
     numbers: TextNumbers | None = None  # the values parsed as numbers, batch by batch (stream engine)
-    hashes: np.ndarray | None = None  # ``string_hash`` of each value (stream engine: merges and compaction)
+    hashes: np.ndarray | None = None  # ``string_hash`` of each value (the analysis' sample order, merges, compaction)
 
     @classmethod
     def from_array(cls, arr: pa.Array, rows: np.ndarray) -> tuple["TextStats", np.ndarray]:
@@ -692,8 +692,8 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray,
         # Hash the distinct strings once, then spread by index: fast for repeated values.
         dict_hash = string_hash(pa.array(text.values, type=pa.string()))
         h = np.append(dict_hash, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
+        text.hashes = dict_hash  # the text analysis orders its sample by them; merges and compaction use them
         if sketch and len(text.values):
-            text.hashes = dict_hash
             text.hll = sketches.registers(dict_hash)
             text.numbers = TextNumbers.parse(text.values, text.counts, text.first_row, token)
         return ColumnStats(name, kind, n, nulls, text=text), missing, h
