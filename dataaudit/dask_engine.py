@@ -61,14 +61,13 @@ from .loading import (
 )
 from .progress import NO_PROGRESS, Progress
 from .stats import DatasetStats, _row_priority, chunk_stats
-from .streaming import MAX_VALUES, StatsAccumulator, engine_note
+from .streaming import CONVERSION_ERROR, MAX_VALUES, StatsAccumulator, engine_note
 
 BLOCK_BYTES = 64 << 20  # CSV bytes (Parquet: uncompressed row-group bytes) per partition, at most
 MIN_BLOCK_BYTES = 4 << 20  # ... and at least, when a file is cut so every worker gets two partitions
 CSV_READ_BLOCK = 16 << 20  # pyarrow's block size, as loading's
 MAX_ROUNDS = 20  # reconcile rounds (each widens a column or fixes row offsets); more means a bug
 INSTALL_HINT = "--engine dask needs the dask extra: pip install 'dataaudit[dask]'"
-_CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to (.+?): invalid value '(.*)'", re.S)
 # pyarrow's CSV type inference, in the order it tries them: a column's type for the whole file is the first
 # of these, from the highest any partition inferred, that every partition converts to
 _LADDER = [pa.null(), pa.int64(), pa.bool_(), pa.float64(), pa.date32(), pa.time32("s"), pa.timestamp("s"),
@@ -289,7 +288,7 @@ def _read_part(part: _Part, encoding: str | None, column_types: Mapping[str, pa.
         table = _read_typed_part(part)
     except pa.ArrowInvalid as exc:
         text = str(exc)
-        match = _CONVERSION.search(text)
+        match = CONVERSION_ERROR.search(text)
         if match:
             raise _Problem("convert", match.group(2), int(match.group(1))) from None
         if "UTF8" in text and part.format == "csv":
@@ -747,25 +746,11 @@ def _after_dedup(stage: tuple[Any, list[str]], drop: np.ndarray, recipe: dict[st
 
 
 def _row_hashes(stage: tuple[Any, list[str]]) -> np.ndarray:
-    """A 64-bit hash per row, equal for rows pandas' ``duplicated`` calls equal (numbers by value, NaN = NaN;
-    other values by their text): a hash that repeats marks candidates, which pandas then compares exactly."""
-    import pandas as pd
+    """A 64-bit hash per row (``fix_stream.row_hashes``: equal for rows pandas' ``duplicated`` calls equal):
+    a hash that repeats marks candidates, which pandas then compares exactly."""
+    from .fix_stream import row_hashes
 
-    from .stats import _hash_u64, value_hash
-
-    frame = stage[0]
-    out = np.zeros(len(frame), dtype=np.uint64)
-    for position, name in enumerate(frame.columns):
-        series = frame[name]
-        if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
-            h = value_hash(series.to_numpy(dtype="float64", na_value=np.nan))
-        elif pd.api.types.is_datetime64_any_dtype(series.dtype):
-            h = value_hash(series.to_numpy(dtype="datetime64[ns]").view(np.int64).astype("float64"))
-        else:
-            h = pd.util.hash_array(series.astype(object).to_numpy(), categorize=True)
-        with np.errstate(over="ignore"):
-            out += _hash_u64(h ^ np.uint64(position + 1))
-    return out
+    return row_hashes(stage[0])
 
 
 def _take(stage: tuple[Any, list[str]], positions: np.ndarray) -> Any:

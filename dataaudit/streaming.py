@@ -46,7 +46,8 @@ CSV_BLOCK_BYTES = 1 << 20  # CSV text per read block: pyarrow's reader holds man
 PARQUET_BATCH_ROWS = 262_144
 MAX_VALUES = 1 << 17  # sorted values kept per numeric column (per merge level: memory ~ columns × 1 MB × levels)
 MAX_TEXT_VALUES = 1 << 16  # distinct strings kept per text column past which it is summarised (TextStats.compact)
-_CONVERSION = re.compile(r"CSV column #(\d+): CSV conversion error to (\w+): invalid value '(.*)'", re.S)
+# pyarrow's message when a later value does not fit a column's type (also read by the Dask engine)
+CONVERSION_ERROR = re.compile(r"CSV column #(\d+): CSV conversion error to (.+?): invalid value '(.*)'", re.S)
 
 
 @dataclass
@@ -114,7 +115,7 @@ class StreamedFile:
     def widen(self, error: Exception, names: list[str], schema: pa.Schema) -> bool:
         """After a conversion error: widen the column it names (whole numbers to float, else to text);
         False when the error is not a conversion error."""
-        match = _CONVERSION.search(str(error))
+        match = CONVERSION_ERROR.search(str(error))
         if not match or int(match.group(1)) >= len(names):
             return False
         position = int(match.group(1))
