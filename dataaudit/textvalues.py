@@ -82,7 +82,8 @@ def plain_numbers(values: pd.Series) -> np.ndarray:
 
 def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, dict[str, int]]:
     """Parse '$1,234.50', '12%', '(3.5)', '3,5'; return floats (NaN if not a number) and format counts.
-    Only the values that match the number pattern (Arrow's RE2) go through the string clean-up."""
+    Arrow's string kernels (RE2) do the clean-up in C++; only the values matching the number pattern go
+    through it."""
     arr = pa.array(values, type=pa.string(), from_pandas=True)
     matched = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _FORMATTED_NUMBER.pattern), False)
                          .to_numpy(zero_copy_only=False), dtype=bool)
@@ -91,22 +92,26 @@ def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarra
                              "parenthesised_negative"), 0)
     if not matched.any():
         return parsed, formats
-    text = pd.Series(values.to_numpy()[matched], dtype="str").str.strip()
-    negative = text.str.startswith("(", na=False) & text.str.endswith(")", na=False)
-    percent = text.str.contains("%", regex=False, na=False)
-    currency = text.str.contains("[" + re.escape(_CURRENCY) + "]|[A-Z]{3}", regex=True, na=False)
-    body = text.str.replace(r"[()%\s" + re.escape(_CURRENCY) + r"]|[A-Z]{3}", "", regex=True)
+    text = pc.utf8_trim_whitespace(arr.filter(pa.array(matched)))
+
+    def flag(mask: pa.Array) -> np.ndarray:
+        return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+    negative = flag(pc.and_(pc.starts_with(text, "("), pc.ends_with(text, ")")))
+    percent = flag(pc.match_substring(text, "%"))
+    currency = flag(pc.match_substring_regex(text, "[" + re.escape(_CURRENCY) + "]|[A-Z]{3}"))
+    body = pc.replace_substring_regex(text, r"[()%\s" + re.escape(_CURRENCY) + r"]|[A-Z]{3}", "")
     if decimal_comma:
-        thousands = body.str.contains(r"\.\d{3}(?:,|$)", regex=True, na=False)
-        body = body.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        comma = body.str.contains(".", regex=False, na=False)
+        thousands = flag(pc.match_substring_regex(body, r"\.\d{3}(?:,|$)"))
+        body = pc.replace_substring(pc.replace_substring(body, ".", ""), ",", ".")
+        comma = flag(pc.match_substring(body, "."))
     else:
-        thousands = body.str.contains(",", regex=False, na=False)
-        body = body.str.replace(",", "", regex=False)
-        comma = pd.Series(False, index=text.index)
-    numbers = pd.to_numeric(body, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    numbers = np.where(negative.to_numpy(dtype=bool), -np.abs(numbers), numbers)
-    parsed[matched] = np.where(percent.to_numpy(dtype=bool), numbers / 100.0, numbers)
+        thousands = flag(pc.match_substring(body, ","))
+        body = pc.replace_substring(body, ",", "")
+        comma = np.zeros(len(body), dtype=bool)
+    numbers = plain_numbers(body)
+    numbers = np.where(negative, -np.abs(numbers), numbers)
+    parsed[matched] = np.where(percent, numbers / 100.0, numbers)
     formats = {
         "thousands_separator": int(thousands.sum()),
         "currency": int(currency.sum()),
