@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import textvalues
 from .base import FitContext, Step, is_numeric
@@ -42,8 +44,14 @@ def _clean_text(text: pd.Series) -> pd.Series:
         repaired = {v: textvalues.repair_mojibake(v) or v for v in text[garbled].unique()}
         text = text.mask(garbled, text.map(repaired))
     token = textvalues.missing_token_mask(text.fillna(""))
-    cleaned = text.str.normalize("NFKC").str.replace(r"\s+", " ", regex=True).str.strip()
+    arr = pc.utf8_normalize(pa.array(text, type=pa.string(), from_pandas=True), "NFKC")
+    arr = pc.utf8_trim(pc.replace_substring_regex(arr, _WHITESPACE_RUN, " "), " ")
+    cleaned = pd.Series(arr.to_pandas(), index=text.index, dtype="str")  # Arrow's kernels: no Python per value
     return cleaned.mask(token | text.isna().to_numpy())
+
+
+# Python's \s in RE2 (whose \s is ASCII only): ASCII and Unicode spaces, line and paragraph separators
+_WHITESPACE_RUN = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]+"
 
 
 class Repair(Step):
