@@ -3,8 +3,12 @@
 ``scan``, ``fix`` and ``apply_recipe`` take ``progress=``, a :class:`Progress` (the default does nothing),
 and announce their stages in order, each ``stage(name, total)`` ending the one before:
 
-- scan: ``read`` → ``statistics`` (total: columns) → ``checks`` (total: rules) → ``probe`` (with a target)
-- fix: the scan's stages → ``fix`` (total: the fix steps) → ``rescan`` → ``write``
+- scan: ``read`` → ``statistics`` (total: columns) → ``checks`` (total: rules) → ``probe`` (with a target);
+  with ``--engine stream`` or ``dask`` the first two are one stage, ``read and statistics`` (no total; it
+  advances by the rows of each batch read, or by one per Dask partition merged)
+- fix: the scan's stages → ``fix`` (total: the fix steps) → ``rescan`` → ``write``; with ``--engine stream``:
+  the stream scan's stages → ``fix`` → ``transform and write`` → ``resample`` (when it resamples) →
+  ``rescan`` → ``write``
 - apply: ``read`` → ``apply`` (total: the recipe's steps) → ``write``
 
 ``advance(n)`` counts done units of a stage with a total (never rows: the overhead stays a few calls per
