@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from . import textvalues
 from .stats import (
@@ -25,7 +24,6 @@ from .stats import (
     NumericStats,
     TextStats,
     repeated_values,
-    string_hash,
 )
 
 MAX_DISTINCT_ANALYSED = 10_000
@@ -256,8 +254,7 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
         # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
         # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
         token = textvalues.missing_token_mask(frame["value"])
-        hashes = text.hashes if text.hashes is not None else string_hash(pa.array(frame["value"], type=pa.string()))
-        priority = hashes >> np.uint64(32)
+        priority = text.hashes >> np.uint64(32)
         rank = np.minimum(frame["count"].to_numpy(), 2**31 - 1).astype(np.uint64)
         key = np.where(token, np.uint64(0), ((np.uint64(2**31) - rank) << np.uint64(32)) | priority)
         chosen = np.argpartition(key, MAX_DISTINCT_ANALYSED)[:MAX_DISTINCT_ANALYSED]  # O(n), no full sort

@@ -262,7 +262,6 @@ class NumericStats:
 
 
 HISTOGRAM_MAX = 4096  # distinct values up to which the stream engine keeps exact counts
-SMALL_MERGE = 512  # distinct strings up to which two TextStats merge in a dict
 NUMERIC_LOOKING = 0.45  # share of a batch's text rows that must look numeric for the stream engine to parse it
 NUMBER_PROBE = 1_000  # formatted-number candidates tried before parsing a batch in full
 
@@ -405,10 +404,10 @@ class TextStats:
     values: pd.Series  # distinct strings, in first-appearance order
     counts: np.ndarray
     first_row: np.ndarray
+    hashes: np.ndarray  # ``string_hash`` of each value: the row hash, merges, compaction, the analysis' sample order
     hll: np.ndarray | None = None  # HyperLogLog registers of the distinct strings (stream engine)
     dropped: int = 0  # rows whose values a compaction left out (0: every distinct value is here)
     numbers: TextNumbers | None = None  # the values parsed as numbers, batch by batch (stream engine)
-    hashes: np.ndarray | None = None  # ``string_hash`` of each value (the analysis' sample order, merges, compaction)
 
     @classmethod
     def from_array(cls, arr: pa.Array, rows: np.ndarray) -> tuple["TextStats", np.ndarray]:
@@ -423,7 +422,7 @@ class TextStats:
         first_row = np.zeros(k, dtype=np.int64)
         first_row[indices[first_pos]] = rows[first_pos]
         values = pd.Series(encoded.dictionary.to_pandas(), dtype="str") if k else pd.Series([], dtype="str")
-        return cls(values, counts, np.asarray(first_row, dtype=np.int64)), indices
+        return cls(values, counts, np.asarray(first_row, dtype=np.int64), string_hash(encoded.dictionary.cast(pa.string()))), indices
 
     @property
     def summarised(self) -> bool:
@@ -436,39 +435,13 @@ class TextStats:
         return min(max(sketches.estimate(self.hll), len(self.values)), int(self.counts.sum()) + self.dropped)
 
     def merge(self, other: "TextStats") -> "TextStats":
-        merged = self._merge_values(other)
+        merged = self._merge_by_hash(other)
         merged.hll = other.hll if self.hll is None else self.hll if other.hll is None else \
             sketches.merge(self.hll, other.hll)
         merged.dropped = self.dropped + other.dropped
         merged.numbers = self.numbers.merge(other.numbers) if self.numbers and other.numbers \
             else self.numbers or other.numbers
         return merged
-
-    def _merge_values(self, other: "TextStats") -> "TextStats":
-        if self.hashes is not None and other.hashes is not None:
-            return self._merge_by_hash(other)
-        if len(self.values) + len(other.values) <= SMALL_MERGE:  # a few categories: a dict beats a groupby
-            merged: dict[str, list[int]] = {}
-            for stats in (self, other):
-                for value, count, row in zip(stats.values.tolist(), stats.counts.tolist(), stats.first_row.tolist()):
-                    seen = merged.get(value)
-                    if seen is None:
-                        merged[value] = [count, row]
-                    else:
-                        seen[0] += count
-                        seen[1] = min(seen[1], row)
-            ordered = sorted(merged.items(), key=lambda item: item[1][1])
-            return TextStats(pd.Series([v for v, _ in ordered], dtype="str"),
-                             np.array([c for _, (c, _) in ordered], dtype=np.int64),
-                             np.array([r for _, (_, r) in ordered], dtype=np.int64))
-        frame = pd.DataFrame({
-            "v": pd.concat([self.values, other.values], ignore_index=True),
-            "c": np.concatenate([self.counts, other.counts]),
-            "r": np.concatenate([self.first_row, other.first_row]),
-        })
-        grouped = frame.groupby("v", sort=False).agg(c=("c", "sum"), r=("r", "min")).sort_values("r", kind="stable")
-        return TextStats(pd.Series(grouped.index.to_numpy(), dtype="str"), grouped["c"].to_numpy(np.int64),
-                         grouped["r"].to_numpy(np.int64))
 
     def _merge_by_hash(self, other: "TextStats") -> "TextStats":
         """Merge on the strings' 64-bit hashes (stream engine): factorising integers is several times faster
@@ -482,7 +455,7 @@ class TextStats:
         first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())  # position of code 0, 1, ...
         order = np.argsort(first_row, kind="stable")
         values = pd.concat([self.values, other.values], ignore_index=True).iloc[first[order]].reset_index(drop=True)
-        return TextStats(values, counts[order].astype(np.int64), first_row[order], hashes=hashes[first[order]])
+        return TextStats(values, counts[order].astype(np.int64), first_row[order], hashes[first[order]])
 
     def compact(self, max_values: int) -> "TextStats":
         """At most about ``max_values`` distinct values (plus missing-like tokens): the most frequent half
@@ -491,7 +464,7 @@ class TextStats:
             return self
         half = max_values // 2
         keep = textvalues.missing_token_mask(self.values)
-        priority = self.hashes if self.hashes is not None else string_hash(pa.array(self.values, type=pa.string()))
+        priority = self.hashes
         keep[np.argpartition(priority, half)[:half]] = True
         # most frequent first; among equal counts the lower hash (as the text analysis picks)
         key = ((np.uint64(2**31) - np.minimum(self.counts, 2**31 - 1).astype(np.uint64)) << np.uint64(32)) \
@@ -499,8 +472,7 @@ class TextStats:
         keep[np.argpartition(key, half)[:half]] = True
         index = np.flatnonzero(keep)
         return TextStats(self.values.iloc[index].reset_index(drop=True), self.counts[index], self.first_row[index],
-                         self.hll, self.dropped + int(self.counts[~keep].sum()), self.numbers,
-                         None if self.hashes is None else self.hashes[index])
+                         self.hashes[index], self.hll, self.dropped + int(self.counts[~keep].sum()), self.numbers)
 
 
 @dataclass
@@ -690,11 +662,9 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray,
         token = textvalues.missing_token_mask(text.values) if len(text.values) else np.zeros(0, bool)
         missing = (indices < 0) | np.append(token, False)[indices]
         # Hash the distinct strings once, then spread by index: fast for repeated values.
-        dict_hash = string_hash(pa.array(text.values, type=pa.string()))
-        h = np.append(dict_hash, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
-        text.hashes = dict_hash  # the text analysis orders its sample by them; merges and compaction use them
+        h = np.append(text.hashes, np.uint64(0x5BD1E995)).astype(np.uint64)[indices]
         if sketch and len(text.values):
-            text.hll = sketches.registers(dict_hash)
+            text.hll = sketches.registers(text.hashes)
             text.numbers = TextNumbers.parse(text.values, text.counts, text.first_row, token)
         return ColumnStats(name, kind, n, nulls, text=text), missing, h
     x = _numeric_view(arr, kind)
