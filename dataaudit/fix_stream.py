@@ -21,7 +21,6 @@ what changes a model; the fix log and report say so, and ``tests/test_fix_stream
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import tempfile
@@ -87,10 +86,9 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
             _Sink.open(stack.enter_context(_scratch(output)), "arrow", schema) if staged
             else _Sink.open(stack.enter_context(atomic_path(output)), fmt, schema, safe_csv))
         progress.stage("transform and write")
-        writing = _skip_repairs_dropped(recipe)
         for frame in _frames(source, loaded.path, missing_values):
             batch_log: list[str] = []
-            table = _to_arrow(writing.transform(frame, batch_log, drop_duplicates=distinct), schema)
+            table = _to_arrow(recipe.transform(frame, batch_log, drop_duplicates=distinct), schema)
             if classes is not None:
                 classes.add(table.column(target))
             if sink is not None:
@@ -165,18 +163,6 @@ def _frames(source: StreamedFile, path: str, missing_values: dict[str, list[Any]
         if missing_values:
             table, _ = mark_table(table, missing_values)
         yield to_frame(table)
-
-
-def _skip_repairs_dropped(recipe: Recipe) -> Recipe:
-    """The recipe to run on each batch: the same steps, but the repair step passes the columns the drop step
-    removes through untouched (it leaves alone columns it has no kind for), instead of parsing text that is
-    thrown away next: an identifier column of a million distinct strings is most of the repair's work."""
-    steps = {step.name: step for step in recipe.steps}
-    if "repair" not in steps or "drop" not in steps or not steps["drop"].dropped_:
-        return recipe
-    repair = copy.copy(steps["repair"])
-    repair.kinds_ = {name: kind for name, kind in repair.kinds_.items() if name not in steps["drop"].dropped_}
-    return replace(recipe, steps=[repair if step.name == "repair" else step for step in recipe.steps])
 
 
 # ------------------------------------------------------------------------------------------ duplicate rows

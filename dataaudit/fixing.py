@@ -130,8 +130,10 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
                          profile=before.profile)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
+    drop = Drop(drop_leaky=options.drop_leaky).fit(frame, context)  # decided by the findings alone
+    context.dropping = set(drop.dropped_)  # so the repair step leaves those columns alone
     steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
-                         Repair(), Drop(drop_leaky=options.drop_leaky), Impute(strategy=options.impute),
+                         Repair(), drop, Impute(strategy=options.impute),
                          Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
                          RobustScale(scaler=options.scaler), Encode(method=options.encode)]
     log: list[str] = []

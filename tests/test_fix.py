@@ -199,3 +199,14 @@ def test_tampered_mark_missing_entry_is_refused(tmp_path):
     data["steps"][0]["params"]["values"]["income"] = [True]
     with pytest.raises(RecipeError, match="mark-missing"):
         Recipe.from_dict(data)
+
+
+def test_repair_leaves_the_columns_drop_removes_alone(mixed_fix):
+    """The drop step is decided by the scan's findings, so the repair step records no conversion for the
+    columns it removes (customer_id, an identifier); ``apply`` still reproduces fix (checked above)."""
+    result, _ = mixed_fix
+    steps = {s.name: s for s in result.recipe.steps}
+    dropped = set(steps["drop"].dropped_)
+    assert "customer_id" in dropped
+    assert not dropped & set(steps["repair"].kinds_)
+    assert set(steps["repair"].kinds_) == set(steps["repair"].columns_) - dropped

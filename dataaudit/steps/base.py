@@ -34,6 +34,7 @@ class FitContext:
     seed: int = 0
     findings: list[Any] = field(default_factory=list)  # the scan's Finding records (evidence included)
     profile: Any = None  # the scan's DatasetProfile (inferred types), when fitting from a scan
+    dropping: set[str] = field(default_factory=set)  # the columns the drop step will remove (set by fit_steps)
 
     def columns_flagged(self, *codes: str) -> set[str]:
         return set().union(*(self.flagged.get(code, set()) for code in codes)) if codes else set()

@@ -55,7 +55,12 @@ _WHITESPACE_RUN = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]+"
 
 
 class Repair(Step):
-    """Per-column conversions decided from the scan's column types (``kinds_``)."""
+    """Per-column conversions decided from the scan's column types (``kinds_``).
+
+    Columns without a kind pass through untouched: those the drop step removes next
+    (``FitContext.dropping``), since parsing an identifier column of a million distinct strings only to
+    throw it away would be most of the repair's work.
+    """
 
     name = "repair"
     params = ()
@@ -70,6 +75,8 @@ class Repair(Step):
                 self.sentinels_.setdefault(f.column, []).append(float(f.evidence["value"]))
         mixed = context.columns_flagged("DA402")  # numbers mixed with words: keep the numbers
         for name in self.columns_:
+            if name in context.dropping:
+                continue
             col = profile.columns[name] if profile is not None else None
             kind = "numeric-text" if name in mixed else _kind(frame[name], col)
             self.kinds_[name] = kind
