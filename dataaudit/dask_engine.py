@@ -746,9 +746,9 @@ def _after_dedup(stage: tuple[Any, list[str]], drop: np.ndarray, recipe: dict[st
 
 
 def _row_hashes(stage: tuple[Any, list[str]]) -> np.ndarray:
-    """A 64-bit hash per row (``fix_stream.row_hashes``: equal for rows pandas' ``duplicated`` calls equal):
+    """A 64-bit hash per row (``stats.row_hashes``: equal for rows pandas' ``duplicated`` calls equal):
     a hash that repeats marks candidates, which pandas then compares exactly."""
-    from .fix_stream import row_hashes
+    from .stats import row_hashes
 
     return row_hashes(stage[0])
 

@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
 from .progress import NO_PROGRESS, Progress
+from .stats import duplicate_mask, row_hashes
 from .steps import STEPS
 from .steps.base import RecipeError, Step
 from .writing import write_text_atomic
@@ -23,8 +25,14 @@ RECIPE_VERSION = 1
 
 
 def drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The frame without rows that repeat an earlier row, and how many were removed."""
-    duplicated = frame.duplicated().to_numpy()
+    """The frame without rows that repeat an earlier row, and how many were removed.
+
+    Exact, but cheap: rows whose 64-bit hash (``stats.row_hashes``) is unique cannot repeat another, so
+    pandas compares only the rows in a group of equal hashes, instead of factorising every column of a
+    million rows."""
+    candidates = duplicate_mask(row_hashes(frame), first=False) if frame.shape[1] else np.ones(len(frame), bool)
+    duplicated = np.zeros(len(frame), dtype=bool)
+    duplicated[candidates] = frame[candidates].duplicated().to_numpy()
     return frame[~duplicated], int(duplicated.sum())
 
 

@@ -584,6 +584,35 @@ def value_hash(values: np.ndarray) -> np.ndarray:
     return z
 
 
+_ROW_SEED = np.uint64(0x243F6A8885A308D3)
+_MISSING_TEXT = np.uint64(0x6A09E667F3BCC908)  # a missing text cell: apart from the empty string
+
+
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each row of ``frame``: rows equal as ``DataFrame.duplicated`` sees them (NaN equal to
+    NaN) hash equal, whatever dtype a column has in this batch."""
+    h = np.full(len(frame), _ROW_SEED, dtype=np.uint64)
+    for name in frame.columns:
+        with np.errstate(over="ignore"):
+            h = _hash_u64((h * np.uint64(0x100000001B3)) ^ _column_hash(frame[name]))
+    return h
+
+
+def _column_hash(series: pd.Series) -> np.ndarray:
+    """Per-row hash of one column. Numbers and booleans hash as float64 (1 == 1.0 == True), because a column
+    is int64 in a batch without missing values and float64 or object in one with them; text by its bytes."""
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        return value_hash(series.to_numpy(dtype=float, na_value=np.nan))
+    arr = pa.array(series, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        return value_hash(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False))
+    text = arr.cast(pa.string())  # text; dates and anything else by their text
+    missing = text.is_null().to_numpy(zero_copy_only=False)
+    return np.where(missing, _MISSING_TEXT, string_hash(text))
+
+
 @dataclass
 class DatasetStats:
     """Row-level statistics: per-row missing counts, row hashes, column fingerprints, a row sample."""

@@ -88,8 +88,8 @@ class Impute(Step):
         for c in numeric:
             x = _floats(frame[c])
             observed = x[~np.isnan(x)]
-            self.strategy_[c], self.reasons_[c] = self._choose(observed)
-            self.fill_[c] = _statistic(observed, self.strategy_[c])
+            self.strategy_[c], self.reasons_[c], median = self._choose(observed)
+            self.fill_[c] = median if median is not None else _statistic(observed, self.strategy_[c])
         for c in columns:
             if c not in self.fill_:
                 self.strategy_[c], self.fill_[c], self.reasons_[c] = _most_frequent_category(frame[c])
@@ -108,25 +108,30 @@ class Impute(Step):
                 self.reasons_[c] += f"; {c}{INDICATOR} marks the {share:.1%} missing rows ({why})"
         return self
 
-    def _choose(self, observed: np.ndarray) -> tuple[str, str]:
-        """Numeric strategy for the observed values, and the sentence that explains it."""
+    def _choose(self, observed: np.ndarray) -> tuple[str, str, float | None]:
+        """Numeric strategy for the observed values, the sentence that explains it, and the median when
+        the strategy is the median (so it is computed once)."""
         if observed.size == 0:
-            return "constant", "no value observed when fitting: filled with 0"
+            return "constant", "no value observed when fitting: filled with 0", None
         if self.strategy != "auto":
-            return self.strategy, f"{self.strategy}: as asked"
-        if np.unique(observed).size <= 2:
-            return "most-frequent", "most-frequent: the column takes two values or fewer, and stays a flag this way"
+            return self.strategy, f"{self.strategy}: as asked", None
+        lo, hi = observed.min(), observed.max()
+        if np.all((observed == lo) | (observed == hi)):  # two values or fewer, without sorting them
+            return ("most-frequent", "most-frequent: the column takes two values or fewer, and stays a flag this way",
+                    None)
         med = float(np.median(observed))
-        mad = float(np.median(np.abs(observed - med)))
+        deviation = np.abs(observed - med)
+        mad = float(np.median(deviation))
         if mad == 0:
-            return "median", f"median: at least half the values equal {med:.6g}, the typical value"
-        outlying = int((MAD_Z * np.abs(observed - med) > 3.5 * mad).sum())
+            return "median", f"median: at least half the values equal {med:.6g}, the typical value", med
+        outlying = int((MAD_Z * deviation > 3.5 * mad).sum())
         if outlying:
-            return "median", f"median: {outlying:,} outlying value(s) would pull a mean, and clipping comes later"
+            return "median", f"median: {outlying:,} outlying value(s) would pull a mean, and clipping comes later", med
         skew = float(np.mean(((observed - observed.mean()) / observed.std()) ** 3))
         if abs(skew) > 1:
-            return "median", f"median: the column is skewed (skewness {skew:.1f}), so a mean would sit in the tail"
-        return "median", "median: the column is roughly symmetric, so a mean would be about the same but less robust"
+            return "median", f"median: the column is skewed (skewness {skew:.1f}), so a mean would sit in the tail", med
+        return ("median", "median: the column is roughly symmetric, so a mean would be about the same but less robust",
+                med)
 
     def _fit_model(self, columns: list[str], frame: pd.DataFrame, context: FitContext) -> dict[str, Any] | None:
         if not columns:

@@ -99,3 +99,23 @@ def test_repair_re_decodes_mojibake(tmp_path):
     frame = pd.DataFrame({"city": rng.choice(["SÃ£o Paulo", "São Paulo", "Berlin"], 300), "x": rng.normal(size=300)})
     step, data = _fit(tmp_path, frame)
     assert set(step.transform(data, [])["city"].unique()) == {"São Paulo", "Berlin"}
+
+
+def test_duplicate_rows_dropped_exactly_as_pandas_sees_them():
+    """Hashes only pick the candidates; pandas decides, so the result is ``DataFrame.duplicated``'s."""
+    from dataaudit.recipe import drop_duplicate_rows
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    frame = pd.DataFrame({"x": rng.integers(0, 4, n).astype(float),
+                          "c": pd.Series(rng.choice(["a", "b", ""], n), dtype="str"), "k": rng.integers(0, 3, n)})
+    frame.loc[::5, "x"] = np.nan
+    frame.loc[::11, "c"] = None  # missing text apart from the empty string
+    out, dropped = drop_duplicate_rows(frame)
+    expected = frame[~frame.duplicated()]
+    assert dropped == n - len(expected) > 0
+    pd.testing.assert_frame_equal(out, expected)
+    unique = frame.drop_duplicates()
+    kept, none = drop_duplicate_rows(unique)
+    assert none == 0
+    pd.testing.assert_frame_equal(kept, unique)
