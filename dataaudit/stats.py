@@ -608,9 +608,10 @@ def _column_hash(series: pd.Series) -> np.ndarray:
         arr = arr.combine_chunks()
     if pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
         return value_hash(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False))
-    text = arr.cast(pa.string())  # text; dates and anything else by their text
-    missing = text.is_null().to_numpy(zero_copy_only=False)
-    return np.where(missing, _MISSING_TEXT, string_hash(text))
+    text = pc.dictionary_encode(arr.cast(pa.string()))  # text; dates and anything else by their text
+    # each distinct string hashed once, spread by index; a missing cell gets its own hash
+    indices = text.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return np.append(string_hash(text.dictionary), _MISSING_TEXT)[indices]
 
 
 @dataclass

@@ -31,10 +31,10 @@ def _map_distinct(series: pd.Series, func) -> pd.Series:
     are ten calls' worth of string work.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    mapped = func(pd.Series(np.asarray(uniques, dtype=object), dtype="str")).reset_index(drop=True)
-    dtype = mapped.dtype
-    values = np.append(mapped.to_numpy(dtype=object), np.nan)[codes]  # code -1 (missing) -> NaN
-    return pd.Series(values, index=series.index).astype(dtype)
+    mapped = func(pd.Series(uniques.array, dtype="str")).reset_index(drop=True)  # no copy through Python objects
+    # spread back by code in the mapped values' own array type (Arrow's take for text): code -1 -> missing
+    values = pd.api.extensions.take(mapped.array, codes, allow_fill=True)
+    return pd.Series(values, index=series.index, dtype=mapped.dtype)
 
 
 def _clean_text(text: pd.Series) -> pd.Series:
