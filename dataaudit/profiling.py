@@ -23,7 +23,6 @@ from .stats import (
     DatasetStats,
     NumericStats,
     TextStats,
-    repeated_values,
 )
 
 MAX_DISTINCT_ANALYSED = 10_000
@@ -59,9 +58,13 @@ class TextAnalysis:
 
     def numbers_of(self, raw: pd.Series) -> pd.Series:
         """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
-        never saw them (a summarised column of the stream engine keeps only some of its strings)."""
+        never saw them (a summarised column of the stream engine keeps only some of its strings) or when
+        ``parsed`` is much larger than ``raw`` (both give the same numbers: ``parsed`` is ``parse_numbers``'s)."""
         present = raw.notna().to_numpy()
-        codes = np.where(present, self.parsed.index.get_indexer(raw.astype("str")), -1)  # Series.isin is slow on str
+        if len(self.parsed) > 2 * len(raw):  # parsing the sample's values is cheaper than indexing a million
+            codes = np.full(len(raw), -1)
+        else:
+            codes = np.where(present, self.parsed.index.get_indexer(raw.astype("str")), -1)  # isin is slow on str
         out = pd.Series(np.where(codes >= 0, self.parsed.to_numpy(dtype=float)[codes], np.nan), index=raw.index)
         unseen = (codes < 0) & present
         if unseen.any():
@@ -451,7 +454,7 @@ def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | Non
                   max_values: int | None = None) -> DatasetProfile:
     """Profile every column; with a target, record its task and class counts. ``max_values``: numbers
     parsed from text keep at most that many sorted values (the stream engine's bound; None: all)."""
-    duplicates = repeated_values(stats.row_hash)
+    duplicates = stats.repeated_rows
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
         profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target), duplicate_rows=duplicates,
                                                       max_values=max_values), stats.columns.values())

@@ -640,6 +640,12 @@ class DatasetStats:
             sample_size=self.sample_size,
         )
 
+    @cached_property
+    def repeated_rows(self) -> int:
+        """Rows whose features (``row_hash``) repeat an earlier row's: one sort, shared by the profile and
+        the checks (no repeated features means no duplicate rows and no conflicting labels)."""
+        return repeated_values(self.row_hash)
+
 
 def repeated_values(hashes: np.ndarray) -> int:
     """How many values repeat an earlier one: one sorted copy, not np.unique's several (10M rows: 80 MB)."""

@@ -92,3 +92,24 @@ def test_numbers_as_text_with_many_distinct_values_count_missing_over_every_row(
     assert col.text.sampled and col.numeric_from_text
     assert col.missing == 300
     assert col.evidence["numeric_text_share"] == 1.0
+
+
+def test_numbers_of_a_small_sample_parse_as_the_lookup_does():
+    """A sample much smaller than the column's distinct values is parsed directly instead of looked up in
+    ``parsed``: same numbers, tokens and unparsable text missing, on plain and formatted values."""
+    rng = np.random.default_rng(5)
+    n = 30_000
+    text = np.array([f"{v:,.2f}" if i % 3 else f"{v:.3f}" for i, v in enumerate(rng.lognormal(6, 1, n))],
+                    dtype=object)
+    text[:200], text[200:250] = "?", "n/a"
+    text[250:260] = "twelve"
+    col = scan_frame(pd.DataFrame({"amount": text})).profile.columns["amount"]
+    raw = pd.Series(text, dtype="str")
+    looked_up = col.text.numbers_of(raw)  # parsed has ~len(raw) entries: the index lookup
+    assert len(col.text.parsed) <= 2 * len(raw)
+    sample = raw.iloc[::97]  # far fewer: parsed here
+    assert len(col.text.parsed) > 2 * len(sample)
+    parsed_here = col.text.numbers_of(sample)
+    pd.testing.assert_series_equal(parsed_here, looked_up.iloc[::97])
+    assert parsed_here.isna().sum() == looked_up.iloc[::97].isna().sum() > 0
+    assert parsed_here.notna().sum() > 250

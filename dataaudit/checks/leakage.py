@@ -10,7 +10,7 @@ import pandas as pd
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import duplicate_mask, repeated_values
+from ..stats import duplicate_mask
 from ._common import jsonable, pct, plural
 
 BINS = 20
@@ -186,7 +186,7 @@ def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -
     if data.target is None or data.stats.target_hash is None or data.target.task != "classification":
         return
     n = data.stats.row_hash.size
-    if n - repeated_values(data.stats.row_hash) < min_unique_share * n:
+    if n - data.stats.repeated_rows < min_unique_share * n:
         return  # few distinct feature rows: conflicts are ordinary class overlap, not an error
     repeated = duplicate_mask(data.stats.row_hash, first=False)
     frame = pd.DataFrame({"f": data.stats.row_hash[repeated], "t": data.stats.target_hash[repeated]})

@@ -59,6 +59,8 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
 
     How fix repairs it: drop removes the repeats (counted in the report).
     """
+    if not data.stats.repeated_rows:  # no two rows share their features, so none repeats in full
+        return
     full = data.stats.row_hash
     if data.stats.target_hash is not None:
         with np.errstate(over="ignore"):
