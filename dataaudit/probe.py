@@ -112,12 +112,12 @@ def _naive_column(col: pd.Series) -> np.ndarray | None:
     if (pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
             or isinstance(dtype, pd.PeriodDtype) or pd.api.types.is_complex_dtype(dtype)):
         return None
-    raw = col.astype(object)
-    present = raw.notna().to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)  # parse each distinct value once
+    present = codes >= 0
     if not present.any():
         return None
-    parsed = pd.to_numeric(raw, errors="coerce")
-    values = np.asarray(parsed, dtype=np.float64)
+    parsed = np.asarray(pd.to_numeric(pd.Series(np.asarray(uniques, dtype=object)), errors="coerce"), dtype=np.float64)
+    values = np.append(parsed, np.nan)[codes]
     parsed_share = np.count_nonzero(~np.isnan(values) & present) / np.count_nonzero(present)
     return values if parsed_share >= _MIN_PARSED_SHARE else None
 
