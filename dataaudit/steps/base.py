@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataAuditError
@@ -101,6 +102,12 @@ def feature_columns(frame: pd.DataFrame, target: str | None) -> list[str]:
 
 def is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def at_most_two_values(x: np.ndarray) -> bool:
+    """Whether the finite values ``x`` take two distinct values or fewer (flags, constants): every value is
+    the minimum or the maximum. One pass, where ``np.unique`` would sort a million values."""
+    return x.size == 0 or bool(np.all((x == x.min()) | (x == x.max())))
 
 
 def restore_order(columns: list[str], fitted: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from .base import (
     FitContext,
     Step,
     add_absent_columns,
+    at_most_two_values,
     is_numeric,
     restore_order,
 )
@@ -34,7 +35,7 @@ def _inside(low: float, high: float) -> list[float]:
 
 def _bounds(x: np.ndarray, k: float) -> tuple[list[float] | None, str]:
     """Clip bounds for the finite values ``x`` (None: leave the column alone) and why: DA201's own bounds."""
-    if np.unique(x).size <= 2:
+    if at_most_two_values(x):
         return None, "two distinct values or fewer (a flag or a constant): not clipped"
     stats = NumericStats.from_values(x, np.arange(x.size))
     bounds = robust_bounds(stats, k)

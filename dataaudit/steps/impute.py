@@ -21,6 +21,7 @@ from .base import (
     FitContext,
     Step,
     add_absent_columns,
+    at_most_two_values,
     is_numeric,
     restore_order,
 )
@@ -115,8 +116,7 @@ class Impute(Step):
             return "constant", "no value observed when fitting: filled with 0", None
         if self.strategy != "auto":
             return self.strategy, f"{self.strategy}: as asked", None
-        lo, hi = observed.min(), observed.max()
-        if np.all((observed == lo) | (observed == hi)):  # two values or fewer, without sorting them
+        if at_most_two_values(observed):
             return ("most-frequent", "most-frequent: the column takes two values or fewer, and stays a flag this way",
                     None)
         med = float(np.median(observed))

@@ -16,6 +16,7 @@ from .base import (
     FitContext,
     Step,
     add_absent_columns,
+    at_most_two_values,
     is_numeric,
     restore_order,
 )
@@ -75,7 +76,7 @@ class RobustScale(Step):
                 continue
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
             x = x[np.isfinite(x)]
-            if str(c).endswith(INDICATOR) or np.unique(x).size <= 2:
+            if str(c).endswith(INDICATOR) or at_most_two_values(x):
                 self.method_[c] = "kept"
                 continue
             self.columns_.append(c)

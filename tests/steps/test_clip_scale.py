@@ -192,3 +192,13 @@ def test_clip_then_scale_bounds_every_value():
     assert np.abs(z).max() <= 3.5 / 0.6745 / 1.4826
     assert (0.6745 * np.abs(z - np.median(z)) / _mad(z)).max() <= 3.5  # what DA201 computes: scans clean
     assert np.isfinite(scaled.select_dtypes("number").to_numpy()).all()
+
+
+def test_at_most_two_values_agrees_with_unique():
+    from dataaudit.steps.base import at_most_two_values
+
+    rng = np.random.default_rng(0)
+    for x in (np.array([]), np.array([3.0]), np.array([0.0, 1.0, 1.0, 0.0]), np.array([-np.inf, np.inf]),
+              np.array([0.0, 1.0, 2.0]), np.array([1.0, np.inf, -np.inf]), rng.integers(0, 3, 1000).astype(float),
+              rng.integers(0, 2, 1000).astype(float)):
+        assert at_most_two_values(x) == (np.unique(x).size <= 2), x
