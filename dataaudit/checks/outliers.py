@@ -136,7 +136,8 @@ def skewness_after_log1p(num_stats: NumericStats) -> float | None:
         return None
     logged = np.log1p(num_stats.values)
     sd = logged.std()
-    return float(((logged - logged.mean()) ** 3).mean() / sd**3) if sd > 0 else 0.0
+    d = logged - logged.mean()
+    return float((d * d * d).mean() / sd**3) if sd > 0 else 0.0
 
 
 def is_skewed(profile: dict | None, min_skew: float, min_tail_ratio: float) -> bool:
