@@ -12,10 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (makes IterativeImputer importable)
-from sklearn.impute import IterativeImputer, KNNImputer
-from sklearn.linear_model import BayesianRidge
 
 from .base import (
     FitContext,
@@ -251,12 +247,21 @@ def _fit_knn(X: np.ndarray, max_rows: int, seed: int) -> dict[str, Any]:
 def _apply_knn(X: np.ndarray, model: dict[str, Any]) -> np.ndarray:
     center, scale = np.array(model["center"], dtype=float), np.array(model["scale"], dtype=float)
     rows = np.array(model["rows"], dtype=float).reshape(-1, len(center))  # null -> NaN
+    # imported when used: scikit-learn takes a second or two to import
+    from sklearn.impute import KNNImputer
+
     imputer = KNNImputer(n_neighbors=model["n_neighbors"], keep_empty_features=True).fit((rows - center) / scale)
     filled = imputer.transform((X - center) / scale) * scale + center
     return np.where(np.isnan(X), filled, X)
 
 
 def _fit_iterative(X: np.ndarray, seed: int) -> tuple[dict[str, Any], bool]:
+    # imported when used, as in _apply_knn
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.experimental import enable_iterative_imputer  # noqa: F401  (makes IterativeImputer importable)
+    from sklearn.impute import IterativeImputer
+    from sklearn.linear_model import BayesianRidge
+
     low, high = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
     imputer = IterativeImputer(estimator=BayesianRidge(), initial_strategy="median", sample_posterior=False,
                                random_state=seed, min_value=low, max_value=high)

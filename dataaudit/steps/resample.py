@@ -11,8 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from imblearn.over_sampling import SMOTE, SMOTENC, RandomOverSampler
-from imblearn.under_sampling import RandomUnderSampler
 
 from .base import FitContext, Step, is_numeric
 
@@ -187,6 +185,9 @@ class Resample(Step):
             strategy = {by_text[c]: int(present[by_text[c]]) + n for c, n in sorted(
                 wanted.items(), key=lambda cn: list(by_text).index(cn[0])) if n > 0}
             k = min([k, *(int(present[label]) - 1 for label in strategy)])
+        # imported when used: imbalanced-learn takes seconds to import
+        from imblearn.over_sampling import SMOTE, SMOTENC
+
         if self.method_ == "smotenc":
             sampler = SMOTENC(categorical_features=text, k_neighbors=k, random_state=seed,
                               sampling_strategy=strategy)
@@ -230,6 +231,10 @@ def random_rows(method: str, labels: np.ndarray, seed: int) -> np.ndarray:
     Only the labels count, so ``labels`` may be integer codes (1 to 4 bytes a row) in the order of the
     labels they stand for, and the rows are not passed at all: the stream engine draws the rows of a
     whole file from its class codes, exactly as the in-memory fix draws them from the labels."""
+    # imported when used, as in synthesize
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
     sampler = (RandomOverSampler if method == "over" else RandomUnderSampler)(random_state=seed)
     sampler.fit_resample(np.zeros((len(labels), 1), dtype=np.int8), labels)
     return sampler.sample_indices_
