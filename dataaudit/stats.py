@@ -13,6 +13,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Callable, Iterable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ import pyarrow.compute as pc
 
 from . import sketches, textvalues
 from .progress import NO_PROGRESS, Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 EXTREME_K = 5
 
@@ -718,6 +722,12 @@ def _pool() -> ThreadPoolExecutor:
     if _POOL is None:
         _POOL = ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1)), thread_name_prefix="dataaudit")
     return _POOL
+
+
+def thread_map(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[func(x) for x in items]``, run in the shared thread pool: for per-column numpy work (sorts,
+    partitions, reductions), which releases the GIL. Results in the order of ``items``."""
+    return list(_pool().map(func, items))
 
 
 def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks.outliers import robust_bounds
-from ..stats import NumericStats
+from ..stats import NumericStats, thread_map
 from .base import (
     FitContext,
     Step,
@@ -75,11 +75,16 @@ class Clip(Step):
         self.columns_, self.bounds_, self.reasons_ = [], {}, {}
         if self.method == "none":
             return self
-        for c in frame.columns:
-            if c == context.target or not is_numeric(frame[c]) or str(c).endswith(INDICATOR):
-                continue
+        columns = [c for c in frame.columns
+                   if c != context.target and is_numeric(frame[c]) and not str(c).endswith(INDICATOR)]
+
+        def fit_column(c: str) -> tuple[list[float] | None, str]:
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
-            bounds, self.reasons_[c] = _bounds(x[np.isfinite(x)], float(self.k))
+            return _bounds(x[np.isfinite(x)], float(self.k))
+
+        fitted = thread_map(fit_column, columns)
+        for c, (bounds, reason) in zip(columns, fitted):  # columns fitted in parallel, recorded in order
+            self.reasons_[c] = reason
             if bounds is not None:
                 self.columns_.append(c)
                 self.bounds_[c] = bounds

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..stats import thread_map
 from .base import (
     FitContext,
     Step,
@@ -82,11 +83,16 @@ class Impute(Step):
         self.columns_ = list(columns)
         self.strategy_, self.fill_, self.reasons_ = {}, {}, {}
         numeric = [c for c in columns if is_numeric(frame[c])]
-        for c in numeric:
+
+        def fit_column(c: str) -> tuple[str, str, float]:
             x = _floats(frame[c])
             observed = x[~np.isnan(x)]
-            self.strategy_[c], self.reasons_[c], median = self._choose(observed)
-            self.fill_[c] = median if median is not None else _statistic(observed, self.strategy_[c])
+            strategy, reason, median = self._choose(observed)
+            return strategy, reason, median if median is not None else _statistic(observed, strategy)
+
+        fitted = thread_map(fit_column, numeric)  # columns in parallel, each read in its thread
+        for c, (strategy, reason, fill) in zip(numeric, fitted):
+            self.strategy_[c], self.reasons_[c], self.fill_[c] = strategy, reason, fill
         for c in columns:
             if c not in self.fill_:
                 self.strategy_[c], self.fill_[c], self.reasons_[c] = _most_frequent_category(frame[c])

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..stats import thread_map
 from .base import (
     FitContext,
     Step,
@@ -71,17 +72,22 @@ class RobustScale(Step):
         self.columns_, self.center_, self.scale_, self.range_, self.method_ = [], {}, {}, {}, {}
         if self.scaler == "none":
             return self
-        for c in frame.columns:
-            if c == context.target or not is_numeric(frame[c]):
-                continue
+        columns = [c for c in frame.columns if c != context.target and is_numeric(frame[c])]
+
+        def fit_column(c: str) -> tuple[float, float, str, list[float]] | None:
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
             x = x[np.isfinite(x)]
-            if str(c).endswith(INDICATOR) or at_most_two_values(x):
+            if at_most_two_values(x):
+                return None
+            return (*_center_scale(x, self.scaler), [float(x.min()), float(x.max())])
+
+        fitted = thread_map(fit_column, columns)
+        for c, result in zip(columns, fitted):  # columns fitted in parallel, recorded in order
+            if str(c).endswith(INDICATOR) or result is None:
                 self.method_[c] = "kept"
                 continue
             self.columns_.append(c)
-            self.center_[c], self.scale_[c], self.method_[c] = _center_scale(x, self.scaler)
-            self.range_[c] = [float(x.min()), float(x.max())]
+            self.center_[c], self.scale_[c], self.method_[c], self.range_[c] = result
         return self
 
     def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
