@@ -97,3 +97,28 @@ def test_string_hash_in_slices_equals_the_whole(monkeypatch):
     monkeypatch.setattr(stats_module, "HASH_CHUNK_BYTES", 7)
     np.testing.assert_array_equal(stats_module.string_hash(arr), whole)
     np.testing.assert_array_equal(stats_module.string_hash(arr.slice(3, 900)), whole[3:903])
+
+
+def _reference_string_hash(value: str) -> int:
+    """string_hash's definition, one string at a time in Python integers: length·MIX + Σ (byte + 1)·P^(k+1)
+    mod 2**64, then splitmix64's finaliser."""
+    from dataaudit import stats as stats_module
+
+    mask = 2**64 - 1
+    raw = value.encode("utf-8")
+    h = (len(raw) * int(stats_module._MIX)) & mask
+    for k, byte in enumerate(raw):
+        h = (h + (byte + 1) * pow(1099511628211, k + 1, 2**64)) & mask
+    return int(stats_module._hash_u64(np.array([h], dtype=np.uint64))[0])
+
+
+@pytest.mark.parametrize("values", [
+    [f"cust_{i:016x}" for i in range(0, 3000, 7)],  # equal lengths: the matrix is a view of the bytes
+    [f"{x!r}" for x in np.random.default_rng(1).random(500)],  # alike lengths: a padded matrix
+    ["", "a", "é€ÿ\U0010ffff", "x" * 300, "12", "1.5e-3"] * 20,  # uneven lengths: per-byte sums
+])
+def test_string_hash_matches_its_definition(values):
+    from dataaudit.stats import string_hash
+
+    expected = [_reference_string_hash(v) for v in values]
+    assert string_hash(pa.array(values, type=pa.string())).tolist() == expected
