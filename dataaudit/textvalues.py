@@ -122,10 +122,26 @@ def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarra
     return parsed, formats
 
 
+# Python's \s and \d (on text) spelled out for Arrow's RE2, whose \s and \d are ASCII only: the same
+# matches without pandas falling back to Python's ``re`` value by value (it does for \s and \d).
+RE2_SPACE = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]"
+RE2_DIGIT = r"\p{Nd}"
+_S, _D = RE2_SPACE, RE2_DIGIT
+_COMMA_DECIMAL = (rf"^{_S}*[-+]?{_D}+(?:\.{_D}{{3}})*,{_D}{{1,2}}{_S}*$"  # ($ after \s*: as Python's $)
+                  rf"|^{_S}*[-+]?{_D}+,{_D}{{4,}}{_S}*$")
+_DOT_DECIMAL = rf"{_D}\.{_D}"
+_DOT_THOUSANDS_THEN_COMMA = rf"{_D}\.{_D}{{3}},"
+
+
 def uses_decimal_comma(values: pd.Series) -> bool:
     """A column 'says' decimal comma when comma-decimals outnumber dot-decimals."""
-    comma = values.str.contains(r"^\s*[-+]?\d+(?:\.\d{3})*,\d{1,2}\s*$|^\s*[-+]?\d+,\d{4,}\s*$", regex=True, na=False).sum()
-    dot = values.str.contains(r"\d\.\d", regex=True, na=False).sum() - values.str.contains(r"\d\.\d{3},", regex=True, na=False).sum()
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+
+    def count(pattern: str) -> int:
+        return int(pc.sum(pc.match_substring_regex(arr, pattern)).as_py() or 0)
+
+    comma = count(_COMMA_DECIMAL)
+    dot = count(_DOT_DECIMAL) - count(_DOT_THOUSANDS_THEN_COMMA)
     return bool(comma > max(dot, 0))
 
 

@@ -50,8 +50,7 @@ def _clean_text(text: pd.Series) -> pd.Series:
     return cleaned.mask(token | text.isna().to_numpy())
 
 
-# Python's \s in RE2 (whose \s is ASCII only): ASCII and Unicode spaces, line and paragraph separators
-_WHITESPACE_RUN = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]+"
+_WHITESPACE_RUN = textvalues.RE2_SPACE + "+"  # Python's \s, for RE2
 
 
 class Repair(Step):
