@@ -207,11 +207,16 @@ def parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray,
 
 
 def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarray:
+    r"""Values written in the format ``name`` (on RE2, with Python's \s and \d; \n?$ is Python's $)."""
+    if name == "decimal_comma" and not decimal_comma:
+        return np.zeros(len(values), dtype=bool)
     patterns = {
-        "thousands_separator": r"\d\.\d{3}(?:,|$)" if decimal_comma else r"\d,\d{3}",
+        "thousands_separator": rf"{_D}\.{_D}{{3}}(?:,|\n?$)" if decimal_comma else rf"{_D},{_D}{{3}}",
         "currency": r"[$€£¥₹₽₩]|[A-Z]{3}",
         "percent": "%",
-        "decimal_comma": r"\d,\d" if decimal_comma else r"(?!x)x",
-        "parenthesised_negative": r"^\s*\(.*\)\s*$",
+        "decimal_comma": rf"{_D},{_D}",
+        "parenthesised_negative": rf"^{_S}*\(.*\){_S}*$",
     }
-    return values.str.contains(patterns[name], regex=True, na=False).to_numpy(dtype=bool)
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    return np.asarray(pc.fill_null(pc.match_substring_regex(arr, patterns[name]), False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)

@@ -48,3 +48,18 @@ def test_decimal_comma_decided_as_with_python_re():
         assert textvalues.uses_decimal_comma(values) == _decimal_comma_by_python_re(values), list(values)
     with_missing = pd.Series(["1,5", None, "2,5", None], dtype="str")
     assert textvalues.uses_decimal_comma(with_missing) is True
+
+
+def test_format_masks_match_as_with_python_re():
+    """Each number format is recognised as the Python-``re`` patterns it replaces recognise it."""
+    python = {
+        ("thousands_separator", True): r"\d\.\d{3}(?:,|$)", ("thousands_separator", False): r"\d,\d{3}",
+        ("currency", False): r"[$€£¥₹₽₩]|[A-Z]{3}", ("percent", False): "%", ("decimal_comma", True): r"\d,\d",
+        ("parenthesised_negative", False): r"^\s*\(.*\)\s*$",
+    }
+    values = pd.Series(["1,234", "1.234", "1.234,5", "1.234\n", "$12", "12 EUR", "eur 12", "12%", "3,5", "٣,٥",
+                        "(3.5)", " (3.5)\u2009", "(3.5)\n", "(3\n.5)", "1\u00a0234", "١٢٣,٤٥٦", None, ""], dtype="str")
+    for (name, comma), pattern in python.items():
+        expected = [v is not None and not pd.isna(v) and re.search(pattern, v) is not None for v in values]
+        assert textvalues._format_mask(values, name, comma).tolist() == expected, name
+    assert not textvalues._format_mask(values, "decimal_comma", False).any()
