@@ -21,7 +21,7 @@ from .scan import ENGINES, scan
 from .writing import check_frame_output, check_not_input, write_text_atomic
 
 APPLY_ENGINES = ("pandas", "dask")  # apply --engine
-FIX_ENGINES = tuple(e for e in ENGINES if e != "dask")  # fix has no dask engine (yet)
+FIX_ENGINES = ENGINES  # fix --engine: scan's
 
 
 class _Group(click.Group):
@@ -213,8 +213,9 @@ def _append_step_summary(reports) -> None:
 
 @cli.command("fix")
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="Repaired data: .csv, .parquet, .feather or .jsonl (written atomically).")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=str),
+              help="Repaired data: .csv, .parquet, .feather or .jsonl; with --engine dask a partitioned Parquet "
+                   "directory (DIR or DIR.parquet). Written atomically.")
 @click.option("--target", "-t", help="Label column: kept as is; drives resampling.")
 @click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
               help="Write the fitted recipe (JSON) for `dataaudit apply`.")
@@ -234,24 +235,30 @@ def _append_step_summary(reports) -> None:
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--engine", type=click.Choice(FIX_ENGINES), default="auto", show_default=True,
               help="pandas: fix in memory; stream: fit the steps on a uniform sample of --fit-rows rows, then "
-                   "transform and write the file batch by batch in bounded memory; auto: stream files larger "
-                   "than a tenth of the memory.")
+                   "transform and write the file batch by batch in bounded memory; dask: the same partition by "
+                   "partition on a Dask cluster, into a partitioned Parquet directory (PATH may be a quoted glob or a "
+                   "directory; pip install 'dataaudit[dask]'); auto: stream files larger than a tenth of the memory.")
 @click.option("--fit-rows", type=int, default=FIT_ROWS, show_default=True,
-              help="--engine stream: rows of the uniform sample the steps are fitted on (every row of a smaller file).")
+              help="--engine stream or dask: rows of the uniform sample the steps are fitted on (every row of a "
+                   "smaller file).")
+@_scheduler_option
 @_sheet_option
 @_safe_csv_option
 @_config_options
 @_progress_option
 def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int, sheet: str | None,
-                safe_csv: bool, config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
+                drop_leaky: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int, scheduler: str | None,
+                sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
+                show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({"target": settings.get("target"), "sheet": settings.get("sheet"),
-                        "engine": settings.get("engine"),
+                        "engine": settings.get("engine"), "scheduler": settings.get("scheduler"),
                         **{name: settings.fix.get(key) for name, key in FIX_SETTINGS.items()}})
     target, sheet, safe_csv = chosen["target"], chosen["sheet"], chosen["safe_csv"]
+    # as scan: the settings' scheduler serves --engine dask only; a --scheduler typed with another engine is an error
+    scheduler = chosen["scheduler"] if chosen["engine"] == "dask" or scheduler is not None else None
     options = FixOptions(**{name: chosen[name] for name in FIX_SETTINGS if name != "safe_csv"})
     report_fmt = None
     if report_path:
@@ -260,21 +267,26 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
         if report_fmt is None:
             raise UsageError(f"{report_path}: the report must be .md, .json, .txt or .html")
     check_not_input(output, [path])
-    if not dry_run:
+    if not dry_run and chosen["engine"] == "dask":
+        from .dask_engine import check_parquet_dir_output
+
+        check_parquet_dir_output(output, overwrite=overwrite, command="fix")
+    elif not dry_run:
+        if Path(output).is_dir():
+            raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
         check_frame_output(output, overwrite=overwrite)
     from .fixing import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
 
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
-                 safe_csv=safe_csv, missing_values=settings.missing_values,
-                 engine=chosen["engine"] if chosen["engine"] in FIX_ENGINES else "auto",  # a dask setting is scan's
-                 fit_rows=fit_rows, progress=_progress(show_progress, path))
+                 safe_csv=safe_csv, missing_values=settings.missing_values, engine=chosen["engine"],
+                 fit_rows=fit_rows, scheduler=scheduler, progress=_progress(show_progress, path))
     if report_path:
         write_text_atomic(report_path, fix_report.render(result, report_fmt))
     click.echo(fix_report.render(result, "text"), nl=False)
     shape = f"{result.rows['out']:,} rows × {len(result.recipe.output_columns):,} columns"
     if not dry_run:
-        click.echo(f"wrote {shape} to {output}")
+        click.echo(f"wrote {shape} to {output}" + (" (partitioned Parquet)" if chosen["engine"] == "dask" else ""))
         return
     click.echo(f"dry run: nothing written (would write {shape} to {output})")
     sys.exit(result.before.exit_code())  # as scan: a pipeline can gate on the plan before running it

@@ -26,7 +26,7 @@ A scan runs in three steps:
 ``apply`` reads the partitions the same way (typed as the whole file, as pandas frames like
 ``loading.to_frame`` gives), runs the recipe's steps per partition, finds the duplicate rows across
 partitions exactly (row hashes, then pandas on the rows whose hash repeats) and writes a partitioned
-Parquet directory atomically.
+Parquet directory atomically. ``fix`` (``dask_fix``) runs the scan's pass, then ``apply``'s on the recipe it fits.
 
 Dask is an optional extra (``pip install 'dataaudit[dask]'``), imported only here and only when used.
 The workers read the files by path: on a remote cluster they must see the same files and have dataaudit.
@@ -561,32 +561,52 @@ def dask_stats(
     ``scheduler``: a Dask scheduler address; None starts a local cluster for this call.
     ``max_values``: sorted values kept per numeric column (default ``streaming.MAX_VALUES``).
     """
-    max_values = MAX_VALUES if max_values is None else max_values
     with cluster_client(scheduler) as client:
-        plan = _plan(source, _workers(client))
-        _check_target_early(plan, target)
-        plan.counts = client.gather(client.map(_count_rows, plan.parts,
-                                               [plan.encodings.get(p.path) for p in plan.parts], pure=False))
-        merging = _InOrder(plan, StatsAccumulator(sample_size, max_values), progress)
-        results, rounds = _reconcile(client, plan, _partition_stats, offsets_matter=True, sample_rows=sample_size,
-                                     in_order=merging, target=target, sample_size=sample_size,
-                                     max_values=max_values, missing_values=missing_values)
-        loaded = _loaded(plan, results, target)
-        acc = merging.acc if rounds == 1 and merging.acc is not None else None
-        if acc is None:  # a second round was needed: merge the final results from the start
-            acc = StatsAccumulator(sample_size, max_values)
-            for meta, future, _ in results:
-                if meta["rows"]:
-                    acc.add(future.result()["stats"])
-        declared: dict[str, dict[str, int]] = {}
+        scanned = stats_pass(client, source, target=target, sample_size=sample_size, missing_values=missing_values,
+                             max_values=max_values, progress=progress)
+    return scanned.loaded, scanned.stats
+
+
+@dataclass
+class StatsPass:
+    """What ``stats_pass`` read: the dataset's schema and statistics, and how its partitions were read (the
+    plan, each partition's final read description and first row), so a second pass reads them the same way."""
+
+    loaded: LoadedTable
+    stats: DatasetStats
+    plan: _Plan
+    parts: list[tuple[dict[str, Any], int]]  # per partition: (rows, schema, raw nulls, declared counts), offset
+
+
+def stats_pass(client: Any, source: str | os.PathLike[str], *, target: str | None = None, sample_size: int = 100_000,
+               missing_values: Mapping[str, Iterable[Any]] | None = None, max_values: int | None = None,
+               progress: Progress = NO_PROGRESS) -> StatsPass:
+    """``dask_stats`` on a running ``client`` (``fix --engine dask`` reads the partitions again with it)."""
+    max_values = MAX_VALUES if max_values is None else max_values
+    plan = _plan(source, _workers(client))
+    _check_target_early(plan, target)
+    plan.counts = client.gather(client.map(_count_rows, plan.parts,
+                                           [plan.encodings.get(p.path) for p in plan.parts], pure=False))
+    merging = _InOrder(plan, StatsAccumulator(sample_size, max_values), progress)
+    results, rounds = _reconcile(client, plan, _partition_stats, offsets_matter=True, sample_rows=sample_size,
+                                 in_order=merging, target=target, sample_size=sample_size,
+                                 max_values=max_values, missing_values=missing_values)
+    loaded = _loaded(plan, results, target)
+    acc = merging.acc if rounds == 1 and merging.acc is not None else None
+    if acc is None:  # a second round was needed: merge the final results from the start
+        acc = StatsAccumulator(sample_size, max_values)
         for meta, future, _ in results:
-            for column, by_value in meta.get("declared", {}).items():
-                for value, n in by_value.items():
-                    declared.setdefault(column, {}).setdefault(value, 0)
-                    declared[column][value] += n
-            future.release()
+            if meta["rows"]:
+                acc.add(future.result()["stats"])
+    declared: dict[str, dict[str, int]] = {}
+    for meta, future, _ in results:
+        for column, by_value in meta.get("declared", {}).items():
+            for value, n in by_value.items():
+                declared.setdefault(column, {}).setdefault(value, 0)
+                declared[column][value] += n
+        future.release()
     loaded.declared_missing = declared
-    return loaded, acc.result()
+    return StatsPass(loaded, acc.result(), plan, [(meta, offset) for meta, _, offset in results])
 
 
 class _InOrder:
@@ -680,13 +700,14 @@ def _loaded(plan: _Plan, results: list[tuple[dict[str, Any], Any, int]], target:
 PARQUET_SUFFIXES = ("", ".parquet", ".pq")
 
 
-def check_parquet_dir_output(output: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-    """Fail early: apply --engine dask writes a Parquet directory (``out/`` or ``out.parquet``)."""
+def check_parquet_dir_output(output: str | os.PathLike[str], *, overwrite: bool = False,
+                             command: str = "apply") -> None:
+    """Fail early: ``command`` (apply or fix) --engine dask writes a Parquet directory (``out/`` or ``out.parquet``)."""
     from .writing import OutputError
 
     path = Path(output)
     if path.suffix.lower() not in PARQUET_SUFFIXES:
-        raise UsageError(f"{output}: apply --engine dask writes a partitioned Parquet directory: "
+        raise UsageError(f"{output}: {command} --engine dask writes a partitioned Parquet directory: "
                          "give -o DIR or -o DIR.parquet")
     if path.exists() and not overwrite:
         raise OutputError(f"{output}: already exists (use --overwrite to replace it)")
@@ -696,14 +717,21 @@ def check_parquet_dir_output(output: str | os.PathLike[str], *, overwrite: bool 
 
 
 def _read_frame(part: _Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None,
-                offset: int, to_float: tuple[str, ...], to_object: tuple[str, ...]) -> Any:
+                offset: int, to_float: tuple[str, ...], to_object: tuple[str, ...],
+                missing_values: Mapping[str, Iterable[Any]] | None = None) -> Any:
     """The partition as the pandas frame ``loading.to_frame(load(path).table)`` gives for the whole file:
     its rows indexed by their row numbers; whole-number columns with a missing value anywhere in the
-    dataset as float, boolean ones as object (as pandas converts the whole column)."""
+    dataset as float, boolean ones as object (as pandas converts the whole column). ``missing_values``
+    (fix) are marked on the Arrow table, as ``load(path, missing_values=...)`` marks them."""
     import pandas as pd
 
     raw = _read_part(part, encoding, column_types)
-    frame = to_frame(normalise_table(LoadedTable(raw, part.path, part.format)))
+    table = normalise_table(LoadedTable(raw, part.path, part.format))
+    if missing_values:
+        from .declared_missing import mark_table
+
+        table, _ = mark_table(table, missing_values)
+    frame = to_frame(table)
     for name in to_float:
         frame[name] = frame[name].astype("float64")
     for name in to_object:
@@ -714,13 +742,14 @@ def _read_frame(part: _Part, encoding: str | None, column_types: Mapping[str, pa
 
 def _before_dedup(part: _Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None,
                   offset: int, to_float: tuple[str, ...], to_object: tuple[str, ...],
-                  recipe: dict[str, Any], steps: int) -> tuple[Any, list[str]]:
+                  recipe: dict[str, Any], steps: int,
+                  missing_values: Mapping[str, Iterable[Any]] | None = None) -> tuple[Any, list[str]]:
     """Read, then the recipe's first ``steps`` steps (through ``drop``): the frame whose duplicates go."""
     from dataclasses import replace
 
     from .recipe import Recipe
 
-    frame = _read_frame(part, encoding, column_types, offset, to_float, to_object)
+    frame = _read_frame(part, encoding, column_types, offset, to_float, to_object, missing_values)
     fitted = Recipe.from_dict(recipe)
     log: list[str] = []
     first = replace(fitted, steps=fitted.steps[:steps], drop_duplicate_rows=False)
@@ -776,40 +805,69 @@ def dask_apply(recipe: Any, source: str | os.PathLike[str], output: str | os.Pat
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
     check_parquet_dir_output(output, overwrite=overwrite)
-    data = recipe.to_dict()
-    names = [s.name for s in recipe.steps]
-    dedup = recipe.drop_duplicate_rows and "drop" in names
-    split = names.index("drop") + 1 if dedup else len(names)
     with cluster_client(scheduler) as client:
         progress.stage("read")
         plan = _plan(source, _workers(client))
         results, _ = _reconcile(client, plan, _partition_schema, offsets_matter=False)
-        typed = [meta for meta, _, _ in results if meta["rows"]]
-        if not typed:
-            raise InputError(plan.source, "no data rows (header only)")
-        schema = typed[0]["schema"]
-        unified = _unified(plan, typed, {})
-        types = {name: t for name, t in zip(schema.names, unified) if t != pa.null()}
-        normalised = normalise_table(LoadedTable(pa.schema(list(zip(schema.names, unified))).empty_table(),
-                                                 plan.source, plan.format)).column_names
-        nulls = [sum(m["nulls"][i] for m in typed) for i in range(len(schema))]
-        to_float = tuple(n for n, t, k in zip(normalised, unified, nulls) if k and pa.types.is_integer(t))
-        to_object = tuple(n for n, t, k in zip(normalised, unified, nulls) if k and pa.types.is_boolean(t))
-        offsets = [offset for _, _, offset in results]
-        progress.stage("apply", len(names))
-        stages = client.map(_before_dedup, plan.parts, [plan.encodings.get(p.path) for p in plan.parts],
-                            [types] * len(plan.parts), offsets, [to_float] * len(plan.parts),
-                            [to_object] * len(plan.parts), recipe=data, steps=split, pure=False)
-        drops, duplicates = _duplicates(client, stages) if dedup else ([np.zeros(0, np.int64)] * len(stages), 0)
-        outs = client.map(_after_dedup, stages, drops, recipe=data, steps=split, pure=False)
+        typing = part_typing(plan, [(meta, offset) for meta, _, offset in results])
+        progress.stage("apply", len(recipe.steps))
+        outs, duplicates, through_drop = recipe_stages(client, plan, typing, recipe)
         summaries = client.gather(client.map(_log_of, outs, pure=False))
         progress.stage("write")
         frames = client.map(_frame_of, outs, pure=False)
         columns = _write_parquet_dir(client, frames, output, overwrite=overwrite)
     notes = merge_notes([log for _, log in summaries])
     if duplicates:
-        notes.insert(_after_step_notes(notes, names[:split]), f"dropped {duplicates:,} duplicate row(s)")
+        notes.insert(_after_step_notes(notes, through_drop), f"dropped {duplicates:,} duplicate row(s)")
     return sum(rows for rows, _ in summaries), columns, notes
+
+
+@dataclass
+class PartTyping:
+    """How a pass that transforms the partitions reads them: as one read of the whole dataset types it."""
+
+    types: dict[str, pa.DataType]  # column name in the file -> the dataset's type (null columns left out)
+    offsets: list[int]  # per partition, its first row's number
+    to_float: tuple[str, ...]  # whole-number columns with a missing value somewhere: float, as pandas makes them
+    to_object: tuple[str, ...]  # boolean columns with a missing value somewhere: object
+
+
+def part_typing(plan: _Plan, parts: list[tuple[dict[str, Any], int]]) -> PartTyping:
+    """The typing from each partition's (description, offset): its rows, schema, null counts, and for a stats
+    pass the declared missing values it marked (they are missing values too, once marked)."""
+    typed = [meta for meta, _ in parts if meta["rows"]]
+    if not typed:
+        raise InputError(plan.source, "no data rows (header only)")
+    schema = typed[0]["schema"]
+    unified = _unified(plan, typed, {})
+    types = {name: t for name, t in zip(schema.names, unified) if t != pa.null()}
+    normalised = normalise_table(LoadedTable(pa.schema(list(zip(schema.names, unified))).empty_table(),
+                                             plan.source, plan.format)).column_names
+    declared = {name: sum(sum(m.get("declared", {}).get(name, {}).values()) for m in typed) for name in normalised}
+    nulls = [sum(m["nulls"][i] for m in typed) + declared[name] for i, name in enumerate(normalised)]
+    to_float = tuple(n for n, t, k in zip(normalised, unified, nulls) if k and pa.types.is_integer(t))
+    to_object = tuple(n for n, t, k in zip(normalised, unified, nulls) if k and pa.types.is_boolean(t))
+    return PartTyping(types, [offset for _, offset in parts], to_float, to_object)
+
+
+def recipe_stages(client: Any, plan: _Plan, typing: PartTyping, recipe: Any, *,
+                  missing_values: Mapping[str, Iterable[Any]] | None = None) -> tuple[list[Any], int, list[str]]:
+    """Every partition through the recipe's steps (resampling aside), duplicate rows dropped across partitions
+    after the drop step, as ``Recipe.transform`` drops them from the whole dataset. Returns the futures of each
+    partition's (frame, notes) on the cluster, the duplicate rows dropped and the steps through drop."""
+    # scattered, not a keyword of map: map makes a keyword of over 100 kB (a recipe of many categories) a
+    # task named after the keyword ('recipe'), which collides with the next map's
+    data = client.scatter(recipe.to_dict(), broadcast=True, hash=False)
+    names = [s.name for s in recipe.steps]
+    dedup = recipe.drop_duplicate_rows and "drop" in names
+    split = names.index("drop") + 1 if dedup else len(names)
+    n = len(plan.parts)
+    stages = client.map(_before_dedup, plan.parts, [plan.encodings.get(p.path) for p in plan.parts],
+                        [typing.types] * n, typing.offsets, [typing.to_float] * n, [typing.to_object] * n,
+                        recipe=data, steps=split, missing_values=missing_values, pure=False)
+    drops, duplicates = _duplicates(client, stages) if dedup else ([np.zeros(0, np.int64)] * n, 0)
+    outs = client.map(_after_dedup, stages, drops, recipe=data, steps=split, pure=False)
+    return outs, duplicates, names[:split]
 
 
 def _duplicates(client: Any, stages: list[Any]) -> tuple[list[np.ndarray], int]:

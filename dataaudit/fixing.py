@@ -46,8 +46,8 @@ from .writing import (
 class FixResult:
     """The repaired frame, the recipe that reproduces it, and the before/after evidence.
 
-    With the stream engine the output is only on disk: ``frame`` and ``pre_resample`` then hold the rows the
-    steps were fitted on (a uniform sample of the file, every row when it is small enough), fixed, and
+    With the stream and dask engines the output is only on disk: ``frame`` and ``pre_resample`` then hold the
+    rows the steps were fitted on (a uniform sample of the file, every row when it is small enough), fixed, and
     ``engine`` says so; ``rows`` always counts the whole file and output."""
 
     frame: pd.DataFrame  # the output (after resampling)
@@ -58,6 +58,7 @@ class FixResult:
     rows: dict[str, int]
     log: list[str] = field(default_factory=list)
     engine: dict[str, Any] | None = None  # the stream engine: {"name": "stream", "fit_rows": ..., "rows": ...}
+    # (the dask engine: name "dask", with "partitions" too)
 
     @property
     def frame_is_output(self) -> bool:
@@ -120,8 +121,8 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
 
     ``missing_values`` (column -> values declared missing) becomes the first step, ``mark-missing``, for the
     columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix`` stage, one
-    unit per step plus one left for the caller's resampling. Shared by ``fit_fix`` (in memory) and
-    ``fix_stream`` (which fits on a row sample of the file).
+    unit per step plus one left for the caller's resampling. Shared by ``fit_fix`` (in memory),
+    ``fix_stream`` and ``dask_fix`` (which fit on a row sample of the file).
     """
     options.validate()
     flagged: dict[str, set[str]] = {}
@@ -185,6 +186,7 @@ def fix(
     missing_values: dict[str, list[Any]] | None = None,
     engine: str = "auto",
     fit_rows: int = FIT_ROWS,
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> FixResult:
     """Repair a dataset file.
@@ -192,7 +194,8 @@ def fix(
     Parameters
     ----------
     path : input file (any format ``scan`` reads); never modified.
-    output : where to write the repaired data (.csv, .parquet, .feather, .jsonl); None writes nothing.
+    output : where to write the repaired data (.csv, .parquet, .feather, .jsonl; with the dask engine a
+        partitioned Parquet directory, ``DIR`` or ``DIR.parquet``); None writes nothing.
     target : label column: kept as is, drives resampling and target-aware checks.
     recipe_path : where to write the JSON recipe for ``apply``.
     options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky).
@@ -204,8 +207,11 @@ def fix(
         become missing before anything else, so they are imputed, and the recipe keeps them for ``apply``.
     engine : ``"pandas"`` fixes in memory; ``"stream"`` reads the file in record batches, fits the steps on a
         uniform sample of ``fit_rows`` rows and writes the output batch by batch, in bounded memory (see
-        ``fix_stream``); ``"auto"`` streams as ``scan`` does (files larger than a tenth of the memory).
-    fit_rows : the stream engine's fitting sample (every row of a smaller file).
+        ``fix_stream``); ``"auto"`` streams as ``scan`` does (files larger than a tenth of the memory);
+        ``"dask"`` does what the stream engine does partition by partition on a Dask cluster and writes a
+        partitioned Parquet directory (``dask_fix``; ``path`` may be a glob or a directory).
+    fit_rows : the stream and dask engines' fitting sample (every row of a smaller file).
+    scheduler : the Dask scheduler's address for ``engine="dask"``; None starts a local cluster for the fix.
     progress : receives the stages (read, statistics, checks, probe, fix, rescan, write) and ``done()``
         at the end; see ``dataaudit.progress``. The default reports nothing.
 
@@ -215,10 +221,17 @@ def fix(
     """
     options = options or FixOptions()
     options.validate()
+    chosen = choose_engine(engine, path, sheet)
+    if scheduler is not None and chosen != "dask":
+        raise UsageError("--scheduler is for --engine dask")
     for out in (output, recipe_path):
         if out is not None:
             check_not_input(out, [path])
-    if output is not None:
+    if output is not None and chosen == "dask":
+        from .dask_engine import check_parquet_dir_output
+
+        check_parquet_dir_output(output, overwrite=overwrite, command="fix")
+    elif output is not None:
         check_frame_output(output, overwrite=overwrite)
     if missing_values:
         for column, values in missing_values.items():
@@ -227,9 +240,12 @@ def fix(
                 raise UsageError(f"missing values of column {column!r} {problem}")
     if isinstance(fit_rows, bool) or not isinstance(fit_rows, int) or fit_rows < 100:
         raise UsageError(f"--fit-rows must be a whole number of at least 100, not {fit_rows!r}")
-    chosen = choose_engine(engine, path, sheet)
     if chosen == "dask":
-        raise UsageError("fix has no dask engine; use --engine pandas or stream")
+        from .dask_fix import fix_dask
+
+        return fix_dask(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                        overwrite=overwrite, rescan=rescan, missing_values=missing_values, fit_rows=fit_rows,
+                        scheduler=scheduler, progress=progress)
     if chosen == "stream":
         from .fix_stream import fix_stream
 

@@ -47,7 +47,9 @@ PARQUET_BATCH_ROWS = 262_144
 MAX_VALUES = 1 << 17  # sorted values kept per numeric column (per merge level: memory ~ columns × 1 MB × levels)
 MAX_TEXT_VALUES = 1 << 16  # distinct strings kept per text column past which it is summarised (TextStats.compact)
 # pyarrow's message when a later value does not fit a column's type (also read by the Dask engine)
-CONVERSION_ERROR = re.compile(r"CSV column #(\d+): CSV conversion error to (.+?): invalid value '(.*)'", re.S)
+# pyarrow names the row too ("Row #5997: ") when its reader knows row numbers, e.g. read without threads
+CONVERSION_ERROR = re.compile(r"CSV column #(\d+): (?:Row #\d+: )?CSV conversion error to (.+?): invalid value '(.*)'",
+                              re.S)
 
 
 @dataclass

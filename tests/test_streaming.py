@@ -231,3 +231,18 @@ def test_heap_fragmentation_limit_is_set_once_and_respects_the_environment(monke
     expected = sys.platform.startswith("linux") and "glibc" in " ".join(__import__("platform").libc_ver())
     assert allocator.limit_heap_fragmentation() is expected
     assert allocator.limit_heap_fragmentation() is expected  # idempotent
+
+
+def test_conversion_errors_are_recognised_with_or_without_the_row_number():
+    """pyarrow names the row of a conversion error only when its reader knows it (a serial read): either way
+    the column is widened, not reported as a malformed file."""
+    import pyarrow as pa
+
+    from dataaudit.streaming import open_stream
+
+    for message in ("In CSV column #1: CSV conversion error to int64: invalid value '?'",
+                    "In CSV column #1: Row #5997: CSV conversion error to int64: invalid value '1.5'"):
+        source = open_stream(next(p for p in SAMPLES if p.name == "mixed.csv"))
+        schema = pa.schema([("a", pa.string()), ("b", pa.int64())])
+        assert source.widen(pa.ArrowInvalid(message), ["a", "b"], schema)
+        assert source.column_types["b"] == (pa.float64() if "1.5" in message else pa.string())
