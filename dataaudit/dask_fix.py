@@ -25,7 +25,6 @@ fitting sample and a few bytes per row (the duplicate search's 64-bit hashes, a 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -53,14 +52,12 @@ from .fix_stream import (
     _plan,
     _replay,
     _synthetic_chunks,
-    _target_as_in_memory,
+    fit_on_sample,
 )
-from .fixing import FittedSteps, FixResult, fit_steps
-from .loading import to_frame
+from .fixing import FittedSteps, FixResult
 from .progress import Progress
 from .recipe import Recipe
 from .scan import SAMPLE_ROWS, scan_frame, scan_loaded
-from .stats import _bottom_k
 from .steps import Resample
 
 
@@ -74,19 +71,11 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
         scanned = stats_pass(client, path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
                              missing_values=missing_values, progress=progress)
         loaded, stats = scanned.loaded, scanned.stats
-        # the scan sees the dask scan's own sample: the lowest row priorities of a larger bottom-k sample
-        before = scan_loaded(loaded, target=target, progress=progress,
-                             stats=replace(stats, sample=_bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
-        before.dataset["engine"] = dask_note(before.profile)
-        sample = _bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
-        rows_in, fitted_on = stats.rows, sample.num_rows
-        target_has_nulls = target is not None and stats.columns[target].nulls > 0
+        before, fitted = fit_on_sample(loaded, stats, dask_note, target=target, options=options,
+                                       missing_values=missing_values, fit_rows=fit_rows, progress=progress)
+        rows_in, fitted_on = stats.rows, min(stats.sample.num_rows, fit_rows)  # the rows fit_on_sample used
         del stats
-        fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
-        progress.advance()  # the fix stage's last unit, resampling, is planned once the partitions are fixed
-        del sample
         whole = fitted_on >= rows_in
-        fitted.frame = _target_as_in_memory(fitted.frame, target, target_has_nulls)
         recipe = Recipe(list(fitted.steps), target, [c for c in loaded.table.column_names if c != target],
                         [str(c) for c in fitted.frame.columns], drop_duplicate_rows=True)
 

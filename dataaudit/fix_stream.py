@@ -27,7 +27,7 @@ import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -42,8 +42,9 @@ from .fixing import FittedSteps, FixResult, fit_steps
 from .loading import LoadedTable, _short, normalise_table, to_frame
 from .progress import Progress
 from .recipe import Recipe
+from .report import Report
 from .scan import SAMPLE_ROWS, scan, scan_frame, scan_loaded
-from .stats import _bottom_k, row_hashes
+from .stats import DatasetStats, _bottom_k, row_hashes
 from .steps import Resample
 from .steps.resample import random_rows
 from .streaming import StreamedFile, engine_note, open_stream, stream_stats
@@ -60,19 +61,11 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
     progress.stage("read and statistics")
     loaded, stats = stream_stats(path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
                                  missing_values=missing_values, progress=progress, source=source)
-    # the scan sees the stream scan's own sample: the lowest row priorities of a larger bottom-k sample
-    before = scan_loaded(loaded, target=target, progress=progress,
-                         stats=replace(stats, sample=_bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
-    before.dataset["engine"] = engine_note(before.profile)
-    sample = _bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
-    rows_in, fitted_on = stats.rows, sample.num_rows
-    target_has_nulls = target is not None and stats.columns[target].nulls > 0
+    before, fitted = fit_on_sample(loaded, stats, engine_note, target=target, options=options,
+                                   missing_values=missing_values, fit_rows=fit_rows, progress=progress)
+    rows_in, fitted_on = stats.rows, min(stats.sample.num_rows, fit_rows)  # the rows fit_on_sample used
     del stats
-    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
-    progress.advance()  # the fix stage's last unit, resampling, is planned after the file is written
-    del sample
     whole = fitted_on >= rows_in
-    fitted.frame = _target_as_in_memory(fitted.frame, target, target_has_nulls)
     schema = pa.Table.from_pandas(fitted.frame, preserve_index=False).schema
     recipe = Recipe(list(fitted.steps), target, [c for c in loaded.table.column_names if c != target],
                     list(schema.names), drop_duplicate_rows=True)
@@ -145,6 +138,25 @@ def _classification(before: Any, target: str | None) -> bool:
     profile = before.profile.target if before.profile is not None else None
     return target is not None and profile is not None and profile.task == "classification"
 
+
+
+def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any], dict[str, Any]], *,
+                  target: str | None, options: FixOptions, missing_values: dict[str, list[Any]] | None,
+                  fit_rows: int, progress: Progress) -> tuple[Report, FittedSteps]:
+    """The report before the fix and the steps fitted on the first pass's row sample (``fit_rows`` rows of
+    lowest row priority, in file order): shared by the stream and dask engines, whose ``stats`` carry a
+    bottom-k sample of at least ``max(fit_rows, SAMPLE_ROWS)`` rows. ``note`` gives the report's
+    ``dataset.engine`` from its profile. The fitted frame's target is typed as in memory."""
+    # the scan sees the engine's own sample: the lowest row priorities of the larger bottom-k sample
+    before = scan_loaded(loaded, target=target, progress=progress,
+                         stats=replace(stats, sample=_bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
+    before.dataset["engine"] = note(before.profile)
+    sample = _bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
+    target_has_nulls = target is not None and stats.columns[target].nulls > 0
+    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
+    progress.advance()  # the fix stage's last unit, resampling, is planned once the data is written
+    fitted.frame = _target_as_in_memory(fitted.frame, target, target_has_nulls)
+    return before, fitted
 
 # ----------------------------------------------------------------------------------------------- reading
 

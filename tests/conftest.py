@@ -42,3 +42,32 @@ def clean_frame(rng: np.random.Generator, n: int = 1000) -> pd.DataFrame:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
+
+
+def imbalanced_frame(rng: np.random.Generator, n: int, missing_labels: int = 0) -> pd.DataFrame:
+    """Three classes 70/20/10 (a, b, c) with a numeric, a skewed and a text feature; ``missing_labels``
+    rows without a label: data the fix resamples."""
+    label = rng.choice(np.array(["a", "b", "c"]), n, p=[0.7, 0.2, 0.1])
+    frame = pd.DataFrame({"x": rng.normal(0, 1, n).round(3) + (label == "b"), "y": rng.lognormal(0, 1, n).round(3),
+                          "colour": rng.choice(["red", "green", "blue"], n), "label": label})
+    frame.loc[rng.choice(n, missing_labels, replace=False), "label"] = np.nan
+    return frame
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """One local Dask cluster of two single-threaded worker processes per test module (starting one takes ~1 s)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      scheduler_kwargs={"dashboard": False}) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """16 KB Dask partitions (the plan is made on the client), so a sample file makes several of them."""
+    from dataaudit import dask_engine
+
+    monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(dask_engine, "MIN_BLOCK_BYTES", 1 << 12)

@@ -30,23 +30,6 @@ SAMPLES = sorted((Path(__file__).resolve().parents[1] / "sample_data").glob("*.c
 MIXED = next(p for p in SAMPLES if p.name == "mixed.csv")
 
 
-@pytest.fixture(scope="module")
-def scheduler():
-    """One local cluster of two single-threaded worker processes for the whole module (starting one takes ~1 s)."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      scheduler_kwargs={"dashboard": False}) as cluster:
-        yield cluster.scheduler_address
-
-
-@pytest.fixture
-def small_blocks(monkeypatch):
-    """16 KB partitions (the plan is made on the client), so a sample file makes about ten of them."""
-    monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 1 << 14)
-    monkeypatch.setattr(dask_engine, "MIN_BLOCK_BYTES", 1 << 12)
-
-
 def _evidence_close(a, b) -> bool:
     """Counts exactly, floats (moments merged across partitions) to 1e-9, recursively."""
     if isinstance(a, dict):

@@ -19,27 +19,10 @@ from dataaudit.cli import cli  # noqa: E402
 from dataaudit.errors import UsageError  # noqa: E402
 from dataaudit.fixing import FixOptions, apply_recipe, fix  # noqa: E402
 
-from .conftest import clean_frame, write_csv  # noqa: E402
+from .conftest import clean_frame, imbalanced_frame, write_csv  # noqa: E402
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "sample_data").glob("*.csv"))
 MIXED = next(p for p in SAMPLES if p.name == "mixed.csv")
-
-
-@pytest.fixture(scope="module")
-def scheduler():
-    """One local cluster of two single-threaded worker processes for the whole module (starting one takes ~1 s)."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      scheduler_kwargs={"dashboard": False}) as cluster:
-        yield cluster.scheduler_address
-
-
-@pytest.fixture
-def small_blocks(monkeypatch):
-    """16 KB partitions (the plan is made on the client), so a sample file makes several of them."""
-    monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 1 << 14)
-    monkeypatch.setattr(dask_engine, "MIN_BLOCK_BYTES", 1 << 12)
 
 
 def _target(path: Path) -> str | None:
@@ -85,19 +68,11 @@ def test_dask_fix_writes_the_in_memory_output_on_every_sample_file(path, tmp_pat
     assert any(note.startswith("dask engine: the steps were fitted on all") for note in dask.log)
 
 
-def _imbalanced(rng: np.random.Generator, n: int, missing_labels: int = 0) -> pd.DataFrame:
-    label = rng.choice(np.array(["a", "b", "c"]), n, p=[0.7, 0.2, 0.1])
-    frame = pd.DataFrame({"x": rng.normal(0, 1, n).round(3) + (label == "b"), "y": rng.lognormal(0, 1, n).round(3),
-                          "colour": rng.choice(["red", "green", "blue"], n), "label": label})
-    frame.loc[rng.choice(n, missing_labels, replace=False), "label"] = np.nan
-    return frame
-
-
 @pytest.mark.parametrize("method", ["over", "under"])
 def test_random_resampling_writes_the_in_memory_rows(method, tmp_path, scheduler, small_blocks):
     """The rows imbalanced-learn draws in memory, drawn from the class codes of every partition; rows without a
     label kept out of resampling."""
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(0), 3000, missing_labels=40))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(0), 3000, missing_labels=40))
     memory, dask, want, got = _both(path, tmp_path, scheduler, target="label", rescan=False,
                                     options=FixOptions(resample=method, seed=4))
     counts = dask.recipe.steps[-1].counts_after_
@@ -118,7 +93,7 @@ def test_over_sampling_a_sample_file_and_smote_from_the_fitting_sample(tmp_path,
     assert dask.recipe.steps[-1].method_ == memory.recipe.steps[-1].method_ == "over"
     pd.testing.assert_frame_equal(_sorted(got), _sorted(want))
 
-    data = write_csv(tmp_path / "big.csv", _imbalanced(np.random.default_rng(1), 6000))
+    data = write_csv(tmp_path / "big.csv", imbalanced_frame(np.random.default_rng(1), 6000))
     outputs = []
     for run in range(2):
         out = tmp_path / f"smote{run}"
@@ -166,7 +141,7 @@ def test_apply_reproduces_the_rows_before_resampling(tmp_path, scheduler, small_
     applied, _ = apply_recipe(dask.recipe, MIXED)
     pd.testing.assert_frame_equal(applied, dask.pre_resample)
     rng = np.random.default_rng(5)
-    frame = _imbalanced(rng, 8000)
+    frame = imbalanced_frame(rng, 8000)
     frame.loc[rng.random(8000) < 0.05, "x"] = np.nan
     frame.loc[frame.index[::97], "y"] = -1.0  # declared missing
     path = write_csv(tmp_path / "big.csv", frame)
@@ -196,7 +171,7 @@ def test_declared_missing_values_in_whole_numbers_and_the_report_after(tmp_path,
 
 
 def test_errors_are_one_line_and_leave_nothing_behind(tmp_path, scheduler, small_blocks, monkeypatch):
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(7), 1500))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(7), 1500))
     digest = _digest(path)
     base = ["fix", str(path), "--target", "label", "--isolated", "--no-progress"]
 

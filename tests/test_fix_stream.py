@@ -15,7 +15,7 @@ from dataaudit import fix_stream, streaming
 from dataaudit.cli import cli
 from dataaudit.fixing import FixOptions, apply_recipe, fix
 
-from .conftest import write_csv
+from .conftest import imbalanced_frame, write_csv
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "sample_data").glob("*.csv"))
 
@@ -71,17 +71,9 @@ def test_resampled_outputs_match_in_memory(tmp_path, small_batches):
         pd.testing.assert_frame_equal(got, want)
 
 
-def _imbalanced(rng: np.random.Generator, n: int, missing_labels: int = 0) -> pd.DataFrame:
-    label = rng.choice(np.array(["a", "b", "c"]), n, p=[0.7, 0.2, 0.1])
-    frame = pd.DataFrame({"x": rng.normal(0, 1, n).round(3) + (label == "b"), "y": rng.lognormal(0, 1, n).round(3),
-                          "colour": rng.choice(["red", "green", "blue"], n), "label": label})
-    frame.loc[rng.choice(n, missing_labels, replace=False), "label"] = np.nan
-    return frame
-
-
 @pytest.mark.parametrize("method", ["under", "over"])
 def test_random_resampling_streams_the_in_memory_rows(method, tmp_path, small_batches):
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(0), 3000, missing_labels=40))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(0), 3000, missing_labels=40))
     options = FixOptions(resample=method, seed=4)
     memory, stream, memory_out, stream_out = _both(path, tmp_path, target="label", rescan=False, options=options)
     counts = stream.recipe.steps[-1].counts_after_
@@ -100,7 +92,7 @@ def test_random_resampling_streams_the_in_memory_rows(method, tmp_path, small_ba
 
 @pytest.mark.parametrize("method", ["under", "over", "smote"])
 def test_resampling_from_a_sample_is_balanced_and_deterministic(method, tmp_path, small_batches):
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(1), 6000))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(1), 6000))
     outputs = []
     for run, seed in enumerate((7, 7, 8)):
         out = tmp_path / f"out{run}.parquet"
@@ -121,7 +113,7 @@ def test_resampling_from_a_sample_is_balanced_and_deterministic(method, tmp_path
 def test_duplicates_across_batches_are_dropped_as_in_memory(tmp_path, small_batches):
     """Exact copies far apart, and rows equal only once an ID column is dropped and spellings are unified."""
     rng = np.random.default_rng(2)
-    frame = _imbalanced(rng, 2000)
+    frame = imbalanced_frame(rng, 2000)
     frame["colour"] = frame["colour"].where(rng.random(2000) > 0.1, frame["colour"].str.upper() + " ")
     frame = pd.concat([frame, frame.iloc[:150], frame.iloc[500:520].assign(colour=lambda f: f["colour"].str.title())])
     frame.insert(0, "id", np.arange(len(frame)))  # unique: dropped as an identifier, then rows repeat
@@ -162,7 +154,7 @@ def test_other_output_formats_equal_in_memory(suffix, tmp_path, small_batches):
 
 @pytest.mark.parametrize("resample", ["none", "over"])
 def test_a_failure_while_writing_leaves_no_file(resample, tmp_path, small_batches, monkeypatch):
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(4), 3000))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(4), 3000))
     monkeypatch.setattr(fix_stream._Sink, "ROWS", 100)  # flush often, so the failure comes mid-file
     calls = {"n": 0}
     write = fix_stream._Sink._flush
@@ -227,7 +219,7 @@ def test_rescan_reads_the_output_with_the_stream_engine(tmp_path, small_batches)
 
 
 def test_cli_fix_engine_stream(tmp_path):
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(6), 500))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(6), 500))
     out, recipe = tmp_path / "out.csv", tmp_path / "recipe.json"
     result = CliRunner().invoke(cli, ["fix", str(path), "-o", str(out), "--target", "label", "--engine", "stream",
                                       "--fit-rows", "200", "--recipe", str(recipe), "--isolated", "--no-progress"])
@@ -244,7 +236,7 @@ def test_cli_fix_engine_stream(tmp_path):
 @pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
 def test_typed_inputs_with_declared_missing_values(suffix, tmp_path, small_batches):
     rng = np.random.default_rng(7)
-    frame = _imbalanced(rng, 3000)
+    frame = imbalanced_frame(rng, 3000)
     frame.loc[frame.index[::40], "y"] = -1.0
     path = tmp_path / f"data{suffix}"
     if suffix == ".parquet":
@@ -261,7 +253,7 @@ def test_typed_inputs_with_declared_missing_values(suffix, tmp_path, small_batch
 def test_regression_target_and_whole_number_labels_missing_late(tmp_path, small_batches):
     """A regression target is never resampled; a 0/1 label missing only near the end is float in every batch."""
     rng = np.random.default_rng(8)
-    frame = _imbalanced(rng, 3000).drop(columns="label")
+    frame = imbalanced_frame(rng, 3000).drop(columns="label")
     frame["price"] = rng.lognormal(3, 1, 3000).round(2)
     frame["label"] = pd.array(rng.integers(0, 2, 3000), dtype="Int64")
     frame.loc[frame.index[-3:], "label"] = pd.NA
@@ -278,7 +270,7 @@ def test_regression_target_and_whole_number_labels_missing_late(tmp_path, small_
 
 
 def test_dry_run_writes_nothing_and_counts_every_row(tmp_path, small_batches):
-    path = write_csv(tmp_path / "data.csv", _imbalanced(np.random.default_rng(9), 3000))
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(9), 3000))
     result = CliRunner().invoke(cli, ["fix", str(path), "-o", str(tmp_path / "out.parquet"), "--target", "label",
                                       "--engine", "stream", "--resample", "under", "--dry-run", "--isolated",
                                       "--no-progress"])
