@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,8 @@ TASKS: dict[str, str] = {
     "fix": f"dataaudit fix FILE -o fixed.parquet --target {TARGET} --isolated --overwrite --no-progress",
     "fix-stream": f"dataaudit fix FILE --engine stream -o fixed.parquet --target {TARGET} --isolated --overwrite "
                   "--no-progress",
+    "fix-dask": f"dataaudit fix FILE --engine dask -o fixed.parquet --target {TARGET} --isolated --overwrite "
+                "--no-progress (a partitioned Parquet directory; a local cluster of 2 worker processes)",
 }
 
 
@@ -45,8 +48,9 @@ def scan_args(csv: str, rundir: Path, stream: bool, engine: str | None = None) -
             "--fail-on", "never", "--isolated", "--no-progress"]
 
 
-def fix_args(csv: str, rundir: Path, stream: bool = False) -> list[str]:
-    extra = ["--engine", "stream"] if stream else []
+def fix_args(csv: str, rundir: Path, stream: bool = False, engine: str | None = None) -> list[str]:
+    engine = "stream" if stream else engine
+    extra = ["--engine", engine] if engine else []
     return ["fix", csv, *extra, "-o", str(rundir / "fixed.parquet"), "--target", TARGET, "--isolated", "--overwrite",
             "--no-progress"]
 
@@ -116,12 +120,16 @@ def run(task: str, csv: str, rundir: Path, timeout: float) -> dict[str, Any]:
         code, import_seconds, work = _run_cli(scan_args(csv, rundir, stream=False, engine=engine))
         return {"import_seconds": import_seconds, "work_seconds": work, "exit_code": code,
                 "result": {"report": str(rundir / "report.json")}}
-    if task in ("fix", "fix-stream"):
-        code, import_seconds, work = _run_cli(fix_args(csv, rundir, stream=task == "fix-stream"))
-        out = rundir / "fixed.parquet"
-        result = {"output_bytes": out.stat().st_size if out.exists() else None}
-        if out.exists():
-            out.unlink()  # only its size matters; a 10M-row output would fill the work dir
+    if task in ("fix", "fix-stream", "fix-dask"):
+        engine = {"fix-stream": "stream", "fix-dask": "dask"}.get(task)
+        code, import_seconds, work = _run_cli(fix_args(csv, rundir, engine=engine))
+        out = rundir / "fixed.parquet"  # fix-dask: a directory of part files
+        parts = sorted(out.glob("*.parquet")) if out.is_dir() else [out] if out.exists() else []
+        result = {"output_bytes": sum(p.stat().st_size for p in parts) if parts else None}
+        if out.is_dir():
+            shutil.rmtree(out)  # only its size matters; a 10M-row output would fill the work dir
+        elif out.exists():
+            out.unlink()
         return {"import_seconds": import_seconds, "work_seconds": work, "exit_code": code, "result": result}
     if task.startswith("peer:"):
         peer = task.split(":", 1)[1]
