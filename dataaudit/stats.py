@@ -532,6 +532,7 @@ def _hash_u64(x: np.ndarray) -> np.ndarray:
 
 
 HASH_CHUNK_BYTES = 1 << 21  # 2 MB of text per hashing slice (its per-byte arrays take 24 bytes per byte)
+EQUAL_LENGTH_MAX = 64  # longest strings hashed a byte position at a time (one numpy pass per position)
 
 
 def string_hash(arr: pa.Array) -> np.ndarray:
@@ -569,7 +570,7 @@ def string_hash(arr: pa.Array) -> np.ndarray:
             local = offsets[lo:hi] - start
             width = int(part_len.max())
             with np.errstate(over="ignore"):
-                if (hi - lo) * width == stop - start:  # every string the same length (IDs, codes)
+                if hi - lo >= 256 and width <= EQUAL_LENGTH_MAX and (hi - lo) * width == stop - start:  # IDs, codes
                     out[lo:hi] += _equal_length_sums(data[start:stop], width, powers)
                     continue
                 position = np.arange(stop - start, dtype=np.int64) - np.repeat(local, part_len)

@@ -114,7 +114,8 @@ def _reference_string_hash(value: str) -> int:
 
 @pytest.mark.parametrize("values", [
     [f"cust_{i:016x}" for i in range(0, 3000, 7)],  # equal lengths: the matrix is a view of the bytes
-    ["ÿé€", "abcdefg", "\U0010ffffabc", "\x00\x01\x02\x7f\x7f\x7f\x7f"] * 5,  # equal lengths in bytes
+    ["ÿé€", "abcdefg", "\U0010ffffabc", "\x00\x01\x02\x7f\x7f\x7f\x7f"] * 100,  # equal lengths in bytes
+    [f"{i:0300d}" for i in range(300)],  # equal lengths, but too long for a pass per byte position
     [f"{x!r}" for x in np.random.default_rng(1).random(500)] + ["é€ÿ\U0010ffff", ""],  # per-byte sums
 ])
 def test_string_hash_matches_its_definition(values):
