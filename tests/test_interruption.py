@@ -63,7 +63,8 @@ def test_signal_during_fix_leaves_no_partial_file(tmp_path, big_csv, sig):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if any(p.name.endswith(".tmp") for p in out_dir.iterdir()):  # caught in the middle of writing
+        # caught in the middle of writing the output (not the recipe, written last, in a few milliseconds)
+        if any(p.name.startswith(f".{out.name}.") and p.name.endswith(".tmp") for p in out_dir.iterdir()):
             break
         time.sleep(0.005)
     if proc.poll() is not None:
