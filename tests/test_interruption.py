@@ -60,7 +60,10 @@ def test_signal_during_fix_leaves_no_partial_file(tmp_path, big_csv, sig):
     out = out_dir / "fixed.csv"
     proc = subprocess.Popen([sys.executable, "-m", "dataaudit", "fix", str(big_csv), "--target", "label",
                              "-o", str(out), "--recipe", str(out_dir / "recipe.json")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            # a test run started in the background inherits SIGINT ignored (as a shell sets it
+                            # for `cmd &`), and Python then keeps ignoring it: give the child the default
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         # caught in the middle of writing the output (not the recipe, written last, in a few milliseconds)
