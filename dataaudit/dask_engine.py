@@ -49,6 +49,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .declared_missing import add_counts, mark_table
 from .errors import InputError, TargetError, UsageError
 from .loading import (
     LoadedTable,
@@ -385,8 +386,6 @@ def _partition_stats(part: _Part, encoding: str | None, column_types: Mapping[st
         loaded = LoadedTable(raw, part.path, part.format)
         table = normalise_table(loaded)
         if missing_values:
-            from .declared_missing import mark_table
-
             table, out["declared"] = mark_table(table, missing_values)
         stats = chunk_stats(table, row_offset=offset, target=target, sample_size=sample_size, sketch=True,
                             sample_below=sample_below)
@@ -600,10 +599,7 @@ def stats_pass(client: Any, source: str | os.PathLike[str], *, target: str | Non
                 acc.add(future.result()["stats"])
     declared: dict[str, dict[str, int]] = {}
     for meta, future, _ in results:
-        for column, by_value in meta.get("declared", {}).items():
-            for value, n in by_value.items():
-                declared.setdefault(column, {}).setdefault(value, 0)
-                declared[column][value] += n
+        add_counts(declared, meta.get("declared", {}))
         future.release()
     loaded.declared_missing = declared
     return StatsPass(loaded, acc.result(), plan, [(meta, offset) for meta, _, offset in results])
@@ -728,8 +724,6 @@ def _read_frame(part: _Part, encoding: str | None, column_types: Mapping[str, pa
     raw = _read_part(part, encoding, column_types)
     table = normalise_table(LoadedTable(raw, part.path, part.format))
     if missing_values:
-        from .declared_missing import mark_table
-
         table, _ = mark_table(table, missing_values)
     frame = to_frame(table)
     for name in to_float:

@@ -42,7 +42,6 @@ from .dask_engine import (
     recipe_stages,
     stats_pass,
 )
-from .declared_missing import describe
 from .fix_options import FixOptions
 from .fix_probe import probe_after_fix
 from .fix_stream import (
@@ -52,6 +51,7 @@ from .fix_stream import (
     _plan,
     _replay,
     _synthetic_chunks,
+    add_sample_notes,
     fit_on_sample,
 )
 from .fixing import FittedSteps, FixResult
@@ -71,9 +71,10 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
         scanned = stats_pass(client, path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
                              missing_values=missing_values, progress=progress)
         loaded, stats = scanned.loaded, scanned.stats
-        before, fitted = fit_on_sample(loaded, stats, dask_note, target=target, options=options,
-                                       missing_values=missing_values, fit_rows=fit_rows, progress=progress)
-        rows_in, fitted_on = stats.rows, min(stats.sample.num_rows, fit_rows)  # the rows fit_on_sample used
+        before, fitted, fitted_on = fit_on_sample(loaded, stats, dask_note, target=target, options=options,
+                                                  missing_values=missing_values, fit_rows=fit_rows,
+                                                  progress=progress)
+        rows_in = stats.rows
         del stats
         whole = fitted_on >= rows_in
         recipe = Recipe(list(fitted.steps), target, [c for c in loaded.table.column_names if c != target],
@@ -107,19 +108,10 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
                 "removed_by_resampling": removed, "out": int(sizes.sum()) - removed + added}
         del plan
         recipe.steps.append(resampler)
-        if loaded.declared_missing:  # read as missing already, so the mark-missing step found nothing left to log
-            log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
-                          f"{describe(loaded.declared_missing)}.")
         partitions = len(sizes)
-        if whole:
-            log.append(f"dask engine: the steps were fitted on all {rows_in:,} rows, as in memory; the output was "
-                       f"written partition by partition ({partitions:,} partition(s)).")
-        else:
-            log.insert(0, f"dask engine: the steps were fitted on a uniform sample of {fitted_on:,} of the "
-                          f"{rows_in:,} rows (--fit-rows): medians, MADs, clip bounds, scales and category maps are "
-                          f"estimates from it (a median within about ±{1 / np.sqrt(fitted_on):.1%} of the rows in "
-                          "rank), and the counts in the step notes are the sample's; row counts are the whole "
-                          "data's.")
+        add_sample_notes(log, "dask", loaded.declared_missing, rows_in, fitted_on,
+                         f"partition by partition ({partitions:,} partition(s))", "data")
+        if not whole:
             known = {_Notes.kind(note) for note in fitted.log}
             log += [f"while writing: {note}" for note in merge_notes([notes for _, notes in summaries])
                     if _Notes.kind(note) not in known and not note.startswith("dropped ")]

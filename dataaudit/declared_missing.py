@@ -188,6 +188,15 @@ def _frame_kind(series: pd.Series) -> str | None:
     return None
 
 
+def add_counts(total: Counts, counts: Counts) -> None:
+    """Add one chunk's ``counts`` (column -> value -> cells marked) into ``total``, in place: the stream and
+    Dask engines mark each batch or partition on its own."""
+    for column, by_value in counts.items():
+        into = total.setdefault(column, {})
+        for value, n in by_value.items():
+            into[value] = into.get(value, 0) + n
+
+
 def describe(counts: Counts, limit: int = 5) -> str:
     """'`income` 20 (-1 ×12, unknown ×8)' for the columns in ``counts``."""
     parts = []

@@ -61,9 +61,9 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
     progress.stage("read and statistics")
     loaded, stats = stream_stats(path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
                                  missing_values=missing_values, progress=progress, source=source)
-    before, fitted = fit_on_sample(loaded, stats, engine_note, target=target, options=options,
-                                   missing_values=missing_values, fit_rows=fit_rows, progress=progress)
-    rows_in, fitted_on = stats.rows, min(stats.sample.num_rows, fit_rows)  # the rows fit_on_sample used
+    before, fitted, fitted_on = fit_on_sample(loaded, stats, engine_note, target=target, options=options,
+                                              missing_values=missing_values, fit_rows=fit_rows, progress=progress)
+    rows_in = stats.rows
     del stats
     whole = fitted_on >= rows_in
     schema = pa.Table.from_pandas(fitted.frame, preserve_index=False).schema
@@ -105,18 +105,8 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
             "out": written}
     del distinct, plan, classes  # their per-row arrays, before the rescan reads the output
     recipe.steps.append(resampler)
-    if loaded.declared_missing:  # read as missing already, so the mark-missing step found nothing left to log
-        log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
-                      f"{describe(loaded.declared_missing)}.")
-    if whole:
-        log.append(f"stream engine: the steps were fitted on all {rows_in:,} rows, as in memory; the output was "
-                   "written batch by batch.")
-    else:
-        log.insert(0, f"stream engine: the steps were fitted on a uniform sample of {fitted_on:,} of the "
-                      f"{rows_in:,} rows (--fit-rows): medians, MADs, clip bounds, scales and category maps are "
-                      f"estimates from it (a median within about ±{1 / np.sqrt(fitted_on):.1%} of the rows in "
-                      "rank), and the counts in the step notes are the sample's; row counts are the whole "
-                      "file's.")
+    add_sample_notes(log, "stream", loaded.declared_missing, rows_in, fitted_on, "batch by batch", "file")
+    if not whole:
         log += notes.unseen(fitted.log)
     if sink is not None and sink.safe:
         log.append(_safe_note(sink.changed))
@@ -142,11 +132,12 @@ def _classification(before: Any, target: str | None) -> bool:
 
 def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any], dict[str, Any]], *,
                   target: str | None, options: FixOptions, missing_values: dict[str, list[Any]] | None,
-                  fit_rows: int, progress: Progress) -> tuple[Report, FittedSteps]:
+                  fit_rows: int, progress: Progress) -> tuple[Report, FittedSteps, int]:
     """The report before the fix and the steps fitted on the first pass's row sample (``fit_rows`` rows of
     lowest row priority, in file order): shared by the stream and dask engines, whose ``stats`` carry a
     bottom-k sample of at least ``max(fit_rows, SAMPLE_ROWS)`` rows. ``note`` gives the report's
-    ``dataset.engine`` from its profile. The fitted frame's target is typed as in memory."""
+    ``dataset.engine`` from its profile. The fitted frame's target is typed as in memory. Returns the report,
+    the fitted steps and the number of rows they were fitted on."""
     # the scan sees the engine's own sample: the lowest row priorities of the larger bottom-k sample
     before = scan_loaded(loaded, target=target, progress=progress,
                          stats=replace(stats, sample=_bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
@@ -156,7 +147,27 @@ def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any]
     fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
     progress.advance()  # the fix stage's last unit, resampling, is planned once the data is written
     fitted.frame = _target_as_in_memory(fitted.frame, target, target_has_nulls)
-    return before, fitted
+    return before, fitted, sample.num_rows
+
+
+def add_sample_notes(log: list[str], engine: str, declared: dict[str, dict[str, int]], rows_in: int,
+                     fitted_on: int, written: str, whole: str) -> None:
+    """The stream and dask engines' notes: the values declared missing (marked while reading, so the
+    mark-missing step found nothing left to log), and whether the steps were fitted on every row or on a
+    sample, with how close the sample's estimates are. ``written``: how the output was written; ``whole``:
+    what the row counts are of ("file")."""
+    if declared:
+        log.insert(0, f"mark-missing: values declared missing in the settings set to missing: {describe(declared)}.")
+    if fitted_on >= rows_in:
+        log.append(f"{engine} engine: the steps were fitted on all {rows_in:,} rows, as in memory; the output was "
+                   f"written {written}.")
+    else:
+        log.insert(0, f"{engine} engine: the steps were fitted on a uniform sample of {fitted_on:,} of the "
+                      f"{rows_in:,} rows (--fit-rows): medians, MADs, clip bounds, scales and category maps are "
+                      f"estimates from it (a median within about ±{1 / np.sqrt(fitted_on):.1%} of the rows in "
+                      f"rank), and the counts in the step notes are the sample's; row counts are the whole "
+                      f"{whole}'s.")
+
 
 # ----------------------------------------------------------------------------------------------- reading
 

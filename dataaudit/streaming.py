@@ -302,7 +302,7 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
             missing_values: Mapping[str, Iterable[Any]] | None, max_values: int,
             progress: Progress) -> tuple[LoadedTable, DatasetStats] | None:
     """One pass; None when a CSV column had to be widened (the caller reads again)."""
-    from .declared_missing import mark_table
+    from .declared_missing import add_counts, mark_table
 
     acc = StatsAccumulator(sample_size, max_values, MAX_TEXT_VALUES)
     loaded: LoadedTable | None = None
@@ -331,10 +331,7 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
         table = normalise_table(LoadedTable(raw, loaded.path, loaded.format))
         if missing_values:
             table, counts = mark_table(table, missing_values)
-            for column, by_value in counts.items():
-                for value, n in by_value.items():
-                    declared.setdefault(column, {}).setdefault(value, 0)
-                    declared[column][value] += n
+            add_counts(declared, counts)
         acc.add(chunk_stats(table, row_offset=acc.rows, target=target, sample_size=sample_size, sketch=True,
                             sample_below=acc.sample_threshold()))
         progress.advance(raw.num_rows)

@@ -390,3 +390,14 @@ def test_what_only_the_runtime_check_can_see(tmp_path):
     data = {"columns": {"x": {"missing-values": [float("inf")]}}}
     with pytest.raises(UsageError, match="finite"):
         config.parse(data)
+
+
+def test_declared_missing_counts_add_up_across_chunks():
+    """The stream and Dask engines mark each batch on its own and add the counts up."""
+    from dataaudit.declared_missing import add_counts
+
+    total: dict = {}
+    add_counts(total, {"age": {"-1": 3}, "city": {"unknown": 1}})
+    add_counts(total, {"age": {"-1": 2, "999": 4}})
+    add_counts(total, {})
+    assert total == {"age": {"-1": 5, "999": 4}, "city": {"unknown": 1}}
