@@ -39,7 +39,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -927,33 +926,47 @@ def merge_notes(logs: list[list[str]]) -> list[str]:
 def _write_parquet_dir(client: Any, frames: list[Any], output: str | os.PathLike[str], *,
                        overwrite: bool) -> list[str]:
     """Write the partitions with ``dask.dataframe.to_parquet`` into a temporary directory beside ``output``,
-    then rename it into place (an existing output, with ``overwrite``, is moved aside first and removed)."""
+    then rename it into place (an existing output, with ``overwrite``, is moved aside first and removed).
+    The directory and its files get the modes of new ones under this process's umask (0777 and 0666 less
+    it), whatever the workers' umask and ``mkdtemp``'s 0700."""
     import dask.dataframe as dd
 
-    from .writing import OutputError
+    from .writing import OutputError, create_beside, current_umask
 
     target = Path(output)
-    parent = target.parent if str(target.parent) else Path(".")
     meta = client.submit(_empty, frames[0], pure=False).result()
     frame = dd.from_delayed(frames, meta=meta, verify_meta=False)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
     width = max(5, len(str(len(frames))))
+    made: list[str] = []  # named before they exist, so that an interrupt at any instant leaves nothing behind
+    previous: Path | None = None
     try:
+        tmp = Path(create_beside(target, ".tmp", made, directory=True))
         frame.to_parquet(tmp, write_index=False, overwrite=True, write_metadata_file=False,
                          name_function=lambda i: f"part.{i:0{width}d}.parquet", compute_kwargs={"scheduler": client})
-        old = None
+        _honour_umask(tmp, current_umask())
         if target.exists() or target.is_symlink():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
-            os.replace(target, old / "previous")
+            previous = Path(create_beside(target, ".old", made, directory=True)) / "previous"
+            os.replace(target, previous)
         os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        if previous and (previous.exists() or previous.is_symlink()) and not (target.exists() or target.is_symlink()):
+            os.replace(previous, target)  # stopped between the two renames: the previous output back in place
+        for name in made:
+            if os.path.lexists(name):
+                shutil.rmtree(name, ignore_errors=True)
     return [str(c) for c in meta.columns]
+
+
+def _honour_umask(directory: Path, umask: int) -> None:
+    """Give ``directory``, the directories under it and their files the modes new ones get under ``umask``."""
+    os.chmod(directory, 0o777 & ~umask)
+    for root, dirs, files in os.walk(directory):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o777 & ~umask)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666 & ~umask)
 
 
 def _empty(frame: Any) -> Any:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -48,7 +47,7 @@ from .stats import DatasetStats, _bottom_k, row_hashes
 from .steps import Resample
 from .steps.resample import random_rows
 from .streaming import StreamedFile, engine_note, open_stream, stream_stats
-from .writing import atomic_path, frame_format, spreadsheet_safe
+from .writing import atomic_path, create_beside, frame_format, spreadsheet_safe
 
 
 def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
@@ -408,14 +407,13 @@ def _to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 @contextmanager
 def _scratch(output: str | os.PathLike[str]) -> Iterator[str]:
     """A temporary file beside ``output`` (its disk is the one with room for it), removed at the end."""
-    target = Path(output)
-    fd, path = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".arrow.tmp", dir=target.parent or Path("."))
-    os.close(fd)
+    made: list[str] = []  # named before it exists, so that an interrupt at any instant leaves nothing behind
     try:
-        yield path
+        yield create_beside(Path(output), ".arrow.tmp", made)
     finally:
-        if os.path.exists(path):
-            os.unlink(path)
+        for path in made:
+            if os.path.lexists(path):
+                os.unlink(path)
 
 
 class _Sink:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -26,6 +26,42 @@ def check_not_input(output: str | os.PathLike[str], inputs: Iterable[str | os.Pa
             raise OutputError(f"{output}: refusing to overwrite the input file {src}")
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux's /proc/self/status):
+    setting it to read it back would, for that instant, give files other threads create the wrong mode."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def create_beside(target: Path, suffix: str, made: list[str], *, directory: bool = False) -> str:
+    """Create a new, empty file (or ``directory``) with a random name beside ``target``, with the mode any
+    new file gets (0666, or 0777 for a directory, less the umask; ``tempfile.mkstemp``'s 0600 would survive
+    the rename and leave the output unreadable to the group and others).
+
+    The name is appended to ``made`` *before* the file exists, so a caller whose ``finally`` removes what
+    ``made`` names covers every instant, even a KeyboardInterrupt landing just after the creation."""
+    parent = target.parent if str(target.parent) else Path(".")
+    for _ in range(100):
+        made.append(os.path.join(parent, f".{target.name}.{secrets.token_hex(5)}{suffix}"))
+        try:
+            if directory:
+                os.mkdir(made[-1], 0o777)
+            else:
+                os.close(os.open(made[-1], os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0),
+                                 0o666))
+            return made[-1]
+        except FileExistsError:
+            made.pop()  # someone else's: not ours to remove
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 @contextmanager
 def _atomic(path: str | os.PathLike[str]) -> Iterator[str]:
     """Yield a temporary path beside ``path``; on success rename it over ``path``, else remove it."""
@@ -33,16 +69,17 @@ def _atomic(path: str | os.PathLike[str]) -> Iterator[str]:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"{path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
+    made: list[str] = []
     try:
+        tmp = create_beside(target, ".tmp", made)
         yield tmp
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for name in made:
+            if os.path.lexists(name):
+                os.unlink(name)
 
 
 def atomic_path(path: str | os.PathLike[str]):
