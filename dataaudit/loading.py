@@ -21,6 +21,7 @@ import pyarrow.csv as pacsv
 if TYPE_CHECKING:
     import pandas as pd
 
+from .arrow_types import normalise_columns
 from .errors import InputError
 
 SNIFF_BYTES = 1 << 20
@@ -54,6 +55,9 @@ class LoadedTable:
     sheet: str | None = None  # the Excel sheet read
     declared_missing: dict[str, dict[str, int]] = field(default_factory=dict)  # column -> declared value -> cells
     rows: int | None = None  # the row count when ``table`` holds only the schema (the stream engine)
+    flattened: dict[str, list[str]] = field(default_factory=dict)  # struct column -> its ``parent.child`` columns
+    set_aside: dict[str, str] = field(default_factory=dict)  # nested column left out -> its Arrow type
+    converted: dict[str, str] = field(default_factory=dict)  # column -> what it was read as (durations)
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"path": self.path, "format": self.format}
@@ -67,6 +71,10 @@ class LoadedTable:
             info["sheet"] = self.sheet
         info["rows"] = self.table.num_rows if self.rows is None else self.rows
         info["columns"] = self.table.num_columns
+        if self.flattened or self.set_aside:
+            info["nested"] = {"flattened": dict(self.flattened), "set_aside": dict(self.set_aside)}
+        if self.converted:
+            info["converted"] = dict(self.converted)
         return info
 
 
@@ -115,7 +123,8 @@ def load(path: str | os.PathLike[str], *, sheet: str | int | None = None,
         loaded = _read_arrow_format(p, fmt)
     loaded.table = normalise_table(loaded)
     if loaded.table.num_columns == 0:
-        raise InputError(p, "no columns found")
+        raise InputError(p, "no columns found" if not loaded.set_aside else
+                         "no column holds one value per cell (nested: " + ", ".join(loaded.set_aside) + ")")
     if loaded.table.num_rows == 0:
         raise InputError(p, "no data rows (header only)")
     if missing_values:
@@ -308,7 +317,9 @@ def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:
 
 
 def normalise_table(loaded: LoadedTable) -> pa.Table:
-    """Unique, non-empty column names; dictionary and decimal columns as plain types."""
+    """Unique, non-empty column names, and every column in a plain type (``arrow_types``): structs
+    flattened into ``parent.child`` columns, lists and other nested values set aside, durations in seconds.
+    What was flattened, set aside or converted is recorded on ``loaded``."""
     table = loaded.table
     names: list[str] = []
     seen: set[str] = set()
@@ -316,26 +327,30 @@ def normalise_table(loaded: LoadedTable) -> pa.Table:
         name = str(raw).strip() if raw is not None else ""
         if not name:
             name = f"Unnamed: {i}"
-        base, k = name, 1
-        while name in seen:
-            name = f"{base}.{k}"
-            k += 1
-        seen.add(name)
+        name = _unique(name, seen)
         if name != raw:
             loaded.renamed_columns[name] = str(raw)  # new name -> name in the file
         names.append(name)
-    columns = []
-    for col in table.columns:
-        t = col.type
-        if pa.types.is_dictionary(t):
-            col = col.cast(t.value_type)
-            t = col.type
-        if pa.types.is_decimal(t):
-            col = col.cast(pa.float64())
-        elif pa.types.is_large_string(t) or pa.types.is_string_view(t):
-            col = col.cast(pa.string())
-        columns.append(col)
-    return pa.table(columns, names=names)
+    plain = normalise_columns(names, table.columns)
+    # flattened children may collide with other columns ('a.b' beside a struct 'a' with a field 'b')
+    taken: set[str] = set()
+    final = []
+    for name in plain.names:
+        unique = _unique(name, taken)
+        if unique != name:
+            loaded.renamed_columns[unique] = name
+        final.append(unique)
+    loaded.flattened, loaded.set_aside, loaded.converted = plain.flattened, plain.set_aside, plain.converted
+    return pa.table(plain.columns, names=final)
+
+
+def _unique(name: str, seen: set[str]) -> str:
+    base, k = name, 1
+    while name in seen:
+        name = f"{base}.{k}"
+        k += 1
+    seen.add(name)
+    return name
 
 
 def to_frame(table: pa.Table) -> "pd.DataFrame":
@@ -343,6 +358,10 @@ def to_frame(table: pa.Table) -> "pd.DataFrame":
     import pandas as pd
 
     mapping = {pa.string(): pd.StringDtype(na_value=float("nan"))}
+    for i, t in enumerate(table.schema.types):
+        if pa.types.is_time(t):  # a time of day as the timedelta since midnight (pandas has no time dtype)
+            ticks = table.column(i).cast(pa.int64() if pa.types.is_time64(t) else pa.int32()).cast(pa.int64())
+            table = table.set_column(i, table.schema.names[i], ticks.cast(pa.duration(t.unit)))
     return table.to_pandas(date_as_object=False, types_mapper=mapping.get)
 
 

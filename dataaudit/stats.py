@@ -502,18 +502,22 @@ class ColumnStats:
 
 
 def _numeric_view(arr: pa.ChunkedArray | pa.Array, kind: str) -> np.ndarray:
-    """Float64 values with NaN for nulls; datetimes as seconds since the epoch."""
+    """Float64 values with NaN for nulls; datetimes as seconds since the epoch, times of day as seconds since
+    midnight. Integers beyond 2**53 (nanosecond timestamps, 64-bit IDs) round to the nearest float."""
     if kind == "datetime":
-        if pa.types.is_time(arr.type):
-            arr = arr.cast(pa.int64()) if pa.types.is_time64(arr.type) else arr.cast(pa.int32())
-        elif pa.types.is_date(arr.type):
-            arr = arr.cast(pa.timestamp("s"))
-        if pa.types.is_timestamp(arr.type) or pa.types.is_duration(arr.type):
-            unit = arr.type.unit
-            scale = {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[unit]
-            arr = arr.cast(pa.int64())
-            return np.asarray(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)) / scale
-    return np.asarray(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False), dtype=float)
+        t = arr.type
+        if pa.types.is_date(t):
+            arr, t = arr.cast(pa.timestamp("s")), pa.timestamp("s")
+        if pa.types.is_timestamp(t) or pa.types.is_time(t):
+            scale = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[t.unit]
+            ticks = arr.cast(pa.int64() if pa.types.is_timestamp(t) or pa.types.is_time64(t) else pa.int32())
+            return _floats(ticks) / scale
+    return _floats(arr)
+
+
+def _floats(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(arr.cast(pa.float64(), safe=False).fill_null(np.nan).to_numpy(zero_copy_only=False),
+                      dtype=float)
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -631,7 +635,7 @@ def _column_hash(series: pd.Series) -> np.ndarray:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
-        return value_hash(arr.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False))
+        return value_hash(_floats(arr))
     text = pc.dictionary_encode(arr.cast(pa.string()))  # text; dates and anything else by their text
     # each distinct string hashed once, spread by index; a missing cell gets its own hash
     indices = text.indices.fill_null(-1).to_numpy(zero_copy_only=False)

@@ -1,0 +1,118 @@
+"""Every Arrow type brought to the few the statistics know: numbers, booleans, text, dates and times.
+
+``normalise_columns`` is pure and runs on every table a reader yields (whole files, stream batches, Dask
+partitions), so every engine sees the same columns:
+
+* dictionary, run-end-encoded and extension arrays are decoded to their values;
+* decimals become float64, half floats float32, the null type empty text, large and view strings text;
+* durations become float64 **seconds** (a duration is a number; ``converted`` says so);
+* binary values become text when they are valid UTF-8;
+* struct columns are flattened into ``parent.child`` columns (recursively), ``flattened`` lists them;
+* what cannot be a model input as it stands (lists, maps, unions, intervals, binary that is not text)
+  is set aside: left out of the table and listed in ``set_aside`` (column -> Arrow type), for the
+  nested-values finding and for ``fix``, which drops them.
+
+Timestamps (any unit, with or without a time zone), dates and times of day stay temporal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+
+
+@dataclass
+class Normalised:
+    """A table's columns with plain types, and what was done to reach them."""
+
+    names: list[str]
+    columns: list[pa.ChunkedArray]
+    flattened: dict[str, list[str]] = field(default_factory=dict)  # struct column -> its new columns
+    set_aside: dict[str, str] = field(default_factory=dict)  # column left out -> its Arrow type
+    converted: dict[str, str] = field(default_factory=dict)  # column -> what it was read as
+
+
+def normalise_columns(names: list[str], columns: list[pa.ChunkedArray]) -> Normalised:
+    """Plain-typed columns for ``names``/``columns`` (already unique names), structs flattened."""
+    out = Normalised([], [])
+    for name, col in zip(names, columns):
+        _add(out, name, _chunked(col))
+    return out
+
+
+def _chunked(col: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return col if isinstance(col, pa.ChunkedArray) else pa.chunked_array([col], type=col.type)
+
+
+def _decoded(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dictionary, run-end-encoded and extension arrays as plain arrays of their values."""
+    while True:
+        t = col.type
+        if isinstance(t, pa.ExtensionType):
+            col = pa.chunked_array([c.storage for c in col.chunks], type=t.storage_type)
+        elif pa.types.is_dictionary(t):
+            col = col.cast(t.value_type)
+        elif pa.types.is_run_end_encoded(t):
+            col = pa.chunked_array([pc.run_end_decode(c) for c in col.chunks], type=t.value_type)
+        else:
+            return col
+
+
+def _add(out: Normalised, name: str, col: pa.ChunkedArray) -> None:
+    col = _decoded(col)
+    t = col.type
+    if pa.types.is_struct(t):
+        if t.num_fields == 0:
+            out.set_aside[name] = str(t)
+            return
+        children = []
+        for i in range(t.num_fields):
+            child = pa.chunked_array([_struct_field(c, i) for c in col.chunks], type=t.field(i).type)
+            before = len(out.names)
+            _add(out, f"{name}.{t.field(i).name}", child)
+            children.extend(out.names[before:])
+        out.flattened[name] = children
+        return
+    plain = _plain(col)
+    if plain is None:
+        out.set_aside[name] = str(t)
+        return
+    if pa.types.is_duration(t):
+        out.converted[name] = f"{t} as seconds"
+    out.names.append(name)
+    out.columns.append(plain)
+
+
+def _struct_field(chunk: pa.StructArray, i: int) -> pa.Array:
+    """Field ``i`` of a struct array, null where the struct itself is null."""
+    return chunk.field(i) if chunk.null_count == 0 else pc.struct_field(chunk, [i])
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """The column in a type the statistics read, or None when it cannot be a model input as it stands."""
+    t = col.type
+    if (pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_float32(t) or pa.types.is_float64(t)
+            or pa.types.is_string(t) or pa.types.is_timestamp(t) or pa.types.is_date(t) or pa.types.is_time(t)):
+        return col
+    if pa.types.is_float16(t):
+        return col.cast(pa.float32())
+    if pa.types.is_decimal(t):
+        return col.cast(pa.float64(), safe=False)
+    if pa.types.is_null(t):
+        return pa.chunked_array([pa.nulls(len(c), pa.string()) for c in col.chunks], type=pa.string())
+    if pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return col.cast(pa.string())
+    if pa.types.is_duration(t):
+        seconds = col.cast(pa.int64()).cast(pa.float64(), safe=False)
+        return pc.divide(seconds, _SECONDS[t.unit]) if t.unit != "s" else seconds
+    if (pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t)
+            or pa.types.is_binary_view(t)):
+        try:
+            return col.cast(pa.binary()).cast(pa.string())  # valid UTF-8: it is text
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    return None  # lists, maps, unions, intervals: not one value per cell
