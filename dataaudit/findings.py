@@ -68,6 +68,7 @@ class Hit:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     severity: Severity | None = None
     columns: tuple[str, ...] | None = None
+    fix: str | None = None  # this finding's fix, when it is not the rule's
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ class Rule:
                 message=hit.message,
                 evidence=hit.evidence,
                 gradient_effect=self.gradient_effect,
-                fix=self.fix,
+                fix=hit.fix if hit.fix is not None else self.fix,
             )
 
 

@@ -14,6 +14,7 @@ DROP_RULES = {
     "DA702": "identifier",
     "DA502": "near-zero variance",
     "DA605": "near-perfectly correlated with another column",
+    "DA412": "nested values (lists, maps or binary): not a model input as it stands",
 }
 
 
@@ -36,7 +37,7 @@ class Drop(Step):
         rules = dict(DROP_RULES, **({"DA701": "predicts the target almost perfectly (--drop-leaky)"}
                                    if self.drop_leaky else {}))
         for f in context.findings:
-            if f.rule in rules and f.column is not None and f.column != context.target:
+            if f.rule in rules and f.column is not None and f.column != context.target and "drop" in f.fix.split("-then-"):
                 dropped.setdefault(f.column, rules[f.rule])
         self.dropped_ = dict(sorted(dropped.items()))
         return self
