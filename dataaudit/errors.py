@@ -22,3 +22,8 @@ class TargetError(DataAuditError):
 
 class UsageError(DataAuditError):
     """An option value the library cannot use (unknown rule code, bad threshold)."""
+
+
+class DataMismatchError(DataAuditError):
+    """New data cannot go through a recipe as it stands (its numbers do not read as numbers, most of its
+    columns are missing); the caller names the file."""

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .declared_missing import describe, values_problem
-from .errors import UsageError
+from .errors import DataMismatchError, InputError, UsageError
 from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
@@ -292,7 +292,10 @@ def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLik
     progress.stage("read")
     frame = to_frame(load(path, sheet=sheet).table)
     log: list[str] = []
-    frame = recipe.transform(frame, log, progress=progress).reset_index(drop=True)
+    try:
+        frame = recipe.transform(frame, log, progress=progress).reset_index(drop=True)
+    except DataMismatchError as exc:
+        raise InputError(path, f"does not fit the recipe: {exc}") from None
     if output is not None:
         progress.stage("write")
         write_frame_atomic(_safe_for_spreadsheets(frame, output, safe_csv, log), output, overwrite=overwrite)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import textvalues
+from . import datevalues, textvalues
 from .stats import (
     ColumnStats,
     DatasetStats,
@@ -55,6 +55,7 @@ class TextAnalysis:
     # and the sample says numbers: the column's statistics must not rest on its most frequent values
     numbers: pd.DataFrame | None = None
     number_stats: NumericStats | None = None  # the same from the stream engine's parse of every batch
+    unit: str | None = None  # the unit written after the numbers ('km/h' in '13.6 km/h'), if any
 
     def numbers_of(self, raw: pd.Series) -> pd.Series:
         """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
@@ -70,7 +71,8 @@ class TextAnalysis:
         if unseen.any():
             values = pd.Series(raw[unseen].unique(), dtype="str")
             token = textvalues.missing_token_mask(values)
-            parsed, *_ = textvalues.parse_numbers(values, np.ones(len(values), np.int64), token, self.decimal_comma)
+            parsed, *_ = textvalues.parse_numbers(values, np.ones(len(values), np.int64), token, self.decimal_comma,
+                                                  self.unit)
             out[unseen] = raw[unseen].map(pd.Series(parsed, index=pd.Index(values, dtype="str"))).astype(float)
         return out
 
@@ -270,9 +272,18 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     parsed_values, is_plain, is_formatted, format_rows = textvalues.parse_numbers(values, counts, token, decimal_comma)
     boolean = textvalues.boolean_mask(values) & ~token
     numeric_like = is_plain | is_formatted
+    unit = None
+    if counts[numeric_like].sum() < NUMERIC_TEXT_SHARE * counts[~token].sum():  # '13.6 km/h': numbers with a unit
+        unit = textvalues.common_unit(values, counts, ~token & ~numeric_like & ~boolean)
+        if unit is not None:
+            stripped, _ = textvalues.strip_unit(values, unit)
+            decimal_comma = textvalues.uses_decimal_comma(stripped[~token])
+            parsed_values, is_plain, is_formatted, format_rows = textvalues.parse_numbers(
+                values, counts, token, decimal_comma, unit)
+            numeric_like = is_plain | is_formatted
     rest = ~token & ~numeric_like & ~boolean
     date = np.zeros(len(values), dtype=bool)
-    date[rest] = textvalues.date_mask(values[rest])
+    date[rest] = datevalues.date_mask(values[rest])
     # Booleans like '1'/'0' stay numbers; dates like '2023' stay numbers.
     frame["token"] = token
     frame["numeric"] = numeric_like
@@ -288,10 +299,10 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     plain_rows, formatted_rows = int(counts[is_plain].sum()), int(counts[is_formatted].sum())
     present = int(counts[~token].sum())
     parsed = pd.Series(parsed_values, index=pd.Index(values, dtype="str"))
-    parsed_batches = text.numbers is not None and text.numbers.stats is not None and not text.numbers.unparsed
+    parsed_batches = unit is None and text.numbers is not None and text.numbers.stats is not None and not text.numbers.unparsed
     if sampled and present and (plain_rows + formatted_rows) / present >= NUMERIC_TEXT_SHARE / 2:
         if not text.summarised:
-            numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma)
+            numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma, unit)
             parsed = pd.Series(numbers["parsed"].to_numpy(), index=pd.Index(text.values, dtype="str"))
         elif parsed_batches:
             number_stats = text.numbers.stats
@@ -322,16 +333,18 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
         frame=frame,
         numbers=numbers,
         number_stats=number_stats,
+        unit=unit,
     )
 
 
-def _parse_every_value(text: TextStats, decimal_comma: bool) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
+def _parse_every_value(text: TextStats, decimal_comma: bool,
+                       unit: str | None) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
     """Numbers of all distinct values of a sampled numeric-text column (vectorised): the frame of parsed
     values with counts and first rows, the rows of plain and formatted numbers, and rows per format."""
     values = text.values.astype("str").reset_index(drop=True)
     counts = np.asarray(text.counts)
     token = textvalues.missing_token_mask(values)
-    parsed, is_plain, is_formatted, formats = textvalues.parse_numbers(values, counts, token, decimal_comma)
+    parsed, is_plain, is_formatted, formats = textvalues.parse_numbers(values, counts, token, decimal_comma, unit)
     frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
     return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
 

@@ -30,12 +30,6 @@ _FORMATTED_NUMBER = re.compile(
     r"|\d+(?:\.\d*)?|\.\d+)"                    # plain
     r"\s*(?:%|[" + re.escape(_CURRENCY) + r"]|[A-Z]{3})?\s*\)?\s*$"
 )
-_DATE = re.compile(
-    r"^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|\d{1,2}[ -][A-Za-z]{3,9}[ -,]+\d{2,4}"
-    r"|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})\s*$"
-)
 # UTF-8 bytes decoded as cp1252/latin-1 ('Ã©', 'â€™', 'Â '), or the replacement character.
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€|\ufffd")
 
@@ -135,30 +129,25 @@ _DOT_THOUSANDS_THEN_COMMA = rf"{_D}\.{_D}{{3}},"
 
 def uses_decimal_comma(values: pd.Series) -> bool:
     """A column 'says' decimal comma when comma-decimals outnumber dot-decimals."""
+    return decimal_comma_vote(values) is True
+
+
+def decimal_comma_vote(values: pd.Series) -> bool | None:
+    """True when comma-decimals ('3,5') outnumber dot-decimals ('3.5') among ``values``, False when dot-decimals
+    outnumber them, None when the values do not say ('1,234', '12', words)."""
     arr = pa.array(values, type=pa.string(), from_pandas=True)
 
     def count(pattern: str) -> int:
         return int(pc.sum(pc.match_substring_regex(arr, pattern)).as_py() or 0)
 
     comma = count(_COMMA_DECIMAL)
-    dot = count(_DOT_DECIMAL) - count(_DOT_THOUSANDS_THEN_COMMA)
-    return bool(comma > max(dot, 0))
+    dot = max(count(_DOT_DECIMAL) - count(_DOT_THOUSANDS_THEN_COMMA), 0)
+    return None if comma == dot else comma > dot
 
 
 def boolean_mask(values: pd.Series) -> np.ndarray:
     key = values.str.strip().str.casefold()
     return key.isin(BOOL_TRUE | BOOL_FALSE).to_numpy(dtype=bool, na_value=False)
-
-
-def date_mask(values: pd.Series) -> np.ndarray:
-    """Values shaped like a date that pandas can also parse as one."""
-    shaped = values.str.fullmatch(_DATE.pattern, na=False).to_numpy(dtype=bool)
-    if not shaped.any():
-        return shaped
-    parsed = pd.to_datetime(values[shaped], errors="coerce", format="mixed")
-    ok = np.zeros(len(values), dtype=bool)
-    ok[np.flatnonzero(shaped)] = parsed.notna().to_numpy()
-    return ok
 
 
 def mojibake_mask(values: pd.Series) -> np.ndarray:
@@ -182,10 +171,14 @@ def whitespace_mask(values: pd.Series) -> np.ndarray:
     return ((values != stripped) & (stripped != "")).to_numpy(dtype=bool, na_value=False)
 
 
-def parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray,
-                  decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+def parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray, decimal_comma: bool,
+                  unit: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
     """(parsed float or NaN, plain-number mask, formatted-number mask, rows per format) of distinct text
-    values; the slow formatted parse ('1,234.50') runs only on the values a plain parse rejects."""
+    values; the slow formatted parse ('1,234.50') runs only on the values a plain parse rejects. With a
+    ``unit`` (``common_unit``), numbers written with it count as formatted, under the format "unit"."""
+    had_unit = None
+    if unit:
+        values, had_unit = strip_unit(values, unit)
     plain = plain_numbers(values)
     if decimal_comma:
         plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
@@ -203,6 +196,10 @@ def parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray,
                 formats[name] = int(counts[found][mask].sum())
     is_formatted = ~np.isnan(formatted)
     parsed = np.where(is_plain, plain, formatted)
+    if had_unit is not None and had_unit.any():
+        with_unit = had_unit & (is_plain | is_formatted)
+        formats["unit"] = int(np.asarray(counts)[with_unit].sum())
+        is_formatted, is_plain = is_formatted | with_unit, is_plain & ~with_unit
     return parsed, is_plain, is_formatted, formats
 
 
@@ -220,3 +217,41 @@ def _format_mask(values: pd.Series, name: str, decimal_comma: bool) -> np.ndarra
     arr = pa.array(values, type=pa.string(), from_pandas=True)
     return np.asarray(pc.fill_null(pc.match_substring_regex(arr, patterns[name]), False)
                       .to_numpy(zero_copy_only=False), dtype=bool)
+
+
+# A number followed by a unit ('13.6 km/h', '21 °C', '3,5 kg'): the unit starts with neither a digit nor a
+# sign and holds no digit; at most 12 characters.
+_NUMBER_WITH_UNIT = r"^\s*([-+]?(?:\d+(?:[.,]\d+)*|[.,]\d+))\s*([^\d\s.,+\-][^\d]{0,11}?)\s*$"
+UNIT_SHARE = 0.5  # share of the non-missing rows that must carry the column's one unit
+
+
+def common_unit(values: pd.Series, counts: np.ndarray, candidates: np.ndarray) -> str | None:
+    """The one unit written after the numbers of a column, when the rows with it (``candidates``: the values
+    that are neither missing tokens nor plain or formatted numbers) are at least ``UNIT_SHARE`` of ``counts``."""
+    if not candidates.any():
+        return None
+    parts = values[candidates].str.extract(_NUMBER_WITH_UNIT)
+    units = parts[1].str.strip()
+    found = units.notna().to_numpy()
+    if not found.any():
+        return None
+    rows = pd.Series(np.asarray(counts)[candidates][found], index=units[found].to_numpy()).groupby(level=0).sum()
+    unit, unit_rows = str(rows.idxmax()), int(rows.max())
+    if unit_rows < UNIT_SHARE * np.asarray(counts).sum() or unit.casefold() in MISSING_TOKENS:
+        return None
+    if " " in unit and unit != unit.lower():  # 'sq ft' is a unit, '12 Main St' an address
+        return None
+    return unit
+
+
+def strip_unit(values: pd.Series, unit: str) -> tuple[pd.Series, np.ndarray]:
+    """``values`` with ``unit`` removed after the number where it is written there, and which ones had it."""
+    pattern = rf"^\s*([-+]?(?:\d+(?:[.,]\d+)*|[.,]\d+))\s*{re.escape(unit)}\s*$"
+    number = values.str.extract(pattern)[0]
+    had = number.notna().to_numpy()
+    return values.mask(had, number), had
+
+
+def unit_column(name: str, unit: str) -> str:
+    """The name of the numeric column that fix writes for the numbers of ``name`` written with ``unit``."""
+    return f"{name} [{unit}]"

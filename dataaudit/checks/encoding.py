@@ -7,11 +7,12 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import textvalues
+from .. import datevalues, textvalues
+from ..errors import UsageError
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ._common import jsonable, num, pct, plural
+from ._common import jsonable, names, num, pct, plural
 
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
                        r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
@@ -43,13 +44,17 @@ def numbers_as_text(data: DatasetProfile) -> Iterator[Hit]:
             continue
         mask = ~col.text.frame["token"].to_numpy() & col.text.frame["numeric"].to_numpy()
         formatted = mask & ~col.text.frame["value"].str.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", na=False).to_numpy()
-        kinds = ", ".join(k.replace("_", " ") for k in col.text.formats) or "formatting"
+        unit = col.text.unit
+        kinds = ", ".join(f"the unit {unit!r}" if k == "unit" else k.replace("_", " ") for k in col.text.formats) \
+            or "formatting"
         present = col.text.analysed_rows - sum(col.text.tokens.values())
         share = col.text.formatted / max(present, 1)
-        yield Hit(col.name, f"numbers stored as text ({kinds}) in {pct(share)} of values",
+        where = f"; fix writes them as numbers in `{textvalues.unit_column(col.name, unit)}`" if unit else ""
+        yield Hit(col.name, f"numbers stored as text ({kinds}) in {pct(share)} of values{where}",
                   {"count": round(share * (col.rows - col.stats.nulls - sum(col.text.tokens.values()))),
                    "sampled": col.text.sampled, "formats": col.text.formats,
-                   "decimal_comma": col.text.decimal_comma, "examples": _value_examples(col, formatted)})
+                   "decimal_comma": col.text.decimal_comma, **({"unit": unit} if unit else {}),
+                   "examples": _value_examples(col, formatted)})
 
 
 @check("DA402", "mixed-types", Category.ENCODING, Severity.MEDIUM,
@@ -176,14 +181,73 @@ def dates_as_text(data: DatasetProfile) -> Iterator[Hit]:
         from_text = col.stats.kind == "string" or (col.stats.kind == "datetime" and data.source.get("format") in text_formats)
         if col.inferred_type != "datetime" or not from_text:
             continue
+        evidence: dict = {}
         if col.text is not None:
             mask = col.text.frame["date"].to_numpy()
             share = col.text.date / max(col.nonmissing, 1)
             examples = _value_examples(col, mask, 3)
+            formats, order = date_formats(col)
+            evidence = {"formats": formats, "day_first": order.day_first}
         else:
             share, examples = 1.0, []
         yield Hit(col.name, f"dates stored as text ({pct(share)} of values parse as dates)",
-                  {"date_share": jsonable(share), "examples": examples})
+                  {"date_share": jsonable(share), **evidence, "examples": examples})
+
+
+def date_formats(col: ColumnProfile) -> tuple[dict[str, int], datevalues.DateOrder]:
+    """Rows per date format family of a text column's dates, and the day/month order of its numeric dates."""
+    frame = col.text.frame[col.text.frame["date"].to_numpy()]
+    values, counts = frame["value"].astype("str"), frame["count"].to_numpy()
+    order = datevalues.date_order(values, counts)
+    return datevalues.date_formats(values, counts, order), order
+
+
+DAY_ORDERS = ("auto", "day-first", "month-first")
+
+
+@check("DA413", "mixed-date-formats", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("repair",))
+def mixed_date_formats(data: DatasetProfile, *, day_order: str = "auto") -> Iterator[Hit]:
+    """Dates written in several formats ('2024-03-05' and '05/03/2024'), or numeric dates whose day/month order
+    the values do not settle.
+
+    Why it hurts training: a parser that guesses reads '05/03/2024' as 3 May in one row and 5 March in
+    another, so the date features of those rows are wrong by up to a year: noise the gradient fits as signal.
+
+    How fix repairs it: repair reads each format exactly, the day first or the month first as the values
+    decide (a number above 12 can only be a day); where no value decides, month first unless the option
+    ``day_order`` says "day-first" (``[tool.dataaudit.rules.DA413] day_order = "day-first"``), and this
+    finding names the order used.
+    """
+    if day_order not in DAY_ORDERS:
+        raise UsageError(f"rule DA413 option day_order must be one of {', '.join(DAY_ORDERS)}, not {day_order!r}")
+    for col in data.features:
+        if col.inferred_type != "datetime" or col.text is None or col.stats.kind != "string":
+            continue
+        formats, order = date_formats(col)
+        numeric = any(f in formats for f in (datevalues.DAY_FIRST, datevalues.MONTH_FIRST, datevalues.UNDECIDED))
+        if len(formats) < 2 and not (numeric and order.day_first is None):
+            continue
+        day_first, decided = order.day_first, "by the values"
+        if day_order != "auto":
+            day_first, decided = day_order == "day-first", "by the option day_order"
+        elif day_first is None:
+            day_first, decided = False, "by default: no value settles it"
+        parts = [f"{len(formats)} date formats ({', '.join(f'{k} {pct(v / max(col.text.date, 1))}' for k, v in formats.items())})"
+                 if len(formats) > 1 else f"dates written as {next(iter(formats))}"]
+        severity = None
+        if order.contradictory:
+            severity = Severity.HIGH
+            parts.append(f"values settle the day/month order both ways ({order.examples['day_first']!r} day "
+                         f"first, {order.examples['month_first']!r} month first): each of those is read the only "
+                         f"way it can be, the ambiguous rest {'day' if day_first else 'month'} first")
+        elif numeric:
+            shown = order.examples.get("day_first" if day_first else "month_first")
+            parts.append(f"numeric dates read {'day' if day_first else 'month'} first, decided {decided}"
+                         + (f" (e.g. {shown!r})" if shown and decided == "by the values" else ""))
+        yield Hit(col.name, "; ".join(parts),
+                  {"formats": formats, "day_first": bool(day_first), "decided": decided, "order": order.to_dict(),
+                   "examples": _value_examples(col, col.text.frame["date"].to_numpy(), 5)}, severity=severity)
 
 
 @check("DA407", "booleans-as-text", Category.ENCODING, Severity.LOW,
@@ -300,3 +364,28 @@ def non_utf8_encoding(data: DatasetProfile) -> Iterator[Hit]:
     encoding = data.source.get("encoding")
     if encoding and encoding not in ("utf-8", "utf-8-sig"):
         yield Hit(None, f"the file is encoded as {encoding}, not UTF-8", {"encoding": encoding})
+
+
+@check("DA412", "nested-values", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("drop",))
+def nested_values(data: DatasetProfile) -> Iterator[Hit]:
+    """A column of nested values: lists, maps or binary data (not one value per cell), or structs (objects).
+
+    Why it hurts training: a list or a map is not one number per row, so it cannot be a model input as it
+    stands: a pipeline crashes on it or drops it silently, and its signal is lost. A struct is several
+    columns in one.
+
+    How fix repairs it: struct columns are read as one column per field (``parent.child``), each checked and
+    repaired as any other column; lists, maps and binary values are set aside when reading and left out of
+    the output (derive counts or flags from them yourself if they carry signal).
+    """
+    nested = data.source.get("nested") or {}
+    for name, children in (nested.get("flattened") or {}).items():
+        yield Hit(name, f"struct values read as {plural(len(children), 'column')}: {names(children)}",
+                  {"arrow_type": "struct", "columns": list(children)}, severity=Severity.LOW,
+                  columns=(name, *children), fix="repair")
+    for name, arrow_type in (nested.get("set_aside") or {}).items():
+        kind = arrow_type.split("<", 1)[0].split("[", 1)[0]
+        yield Hit(name, f"{kind} values ({arrow_type}) are not one value per cell: not a model input as it "
+                  "stands; left out of the analysis, and fix leaves it out of the output",
+                  {"arrow_type": arrow_type})

@@ -36,6 +36,11 @@ class FitContext:
     findings: list[Any] = field(default_factory=list)  # the scan's Finding records (evidence included)
     profile: Any = None  # the scan's DatasetProfile (inferred types), when fitting from a scan
     dropping: set[str] = field(default_factory=set)  # the columns the drop step will remove (set by fit_steps)
+    sources: dict[str, str] = field(default_factory=dict)  # derived column -> the input column it comes from
+
+    def source_of(self, column: str) -> str:
+        """The input column that ``column`` was derived from (the repair step's date parts, unit columns)."""
+        return self.sources.get(column, column)
 
     def columns_flagged(self, *codes: str) -> set[str]:
         return set().union(*(self.flagged.get(code, set()) for code in codes)) if codes else set()

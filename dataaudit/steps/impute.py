@@ -102,12 +102,13 @@ class Impute(Step):
         flagged = context.columns_flagged("DA105")
         for c in columns:
             share = float(_missing(frame[c]).mean()) if len(frame) else 0.0
-            if 0 < share < 1 and (share >= self.indicator_min_share or c in flagged):
+            informative = context.source_of(c) in flagged
+            if 0 < share < 1 and (share >= self.indicator_min_share or informative):
                 if f"{c}{INDICATOR}" in frame.columns:
                     self.reasons_[c] += f"; no indicator, as column {c}{INDICATOR} already exists"
                     continue
                 self.indicators_.append(c)
-                why = "missingness is informative (DA105)" if c in flagged else "missingness is substantial"
+                why = "missingness is informative (DA105)" if informative else "missingness is substantial"
                 self.reasons_[c] += f"; {c}{INDICATOR} marks the {share:.1%} missing rows ({why})"
         return self
 

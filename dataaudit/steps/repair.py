@@ -14,7 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import textvalues
+from .. import datevalues, textvalues
+from ..errors import DataMismatchError
 from .base import FitContext, Step, is_numeric
 
 MAX_SPELLINGS = 10_000  # spelling maps larger than this are not stored (such columns get frequency-encoded)
@@ -59,19 +60,30 @@ class Repair(Step):
     Columns without a kind pass through untouched: those the drop step removes next
     (``FitContext.dropping``), since parsing an identifier column of a million distinct strings only to
     throw it away would be most of the repair's work.
+
+    Numbers are read the way the data at hand writes them: text numbers use the decimal comma when the
+    values say so (``textvalues.decimal_comma_vote``), the fitted choice when they do not, so a recipe fitted
+    on '3.5' reads '3,5' in a file exported with a decimal comma. A numeric column whose values parsed when
+    fitting (``parsed_share_``) but almost all fail to parse in new data is refused (``DataMismatchError``)
+    rather than imputed into a constant. Dates keep the day/month order decided when fitting (``dates_``).
     """
 
     name = "repair"
     params = ()
-    fitted = ("columns_", "kinds_", "decimal_comma_", "sentinels_", "spellings_", "date_origin_")
+    fitted = ("columns_", "kinds_", "decimal_comma_", "sentinels_", "spellings_", "dates_", "units_",
+              "parsed_share_")
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> "Repair":
         profile = context.profile
         self.columns_ = [c for c in frame.columns if c != context.target]
-        self.kinds_, self.decimal_comma_, self.sentinels_, self.spellings_, self.date_origin_ = {}, {}, {}, {}, {}
+        self.kinds_, self.decimal_comma_, self.sentinels_, self.spellings_ = {}, {}, {}, {}
+        self.dates_, self.units_, self.parsed_share_ = {}, {}, {}
+        day_first: dict[str, bool] = {}
         for f in context.findings:
             if f.rule == "DA103":
                 self.sentinels_.setdefault(f.column, []).append(float(f.evidence["value"]))
+            elif f.rule == "DA413" and "day_first" in f.evidence:
+                day_first[f.column] = bool(f.evidence["day_first"])
         mixed = context.columns_flagged("DA402")  # numbers mixed with words: keep the numbers
         for name in self.columns_:
             if name in context.dropping:
@@ -79,12 +91,26 @@ class Repair(Step):
             col = profile.columns[name] if profile is not None else None
             kind = "numeric-text" if name in mixed else _kind(frame[name], col)
             self.kinds_[name] = kind
-            if kind == "numeric-text":
-                self.decimal_comma_[name] = bool(col.text.decimal_comma) if col is not None and col.text else False
+            if kind in ("numeric", "numeric-text"):
+                analysis = col.text if col is not None else None
+                if kind == "numeric-text":
+                    self.decimal_comma_[name] = bool(analysis.decimal_comma) if analysis is not None else False
+                if analysis is not None and analysis.unit:
+                    self.units_[name] = analysis.unit
+                    context.sources[textvalues.unit_column(name, analysis.unit)] = name
+                self.parsed_share_[name] = round(self._numbers(frame[name], name)[1], 6)
             elif kind == "datetime":
-                dates = _to_datetime(frame[name])
+                first = day_first.get(name, _day_first(frame[name]))
+                dates = _to_datetime(frame[name], first)
                 origin = dates.min()
-                self.date_origin_[name] = None if pd.isna(origin) else origin.strftime("%Y-%m-%d")
+                seconds = _seconds_of_day(dates)
+                self.dates_[name] = {"origin": None if pd.isna(origin) else origin.strftime("%Y-%m-%d"),
+                                     "day_first": first, "time_of_day": bool(seconds.nunique() > 1)}
+                for part in _date_parts(name, self.dates_[name]["time_of_day"]):
+                    context.sources[part] = name
+            elif kind == "time":
+                for part in (f"{name}__hour_sin", f"{name}__hour_cos"):
+                    context.sources[part] = name
             elif kind == "category":
                 self.spellings_[name] = _spelling_map(frame[name])
         return self
@@ -98,31 +124,115 @@ class Repair(Step):
                 continue
             series = frame[name]
             kind = self.kinds_[name]
-            if kind == "numeric":
-                values = pd.to_numeric(series, errors="coerce").astype(float)
-                values = values.mask(~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
-                if self.sentinels_.get(name):
-                    values = values.mask(values.isin(self.sentinels_[name]))
-                out[name] = values
-            elif kind == "numeric-text":
-                comma, sentinels = self.decimal_comma_.get(name, False), self.sentinels_.get(name, [])
-                out[name] = (_parse_numbers(series, comma, sentinels) if is_numeric(series) else
-                             _map_distinct(_as_text(series), lambda u, c=comma, s=sentinels: _parse_numbers(u, c, s)))
+            if kind in ("numeric", "numeric-text"):
+                values, share = self._numbers(series, name)
+                fitted = self.parsed_share_.get(name, 0.0)
+                present = int(_present(series).sum())
+                if fitted >= 0.5 and share < 0.1 and present >= MIN_REFUSE_VALUES:
+                    example = _as_text(series[_present(series).to_numpy()]).iloc[0]
+                    raise DataMismatchError(f"column {name!r}: {present - round(share * present):,} of {present:,} "
+                                            f"values do not read as numbers (e.g. {example!r}), where "
+                                            f"{fitted:.0%} did when the recipe was fitted")
+                out[textvalues.unit_column(name, self.units_[name]) if name in self.units_ else name] = values
             elif kind == "boolean":
                 out[name] = (_parse_booleans(series) if is_numeric(series) or pd.api.types.is_bool_dtype(series)
                              else _map_distinct(_as_text(series), _parse_booleans))
             elif kind == "datetime":
-                dates = _to_datetime(series)
-                origin = pd.Timestamp(self.date_origin_[name]) if self.date_origin_.get(name) else dates.min()
+                spec = self.dates_[name]
+                dates = _to_datetime(series, spec["day_first"])
+                origin = pd.Timestamp(spec["origin"]) if spec["origin"] else dates.min()
                 out[f"{name}__month"] = dates.dt.month.astype(float)
                 out[f"{name}__dayofweek"] = dates.dt.day_of_week.astype(float)
                 out[f"{name}__days"] = ((dates - origin).dt.total_seconds() / 86400.0).astype(float)
+                if spec["time_of_day"]:
+                    out.update(_cyclic_hour(name, _seconds_of_day(dates)))
+            elif kind == "time":
+                out.update(_cyclic_hour(name, _time_seconds(series)))
             else:  # category / text
                 out[name] = _map_distinct(_as_text(series), lambda u, m=self.spellings_.get(name) or {}: _canonical(u, m))
         missing = [c for c in self.columns_ if c not in frame.columns]
         if missing:
             log.append(f"repair: {len(missing)} column(s) absent from the data: {', '.join(missing[:5])}")
         return pd.DataFrame(out, index=frame.index)
+
+    def _numbers(self, series: pd.Series, name: str) -> tuple[pd.Series, float]:
+        """The column as floats (missing where a value is not a number), and the share of its present values
+        that read as numbers."""
+        sentinels = self.sentinels_.get(name, [])
+        if is_numeric(series) or pd.api.types.is_bool_dtype(series):
+            values = series.astype(float)
+            values = values.mask(~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
+            return (values.mask(values.isin(sentinels)) if sentinels else values), 1.0
+        unit = self.units_.get(name)
+        codes, uniques = pd.factorize(_as_text(series), use_na_sentinel=True)  # each distinct value read once
+        distinct = pd.Series(uniques.array, dtype="str")
+        if unit:
+            distinct = textvalues.strip_unit(distinct, unit)[0]
+        token = textvalues.missing_token_mask(distinct)
+        vote = textvalues.decimal_comma_vote(distinct[~token])
+        read = _read_numbers(distinct, self.decimal_comma_.get(name, False) if vote is None else vote)
+        read[token] = np.nan
+        present = np.append(~token, False)[codes]
+        numbers = np.append(np.where(np.isfinite(read), read, np.nan), np.nan)[codes]
+        values = pd.Series(numbers, index=series.index)
+        if sentinels:
+            values = values.mask(values.isin(sentinels))
+        parsed = present & ~np.isnan(np.append(read, np.nan)[codes])
+        return values, (float(parsed.sum()) / present.sum() if present.any() else 1.0)
+
+
+MIN_REFUSE_VALUES = 20  # a numeric column is refused for not parsing only with at least this many values
+
+
+def _present(series: pd.Series) -> pd.Series:
+    """Cells that hold something: not missing, not a missing-value token."""
+    if is_numeric(series) or pd.api.types.is_bool_dtype(series):
+        return series.notna()
+    text = _as_text(series)
+    return text.notna() & ~pd.Series(textvalues.missing_token_mask(text.fillna("")), index=series.index)
+
+
+def _read_numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
+    """Floats of distinct text values ('3.5', '$1,234', '12%', '3,5' with ``decimal_comma``), inf kept, NaN where a
+    value is not a number; the formatted-number clean-up runs only on what a plain parse does not read."""
+    plain = np.array(textvalues.plain_numbers(values), dtype=float)  # a writable copy
+    if decimal_comma:
+        plain = np.where(values.str.contains(",", regex=False, na=False).to_numpy(dtype=bool), np.nan, plain)
+    other = np.isnan(plain)
+    if other.any():
+        plain[other], _ = textvalues.formatted_numbers(values[other], decimal_comma)
+    return plain
+
+
+def _date_parts(name: str, time_of_day: bool) -> list[str]:
+    return [f"{name}__month", f"{name}__dayofweek", f"{name}__days",
+            *([f"{name}__hour_sin", f"{name}__hour_cos"] if time_of_day else [])]
+
+
+def _cyclic_hour(name: str, seconds: pd.Series) -> dict[str, pd.Series]:
+    """The time of day as a point on a circle: 23:59 is next to 00:00."""
+    angle = 2 * np.pi * seconds.astype(float) / 86400.0
+    return {f"{name}__hour_sin": np.sin(angle), f"{name}__hour_cos": np.cos(angle)}
+
+
+def _seconds_of_day(dates: pd.Series) -> pd.Series:
+    return (dates - dates.dt.normalize()).dt.total_seconds()
+
+
+def _time_seconds(series: pd.Series) -> pd.Series:
+    """Seconds since midnight of a time-of-day column (timedelta, as ``loading.to_frame`` gives it)."""
+    if pd.api.types.is_timedelta64_dtype(series):
+        return series.dt.total_seconds()
+    return pd.to_numeric(series, errors="coerce").astype(float)
+
+
+def _day_first(series: pd.Series) -> bool:
+    """Whether the column's numeric text dates put the day first, as its values decide (False when they do not)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return False
+    counts = _as_text(series).value_counts()
+    order = datevalues.date_order(pd.Series(counts.index.to_numpy(dtype=object), dtype="str"), counts.to_numpy())
+    return bool(order.day_first)
 
 
 def _canonical(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
@@ -134,10 +244,12 @@ def _canonical(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
 
 
 def _kind(series: pd.Series, col: Any) -> str:
-    """numeric | numeric-text | boolean | datetime | category."""
+    """numeric | numeric-text | boolean | datetime | time | category."""
     inferred = col.inferred_type if col is not None else None
     if pd.api.types.is_bool_dtype(series) or inferred == "boolean":
         return "boolean"
+    if pd.api.types.is_timedelta64_dtype(series):
+        return "time"  # a time of day (``loading.to_frame``); durations were read as seconds
     if pd.api.types.is_datetime64_any_dtype(series) or inferred == "datetime":
         return "datetime"
     if is_numeric(series):
@@ -147,33 +259,16 @@ def _kind(series: pd.Series, col: Any) -> str:
     return "category"
 
 
-def _to_datetime(series: pd.Series) -> pd.Series:
+def _to_datetime(series: pd.Series, day_first: bool) -> pd.Series:
+    """Naive datetimes (UTC for values with a time zone); text parsed per distinct value, numeric dates with the
+    day first or the month first as ``day_first`` says where a value does not settle it itself."""
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series
     else:
-        values = _map_distinct(_as_text(series),
-                               lambda u: pd.to_datetime(u.str.strip(), errors="coerce", format="mixed"))
+        values = _map_distinct(_as_text(series), lambda u: datevalues.parse_dates(u, day_first))
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     return values
-
-
-def _parse_numbers(series: pd.Series, decimal_comma: bool, sentinels: list[float]) -> pd.Series:
-    if is_numeric(series):
-        values = series.astype(float)
-    else:
-        text = _as_text(series)
-        token = textvalues.missing_token_mask(text.fillna(""))
-        plain = np.array(textvalues.plain_numbers(text.fillna("")), dtype=float)  # a writable copy
-        if decimal_comma:
-            plain = np.where(text.str.contains(",", regex=False, na=False).to_numpy(dtype=bool), np.nan, plain)
-        other = np.isnan(plain)  # only what float() does not read needs the formatted-number clean-up
-        if other.any():
-            plain[other], _ = textvalues.formatted_numbers(text[other].fillna(""), decimal_comma)
-        values = pd.Series(plain, index=series.index)
-        values[token | text.isna().to_numpy()] = np.nan
-    values = values.mask(~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
-    return values.mask(values.isin(sentinels)) if sentinels else values
 
 
 def _parse_booleans(series: pd.Series) -> pd.Series:

@@ -21,6 +21,7 @@ class Case:
     target: str | None = "label"
     column: str | None = None  # the column the finding must name (None: dataset-level)
     encoding: str = "utf-8"
+    format: str = "csv"  # "parquet" for what a CSV cannot hold (nested values)
 
 
 def _with(frame: pd.DataFrame, **columns) -> pd.DataFrame:
@@ -186,7 +187,9 @@ def _(rng):
 @silent("DA401")
 def _(rng):
     f = clean_frame(rng)
-    return Case(f.assign(price=rng.uniform(100, 20000, len(f)).round(2)))
+    # plain numbers, and text that ends in the same words but is not a number with a unit (one street)
+    return Case(f.assign(price=rng.uniform(100, 20000, len(f)).round(2),
+                         address=[f"{n} Main St" for n in rng.integers(1, 400, len(f))]))
 
 
 @fire("DA402")
@@ -228,6 +231,34 @@ def _(rng):
     f = clean_frame(rng)
     days = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 700, len(f)), unit="D")
     return Case(f.assign(signup=days.strftime("%m/%d/%Y")), column="signup")
+
+
+@fire("DA412")
+def _(rng):
+    f = clean_frame(rng)
+    tags = [list(rng.choice(["a", "b", "c"], rng.integers(0, 4))) for _ in range(len(f))]
+    return Case(f.assign(tags=tags), column="tags", format="parquet")
+
+
+@silent("DA412")
+def _(rng):
+    f = clean_frame(rng)  # list-looking text in a CSV is text, not nested values
+    return Case(f.assign(notes=[f"[{a}, {b}]" for a, b in rng.integers(0, 9, (len(f), 2))]))
+
+
+@fire("DA413")
+def _(rng):
+    f = clean_frame(rng)
+    days = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 700, len(f)), unit="D")
+    written = np.where(rng.random(len(f)) < 0.3, days.strftime("%d/%m/%Y"), days.strftime("%Y-%m-%d"))
+    return Case(f.assign(signup=written), column="signup")
+
+
+@silent("DA413")
+def _(rng):
+    f = clean_frame(rng)  # one format, and days above 12 settle the order
+    days = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 700, len(f)), unit="D")
+    return Case(f.assign(signup=days.strftime("%d/%m/%Y")))
 
 
 @fire("DA407")

@@ -15,7 +15,11 @@ CODES = [rule.code for rule in all_rules() if rule.command == "scan"]  # diff ru
 
 
 def _scan(case: Case, tmp_path, code: str):
-    path = write_csv(tmp_path / "case.csv", case.frame, case.encoding)
+    if case.format == "parquet":
+        path = tmp_path / "case.parquet"
+        case.frame.to_parquet(path, index=False)
+    else:
+        path = write_csv(tmp_path / "case.csv", case.frame, case.encoding)
     report = scan(path, target=case.target, select=[code])
     assert_valid(report)
     return report
