@@ -44,5 +44,5 @@ def probe_after_fix(result: "FixResult") -> dict[str, Any] | None:
         return None
     measured.pop("seconds")
     if result.after is not None:
-        measured["attribution"] = attribute(measured, result.after.findings)
+        measured["attribution"] = attribute(measured, result.after.findings, target=target)
     return measured

@@ -5,7 +5,9 @@ model (see :func:`naive_matrix`), initialises a softmax regression (classificati
 classes) or a linear regression (regression, mean squared error) with Glorot-uniform weights and zero
 bias, and runs a few mini-batch gradient-descent steps, measuring on the way:
 
-* how many batches produce a non-finite loss or gradient (NaN/inf reaching the loss),
+* how many batches produce a non-finite loss or gradient, and why: NaN/inf in the batch's inputs
+  (reaching the loss), or finite inputs whose loss or gradient overflowed (the weights diverged:
+  exploding gradients),
 * how unevenly the gradient is spread over features (a large-scale feature dominating the update),
 * how much the gradient norm jumps between batches,
 * the condition number of the feature Gram matrix, standardised and raw (ill-conditioning),
@@ -17,7 +19,14 @@ Design decisions (callers rely on them):
 * A batch whose loss or gradient is not finite is counted and its update is **skipped** (as a dynamic
   loss scaler would), so every batch is measured on finite weights and ``nan_batch_share`` estimates
   P(a batch is poisoned). A naive loop without that guard would turn every weight into NaN at the first
-  such batch; ``first_nonfinite_step`` says when that would have happened.
+  such batch; ``first_nonfinite_step`` says when that would have happened. Such a batch is either
+  poisoned by its inputs (a NaN/inf in its rows of X or y: ``nonfinite_input_batch_share``) or has
+  finite inputs and overflowed (``overflow_batch_share``, first at ``overflow_step``); the two shares
+  add up to ``nan_batch_share``, and only the first is a missing-value problem.
+* Norms and means are computed without overflow wherever the numbers are finite (rescaled by their
+  largest entry when the plain sums overflow; ordinary results are unchanged to the last bit), so a
+  diverging model is measured rather than reported as NaN; only a value beyond the largest float is
+  None in the result.
 * ``loss_first``/``loss_last`` are the loss over the whole (sub)sample before and after training, not a
   single noisy batch, so a non-finite value anywhere in the data makes them non-finite ("diverges").
 * Condition numbers replace non-finite values by the column median of its finite values (0 for a column
@@ -37,6 +46,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .numfmt import count, finite, fmt, pct
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -144,7 +155,11 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: 
     one ``np.random.default_rng(seed)`` draws the row subsample (at most ``max_rows``), the
     Glorot-uniform weights and the batches. Returns a JSON-safe dict (NaN/inf as ``None``):
 
-    ``nan_batch_share``, ``first_nonfinite_step`` (0-based, or None), ``feature_grad_norms`` (name →
+    ``steps``, ``nan_batch_share`` (share of the batches with a non-finite loss or gradient),
+    ``first_nonfinite_step`` (0-based, or None), ``nonfinite_input_batch_share`` (share of the batches
+    whose rows hold NaN/inf in X or y), ``overflow_batch_share`` (share of the batches with finite
+    inputs whose loss or gradient overflowed), ``overflow_step`` (0-based step of the first such batch,
+    or None), ``feature_grad_norms`` (name →
     mean over finite batches of the L2 norm over outputs of ∂L/∂w_j), ``grad_ratio`` (largest / smallest
     non-zero of those), ``dominant_feature``, ``dominant_feature_share`` (its share of their sum),
     ``grad_norm_spread`` (max / median per-batch gradient norm, weights and bias, finite batches),
@@ -155,7 +170,8 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: 
     (class → share of the probed rows; classes are keyed by ``labels[i]`` when given, else by the index
     as text),
     ``trajectory`` ("diverges": final loss non-finite or > 10× initial; "stalls": not at least 1% below
-    the initial loss; else "decreases"), ``loss_first``, ``loss_last``, ``task``, ``rows_used``,
+    the initial loss; else "decreases"), ``loss_first``, ``loss_last``, ``target_scale`` (regression
+    only: the median |y| of the probed rows, what the first residuals are as large as), ``task``, ``rows_used``,
     ``features``, ``classes`` and ``seconds`` (wall time, the only non-deterministic key).
     """
     started = time.perf_counter()
@@ -196,47 +212,72 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: 
         if classification:
             class_share = dict(zip(keys, _class_gradient_share(X, y, targets, W, b, n_classes)))
             row_share = dict(zip(keys, (_num(v) for v in np.bincount(y, minlength=n_classes) / n)))
-        nonfinite = 0
+        nonfinite = bad_inputs = overflowed = 0
         first_nonfinite: int | None = None
+        overflow_step: int | None = None
         feature_norms: list[np.ndarray] = []
         batch_norms: list[float] = []
         for step in range(steps):
             idx = rng.choice(n, size=size, replace=False)
-            residual, loss = _forward(X[idx], targets[idx], W, b, classification)
-            grad_W = X[idx].T @ residual / size
+            X_batch, t_batch = X[idx], targets[idx]
+            residual, loss = _forward(X_batch, t_batch, W, b, classification)
+            grad_W = X_batch.T @ residual / size
             grad_b = residual.mean(axis=0)
             if not (np.isfinite(loss) and np.isfinite(grad_W).all() and np.isfinite(grad_b).all()):
                 nonfinite += 1
                 if first_nonfinite is None:
                     first_nonfinite = step
+                if np.isfinite(X_batch).all() and np.isfinite(t_batch).all():
+                    overflowed += 1  # finite inputs: the weights diverged until the loss or gradient overflowed
+                    if overflow_step is None:
+                        overflow_step = step
+                else:
+                    bad_inputs += 1
                 continue
-            feature_norms.append(np.sqrt(np.sum(grad_W * grad_W, axis=1)))
-            batch_norms.append(float(np.sqrt(np.sum(grad_W * grad_W) + np.sum(grad_b * grad_b))))
+            feature_norms.append(_l2(grad_W, axis=1))
+            batch_norms.append(_batch_norm(grad_W, grad_b))
             W = W - lr * grad_W
             b = b - lr * grad_b
         loss_last = _loss(X, targets, W, b, classification)
         cond, raw_cond, zero_var, redundant = _condition_numbers(X, names)
+        target_scale = None
+        if not classification:
+            finite_y = np.abs(y[np.isfinite(y)])
+            target_scale = _num(np.median(finite_y)) if finite_y.size else None
 
-    per_feature = np.mean(feature_norms, axis=0) if feature_norms else np.full(d, np.nan)
-    grad_ratio = dominant = dominant_share = None
-    finite = per_feature[np.isfinite(per_feature)]
-    nonzero = finite[finite > 0]
-    if nonzero.size:
-        grad_ratio = _num(nonzero.max() / nonzero.min())
-        top = int(np.nanargmax(per_feature))
-        dominant = names[top]
-        dominant_share = _num(per_feature[top] / finite.sum())
-    spread = None
-    if batch_norms and np.median(batch_norms) > 0:
-        spread = _num(max(batch_norms) / float(np.median(batch_norms)))
+        per_feature = _mean(np.array(feature_norms)) if feature_norms else np.full(d, np.nan)
+        grad_ratio = dominant = dominant_share = None
+        finite = per_feature[np.isfinite(per_feature)]
+        nonzero = finite[finite > 0]
+        if nonzero.size:
+            grad_ratio = _num(nonzero.max() / nonzero.min())
+            top = int(np.nanargmax(per_feature))
+            dominant = names[top]
+            total = finite.sum()
+            if np.isfinite(total):
+                dominant_share = _num(per_feature[top] / total)
+            else:  # the sum overflows: share of the sum scaled by its largest term
+                dominant_share = _num((per_feature[top] / finite.max()) / np.sum(finite / finite.max()))
+        spread = None
+        if batch_norms:
+            norms = np.array(batch_norms)
+            median = float(np.median(norms))
+            if not np.isfinite(median) and np.isfinite(norms).all():  # the two middle values' mean overflows
+                median = float(np.median(norms / norms.max())) * float(norms.max())
+            if median > 0:
+                spread = _num(max(batch_norms) / median)
 
     return {
         "task": task,
         "rows_used": int(n),
         "features": int(d),
         "classes": int(n_classes) if classification else None,
+        "steps": int(steps),
         "nan_batch_share": nonfinite / steps if steps else None,
         "first_nonfinite_step": first_nonfinite,
+        "nonfinite_input_batch_share": bad_inputs / steps if steps else None,
+        "overflow_batch_share": overflowed / steps if steps else None,
+        "overflow_step": overflow_step,
         "feature_grad_norms": {name: _num(v) for name, v in zip(names, per_feature)},
         "grad_ratio": grad_ratio,
         "dominant_feature": dominant,
@@ -251,6 +292,7 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: 
         "trajectory": _trajectory(loss_first, loss_last),
         "loss_first": _num(loss_first),
         "loss_last": _num(loss_last),
+        "target_scale": target_scale,
         "seconds": round(time.perf_counter() - started, 4),
     }
 
@@ -274,6 +316,47 @@ def _loss(X: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray, clas
     return _forward(X, targets, W, b, classification)[1]
 
 
+@np.errstate(over="ignore", invalid="ignore")
+def _l2(A: np.ndarray, axis: int) -> np.ndarray:
+    """Euclidean norms of the 2-D ``A`` along ``axis``, without overflow where the entries are finite.
+
+    The plain ``sqrt(sum(a²))`` (kept where it is finite, so ordinary results are unchanged to the
+    last bit) overflows once an entry passes ~1e154; those norms are recomputed as
+    ``s·sqrt(sum((a/s)²))`` with ``s = max|a|``. A norm above the largest float stays inf.
+    """
+    plain = np.sqrt(np.sum(A * A, axis=axis))
+    redo = ~np.isfinite(plain) & np.isfinite(A).all(axis=axis)
+    if redo.any():
+        part = np.compress(redo, A, axis=1 - axis)  # the rows (axis=1) or columns (axis=0) to redo
+        scale = np.max(np.abs(part), axis=axis, keepdims=True)
+        scale = np.where(scale > 0, scale, 1.0)
+        plain = plain.copy()
+        plain[redo] = np.squeeze(scale, axis=axis) * np.sqrt(np.sum((part / scale) ** 2, axis=axis))
+    return plain
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def _batch_norm(grad_W: np.ndarray, grad_b: np.ndarray) -> float:
+    """The norm of the whole gradient (weights and bias), without overflow for finite entries."""
+    plain = float(np.sqrt(np.sum(grad_W * grad_W) + np.sum(grad_b * grad_b)))
+    if np.isfinite(plain):
+        return plain
+    return float(_l2(np.concatenate([grad_W.ravel(), grad_b.ravel()])[None, :], axis=1)[0])
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def _mean(A: np.ndarray) -> np.ndarray:
+    """Column means of ``A``; where the sum overflows but the entries are finite, ``m·mean(a/m)``."""
+    plain = np.mean(A, axis=0)
+    redo = ~np.isfinite(plain) & np.isfinite(A).all(axis=0)
+    if redo.any():
+        part = A[:, redo]
+        scale = np.max(np.abs(part), axis=0)
+        plain = plain.copy()
+        plain[redo] = scale * np.mean(part / scale, axis=0)
+    return plain
+
+
 def _class_gradient_share(X: np.ndarray, y: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray,
                           n_classes: int) -> list[float | None]:
     """Share of the summed per-row gradient norms coming from each class, at initialisation.
@@ -282,7 +365,11 @@ def _class_gradient_share(X: np.ndarray, y: np.ndarray, targets: np.ndarray, W: 
     ‖[x_i, 1]‖·‖r_i‖; rows whose norm is not finite are left out.
     """
     residual, _ = _forward(X, targets, W, b, True)
-    row_norm = np.sqrt(np.sum(X * X, axis=1) + 1.0) * np.sqrt(np.sum(residual * residual, axis=1))
+    input_norm = np.sqrt(np.sum(X * X, axis=1) + 1.0)
+    redo = ~np.isfinite(input_norm) & np.isfinite(X).all(axis=1)
+    if redo.any():  # finite rows whose squares overflow
+        input_norm[redo] = _l2(np.column_stack([X[redo], np.ones(int(redo.sum()))]), axis=1)
+    row_norm = input_norm * np.sqrt(np.sum(residual * residual, axis=1))
     row_norm = np.where(np.isfinite(row_norm), row_norm, 0.0)
     per_class = np.bincount(y, weights=row_norm, minlength=n_classes)
     total = per_class.sum()
@@ -300,9 +387,15 @@ def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, f
     filled = np.where(np.isnan(filled), medians, filled)
     mean = filled.mean(axis=0)
     std = filled.std(axis=0)
-    varying = np.isfinite(std) & (std > 0) & np.isfinite(mean)
+    scale = np.ones(X.shape[1])
+    huge = ~(np.isfinite(mean) & np.isfinite(std))  # finite values whose sums overflow: standardise x / max|x|
+    if huge.any():
+        scale[huge] = np.max(np.abs(filled[:, huge]), axis=0)
+        mean[huge] = (filled[:, huge] / scale[huge]).mean(axis=0)
+        std[huge] = (filled[:, huge] / scale[huge]).std(axis=0)
+    varying = std > 0
     zero_var = [name for name, v in zip(names, varying) if not v]
-    standard = (filled[:, varying] - mean[varying]) / std[varying]
+    standard = (filled[:, varying] / scale[varying] - mean[varying]) / std[varying]
     cond, rank = _effective_condition(standard)
     raw_cond, _ = _effective_condition(filled[:, varying])
     return cond, raw_cond, zero_var, int(standard.shape[1] - rank)
@@ -318,7 +411,7 @@ def _effective_condition(M: np.ndarray) -> tuple[float | None, int]:
     """
     if M.shape[1] == 0 or M.shape[0] == 0:
         return None, 0
-    norms = np.sqrt(np.sum(M * M, axis=0))
+    norms = _l2(M, axis=0)
     if not np.all(np.isfinite(norms)) or not np.any(norms > 0):
         return None, 0
     unit = np.linalg.svd(M[:, norms > 0] / norms[norms > 0], compute_uv=False)
@@ -347,23 +440,52 @@ def minority_class(result: dict[str, Any]) -> str | None:
     return min(rows, key=lambda k: (rows[k], k)) if rows else None
 
 
+def batch_shares(result: dict[str, Any]) -> tuple[float | None, float | None]:
+    """(share of batches poisoned by NaN/inf inputs, share of finite batches that overflowed).
+
+    A result without the split (an older report) counts every non-finite batch as input-poisoned, as
+    those reports did."""
+    if "nonfinite_input_batch_share" in result or "overflow_batch_share" in result:
+        return result.get("nonfinite_input_batch_share"), result.get("overflow_batch_share")
+    return result.get("nan_batch_share"), None
+
+
+def overflow_symptom(result: dict[str, Any]) -> str | None:
+    """'the loss overflows at step 16 (34 of 50 batches): exploding gradients', None without overflow."""
+    share = batch_shares(result)[1]
+    if not finite(share) or share <= 0:
+        return None
+    steps, step = result.get("steps"), result.get("overflow_step")
+    where = f" at step {count(step)}" if finite(step) else ""
+    how_many = (f"{count(round(share * steps))} of {count(steps)} batches" if finite(steps) and steps > 0
+                else f"{pct(share)} of batches")
+    return f"the loss overflows{where} ({how_many}): exploding gradients"
+
+
 def summary(result: dict[str, Any]) -> str:
-    """One sentence for the reports: what the probe saw, cause first."""
-    model = "softmax regression" if result["task"] == CLASSIFICATION else "linear regression"
-    parts = [f"a naive {model} on {result['rows_used']:,} rows × {result['features']} numeric columns"]
-    share = result["nan_batch_share"]
-    parts.append(f"{share:.0%} of batches gave a NaN/inf loss or gradient")
+    """One sentence for the reports: what the probe saw, cause first. Any key may be None or absent."""
+    model = "softmax regression" if result.get("task") == CLASSIFICATION else "linear regression"
+    parts = [f"a naive {model} on {count(result.get('rows_used'))} rows × {count(result.get('features'))} "
+             "numeric columns"]
+    inputs, overflow = batch_shares(result)
+    overflowed = overflow_symptom(result)
+    if finite(inputs) and (inputs > 0 or overflowed is None):
+        parts.append(f"{pct(inputs)} of batches gave a NaN/inf loss or gradient"
+                     + (" (NaN/inf inputs)" if overflowed else ""))
+    if overflowed:
+        parts.append(overflowed)
     if result.get("grad_ratio") is not None and result.get("dominant_feature") is not None:
-        parts.append(f"`{result['dominant_feature']}` carries {result['dominant_feature_share']:.0%} of the gradient "
-                     f"(largest/smallest feature gradient {result['grad_ratio']:.3g}×)")
+        parts.append(f"`{result['dominant_feature']}` carries {pct(result.get('dominant_feature_share'))} of the "
+                     f"gradient (largest/smallest feature gradient {fmt(result['grad_ratio'])}×)")
     if result.get("raw_condition_number") is not None:
-        parts.append(f"condition number {result['raw_condition_number']:.3g} raw, "
-                     f"{result['condition_number']:.3g} standardised" if result.get("condition_number") is not None
-                     else f"condition number {result['raw_condition_number']:.3g} raw")
+        parts.append(f"condition number {fmt(result['raw_condition_number'])} raw"
+                     + (f", {fmt(result['condition_number'])} standardised"
+                        if result.get("condition_number") is not None else ""))
     minority = minority_class(result)
     grads = result.get("class_gradient_share") or {}
     if minority is not None and grads.get(minority) is not None:
-        parts.append(f"minority class {minority!r} has {result['class_row_share'][minority]:.0%} of the rows and "
-                     f"{grads[minority]:.0%} of the gradient")
-    parts.append(f"loss {result['trajectory']}")
-    return parts[0] + ": " + "; ".join(parts[1:])
+        parts.append(f"minority class {minority!r} has {pct(result['class_row_share'][minority])} of the rows and "
+                     f"{pct(grads[minority])} of the gradient")
+    if result.get("trajectory") is not None:
+        parts.append(f"loss {result['trajectory']}")
+    return parts[0] + (": " + "; ".join(parts[1:]) if parts[1:] else "")

@@ -265,7 +265,7 @@ def scan_loaded(
         progress.stage("probe")
     measured = _probe(profile, timing)
     if measured is not None:
-        measured["attribution"] = attribute(measured, findings)
+        measured["attribution"] = attribute(measured, findings, target=target)
     timing["total"] = time.perf_counter() - start
     dataset = loaded.describe()
     if loaded.renamed_columns:

@@ -42,6 +42,8 @@ def test_nan_in_ten_percent_of_rows_poisons_most_batches():
     result = probe(X, y, "classification", names=names, steps=200)
     assert result["nan_batch_share"] == pytest.approx(1 - 0.9**32, abs=0.1)
     assert result["first_nonfinite_step"] is not None
+    assert result["nonfinite_input_batch_share"] == result["nan_batch_share"]  # every one from the NaN inputs
+    assert result["overflow_batch_share"] == 0 and result["overflow_step"] is None
     assert result["trajectory"] == "diverges"  # the loss over the whole sample is NaN
     assert result["loss_first"] is None
     assert result["condition_number"] < 2  # median-filled for the Gram matrix
@@ -107,6 +109,9 @@ def test_regression_with_huge_feature_diverges():
     scaled = probe(X, y, "regression", names=["a", "b", "c"])
     assert scaled["trajectory"] == "diverges"
     assert scaled["nan_batch_share"] > 0  # the weights overflow once they blow up
+    assert scaled["overflow_batch_share"] == scaled["nan_batch_share"]  # ... on finite inputs: not a NaN problem
+    assert scaled["nonfinite_input_batch_share"] == 0
+    assert scaled["overflow_step"] == scaled["first_nonfinite_step"] is not None
 
 
 def test_same_seed_same_result():
@@ -188,3 +193,81 @@ def test_probe_symptoms_are_attributed_to_findings():
     assert by_symptom["`data_usage_bytes`"]["rules"] == ["DA501"]
     clean = scan(sample / "clean.csv", target="label").probe["attribution"]
     assert clean == []
+
+
+def _houses(n: int = 300) -> pd.DataFrame:
+    """A dollar-valued regression table (issue 15): area, rooms, an assessed value and a price target."""
+    rng = np.random.default_rng(0)
+    area = rng.normal(1800, 500, n).clip(400).round(0)
+    rooms = rng.integers(1, 8, n)
+    assessed = (area * 150 + rng.normal(0, 20000, n)).round(0)
+    price = (assessed * 1.1 + rooms * 5000 + rng.normal(0, 15000, n)).round(0)
+    return pd.DataFrame({"area": area, "rooms": rooms, "assessed_value": assessed, "price": price})
+
+
+def test_overflow_on_finite_inputs_is_measured_not_called_nan():
+    from dataaudit.probe import probe_frame, summary
+
+    result = probe_frame(_houses(), "price")
+    assert result["task"] == "regression" and result["steps"] == 50
+    assert result["nonfinite_input_batch_share"] == 0
+    assert result["overflow_batch_share"] == result["nan_batch_share"] > 0
+    step = result["overflow_step"]
+    assert step == result["first_nonfinite_step"] is not None
+    assert result["overflow_batch_share"] * 50 == 50 - step  # once the weights diverge, every batch overflows
+    # the gradients grew past 1e154 (their squares overflow) before the loss did: still measured
+    assert all(v is not None and v > 1e150 for v in result["feature_grad_norms"].values())
+    assert result["dominant_feature"] == "assessed_value" and result["dominant_feature_share"] > 0.9
+    assert result["grad_norm_spread"] is not None and result["grad_ratio"] is not None
+    assert result["target_scale"] == pytest.approx(float(np.median(np.abs(_houses()["price"]))))
+    text = summary(result)
+    assert f"the loss overflows at step {step} ({50 - step} of 50 batches): exploding gradients" in text
+    assert "NaN/inf" not in text
+    json.dumps(result, allow_nan=False)
+
+
+def test_nan_inputs_and_overflow_are_told_apart_in_one_run():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 3))
+    y = X @ np.array([1.0, 2.0, -1.0])
+    X[:, 0] *= 1e3  # diverges
+    X[rng.random(len(X)) < 0.01, 1] = np.nan  # and a few poisoned rows
+    result = probe(X, y, "regression", names=["a", "b", "c"])
+    inputs, overflow = result["nonfinite_input_batch_share"], result["overflow_batch_share"]
+    assert inputs > 0 and overflow > 0
+    assert inputs + overflow == pytest.approx(result["nan_batch_share"])
+    assert result["overflow_step"] >= result["first_nonfinite_step"]
+
+
+def test_norms_and_means_do_not_overflow_where_the_numbers_are_finite():
+    from dataaudit.probe import _l2, _mean
+
+    big = np.array([[3e200, 4e200], [3.0, 4.0], [np.inf, 1.0]])
+    norms = _l2(big, axis=1)
+    assert norms[0] == pytest.approx(5e200) and norms[1] == 5.0 and np.isinf(norms[2])
+    assert _l2(big[:2].T, axis=0) == pytest.approx([5e200, 5.0])
+    ordinary = np.random.default_rng(0).normal(size=(7, 5))
+    np.testing.assert_array_equal(_l2(ordinary, axis=1), np.sqrt(np.sum(ordinary * ordinary, axis=1)))  # bit for bit
+    assert _mean(np.array([[1e308], [1e308]]))[0] == 1e308
+    # a column of finite values too large to square: still a condition number, not a zero-variance column
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 2)) * np.array([1.0, 1e200])
+    result = probe(X, (X[:, 0] > 0).astype(np.int64), "classification", names=["small", "huge"])
+    assert result["zero_variance_features"] == [] and result["condition_number"] < 2
+
+
+def test_overflow_is_attributed_to_scale_findings_or_the_raw_scale_never_to_missing_values():
+    from dataaudit import scan_frame
+
+    links = scan_frame(_houses(), target="price").probe["attribution"]
+    overflow = next(link for link in links if link["symptom"].startswith("the loss overflows"))
+    assert overflow["rules"] == ["DA501"]
+    assert not any(rule.startswith("DA1") for link in links for rule in link["rules"])
+    assert not any("NaN" in link["symptom"] for link in links)
+    rng = np.random.default_rng(0)  # features large alike: no DA501, the words say what it is
+    a, b = rng.normal(2000, 500, 300).round(0), rng.normal(5000, 800, 300).round(0)
+    frame = pd.DataFrame({"a": a, "b": b, "price": (a * 100 + b * 40 + rng.normal(0, 15000, 300)).round(0)})
+    links = scan_frame(frame, target="price").probe["attribution"]
+    overflow = next(link for link in links if link["symptom"].startswith("the loss overflows"))
+    assert overflow["rules"] == [] and "regression target `price`" in overflow["cause"]
+    assert "raw features are all large" in overflow["cause"]
