@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from .formatters import html
 from .formatters.markdown import cell
-from .probe import minority_class
+from .numfmt import DASH, count, finite, fmt, json_safe, pct
+from .probe import batch_shares, minority_class
 
 if TYPE_CHECKING:
     from .fixing import FixResult
@@ -28,7 +29,8 @@ def _category_counts(report) -> Counter:
 
 def render(result: "FixResult", fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        # evidence may hold NaN/inf (as "nan"/"inf"; the probe's are already None): JSON has no such numbers
+        return json.dumps(json_safe(result.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "html":
         return _html(result)
     md = fmt == "markdown"
@@ -74,42 +76,52 @@ def _impute_reasons(result: "FixResult") -> dict[str, str]:
     return {c: why for c, why in result.decisions().get("impute", {}).items() if c in gaps}
 
 
-def _g(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3g}"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+def _overflow(p: dict[str, Any]) -> str:
+    """'66% (from step 17)': the share of batches whose loss overflowed on finite inputs."""
+    share = batch_shares(p)[1]
+    step = p.get("overflow_step")
+    return pct(share) + (f" (from step {count(step)})" if finite(step) else "")
 
 
 def probe_rows(before: dict[str, Any], after: dict[str, Any] | None) -> list[tuple[str, str, str]]:
-    """The probe's measurements before and after the fix, one (measurement, before, after) per row."""
+    """The probe's measurements before and after the fix, one (measurement, before, after) per row.
+
+    Batches whose loss overflowed on finite inputs get a row of their own (beside those with NaN/inf
+    inputs) when either side has any; otherwise one row counts every non-finite batch. Every value may
+    be None or absent ('—')."""
     after = after or {}
 
     def top(p: dict[str, Any]) -> str:
         if p.get("dominant_feature") is None:
-            return "–"
-        return f"{p['dominant_feature']} {_pct(p['dominant_feature_share'])}"
+            return DASH
+        return f"{p['dominant_feature']} {pct(p.get('dominant_feature_share'))}"
 
+    def both(show) -> tuple[str, str]:
+        return show(before), (show(after) if after else "")
+
+    overflowed = any(finite(batch_shares(p)[1]) and batch_shares(p)[1] > 0 for p in (before, after) if p)
+    if overflowed:
+        batches = [("batches with NaN/inf inputs", *both(lambda p: pct(batch_shares(p)[0]))),
+                   ("batches whose loss overflowed (finite inputs)", *both(_overflow))]
+    else:
+        batches = [("batches with NaN/inf loss or gradient", *both(lambda p: pct(p.get("nan_batch_share"))))]
+    steps = before.get("steps")
     rows = [
-        ("batches with NaN/inf loss or gradient", _pct(before.get("nan_batch_share")),
-         _pct(after.get("nan_batch_share")) if after else ""),
-        ("loss over 50 steps", before["trajectory"], after.get("trajectory", "")),
-        ("feature with most of the gradient", top(before), top(after) if after else ""),
-        ("largest / smallest feature gradient", _g(before.get("grad_ratio")), _g(after.get("grad_ratio")) if after else ""),
-        ("batch gradient-norm spread (max / median)", _g(before.get("grad_norm_spread")),
-         _g(after.get("grad_norm_spread")) if after else ""),
-        ("condition number, raw features", _g(before.get("raw_condition_number")),
-         _g(after.get("raw_condition_number")) if after else ""),
+        *batches,
+        (f"loss over {count(steps) if finite(steps) else 50} steps", str(before.get("trajectory") or DASH),
+         str(after.get("trajectory") or DASH) if after else ""),
+        ("feature with most of the gradient", *both(top)),
+        ("largest / smallest feature gradient", *both(lambda p: fmt(p.get("grad_ratio")))),
+        ("batch gradient-norm spread (max / median)", *both(lambda p: fmt(p.get("grad_norm_spread")))),
+        ("condition number, raw features", *both(lambda p: fmt(p.get("raw_condition_number")))),
     ]
     minority = minority_class(before)
     if minority is not None:
-        rows_share = before["class_row_share"]
-        b = (before.get("class_gradient_share") or {}).get(minority)
-        a = (after.get("class_gradient_share") or {}).get(minority)
-        a_rows = (after.get("class_row_share") or {}).get(minority)
-        rows.append((f"minority class {minority!r}: share of gradient (of rows)",
-                     f"{_pct(b)} ({_pct(rows_share[minority])})", f"{_pct(a)} ({_pct(a_rows)})" if after else ""))
+        def share(p: dict[str, Any]) -> str:
+            grads, rows_share = p.get("class_gradient_share") or {}, p.get("class_row_share") or {}
+            return f"{pct(grads.get(minority))} ({pct(rows_share.get(minority))})"
+
+        rows.append((f"minority class {minority!r}: share of gradient (of rows)", *both(share)))
     return rows
 
 
@@ -118,9 +130,9 @@ def _probe_lines(result: "FixResult", md: bool) -> list[str]:
     if not before:
         return []
     after = result.after.probe if result.after is not None else None
-    model = "softmax" if before["task"] == "classification" else "linear"
-    head = (f"Gradient probe (a naive {model} regression on the numeric columns; the scan's {before['rows_used']:,} "
-            "probed rows, then the same rows fixed):")
+    model = "softmax" if before.get("task") == "classification" else "linear"
+    head = (f"Gradient probe (a naive {model} regression on the numeric columns; the scan's "
+            f"{count(before.get('rows_used'))} probed rows, then the same rows fixed):")
     rows = probe_rows(before, after)
     if md:
         return ["", head, "", "| measurement | before | after |", "|---|---|---|",
@@ -182,9 +194,9 @@ def _html(result: "FixResult") -> str:
     body += ["<h3>Gradient risk</h3>", _table(("mechanism", "before", "after"),
                                               [(m, b, "" if a is None else a) for m, b, a in _risk_rows(result)])]
     if before.probe:
-        body += ["<h3>Gradient probe</h3>", f"<p>A naive {'softmax' if before.probe['task'] == 'classification' else 'linear'} "
-                 f"regression on the numeric columns: the scan's {before.probe['rows_used']:,} probed rows, then the "
-                 "same rows fixed.</p>",
+        body += ["<h3>Gradient probe</h3>", f"<p>A naive {'softmax' if before.probe.get('task') == 'classification' else 'linear'} "
+                 f"regression on the numeric columns: the scan's {count(before.probe.get('rows_used'))} probed rows, then "
+                 "the same rows fixed.</p>",
                  _table(("measurement", "before", "after"), probe_rows(before.probe, after.probe if after else None))]
     by_before, by_after = before.by_severity(), after.by_severity() if after else {}
     cat_before, cat_after = _category_counts(before), _category_counts(after) if after else Counter()

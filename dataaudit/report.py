@@ -8,6 +8,7 @@ from typing import Any
 
 from . import __version__
 from .findings import Finding, Severity
+from .numfmt import json_safe
 from .risk import GradientRisk
 
 SCHEMA_VERSION = 1
@@ -67,8 +68,9 @@ class Report:
             "dataset": self.dataset,
             "target": self.target,
             "columns": self.columns,
-            "findings": [f.to_dict() for f in self.findings],
-            "gradient_risk": {**self.gradient_risk.to_dict(), **({"probe": self.probe} if self.probe else {})},
+            "findings": [json_safe(f.to_dict()) for f in self.findings],  # NaN/inf evidence as "nan"/"inf"
+            "gradient_risk": {**self.gradient_risk.to_dict(),
+                              **({"probe": json_safe(self.probe, as_text=False)} if self.probe else {})},
             "summary": {
                 "findings": len(self.findings),
                 "by_severity": self.by_severity(),

@@ -58,7 +58,7 @@ def _risk(report: Report) -> list[str]:
     out.append("</table>")
     if report.probe:
         out.append(f"<p>Gradient probe: {esc(probe_summary(report.probe))}.</p>")
-        links = report.probe.get("attribution", [])
+        links = report.probe.get("attribution") or []
         if links:
             out.append("<table><tr><th>symptom</th><th>cause</th><th>rules</th></tr>")
             out += [f"<tr><td>{esc(x['symptom'])}</td><td>{esc(x['cause'])}</td><td>{esc(', '.join(x['rules']))}</td></tr>"

@@ -44,7 +44,7 @@ def render(report: Report, **_: object) -> str:
         lines.append(f"| {c.mechanism} | {c.source} | {c.score} | {cell(c.detail)} |")
     if report.probe:
         lines += ["", f"Gradient probe: {cell(probe_summary(report.probe))}."]
-        links = report.probe.get("attribution", [])
+        links = report.probe.get("attribution") or []
         if links:
             lines += ["", "| symptom | cause | rules |", "|---|---|---|"]
             lines += [f"| {cell(x['symptom'])} | {cell(x['cause'])} | {', '.join(x['rules'])} |" for x in links]

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Finding, Severity
+from ..numfmt import json_safe
 from ..report import Report
 from ..rules import Rule, get_rule
 
@@ -129,7 +130,7 @@ def _result(finding: Finding, rule_index: int, uri: str, artifact_index: int, li
         "gradient-effect": str(finding.gradient_effect),
         "fix": finding.fix,
         "columns": columns,
-        "evidence": dict(finding.evidence),
+        "evidence": json_safe(dict(finding.evidence)),
     }
     if row is not None:
         properties["row"] = row

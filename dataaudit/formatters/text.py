@@ -51,7 +51,7 @@ def _lines(report: Report, quiet: bool) -> list[str]:
             out.append(f"  {c.score:>3}  {c.mechanism:<20} {escape(c.detail)}")
     if report.probe:
         out.append(f"  probe: {escape(probe_summary(report.probe))}")
-        for link in report.probe.get("attribution", []):
+        for link in report.probe.get("attribution") or []:
             out.append(f"    {escape(link['symptom'])} ← {escape(link['cause'])}")
     counts = ", ".join(f"{n} {s}" for s, n in report.by_severity().items() if n)
     out.append("")
