@@ -116,3 +116,13 @@ def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
     return None  # lists, maps, unions, intervals: not one value per cell
+
+
+def times_as_durations(table: pa.Table) -> pa.Table:
+    """Times of day as the duration since midnight: pandas has no time dtype (its ``datetime.time`` objects
+    drop nanoseconds, and refuse them), but it has timedeltas."""
+    for i, t in enumerate(table.schema.types):
+        if pa.types.is_time(t):
+            ticks = table.column(i).cast(pa.int64() if pa.types.is_time64(t) else pa.int32()).cast(pa.int64())
+            table = table.set_column(i, table.schema.names[i], ticks.cast(pa.duration(t.unit)))
+    return table

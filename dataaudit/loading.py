@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 if TYPE_CHECKING:
     import pandas as pd
 
-from .arrow_types import normalise_columns
+from .arrow_types import normalise_columns, times_as_durations
 from .errors import InputError
 
 SNIFF_BYTES = 1 << 20
@@ -358,11 +358,7 @@ def to_frame(table: pa.Table) -> "pd.DataFrame":
     import pandas as pd
 
     mapping = {pa.string(): pd.StringDtype(na_value=float("nan"))}
-    for i, t in enumerate(table.schema.types):
-        if pa.types.is_time(t):  # a time of day as the timedelta since midnight (pandas has no time dtype)
-            ticks = table.column(i).cast(pa.int64() if pa.types.is_time64(t) else pa.int32()).cast(pa.int64())
-            table = table.set_column(i, table.schema.names[i], ticks.cast(pa.duration(t.unit)))
-    return table.to_pandas(date_as_object=False, types_mapper=mapping.get)
+    return times_as_durations(table).to_pandas(date_as_object=False, types_mapper=mapping.get)
 
 
 def _short(exc: BaseException) -> str:

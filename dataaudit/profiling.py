@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import datevalues, textvalues
+from .arrow_types import times_as_durations
 from .stats import (
     ColumnStats,
     DatasetStats,
@@ -172,7 +173,7 @@ class DatasetProfile:
     @cached_property
     def sample(self) -> pd.DataFrame:
         """The row sample as pandas (raw values), indexed by 0-based data row."""
-        frame = self.stats.sample.to_pandas()
+        frame = times_as_durations(self.stats.sample).to_pandas()
         return frame.set_index("__row__", drop=True).rename_axis(None)
 
     @cached_property

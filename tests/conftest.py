@@ -39,6 +39,40 @@ def clean_frame(rng: np.random.Generator, n: int = 1000) -> pd.DataFrame:
     return pd.DataFrame({"a": a.round(3), "b": b.round(4), "c": c.round(3), "d": d, "colour": colour, "label": label})
 
 
+INTERNAL_ERROR = "dataaudit: internal error"
+
+
+def _fail_on_internal_error(*outputs) -> None:
+    for out in outputs:
+        text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+        if isinstance(text, str) and INTERNAL_ERROR in text:
+            line = next(line for line in text.splitlines() if INTERNAL_ERROR in line)
+            pytest.fail(f"the command line reported a bug: {line}")
+
+
+@pytest.fixture(autouse=True)
+def _no_internal_error(monkeypatch):
+    """'internal error' in any command-line output fails the test, whatever the test asserts: through click's
+    CliRunner and through a subprocess whose output the test reads."""
+    from click.testing import CliRunner
+    import subprocess
+
+    invoke, communicate = CliRunner.invoke, subprocess.Popen.communicate
+
+    def checked_invoke(self, *args, **kwargs):
+        result = invoke(self, *args, **kwargs)
+        _fail_on_internal_error(result.output, getattr(result, "stderr_bytes", None) or b"")
+        return result
+
+    def checked_communicate(self, *args, **kwargs):
+        out = communicate(self, *args, **kwargs)
+        _fail_on_internal_error(*out)
+        return out
+
+    monkeypatch.setattr(CliRunner, "invoke", checked_invoke)
+    monkeypatch.setattr(subprocess.Popen, "communicate", checked_communicate)
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(0)
