@@ -280,7 +280,8 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
                  safe_csv=safe_csv, missing_values=settings.missing_values, engine=chosen["engine"],
-                 fit_rows=fit_rows, scheduler=scheduler, progress=_progress(show_progress, path))
+                 fit_rows=fit_rows, scheduler=scheduler, progress=_progress(show_progress, path),
+                 rule_options=settings.get("rules"), column_rule_options=settings.column_rule_options or None)
     if report_path:
         write_text_atomic(report_path, fix_report.render(result, report_fmt))
     click.echo(fix_report.render(result, "text"), nl=False)

@@ -64,8 +64,10 @@ from .steps import Resample
 def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
              recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
              missing_values: dict[str, list[Any]] | None, fit_rows: int, scheduler: str | None,
-             progress: Progress) -> FixResult:
-    """``fixing.fix`` with the dask engine; the caller checked the options and the output (a Parquet directory)."""
+             progress: Progress, checks: dict[str, Any] | None = None) -> FixResult:
+    """``fixing.fix`` with the dask engine; the caller checked the options and the output (a Parquet directory).
+    ``checks``: the rule options of the scans before and after (``scan``'s keywords)."""
+    checks = checks or {}
     with cluster_client(scheduler) as client:
         progress.stage("read and statistics")
         scanned = stats_pass(client, path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
@@ -73,7 +75,7 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
         loaded, stats = scanned.loaded, scanned.stats
         before, fitted, fitted_on = fit_on_sample(loaded, stats, dask_note, target=target, options=options,
                                                   missing_values=missing_values, fit_rows=fit_rows,
-                                                  progress=progress)
+                                                  progress=progress, checks=checks)
         rows_in = stats.rows
         del stats
         whole = fitted_on >= rows_in
@@ -122,10 +124,10 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
             progress.stage("rescan")
             if output is not None:  # the written directory, scanned as `scan --engine dask` would
                 after = stats_pass(client, output, target=target, sample_size=SAMPLE_ROWS)
-                result.after = scan_loaded(after.loaded, target=target, stats=after.stats)
+                result.after = scan_loaded(after.loaded, target=target, stats=after.stats, **checks)
                 result.after.dataset["engine"] = dask_note(result.after.profile)
             else:
-                result.after = scan_frame(result.frame, name="<fixed sample>", target=target)
+                result.after = scan_frame(result.frame, name="<fixed sample>", target=target, **checks)
             result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if recipe_path is not None:
         progress.stage("write")

@@ -53,15 +53,18 @@ from .writing import atomic_path, create_beside, frame_format, spreadsheet_safe
 def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
                recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
                safe_csv: bool, missing_values: dict[str, list[Any]] | None, fit_rows: int,
-               progress: Progress) -> FixResult:
-    """``fixing.fix`` with the stream engine; the caller checked the options and the output paths."""
+               progress: Progress, checks: dict[str, Any] | None = None) -> FixResult:
+    """``fixing.fix`` with the stream engine; the caller checked the options and the output paths. ``checks``:
+    the rule options of the scans before and after (``scan``'s keywords)."""
+    checks = checks or {}
     fmt = frame_format(output) if output is not None else None
     source = open_stream(path)
     progress.stage("read and statistics")
     loaded, stats = stream_stats(path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
                                  missing_values=missing_values, progress=progress, source=source)
     before, fitted, fitted_on = fit_on_sample(loaded, stats, engine_note, target=target, options=options,
-                                              missing_values=missing_values, fit_rows=fit_rows, progress=progress)
+                                              missing_values=missing_values, fit_rows=fit_rows, progress=progress,
+                                              checks=checks)
     rows_in = stats.rows
     del stats
     whole = fitted_on >= rows_in
@@ -114,8 +117,8 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
                        engine={"name": "stream", "fit_rows": fitted_on, "rows": rows_in})
     if rescan:
         progress.stage("rescan")
-        result.after = scan(output, target=target, engine="stream") if output is not None else \
-            scan_frame(result.frame, name="<fixed sample>", target=target)
+        result.after = scan(output, target=target, engine="stream", **checks) if output is not None else \
+            scan_frame(result.frame, name="<fixed sample>", target=target, **checks)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if recipe_path is not None:
         progress.stage("write")
@@ -131,14 +134,15 @@ def _classification(before: Any, target: str | None) -> bool:
 
 def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any], dict[str, Any]], *,
                   target: str | None, options: FixOptions, missing_values: dict[str, list[Any]] | None,
-                  fit_rows: int, progress: Progress) -> tuple[Report, FittedSteps, int]:
+                  fit_rows: int, progress: Progress,
+                  checks: dict[str, Any] | None = None) -> tuple[Report, FittedSteps, int]:
     """The report before the fix and the steps fitted on the first pass's row sample (``fit_rows`` rows of
     lowest row priority, in file order): shared by the stream and dask engines, whose ``stats`` carry a
     bottom-k sample of at least ``max(fit_rows, SAMPLE_ROWS)`` rows. ``note`` gives the report's
     ``dataset.engine`` from its profile. The fitted frame's target is typed as in memory. Returns the report,
     the fitted steps and the number of rows they were fitted on."""
     # the scan sees the engine's own sample: the lowest row priorities of the larger bottom-k sample
-    before = scan_loaded(loaded, target=target, progress=progress,
+    before = scan_loaded(loaded, target=target, progress=progress, **(checks or {}),
                          stats=replace(stats, sample=_bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
     before.dataset["engine"] = note(before.profile)
     sample = _bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])

@@ -188,6 +188,8 @@ def fix(
     fit_rows: int = FIT_ROWS,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    rule_options: dict[str, dict[str, Any]] | None = None,
+    column_rule_options: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> FixResult:
     """Repair a dataset file.
 
@@ -214,6 +216,8 @@ def fix(
     scheduler : the Dask scheduler's address for ``engine="dask"``; None starts a local cluster for the fix.
     progress : receives the stages (read, statistics, checks, probe, fix, rescan, write) and ``done()``
         at the end; see ``dataaudit.progress``. The default reports nothing.
+    rule_options, column_rule_options : the checks' options, as for ``scan`` (the settings' ``rules`` and
+        per-column rules): the fix acts on the findings of the scan they configure, before and after.
 
     Returns
     -------
@@ -240,21 +244,23 @@ def fix(
                 raise UsageError(f"missing values of column {column!r} {problem}")
     if isinstance(fit_rows, bool) or not isinstance(fit_rows, int) or fit_rows < 100:
         raise UsageError(f"--fit-rows must be a whole number of at least 100, not {fit_rows!r}")
+    checks = {k: v for k, v in {"rule_options": rule_options, "column_rule_options": column_rule_options}.items()
+              if v}
     if chosen == "dask":
         from .dask_fix import fix_dask
 
         return fix_dask(path, output=output, target=target, recipe_path=recipe_path, options=options,
                         overwrite=overwrite, rescan=rescan, missing_values=missing_values, fit_rows=fit_rows,
-                        scheduler=scheduler, progress=progress)
+                        scheduler=scheduler, progress=progress, checks=checks)
     if chosen == "stream":
         from .fix_stream import fix_stream
 
         return fix_stream(path, output=output, target=target, recipe_path=recipe_path, options=options,
                           overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
-                          fit_rows=fit_rows, progress=progress)
+                          fit_rows=fit_rows, progress=progress, checks=checks)
     progress.stage("read")
     loaded = load(path, sheet=sheet, missing_values=missing_values)
-    before = scan_loaded(loaded, target=target, progress=progress)
+    before = scan_loaded(loaded, target=target, progress=progress, **checks)
     frame = to_frame(loaded.table)
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
@@ -265,7 +271,7 @@ def fix(
                              f"{describe(declared)}.")
     if rescan:
         progress.stage("rescan")
-        result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target)
+        result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target, **checks)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")
