@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .declared_missing import add_counts, mark_table
-from .errors import InputError, TargetError, UsageError
+from .errors import DataMismatchError, InputError, TargetError, UsageError
 from .loading import (
     LoadedTable,
     _open,
@@ -107,7 +107,7 @@ def cluster_client(scheduler: str | None = None) -> Iterator[Any]:
     # no dashboard; the scheduler's own HTTP server (health checks) on a free port, not on a busy 8787
     cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                        dashboard_address=":0", scheduler_kwargs={"dashboard": False},
-                                       silence_logs=logging.ERROR)
+                                       silence_logs=logging.CRITICAL)  # a task's error is raised here, once
     try:
         with distributed.Client(cluster, set_as_default=False) as client:
             yield client
@@ -804,8 +804,11 @@ def dask_apply(recipe: Any, source: str | os.PathLike[str], output: str | os.Pat
         results, _ = _reconcile(client, plan, _partition_schema, offsets_matter=False)
         typing = part_typing(plan, [(meta, offset) for meta, _, offset in results])
         progress.stage("apply", len(recipe.steps))
-        outs, duplicates, through_drop = recipe_stages(client, plan, typing, recipe)
-        summaries = client.gather(client.map(_log_of, outs, pure=False))
+        try:
+            outs, duplicates, through_drop = recipe_stages(client, plan, typing, recipe)
+            summaries = client.gather(client.map(_log_of, outs, pure=False))
+        except DataMismatchError as exc:
+            raise InputError(os.fspath(source), f"does not fit the recipe: {exc}") from None
         progress.stage("write")
         frames = client.map(_frame_of, outs, pure=False)
         columns = _write_parquet_dir(client, frames, output, overwrite=overwrite)

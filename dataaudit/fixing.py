@@ -246,18 +246,21 @@ def fix(
         raise UsageError(f"--fit-rows must be a whole number of at least 100, not {fit_rows!r}")
     checks = {k: v for k, v in {"rule_options": rule_options, "column_rule_options": column_rule_options}.items()
               if v}
-    if chosen == "dask":
-        from .dask_fix import fix_dask
+    try:
+        if chosen == "dask":
+            from .dask_fix import fix_dask
 
-        return fix_dask(path, output=output, target=target, recipe_path=recipe_path, options=options,
-                        overwrite=overwrite, rescan=rescan, missing_values=missing_values, fit_rows=fit_rows,
-                        scheduler=scheduler, progress=progress, checks=checks)
-    if chosen == "stream":
-        from .fix_stream import fix_stream
+            return fix_dask(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                            overwrite=overwrite, rescan=rescan, missing_values=missing_values, fit_rows=fit_rows,
+                            scheduler=scheduler, progress=progress, checks=checks)
+        if chosen == "stream":
+            from .fix_stream import fix_stream
 
-        return fix_stream(path, output=output, target=target, recipe_path=recipe_path, options=options,
-                          overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
-                          fit_rows=fit_rows, progress=progress, checks=checks)
+            return fix_stream(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                              overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
+                              fit_rows=fit_rows, progress=progress, checks=checks)
+    except DataMismatchError as exc:  # a batch far from the rows the steps were fitted on
+        raise InputError(path, f"a part of the file does not fit the steps fitted on the sample: {exc}") from None
     progress.stage("read")
     loaded = load(path, sheet=sheet, missing_values=missing_values)
     before = scan_loaded(loaded, target=target, progress=progress, **checks)

@@ -181,3 +181,16 @@ def _plain_fix_options():
     from dataaudit.fix_options import FixOptions
 
     return FixOptions(scaler="none", outliers="none")
+
+
+def test_apply_on_dask_refuses_numbers_that_no_longer_parse_with_one_line(corpus, tmp_path, scheduler):
+    fix(corpus["prices_dot.csv"], target="label", recipe_path=tmp_path / "r.json")
+    frame = pd.read_csv(corpus["prices_dot.csv"])
+    frame["weight"] = frame["weight"].astype(str) + " kg?"
+    frame.to_csv(tmp_path / "mangled.csv", index=False)
+    result = _run("apply", tmp_path / "r.json", tmp_path / "mangled.csv", "-o", tmp_path / "out",
+                  "--engine", "dask", "--scheduler", scheduler)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "mangled.csv: does not fit the recipe" in line and "'weight'" in line
+    assert not (tmp_path / "out").exists()
