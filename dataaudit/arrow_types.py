@@ -126,3 +126,28 @@ def times_as_durations(table: pa.Table) -> pa.Table:
             ticks = table.column(i).cast(pa.int64() if pa.types.is_time64(t) else pa.int32()).cast(pa.int64())
             table = table.set_column(i, table.schema.names[i], ticks.cast(pa.duration(t.unit)))
     return table
+
+
+_TIME_TEXT = r"^\s*(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?\s*$"
+
+
+def times_from_text(table: pa.Table) -> pa.Table:
+    """Text columns whose every value is a time of day ('10:05', '10:05:00.250') as time64[us], the type a CSV
+    reader gives them: Excel time cells and JSON Lines strings otherwise reach the checks as text."""
+    import pandas as pd
+
+    for i, t in enumerate(table.schema.types):
+        if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)):
+            continue
+        col = table.column(i).cast(pa.string())
+        if col.null_count == len(col):
+            continue
+        matched = pc.match_substring_regex(col, _TIME_TEXT)
+        if not pc.all(matched.fill_null(True)).as_py():
+            continue
+        text = pd.Series(pc.utf8_trim_whitespace(col).to_pandas(), dtype=object)
+        text = text.where(text.str.count(":") != 1, text + ":00")  # '10:05' -> '10:05:00'
+        micros = (pd.to_timedelta(text) // pd.Timedelta(microseconds=1)).astype("Int64")
+        table = table.set_column(i, table.schema.names[i],
+                                 pa.array(micros, type=pa.int64(), from_pandas=True).cast(pa.time64("us")))
+    return table

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 if TYPE_CHECKING:
     import pandas as pd
 
-from .arrow_types import normalise_columns, times_as_durations
+from .arrow_types import normalise_columns, times_as_durations, times_from_text
 from .errors import InputError
 
 SNIFF_BYTES = 1 << 20
@@ -273,7 +273,7 @@ def _read_arrow_format(path: Path, fmt: str) -> LoadedTable:
         table = reader(path)
     except (pa.ArrowException, OSError) as exc:
         raise InputError(path, f"not {what}: {_short(exc)}") from None
-    return LoadedTable(table, str(path), fmt)
+    return LoadedTable(times_from_text(table) if fmt == "jsonl" else table, str(path), fmt)
 
 
 def _read_excel(path: Path, sheet: str | int | None = None) -> LoadedTable:
@@ -300,7 +300,8 @@ def _read_excel(path: Path, sheet: str | int | None = None) -> LoadedTable:
         if frame[name].dtype == object:
             # Mixed Excel cells: keep them as text, like a CSV cell.
             frame[name] = frame[name].astype("str")  # missing cells stay missing
-    return LoadedTable(pa.Table.from_pandas(frame, preserve_index=False), str(path), "excel", sheet=chosen)
+    table = times_from_text(pa.Table.from_pandas(frame, preserve_index=False))  # time cells: times of day
+    return LoadedTable(table, str(path), "excel", sheet=chosen)
 
 
 def _sheet_name(path: Path, names: list[str], sheet: str | int | None) -> str:

@@ -278,10 +278,13 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
         unit = textvalues.common_unit(values, counts, ~token & ~numeric_like & ~boolean)
         if unit is not None:
             stripped, _ = textvalues.strip_unit(values, unit)
-            decimal_comma = textvalues.uses_decimal_comma(stripped[~token])
-            parsed_values, is_plain, is_formatted, format_rows = textvalues.parse_numbers(
-                values, counts, token, decimal_comma, unit)
-            numeric_like = is_plain | is_formatted
+            comma = textvalues.uses_decimal_comma(stripped[~token])
+            parsed = textvalues.parse_numbers(values, counts, token, comma, unit)
+            if counts[parsed[1] | parsed[2]].sum() >= NUMERIC_TEXT_SHARE * counts[~token].sum():
+                decimal_comma, (parsed_values, is_plain, is_formatted, format_rows) = comma, parsed
+                numeric_like = is_plain | is_formatted
+            else:  # '5 kg' beside '500 g': not one unit, so not numbers with a unit
+                unit = None
     rest = ~token & ~numeric_like & ~boolean
     date = np.zeros(len(values), dtype=bool)
     date[rest] = datevalues.date_mask(values[rest])

@@ -194,3 +194,11 @@ def test_apply_on_dask_refuses_numbers_that_no_longer_parse_with_one_line(corpus
     (line,) = result.stderr.strip().splitlines()
     assert "mangled.csv: does not fit the recipe" in line and "'weight'" in line
     assert not (tmp_path / "out").exists()
+
+
+def test_timestamps_with_offsets_are_read_as_the_same_instants(corpus):
+    result = fix(corpus["zoned_times.csv"], target="label", options=_plain_fix_options())
+    assert result.dropped_columns == {"utc": "duplicate of another column"}  # the same instants, in UTC
+    utc = pd.to_datetime(pd.read_csv(corpus["zoned_times.csv"])["utc"])
+    days = (utc - utc.min().normalize()).dt.total_seconds() / 86400
+    assert np.allclose(result.pre_resample["when__days"], days)

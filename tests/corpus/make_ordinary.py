@@ -164,6 +164,33 @@ def big_ids(path: Path) -> None:
     _labelled(n, tweet_id=ids).to_csv(path, index=False)
 
 
+def mixed_units(path: Path) -> None:
+    """Weights in two units ('5 kg', '500 g'): not numbers of one unit, so never parsed as kilograms."""
+    rng, n = _rng(), 400
+    grams = rng.integers(100, 5000, n)
+    _labelled(n, weight=np.where(rng.random(n) < 0.5, [f"{g / 1000:g} kg" for g in grams],
+                                 [f"{g} g" for g in grams])).to_csv(path, index=False)
+
+
+def zoned_times(path: Path) -> None:
+    """ISO timestamps with different UTC offsets in one column."""
+    rng, n = _rng(), 400
+    when = pd.Timestamp("2024-03-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 10**7, n), unit="s")
+    zones = rng.choice(["Europe/Paris", "America/New_York", "Asia/Kolkata"], n)
+    text = [w.tz_convert(z).isoformat() for w, z in zip(when, zones)]
+    _labelled(n, when=text, utc=when.strftime("%Y-%m-%d %H:%M:%S")).to_csv(path, index=False)
+
+
+def shifts_xlsx(path: Path) -> None:
+    """An Excel sheet with date-time cells and time-of-day cells."""
+    import datetime as dt
+
+    rng, n = _rng(), 200
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**6, n), unit="s")
+    times = [dt.time(int(h), int(m)) for h, m in zip(rng.integers(0, 24, n), rng.integers(0, 60, n))]
+    _labelled(n, start=start, clock_in=times).to_excel(path, index=False)
+
+
 CASES: list[Case] = [
     Case("event_log.csv", event_log, why="sub-second timestamps",
          fix_columns=("ts__days", "ts__hour_sin", "ts__hour_cos")),
@@ -185,6 +212,11 @@ CASES: list[Case] = [
     Case("units.csv", units, rules={"DA401": "speed"}, fix_columns=("speed [km/h]",), without=("speed",),
          why="numbers with a unit"),
     Case("big_ids.csv", big_ids, why="19-digit integer identifiers"),
+    Case("mixed_units.csv", mixed_units, absent=("DA401",), without=("weight [kg]",), why="two units in a column"),
+    Case("zoned_times.csv", zoned_times, rules={"DA406": "when"}, fix_columns=("when__days", "when__hour_sin"),
+         why="ISO timestamps with several UTC offsets"),
+    Case("shifts.xlsx", shifts_xlsx, fix_columns=("start__hour_sin", "clock_in__hour_sin"), without=("clock_in__freq",),
+         why="Excel date-time and time-of-day cells"),
 ]
 
 
