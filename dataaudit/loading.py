@@ -354,6 +354,14 @@ def _unique(name: str, seen: set[str]) -> str:
     return name
 
 
+def from_frame(frame: "pd.DataFrame | pa.Table", name: str = "<dataframe>") -> LoadedTable:
+    """An in-memory pandas DataFrame or pyarrow Table as a loaded table, normalised as a file's would be."""
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
+    loaded = LoadedTable(table, name, "dataframe")
+    loaded.table = normalise_table(loaded)
+    return loaded
+
+
 def to_frame(table: pa.Table) -> "pd.DataFrame":
     """Arrow table as pandas: numpy-backed numbers, datetime64 dates, ``str`` text with NaN for missing."""
     import pandas as pd

@@ -18,7 +18,7 @@ from .dask_engine import dask_note, dask_stats
 from .declared_missing import values_problem
 from .errors import DataAuditError, TargetError, UsageError
 from .findings import Finding
-from .loading import LoadedTable, declare_missing, load, normalise_table
+from .loading import LoadedTable, declare_missing, from_frame, load
 from .probe import probe_frame
 from .profiling import build_profile
 from .progress import NO_PROGRESS, Progress, finishes_progress
@@ -205,9 +205,7 @@ def scan_frame(
 ) -> Report:
     """Scan an in-memory pandas DataFrame or pyarrow Table (same checks and options as ``scan``)."""
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
-    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
-    loaded = LoadedTable(table, name, "dataframe")
-    loaded.table = normalise_table(loaded)
+    loaded = from_frame(frame, name)
     if missing_values:
         declare_missing(loaded, missing_values)
     return scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .fixing import FixOptions, fit_fix
-from .loading import to_frame
+from .loading import from_frame, to_frame
 from .scan import scan_frame
 
 TARGET = "__dataaudit_target__"
@@ -50,7 +49,7 @@ class FixTransformer(TransformerMixin, BaseEstimator):
         before = scan_frame(frame, target=target)
         options = FixOptions(scaler=self.scaler, impute=self.impute, outliers=self.outliers, encode=self.encode,
                              resample="none", seed=self.seed, drop_leaky=self.drop_leaky)
-        result = fit_fix(to_frame(pa.Table.from_pandas(frame, preserve_index=False)), before, options)
+        result = fit_fix(to_frame(from_frame(frame).table), before, options)
         result.recipe.drop_duplicate_rows = False  # a transformer keeps one output row per input row
         self.recipe_ = result.recipe
         self.feature_names_out_ = [c for c in result.pre_resample.columns if c != target]
@@ -58,7 +57,7 @@ class FixTransformer(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "recipe_")
-        frame = to_frame(pa.Table.from_pandas(_frame(X), preserve_index=False))
+        frame = to_frame(from_frame(_frame(X)).table)
         self.log_: list[str] = []
         out = self.recipe_.transform(frame, self.log_)
         return out.reindex(columns=self.feature_names_out_).to_numpy(dtype=float)

@@ -54,8 +54,9 @@ def _fail_on_internal_error(*outputs) -> None:
 def _no_internal_error(monkeypatch):
     """'internal error' in any command-line output fails the test, whatever the test asserts: through click's
     CliRunner and through a subprocess whose output the test reads."""
-    from click.testing import CliRunner
     import subprocess
+
+    from click.testing import CliRunner
 
     invoke, communicate = CliRunner.invoke, subprocess.Popen.communicate
 

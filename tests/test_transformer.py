@@ -32,3 +32,15 @@ def test_fix_transformer_keeps_duplicate_rows_and_handles_missing_columns():
     out = fitted.transform(doubled)
     assert out.shape == (100, len(fitted.get_feature_names_out())) and np.isfinite(out).all()
     assert any(X.columns[0] in note for note in fitted.log_)
+
+
+def test_frames_with_nested_and_duration_columns_are_read_as_files_are():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "tags": [[1, 2], [3]] * 30,
+                          "address": [{"floor": int(i % 4), "city": "Lyon"} for i in range(60)],
+                          "wait": pd.to_timedelta(rng.integers(1, 600, 60), unit="s")})
+    transformer = FixTransformer().fit(frame, rng.integers(0, 2, 60))
+    names = list(transformer.get_feature_names_out())
+    assert "tags" not in names and "address.floor" in names and "wait" in names  # lists left out, structs flattened
+    out = transformer.transform(frame)
+    assert out.shape == (60, len(names)) and np.isfinite(out).all()

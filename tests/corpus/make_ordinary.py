@@ -231,5 +231,5 @@ def write(out_dir: Path) -> dict[str, Path]:
 
 
 if __name__ == "__main__":
-    for name, path in write(Path(sys.argv[1] if len(sys.argv) > 1 else "ordinary_corpus")).items():
+    for path in write(Path(sys.argv[1] if len(sys.argv) > 1 else "ordinary_corpus")).values():
         print(path)
