@@ -108,7 +108,8 @@ def diff(
     """Compare ``current`` with ``reference`` (paths of any format ``scan`` reads).
 
     ``target``: the label column (class balance, regression target shift); it must be in the reference;
-    a current file without it (data to score) is compared on its features only.
+    a current file without it (data to score) is compared on its features only: the target is not reported
+    as a removed column, and ``dataset["label_drift"]`` says that label drift was not measured.
     ``recipe``: a ``dataaudit fix`` recipe whose fitted centres, scales, clip bounds, categories and
     input columns are checked against the current data (its target is the default ``target``).
     The other options mean what they mean for ``scan`` (values declared missing are missing in both files).
@@ -124,10 +125,11 @@ def diff(
     if target is not None and target not in ref_loaded.table.column_names:
         raise TargetError(f"{ref_loaded.path}: target column {target!r} not found in the reference "
                           f"(columns: {', '.join(ref_loaded.table.column_names[:10])})")
+    # A current file without the target is data to score: compared on its features, the target's rules skipped.
+    scoring = target is not None and target not in cur_loaded.table.column_names
     # Profiled by scan itself, so types, statistics and the gradient risk are exactly what scan reports.
     ref_scan = scan_loaded(ref_loaded, target=target, fail_on="never", progress=progress)
-    cur_scan = scan_loaded(cur_loaded, target=target if target in cur_loaded.table.column_names else None,
-                           fail_on="never", progress=progress)
+    cur_scan = scan_loaded(cur_loaded, target=None if scoring else target, fail_on="never", progress=progress)
     cmp = Comparison(ref_scan.profile, cur_scan.profile, fitted)
     progress.stage("compare", len(rules))
     findings = run_checks(rules, cmp, columns=[*cmp.current.columns, *cmp.reference.columns],
@@ -138,6 +140,8 @@ def diff(
     dataset["reference"] = {**ref_scan.dataset, "gradient_risk": {"score": ref_risk.score, "level": ref_risk.level}}
     if fitted is not None:
         dataset["recipe"] = str(recipe) if not isinstance(recipe, Recipe) else "<recipe>"
+    if scoring:
+        dataset["label_drift"] = {"measured": False, "reason": f"the current file has no target column {target!r}"}
     timing = {"total": round(time.perf_counter() - start, 4)}
     return Report(dataset, target, cur_scan.columns, findings, cur_scan.gradient_risk, fail_on,
                   [r.code for r in rules], timing, profile=cmp.current, probe=cur_scan.probe)

@@ -53,8 +53,11 @@ class Report:
             return None
         risk = ref["gradient_risk"]
         recipe = f" and recipe {self.dataset['recipe']}" if self.dataset.get("recipe") else ""
+        label = self.dataset.get("label_drift") or {}
+        unmeasured = f"; label drift not measured: {label['reason']}" if label.get("measured") is False else ""
         return (f"compared with reference {ref['path']}{recipe} ({ref['rows']:,} rows × {ref['columns']:,} columns); "
-                f"gradient risk {risk['score']} ({risk['level']}) → {self.gradient_risk.score} ({self.gradient_risk.level})")
+                f"gradient risk {risk['score']} ({risk['level']}) → {self.gradient_risk.score} ({self.gradient_risk.level})"
+                f"{unmeasured}")
 
     def by_severity(self) -> dict[str, int]:
         counts = Counter(str(f.severity) for f in self.findings)

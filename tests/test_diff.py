@@ -86,6 +86,53 @@ def test_diff_bad_input_is_one_line_and_exit_2(tmp_path):
     assert result.exit_code == 2 and "'nope' not found" in result.output
 
 
+def _scoring_files(tmp_path):
+    """The issue's case: a labelled reference (10% positives), a scoring batch without the label, and a
+    labelled batch whose positive rate moved to 25%."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    ref = pd.DataFrame({"a": rng.normal(size=n), "b": rng.choice(["x", "y"], n),
+                        "label": (rng.random(n) < 0.1).astype(int)})
+    cur = pd.DataFrame({"a": rng.normal(size=n), "b": rng.choice(["x", "y"], n),
+                        "label": (rng.random(n) < 0.25).astype(int)})
+    return (write_csv(tmp_path / "ref.csv", ref), write_csv(tmp_path / "score.csv", ref.drop(columns="label")),
+            write_csv(tmp_path / "cur.csv", cur))
+
+
+def test_diff_of_a_scoring_batch_without_the_target_passes_and_says_label_drift_was_not_measured(tmp_path):
+    ref, score, _ = _scoring_files(tmp_path)
+    text = _run("diff", str(ref), str(score), "--target", "label")
+    assert text.exit_code == 0, text.output
+    assert "DA490" not in text.output and "No findings." in text.output
+    assert "label drift not measured: the current file has no target column 'label'" in text.output
+    result = _run("diff", str(ref), str(score), "--target", "label", "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 0 and report["findings"] == []
+    assert report["dataset"]["label_drift"] == {"measured": False,
+                                                "reason": "the current file has no target column 'label'"}
+    markdown = _run("diff", str(ref), str(score), "--target", "label", "--format", "markdown").output
+    assert "label drift not measured" in markdown
+
+
+def test_diff_target_must_be_in_the_reference(tmp_path):
+    """Only the current file may lack the target: a reference without it is exit 2, one line, as before."""
+    ref, score, _ = _scoring_files(tmp_path)
+    result = _run("diff", str(score), str(ref), "--target", "label")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "target column 'label' not found in the reference" in result.output
+
+
+def test_diff_positive_rate_10_to_25_percent_is_high(tmp_path):
+    ref, _, cur = _scoring_files(tmp_path)
+    result = _run("diff", str(ref), str(cur), "--target", "label", "--format", "json")
+    assert result.exit_code == 1, result.output  # was medium, exit 0
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["rule"], finding["severity"]) == ("DA390", "high")
+    assert finding["evidence"]["fold_class"] == "1" and finding["evidence"]["fold_change"] > 2
+    assert "(share ×2." in finding["message"]
+    assert "label drift" not in _run("diff", str(ref), str(cur), "--target", "label").output
+
+
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "github", "sarif"])
 def test_diff_renders_in_every_format(tmp_path, fmt):
     frame = pd.read_csv(MIXED)

@@ -160,13 +160,19 @@ def new_outliers(cmp: "Comparison", *, min_excess: float = 0.005, high_share: fl
 @check("DA390", "class-balance-drift", Category.IMBALANCE, Severity.MEDIUM,
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("resample",), command="diff")
 def class_balance_drift(cmp: "Comparison", *, medium_psi: float = MEDIUM_PSI, high_psi: float = HIGH_PSI,
-                        medium_factor: float = 1.5, high_factor: float = 3.0, min_change: float = 0.05) -> Iterator[Hit]:
-    """The target's class shares changed (PSI ≥ 0.1 or the imbalance ratio ×1.5 either way), or classes appeared.
+                        medium_factor: float = 1.5, high_factor: float = 3.0, min_change: float = 0.05,
+                        high_fold: float = 2.0, fold_min_change: float = 0.01) -> Iterator[Hit]:
+    """The target's class shares changed (PSI ≥ 0.1, the imbalance ratio ×1.5 or a class's share ×2 either way), or classes appeared.
 
     Why it hurts training: the class weights and resampling chosen for the old balance no longer match;
     a model trained on the old prior is miscalibrated on the new one, and a new class cannot be predicted.
 
     How fix repairs it: re-fit the fix (resampling) on the new data; check the labelling process.
+
+    The shares must move by 5 points (``min_change``) and the chi-square test be significant. High: PSI ≥ 0.25,
+    the imbalance ratio ×3 either way, a new class, or a class whose share of rows changed by a factor of 2
+    either way (a positive rate 10% → 25%, or 1% → 3%), by at least a point and significantly on its own
+    (two-proportion test, p < 0.001 shared among the classes): a handful of rows cannot do it.
     """
     ref_t, cur_t = cmp.reference.target, cmp.current.target
     if ref_t is None or cur_t is None or ref_t.task != "classification":
@@ -176,7 +182,8 @@ def class_balance_drift(cmp: "Comparison", *, medium_psi: float = MEDIUM_PSI, hi
     new = [str(x) for x, a in zip(labels, r) if a == 0]
     gone = [str(x) for x, b in zip(labels, c) if b == 0]
     share_r, share_c = r / r.sum(), c / c.sum()
-    change = float(np.max(np.abs(share_c - share_r)))
+    moved = np.abs(share_c - share_r)
+    change = float(np.max(moved))
     shift, index = chi_square(r, c), psi(r, c)
     evidence = {"reference_classes": jsonable(dict(zip(map(str, labels), share_r))),
                 "current_classes": jsonable(dict(zip(map(str, labels), share_c))),
@@ -189,14 +196,28 @@ def class_balance_drift(cmp: "Comparison", *, medium_psi: float = MEDIUM_PSI, hi
     both = (r > 0) & (c > 0)  # the imbalance ratio (largest / smallest class) is what shapes the gradient
     ratio_r, ratio_c = (float(x[both].max() / x[both].min()) if both.sum() >= 2 else 1.0 for x in (r, c))
     factor = max(ratio_c / ratio_r, ratio_r / ratio_c)
-    evidence.update({"reference_imbalance_ratio": jsonable(ratio_r), "current_imbalance_ratio": jsonable(ratio_c)})
-    severity = max((g for g in (_severity(index, medium_psi, high_psi), _severity(factor, medium_factor, high_factor))
-                    if g is not None), default=None)
-    if shift.p_value >= cmp.FAMILY_ALPHA or change < min_change or severity is None:  # one test: no share-out
-        return
-    biggest = int(np.argmax(np.abs(share_c - share_r)))
-    yield Hit(cur_t.name, f"class {str(labels[biggest])!r} {pct(share_r[biggest])} → {pct(share_c[biggest])} of rows; "
-                          f"imbalance ratio {ratio_r:.1f} → {ratio_c:.1f} (PSI {index:.2f})"
+    # Each class's share as a fold change (current / reference): ×2 either way is high when that class's own
+    # change is significant and a point or more, so neither a small class's few rows nor a big file's wobble
+    # decide; a rare positive class (1% → 3%) counts, though its change is under ``min_change``.
+    with np.errstate(divide="ignore"):
+        ratios = share_c / share_r
+        folds = np.maximum(ratios, 1 / ratios)
+    alpha = cmp.FAMILY_ALPHA / len(labels)
+    doubled = [k for k in np.argsort(-moved, kind="stable")
+               if folds[k] >= high_fold and moved[k] >= fold_min_change
+               and proportions(int(r[k]), int(r.sum()), int(c[k]), int(c.sum())).p_value < alpha]
+    shown = doubled[0] if doubled else int(np.argmax(moved))
+    evidence.update({"reference_imbalance_ratio": jsonable(ratio_r), "current_imbalance_ratio": jsonable(ratio_c),
+                     "share_ratios": jsonable(dict(zip(map(str, labels), ratios))),
+                     "fold_change": jsonable(folds[shown]), "fold_class": str(labels[shown]),
+                     "doubled_classes": [str(labels[k]) for k in doubled[:20]]})
+    grades = (_severity(index, medium_psi, high_psi), _severity(factor, medium_factor, high_factor),
+              Severity.HIGH if doubled else None)
+    severity = max((g for g in grades if g is not None), default=None)
+    if not doubled and (shift.p_value >= cmp.FAMILY_ALPHA or change < min_change or severity is None):
+        return  # one test for the whole table: no share-out of FAMILY_ALPHA among columns
+    yield Hit(cur_t.name, f"class {str(labels[shown])!r} {pct(share_r[shown])} → {pct(share_c[shown])} of rows "
+                          f"(share ×{ratios[shown]:.2f}); imbalance ratio {ratio_r:.1f} → {ratio_c:.1f} (PSI {index:.2f})"
                           f"{'; vanished: ' + ', '.join(map(repr, gone[:5])) if gone else ''}",
               evidence, severity=severity)
 
@@ -244,12 +265,16 @@ def column_removed(cmp: "Comparison") -> Iterator[Hit]:
     (``apply`` fills it with the imputation value), so the weights learned for it receive nothing useful.
 
     How fix repairs it: it cannot; restore the column upstream, or re-fit without it.
+
+    The target is not a removed column: a current file without it is data to score (the report says that
+    label drift was not measured).
     """
     needed = list(cmp.reference.columns)
     if cmp.recipe is not None:
         needed += [c for c in cmp.recipe.input_columns if c not in cmp.reference.columns]
+    target = cmp.reference.target.name if cmp.reference.target is not None else None
     for name in needed:
-        if name not in cmp.current.columns:
+        if name not in cmp.current.columns and name != target:
             by = "the reference" if name in cmp.reference.columns else "the recipe"
             yield Hit(name, f"column in {by} is missing from the current data", {"source": by}, columns=(name,))
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dataaudit.checks._common import pct
 from dataaudit.diff import diff
 from dataaudit.rules import all_rules
 
@@ -165,8 +166,84 @@ def test_fewer_missing_values_is_low(tmp_path):
 
 
 def test_a_target_absent_from_the_current_data_compares_the_features(tmp_path):
+    """Data to score has no label: not a removed column; the report says label drift was not measured."""
     ref, cur = _shift_mean(np.random.default_rng(9))[:2]
-    report = _diff(tmp_path, ref, cur.drop(columns=["label"]), target="label")
+    report = _diff(tmp_path, ref, cur.drop(columns=["label"]).assign(extra=1.0), target="label")
     rules = {f.rule: f.column for f in report.findings}
-    assert rules["DA490"] == "label" and rules["DA590"] == "a"  # the label column is gone; `a` moved
-    assert "DA390" not in rules  # no class balance to compare
+    assert rules["DA590"] == "a" and rules["DA491"] == "extra"  # `a` moved, a column was added
+    assert "DA490" not in rules and "DA390" not in rules  # the label is not "removed"; no balance to compare
+    assert report.dataset["label_drift"] == {"measured": False,
+                                             "reason": "the current file has no target column 'label'"}
+    assert "label drift not measured" in report.reference_note()
+    removed = _diff(tmp_path, ref, cur.drop(columns=["label", "b"]), target="label")
+    assert [(f.rule, f.column) for f in removed.findings if f.rule == "DA490"] == [("DA490", "b")]
+    assert "label_drift" not in _diff(tmp_path, ref, cur, target="label").dataset
+
+
+def _binary(rng, n: int, positive: float) -> pd.DataFrame:
+    return pd.DataFrame({"x": rng.normal(size=n), "label": (rng.random(n) < positive).astype(int)})
+
+
+def _labels(counts: dict, shuffle: int = 0) -> pd.DataFrame:
+    """Exactly ``counts`` rows of each label, in a shuffled order, beside a feature."""
+    labels = np.concatenate([[k] * v for k, v in counts.items()])
+    labels = labels[np.random.default_rng(shuffle).permutation(labels.size)]
+    return pd.DataFrame({"x": np.arange(labels.size, dtype=float), "label": labels})
+
+
+def _balance(tmp_path, ref: pd.DataFrame, cur: pd.DataFrame):
+    found = [f for f in _diff(tmp_path, ref, cur, target="label", select=["DA390"]).findings]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(("before", "after"), [({0: 1800, 1: 200}, {0: 1520, 1: 480}),   # 10% → 24%
+                                               ({0: 1520, 1: 480}, {0: 1800, 1: 200}),   # 24% → 10%
+                                               ({0: 1200, 1: 800}, {0: 1620, 1: 380}),   # 40% → 19%
+                                               ({0: 1780, 1: 200, 2: 20}, {0: 1580, 1: 400, 2: 20}),
+                                               ({0: 9900, 1: 100}, {0: 9700, 1: 300})])   # 1% → 3%
+def test_a_class_share_changed_twofold_is_high(tmp_path, before, after):
+    """A positive rate 10% → 24% was only medium (PSI 0.15, imbalance ratio 9 → 3.2), 40% → 19% too (PSI
+    0.22, ratio ×2.8); a middle class 10% → 20% was nothing (PSI 0.08, ratio ×1.1), nor a rare positive
+    class 1% → 3% on 10,000 rows (2 points, under the 5 the shares must move): a class prior off by a factor
+    of 2 or more miscalibrates every prediction of a model trained on the old one."""
+    finding = _balance(tmp_path, _labels(before), _labels(after, shuffle=1))
+    assert str(finding.severity) == "high", finding.message
+    ref_share, cur_share = (side[1] / sum(side.values()) for side in (before, after))
+    assert finding.evidence["fold_class"] == "1" and finding.evidence["doubled_classes"] == ["1"]
+    assert finding.evidence["fold_change"] == pytest.approx(max(cur_share / ref_share, ref_share / cur_share),
+                                                            rel=1e-3)
+    assert finding.evidence["share_ratios"]["1"] == pytest.approx(cur_share / ref_share, rel=1e-3)
+    assert f"class '1' {pct(ref_share)} → {pct(cur_share)} of rows (share ×{cur_share / ref_share:.2f})" \
+        in finding.message
+
+
+def test_a_class_share_changed_less_than_twofold_stays_as_before(tmp_path):
+    """50% → 55% on 20,000 rows a side is significant, but no class's share doubled: not high (nothing at
+    all: PSI 0.01); 20% → 32% (×1.6) is medium as before."""
+    rng = np.random.default_rng(11)
+    finding = _balance(tmp_path, _binary(rng, 20_000, 0.50), _binary(rng, 20_000, 0.55))
+    assert finding is None or str(finding.severity) != "high"
+    finding = _balance(tmp_path, _binary(rng, 5000, 0.20), _binary(rng, 5000, 0.32))
+    assert str(finding.severity) == "medium" and finding.evidence["doubled_classes"] == []
+    assert finding.evidence["fold_change"] == pytest.approx(1.6, rel=0.1)
+
+
+def test_a_handful_of_rows_does_not_make_a_class_share_high(tmp_path):
+    """A tiny class tripling (5 → 15 rows of 4,000) beside a real, moderate shift: medium, not high (a few
+    rows' change is under 5 points of share and not significant on its own); nor 2 → 8 rows of 60."""
+    finding = _balance(tmp_path, _labels({"a": 2000, "b": 1995, "c": 5}), _labels({"a": 2320, "b": 1665, "c": 15}))
+    assert str(finding.severity) == "medium" and finding.evidence["doubled_classes"] == []
+    assert finding.evidence["share_ratios"]["c"] == pytest.approx(3.0)
+    small = _balance(tmp_path, _labels({"a": 30, "b": 28, "c": 2}), _labels({"a": 26, "b": 26, "c": 8}))
+    assert small is None or str(small.severity) != "high"
+
+
+def test_class_shares_of_two_samples_of_the_same_data_never_double(tmp_path):
+    """Independent samples of one class mix, 20 pairs each: 40 rows a side (shares doubling by chance all
+    the time) and 1,000 against 3,000 rows with a 5% and a 1% class: no DA390 at all, so no high one."""
+    for seed in range(20):
+        rng = np.random.default_rng([12, seed])
+        for sizes, shares in (((40, 40), [0.6, 0.25, 0.15]), ((1000, 3000), [0.94, 0.05, 0.01])):
+            ref, cur = (pd.DataFrame({"x": rng.normal(size=n), "label": rng.choice(["a", "b", "c"], n, p=shares)})
+                        for n in sizes)
+            assert _balance(tmp_path, ref, cur) is None, (seed, sizes)
