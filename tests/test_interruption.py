@@ -79,3 +79,33 @@ def test_signal_during_fix_leaves_no_partial_file(tmp_path, big_csv, sig):
     assert not out.exists()
     assert [p.name for p in out_dir.iterdir() if p.name.endswith(".tmp")] == []
     assert _digest(big_csv) == before
+
+
+@pytest.mark.parametrize("writer", ["text", "frame", "stream scratch"])
+def test_interrupt_just_after_the_temporary_file_exists_leaves_nothing(tmp_path, monkeypatch, writer):
+    """The race behind a rare `.fixed.csv.XXXX.tmp` left by SIGINT: ``mkstemp`` created the file before the
+    ``try`` whose ``finally`` removes it. A KeyboardInterrupt at the first instant the file exists (the
+    ``os.close`` of its descriptor) must leave no file behind."""
+    import os
+
+    from dataaudit import fix_stream, writing
+
+    real_close, fired = os.close, []
+
+    def interrupted(fd):
+        real_close(fd)
+        if not fired and any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            fired.append(fd)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "close", interrupted)
+    out = tmp_path / "out.csv"
+    with pytest.raises(KeyboardInterrupt):
+        if writer == "text":
+            writing.write_text_atomic(out, "x\n")
+        elif writer == "frame":
+            writing.write_frame_atomic(pd.DataFrame({"x": [1.0]}), out)
+        else:
+            with fix_stream._scratch(out):
+                pass
+    assert fired and list(tmp_path.iterdir()) == []
