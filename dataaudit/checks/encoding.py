@@ -208,8 +208,7 @@ DAY_ORDERS = ("auto", "day-first", "month-first")
 @check("DA413", "mixed-date-formats", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("repair",))
 def mixed_date_formats(data: DatasetProfile, *, day_order: str = "auto") -> Iterator[Hit]:
-    """Dates written in several formats ('2024-03-05' and '05/03/2024'), or numeric dates whose day/month order
-    the values do not settle.
+    """Dates in several formats ('2024-03-05' and '05/03/2024'), or a day/month order the values do not settle.
 
     Why it hurts training: a parser that guesses reads '05/03/2024' as 3 May in one row and 5 March in
     another, so the date features of those rows are wrong by up to a year: noise the gradient fits as signal.
