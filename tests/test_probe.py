@@ -11,6 +11,8 @@ import pytest
 
 from dataaudit.probe import naive_matrix, probe
 
+from .corpus.make_ordinary import houses_frame
+
 COEFS = np.array([1.0, -1.0, 0.8, -0.6, 0.5])
 
 
@@ -196,13 +198,7 @@ def test_probe_symptoms_are_attributed_to_findings():
 
 
 def _houses(n: int = 300) -> pd.DataFrame:
-    """A dollar-valued regression table (issue 15): area, rooms, an assessed value and a price target."""
-    rng = np.random.default_rng(0)
-    area = rng.normal(1800, 500, n).clip(400).round(0)
-    rooms = rng.integers(1, 8, n)
-    assessed = (area * 150 + rng.normal(0, 20000, n)).round(0)
-    price = (assessed * 1.1 + rooms * 5000 + rng.normal(0, 15000, n)).round(0)
-    return pd.DataFrame({"area": area, "rooms": rooms, "assessed_value": assessed, "price": price})
+    return houses_frame(n)
 
 
 def test_overflow_on_finite_inputs_is_measured_not_called_nan():

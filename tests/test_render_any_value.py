@@ -33,6 +33,7 @@ from dataaudit.report import report_schema
 from dataaudit.rules import get_rule
 
 from .conftest import write_csv
+from .corpus.make_ordinary import houses_frame
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -134,12 +135,7 @@ def test_every_format_renders_every_value(base, before, after, found, found_afte
 
 
 def _houses(n: int = 300) -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    area = rng.normal(1800, 500, n).clip(400).round(0)
-    rooms = rng.integers(1, 8, n)
-    assessed = (area * 150 + rng.normal(0, 20000, n)).round(0)
-    price = (assessed * 1.1 + rooms * 5000 + rng.normal(0, 15000, n)).round(0)
-    return pd.DataFrame({"area": area, "rooms": rooms, "assessed_value": assessed, "price": price})
+    return houses_frame(n)
 
 
 def _run(args: list[str]):

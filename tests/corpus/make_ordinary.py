@@ -64,14 +64,19 @@ def nanosecond_events(path: Path) -> None:
     pq.write_table(table, path)
 
 
-def houses(path: Path) -> None:
-    """A dollar-valued regression table: the naive probe's gradients overflow."""
-    rng, n = _rng(), 1000
+def houses_frame(n: int = 1000) -> pd.DataFrame:
+    """A dollar-valued regression table (area, rooms, an assessed value and a price target): the naive probe's
+    gradients overflow."""
+    rng = _rng()
     area = rng.normal(1800, 500, n).clip(400).round(0)
     rooms = rng.integers(1, 8, n)
     assessed = (area * 150 + rng.normal(0, 20000, n)).round(0)
     price = (assessed * 1.1 + rooms * 5000 + rng.normal(0, 15000, n)).round(0)
-    pd.DataFrame({"area": area, "rooms": rooms, "assessed_value": assessed, "price": price}).to_csv(path, index=False)
+    return pd.DataFrame({"area": area, "rooms": rooms, "assessed_value": assessed, "price": price})
+
+
+def houses(path: Path) -> None:
+    houses_frame().to_csv(path, index=False)
 
 
 def _nested_rows(n: int) -> tuple[list, list]:
