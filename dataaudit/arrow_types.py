@@ -52,7 +52,7 @@ def _decoded(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """Dictionary, run-end-encoded and extension arrays as plain arrays of their values."""
     while True:
         t = col.type
-        if isinstance(t, pa.ExtensionType):
+        if isinstance(t, pa.BaseExtensionType):
             col = pa.chunked_array([c.storage for c in col.chunks], type=t.storage_type)
         elif pa.types.is_dictionary(t):
             col = col.cast(t.value_type)
