@@ -44,6 +44,24 @@ def count(value: Any, missing: str = DASH) -> str:
     return fmt(value, ",.3g", missing)
 
 
+MEASURED_DIGITS = 4
+
+
+def significant(value: Any, digits: int = MEASURED_DIGITS) -> Any:
+    """``value`` with every finite float (also inside dicts, lists and tuples) rounded to ``digits`` significant
+    digits: for measurements whose last digits depend on the machine (BLAS products, SVDs, thread counts), so the
+    same data gives the same report everywhere. Integers, booleans and everything else are left as they are."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {k: significant(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [significant(v, digits) for v in value]
+    if isinstance(value, tuple):
+        return tuple(significant(v, digits) for v in value)
+    return value
+
+
 def json_safe(value: Any, *, as_text: bool = True) -> Any:
     """``value`` with every non-finite float (also inside dicts, lists and tuples) as text ("nan", "inf",
     "-inf", the evidence convention), or as None with ``as_text=False`` (the probe's): JSON has no NaN.

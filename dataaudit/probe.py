@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .numfmt import count, finite, fmt, pct
+from .numfmt import count, finite, fmt, pct, significant
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -267,7 +267,7 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: 
             if median > 0:
                 spread = _num(max(batch_norms) / median)
 
-    return {
+    return significant({  # measured floats to 4 significant digits: the last ones differ between machines
         "task": task,
         "rows_used": int(n),
         "features": int(d),
@@ -293,8 +293,7 @@ def probe(X: np.ndarray, y: np.ndarray, task: str, *, names: list[str], labels: 
         "loss_first": _num(loss_first),
         "loss_last": _num(loss_last),
         "target_scale": target_scale,
-        "seconds": round(time.perf_counter() - started, 4),
-    }
+    }) | {"seconds": round(time.perf_counter() - started, 4)}
 
 
 def _forward(X: np.ndarray, targets: np.ndarray, W: np.ndarray, b: np.ndarray,

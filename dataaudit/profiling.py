@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import datevalues, textvalues
 from .arrow_types import times_as_durations
+from .numfmt import significant
 from .stats import (
     ColumnStats,
     DatasetStats,
@@ -216,12 +217,14 @@ class DatasetProfile:
         if not np.isfinite(z).all():
             return None
         kept = [c for c, k in zip(cols, keep) if k]
+        # 4 significant digits: the last digits of an eigendecomposition depend on the machine's BLAS
         if z.shape[0] < z.shape[1]:  # more columns than rows: singular; the SVD costs rows², not columns³
             _, sv, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)
-            return 1e15, dict(zip(kept, (float(w) for w in vt[-1])))
+            return 1e15, significant(dict(zip(kept, (float(w) for w in vt[-1]))))
         eigvals, eigvecs = np.linalg.eigh((z.T @ z) / len(z))
         smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
-        return float(eigvals[-1] / smallest), dict(zip(kept, (float(w) for w in eigvecs[:, 0])))
+        weights = dict(zip(kept, (float(w) for w in eigvecs[:, 0])))
+        return significant(float(eigvals[-1] / smallest)), significant(weights)
 
     @cached_property
     def target_sample(self) -> pd.Series | None:

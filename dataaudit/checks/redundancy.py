@@ -11,6 +11,7 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import DatasetProfile
 from ..rules import check
 from ..stats import duplicate_mask
+from ..numfmt import significant
 from ._common import jsonable, pct, plural
 
 
@@ -120,7 +121,8 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
         return
     frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
     pairs = list(_strong_pairs(frame, min_abs_r))
-    pairs = [(a, b, r) for a, b, r in pairs if digests[cols[a]] != digests[cols[b]]]  # identical: DA604
+    # identical: DA604; r to 4 significant digits, as its last digits depend on the machine's BLAS
+    pairs = [(a, b, significant(float(r))) for a, b, r in pairs if digests[cols[a]] != digests[cols[b]]]
     pairs.sort(key=lambda p: (-abs(p[2]), p[0], p[1]))
     for a, b, r in pairs[:max_pairs]:
         yield Hit(cols[b], f"correlated with `{cols[a]}` (r = {r:.4f})", {"r": jsonable(r), "with": cols[a]},
