@@ -14,20 +14,29 @@ from ..stats import duplicate_mask
 from ._common import jsonable, pct, plural
 
 BINS = 20
+SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own
 
 
 def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
           numeric: pd.DataFrame | None = None) -> pd.Series | None:
-    """The feature on the sampled rows ``index`` as a discrete key: quantile bins for numbers, else the value.
+    """The feature on the sampled rows ``index`` as a discrete key: value-aware bins for numbers (a value that fills
+    ``SPIKE_SHARE`` of the rows is its own bin, the rest quantile bins), else the value itself.
 
     ``numeric``: the numeric sample already cut to ``index`` (one cut for all columns of a wide table)."""
     if col.is_numeric_feature and col.distinct > BINS:
         values = numeric[col.name] if numeric is not None else data.numeric_sample.loc[index, col.name]
         x = values.replace([np.inf, -np.inf], np.nan).to_numpy()
         finite = ~np.isnan(x)
-        edges = np.unique(np.quantile(x[finite], np.linspace(0, 1, BINS + 1)[1:-1])) if finite.any() else np.zeros(0)
-        codes = np.searchsorted(edges, x, side="right").astype(np.int64)
-        codes[~finite] = -1
+        codes = np.full(len(x), -1, dtype=np.int64)
+        if finite.any():
+            uniq, counts = np.unique(x[finite], return_counts=True)
+            spikes = uniq[counts >= SPIKE_SHARE * finite.sum()]
+            spiked = np.isin(x, spikes) & finite
+            rest = finite & ~spiked
+            if rest.any():
+                edges = np.unique(np.quantile(x[rest], np.linspace(0, 1, BINS + 1)[1:-1]))
+                codes[rest] = np.searchsorted(edges, x[rest], side="right")
+            codes[spiked] = BINS + 1 + np.searchsorted(spikes, x[spiked])
         return pd.Series(codes, index=index)
     if col.inferred_type in ("categorical", "boolean", "integer", "numeric", "datetime"):
         return data.sample.loc[index, col.name].astype("str").fillna("<missing>")
@@ -105,21 +114,26 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
     return ~pd.Series(key).duplicated().to_numpy()
 
 
+MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect separation means anything
+
+
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
-def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_score: float = 0.95,
-                   max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on held-out rows (accuracy or R² ≥ 0.98).
+def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
+                   min_score: float = 0.98, recoded_score: float = 0.95, max_rows: int = 20_000) -> Iterator[Hit]:
+    """A single feature predicts the target almost perfectly on its own, at any class balance.
 
-    For a regression target and a numeric feature, the squared Spearman correlation counts as well: a
-    monotone function of the target is a leak however it bends, and quantile bins blur it on small samples.
-
-    A feature with no more distinct values than the target has classes (plus one) that matches them in
-    95% of held-out rows is a recoding of the target, with a few rows changed, and counts too: a
-    measurement that separates the classes this well has many values (iris petal width: 22).
-
-    Measured on distinct rows: exact copies of a row (duplicates, over-sampled rows) would otherwise let
-    a lookup "predict" each copy from the one it was fitted on.
+    A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
+    class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
+    the balanced accuracy of the class it points to, held out row by row (≥ 0.98; chance is 0.5 for two
+    classes). Numbers become keys through value-aware bins: a value that fills 1% of the rows or more (a
+    spike of zeros) is a bin of its own, the rest are quantile bins. A column's missingness is a key too:
+    a field present only for one class is a leak. For several classes, the balanced accuracy of the key;
+    a feature with no more distinct values than the target has classes (plus one) that points to the right
+    class in 95% of rows is a recoding of the target with a few rows changed. For a regression target, the
+    held-out R² of the key, or the squared Spearman correlation of a number (a monotone function of the target
+    is a leak however it bends), ≥ 0.98. Measured on distinct rows: exact copies of a row would let a lookup
+    "predict" each copy from the one it was fitted on.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -134,27 +148,102 @@ def target_leakage(data: DatasetProfile, *, min_score: float = 0.98, recoded_sco
     y = y.iloc[::step]
     y = y[y.notna()]
     numeric = data.numeric_sample.loc[y.index]
+    classification = data.target.task == "classification"
+    labels, classes = pd.factorize(y.to_numpy()) if classification else (None, None)
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
             continue
-        key = _bins(col, data, y.index, numeric)
-        if key is None:
-            continue
-        score, baseline = predictive_power(key, y, data.target.task)
-        what = "accuracy" if data.target.task == "classification" else "R²"
-        if data.target.task == "regression" and col.is_numeric_feature:
-            rho2 = _spearman_squared(numeric[col.name].to_numpy(dtype=float),
-                                     y.to_numpy(dtype=float))
-            if rho2 > score:  # a monotone function of the target, which 20 bins blur on small samples
-                score, what = rho2, "Spearman ρ²"
-        recoded = (data.target.task == "classification" and col.distinct <= len(data.target.classes) + 1
-                   and score >= recoded_score and (1 - score) <= 0.1 * (1 - baseline))
-        if not recoded and (score < min_score or (1 - score) > 0.25 * (1 - baseline)):
-            continue
-        yield Hit(col.name, f"predicts `{data.target.name}` alone with held-out {what} {score:.3f} "
-                  f"(baseline {baseline:.3f}): likely leaked from the target",
-                  {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
-                   "rows_used": len(y)})
+        if classification:
+            hit = _classification_leak(col, data, y.index, numeric, labels, np.asarray(classes, dtype=str),
+                                       min_auc, min_balanced_accuracy, recoded_score)
+        else:
+            hit = _regression_leak(col, data, y, numeric, min_score)
+        if hit is not None:
+            what, score, baseline, detail = hit
+            yield Hit(col.name, f"predicts `{data.target.name}` alone: {what} {score:.3f} (chance {baseline:.3f})"
+                      f"{detail}: likely leaked from the target",
+                      {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
+                       "rows_used": len(y)})
+
+
+def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
+                         labels: np.ndarray, classes: np.ndarray, min_auc: float, min_ba: float,
+                         recoded_score: float) -> tuple[str, float, float, str] | None:
+    k = len(classes)
+    if k < 2:
+        return None
+    chance = 1.0 / k
+    missing = data.sample.loc[index, col.name].isna().to_numpy() if col.name in data.sample.columns else None
+    if missing is not None and 0 < missing.sum() < len(missing):
+        score = balanced_accuracy(missing.astype(np.int64), labels, k)
+        if score >= min_ba:
+            present = np.bincount(labels[~missing], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
+            which = str(classes[int(np.argmax(present))])
+            return ("balanced accuracy of its missingness", score, chance,
+                    f"; present for {present.max():.0%} of class {which!r} and {np.sort(present)[-2]:.0%} of the rest")
+    if k == 2 and col.is_numeric_feature:
+        x = numeric[col.name].to_numpy(dtype=float) if col.name in numeric.columns else None
+        if x is not None:
+            auc, which = rank_auc(x, labels)
+            if auc is not None and max(auc, 1 - auc) >= min_auc:
+                return ("rank AUC", max(auc, 1 - auc), 0.5, f" for class {str(classes[which])!r}")
+    key = _bins(col, data, index, numeric)
+    if key is None:
+        return None
+    codes, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
+    score = balanced_accuracy(codes, labels, k)
+    recoded = col.distinct <= k + 1 and score >= recoded_score
+    if score >= min_ba or recoded:
+        return "balanced accuracy as a key", score, chance, ""
+    return None
+
+
+def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame,
+                     min_score: float) -> tuple[str, float, float, str] | None:
+    key = _bins(col, data, y.index, numeric)
+    if key is None:
+        return None
+    score, baseline = predictive_power(key, y, "regression")
+    what = "held-out R²"
+    if col.is_numeric_feature:
+        rho2 = _spearman_squared(numeric[col.name].to_numpy(dtype=float), y.to_numpy(dtype=float))
+        if rho2 > score:  # a monotone function of the target, which quantile bins blur on small samples
+            score, what = rho2, "Spearman ρ²"
+    return (what, score, baseline, "") if score >= min_score else None
+
+
+def rank_auc(x: np.ndarray, labels: np.ndarray) -> tuple[float | None, int]:
+    """Rank AUC (Mann–Whitney, ties averaged) of ``x`` for class 1 against class 0 over its finite values, and the
+    class it points to (1 when AUC ≥ 0.5); None when either class has fewer than ``MIN_CLASS_ROWS`` of them."""
+    keep = np.isfinite(x)
+    x, labels = x[keep], labels[keep]
+    pos = labels == 1
+    m, n = int(pos.sum()), int((~pos).sum())
+    if min(m, n) < MIN_CLASS_ROWS:
+        return None, 0
+    ranks = pd.Series(x).rank(method="average").to_numpy()
+    auc = (ranks[pos].sum() - m * (m + 1) / 2) / (m * n)
+    return float(auc), int(auc >= 0.5)
+
+
+def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Balanced accuracy of predicting the class from a key, each row held out from its own key's counts: the
+    predicted class is the one the key's other rows over-represent most (count / class size), so a small class
+    is predicted where its rows gather. A key seen in no other row predicts nothing (counts as wrong). The mean
+    recall is over the classes with at least ``MIN_CLASS_ROWS`` rows (0 when fewer than two have them)."""
+    n_keys = int(keys.max()) + 1 if keys.size else 0
+    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k).astype(float)
+    totals = np.bincount(labels, minlength=k).astype(float)
+    own = np.zeros((len(keys), k))
+    own[np.arange(len(keys)), labels] = 1.0
+    counts = table[keys] - own  # the key's other rows, by class
+    sizes = np.maximum(totals[None, :] - own, 1.0)
+    rates = counts / sizes
+    predicted = np.argmax(rates, axis=1)
+    predicted[counts.sum(axis=1) == 0] = -1  # nothing else with this key: no prediction
+    # a class of fewer than MIN_CLASS_ROWS rows is too small to judge a key by (five rows fall on one side by chance)
+    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= MIN_CLASS_ROWS]
+    return float(np.mean(recalls)) if len(recalls) >= 2 else 0.0
 
 
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,

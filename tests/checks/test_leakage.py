@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from dataaudit import scan
 
 from ..conftest import write_csv
 
 
-def _scan(tmp_path, frame, code):
-    return scan(write_csv(tmp_path / "t.csv", frame), target="label", select=[code]).findings
+def _scan(tmp_path, frame, code, target="label"):
+    return scan(write_csv(tmp_path / "t.csv", frame), target=target, select=[code]).findings
 
 
 def test_copied_rows_do_not_make_a_feature_look_leaked(tmp_path, rng):
@@ -29,3 +30,44 @@ def test_a_real_leak_survives_deduplication(tmp_path, rng):
     frame = pd.concat([frame, frame.iloc[:100]], ignore_index=True)  # some duplicates as well
     (finding,) = _scan(tmp_path, frame, "DA701")
     assert finding.column == "refund" and finding.evidence["rows_used"] == n
+
+
+def _imbalanced(rng, n: int = 3000, share: float = 0.05) -> pd.DataFrame:
+    """A credit-like table with ``share`` defaults and honest features (one strong: rank AUC ≈ 0.87)."""
+    y = (rng.random(n) < share).astype(int)
+    return pd.DataFrame({"income": rng.lognormal(10, 0.5, n).round(0), "age": rng.integers(20, 70, n),
+                         "score": (rng.normal(0, 1, n) + 1.59 * y).round(3),  # strong but honest
+                         "default": y})
+
+
+@pytest.mark.parametrize("share", [0.02, 0.05, 0.5])
+def test_every_leak_kind_is_found_at_any_class_balance(tmp_path, share):
+    rng = np.random.default_rng(1)
+    f = _imbalanced(rng, share=share)
+    y = f["default"].to_numpy()
+    separated = rng.normal(0, 1, len(f))
+    separated[y == 1] = separated[y == 0].max() + rng.exponential(1.0, int(y.sum()))
+    f["bureau_score"] = separated.round(4)  # rank AUC 1.0: the minority class is the tail
+    f["collections_flag"] = np.where(rng.random(len(f)) < 0.015, 1 - y, y)  # the label in 98.5% of rows
+    f["recovered_amount"] = np.where(y == 1, rng.lognormal(6, 1, len(f)).round(2), 0.0)  # 0 unless default
+    f["closing_day"] = np.where(y == 1, rng.integers(1, 365, len(f)).astype(float), np.nan)  # present if default
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="default")}
+    assert set(found) == {"bureau_score", "collections_flag", "recovered_amount", "closing_day"}
+    assert found["bureau_score"].evidence["metric"] == "rank AUC" and found["bureau_score"].evidence["baseline"] == 0.5
+    assert "missingness" in found["closing_day"].evidence["metric"]
+
+
+def test_strong_honest_features_are_not_leaks_under_imbalance(tmp_path):
+    rng = np.random.default_rng(2)
+    f = _imbalanced(rng, share=0.05)
+    y = f["default"].to_numpy()
+    f["late_payments_flag"] = np.where(rng.random(len(f)) < 0.15, 1 - y, y)  # agrees in 85%: strong, honest
+    assert _scan(tmp_path, f, "DA701", target="default") == []
+
+
+def test_a_tiny_minority_does_not_make_a_strong_feature_a_leak(tmp_path):
+    rng = np.random.default_rng(3)
+    f = _imbalanced(rng, n=400, share=0.0)
+    f.loc[rng.choice(400, 6, replace=False), "default"] = 1  # six positives: too few to call anything perfect
+    f["score"] = f["score"] + 3.0 * f["default"]
+    assert _scan(tmp_path, f, "DA701", target="default") == []
