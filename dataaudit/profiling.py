@@ -29,8 +29,10 @@ from .stats import (
 
 MAX_DISTINCT_ANALYSED = 10_000
 NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
-ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier)$|^(?:id|uuid|guid)(?:[_\s.-]|$)|[a-z]Id$|^Unnamed: \d+$",
+ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
+                     r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
                      re.IGNORECASE)
+NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least this share of its values differ
 MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
 
@@ -425,12 +427,13 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
             evidence["rule"] = "only the values 0 and 1"
             return "boolean"
         integral = numeric.integral == numeric.count
-        if integral and numeric.count >= 20 and ratio >= 0.98 and not numeric.posinf and not numeric.neginf:
+        if integral and numeric.count >= 20 and not numeric.posinf and not numeric.neginf:
             span = float(numeric.values[-1] - numeric.values[0] + 1)
-            sequential = span <= 1.5 * distinct
-            if sequential or name_hint:
+            sequential = ratio >= 0.98 and span <= 1.5 * distinct
+            if sequential or (name_hint and ratio >= NAMED_ID_SHARE):
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
-                                    else "unique integers in a column named like an identifier")
+                                    else "whole numbers, mostly distinct, in a column named like an identifier"
+                                    + (" (some repeat: the same entity in several rows)" if ratio < 0.98 else ""))
                 evidence["span_per_value"] = round(span / distinct, 3)
                 return "identifier"
         evidence["rule"] = "whole numbers" if integral else "numbers"
@@ -454,8 +457,10 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
     spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool)
     space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
     evidence["mean_length"] = round(mean_len, 2)
-    if nonmissing >= 20 and ratio >= 0.95 and (name_hint or (space_share < 0.05 and mean_len <= 64)):
-        evidence["rule"] = "unique token-like strings" + (" in a column named like an identifier" if name_hint else "")
+    if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)
+                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5)):
+        evidence["rule"] = ("mostly distinct strings in a column named like an identifier" if name_hint
+                            else "unique token-like strings")
         return "identifier"
     if distinct <= 50 or (ratio <= 0.5 and space_share < 0.5):
         evidence["rule"] = "repeated labels"

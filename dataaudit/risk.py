@@ -58,13 +58,41 @@ def level_of(score: int) -> str:
     return next(name for floor, name in LEVELS if score >= floor)
 
 
+DROPPED_TYPES = ("identifier", "constant", "empty", "text")  # columns fix drops: their gaps never reach the loss
+
+
+def _rows_missing(data: DatasetProfile) -> float:
+    """Share of rows with a missing cell in a column a model would be fed (fix drops identifiers, constants and
+    free text, and the rows without a label, so those gaps do not count): exact from the row counts, or
+    estimated on the row sample when such a column has gaps."""
+    if not data.rows:
+        return 0.0
+    dropped = [c.name for c in data.columns.values()
+               if c.missing and (c.inferred_type in DROPPED_TYPES or c.is_target)]  # rows without a label go too
+    if not dropped:
+        return float((data.stats.row_missing > 0).mean())
+    kept = [c for c in data.columns.values() if c.name not in dropped]
+    if not kept:
+        return 0.0
+    sample = data.sample
+    missing = np.zeros(len(sample), dtype=bool)
+    for col in kept:
+        raw = sample[col.name]
+        gaps = raw.isna().to_numpy()
+        if col.text is not None and col.text.tokens:
+            gaps |= raw.astype("str").isin(list(col.text.tokens)).to_numpy()
+        missing |= gaps
+    return float(missing.mean()) if len(sample) else 0.0
+
+
 def _nan_loss(data: DatasetProfile) -> Component:
-    rows_missing = float((data.stats.row_missing > 0).mean()) if data.rows else 0.0
+    rows_missing = _rows_missing(data)
     inf = sum((c.numeric.posinf + c.numeric.neginf) for c in data.features if c.numeric is not None)
     p_row = min(1.0, rows_missing + inf / max(data.rows, 1))
     p_batch = 1 - (1 - p_row) ** BATCH
     worst = sorted(((c.missing + (c.numeric.posinf + c.numeric.neginf if c.numeric else 0), c.name)
-                    for c in data.columns.values()), reverse=True)
+                    for c in data.columns.values() if c.inferred_type not in DROPPED_TYPES and not c.is_target),
+                   reverse=True)
     cols = tuple(name for count, name in worst[:3] if count > 0)
     detail = (f"P(a batch of {BATCH} rows contains a missing or infinite value) = {p_batch:.2f}"
               + (": without imputation the loss turns NaN at the first such batch" if p_batch > 0 else

@@ -388,3 +388,28 @@ def nested_values(data: DatasetProfile) -> Iterator[Hit]:
         yield Hit(name, f"{kind} values ({arrow_type}) are not one value per cell: not a model input as it "
                   "stands; left out of the analysis, and fix leaves it out of the output",
                   {"arrow_type": arrow_type})
+
+
+@check("DA414", "free-text", Category.ENCODING, Severity.MEDIUM,
+       effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("drop",))
+def free_text(data: DatasetProfile) -> Iterator[Hit]:
+    """Free text: mostly distinct strings (names, titles, comments, addresses), neither categories nor identifiers.
+
+    Why it hurts training: as categories, almost every value is seen once, so its one-hot weight gets one
+    row's gradient (dead parameters) and the model memorises rows; frequency-encoded, it is noise; its text
+    carries signal only through a text model (tokens, embeddings), not as a tabular feature.
+
+    How fix repairs it: drop removes the column (derive features from the text yourself if it carries signal);
+    its missing cells then no longer count towards the missing-value risk.
+    """
+    for col in _text_columns(data):
+        if col.inferred_type != "text":
+            continue
+        values = col.text.frame[~col.text.frame["token"].to_numpy()]
+        words = values["value"].astype("str").str.split().str.len().to_numpy()
+        mean_words = float(np.average(words, weights=values["count"])) if len(values) else 0.0
+        ratio = col.evidence.get("distinct_ratio", 0.0)
+        yield Hit(col.name, f"free text: {col.distinct:,} distinct strings ({pct(ratio)} of the values), "
+                  f"{mean_words:.1f} words on average: not a usable feature as it stands; fix drops it",
+                  {"distinct": col.distinct, "distinct_ratio": ratio, "mean_words": round(mean_words, 2),
+                   "examples": _value_examples(col, ~col.text.frame["token"].to_numpy(), 3)})

@@ -15,6 +15,7 @@ DROP_RULES = {
     "DA502": "near-zero variance",
     "DA605": "near-perfectly correlated with another column",
     "DA412": "nested values (lists, maps or binary): not a model input as it stands",
+    "DA414": "free text: not a usable feature as it stands",
 }
 
 

@@ -261,6 +261,24 @@ def _(rng):
     return Case(f.assign(signup=days.strftime("%d/%m/%Y")))
 
 
+_FIRST = ["Ann", "Bob", "Chen", "Dana", "Eli", "Fatima", "Goran", "Hana", "Ivan", "Jia", "Kofi", "Lena"]
+_LAST = ["Smith", "Okafor", "Tanaka", "Silva", "Novak", "Haddad", "Larsen", "Moreau", "Kowalski", "Nguyen"]
+
+
+@fire("DA414")
+def _(rng):
+    f = clean_frame(rng)  # full names with a middle initial: mostly distinct, several words
+    names = [f"{rng.choice(_FIRST)} {chr(65 + rng.integers(26))}. {rng.choice(_LAST)}" for _ in range(len(f))]
+    return Case(f.assign(customer_name=names), column="customer_name")
+
+
+@silent("DA414")
+def _(rng):
+    f = clean_frame(rng)  # repeated multi-word labels are categories, not free text
+    return Case(f.assign(city=rng.choice(["New York", "Los Angeles", "San Diego", "Salt Lake City", "Boston"],
+                                         len(f))))
+
+
 @fire("DA407")
 def _(rng):
     f = clean_frame(rng)

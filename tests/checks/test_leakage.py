@@ -71,3 +71,25 @@ def test_a_tiny_minority_does_not_make_a_strong_feature_a_leak(tmp_path):
     f.loc[rng.choice(400, 6, replace=False), "default"] = 1  # six positives: too few to call anything perfect
     f["score"] = f["score"] + 3.0 * f["default"]
     assert _scan(tmp_path, f, "DA701", target="default") == []
+
+
+def test_an_identifier_that_repeats_is_an_identifier_and_nothing_else(tmp_path, rng):
+    from ..conftest import clean_frame
+
+    f = clean_frame(rng, 1000)
+    customers = rng.integers(10_000_000, 99_999_999, 800)  # 800 customers, some in several rows
+    f["customer_id"] = rng.choice(customers, 1000)
+    f["order_no"] = [f"ORD-{v}" for v in rng.choice(np.arange(900), 1000)]  # text, a few repeats
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="label").findings
+    on = {col: {x.rule for x in findings if col in x.columns} for col in ("customer_id", "order_no")}
+    assert on == {"customer_id": {"DA702"}, "order_no": {"DA702"}}  # not DA501/DA201/DA203: symptoms of the type
+
+
+def test_names_like_identifiers_with_few_distinct_values_or_fractions_are_not_identifiers(tmp_path, rng):
+    from ..conftest import clean_frame
+
+    f = clean_frame(rng, 1000)
+    f["room_number"] = rng.integers(1, 40, 1000)  # 39 values: a count-like code, not an identifier
+    f["bmi_index"] = rng.normal(25, 4, 1000).round(2)  # a measurement with an index-like name
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings
+    assert findings == []
