@@ -118,12 +118,31 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
         isolated = gap > 0 and gap >= 0.5 * (q3 - q1)
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
+        # zeros that mean "not measured": a substantial spike, far below every real value
+        far_zero = v == 0 and c >= ZERO_SPIKE_SHARE * n and bulk[0] > 0 and _zero_far_from_bulk(bulk)
         impossible_sign = v in UNMISTAKABLE and v < 0 <= bulk[0] and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
-        if isolated and ((z >= min_z and special) or impossible_zero or impossible_sign):
+        if (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero:
             found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
                           "bulk_range": [float(bulk[0]), float(bulk[-1])]})
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
+
+
+ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
+
+
+def _zero_far_from_bulk(bulk: np.ndarray) -> bool:
+    """Whether 0 is far from every other value of a positive column: the smallest of them is at least a fifth of
+    their median, and the gap down to 0 is at least five times the spacing of the lowest values (a lab value that
+    runs 40-300 beside zeros meaning "not measured"; a count's 0 next to its 1s and 2s is not far)."""
+    med = float(sorted_quantile(bulk, 0.5))
+    if bulk[0] < 0.2 * med:
+        return False
+    low = np.unique(bulk[: max(10, bulk.size // 10)])
+    if low.size < 5:
+        return False
+    spacing = float(np.median(np.diff(low)))
+    return spacing > 0 and float(bulk[0]) >= 5 * spacing
 
 
 def without_sentinels(num_stats: NumericStats) -> NumericStats:

@@ -196,3 +196,38 @@ def test_arrow_and_pandas_replacement_agree():
     pd.testing.assert_frame_equal(to_frame(marked), frame)
     assert counts == frame_counts == {"n": {"-1": 2}, "f": {"-1": 1, "0": 1}, "t": {"-1": 2, "unknown": 1}}
     assert frame["t"].isna().tolist() == [False, True, True, True, True]
+
+
+def _scan(tmp_path, frame, code):
+    return scan(write_csv(tmp_path / "t.csv", frame), target="label", select=[code]).findings
+
+
+def test_zeros_that_mean_not_measured_are_sentinels(tmp_path, rng):
+    f = clean_frame(rng, 1200)
+    lab = rng.uniform(40, 300, 1200).round(1)  # real values run 40-300
+    lab[rng.random(1200) < 0.35] = 0.0  # a third of the rows: not measured
+    f["cholesterol"] = lab
+    found = [x for x in _scan(tmp_path, f, "DA103") if x.column == "cholesterol"]
+    assert len(found) == 1 and found[0].evidence["value"] == 0.0
+
+
+def test_legitimate_zeros_stay_quiet(tmp_path, rng):
+    f = clean_frame(rng, 1200)
+    f["visits"] = rng.poisson(1.5, 1200)  # a count: its zeros sit next to ones and twos
+    f["coapplicant_income"] = np.where(rng.random(1200) < 0.4, 0.0, rng.lognormal(8, 1.2, 1200).round(0))
+    f["hours_per_week"] = np.where(rng.random(1200) < 0.3, 0, rng.integers(1, 60, 1200))
+    assert [x.column for x in _scan(tmp_path, f, "DA103")] == []
+
+
+def test_fix_treats_zeros_that_mean_not_measured_as_missing(tmp_path, rng):
+    from dataaudit import FixOptions, fix
+
+    f = clean_frame(rng, 1200)
+    lab = rng.uniform(40, 300, 1200).round(1)
+    zero = rng.random(1200) < 0.35
+    lab[zero] = 0.0
+    f["cholesterol"] = lab
+    out = fix(write_csv(tmp_path / "t.csv", f), target="label", options=FixOptions(scaler="none", outliers="none"))
+    fixed = out.pre_resample
+    assert (fixed["cholesterol__missing"].to_numpy() == zero).all()  # the zeros became missing, marked
+    assert fixed.loc[zero, "cholesterol"].min() >= 40  # and were imputed from the real values
