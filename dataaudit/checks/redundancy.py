@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Iterator
 
 import numpy as np
@@ -10,8 +11,8 @@ import pandas as pd
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import DatasetProfile
 from ..rules import check
-from ..stats import duplicate_mask
 from ..numfmt import significant
+from ..stats import duplicate_mask
 from ._common import jsonable, pct, plural
 
 
@@ -152,3 +153,54 @@ def _strong_pairs(frame: pd.DataFrame, min_abs_r: float, block: int = 500) -> It
                 hits = np.triu(hits, k=1)
             for a, b in zip(*np.nonzero(hits)):
                 yield int(start + a), int(other + b), float(corr[a, b])
+
+RECODING_TYPES = ("categorical", "boolean", "integer")
+
+
+@check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
+def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
+    """Two columns that map one to one: a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country
+    name beside its ISO code), on the row sample.
+
+    Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
+    row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
+    no pair is compared. Identical columns are DA604's, near-linear numbers DA605's, identifiers DA702's.
+
+    Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
+    (ill-conditioning); one-hot columns of the two are exactly collinear.
+
+    How fix repairs it: drop keeps the first column and removes its recoding.
+    """
+    sample = data.sample
+    groups: dict[tuple[int, bytes], list[str]] = {}
+    for col in data.features:
+        if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
+            continue
+        codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
+        if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
+            continue
+        digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
+        groups.setdefault((len(uniques), digest), []).append(col.name)
+    for (k, _), names in groups.items():
+        first = names[0]
+        for other in names[1:]:
+            if data.stats.column_digest[other] == data.stats.column_digest[first]:
+                continue  # identical: DA604
+            if _near_linear(data, first, other):
+                continue  # DA605
+            pairs = (pd.DataFrame({"a": sample[first].astype("str"), "b": sample[other].astype("str")})
+                     .drop_duplicates().head(3))
+            shown = ", ".join(f"{a!r} ↔ {b!r}" for a, b in zip(pairs["a"], pairs["b"]))
+            yield Hit(other, f"a one-to-one recoding of `{first}` ({k} values: {shown}): the same information twice",
+                      {"recoding_of": first, "values": k, "examples": [{"a": a, "b": b} for a, b in
+                                                                       zip(pairs["a"], pairs["b"])]},
+                      columns=(first, other))
+
+
+def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
+    numeric = data.numeric_sample
+    if a not in numeric.columns or b not in numeric.columns:
+        return False
+    r = numeric[a].corr(numeric[b])
+    return bool(np.isfinite(r) and abs(r) >= 0.98)

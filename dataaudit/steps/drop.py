@@ -14,6 +14,7 @@ DROP_RULES = {
     "DA702": "identifier",
     "DA502": "near-zero variance",
     "DA605": "near-perfectly correlated with another column",
+    "DA606": "a one-to-one recoding of another column",
     "DA412": "nested values (lists, maps or binary): not a model input as it stands",
     "DA414": "free text: not a usable feature as it stands",
 }

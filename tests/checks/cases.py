@@ -279,6 +279,22 @@ def _(rng):
                                          len(f))))
 
 
+@fire("DA606")
+def _(rng):
+    f = clean_frame(rng)
+    size = rng.choice(["S", "M", "L", "XL"], len(f))
+    return Case(f.assign(size=size, size_code=pd.Series(size).map({"S": 1, "M": 2, "L": 3, "XL": 4}).to_numpy()),
+                column="size_code")
+
+
+@silent("DA606")
+def _(rng):
+    f = clean_frame(rng)  # related but not one to one: a region holds several cities
+    city = rng.choice(["Lyon", "Paris", "Lille", "Nice"], len(f))
+    region = pd.Series(city).map({"Lyon": "south-east", "Nice": "south-east", "Paris": "north", "Lille": "north"})
+    return Case(f.assign(city=city, region=region.to_numpy()))
+
+
 @fire("DA407")
 def _(rng):
     f = clean_frame(rng)
