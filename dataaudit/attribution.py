@@ -19,7 +19,7 @@ from .findings import Finding
 from .numfmt import fmt, pct
 from .probe import REGRESSION, batch_shares, overflow_symptom
 
-NAN_RULES = ("DA101", "DA102", "DA202")
+NAN_RULES = ("DA101", "DA102", "DA202", "DA106")
 SCALE_RULES = ("DA201", "DA103", "DA203", "DA501", "DA408")
 OVERFLOW_RULES = ("DA501", "DA201", "DA203", "DA103", "DA408")
 CONDITIONING_RULES = ("DA503", "DA604", "DA605", "DA501")

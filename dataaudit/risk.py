@@ -78,10 +78,9 @@ def _rows_missing(data: DatasetProfile) -> float:
     missing = np.zeros(len(sample), dtype=bool)
     for col in kept:
         raw = sample[col.name]
-        gaps = raw.isna().to_numpy()
+        missing |= raw.isna().to_numpy()
         if col.text is not None and col.text.tokens:
-            gaps |= raw.astype("str").isin(list(col.text.tokens)).to_numpy()
-        missing |= gaps
+            missing |= raw.astype("str").isin(list(col.text.tokens)).to_numpy()
     return float(missing.mean()) if len(sample) else 0.0
 
 

@@ -19,7 +19,7 @@ CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|cat
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
-    for col in data.columns.values():
+    for col in data.features:  # the target is kept as it is: its encoding is not a feature's problem
         if col.text is not None and col.stats.kind == "string":
             yield col
 

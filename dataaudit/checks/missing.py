@@ -34,14 +34,12 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
     Values the settings declare missing for a column (``missing-values``) are read as missing cells and
     counted here; the message and ``evidence["declared_missing"]`` say how many came from the settings.
     """
-    for col in data.columns.values():
+    for col in data.features:  # a missing label is DA106's: fix drops the row, it does not impute it
         real = col.stats.nulls if col.numeric is None or col.numeric_from_text else col.numeric.nan
         if real <= 0:
             continue
         fraction = real / col.rows
-        if col.is_target:
-            severity, what = Severity.HIGH, "target label"
-        elif col.numeric is not None:
+        if col.numeric is not None:
             severity, what = Severity.HIGH, "value"
         else:
             severity, what = Severity.MEDIUM, "value"
@@ -56,6 +54,31 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
         yield Hit(col.name, message, evidence, severity=severity)
 
 
+@check("DA106", "missing-target", Category.MISSING, Severity.HIGH,
+       effect=GradientEffect.NAN_LOSS, fix_steps=("drop",))
+def missing_target(data: DatasetProfile) -> Iterator[Hit]:
+    """Rows without a target value: empty, NaN or a missing-value token ('?', 'N/A') in the label.
+
+    Why it hurts training: a row without a label has no loss to follow; fed as it is, its NaN target makes the
+    loss and every gradient NaN, and imputing a label would teach the model a guess.
+
+    How fix repairs it: drop removes those rows (counted in the fix report), before anything is fitted; apply
+    never needs the target.
+    """
+    if data.target is None:
+        return
+    col = data.columns[data.target.name]
+    tokens = sum(col.text.tokens.values()) if col.text is not None else 0
+    count = int(col.missing)  # nulls and NaN, and the tokens of a text label
+    if count <= 0:
+        return
+    fraction = count / col.rows
+    shown = f", {tokens:,} of them written as tokens ({', '.join(repr(t) for t in list(col.text.tokens)[:3])})" \
+        if tokens else ""
+    yield Hit(col.name, f"{plural(count, 'row')} ({pct(fraction)}) without a target value{shown}: fix drops them",
+              {"count": count, "fraction": jsonable(fraction), "tokens": dict(col.text.tokens) if tokens else {}})
+
+
 @check("DA102", "disguised-missing-tokens", Category.MISSING, Severity.MEDIUM,
        effect=GradientEffect.NAN_LOSS, fix_steps=("repair", "impute"))
 def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
@@ -66,7 +89,7 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
 
     How fix repairs it: repair turns the tokens into missing values, then impute fills them.
     """
-    for col in data.columns.values():
+    for col in data.features:
         if col.text is None or not col.text.tokens:
             continue
         count = sum(col.text.tokens.values())

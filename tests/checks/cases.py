@@ -62,6 +62,13 @@ def _(rng):
     return Case(f, column="a")
 
 
+@fire("DA106")
+def _(rng):
+    f = clean_frame(rng).astype({"label": "float"})
+    f.loc[_mask(rng, len(f), 0.05), "label"] = np.nan
+    return Case(f, column="label")
+
+
 @fire("DA102")
 def _(rng):
     f = clean_frame(rng)

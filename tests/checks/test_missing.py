@@ -55,12 +55,19 @@ def test_tokens_are_counted_by_spelling(tmp_path, rng):
     assert str(finding.severity) == "high"  # the column is numbers otherwise
 
 
-def test_target_missing_labels_are_reported_on_the_target(tmp_path, rng):
-    f = clean_frame(rng, 300).astype({"label": "float"})
+def test_missing_labels_are_their_own_finding_whose_fix_drops_the_rows(tmp_path, rng):
+    f = clean_frame(rng, 300).astype({"label": "object"})
     f.loc[:9, "label"] = np.nan
-    report = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA101"])
-    assert [(x.column, x.evidence["count"]) for x in report.findings] == [("label", 10)]
-    assert "target label" in report.findings[0].message
+    f.loc[10:14, "label"] = "?"
+    report = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA101", "DA102", "DA106"])
+    assert [(x.rule, x.column, x.evidence["count"]) for x in report.findings] == [("DA106", "label", 15)]
+    assert report.findings[0].fix == "drop" and "without a target value" in report.findings[0].message
+
+
+def test_encoding_rules_leave_the_target_alone(tmp_path, rng):
+    f = clean_frame(rng, 300)
+    f["label"] = np.where(f["label"] == 1, "yes", "no")  # a yes/no label is a label, not a boolean feature
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA4"]).findings == []
 
 
 @pytest.mark.parametrize("share,severity", [(0.05, "medium"), (0.004, "low")])
