@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator, NamedTuple
 
 import numpy as np
@@ -65,6 +66,10 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
                     extreme_z: float = 6.0, max_share: float = 0.2) -> Iterator[Hit]:
     """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values.
 
+    A heavy-tailed non-negative column (DA203's shape: skewness ≥ 2 and a lopsided 1–99% range) is judged on
+    the log scale: a lognormal income's long tail is a shape, not 14% outliers; a value detached even from
+    that tail (a unit slip, a 1e9 typo) still is one.
+
     Why it hurts training: the gradient of a weight is proportional to its input, so a row at 800 robust
     z-scores makes an update hundreds of times larger than a typical row: the loss spikes or diverges, and
     mean/std scaling lets the outlier squash every other value towards zero.
@@ -73,15 +78,24 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
     """
     for col in _continuous(data):
         num_stats = without_sentinels(col.numeric)
-        bounds = robust_bounds(num_stats, threshold)
+        judged, back = num_stats, None
+        logged = col.top_share < 0.9 and num_stats.count >= 20 and num_stats.values[0] >= 0 and \
+            is_skewed(skew_profile(num_stats), 2.0, 4.0)
+        if logged:  # a heavy tail is a shape (DA203): only values detached from it on the log scale are outliers
+            judged, _, back = log_stats(num_stats)
+        bounds = robust_bounds(judged, threshold)
         if bounds is None:
             continue
         lo, hi, med, scale, method = bounds
-        count = num_stats.count_between(lo, hi)
-        outside = [(v, r) for v, r in num_stats.low + num_stats.high if not lo <= v <= hi]
+        count = judged.count_between(lo, hi)
+        outside = [(v, r) for v, r in judged.low + judged.high if not lo <= v <= hi]
         if count <= 0 or not outside:
             continue
         max_z = max(abs(v - med) / scale for v, _ in outside)
+        if logged:  # report in the column's own units
+            lo, hi, med = float(back(lo)), float(back(hi)), float(back(med))
+            outside = [(float(back(v)), r) for v, r in outside]
+            method = "log-" + method
         fraction = count / num_stats.count
         if max_z < extreme_z and fraction < min_share:
             continue  # what a normal tail of this size produces
@@ -91,11 +105,24 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
         yield Hit(col.name,
                   f"{plural(count, 'value')} ({pct(fraction)}) more than {num(threshold)} robust z-scores from the median "
                   f"{num(med)}" + (f" of the values other than {num(num_stats.median)} (which fill half the column)"
-                                   if method == "mad-of-rest" else "")
+                                   if method.endswith("mad-of-rest") else "")
+                  + (" on the log scale of this heavy-tailed column" if logged else "")
                   + f"; the most extreme is {max_z:,.1f} robust z-scores out",
                   jsonable({"count": count, "fraction": fraction, "max_robust_z": max_z, "method": method,
                             "median": med, "bounds": [lo, hi], "examples": examples(outside)}),
                   severity=severity)
+
+
+def log_stats(num_stats: NumericStats) -> tuple[NumericStats, object, object]:
+    """The statistics of log(x) for a positive column (log1p(x) when it holds zeros), enough for ``robust_bounds``
+    and ``count_between`` (sorted values, extremes with their rows, the stream engine's exact histogram), and the
+    transform with its inverse. log is scale-free, so a lognormal's log is normal whatever its median."""
+    forward, back = (np.log, np.exp) if num_stats.values[0] > 0 else (np.log1p, np.expm1)
+    hist = num_stats.histogram
+    return (replace(num_stats, values=forward(num_stats.values), mean=0.0, m2=0.0, m3=0.0, m4=0.0,
+                    low=[(float(forward(v)), r) for v, r in num_stats.low],
+                    high=[(float(forward(v)), r) for v, r in num_stats.high],
+                    histogram=None if hist is None else (forward(hist[0]), hist[1])), forward, back)
 
 
 @check("DA202", "infinite-values", Category.OUTLIERS, Severity.CRITICAL,

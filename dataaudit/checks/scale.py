@@ -38,8 +38,8 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
 
     Each feature is compared with the median typical size of the others (median |x|; of the non-zero
     values for a sparse column), so one feature recorded in the wrong unit stands out even when the
-    others already span a few orders of magnitude. Severity: low from 10², medium from 10³, high
-    from 10⁶.
+    others already span a few orders of magnitude; with only two numeric features, once, on the larger
+    (naming both). Severity: low from 10², medium from 10³, high from 10⁶.
 
     Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
     gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
@@ -53,7 +53,11 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
         return
     names_ = list(sizes)
     logs = np.log10(np.array([sizes[k] for k in names_]))
+    # two features far apart are one problem: reported once, on the larger (its gradient dominates)
+    pair_small = names_[int(np.argmin(logs))] if len(names_) == 2 else None
     for i, name in enumerate(names_):
+        if name == pair_small:
+            continue
         others = np.delete(logs, i)
         reference = float(np.median(others))
         orders = float(logs[i] - reference)
@@ -70,7 +74,7 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
                    "size": jsonable(sizes[name]), "median_other_size": jsonable(median_size),
                    "farthest": {far: jsonable(sizes[far])}},
                   severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio
-                  else Severity.LOW, columns=(name,))
+                  else Severity.LOW, columns=(name,) if pair_small is None else (name, pair_small))
 
 
 @check("DA502", "near-zero-variance", Category.SCALE, Severity.MEDIUM,

@@ -77,3 +77,31 @@ def test_normal_tails_of_a_large_sample_are_not_outliers(tmp_path, rng):
     x = rng.normal(0, 1, 200_000).round(5)
     report = scan(write_csv(tmp_path / "t.csv", pd.DataFrame({"x": x})), select=["DA2"])
     assert report.findings == []
+
+
+def test_a_table_of_ordinary_lognormal_columns_gets_one_finding_per_column(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 3000
+    f = pd.DataFrame({f"x{i}": rng.lognormal(rng.uniform(0, 3), rng.uniform(0.8, 1.0), n).round(4)
+                      for i in range(60)})
+    f["label"] = rng.integers(0, 2, n)
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="label").findings
+    per_column = pd.Series([x.column for x in findings]).value_counts()
+    assert per_column.max() == 1 and {x.rule for x in findings} == {"DA203"}  # a shape, never "outliers"
+
+
+def test_a_value_detached_from_a_heavy_tail_is_still_an_outlier(tmp_path):
+    rng = np.random.default_rng(1)
+    income = rng.lognormal(10, 1.0, 2000).round(0)
+    income[:15] *= 1000  # a unit slip in 15 rows
+    f = pd.DataFrame({"income": income, "label": rng.integers(0, 2, 2000)})
+    (found,) = [x for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA201"]).findings]
+    assert found.column == "income" and found.evidence["count"] >= 15 and found.evidence["method"].startswith("log")
+
+
+def test_two_features_far_apart_are_one_scale_finding(tmp_path):
+    rng = np.random.default_rng(2)
+    f = pd.DataFrame({"bytes": rng.normal(5e6, 1e6, 500).round(0), "ratio": rng.uniform(0, 1, 500).round(3),
+                      "label": rng.integers(0, 2, 500)})
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA501"]).findings
+    assert found.column == "bytes" and set(found.columns) == {"bytes", "ratio"}
