@@ -21,6 +21,7 @@ from .findings import Finding
 from .profiling import DatasetProfile
 
 BATCH = 32
+MIN_MEASURED_ROWS = 10  # as the outlier, skew and scale checks: fewer values measure no spread
 CRITICAL = 85
 LEVELS = ((CRITICAL, "critical"), (60, "high"), (30, "medium"), (0, "low"))
 
@@ -210,8 +211,9 @@ def _dead(data: DatasetProfile, rare_rows: int = 5) -> Component:
 
 def gradient_risk(data: DatasetProfile, findings: Sequence[Finding]) -> GradientRisk:
     """Measure every mechanism on this dataset and combine them into one score."""
-    parts = [_nan_loss(data), _exploding(data), _dominated_by_scale(data), _dominated_by_class(data),
-             _ill_conditioning(data), _vanishing(data), _spurious(findings), _dead(data)]
+    parts = [_nan_loss(data), _spurious(findings), _dead(data), _dominated_by_class(data)]
+    if data.rows >= MIN_MEASURED_ROWS:  # below, a robust z-score of 672 is four numbers, not a measurement
+        parts += [_exploding(data), _dominated_by_scale(data), _ill_conditioning(data), _vanishing(data)]
     parts = [p for p in parts if p is not None]
     remaining = float(np.prod([1 - p.score / 100 for p in parts]))
     score = int(round(100 * (1 - remaining)))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from . import streaming
 from .attribution import attribute
+from .checks.imbalance import SMALL_TABLE_ROWS
 from .dask_engine import dask_note, dask_stats
 from .declared_missing import values_problem
 from .errors import DataAuditError, TargetError, UsageError
@@ -284,7 +285,7 @@ def _ignored_on_columns(finding: Finding, ignores: Mapping[str, Iterable[str]]) 
 
 def _probe(profile, timing: dict[str, float]) -> dict[str, Any] | None:
     """The gradient probe on the row sample, when there is a target and something to feed a model."""
-    if profile.target is None:
+    if profile.target is None or profile.rows < SMALL_TABLE_ROWS:  # DA304 says why
         return None
     result = probe_frame(profile.sample, profile.target.name, task=profile.target.task)
     if result is None:

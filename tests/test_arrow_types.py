@@ -34,7 +34,7 @@ from dataaudit.report import report_schema
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 FORMATS = ("parquet", "feather", "jsonl", "csv")
-DATASET_LEVEL = {"DA104", "DA411", "DA503", "DA603", "DA703"}  # findings about rows or the file, not a column
+DATASET_LEVEL = {"DA104", "DA304", "DA411", "DA503", "DA603", "DA703"}  # findings about rows or the file, not a column
 TZS = (None, "UTC", "Europe/Paris", "+05:30")
 
 

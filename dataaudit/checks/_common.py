@@ -6,6 +6,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+SMALL_TABLE_ROWS = 30  # below this, row-level statistics (correlations, conditioning, the probe) mean little: DA304
+
 
 def pct(fraction: float) -> str:
     """'0.4%', '12%', '99.5%', '<0.1%', '>99.9%': never rounds a part up to the whole."""

@@ -7,7 +7,7 @@ from typing import Iterator
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import DatasetProfile
 from ..rules import check
-from ._common import jsonable, num, pct
+from ._common import SMALL_TABLE_ROWS, jsonable, num, pct
 from .outliers import is_skewed, skew_profile
 
 SMOTE_MIN_ROWS = 6  # SMOTE's default k_neighbors=5 needs 6 rows of a class
@@ -87,3 +87,22 @@ def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio
     if is_skewed(prof, min_skew, min_tail_ratio):
         yield Hit(col.name, f"the regression target is skewed (skewness {prof['skewness']:.1f}, "
                   f"tail ratio {num(prof['tail_ratio'])})", jsonable(prof))
+
+
+@check("DA304", "too-few-rows", Category.IMBALANCE, Severity.MEDIUM, effect=GradientEffect.SPURIOUS_SIGNAL)
+def too_few_rows(data: DatasetProfile, *, min_rows: int = SMALL_TABLE_ROWS) -> Iterator[Hit]:
+    """The table has fewer than 30 rows: too few for its statistics (robust z-scores, skewness, correlations,
+    leaks, the gradient probe) to mean much.
+
+    Below 10 values a column gets no outlier, skew or scale finding and its gradient risk is not measured;
+    below 30 rows the gradient probe does not run. This finding says so once, instead of reporting noise.
+
+    Why it hurts training: a model with more parameters than rows memorises them: every gradient step fits
+    the few rows it has, and what it learns will not hold on new data.
+
+    How fix repairs it: it cannot; collect more rows, or use a model with very few parameters.
+    """
+    if data.rows < min_rows:
+        yield Hit(None, f"only {data.rows:,} rows: too few for the statistics (outliers, scale, leakage, the gradient "
+                  "probe) to mean much; those that need more rows are not reported", {"rows": data.rows,
+                                                                                   "min_rows": min_rows})

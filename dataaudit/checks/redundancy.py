@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Category, GradientEffect, Hit, Severity
+from ..numfmt import significant
 from ..profiling import DatasetProfile
 from ..rules import check
-from ..numfmt import significant
 from ..stats import duplicate_mask
-from ._common import jsonable, pct, plural
+from ._common import SMALL_TABLE_ROWS, jsonable, pct, plural
 
 
 @check("DA601", "constant-column", Category.REDUNDANCY, Severity.MEDIUM,
@@ -118,7 +118,7 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
     """
     digests = {c.name: data.stats.column_digest[c.name] for c in data.features}
     cols = [c.name for c in data.features if c.is_numeric_feature and c.inferred_type != "boolean" and c.distinct > 2]
-    if len(cols) < 2:
+    if len(cols) < 2 or data.rows < SMALL_TABLE_ROWS:  # DA304: too few rows for a correlation to mean much
         return
     frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
     pairs = list(_strong_pairs(frame, min_abs_r))
@@ -172,6 +172,8 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
 
     How fix repairs it: drop keeps the first column and removes its recoding.
     """
+    if data.rows < SMALL_TABLE_ROWS:  # DA304: a handful of rows maps one to one by chance
+        return
     sample = data.sample
     groups: dict[tuple[int, bytes], list[str]] = {}
     for col in data.features:

@@ -10,7 +10,7 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import sorted_mad
-from ._common import jsonable, names, num
+from ._common import SMALL_TABLE_ROWS, jsonable, names, num
 from .encoding import integer_code_reason
 
 
@@ -112,7 +112,7 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     How fix repairs it: drop removes duplicate and near-perfectly correlated columns (see DA604/DA605);
     regularisation or PCA helps with the rest.
     """
-    measured = data.conditioning
+    measured = data.conditioning if data.rows >= SMALL_TABLE_ROWS else None  # DA304: too few rows
     if measured is None or measured[0] < max_condition:
         return
     cond, weights = measured

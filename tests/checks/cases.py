@@ -183,6 +183,11 @@ def _(rng):
     return Case(f.assign(label=(f["a"] * 2 + rng.normal(0, 5, len(f))).round(3)))
 
 
+@fire("DA304")
+def _(rng):
+    return Case(clean_frame(rng, 12), column=None)
+
+
 # ---- DA4xx encoding -------------------------------------------------------------------------------
 @fire("DA401")
 def _(rng):

@@ -37,3 +37,14 @@ def test_a_tiny_feature_is_found_below_the_others(tmp_path, rng):
     (finding,) = _scan(tmp_path, frame)
     assert finding.column == "ratio" and finding.evidence["direction"] == "below"
     assert np.isclose(finding.evidence["median_other_size"], 7.1, rtol=0.3)  # between 5 and 10
+
+
+def test_a_four_row_table_says_it_is_too_small_and_scores_no_statistic(tmp_path):
+    """The four-row example of the problem this tool exists for: findings and risk must agree."""
+    f = pd.DataFrame([[1, 2, 1000], [2, 3, 2], [3, 4, 3], [4, 5, 4]], columns=["a", "b", "c"])
+    f["label"] = [0, 1, 0, 1]
+    report = scan(write_csv(tmp_path / "t.csv", f), target="label")
+    assert {x.rule for x in report.findings} == {"DA304", "DA302"}  # too few rows; two rows per class
+    assert report.probe is None
+    assert not {c.mechanism for c in report.gradient_risk.components} & {"exploding-gradients", "ill-conditioning",
+                                                                          "vanishing-gradients"}
