@@ -6,9 +6,10 @@ Batches poisoned by NaN/inf inputs are traced to the missing-value and infinite-
 that overflows on finite inputs (the weights diverged) to the scale and outlier findings, and for a
 regression that no finding explains, to the raw size of the features and target (in words: features
 large alike are no disparity for a rule to flag, and no rule judges a target's scale).
-A class that supplies three quarters or more of the gradient is traced to the imbalance findings when
-it is the majority of rows; when it is not (a naive model saturated by large inputs pushes most of the
-gradient onto the rows it gets wrong), to the scale and outlier findings that saturate it.
+A class that supplies three quarters or more of the gradient is traced to the imbalance findings; when it
+is not the majority of rows (a naive model saturated by large inputs pushes most of the gradient onto the
+rows it gets wrong), also to the scale and outlier findings that saturate it. A feature that carries the
+gradient is traced to its scale, outlier, identifier or leak finding.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ SCALE_RULES = ("DA201", "DA103", "DA203", "DA501", "DA408")
 OVERFLOW_RULES = ("DA501", "DA201", "DA203", "DA103", "DA408")
 CONDITIONING_RULES = ("DA503", "DA604", "DA605", "DA501")
 IMBALANCE_RULES = ("DA301", "DA302")
+# what makes one feature carry the gradient: its scale, and what it is (an identifier's large numbers, a leak)
+DOMINANT_RULES = (*SCALE_RULES, "DA702", "DA701")
 DOMINANT_CLASS_SHARE = 0.75
 
 
@@ -32,10 +35,12 @@ def _matching(findings: Sequence[Finding], rules: tuple[str, ...], column: str |
 
 
 def _cause(found: list[Finding]) -> tuple[list[str], str]:
+    """The rules involved, and the first finding in words, with the first of another family when there is one
+    (a minority class taking the gradient: the imbalance, and the scale that saturates the model)."""
     rules = sorted({f.rule for f in found})
-    first = found[0]
-    where = f"`{first.column}`" if first.column else "the dataset"
-    return rules, f"{where}: {first.message} ({first.rule}; fix: {first.fix})"
+    shown = [found[0]] + [f for f in found[1:] if f.category != found[0].category][:1]
+    return rules, "; also ".join(f"{f'`{f.column}`' if f.column else 'the dataset'}: {f.message} ({f.rule}; "
+                                 f"fix: {f.fix})" for f in shown)
 
 
 def _unexplained_regression_overflow(probe: dict[str, Any], target: str | None) -> str:
@@ -72,7 +77,7 @@ def attribute(probe: dict[str, Any], findings: Sequence[Finding], *, target: str
         add(overflow, found, _unexplained_regression_overflow(probe, target) if probe.get("task") == REGRESSION
             else "no finding explains it")
     if dominant is not None and share is not None and share >= 0.5 and (probe.get("features") or 0) > 1:
-        add(f"`{dominant}` carries {pct(share)} of the gradient", _matching(findings, SCALE_RULES, dominant))
+        add(f"`{dominant}` carries {pct(share)} of the gradient", _matching(findings, DOMINANT_RULES, dominant))
     raw = probe.get("raw_condition_number")
     if raw is not None and raw >= 1e6:
         add(f"the raw feature matrix has condition number {fmt(raw)}",
@@ -84,8 +89,11 @@ def attribute(probe: dict[str, Any], findings: Sequence[Finding], *, target: str
         top = max(known, key=lambda k: (known[k], k))
         if known[top] >= DOMINANT_CLASS_SHARE:
             majority = rows.get(top) is not None and rows[top] == max(row_values)
-            found = (_matching(findings, IMBALANCE_RULES) if majority else
-                     _matching(findings, SCALE_RULES, dominant) or _matching(findings, SCALE_RULES))
+            # the classes' shares are the imbalance findings' to explain, the majority's dominance alone; a minority
+            # that takes the gradient does so because large inputs saturate the naive model: its scale findings too
+            found = _matching(findings, IMBALANCE_RULES)
+            if not majority:
+                found = found + (_matching(findings, SCALE_RULES, dominant) or _matching(findings, SCALE_RULES))
             if found:  # unexplained, it is only a naive model saturated by inputs of ordinary size
                 add(f"class {top!r} supplies {pct(known[top])} of the gradient with {pct(rows.get(top) or 0)} "
                     "of the rows", found)

@@ -284,3 +284,19 @@ def test_measured_floats_keep_four_significant_digits():
 
     measured = floats(result)
     assert measured and all(float(f"{v:.4g}") == v for v in measured)
+
+
+def test_attribution_links_an_identifier_and_a_class_share_to_their_findings(tmp_path):
+    """'`customer_id` carries the gradient ← no finding explains it' although DA702 flagged it (issue 16)."""
+    from dataaudit import scan
+
+    rng = np.random.default_rng(4)
+    n = 2000
+    label = (rng.random(n) < 0.1).astype(int)
+    frame = pd.DataFrame({"customer_id": rng.permutation(n) + 1_000_000, "x": rng.normal(size=n), "label": label})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    report = scan(tmp_path / "t.csv", target="label")
+    links = {a["symptom"].split(" ")[0]: a for a in report.probe["attribution"]}
+    assert links["`customer_id`"]["rules"] == ["DA702"]
+    classes = [a for a in report.probe["attribution"] if a["symptom"].startswith("class")]
+    assert all("DA301" in a["rules"] for a in classes)
