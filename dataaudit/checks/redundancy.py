@@ -59,9 +59,15 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     Why it hurts training: each copy adds the same gradient again, so duplicated rows weigh more than the
     rest, and copies split across train and validation make the validation loss look better than it is.
 
+    Rows equal in every column but an identifier (a row number, a record ID) repeat too: the identifier is
+    dropped by fix, and the copies with it. They are counted when the row sample holds every row, and only
+    when most rows are distinct otherwise (a coarse table, such as a contingency table expanded to one row per
+    person, repeats its few combinations legitimately).
+
     How fix repairs it: drop removes the repeats (counted in the report).
     """
     if not data.stats.repeated_rows:  # no two rows share their features, so none repeats in full
+        yield from _repeats_but_for_identifiers(data)
         return
     full = data.stats.row_hash
     if data.stats.target_hash is not None:
@@ -78,6 +84,28 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
               {"count": count, "fraction": jsonable(fraction),
                "examples": [{"row": int(r), "duplicate_of": int(first_row[full[r]])} for r in rows]},
               severity=Severity.MEDIUM if fraction >= medium_share else Severity.LOW)
+
+
+def _repeats_but_for_identifiers(data: DatasetProfile, min_distinct_share: float = 0.5) -> Iterator[Hit]:
+    ids = [c.name for c in data.features if c.inferred_type == "identifier"]
+    if not ids or data.stats.sample.num_rows < data.rows:
+        return
+    rest = data.sample.drop(columns=ids)
+    if rest.shape[1] == 0:
+        return
+    repeat = rest.duplicated(keep="first").to_numpy()
+    count = int(repeat.sum())
+    if not count or count > (1 - min_distinct_share) * len(rest):
+        return
+    group = rest.groupby(list(rest.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first_of = pd.Series(rest.index.to_numpy()).groupby(group).transform("min").to_numpy()  # each group's first row
+    rows = np.flatnonzero(repeat)[:5]
+    fraction = count / data.rows
+    yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) repeating an earlier row in every column but the "
+              f"identifier{'s' if len(ids) > 1 else ''} {', '.join(f'`{c}`' for c in ids)}",
+              {"count": count, "fraction": jsonable(fraction), "apart_from": ids,
+               "examples": [{"row": int(rest.index[i]), "duplicate_of": int(first_of[i])} for i in rows]},
+              severity=Severity.MEDIUM if fraction >= 0.05 else Severity.LOW, columns=())
 
 
 @check("DA604", "duplicate-columns", Category.REDUNDANCY, Severity.MEDIUM,

@@ -93,3 +93,22 @@ def test_names_like_identifiers_with_few_distinct_values_or_fractions_are_not_id
     f["bmi_index"] = rng.normal(25, 4, 1000).round(2)  # a measurement with an index-like name
     findings = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings
     assert findings == []
+
+
+def test_rows_repeated_apart_from_their_identifier_are_duplicates(tmp_path, rng):
+    from ..conftest import clean_frame
+
+    f = clean_frame(rng, 600)
+    f = pd.concat([f, f.iloc[:12]], ignore_index=True)  # twelve rows entered twice...
+    f.insert(0, "record_id", np.arange(len(f)) + 1)  # ...each with a record number of its own
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA603"]).findings
+    assert found.evidence["count"] == 12 and found.evidence["apart_from"] == ["record_id"]
+    assert found.evidence["examples"][0] == {"row": 600, "duplicate_of": 0}
+
+
+def test_a_coarse_table_with_row_numbers_is_not_duplicated(tmp_path, rng):
+    n = 1000  # a contingency table expanded to one row per person: its few combinations repeat legitimately
+    f = pd.DataFrame({"klass": rng.choice(["1st", "2nd", "3rd"], n), "sex": rng.choice(["m", "f"], n),
+                      "age": rng.choice(["child", "adult"], n), "label": rng.integers(0, 2, n)})
+    f.insert(0, "passenger_no", np.arange(n) + 1)
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA603"]).findings == []
