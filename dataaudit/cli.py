@@ -300,17 +300,26 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
               help="Transformed data: .csv, .parquet, .feather or .jsonl; with --engine dask a partitioned Parquet "
                    "directory (DIR or DIR.parquet). Written atomically.")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--keep", "keep", multiple=True, metavar="COL",
+              help="Carry this column through unchanged, first, beside the model-ready ones (an ID to join "
+                   "predictions back on); repeatable; the settings' apply.keep too.")
 @click.option("--engine", type=click.Choice(APPLY_ENGINES), default="pandas", show_default=True,
               help="pandas: in memory; dask: partition by partition on a Dask cluster (PATH may be a quoted glob "
                    "or a directory; pip install 'dataaudit[dask]').")
 @_scheduler_option
 @_sheet_option
 @_safe_csv_option
+@_config_options
 @_progress_option
-def apply_command(recipe: str, path: str, output: str, overwrite: bool, engine: str, scheduler: str | None,
-                  sheet: str | None, safe_csv: bool, show_progress: bool | None) -> None:
-    """Re-apply a fitted fix RECIPE to new data at PATH (never resamples)."""
+def apply_command(recipe: str, path: str, output: str, overwrite: bool, keep: tuple[str, ...], engine: str,
+                  scheduler: str | None, sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
+                  show_progress: bool | None) -> None:
+    """Re-apply a fitted fix RECIPE to scoring data at PATH: every row out, in order; never resamples."""
+    settings = config.load(config_path, isolated=isolated)
+    keep = tuple(keep) or tuple(settings.apply.get("keep", ()))
     if engine == "dask":
+        if keep:
+            raise UsageError("--keep is not available with --engine dask yet; use --engine pandas")
         _apply_on_dask(recipe, path, output, overwrite=overwrite, scheduler=scheduler, sheet=sheet,
                        show_progress=show_progress)
         return
@@ -322,7 +331,7 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, engine: 
     check_frame_output(output, overwrite=overwrite)
     from .fixing import apply_recipe
 
-    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv,
+    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
                               progress=_progress(show_progress, path))
     for note in log:
         click.echo(f"note: {note}", err=True)

@@ -21,11 +21,13 @@ from .scan import ENGINES
 SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
     "target": str, "fail-on": str, "select": list, "ignore": list, "max-rows": int, "sheet": (str, int),
     "engine": str, "scheduler": str, "per-column-ignores": dict, "rules": dict, "columns": dict, "fix": dict,
+    "apply": dict,
 }
 FIX_KEYS: dict[str, type | tuple[type, ...]] = {
     "scaler": str, "impute": str, "outliers": str, "encode": str, "resample": str, "seed": int,
     "drop-leaky": bool, "clip-k": (int, float), "spreadsheet-safe": bool,
 }
+APPLY_KEYS: dict[str, type | tuple[type, ...]] = {"keep": list}
 #: keys of one column's table, ``[columns.<name>]``
 COLUMN_KEYS: dict[str, type | tuple[type, ...]] = {"ignore": list, "missing-values": list, "rules": dict}
 #: keys whose value must be one of a few words ("fix." keys by their name in the [fix] table)
@@ -38,6 +40,7 @@ class Config:
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)  # top-level keys (scan and shared)
     fix: dict[str, Any] = field(default_factory=dict)
+    apply: dict[str, Any] = field(default_factory=dict)  # [apply]: keep
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -122,6 +125,7 @@ def parse(data: dict[str, Any], path: Path | str = "<settings>") -> Config:
     path = Path(path)
     values = _checked(path, data, SCAN_KEYS, "")
     fix = _checked(path, values.pop("fix", {}), FIX_KEYS, "fix.")
+    apply = _checked(path, values.pop("apply", {}), APPLY_KEYS, "apply.")
     if "max-rows" in values and values["max-rows"] < MIN_MAX_ROWS:
         raise UsageError(f"{path}: max-rows must be at least {MIN_MAX_ROWS}, not {values['max-rows']}")
     for column, codes in values.get("per-column-ignores", {}).items():
@@ -138,7 +142,7 @@ def parse(data: dict[str, Any], path: Path | str = "<settings>") -> Config:
         if problem:
             raise UsageError(f"{path}: {key}.missing-values {problem}")
         _check_rules(path, f"{key}.rules", table.get("rules", {}))
-    return Config(path, values, fix)
+    return Config(path, values, fix, apply)
 
 
 def _check_rules(path: Path, key: str, rules: dict[str, Any]) -> None:

@@ -803,9 +803,12 @@ def dask_apply(recipe: Any, source: str | os.PathLike[str], output: str | os.Pat
         plan = _plan(source, _workers(client))
         results, _ = _reconcile(client, plan, _partition_schema, offsets_matter=False)
         typing = part_typing(plan, [(meta, offset) for meta, _, offset in results])
+        problem = recipe.schema_problem(list(typing.types))
+        if problem:
+            raise InputError(os.fspath(source), problem)
         progress.stage("apply", len(recipe.steps))
         try:
-            outs, duplicates, through_drop = recipe_stages(client, plan, typing, recipe)
+            outs, duplicates, through_drop = recipe_stages(client, plan, typing, recipe, keep_rows=True)
             summaries = client.gather(client.map(_log_of, outs, pure=False))
         except DataMismatchError as exc:
             raise InputError(os.fspath(source), f"does not fit the recipe: {exc}") from None
@@ -847,7 +850,8 @@ def part_typing(plan: _Plan, parts: list[tuple[dict[str, Any], int]]) -> PartTyp
 
 
 def recipe_stages(client: Any, plan: _Plan, typing: PartTyping, recipe: Any, *,
-                  missing_values: Mapping[str, Iterable[Any]] | None = None) -> tuple[list[Any], int, list[str]]:
+                  missing_values: Mapping[str, Iterable[Any]] | None = None,
+                  keep_rows: bool = False) -> tuple[list[Any], int, list[str]]:
     """Every partition through the recipe's steps (resampling aside), duplicate rows dropped across partitions
     after the drop step, as ``Recipe.transform`` drops them from the whole dataset. Returns the futures of each
     partition's (frame, notes) on the cluster, the duplicate rows dropped and the steps through drop."""
@@ -855,7 +859,7 @@ def recipe_stages(client: Any, plan: _Plan, typing: PartTyping, recipe: Any, *,
     # task named after the keyword ('recipe'), which collides with the next map's
     data = client.scatter(recipe.to_dict(), broadcast=True, hash=False)
     names = [s.name for s in recipe.steps]
-    dedup = recipe.drop_duplicate_rows and "drop" in names
+    dedup = recipe.drop_duplicate_rows and "drop" in names and not keep_rows  # apply scores every row
     split = names.index("drop") + 1 if dedup else len(names)
     n = len(plan.parts)
     stages = client.map(_before_dedup, plan.parts, [plan.encodings.get(p.path) for p in plan.parts],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
@@ -289,26 +289,53 @@ def fix(
 @finishes_progress
 def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
                  output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
-                 sheet: str | int | None = None, safe_csv: bool = False,
-                 progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Re-run a fitted recipe on new data (never resamples); returns the frame and the notes.
+                 sheet: str | int | None = None, safe_csv: bool = False, keep: Sequence[str] = (),
+                 drop_duplicates: bool = False, progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Re-run a fitted recipe on scoring data (never resamples); returns the frame and the notes.
 
-    ``progress`` receives the stages read, apply (one unit per step) and write, then ``done()``."""
+    Every input row comes out, in order (dropping duplicate rows is a training-time decision of ``fix``;
+    ``drop_duplicates`` makes that decision here too, to reproduce the rows ``fix`` wrote before resampling).
+    ``keep``: columns carried through unchanged, first, beside the model-ready ones (an ID to join predictions
+    back on). Data missing more than half of the recipe's input columns is refused (InputError), and so is a
+    numeric column that no longer reads as numbers. ``progress`` receives the stages read, apply (one unit per
+    step) and write, then ``done()``."""
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
     if output is not None:
         check_not_input(output, [path])
     progress.stage("read")
     frame = to_frame(load(path, sheet=sheet).table)
+    kept = kept_columns(frame, keep, path)
+    problem = recipe.schema_problem(list(frame.columns))
+    if problem:
+        raise InputError(path, problem)
     log: list[str] = []
     try:
-        frame = recipe.transform(frame, log, progress=progress).reset_index(drop=True)
+        frame = recipe.transform(frame, log, progress=progress, keep_rows=not drop_duplicates).reset_index(drop=True)
     except DataMismatchError as exc:
         raise InputError(path, f"does not fit the recipe: {exc}") from None
+    if kept is not None:
+        clash = [c for c in kept.columns if c in frame.columns]
+        if clash:
+            raise UsageError(f"--keep {', '.join(clash)}: also a model-ready column of the recipe's output; keep "
+                             "columns the recipe drops or does not read (an ID, a timestamp)")
+        frame = pd.concat([kept.reset_index(drop=True), frame], axis=1)
     if output is not None:
         progress.stage("write")
         write_frame_atomic(_safe_for_spreadsheets(frame, output, safe_csv, log), output, overwrite=overwrite)
     return frame, log
+
+
+def kept_columns(frame: pd.DataFrame, keep: Sequence[str], path: str | os.PathLike[str]) -> pd.DataFrame | None:
+    """The ``--keep`` columns of ``frame``, unchanged, or None; InputError naming a column the data lacks."""
+    keep = list(dict.fromkeys(keep))
+    if not keep:
+        return None
+    absent = [c for c in keep if c not in frame.columns]
+    if absent:
+        raise InputError(path, f"--keep: no column {', '.join(repr(c) for c in absent)} "
+                               f"(columns: {', '.join(map(str, frame.columns[:10]))}{', …' if frame.shape[1] > 10 else ''})")
+    return frame[keep].copy()
 
 
 def _safe_for_spreadsheets(frame: pd.DataFrame, output: str | os.PathLike[str], safe: bool,

@@ -22,6 +22,11 @@ from .steps.base import RecipeError, Step
 from .writing import write_text_atomic
 
 RECIPE_VERSION = 1
+MAX_ABSENT_SHARE = 0.5  # apply refuses data missing more than this share of the recipe's input columns
+
+
+def _keep_every_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    return frame, 0
 
 
 def drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -48,14 +53,17 @@ class Recipe:
 
     def transform(self, frame: pd.DataFrame, log: list[str], progress: Progress | None = None, *,
                   drop_duplicates: Callable[[pd.DataFrame], tuple[pd.DataFrame, int]] | None = None,
-                  ) -> pd.DataFrame:
-        """Apply every step except resampling; drop duplicate rows after the drop step, as fix did.
+                  keep_rows: bool = False) -> pd.DataFrame:
+        """Apply every step except resampling; drop duplicate rows after the drop step, as fix did, unless
+        ``keep_rows`` (``apply`` on scoring data: every input row out, in order).
 
         ``progress`` gets the ``apply`` stage, one unit per step. ``drop_duplicates`` (frame -> (frame, rows
         dropped)) replaces ``drop_duplicate_rows`` when ``frame`` is one batch of a file (``fix_stream``
         remembers the rows of the batches before)."""
         progress = NO_PROGRESS if progress is None else progress
         drop_duplicates = drop_duplicate_rows if drop_duplicates is None else drop_duplicates
+        if keep_rows:
+            drop_duplicates = _keep_every_row
         progress.stage("apply", sum(step.name != "resample" for step in self.steps))
         extra = [c for c in frame.columns if c not in self.input_columns and c != self.target]
         if extra:
@@ -71,6 +79,18 @@ class Recipe:
                     log.append(f"dropped {count:,} duplicate row(s)")
             progress.advance()
         return frame
+
+    def schema_problem(self, columns: list[str]) -> str | None:
+        """Why data with ``columns`` is not what the recipe was fitted on: more than half of its input columns
+        absent (a file of another schema, whose model-ready columns would be filled in from nothing); None when
+        it fits (a few absent columns are added as all-missing, with a note)."""
+        present = set(columns)
+        absent = [c for c in self.input_columns if c not in present]
+        if self.input_columns and len(absent) > MAX_ABSENT_SHARE * len(self.input_columns):
+            shown = ", ".join(absent[:8]) + (f" and {len(absent) - 8} more" if len(absent) > 8 else "")
+            return (f"{len(absent)} of the recipe's {len(self.input_columns)} input columns are missing ({shown}): "
+                    "not the data the recipe was fitted on")
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {

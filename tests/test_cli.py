@@ -435,7 +435,7 @@ def test_cli_fix_then_apply_round_trip(tmp_path):
     assert "Gradient risk" in (tmp_path / "r.md").read_text(encoding="utf-8")
     result = runner.invoke(cli, ["apply", str(tmp_path / "recipe.json"), src, "-o", str(tmp_path / "applied.csv")])
     assert result.exit_code == 0, result.stderr
-    assert pd.read_csv(tmp_path / "applied.csv").shape[0] == 2000
+    assert pd.read_csv(tmp_path / "applied.csv").shape[0] == 2020  # every row scored, duplicates included
     again = runner.invoke(cli, ["apply", str(tmp_path / "recipe.json"), src, "-o", str(tmp_path / "applied.csv")])
     assert again.exit_code == 2 and "--overwrite" in again.stderr
 

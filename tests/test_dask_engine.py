@@ -214,7 +214,8 @@ def test_apply_writes_the_in_memory_rows_as_partitioned_parquet(tmp_path, schedu
             "--no-progress"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert f"wrote {len(expected):,} rows" in result.output and "dropped 20 duplicate row(s)" in result.output
+    assert f"wrote {len(expected):,} rows" in result.output and len(expected) == 2020  # every row is scored
+    assert "duplicate" not in result.output
     assert out.is_dir() and len(list(out.glob("part.*.parquet"))) > 3
     pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
     again = CliRunner().invoke(cli, args)
@@ -224,7 +225,7 @@ def test_apply_writes_the_in_memory_rows_as_partitioned_parquet(tmp_path, schedu
     pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
 
 
-def test_apply_on_a_glob_drops_duplicates_across_files(tmp_path, scheduler):
+def test_apply_on_a_glob_keeps_every_row_across_files(tmp_path, scheduler):
     rng = np.random.default_rng(3)
     frame = clean_frame(rng, 1200)
     frame.iloc[1100:1150] = frame.iloc[0:50].to_numpy()
@@ -236,9 +237,9 @@ def test_apply_on_a_glob_drops_duplicates_across_files(tmp_path, scheduler):
         write_csv(parts / f"p{i}.csv", frame.iloc[i * 400:(i + 1) * 400])
     expected, log = apply_recipe(recipe, whole)
     rows, columns, notes = dask_engine.dask_apply(recipe, parts / "p*.csv", tmp_path / "out", scheduler=scheduler)
-    assert rows == len(expected) and columns == list(expected.columns)
+    assert rows == len(expected) == 1200 and columns == list(expected.columns)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out"), expected)
-    assert any("dropped 50 duplicate row(s)" in note for note in notes)
+    assert not any("duplicate" in note for note in notes)  # scoring data: the 50 repeated rows are scored too
 
 
 def test_merge_notes_sums_counts_of_the_same_note():

@@ -39,9 +39,13 @@ def test_fix_output_is_model_ready(mixed_fix):
 
 
 def test_apply_on_the_same_file_reproduces_fix_before_resampling(mixed_fix):
+    """apply keeps every row (scoring data); asked to drop duplicates as fix did, it gives fix's rows exactly."""
     result, out = mixed_fix
     applied, log = apply_recipe(out / "recipe.json", SAMPLE / "mixed.csv")
-    pd.testing.assert_frame_equal(applied, result.pre_resample, check_exact=True)
+    assert len(applied) == len(pd.read_csv(SAMPLE / "mixed.csv"))
+    deduplicated, _ = apply_recipe(out / "recipe.json", SAMPLE / "mixed.csv", drop_duplicates=True)
+    assert len(applied) - len(deduplicated) == result.rows["duplicates_dropped"]
+    pd.testing.assert_frame_equal(deduplicated, result.pre_resample, check_exact=True)
 
 
 def test_recipe_is_plain_json_and_round_trips(mixed_fix):

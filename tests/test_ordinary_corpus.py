@@ -202,3 +202,42 @@ def test_timestamps_with_offsets_are_read_as_the_same_instants(corpus):
     utc = pd.to_datetime(pd.read_csv(corpus["zoned_times.csv"])["utc"])
     days = (utc - utc.min().normalize()).dt.total_seconds() / 86400
     assert np.allclose(result.pre_resample["when__days"], days)
+
+
+def test_apply_scores_every_row_in_order_and_keeps_what_it_is_asked_to(tmp_path, rng):
+    """Scoring data: rows out = rows in, in order, duplicates included; --keep carries an ID through unchanged."""
+    from .conftest import clean_frame
+
+    clean_frame(rng, 600).to_csv(tmp_path / "train.csv", index=False)
+    fix(tmp_path / "train.csv", target="label", recipe_path=tmp_path / "r.json")
+    score = clean_frame(rng, 300).drop(columns="label")
+    score = pd.concat([score, score.iloc[:20]], ignore_index=True)  # 20 rows scored twice
+    score.insert(0, "customer_id", [f"C{i:05d}" for i in range(len(score))])
+    score.to_csv(tmp_path / "score.csv", index=False)
+    result = _run("apply", tmp_path / "r.json", tmp_path / "score.csv", "-o", tmp_path / "s.parquet",
+                  "--keep", "customer_id")
+    assert result.exit_code == 0, result.output
+    scored = pd.read_parquet(tmp_path / "s.parquet")
+    assert len(scored) == 320 and list(scored["customer_id"]) == list(score["customer_id"])
+    assert scored.columns[0] == "customer_id"
+    assert np.isfinite(scored.drop(columns="customer_id").to_numpy(dtype=float)).all()
+    missing = _run("apply", tmp_path / "r.json", tmp_path / "score.csv", "-o", tmp_path / "t.parquet",
+                   "--keep", "order_id")
+    assert missing.exit_code == 2 and "--keep: no column 'order_id'" in missing.stderr
+
+
+def test_apply_refuses_a_file_of_another_schema(tmp_path, rng):
+    from .conftest import clean_frame
+
+    clean_frame(rng, 600).to_csv(tmp_path / "train.csv", index=False)
+    fix(tmp_path / "train.csv", target="label", recipe_path=tmp_path / "r.json")
+    pd.DataFrame({"height": rng.normal(170, 10, 50), "weight": rng.normal(70, 10, 50),
+                  "a": rng.normal(50, 10, 50)}).to_csv(tmp_path / "other.csv", index=False)
+    result = _run("apply", tmp_path / "r.json", tmp_path / "other.csv", "-o", tmp_path / "o.parquet")
+    assert result.exit_code == 2 and not (tmp_path / "o.parquet").exists()
+    (line,) = result.stderr.strip().splitlines()
+    assert "other.csv" in line and "4 of the recipe's 5 input columns are missing" in line and "colour" in line
+    few = pd.read_csv(tmp_path / "train.csv").drop(columns=["d", "label"])  # one column short: a note, not a refusal
+    few.to_csv(tmp_path / "few.csv", index=False)
+    ok = _run("apply", tmp_path / "r.json", tmp_path / "few.csv", "-o", tmp_path / "f.parquet")
+    assert ok.exit_code == 0 and "'d'" in ok.stderr
