@@ -12,11 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..findings import Severity
 from .base import FitContext, Step, is_numeric
 
 METHODS = ("auto", "over", "under", "smote", "none")
 USED = ("none", "over", "under", "smote", "smotenc")
 MIN_RATIO = 1.5  # auto leaves classes alone below this majority/minority ratio
+IMBALANCE_RULES = ("DA301", "DA302")  # auto resamples a scanned file only when one of them is at least medium
 SMOTE_MAX_ROWS = 50_000  # auto uses random over-sampling when the minority classes hold more rows
 SMOTE_MIN_ROWS = 6  # SMOTE's default 5 neighbours need 6 rows of the smallest class
 MAX_CLASS_CODES = 20  # a numeric target with more distinct integer values is treated as regression
@@ -26,7 +28,8 @@ NAMES = {"over": "random over-sampling", "under": "random under-sampling", "smot
 class Resample(Step):
     """Resample the labelled rows so every class has as many rows as the majority (or, ``under``, the minority).
 
-    ``auto`` picks: nothing when the imbalance ratio is below 1.5; random over-sampling when the
+    ``auto`` picks: nothing when the scan found no class imbalance (no DA301 or DA302 at medium or above) or
+    the imbalance ratio is below 1.5; random over-sampling when the
     smallest class has fewer than 6 rows, when there is no numeric feature, when a feature has missing
     values, when there are fewer rows than features (too little for SMOTE's neighbours), or when the
     minority classes hold more than 50,000 rows (SMOTE's neighbour search would take minutes); otherwise
@@ -71,7 +74,7 @@ class Resample(Step):
         if not _is_classification(labelled[target], context):
             return self._skip(frame, log, f"the target {target!r} looks like a regression target, not classes")
         self.counts_before_ = self.counts_after_ = _counts(labelled[target])
-        method, reason = self._choose(labelled, target)
+        method, reason = self._choose(labelled, target, context=context)
         if method == "none":
             return self._skip(frame, log, reason)
         self.method_, self.reason_ = method, reason
@@ -106,7 +109,7 @@ class Resample(Step):
             self._skip(sample, log, f"the target {target!r} looks like a regression target, not classes")
             return self.method_
         self.counts_before_ = self.counts_after_ = dict(counts)
-        method, reason = self._choose(labelled, target, rows)
+        method, reason = self._choose(labelled, target, rows, context=context)
         if method == "none":
             self._skip(sample, log, reason)
         else:
@@ -123,7 +126,8 @@ class Resample(Step):
         log.append(f"resample: not resampled: {reason}.")
         return frame
 
-    def _choose(self, data: pd.DataFrame, target: str, rows: int | None = None) -> tuple[str, str]:
+    def _choose(self, data: pd.DataFrame, target: str, rows: int | None = None,
+                context: FitContext | None = None) -> tuple[str, str]:
         """The sampler to use and why, in words for the report; ``rows``: labelled rows (default len(data))."""
         rows = len(data) if rows is None else rows
         counts = list(self.counts_before_.values())
@@ -131,6 +135,10 @@ class Resample(Step):
             return "none", "the target has a single class"
         if self.method == "none":
             return "none", "resampling was turned off"
+        if self.method == "auto" and context is not None and context.profile is not None and not any(
+                f.rule in IMBALANCE_RULES and f.severity >= Severity.MEDIUM for f in context.findings):
+            return "none", ("the scan found no class imbalance (no DA301 or DA302 at medium or above); resampling "
+                            "belongs on a training split only, never before a split")
         if self.method in ("over", "under"):
             return self.method, "it was asked for"
         features = [c for c in data.columns if c != target]

@@ -165,3 +165,19 @@ def test_resample_auto_uses_random_over_sampling_for_large_minorities(monkeypatc
     step, out, _ = _resample(_frame(np.random.default_rng(0), 300, 60))
     assert step.method_ == "over" and "slow" in step.reason_
     assert out["label"].value_counts().tolist() == [300, 300]
+
+
+def test_auto_does_not_resample_a_file_whose_scan_found_no_imbalance(tmp_path):
+    """A 40/60 split has no DA301: over-sampling it would only plant copies across a later split (issue 17)."""
+    from dataaudit import fix
+
+    rng = np.random.default_rng(0)
+    n = 1000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n), "label": (rng.random(n) < 0.4).astype(int)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    result = fix(tmp_path / "t.csv", target="label")
+    assert result.rows["added_by_resampling"] == 0 and result.rows["out"] == n
+    assert any("the scan found no class imbalance" in note for note in result.log)
+    skewed = frame.assign(label=(rng.random(n) < 0.1).astype(int))  # 9 to 1: DA301 medium, resampled
+    skewed.to_csv(tmp_path / "s.csv", index=False)
+    assert fix(tmp_path / "s.csv", target="label").rows["added_by_resampling"] > 0
