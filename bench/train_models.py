@@ -1,6 +1,6 @@
 """Does `fix` make gradient training work? Train a small gradient model on raw and on repaired data.
 
-    python bench/train_models.py [--seed 0]
+    python bench/train_models.py [--seed 0] [--resample auto|over|smote|none]
 
 For each sample dataset with a target: split it (stratified, seeded) into train and test CSVs, then
   raw    the minimum a user does to make scikit-learn run: numeric columns only (text dropped),
@@ -26,6 +26,7 @@ from sklearn.metrics import balanced_accuracy_score, log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
+from dataaudit.fix_options import FixOptions
 from dataaudit.fixing import apply_recipe, fix
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -70,7 +71,7 @@ def train(x_train, y_train, x_test, y_test, seed: int) -> dict[str, dict]:
     return results
 
 
-def run(name: str, target: str, seed: int, tmp: Path) -> list[dict]:
+def run(name: str, target: str, seed: int, tmp: Path, resample: str = "auto") -> list[dict]:
     frame = pd.read_csv(SAMPLE / name)
     frame = frame[frame[target].notna()]
     train_frame, test_frame = train_test_split(frame, test_size=0.3, random_state=seed,
@@ -84,7 +85,8 @@ def run(name: str, target: str, seed: int, tmp: Path) -> list[dict]:
     for model, r in train(x_train, train_frame[target].astype(str).to_numpy(), x_test,
                           test_frame[target].astype(str).to_numpy(), seed).items():
         rows.append({"dataset": name, "data": "raw", "model": model, **r})
-    result = fix(train_path, target=target, recipe_path=tmp / f"recipe_{name}.json", rescan=False)
+    result = fix(train_path, target=target, recipe_path=tmp / f"recipe_{name}.json", rescan=False,
+                 options=FixOptions(resample=resample))  # resampling, if any, on the training split only
     applied, _ = apply_recipe(tmp / f"recipe_{name}.json", test_path)
     fixed_train = result.frame
     features = [c for c in fixed_train.columns if c != target]
@@ -98,11 +100,12 @@ def run(name: str, target: str, seed: int, tmp: Path) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resample", default="auto", help="fix's --resample on the training split")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, target in DATASETS.items():
-            rows += run(name, target, args.seed, Path(tmp))
+            rows += run(name, target, args.seed, Path(tmp), args.resample)
     table = pd.DataFrame(rows)
     pd.set_option("display.width", 140)
     print(table.drop(columns=[c for c in table.columns if c == "error"]).to_string(index=False, float_format="%.3f"))
