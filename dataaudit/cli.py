@@ -213,9 +213,9 @@ def _append_step_summary(reports) -> None:
 
 @cli.command("fix")
 @click.argument("path", type=click.Path(path_type=str))
-@click.option("--output", "-o", required=True, type=click.Path(path_type=str),
+@click.option("--output", "-o", type=click.Path(path_type=str),
               help="Repaired data: .csv, .parquet, .feather or .jsonl; with --engine dask a partitioned Parquet "
-                   "directory (DIR or DIR.parquet). Written atomically.")
+                   "directory (DIR or DIR.parquet). Written atomically. Required unless --dry-run.")
 @click.option("--target", "-t", help="Label column: kept as is; drives resampling.")
 @click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
               help="Write the fitted recipe (JSON) for `dataaudit apply`.")
@@ -246,12 +246,14 @@ def _append_step_summary(reports) -> None:
 @_safe_csv_option
 @_config_options
 @_progress_option
-def fix_command(path: str, output: str, target: str | None, recipe_path: str | None, report_path: str | None,
+def fix_command(path: str, output: str | None, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
                 drop_leaky: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int, scheduler: str | None,
                 sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
                 show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
+    if output is None and not dry_run:
+        raise UsageError("Missing option '--output' / '-o' (only --dry-run needs no destination).")
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({"target": settings.get("target"), "sheet": settings.get("sheet"),
                         "engine": settings.get("engine"), "scheduler": settings.get("scheduler"),
@@ -266,7 +268,8 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
         report_fmt = fix_report.FORMAT_BY_SUFFIX.get(Path(report_path).suffix.lower())
         if report_fmt is None:
             raise UsageError(f"{report_path}: the report must be .md, .json, .txt or .html")
-    check_not_input(output, [path])
+    if output is not None:
+        check_not_input(output, [path])
     if not dry_run and chosen["engine"] == "dask":
         from .dask_engine import check_parquet_dir_output
 
@@ -289,7 +292,7 @@ def fix_command(path: str, output: str, target: str | None, recipe_path: str | N
     if not dry_run:
         click.echo(f"wrote {shape} to {output}" + (" (partitioned Parquet)" if chosen["engine"] == "dask" else ""))
         return
-    click.echo(f"dry run: nothing written (would write {shape} to {output})")
+    click.echo(f"dry run: nothing written (would write {shape}" + (f" to {output})" if output else ")"))
     sys.exit(result.before.exit_code())  # as scan: a pipeline can gate on the plan before running it
 
 

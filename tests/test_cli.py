@@ -473,3 +473,11 @@ def test_scan_appends_markdown_to_the_github_step_summary(tmp_path, clean_csv):
     assert result.exit_code == 0
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n") and "## dataaudit:" in text and "Gradient risk" in text
+
+
+def test_fix_dry_run_needs_no_destination(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "clean.csv"), "--dry-run", "--isolated"])
+    assert result.exit_code == 0 and "dry run: nothing written (would write" in result.output
+    missing = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "clean.csv"), "--isolated"])
+    assert missing.exit_code == 2 and "--output" in missing.stderr
