@@ -100,13 +100,20 @@ class Impute(Step):
         self.model_ = self._fit_model(modelled, frame, context)
         self.indicators_ = []
         flagged = context.columns_flagged("DA105")
+        marked: dict[str, tuple[str, np.ndarray]] = {}  # source column -> (its first indicated part, the gaps)
         for c in columns:
-            share = float(_missing(frame[c]).mean()) if len(frame) else 0.0
-            informative = context.source_of(c) in flagged
+            gaps = np.asarray(_missing(frame[c]), dtype=bool)
+            share = float(gaps.mean()) if len(frame) else 0.0
+            source = context.source_of(c)
+            informative = source in flagged
             if 0 < share < 1 and (share >= self.indicator_min_share or informative):
                 if f"{c}{INDICATOR}" in frame.columns:
                     self.reasons_[c] += f"; no indicator, as column {c}{INDICATOR} already exists"
                     continue
+                if source in marked and np.array_equal(marked[source][1], gaps):  # a date's parts: one indicator
+                    self.reasons_[c] += f"; {marked[source][0]}{INDICATOR} marks the same rows (both from `{source}`)"
+                    continue
+                marked.setdefault(source, (c, gaps))
                 self.indicators_.append(c)
                 why = "missingness is informative (DA105)" if informative else "missingness is substantial"
                 self.reasons_[c] += f"; {c}{INDICATOR} marks the {share:.1%} missing rows ({why})"

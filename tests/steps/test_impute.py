@@ -229,3 +229,17 @@ def test_impute_bad_parameters_are_refused_at_fit():
     for params in ({"strategy": "zero"}, {"indicator_min_share": 2}, {"max_knn_rows": 0}):
         with pytest.raises(ValueError):
             Impute(**params).fit(frame, FitContext())
+
+
+def test_one_source_column_gets_one_missing_indicator(tmp_path):
+    """A date's month, day of week and days are missing together: one indicator, not three (issue 17)."""
+    from dataaudit import FixOptions, fix
+
+    rng = np.random.default_rng(0)
+    n = 800
+    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")
+    when = pd.Series(dates.strftime("%Y-%m-%d")).where(rng.random(n) > 0.3)  # 30% never recorded
+    pd.DataFrame({"when": when, "x": rng.normal(size=n), "label": rng.integers(0, 2, n)}).to_csv(tmp_path / "t.csv",
+                                                                                               index=False)
+    columns = list(fix(tmp_path / "t.csv", target="label", options=FixOptions(resample="none")).frame.columns)
+    assert [c for c in columns if c.endswith("__missing")] == ["when__month__missing"]
