@@ -39,7 +39,9 @@ def render(result: "FixResult", fmt: str) -> str:
     lines.append(f"Rows: {rows['in']:,} in, {rows.get('duplicates_dropped', 0):,} duplicate rows dropped, "
                  f"{rows.get('added_by_resampling', 0):,} added and {rows.get('removed_by_resampling', 0):,} "
                  f"removed by resampling, {rows['out']:,} out.")
-    lines.append(f"Columns: {len(result.recipe.input_columns):,} in, {len(result.frame.columns):,} out.")
+    counts = result.feature_counts()
+    beside = f", beside the target `{counts['target']}`" if counts["target"] else ""
+    lines.append(f"Columns: {counts['in']:,} features in, {counts['out']:,} out{beside}.")
     dropped = result.dropped_columns
     if dropped:
         lines.append("Dropped columns: " + "; ".join(f"{cell(k) if md else k} ({v})" for k, v in dropped.items()) + ".")
@@ -182,8 +184,8 @@ def _html(result: "FixResult") -> str:
             _table(("", "count"), [("rows in", rows["in"]), ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
                                    ("added by resampling", rows.get("added_by_resampling", 0)),
                                    ("removed by resampling", rows.get("removed_by_resampling", 0)), ("rows out", rows["out"]),
-                                   ("columns in", len(result.recipe.input_columns)),
-                                   ("columns out", len(result.frame.columns))])]
+                                   ("feature columns in", result.feature_counts()["in"]),
+                                   ("feature columns out (the target aside)", result.feature_counts()["out"])])]
     if result.dropped_columns:
         body += ["<p>Dropped columns:</p>", _table(("column", "why"), list(result.dropped_columns.items()))]
     if result.log:

@@ -69,7 +69,7 @@ class FixResult:
         return {
             **({"engine": self.engine} if self.engine is not None else {}),
             "rows": self.rows,
-            "columns": {"in": len(self.recipe.input_columns), "out": len(self.recipe.output_columns)},
+            "columns": self.feature_counts(),
             "steps": [s.to_dict()["step"] for s in self.recipe.steps],
             "decisions": self.decisions(),
             "dropped_columns": self.dropped_columns,
@@ -80,6 +80,13 @@ class FixResult:
                                                       "findings": [f.to_dict() for f in self.after.findings]},
         }
 
+
+    def feature_counts(self) -> dict[str, Any]:
+        """Feature columns in (the input's, the target aside) and out (model-ready, the target aside), and the
+        target: what every format of the fix report counts as columns."""
+        target = self.recipe.target
+        return {"in": len([c for c in self.recipe.input_columns if c != target]),
+                "out": len([c for c in self.recipe.output_columns if c != target]), "target": target}
 
     @property
     def dropped_columns(self) -> dict[str, str]:

@@ -67,7 +67,8 @@ class Recipe:
         progress.stage("apply", sum(step.name != "resample" for step in self.steps))
         extra = [c for c in frame.columns if c not in self.input_columns and c != self.target]
         if extra:
-            log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}")
+            log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}"
+                       + (f" and {len(extra) - 5} more" if len(extra) > 5 else ""))
             frame = frame.drop(columns=extra)
         for step in self.steps:
             if step.name == "resample":

@@ -62,3 +62,23 @@ def test_a_feature_that_separates_only_resampled_rows_is_explained_not_called_a_
     result.after.findings.append(fake)
     text = render(result, "text")
     assert "separates the classes only in the resampled output" in text and "--drop-leaky" not in text
+
+
+def test_column_counts_say_what_they_count_in_every_format(tmp_path):
+    """'Columns: 15 in, 22 out' counted the target on one side only (issue 17): features on both, target named."""
+    import numpy as np
+
+    from dataaudit import FixOptions, apply_recipe
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=200), "b": rng.choice(["x", "y", "z"], 200),
+                          "label": rng.integers(0, 2, 200)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    result = fix(tmp_path / "t.csv", target="label", recipe_path=tmp_path / "r.json",
+                 options=FixOptions(resample="none"))
+    assert "Columns: 2 features in, 4 out, beside the target `label`." in render(result, "text")
+    assert json.loads(render(result, "json"))["columns"] == {"in": 2, "out": 4, "target": "label"}
+    wide = frame.assign(**{f"extra{i}": 1.0 for i in range(8)})
+    wide.to_csv(tmp_path / "w.csv", index=False)
+    _, log = apply_recipe(tmp_path / "r.json", tmp_path / "w.csv")
+    assert any(note.startswith("ignored 8 column(s)") and note.endswith("and 3 more") for note in log)

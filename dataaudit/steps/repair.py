@@ -152,7 +152,8 @@ class Repair(Step):
                 out[name] = _map_distinct(_as_text(series), lambda u, m=self.spellings_.get(name) or {}: _canonical(u, m))
         missing = [c for c in self.columns_ if c not in frame.columns]
         if missing:
-            log.append(f"repair: {len(missing)} column(s) absent from the data: {', '.join(missing[:5])}")
+            log.append(f"repair: {len(missing)} column(s) absent from the data: {', '.join(missing[:5])}"
+                       + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
         return pd.DataFrame(out, index=frame.index)
 
     def _numbers(self, series: pd.Series, name: str) -> tuple[pd.Series, float]:
