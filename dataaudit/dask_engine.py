@@ -736,8 +736,10 @@ def _read_frame(part: _Part, encoding: str | None, column_types: Mapping[str, pa
 def _before_dedup(part: _Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None,
                   offset: int, to_float: tuple[str, ...], to_object: tuple[str, ...],
                   recipe: dict[str, Any], steps: int,
-                  missing_values: Mapping[str, Iterable[Any]] | None = None) -> tuple[Any, list[str]]:
-    """Read, then the recipe's first ``steps`` steps (through ``drop``): the frame whose duplicates go."""
+                  missing_values: Mapping[str, Iterable[Any]] | None = None,
+                  keep_rows: bool = False) -> tuple[Any, list[str]]:
+    """Read, then the recipe's first ``steps`` steps (through ``drop``): the frame whose duplicates go. Rows
+    with a missing target go too, unless ``keep_rows`` (apply)."""
     from dataclasses import replace
 
     from .recipe import Recipe
@@ -746,11 +748,11 @@ def _before_dedup(part: _Part, encoding: str | None, column_types: Mapping[str, 
     fitted = Recipe.from_dict(recipe)
     log: list[str] = []
     first = replace(fitted, steps=fitted.steps[:steps], drop_duplicate_rows=False)
-    return first.transform(frame, log), log
+    return first.transform(frame, log, keep_rows=keep_rows), log
 
 
 def _after_dedup(stage: tuple[Any, list[str]], drop: np.ndarray, recipe: dict[str, Any],
-                 steps: int) -> tuple[Any, list[str]]:
+                 steps: int, keep_rows: bool = False) -> tuple[Any, list[str]]:
     """The rest of the recipe on a partition, without the rows ``drop`` (positions) that repeat earlier rows."""
     from dataclasses import replace
 
@@ -764,7 +766,7 @@ def _after_dedup(stage: tuple[Any, list[str]], drop: np.ndarray, recipe: dict[st
         frame = frame[keep]
     fitted = Recipe.from_dict(recipe)
     rest = replace(fitted, steps=fitted.steps[steps:], input_columns=list(frame.columns), drop_duplicate_rows=False)
-    return rest.transform(frame, log), log
+    return rest.transform(frame, log, keep_rows=keep_rows), log
 
 
 def _row_hashes(stage: tuple[Any, list[str]]) -> np.ndarray:
@@ -864,9 +866,9 @@ def recipe_stages(client: Any, plan: _Plan, typing: PartTyping, recipe: Any, *,
     n = len(plan.parts)
     stages = client.map(_before_dedup, plan.parts, [plan.encodings.get(p.path) for p in plan.parts],
                         [typing.types] * n, typing.offsets, [typing.to_float] * n, [typing.to_object] * n,
-                        recipe=data, steps=split, missing_values=missing_values, pure=False)
+                        recipe=data, steps=split, missing_values=missing_values, keep_rows=keep_rows, pure=False)
     drops, duplicates = _duplicates(client, stages) if dedup else ([np.zeros(0, np.int64)] * n, 0)
-    outs = client.map(_after_dedup, stages, drops, recipe=data, steps=split, pure=False)
+    outs = client.map(_after_dedup, stages, drops, recipe=data, steps=split, keep_rows=keep_rows, pure=False)
     return outs, duplicates, names[:split]
 
 

@@ -106,7 +106,8 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
             del frames
         del outs
         added, removed = (plan.added, plan.removed) if plan else (0, 0)
-        rows = {"in": rows_in, "duplicates_dropped": duplicates, "added_by_resampling": added,
+        rows = {"in": rows_in, "missing_target_dropped": rows_in - duplicates - int(sizes.sum()),
+                "duplicates_dropped": duplicates, "added_by_resampling": added,
                 "removed_by_resampling": removed, "out": int(sizes.sum()) - removed + added}
         del plan
         recipe.steps.append(resampler)

@@ -36,7 +36,10 @@ def render(result: "FixResult", fmt: str) -> str:
     md = fmt == "markdown"
     rows = result.rows
     lines = ["## dataaudit fix" if md else "dataaudit fix", ""]
-    lines.append(f"Rows: {rows['in']:,} in, {rows.get('duplicates_dropped', 0):,} duplicate rows dropped, "
+    unlabelled = rows.get("missing_target_dropped", 0)
+    lines.append(f"Rows: {rows['in']:,} in, "
+                 + (f"{unlabelled:,} with a missing target dropped, " if unlabelled else "")
+                 + f"{rows.get('duplicates_dropped', 0):,} duplicate rows dropped, "
                  f"{rows.get('added_by_resampling', 0):,} added and {rows.get('removed_by_resampling', 0):,} "
                  f"removed by resampling, {rows['out']:,} out.")
     counts = result.feature_counts()
@@ -181,7 +184,9 @@ def _html(result: "FixResult") -> str:
         f", {after.gradient_risk.score}/100 ({after.gradient_risk.level}) after" if after else "")
     body = [f"<h2>{html.esc(before.dataset['path'])}</h2>", f"<p><strong>{html.esc(risk)}</strong>.</p>",
             "<h3>Rows and columns</h3>",
-            _table(("", "count"), [("rows in", rows["in"]), ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
+            _table(("", "count"), [("rows in", rows["in"]),
+                                   ("rows with a missing target dropped", rows.get("missing_target_dropped", 0)),
+                                   ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
                                    ("added by resampling", rows.get("added_by_resampling", 0)),
                                    ("removed by resampling", rows.get("removed_by_resampling", 0)), ("rows out", rows["out"]),
                                    ("feature columns in", result.feature_counts()["in"]),

@@ -102,7 +102,8 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
                 final.close()
                 sink = final  # for its spreadsheet-safe counts
     written = distinct.rows - (plan.removed if plan else 0) + (plan.added if plan else 0)
-    rows = {"in": rows_in, "duplicates_dropped": distinct.dropped,
+    rows = {"in": rows_in, "missing_target_dropped": rows_in - distinct.rows - distinct.dropped,
+            "duplicates_dropped": distinct.dropped,
             "added_by_resampling": plan.added if plan else 0, "removed_by_resampling": plan.removed if plan else 0,
             "out": written}
     del distinct, plan, classes  # their per-row arrays, before the rescan reads the output

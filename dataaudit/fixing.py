@@ -19,7 +19,7 @@ from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-export
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
 from .progress import NO_PROGRESS, Progress, finishes_progress
-from .recipe import Recipe, drop_duplicate_rows
+from .recipe import Recipe, drop_duplicate_rows, drop_missing_target
 from .report import Report
 from .scan import choose_engine, scan_frame, scan_loaded
 from .steps import (
@@ -117,14 +117,15 @@ class FittedSteps:
     steps: list[Step]
     context: FitContext
     frame: pd.DataFrame  # the input after every step, duplicate rows dropped: what resampling starts from
-    rows: dict[str, int]  # "in" and "duplicates_dropped"
+    rows: dict[str, int]  # "in", "missing_target_dropped" and "duplicates_dropped"
     log: list[str]
 
 
 def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
               missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FittedSteps:
     """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
-    each on the output of the one before; duplicate rows are dropped after the drop step.
+    each on the output of the one before; rows with a missing target are dropped once values declared missing
+    are marked (a training row needs a label), and duplicate rows after the drop step.
 
     ``missing_values`` (column -> values declared missing) becomes the first step, ``mark-missing``, for the
     columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix`` stage, one
@@ -145,11 +146,16 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
                          Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
                          RobustScale(scaler=options.scaler), Encode(method=options.encode)]
     log: list[str] = []
-    rows = {"in": len(frame)}
+    rows = {"in": len(frame), "missing_target_dropped": 0}
     current = frame
     progress = NO_PROGRESS if progress is None else progress
     progress.stage("fix", len(steps) + 1)
     for step in steps:
+        if step.name == "repair":
+            current, rows["missing_target_dropped"] = drop_missing_target(current, before.target)
+            if rows["missing_target_dropped"]:
+                log.append(f"dropped {rows['missing_target_dropped']:,} row(s) with a missing target: a training "
+                           "row needs a label (apply, which never needs the target, keeps every row)")
         current = step.fit(current, context).transform(current, log)
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current)

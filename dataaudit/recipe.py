@@ -13,12 +13,14 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from . import __version__
 from .progress import NO_PROGRESS, Progress
 from .stats import duplicate_mask, row_hashes
 from .steps import STEPS
 from .steps.base import RecipeError, Step
+from .textvalues import missing_token_mask
 from .writing import write_text_atomic
 
 RECIPE_VERSION = 1
@@ -41,6 +43,20 @@ def drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return frame[~duplicated], int(duplicated.sum())
 
 
+def drop_missing_target(frame: pd.DataFrame, target: str | None) -> tuple[pd.DataFrame, int]:
+    """The frame without rows whose target is missing (a training row needs a label): null, NaN, or in a text
+    target a missing-value token ('?', 'N/A', blank: what DA106 counts), and how many were removed; unchanged
+    when there is no target or the frame does not hold it (scoring data)."""
+    if target is None or target not in frame.columns:
+        return frame, 0
+    labels = frame[target]
+    labelled = labels.notna().to_numpy().copy()
+    if not is_numeric_dtype(labels.dtype) and not is_bool_dtype(labels.dtype):
+        labelled &= ~missing_token_mask(labels)
+    count = int(labelled.size - labelled.sum())
+    return (frame[labelled], count) if count else (frame, 0)
+
+
 @dataclass
 class Recipe:
     """Fitted steps in order; ``transform`` reproduces the fix (without resampling)."""
@@ -54,8 +70,9 @@ class Recipe:
     def transform(self, frame: pd.DataFrame, log: list[str], progress: Progress | None = None, *,
                   drop_duplicates: Callable[[pd.DataFrame], tuple[pd.DataFrame, int]] | None = None,
                   keep_rows: bool = False) -> pd.DataFrame:
-        """Apply every step except resampling; drop duplicate rows after the drop step, as fix did, unless
-        ``keep_rows`` (``apply`` on scoring data: every input row out, in order).
+        """Apply every step except resampling; drop rows with a missing target (once values declared missing are
+        marked) and duplicate rows after the drop step, as fix did, unless ``keep_rows`` (``apply`` on scoring
+        data: every input row out, in order).
 
         ``progress`` gets the ``apply`` stage, one unit per step. ``drop_duplicates`` (frame -> (frame, rows
         dropped)) replaces ``drop_duplicate_rows`` when ``frame`` is one batch of a file (``fix_stream``
@@ -70,9 +87,15 @@ class Recipe:
             log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}"
                        + (f" and {len(extra) - 5} more" if len(extra) > 5 else ""))
             frame = frame.drop(columns=extra)
+        unlabelled_checked = keep_rows
         for step in self.steps:
             if step.name == "resample":
                 continue
+            if not unlabelled_checked and step.name != "mark-missing":
+                frame, count = drop_missing_target(frame, self.target)
+                unlabelled_checked = True
+                if count:
+                    log.append(f"dropped {count:,} row(s) with a missing target")
             frame = step.transform(frame, log)
             if step.name == "drop" and self.drop_duplicate_rows:
                 frame, count = drop_duplicates(frame)

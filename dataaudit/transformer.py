@@ -59,7 +59,7 @@ class FixTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "recipe_")
         frame = to_frame(from_frame(_frame(X)).table)
         self.log_: list[str] = []
-        out = self.recipe_.transform(frame, self.log_)
+        out = self.recipe_.transform(frame, self.log_, keep_rows=True)
         return out.reindex(columns=self.feature_names_out_).to_numpy(dtype=float)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
