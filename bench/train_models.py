@@ -1,6 +1,6 @@
 """Does `fix` make gradient training work? Train a small gradient model on raw and on repaired data.
 
-    python bench/train_models.py [--seed 0] [--resample auto|over|smote|none]
+    python bench/train_models.py [--seed 0] [--resample auto|over|smote|weights|none]
 
 For each sample dataset with a target: split it (stratified, seeded) into train and test CSVs, then
   raw    the minimum a user does to make scikit-learn run: numeric columns only (text dropped),
@@ -43,7 +43,7 @@ def raw_features(frame: pd.DataFrame, target: str, columns: list[str] | None = N
     return np.nan_to_num(x, nan=0.0), columns
 
 
-def train(x_train, y_train, x_test, y_test, seed: int) -> dict[str, dict]:
+def train(x_train, y_train, x_test, y_test, seed: int, weights: np.ndarray | None = None) -> dict[str, dict]:
     results = {}
     classes = np.unique(y_train)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -51,7 +51,7 @@ def train(x_train, y_train, x_test, y_test, seed: int) -> dict[str, dict]:
         warnings.simplefilter("ignore", RuntimeWarning)
         mlp = MLPClassifier(hidden_layer_sizes=(32,), max_iter=EPOCHS, random_state=seed, n_iter_no_change=EPOCHS)
         try:
-            mlp.fit(x_train, y_train)
+            mlp.fit(x_train, y_train, sample_weight=weights)
             curve = np.asarray(mlp.loss_curve_)
             pred = mlp.predict(x_test)
             results["mlp"] = {"finite": bool(np.isfinite(curve).all()), "final_loss": float(curve[-1]),
@@ -62,9 +62,10 @@ def train(x_train, y_train, x_test, y_test, seed: int) -> dict[str, dict]:
         sgd = SGDClassifier(loss="log_loss", random_state=seed, learning_rate="optimal")
         losses = []
         for _ in range(EPOCHS):
-            sgd.partial_fit(x_train, y_train, classes=classes)
+            sgd.partial_fit(x_train, y_train, classes=classes, sample_weight=weights)
             proba = sgd.predict_proba(x_train)
-            losses.append(log_loss(y_train, proba, labels=classes) if np.isfinite(proba).all() else np.nan)
+            losses.append(log_loss(y_train, proba, labels=classes, sample_weight=weights)
+                          if np.isfinite(proba).all() else np.nan)
         pred = sgd.predict(x_test)
         results["sgd"] = {"finite": bool(np.isfinite(losses).all() and np.isfinite(sgd.coef_).all()),
                           "final_loss": float(losses[-1]), "balanced_accuracy": balanced_accuracy_score(y_test, pred)}
@@ -88,11 +89,11 @@ def run(name: str, target: str, seed: int, tmp: Path, resample: str = "auto") ->
     result = fix(train_path, target=target, recipe_path=tmp / f"recipe_{name}.json", rescan=False,
                  options=FixOptions(resample=resample))  # resampling, if any, on the training split only
     applied, _ = apply_recipe(tmp / f"recipe_{name}.json", test_path)
-    fixed_train = result.frame
-    features = [c for c in fixed_train.columns if c != target]
+    fixed_train, weight = result.frame, result.weight_column  # --resample weights: a column of class weights
+    features = [c for c in fixed_train.columns if c not in (target, weight)]
     for model, r in train(fixed_train[features].to_numpy(dtype=float), fixed_train[target].astype(str).to_numpy(),
                           applied[features].to_numpy(dtype=float), applied[target].astype(str).to_numpy(),
-                          seed).items():
+                          seed, None if weight is None else fixed_train[weight].to_numpy()).items():
         rows.append({"dataset": name, "data": "fixed", "model": model, **r})
     return rows
 

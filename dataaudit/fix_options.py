@@ -11,7 +11,7 @@ CHOICES = {
     "impute": ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none"),
     "outliers": ("clip", "none"),
     "encode": ("onehot", "ordinal", "none"),
-    "resample": ("auto", "none", "over", "under", "smote"),
+    "resample": ("auto", "none", "over", "under", "smote", "weights"),
 }
 
 FIT_ROWS = 250_000  # fix --engine stream: rows of the uniform sample the steps are fitted on (--fit-rows)

@@ -30,7 +30,7 @@ def probe_after_fix(result: "FixResult") -> dict[str, Any] | None:
         return None
     target = profile.target.name
     if profile.stats.sample.num_rows >= profile.rows and result.frame_is_output:
-        fixed = result.frame  # the sample is every row, in order: fix already transformed and resampled it
+        fixed = result.features_frame  # the sample is every row, in order: fix already transformed and resampled it
     else:
         sample = to_frame(profile.stats.sample.drop_columns(["__row__"]))
         fixed = result.recipe.transform(sample, [])

@@ -292,12 +292,12 @@ def _plan(resampler: Resample, fitted: FittedSteps, classes: _Classes, log: list
     if plan.method in ("smote", "smotenc"):
         sample = fitted.frame[fitted.frame[target].notna().to_numpy()]
         present = {str(k): int(v) for k, v in sample[target].value_counts().items()}
-        majority = max(counts.values())
-        wanted = {label: majority - n for label, n in counts.items() if n < majority}
+        goal = resampler.goal(counts) or {label: max(counts.values()) for label in counts}  # capped, or the majority
+        wanted = {label: goal[label] - n for label, n in counts.items() if n < goal[label]}
         short = [label for label in wanted if present.get(label, 0) < 2]
         if not short:
             plan.synthetic, plan.added = wanted, sum(wanted.values())
-            resampler.counts_after_ = dict(sorted(((label, max(n, majority)) for label, n in counts.items()),
+            resampler.counts_after_ = dict(sorted(((label, max(n, goal[label])) for label, n in counts.items()),
                                                   key=lambda kv: (-kv[1], kv[0])))
             held = "every row" if whole else f"a uniform sample of {len(fitted.frame):,} rows"
             how = (f"stream engine: {'SMOTENC' if plan.method == 'smotenc' else 'SMOTE'} interpolated between the "
@@ -309,7 +309,8 @@ def _plan(resampler: Resample, fitted: FittedSteps, classes: _Classes, log: list
             resampler.reason_ = (f"the fitting sample holds {present.get(short[0], 0)} row(s) of class {short[0]!r}, "
                                  "too few for SMOTE's neighbours")
     if plan.method in ("over", "under"):
-        drawn = random_rows(plan.method, y, resampler.seed)
+        drawn = random_rows(plan.method, y, resampler.seed, resampler.goal(counts) if plan.method == "over" else None,
+                            labels)
         rows = np.flatnonzero(labelled)
         if plan.method == "under":
             plan.keep = np.zeros(labelled.size, dtype=bool)

@@ -89,6 +89,18 @@ class FixResult:
                 "out": len([c for c in self.recipe.output_columns if c != target]), "target": target}
 
     @property
+    def weight_column(self) -> str | None:
+        """The column of class weights ``--resample weights`` added (not a feature: pass it as sample_weight)."""
+        resampler = next((s for s in self.recipe.steps if s.name == "resample"), None)
+        return (getattr(resampler, "weights_", None) or {}).get("column")
+
+    @property
+    def features_frame(self) -> pd.DataFrame:
+        """``frame`` without the weight column: what a model is trained on (the target included)."""
+        weight = self.weight_column
+        return self.frame if weight is None else self.frame.drop(columns=weight)
+
+    @property
     def dropped_columns(self) -> dict[str, str]:
         """Column -> why the drop step removed it."""
         return next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {})
@@ -107,6 +119,8 @@ class FixResult:
             out["encode"] = {c: spec["kind"] for c, spec in steps["encode"].encodings_.items()}
         if "resample" in steps and hasattr(steps["resample"], "reason_"):
             out["resample"] = steps["resample"].reason_
+            if steps["resample"].weights_:
+                out["class_weight"] = steps["resample"].weights_
         return out
 
 
@@ -179,7 +193,7 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     rows["removed_by_resampling"] = max(len(current) - len(out), 0)
     rows["out"] = len(out)
     recipe = Recipe([*fitted.steps, resampler], target, [c for c in frame.columns if c != target],
-                    [c for c in out.columns], drop_duplicate_rows=True)
+                    list(current.columns), drop_duplicate_rows=True)  # what apply writes: no weight column
     return FixResult(out.reset_index(drop=True), current.reset_index(drop=True), recipe, before, None, rows,
                      fitted.log)
 
@@ -257,6 +271,9 @@ def fix(
                 raise UsageError(f"missing values of column {column!r} {problem}")
     if isinstance(fit_rows, bool) or not isinstance(fit_rows, int) or fit_rows < 100:
         raise UsageError(f"--fit-rows must be a whole number of at least 100, not {fit_rows!r}")
+    if options.resample == "weights" and chosen != "pandas":
+        raise UsageError(f"--resample weights needs --engine pandas (the {chosen} engine does not write a weight "
+                         "column yet)")
     checks = {k: v for k, v in {"rule_options": rule_options, "column_rule_options": column_rule_options}.items()
               if v}
     try:
@@ -287,7 +304,7 @@ def fix(
                              f"{describe(declared)}.")
     if rescan:
         progress.stage("rescan")
-        result.after = scan_frame(result.frame, name=str(output or "<fixed>"), target=target, **checks)
+        result.after = scan_frame(result.features_frame, name=str(output or "<fixed>"), target=target, **checks)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")

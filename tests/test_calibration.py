@@ -45,7 +45,8 @@ def test_fix_brings_every_corrupted_dataset_back_to_the_clean_level(calibration)
         clean = group[0]
         for run in group:
             assert module.is_restored(run, clean), (problem, run.strength, run.after, clean.after)
-            assert run.level_after == "low" or run.left_alone  # a mild imbalance is left to the user
+            # a mild imbalance is left to the user; over-sampling stops at ×20 the smallest class, and says so
+            assert run.level_after == "low" or run.left_alone or run.capped
 
 
 def test_levels_agree_with_what_the_probe_measures(calibration):

@@ -54,7 +54,9 @@ def test_dask_fix_writes_the_in_memory_output_on_every_sample_file(path, tmp_pat
     """Every row is in the fitting sample of these files, so the fit is exact; resampled outputs are the same
     rows in another order (a copy next to its original), unresampled ones the same rows in the same order."""
     assert len(dask_engine._plan(path, workers=2).parts) > 1
-    memory, dask, want, got = _both(path, tmp_path, scheduler, target=_target(path), rescan=False)
+    # imbalance.csv: explicitly over-sampled (up to the ×20 cap), as auto does
+    over = {"options": FixOptions(resample="over")} if path.name == "imbalance.csv" else {}
+    memory, dask, want, got = _both(path, tmp_path, scheduler, target=_target(path), rescan=False, **over)
     assert dask.recipe.to_dict() == memory.recipe.to_dict()
     assert dask.rows == memory.rows and len(got) == memory.rows["out"]
     assert _own_notes(dask.log) == memory.log
@@ -87,10 +89,11 @@ def test_random_resampling_writes_the_in_memory_rows(method, tmp_path, scheduler
 
 
 def test_over_sampling_a_sample_file_and_smote_from_the_fitting_sample(tmp_path, scheduler, small_blocks):
-    """imbalance.csv: random over-sampling (auto) gives the in-memory rows. A file larger than --fit-rows:
+    """imbalance.csv: random over-sampling gives the in-memory rows. A file larger than --fit-rows:
     SMOTE on the sample, its rows in the last part file, balanced, the same for the same seed."""
     path = next(p for p in SAMPLES if p.name == "imbalance.csv")
-    memory, dask, want, got = _both(path, tmp_path, scheduler, target="label", rescan=False)
+    memory, dask, want, got = _both(path, tmp_path, scheduler, target="label", rescan=False,
+                                    options=FixOptions(resample="over"))
     assert dask.recipe.steps[-1].method_ == memory.recipe.steps[-1].method_ == "over"
     pd.testing.assert_frame_equal(_sorted(got), _sorted(want))
 

@@ -53,9 +53,10 @@ def test_probe_before_and_after_fix():
 
 
 def test_a_feature_that_separates_only_resampled_rows_is_explained_not_called_a_leak(tmp_path):
+    from dataaudit import FixOptions
     from dataaudit.findings import Category, Finding, GradientEffect, Severity
 
-    result = fix(SAMPLE / "imbalance.csv", target="label")
+    result = fix(SAMPLE / "imbalance.csv", target="label", options=FixOptions(resample="over"))
     assert result.rows["added_by_resampling"] > 0
     fake = Finding("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH, "x", ("x",), "predicts", {},
                    GradientEffect.SPURIOUS_SIGNAL, "drop")

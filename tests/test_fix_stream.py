@@ -59,7 +59,10 @@ def test_resampled_outputs_match_in_memory(tmp_path, small_batches):
     """SMOTE (mixed) gives the same rows; random over-sampling (imbalance) the same rows, its copies in file order."""
     for name, target in (("mixed.csv", "churned"), ("imbalance.csv", "label")):
         path = SAMPLES[[p.name for p in SAMPLES].index(name)]
-        memory, stream, memory_out, stream_out = _both(path, tmp_path, target=target, rescan=False, overwrite=True)
+        # imbalance.csv: explicitly over-sampled (up to the ×20 cap), as auto does
+        memory, stream, memory_out, stream_out = _both(path, tmp_path, target=target, rescan=False, overwrite=True,
+                                                       options=FixOptions(resample="auto" if name == "mixed.csv"
+                                                                          else "over"))
         method = stream.recipe.steps[-1].method_
         assert method == memory.recipe.steps[-1].method_ == {"mixed.csv": "smote", "imbalance.csv": "over"}[name]
         assert stream.recipe.to_dict() == memory.recipe.to_dict() and stream.rows == memory.rows

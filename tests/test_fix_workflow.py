@@ -67,3 +67,75 @@ def test_a_label_written_as_a_missing_token_is_a_missing_target(engine, tmp_path
     (hit,) = [f for f in result.before.findings if f.rule == "DA106"]
     assert hit.evidence["count"] == 15 == result.rows["missing_target_dropped"]
     assert set(pd.read_parquet(tmp_path / "out.parquet")["label"]) == {"a", "b", "c"}
+
+
+def _tiny_minority(rng, n=1850, minority=4):
+    label = np.array(["ok"] * (n - minority) + ["fraud"] * minority)
+    return pd.DataFrame({"x": rng.normal(0, 1, n) + 2 * (label == "fraud"), "z": rng.normal(0, 1, n), "label": label})
+
+
+def test_weights_keep_every_row_and_balance_the_classes(tmp_path, rng):
+    """--resample weights: no copied or synthetic row; each class's weights sum to the same total."""
+    from dataaudit.fixing import FixOptions
+
+    path = write_csv(tmp_path / "train.csv", imbalanced_frame(rng, 2000))
+    result = fix(path, target="label", output=tmp_path / "out.parquet", recipe_path=tmp_path / "r.json",
+                 options=FixOptions(resample="weights"))
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert result.weight_column == "sample_weight" and len(out) == result.rows["in"] - result.rows["duplicates_dropped"]
+    assert result.rows["added_by_resampling"] == result.rows["removed_by_resampling"] == 0
+    sums = out.groupby("label")["sample_weight"].sum()
+    assert np.allclose(sums, len(out) / 3)
+    mapping = result.decisions()["class_weight"]["class_weight"]
+    counts = out["label"].value_counts()
+    assert mapping == pytest.approx({c: len(out) / (3 * counts[c]) for c in counts.index})
+    # the weight column is not a feature: not in the recipe's output, not rescanned, not written by apply
+    assert "sample_weight" not in result.recipe.output_columns
+    assert all("sample_weight" not in f.columns for f in result.after.findings)
+    scored, _ = apply_recipe(Recipe.load(tmp_path / "r.json"), path)
+    assert "sample_weight" not in scored.columns
+    assert any("class_weight = {" in note for note in result.log)
+
+
+def test_weights_need_the_pandas_engine(tmp_path, rng):
+    from dataaudit.errors import UsageError
+    from dataaudit.fixing import FixOptions
+
+    path = write_csv(tmp_path / "train.csv", imbalanced_frame(rng, 300))
+    with pytest.raises(UsageError, match="--resample weights needs --engine pandas"):
+        fix(path, target="label", engine="stream", options=FixOptions(resample="weights"))
+
+
+@pytest.mark.parametrize("engine, method", [("pandas", "over"), ("stream", "over"), ("stream", "auto")])
+def test_over_sampling_copies_a_handful_of_rows_at_most_twenty_times(engine, method, tmp_path, rng):
+    """Four rows of one class were copied 461 times each; now a class grows to at most ×20 and the log says so."""
+    from dataaudit.fixing import FixOptions
+
+    path = write_csv(tmp_path / "train.csv", _tiny_minority(rng))
+    result = fix(path, target="label", engine=engine, output=tmp_path / "out.parquet",
+                 options=FixOptions(resample=method))
+    counts = pd.read_parquet(tmp_path / "out.parquet")["label"].value_counts()
+    assert counts["fraud"] == 80 and counts["ok"] == 1846
+    (said,) = [note for note in result.log if note.startswith("resample: random over-sampling")]
+    assert "at most ×20" in said and "'fraud'" in said and "--resample weights" in said
+
+
+def test_smote_is_capped_too(tmp_path, rng):
+    from dataaudit.fixing import FixOptions
+
+    path = write_csv(tmp_path / "train.csv", _tiny_minority(rng, 3000, 40))
+    result = fix(path, target="label", options=FixOptions(resample="smote"))
+    assert result.frame["label"].value_counts()["fraud"] == 800
+    assert result.recipe.steps[-1].counts_after_ == {"ok": 2960, "fraud": 800}
+
+
+def test_a_recipe_written_before_weights_existed_still_loads(tmp_path, rng):
+    import json
+
+    path = write_csv(tmp_path / "train.csv", imbalanced_frame(rng, 600))
+    fix(path, target="label", recipe_path=tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text())
+    del data["steps"][-1]["fitted"]["weights"]
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    assert Recipe.load(tmp_path / "old.json").steps[-1].weights_ == {}
+

@@ -13,6 +13,7 @@ or pandas ``str`` dtype (NaN = missing) for categories; the target column keeps 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -52,6 +53,7 @@ class Step:
     name: ClassVar[str]
     params: ClassVar[tuple[str, ...]] = ()  # names of __init__ keyword parameters
     fitted: ClassVar[tuple[str, ...]] = ()  # names of fitted attributes (with trailing "_")
+    defaults: ClassVar[dict[str, Any]] = {}  # fitted attributes a recipe of an earlier version may lack -> value
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> "Step":
         raise NotImplementedError
@@ -82,11 +84,14 @@ class Step:
         if data.get("step") != cls.name:
             raise RecipeError(f"expected step {cls.name!r}, got {data.get('step')!r}")
         params, fitted = data.get("params", {}), data.get("fitted", {})
-        if set(params) != set(cls.params) or set(fitted) != {a.rstrip("_") for a in cls.fitted}:
+        expected = {a.rstrip("_") for a in cls.fitted}
+        optional = {a.rstrip("_") for a in cls.defaults}
+        if set(params) != set(cls.params) or not expected - optional <= set(fitted) <= expected:
             raise RecipeError(f"step {cls.name!r}: recipe keys do not match this version of dataaudit")
         step = cls(**params)
         for attr in cls.fitted:
-            setattr(step, attr, fitted[attr.rstrip("_")])
+            key = attr.rstrip("_")
+            setattr(step, attr, copy.deepcopy(cls.defaults[attr]) if key not in fitted else fitted[key])
         try:
             step.validate()
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:

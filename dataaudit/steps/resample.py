@@ -15,14 +15,17 @@ import pandas as pd
 from ..findings import Severity
 from .base import FitContext, Step, is_numeric
 
-METHODS = ("auto", "over", "under", "smote", "none")
-USED = ("none", "over", "under", "smote", "smotenc")
+METHODS = ("auto", "over", "under", "smote", "weights", "none")
+USED = ("none", "over", "under", "smote", "smotenc", "weights")
 MIN_RATIO = 1.5  # auto leaves classes alone below this majority/minority ratio
 IMBALANCE_RULES = ("DA301", "DA302")  # auto resamples a scanned file only when one of them is at least medium
 SMOTE_MAX_ROWS = 50_000  # auto uses random over-sampling when the minority classes hold more rows
 SMOTE_MIN_ROWS = 6  # SMOTE's default 5 neighbours need 6 rows of the smallest class
 MAX_CLASS_CODES = 20  # a numeric target with more distinct integer values is treated as regression
-NAMES = {"over": "random over-sampling", "under": "random under-sampling", "smote": "SMOTE", "smotenc": "SMOTENC"}
+MAX_GROWTH = 20  # over-sampling grows a class to at most this many times its rows (copies of a handful teach them)
+WEIGHT_COLUMN = "sample_weight"
+NAMES = {"over": "random over-sampling", "under": "random under-sampling", "smote": "SMOTE", "smotenc": "SMOTENC",
+         "weights": "balanced class weights"}
 
 
 class Resample(Step):
@@ -39,14 +42,25 @@ class Resample(Step):
 
     SMOTE interpolates between neighbours; columns whose training values are all 0 or 1 (one-hot and
     indicator columns) are rounded back to 0/1 in the synthetic rows so they stay valid indicators.
-    Rows with a missing target are kept out and appended, unchanged, after the resampled rows.
-    Fitted: ``method_`` (one of none/over/under/smote/smotenc), ``reason_`` (a sentence),
-    ``counts_before_``/``counts_after_`` (class label as text -> rows), ``rows_added_``, ``rows_removed_``.
+    Over-sampling (random or SMOTE) grows a class to at most ``MAX_GROWTH`` (20) times its rows: four rows
+    copied 461 times each teach the model those four rows, not the class; the describe sentence says which
+    classes stayed short of the majority and points to ``weights``.
+
+    ``weights`` (cost-sensitive learning, the third remedy) keeps every row and adds a ``sample_weight``
+    column (``sample_weight_`` when a feature has that name) of balanced class weights,
+    ``rows / (classes × rows of the class)`` as scikit-learn's ``class_weight="balanced"``: every class's
+    weights sum to the same total, and no copied or synthetic row can end up on both sides of a split.
+
+    Rows with a missing target (``fix`` has dropped them before) are kept out and appended, unchanged.
+    Fitted: ``method_`` (one of none/over/under/smote/smotenc/weights), ``reason_`` (a sentence),
+    ``counts_before_``/``counts_after_`` (class label as text -> rows), ``rows_added_``, ``rows_removed_``,
+    ``weights_`` (with ``weights``: ``{"column": name, "class_weight": {label as text: weight}}``, else ``{}``).
     """
 
     name = "resample"
     params = ("method", "seed")
-    fitted = ("method_", "reason_", "counts_before_", "counts_after_", "rows_added_", "rows_removed_")
+    fitted = ("method_", "reason_", "counts_before_", "counts_after_", "rows_added_", "rows_removed_", "weights_")
+    defaults = {"weights_": {}}  # recipes written before weights existed
 
     def __init__(self, *, method: str = "auto", seed: int = 0) -> None:
         self.method = method
@@ -67,6 +81,7 @@ class Resample(Step):
         target = context.target
         self.counts_before_ = self.counts_after_ = {}
         self.rows_added_ = self.rows_removed_ = 0
+        self.weights_ = {}
         if target is None or target not in frame.columns:
             return self._skip(frame, log, "no target column was given" if target is None
                               else f"the target column {target!r} is not in the data")
@@ -78,6 +93,8 @@ class Resample(Step):
         if method == "none":
             return self._skip(frame, log, reason)
         self.method_, self.reason_ = method, reason
+        if method == "weights":
+            return self._weigh(frame, labelled, target, log)
         resampled = self._resample(labelled, target)
         self.counts_after_ = _counts(resampled[target])
         self.rows_added_ = max(len(resampled) - len(labelled), 0)
@@ -100,6 +117,7 @@ class Resample(Step):
         target = context.target
         self.counts_before_ = self.counts_after_ = {}
         self.rows_added_ = self.rows_removed_ = 0
+        self.weights_ = {}
         if target is None or target not in sample.columns:
             self._skip(sample, log, "no target column was given" if target is None
                        else f"the target column {target!r} is not in the data")
@@ -117,9 +135,44 @@ class Resample(Step):
         return self.method_
 
     def describe(self) -> str:
-        """The log's sentence for a resampling that was done: the sampler, why, and rows added and removed."""
-        return (f"resample: {NAMES[self.method_]} because {self.reason_}; "
+        """The log's sentence for a resampling that was done: the sampler, why, and rows added and removed
+        (or the weights), and the classes the cap left short of the majority."""
+        if self.method_ == "weights":
+            mapping = ", ".join(f"{label!r}: {weight:.4g}" for label, weight in self.weights_["class_weight"].items())
+            return (f"resample: {NAMES['weights']} because {self.reason_}; every row kept, the column "
+                    f"{self.weights_['column']!r} holds each row's weight (class_weight = {{{mapping}}}, for "
+                    "scikit-learn's or Keras' class_weight); train with it as sample_weight, not as a feature.")
+        said = (f"resample: {NAMES[self.method_]} because {self.reason_}; "
                 f"{self.rows_added_:,} row(s) added, {self.rows_removed_:,} removed.")
+        majority = max(self.counts_before_.values(), default=0)
+        short = [label for label, n in self.counts_after_.items() if self.method_ != "under" and n < majority]
+        if short:
+            said += (f" A class grows to at most ×{MAX_GROWTH} its rows, so "
+                     f"{', '.join(repr(label) for label in short[:5])} " + ("stays" if len(short) == 1 else "stay")
+                     + " below the majority (copying a handful of rows hundreds of times teaches the model those "
+                     "rows); --resample weights keeps every row and weights the classes instead.")
+        return said
+
+    def goal(self, counts: dict[str, int]) -> dict[str, int] | None:
+        """Over-sampling's rows per class (label as text) when the cap binds: the majority's count, or
+        ``MAX_GROWTH`` times the class's own rows if fewer; None when every class can reach the majority."""
+        majority = max(counts.values(), default=0)
+        goal = {label: min(majority, MAX_GROWTH * n) for label, n in counts.items()}
+        return goal if any(goal[label] < majority for label in goal) else None
+
+    def _weigh(self, frame: pd.DataFrame, labelled: pd.DataFrame, target: str, log: list[str]) -> pd.DataFrame:
+        """Every row kept; a column of balanced class weights (rows without a label: weight 0)."""
+        present = labelled[target].value_counts(sort=False)
+        total, classes = int(present.sum()), len(present)
+        by_label = {label: total / (classes * int(n)) for label, n in present.items()}
+        column = WEIGHT_COLUMN if WEIGHT_COLUMN not in frame.columns else WEIGHT_COLUMN + "_"
+        self.weights_ = {"column": column, "class_weight": {
+            label: by_label[value] for label, value in sorted(
+                ((str(v), v) for v in by_label), key=lambda kv: -self.counts_before_[kv[0]])}}
+        out = frame.copy()
+        out[column] = frame[target].map(by_label).fillna(0.0).astype(float)
+        log.append(self.describe())
+        return out
 
     def _skip(self, frame: pd.DataFrame, log: list[str], reason: str) -> pd.DataFrame:
         self.method_, self.reason_ = "none", reason
@@ -139,7 +192,7 @@ class Resample(Step):
                 f.rule in IMBALANCE_RULES and f.severity >= Severity.MEDIUM for f in context.findings):
             return "none", ("the scan found no class imbalance (no DA301 or DA302 at medium or above); resampling "
                             "belongs on a training split only, never before a split")
-        if self.method in ("over", "under"):
+        if self.method in ("over", "under", "weights"):
             return self.method, "it was asked for"
         features = [c for c in data.columns if c != target]
         numeric = [c for c in features if is_numeric(data[c])]
@@ -168,10 +221,14 @@ class Resample(Step):
         labels = data[target].to_numpy(dtype=object if not is_numeric(data[target]) else None)
         if self.method_ in ("over", "under"):
             # resample row numbers, then copy whole rows: dtypes and values stay exactly as they were
-            rows = random_rows(self.method_, labels, self.seed)
+            goal = self.goal(self.counts_before_) if self.method_ == "over" else None
+            rows = random_rows(self.method_, labels, self.seed, goal)
             return data.iloc[np.sort(rows) if self.method_ == "under" else rows].reset_index(drop=True)
         # SMOTE returns the original rows first and unchanged; keep ours to be exact
-        return pd.concat([data, self.synthesize(data, target)], ignore_index=True)
+        goal = self.goal(self.counts_before_)
+        wanted = None if goal is None else {label: n - self.counts_before_[label] for label, n in goal.items()
+                                            if n > self.counts_before_[label]}
+        return pd.concat([data, self.synthesize(data, target, wanted)], ignore_index=True)
 
     def synthesize(self, data: pd.DataFrame, target: str, wanted: dict[str, int] | None = None, *,
                    seed: int | None = None) -> pd.DataFrame:
@@ -227,23 +284,39 @@ class Resample(Step):
         ok = (self.method_ in USED and isinstance(self.reason_, str)
               and all(isinstance(c, dict) and all(isinstance(k, str) and _count(v) for k, v in c.items())
                       for c in counts)
-              and _count(self.rows_added_) and _count(self.rows_removed_))
+              and _count(self.rows_added_) and _count(self.rows_removed_) and _weights_ok_for(self.weights_, self.method_))
         if not ok:
             raise ValueError("fitted values of the wrong type")
 
 
-def random_rows(method: str, labels: np.ndarray, seed: int) -> np.ndarray:
+def _weights_ok_for(weights: Any, method: str) -> bool:
+    if method != "weights":
+        return weights == {}
+    return (isinstance(weights, dict) and set(weights) == {"column", "class_weight"}
+            and isinstance(weights["column"], str) and isinstance(weights["class_weight"], dict)
+            and all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                    and np.isfinite(v) and v > 0 for k, v in weights["class_weight"].items()))
+
+
+def random_rows(method: str, labels: np.ndarray, seed: int, goal: dict[str, int] | None = None,
+                names: list[Any] | None = None) -> np.ndarray:
     """Row numbers that imbalanced-learn's random ``over``- or ``under``-sampler keeps for ``labels``, as it
     draws them: the originals then the copies (over), or the kept rows by class (under; not sorted).
 
     Only the labels count, so ``labels`` may be integer codes (1 to 4 bytes a row) in the order of the
-    labels they stand for, and the rows are not passed at all: the stream engine draws the rows of a
-    whole file from its class codes, exactly as the in-memory fix draws them from the labels."""
+    labels they stand for (``names``: code -> label), and the rows are not passed at all: the stream engine
+    draws the rows of a whole file from its class codes, exactly as the in-memory fix draws them from the
+    labels. ``goal`` (over-sampling; label as text -> rows, ``Resample.goal``): the capped class sizes."""
     # imported when used, as in synthesize
     from imblearn.over_sampling import RandomOverSampler
     from imblearn.under_sampling import RandomUnderSampler
 
-    sampler = (RandomOverSampler if method == "over" else RandomUnderSampler)(random_state=seed)
+    strategy: Any = "auto"
+    if goal is not None and method == "over":
+        text = {value: str(value if names is None else names[value]) for value in pd.unique(labels)}
+        strategy = {value: goal[label] for value, label in text.items()}
+    sampler = (RandomOverSampler if method == "over" else RandomUnderSampler)(random_state=seed,
+                                                                              sampling_strategy=strategy)
     sampler.fit_resample(np.zeros((len(labels), 1), dtype=np.int8), labels)
     return sampler.sample_indices_
 
