@@ -52,6 +52,8 @@ class Step:
     name: ClassVar[str]
     params: ClassVar[tuple[str, ...]] = ()  # names of __init__ keyword parameters
     fitted: ClassVar[tuple[str, ...]] = ()  # names of fitted attributes (with trailing "_")
+    # fitted attributes added after recipes were first written: a recipe without one loads it as None (unknown)
+    optional: ClassVar[tuple[str, ...]] = ()
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> "Step":
         raise NotImplementedError
@@ -78,15 +80,18 @@ class Step:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Step":
-        """Rebuild a fitted step; a recipe with unknown or missing keys is refused."""
+        """Rebuild a fitted step; a recipe with unknown or missing keys is refused (an ``optional`` key may be
+        missing, from a recipe written before it existed: it loads as None)."""
         if data.get("step") != cls.name:
             raise RecipeError(f"expected step {cls.name!r}, got {data.get('step')!r}")
         params, fitted = data.get("params", {}), data.get("fitted", {})
-        if set(params) != set(cls.params) or set(fitted) != {a.rstrip("_") for a in cls.fitted}:
+        keys = {a.rstrip("_") for a in cls.fitted}
+        required = keys - {a.rstrip("_") for a in cls.optional}
+        if set(params) != set(cls.params) or not required <= set(fitted) <= keys:
             raise RecipeError(f"step {cls.name!r}: recipe keys do not match this version of dataaudit")
         step = cls(**params)
         for attr in cls.fitted:
-            setattr(step, attr, fitted[attr.rstrip("_")])
+            setattr(step, attr, fitted.get(attr.rstrip("_")))
         try:
             step.validate()
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
