@@ -55,13 +55,13 @@ class Comparison:
                 continue
             yield ref, cur
 
-    def _fitted(self, step: str) -> dict[str, Any]:
+    def _entry(self, step: str) -> dict[str, Any]:
         if self.recipe is None:
             return {}
-        for entry in self.recipe.to_dict()["steps"]:
-            if entry["step"] == step:
-                return entry["fitted"]
-        return {}
+        return next((entry for entry in self.recipe.to_dict()["steps"] if entry["step"] == step), {})
+
+    def _fitted(self, step: str) -> dict[str, Any]:
+        return self._entry(step).get("fitted", {})
 
     def recipe_categories(self, column: str) -> set[str]:
         """Every category the recipe knows for ``column``: its spelling map and its encoder's categories."""
@@ -74,18 +74,37 @@ class Comparison:
         known |= {str(k) for k in (encoding.get("frequencies") or {})}
         return known
 
-    def recipe_scaling(self) -> dict[str, tuple[float, float, tuple[float, float] | None]]:
-        """Input column -> (centre, scale, clip bounds or None) of the recipe's robust-scale and clip steps."""
-        scaling = self._fitted("robust-scale")
-        clips = self._fitted("clip").get("bounds", {})
+    def recipe_scaling(self) -> dict[str, RecipeScaling]:
+        """Input column -> what the recipe's impute, clip and robust-scale steps fitted for it."""
+        scaling, clip = self._fitted("robust-scale"), self._fitted("clip")
+        strategies = self._fitted("impute").get("strategy", {})
+        scaler = self._entry("robust-scale").get("params", {}).get("scaler", "mad")
+        k = self._entry("clip").get("params", {}).get("k")
         out = {}
         for name, center in scaling.get("center", {}).items():
             scale = scaling.get("scale", {}).get(name)
             if center is None or not scale:
                 continue
-            bounds = clips.get(name)
-            out[name] = (float(center), float(scale), (float(bounds[0]), float(bounds[1])) if bounds else None)
+            bounds = clip.get("bounds", {}).get(name)
+            share = (clip.get("clipped") or {}).get(name)
+            out[name] = RecipeScaling(
+                float(center), float(scale), scaler, strategies.get(name),
+                (float(bounds[0]), float(bounds[1])) if bounds else None, float(k) if bounds and k else None,
+                None if share is None else float(share))
         return out
+
+
+@dataclass(frozen=True)
+class RecipeScaling:
+    """One column as a recipe prepares it for the model: imputed, clipped, then centred and scaled."""
+
+    center: float
+    scale: float
+    scaler: str  # robust-scale's scaler: the statistics ``center`` and ``scale`` are
+    imputed: str | None  # impute's strategy for the column (None: left missing)
+    bounds: tuple[float, float] | None  # clip bounds (None: not clipped)
+    k: float | None  # clip's k, in modified z-scores (None: not clipped)
+    clipped: float | None  # share of the fit's rows outside ``bounds`` (None: a recipe that did not record it)
 
 
 @finishes_progress

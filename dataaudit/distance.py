@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import bdtrc, ndtr
 
 PSI_FLOOR = 1e-4  # share given to an empty bin, so that PSI stays finite
 
@@ -104,6 +104,14 @@ def proportions(x_reference: int, n_reference: int, x_current: int, n_current: i
         return Shift(float(h), 1.0 if p1 == p2 else 0.0)
     z = abs(p2 - p1) / se
     return Shift(float(h), float(2 * ndtr(-z)))
+
+
+def binomial_excess(k: int, n: int, share: float) -> float:
+    """P(at least ``k`` of ``n`` rows) when each row is one with probability ``share``: the one-sided test of a
+    share that rose above a known one (exact binomial tail)."""
+    if k <= 0:
+        return 1.0
+    return float(bdtrc(k - 1, n, min(max(share, 0.0), 1.0))) if k <= n else 0.0
 
 
 def exceedance(k: int, n_reference: int, n_current: int) -> float:

@@ -20,6 +20,7 @@ from dataaudit.distance import (
     psi,
     quantile_bins,
 )
+from dataaudit.fix_options import FixOptions
 from dataaudit.fixing import fix
 
 from .conftest import clean_frame, write_csv
@@ -156,6 +157,69 @@ def test_diff_checks_a_recipe_s_assumptions(tmp_path):
     (finding,) = loud["findings"]
     assert finding["column"] == "c" and finding["severity"] == "high"
     assert finding["evidence"]["clipped_fraction"] > 0.5 and finding["evidence"]["spread_ratio"] > 3
+
+
+def _heavy_tailed(rng: np.random.Generator, n: int = 3000) -> pd.DataFrame:
+    """Columns whose tails clip puts well past 5% of the rows, one with many values missing (imputed at fit)."""
+    frame = pd.DataFrame({"amount": (rng.standard_t(1.5, n) * 20 + 100).round(2),
+                          "income": np.exp(rng.normal(10, 1.2, n)).round(0),
+                          "score": rng.normal(0, 1, n).round(4),
+                          "label": (rng.random(n) < 0.3).astype(int)})
+    frame.loc[rng.random(n) < 0.3, "score"] = np.nan
+    return frame
+
+
+def _clipped_shares(frame: pd.DataFrame, recipe: Path) -> dict[str, float]:
+    (clip,) = [s for s in json.loads(recipe.read_text())["steps"] if s["step"] == "clip"]
+    return {c: float(((frame[c] < lo) | (frame[c] > hi)).mean()) for c, (lo, hi) in clip["fitted"]["bounds"].items()}
+
+
+@pytest.mark.parametrize("scaler", ["mad", "robust", "standard"])
+def test_diff_of_a_file_against_itself_with_its_own_recipe_is_quiet(tmp_path, scaler):
+    """Issue 17, item 9: the values clip already clipped at fit time are no drift, nor are the imputed rows."""
+    frame = _heavy_tailed(np.random.default_rng(0))
+    data, recipe = write_csv(tmp_path / "data.csv", frame), tmp_path / "recipe.json"
+    fix(data, output=tmp_path / "fixed.parquet", target="label", recipe_path=recipe, options=FixOptions(scaler=scaler))
+    assert max(_clipped_shares(frame, recipe).values()) > 0.05  # clip really clips
+    result = _run("diff", str(data), str(data), "--recipe", str(recipe), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_diff_with_a_recipe_from_before_the_clipped_share_was_recorded(tmp_path):
+    """An older recipe has no fit-time clipped share: the reference's share stands in, so a self-diff is quiet."""
+    frame = _heavy_tailed(np.random.default_rng(0))
+    data, recipe = write_csv(tmp_path / "data.csv", frame), tmp_path / "recipe.json"
+    fix(data, output=tmp_path / "fixed.parquet", target="label", recipe_path=recipe)
+    old = json.loads(recipe.read_text())
+    for step in old["steps"]:
+        step["fitted"].pop("clipped", None)
+    recipe.write_text(json.dumps(old))
+    quiet = _run("diff", str(data), str(data), "--recipe", str(recipe), "--format", "json")
+    assert quiet.exit_code == 0 and json.loads(quiet.output)["findings"] == [], quiet.output
+    moved = write_csv(tmp_path / "moved.csv", frame.assign(amount=frame["amount"] * 10))
+    loud = json.loads(_run("diff", str(data), str(moved), "--recipe", str(recipe), "--select", "DA591",
+                           "--format", "json").output)
+    assert [f["column"] for f in loud["findings"]] == ["amount"]
+
+
+def test_diff_recipe_fires_on_a_clipped_share_well_above_the_fit_s(tmp_path):
+    rng = np.random.default_rng(1)
+    frame = _heavy_tailed(rng)
+    data, recipe = write_csv(tmp_path / "data.csv", frame), tmp_path / "recipe.json"
+    fix(data, output=tmp_path / "fixed.parquet", target="label", recipe_path=recipe)
+    fitted = _clipped_shares(frame, recipe)["amount"]
+    heavier = frame.copy()
+    far = rng.random(len(frame)) < 0.3  # a third of the rows pushed far out, the bulk (median, MAD) nearly as it was
+    heavier.loc[far, "amount"] = heavier.loc[far, "amount"] + rng.choice([-1, 1], far.sum()) * 1000
+    current = write_csv(tmp_path / "heavier.csv", heavier)
+    result = json.loads(_run("diff", str(data), str(current), "--recipe", str(recipe), "--select", "DA591",
+                             "--format", "json").output)
+    (finding,) = result["findings"]
+    assert finding["column"] == "amount" and finding["severity"] == "high"
+    assert finding["evidence"]["clipped_fraction"] > fitted + 0.2
+    assert finding["evidence"]["fit_clipped_fraction"] == pytest.approx(fitted, abs=0.01)
+    assert "at fit" in finding["message"]
 
 
 def test_recipe_categories_count_as_known(tmp_path):

@@ -13,15 +13,25 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 import pandas as pd
 
-from ..distance import chi_square, exceedance, ks, proportions, psi, quantile_bins
+from ..distance import (
+    binomial_excess,
+    chi_square,
+    exceedance,
+    ks,
+    proportions,
+    psi,
+    quantile_bins,
+)
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile
 from ..rules import check
+from ..stats import NumericStats
+from ..steps.robust_scale import center_scale
 from ._common import jsonable, num, pct, plural
 from .outliers import robust_bounds
 
 if TYPE_CHECKING:
-    from ..diff import Comparison
+    from ..diff import Comparison, RecipeScaling
 
 MEDIUM_PSI, HIGH_PSI = 0.1, 0.25
 DISCRETE_MAX = 20
@@ -410,12 +420,40 @@ def distribution_shift(cmp: "Comparison", *, medium_psi: float = MEDIUM_PSI, hig
         yield Hit(cur.name, message, evidence, severity=severity)
 
 
+def _refitted(col: ColumnProfile, fit: "RecipeScaling") -> tuple[float, float, str]:
+    """(centre, scale, method) that re-fitting the recipe on ``col`` would give: missing cells imputed at its
+    median (mean), clipped to bounds fitted on it, then scaled as the recipe's scaler scales. On the data the
+    recipe was fitted on this is the recipe's own centre and scale, where raw statistics are not (imputation
+    shrinks the MAD, clipping the std, and the scaler may not use the MAD at all)."""
+    c = col.numeric
+    weight = max(c.weight, 1)  # a thinned column keeps every weight-th value
+    x = c.values
+    if fit.imputed is not None:
+        fill = c.mean if fit.imputed == "mean" else float(np.median(x))
+        x = np.concatenate([x, np.full(round((col.rows - c.count - c.posinf - c.neginf) / weight), fill)])
+    bounds = robust_bounds(NumericStats.from_values(x, np.arange(x.size)), fit.k) if fit.k is not None else None
+    if bounds is not None:  # clip puts ±inf on the bounds; without clip robust-scale ignores them
+        infinite = [np.full(round(c.neginf / weight), -np.inf), np.full(round(c.posinf / weight), np.inf)]
+        x = np.clip(np.concatenate([x, *infinite]), bounds.low, bounds.high)
+    return center_scale(x, fit.scaler)
+
+
+def _outside(col: ColumnProfile, bounds: tuple[float, float]) -> int:
+    """Rows whose value clip would move: finite values outside ``bounds`` and ±inf."""
+    return col.numeric.count_between(*bounds) + col.numeric.posinf + col.numeric.neginf
+
+
 @check("DA591", "recipe-assumptions", Category.SCALE, Severity.MEDIUM, effect=GradientEffect.EXPLODING_GRADIENTS,
        fix_steps=("clip", "robust-scale"), command="diff")
 def recipe_assumptions(cmp: "Comparison", *, medium_shift: float = 0.5, high_shift: float = 2.0,
                        medium_ratio: float = 2.0, high_ratio: float = 4.0, medium_clipped: float = 0.05,
                        high_clipped: float = 0.2) -> Iterator[Hit]:
     """With ``--recipe``: the recipe's fitted centre, scale and clip bounds no longer fit the current data.
+
+    The current data is prepared as the recipe prepared its own (imputed, clipped) before its centre and
+    scale are measured, so data like the fit's stays quiet. The clipped share counts against the share of
+    rows clip moved at fit (recorded in the recipe; an older recipe: the reference's share under the same
+    bounds): it must rise by ``medium_clipped`` (``high_clipped``), beyond binomial chance.
 
     Why it hurts training: ``apply`` scales with the old centre and spread, so the inputs come out shifted
     or stretched (large activations, steps of the wrong size), and clipping flattens a large share of rows.
@@ -424,24 +462,42 @@ def recipe_assumptions(cmp: "Comparison", *, medium_shift: float = 0.5, high_shi
     """
     if cmp.recipe is None:
         return
-    fitted = cmp.recipe_scaling()
-    for name, (center, scale, bounds) in fitted.items():
+    for name, fit in cmp.recipe_scaling().items():
         cur = cmp.current.columns.get(name)
-        if cur is None or cur.numeric is None or cur.numeric.count < 2 or not scale:
+        if cur is None or cur.numeric is None or cur.numeric.count < 2:
             continue
-        c = cur.numeric
-        moved = (c.median - center) / scale
-        ratio = (1.4826 * c.mad) / scale if c.mad > 0 else float("nan")
-        clipped = c.count_between(*bounds) / c.count if bounds else 0.0  # share outside the bounds
-        grades = [_severity(abs(moved), medium_shift, high_shift), _severity(clipped, medium_clipped, high_clipped)]
-        if np.isfinite(ratio) and ratio > 0:
+        center, scale, method = _refitted(cur, fit)
+        moved, ratio = (center - fit.center) / fit.scale, scale / fit.scale
+        grades = [_severity(abs(moved), medium_shift, high_shift)]
+        if method != "unit":  # "unit": nothing gave the current values a spread to compare
             grades.append(_severity(max(ratio, 1 / ratio), medium_ratio, high_ratio))
+        clipped, baseline, source, p_value = 0.0, 0.0, "none", 1.0
+        if fit.bounds is not None and cur.rows:
+            outside = _outside(cur, fit.bounds)
+            clipped = outside / cur.rows
+            ref = cmp.reference.columns.get(name)
+            if fit.clipped is not None:  # what clip saw at fit
+                baseline, source = fit.clipped, "fit"
+                p_value = binomial_excess(outside, cur.rows, baseline)
+            elif ref is not None and ref.numeric is not None and ref.rows:  # an older recipe: the reference stands in
+                ref_outside = _outside(ref, fit.bounds)
+                baseline, source = ref_outside / ref.rows, "reference"
+                p_value = proportions(ref_outside, ref.rows, outside, cur.rows).p_value
+            else:
+                p_value = binomial_excess(outside, cur.rows, 0.0)
+            if p_value < cmp.alpha:
+                grades.append(_severity(clipped - baseline, medium_clipped, high_clipped))
         worst = max((g for g in grades if g is not None), default=None)
         if worst is None:
             continue
+        was = {"fit": f" ({pct(baseline)} at fit)", "reference": f" ({pct(baseline)} in the reference)"}.get(source, "")
         yield Hit(name, f"after the recipe's scaling the median sits at {moved:+.2f} (was 0), spread ×{ratio:.2f} "
-                        f"(was 1), {pct(clipped)} of values clipped",
-                  {"recipe_center": jsonable(center), "recipe_scale": jsonable(scale), "current_median": jsonable(c.median),
-                   "scaled_median": jsonable(moved), "spread_ratio": jsonable(ratio), "clipped_fraction": jsonable(clipped),
-                   "clip_bounds": jsonable(list(bounds) if bounds else None)},
+                        f"(was 1), {pct(clipped)} of rows clipped{was}",
+                  {"recipe_center": jsonable(fit.center), "recipe_scale": jsonable(fit.scale),
+                   "current_median": jsonable(cur.numeric.median), "current_center": jsonable(center),
+                   "current_scale": jsonable(scale), "scaled_median": jsonable(moved), "spread_ratio": jsonable(ratio),
+                   "clipped_fraction": jsonable(clipped), "fit_clipped_fraction": jsonable(fit.clipped),
+                   "baseline_clipped_fraction": jsonable(baseline), "clipped_baseline": source,
+                   "clipped_rise_p_value": jsonable(p_value),
+                   "clip_bounds": jsonable(list(fit.bounds) if fit.bounds else None)},
                   severity=worst)

@@ -53,7 +53,8 @@ class Step:
     name: ClassVar[str]
     params: ClassVar[tuple[str, ...]] = ()  # names of __init__ keyword parameters
     fitted: ClassVar[tuple[str, ...]] = ()  # names of fitted attributes (with trailing "_")
-    defaults: ClassVar[dict[str, Any]] = {}  # fitted attributes a recipe of an earlier version may lack -> value
+    # fitted attributes added after recipes were first written -> the value a recipe without one loads (None: unknown)
+    defaults: ClassVar[dict[str, Any]] = {}
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> "Step":
         raise NotImplementedError
@@ -80,7 +81,8 @@ class Step:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Step":
-        """Rebuild a fitted step; a recipe with unknown or missing keys is refused."""
+        """Rebuild a fitted step; a recipe with unknown or missing keys is refused (an ``optional`` key may be
+        missing, from a recipe written before it existed: it loads as None)."""
         if data.get("step") != cls.name:
             raise RecipeError(f"expected step {cls.name!r}, got {data.get('step')!r}")
         params, fitted = data.get("params", {}), data.get("fitted", {})

@@ -59,12 +59,15 @@ class Clip(Step):
     are DA201's, ``checks.outliers.robust_bounds``). NaN stays NaN (imputation is not this step's job);
     ±inf are clipped to the bounds.
     Fitted: ``columns_`` (columns clipped), ``bounds_`` (column -> [low, high]), ``reasons_``
-    (numeric feature column -> sentence, including the columns left alone and why).
+    (numeric feature column -> sentence, including the columns left alone and why), ``clipped_`` (column ->
+    share of the fit's rows outside the bounds, what ``diff --recipe`` compares new data with; None in a
+    recipe written before it was recorded).
     """
 
     name = "clip"
     params = ("k", "method")
-    fitted = ("columns_", "bounds_", "reasons_")
+    fitted = ("columns_", "bounds_", "reasons_", "clipped_")
+    defaults = {"clipped_": None}  # recipes written before the share was recorded: unknown
 
     def __init__(self, *, k: float = 3.5, method: str = "mad") -> None:
         self.k = k
@@ -72,22 +75,26 @@ class Clip(Step):
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> Clip:
         self._check_params()
-        self.columns_, self.bounds_, self.reasons_ = [], {}, {}
+        self.columns_, self.bounds_, self.reasons_, self.clipped_ = [], {}, {}, {}
         if self.method == "none":
             return self
         columns = [c for c in frame.columns
                    if c != context.target and is_numeric(frame[c]) and not str(c).endswith(INDICATOR)]
+        rows = max(len(frame), 1)
 
-        def fit_column(c: str) -> tuple[list[float] | None, str]:
+        def fit_column(c: str) -> tuple[list[float] | None, str, float]:
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
-            return _bounds(x[np.isfinite(x)], float(self.k))
+            bounds, reason = _bounds(x[np.isfinite(x)], float(self.k))
+            share = float(((x < bounds[0]) | (x > bounds[1])).sum() / rows) if bounds is not None else 0.0
+            return bounds, reason, share
 
         fitted = thread_map(fit_column, columns)
-        for c, (bounds, reason) in zip(columns, fitted):  # columns fitted in parallel, recorded in order
+        for c, (bounds, reason, share) in zip(columns, fitted):  # columns fitted in parallel, recorded in order
             self.reasons_[c] = reason
             if bounds is not None:
                 self.columns_.append(c)
                 self.bounds_[c] = bounds
+                self.clipped_[c] = share
         return self
 
     def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
@@ -129,3 +136,7 @@ class Clip(Step):
                         and b[0] <= b[1] for b in self.bounds_.values())
         if not ok:
             raise ValueError("each clipped column needs bounds [low, high]")
+        shares = self.clipped_
+        if shares is not None and not (isinstance(shares, dict) and set(shares) == set(cols) and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1 for v in shares.values())):
+            raise ValueError("each clipped column needs the share of rows it clipped at fit, between 0 and 1")

@@ -29,7 +29,7 @@ IQR_TO_STD = 1.349  # IQR of a normal distribution divided by this is its std
 FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
-def _center_scale(x: np.ndarray, scaler: str) -> tuple[float, float, str]:
+def center_scale(x: np.ndarray, scaler: str) -> tuple[float, float, str]:
     """(center, scale, method) for the finite values ``x``; the scale is always positive and finite."""
     med = float(np.median(x))
     with np.errstate(over="ignore", invalid="ignore"):  # huge values: the std overflows and is not used
@@ -79,7 +79,7 @@ class RobustScale(Step):
             x = x[np.isfinite(x)]
             if at_most_two_values(x):
                 return None
-            return (*_center_scale(x, self.scaler), [float(x.min()), float(x.max())])
+            return (*center_scale(x, self.scaler), [float(x.min()), float(x.max())])
 
         fitted = thread_map(fit_column, columns)
         for c, result in zip(columns, fitted):  # columns fitted in parallel, recorded in order

@@ -107,9 +107,36 @@ def test_clip_tampered_recipe_is_refused():
     for bad in ({**data, "step": "robust-scale"}, {**data, "params": {**data["params"], "q": 1}},
                 {**data, "params": {**data["params"], "k": -1}},
                 {**data, "fitted": {**data["fitted"], "bounds": {"income": [5.0]}}},
-                {**data, "fitted": {**data["fitted"], "bounds": {"income": [5.0, 1.0], "spiky": [0.0, 1.0]}}}):
+                {**data, "fitted": {**data["fitted"], "bounds": {"income": [5.0, 1.0], "spiky": [0.0, 1.0]}}},
+                {**data, "fitted": {**data["fitted"], "clipped": {"income": 1.5, "spiky": 0.0}}},
+                {**data, "fitted": {**data["fitted"], "clipped": {"income": 0.1}}},
+                {**data, "fitted": {**data["fitted"], "clipped": {"income": True, "spiky": 0.0}}}):
         with pytest.raises(RecipeError):
             Clip.from_dict(json.loads(json.dumps(bad)))
+
+
+def test_clip_records_the_share_of_rows_it_clipped_at_fit():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    frame.loc[:9, "income"] = np.nan  # missing rows count in the share's denominator, never as clipped
+    frame.loc[10, "income"] = np.inf
+    step = Clip().fit(frame, FitContext(target="target"))
+    low, high = step.bounds_["income"]
+    x = frame["income"].to_numpy()
+    assert step.clipped_["income"] == pytest.approx(((x < low) | (x > high)).sum() / len(frame))
+    assert set(step.clipped_) == set(step.columns_) and step.clipped_["income"] > 0
+    assert _round_trip(step).clipped_ == step.clipped_
+
+
+def test_clip_recipe_from_before_the_clipped_share_loads_it_as_unknown():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng)
+    step = Clip().fit(frame, FitContext(target="target"))
+    data = json.loads(json.dumps(step.to_dict()))
+    del data["fitted"]["clipped"]
+    old = Clip.from_dict(data)
+    assert old.clipped_ is None and old.to_dict()["fitted"]["clipped"] is None
+    pd.testing.assert_frame_equal(old.transform(frame, []), step.transform(frame, []))
 
 
 def test_robust_scale_mad_default_gives_unit_robust_spread():
