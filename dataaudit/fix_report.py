@@ -69,10 +69,20 @@ def render(result: "FixResult", fmt: str) -> str:
         lines.append(f"{'- ' if md else '  '}{category}: {before.get(category, 0)} before, {after.get(category, 0)} after")
     if not (set(before) | set(after)):
         lines.append("  none")
+    if result.after is not None:
+        created = _new_rows(result)
+        lines += ["", "New after the fix (not found in the input):" + ("" if created else " none")]
+        lines += [f"- {cell(row) if md else row}" for row in created]
     advice = _advice(result)
     if advice:
         lines += ["", "What is left:"] + [f"- {cell(a) if md else a}" for a in advice]
     return "\n".join(lines) + "\n"
+
+
+def _new_rows(result: "FixResult") -> list[str]:
+    """One line per finding the fix created: rule, severity, columns and message."""
+    return [f"{f.rule} {f.check} ({f.severity}){' ' + ', '.join(f.columns) if f.columns else ''}: {f.message}"
+            for f in result.new_findings]
 
 
 def _impute_reasons(result: "FixResult") -> dict[str, str]:
@@ -212,6 +222,12 @@ def _html(result: "FixResult") -> str:
              "<p>Findings of severity medium or above, by category:</p>",
              _table(("category", "before", "after"), [(c, cat_before.get(c, 0), cat_after.get(c, 0))
                                                       for c in sorted(set(cat_before) | set(cat_after))])]
+    if after is not None:
+        created = result.new_findings
+        body += ["<p>New after the fix (not found in the input): " + ("none" if not created else
+                 f"{len(created)}") + ".</p>"]
+        if created:
+            body += html.findings_tables(created)
     classes = [(name, r.profile.target.classes) for name, r in (("before", before), ("after", after))
                if r is not None and r.profile is not None and r.profile.target is not None and r.profile.target.classes]
     if classes:

@@ -16,6 +16,7 @@ import pandas as pd
 from .declared_missing import describe, values_problem
 from .errors import DataMismatchError, InputError, UsageError
 from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
+from .fix_guard import new_after_fix
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
 from .progress import NO_PROGRESS, Progress, finishes_progress
@@ -78,7 +79,15 @@ class FixResult:
                        "findings": [f.to_dict() for f in self.before.findings]},
             "after": None if self.after is None else {"gradient_risk": self.after.to_dict()["gradient_risk"],
                                                       "findings": [f.to_dict() for f in self.after.findings]},
+            "new_after_fix": None if self.after is None else [f.to_dict() for f in self.new_findings],
         }
+
+    @property
+    def new_findings(self) -> list[Any]:
+        """Findings of the rescan that the input's scan did not have for the same source column (``fix_guard``)."""
+        if self.after is None:
+            return []
+        return new_after_fix(self.before.findings, self.after.findings, self.recipe.input_columns, self.recipe.target)
 
 
     def feature_counts(self) -> dict[str, Any]:
@@ -102,8 +111,12 @@ class FixResult:
 
     @property
     def dropped_columns(self) -> dict[str, str]:
-        """Column -> why the drop step removed it."""
-        return next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {})
+        """Column -> why the drop step (or the encoder, for a column it could not encode usefully) removed it."""
+        dropped = dict(next((s.dropped_ for s in self.recipe.steps if s.name == "drop"), {}))
+        for step in self.recipe.steps:
+            if step.name == "encode":
+                dropped.update({c: spec["reason"] for c, spec in step.encodings_.items() if spec["kind"] == "dropped"})
+        return dropped
 
     def decisions(self) -> dict[str, Any]:
         """Per step, what was chosen for each column and why (the reasons the steps recorded)."""

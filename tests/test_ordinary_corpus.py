@@ -127,9 +127,11 @@ def test_undecided_day_month_order_is_reported_and_can_be_set(corpus):
     options = {"DA413": {"day_order": "day-first"}}
     (chosen,) = [f for f in scan(path, target="label", rule_options=options).findings if f.rule == "DA413"]
     assert chosen.evidence["day_first"] is True and "option" in chosen.message
-    months = pd.read_csv(path)["when"].str.slice(3, 5).astype(int)  # day first: the second number is the month
+    dates = pd.to_datetime(pd.read_csv(path)["when"], format="%d/%m/%Y")  # day first: the second number is the month
     fixed = fix(path, target="label", options=_plain_fix_options(), rule_options=options).pre_resample
-    assert (fixed["when__month"].to_numpy() == months.to_numpy()).all()
+    # every date in 2024, so the month only repeats the days and is left out (issue 17, item 7)
+    assert "when__month" not in fixed.columns
+    assert (fixed["when__days"].to_numpy() == (dates - dates.min()).dt.days.to_numpy()).all()
 
 
 def test_durations_are_seconds_and_times_of_day_cyclic(corpus):

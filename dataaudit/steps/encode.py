@@ -41,12 +41,17 @@ class Encode(Step):
       full group sums to 1 on every row, collinear with the bias, which matters for unregularised
       linear models solved in closed form but not for gradient descent (no gradient along that
       direction), so it is off by default; with it on, unseen values without a rare bucket look
-      like the most frequent category.
+      like the most frequent category. A group of two columns (two categories, or one and the rare
+      bucket) always drops it: the two would be one 0/1 column and its complement (scikit-learn's
+      ``drop="if_binary"``).
     - ``ordinal``: ``<col>`` = frequency rank of the category (0 = most frequent); rare and unseen
       categories get -1.
     - columns with more than ``max_onehot_cardinality`` distinct values (or none seen
       ``min_frequency`` times) become ``<col>__freq`` = the value's share of training rows, 0 if unseen
-      (only the 10,000 most frequent values are stored; the rest, all rarer, also get 0).
+      (only the 10,000 most frequent values are stored; the rest, all rarer, also get 0). Never into a
+      constant: when every value is equally frequent, few values get a column each (one-hot or
+      codes) and many are dropped (``kind`` "dropped", with the reason), as the shares would tell
+      nothing.
     - ``none``: text columns are left as they are.
     """
 
@@ -76,8 +81,14 @@ class Encode(Step):
         ranked = sorted(((str(v), int(n)) for v, n in counts.items()), key=lambda vn: (-vn[1], vn[0]))
         kept = [v for v, n in ranked if n >= self.min_frequency]
         if len(ranked) > self.max_onehot_cardinality or not kept:
-            return {"kind": "frequency", "frequencies": {v: n / len(values) for v, n in ranked[:MAX_FREQUENCIES]},
-                    "truncated": len(ranked) > MAX_FREQUENCIES}
+            if len(ranked) < 2 or ranked[0][1] > ranked[-1][1]:  # the shares tell the values apart
+                return {"kind": "frequency", "frequencies": {v: n / len(values) for v, n in ranked[:MAX_FREQUENCIES]},
+                        "truncated": len(ranked) > MAX_FREQUENCIES}
+            # every value equally frequent: the shares would be one constant column, which tells nothing
+            if len(ranked) > self.max_onehot_cardinality:
+                return {"kind": "dropped", "reason": f"its {len(ranked):,} values are equally frequent, so frequency "
+                        "encoding would make it constant, and they are too many for one column each"}
+            kept = [v for v, _ in ranked]  # few values, all equally rare: each keeps its own column
         onehot = self.method == "onehot"
         slots = self.max_categories + int(onehot and self.drop_reference)  # the reference needs no column
         if len(kept) < len(ranked) or len(kept) > slots:
@@ -85,8 +96,10 @@ class Encode(Step):
         rare = [v for v, _ in ranked[len(kept):]]  # kept is a prefix of ranked
         if not onehot:
             return {"kind": "ordinal", "categories": kept, "rare": rare}
+        # two columns that always sum to 1 are one 0/1 column twice: a binary group keeps only the second
+        binary = len(kept) + bool(rare) == 2
         return {"kind": "onehot", "categories": kept, "rare": rare,
-                "reference": kept[0] if self.drop_reference else None}
+                "reference": kept[0] if self.drop_reference or binary else None}
 
     def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
         self.check_fitted()
@@ -103,6 +116,8 @@ class Encode(Step):
 
     def _encode(self, name: str, values: pd.Series, log: list[str]) -> dict[str, np.ndarray]:
         spec = self.encodings_[name]
+        if spec["kind"] == "dropped":
+            return {}
         # look up each distinct value once, then spread to the rows (fast on millions of rows)
         rows, distinct = pd.factorize(values)
         distinct = [str(v) for v in distinct]
@@ -172,6 +187,8 @@ class Encode(Step):
 
 
 def _output_names(name: str, spec: dict[str, Any]) -> list[str]:
+    if spec["kind"] == "dropped":
+        return []
     if spec["kind"] == "frequency":
         return [f"{name}__freq"]
     if spec["kind"] == "ordinal":
@@ -201,6 +218,8 @@ def _check_state(step: Encode) -> None:
                     and isinstance(shares, dict) and all(
                 isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
                 for k, v in shares.items()), f"bad frequency map for {name!r}")
+        elif kind == "dropped":
+            require(set(spec) == {"kind", "reason"} and isinstance(spec["reason"], str), f"bad drop entry for {name!r}")
         elif kind in ("onehot", "ordinal"):
             keys = {"kind", "categories", "rare"} | ({"reference"} if kind == "onehot" else set())
             require(set(spec) == keys and strings(spec["categories"]) and strings(spec["rare"])

@@ -49,7 +49,8 @@ class Impute(Step):
     stays 0/1. ``knn`` and ``iterative`` are used only when asked. ``none`` leaves everything as is.
     Missing-indicator columns ``<col>__missing`` (float 0/1, placed after ``<col>``) are fixed at fit:
     for every column whose missing share is at least ``indicator_min_share`` or that DA105 flagged,
-    provided some but not all of its values were missing (a constant indicator would carry nothing).
+    provided some but not all of its values were missing (a constant indicator would carry nothing),
+    and no other indicator marks the same rows (columns missing together share the first one's).
 
     KNN: scikit-learn's ``KNNImputer`` needs its training matrix at transform time, so the recipe
     stores at most ``max_knn_rows`` training rows (a seeded subsample, missing values as null) with
@@ -101,6 +102,7 @@ class Impute(Step):
         self.indicators_ = []
         flagged = context.columns_flagged("DA105")
         marked: dict[str, tuple[str, np.ndarray]] = {}  # source column -> (its first indicated part, the gaps)
+        patterns: dict[bytes, str] = {}  # the missing rows, packed -> the column whose indicator marks them
         for c in columns:
             gaps = np.asarray(_missing(frame[c]), dtype=bool)
             share = float(gaps.mean()) if len(frame) else 0.0
@@ -113,7 +115,12 @@ class Impute(Step):
                 if source in marked and np.array_equal(marked[source][1], gaps):  # a date's parts: one indicator
                     self.reasons_[c] += f"; {marked[source][0]}{INDICATOR} marks the same rows (both from `{source}`)"
                     continue
+                pattern = np.packbits(gaps).tobytes()
+                if pattern in patterns:  # a second indicator would be a duplicate column (DA604)
+                    self.reasons_[c] += f"; {patterns[pattern]}{INDICATOR} marks the same rows"
+                    continue
                 marked.setdefault(source, (c, gaps))
+                patterns[pattern] = c
                 self.indicators_.append(c)
                 why = "missingness is informative (DA105)" if informative else "missingness is substantial"
                 self.reasons_[c] += f"; {c}{INDICATOR} marks the {share:.1%} missing rows ({why})"

@@ -18,6 +18,7 @@ from .. import datevalues, textvalues
 from ..errors import DataMismatchError
 from .base import FitContext, Step, is_numeric
 
+DATE_PARTS = ("month", "dayofweek", "days")  # a date's numeric parts, before the time of day
 MAX_SPELLINGS = 10_000  # spelling maps larger than this are not stored (such columns get frequency-encoded)
 
 
@@ -65,7 +66,8 @@ class Repair(Step):
     values say so (``textvalues.decimal_comma_vote``), the fitted choice when they do not, so a recipe fitted
     on '3.5' reads '3,5' in a file exported with a decimal comma. A numeric column whose values parsed when
     fitting (``parsed_share_``) but almost all fail to parse in new data is refused (``DataMismatchError``)
-    rather than imputed into a constant. Dates keep the day/month order decided when fitting (``dates_``).
+    rather than imputed into a constant. Dates keep the day/month order decided when fitting (``dates_``),
+and the month and day of week only where they tell more than the days since the first date (``parts``).
     """
 
     name = "repair"
@@ -105,8 +107,9 @@ class Repair(Step):
                 origin = dates.min()
                 seconds = _seconds_of_day(dates)
                 self.dates_[name] = {"origin": None if pd.isna(origin) else origin.strftime("%Y-%m-%d"),
-                                     "day_first": first, "time_of_day": bool(seconds.nunique() > 1)}
-                for part in _date_parts(name, self.dates_[name]["time_of_day"]):
+                                     "day_first": first, "time_of_day": bool(seconds.nunique() > 1),
+                                     "parts": _informative_parts(dates)}
+                for part in _date_parts(name, self.dates_[name]):
                     context.sources[part] = name
             elif kind == "time":
                 for part in (f"{name}__hour_sin", f"{name}__hour_cos"):
@@ -141,8 +144,11 @@ class Repair(Step):
                 spec = self.dates_[name]
                 dates = _to_datetime(series, spec["day_first"])
                 origin = pd.Timestamp(spec["origin"]) if spec["origin"] else dates.min()
-                out[f"{name}__month"] = dates.dt.month.astype(float)
-                out[f"{name}__dayofweek"] = dates.dt.day_of_week.astype(float)
+                parts = spec.get("parts", DATE_PARTS)  # recipes written before "parts" kept all three
+                if "month" in parts:
+                    out[f"{name}__month"] = dates.dt.month.astype(float)
+                if "dayofweek" in parts:
+                    out[f"{name}__dayofweek"] = dates.dt.day_of_week.astype(float)
                 out[f"{name}__days"] = ((dates - origin).dt.total_seconds() / 86400.0).astype(float)
                 if spec["time_of_day"]:
                     out.update(_cyclic_hour(name, _seconds_of_day(dates)))
@@ -155,6 +161,14 @@ class Repair(Step):
             log.append(f"repair: {len(missing)} column(s) absent from the data: {', '.join(missing[:5])}"
                        + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
         return pd.DataFrame(out, index=frame.index)
+
+    def validate(self) -> None:
+        """Refuse date parts this version would not have written."""
+        for name, spec in self.dates_.items():
+            parts = spec.get("parts", list(DATE_PARTS))
+            if not (isinstance(parts, list) and parts[-1:] == ["days"] and len(set(parts)) == len(parts)
+                    and set(parts) <= set(DATE_PARTS)):
+                raise ValueError(f"bad date parts for {name!r}")
 
     def _numbers(self, series: pd.Series, name: str) -> tuple[pd.Series, float]:
         """The column as floats (missing where a value is not a number), and the share of its present values
@@ -205,9 +219,24 @@ def _read_numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
     return plain
 
 
-def _date_parts(name: str, time_of_day: bool) -> list[str]:
-    return [f"{name}__month", f"{name}__dayofweek", f"{name}__days",
-            *([f"{name}__hour_sin", f"{name}__hour_cos"] if time_of_day else [])]
+def _date_parts(name: str, spec: dict[str, Any]) -> list[str]:
+    return [*(f"{name}__{p}" for p in spec.get("parts", DATE_PARTS) if p != "days"), f"{name}__days",
+            *([f"{name}__hour_sin", f"{name}__hour_cos"] if spec["time_of_day"] else [])]
+
+
+def _informative_parts(dates: pd.Series) -> list[str]:
+    """The calendar parts (month, day of week) that tell more than the days since the first date.
+
+    A part that never decreases as the dates go on (every date in one calendar year for the month, in one
+    Monday-to-Sunday week for the day of week; a part with one value among them) is a step function of the
+    days: constant or collinear with them (DA601, DA605) and nothing a model could learn from it alone."""
+    present = dates.dropna().sort_values(kind="stable")
+    keep = []
+    for part, values in (("month", present.dt.month), ("dayofweek", present.dt.day_of_week)):
+        steps = np.diff(values.to_numpy(dtype=float))
+        if (steps < 0).any():  # it wraps around: a season or a weekday the days do not tell
+            keep.append(part)
+    return [*keep, "days"]
 
 
 def _cyclic_hour(name: str, seconds: pd.Series) -> dict[str, pd.Series]:

@@ -115,9 +115,11 @@ def test_encode_unseen_missing_and_extra_columns_are_handled():
     assert list(out.columns) == [*fitted_names, "extra"]
     assert list(out.index) == list(new.index)
     assert out[["color=b", "color=c"]].to_numpy().sum() == 0 and (out["color=__rare__"] == 1).all()
-    assert (out.loc[new.index[:3], ["shape=round", "shape=square"]] == 0).all().all()  # no rare bucket
+    (shape,) = [c for c in fitted_names if c.startswith("shape=")]  # binary: one column, the rarer value's
+    assert (out.loc[new.index[:3], shape] == 0).all()  # no rare bucket: unseen values read as the other one
     assert any("'color' is absent" in note for note in log)
-    assert any("'shape'" in note and "3 row(s) with 2 categories" in note and "all zeros" in note for note in log)
+    assert any("'shape'" in note and "3 row(s) with 2 categories" in note and "most frequent category" in note
+               for note in log)
 
 
 def test_encode_round_trip_through_json_gives_identical_output():
@@ -164,3 +166,26 @@ def test_encode_frequency_map_is_capped(monkeypatch):
     out = step.transform(frame, log := [])
     assert (out["color__freq"] > 0).sum() == sum(100 - i for i in range(10))
     assert len(log) == 1 and "rarer than the 10 most frequent" in log[0]
+
+
+def test_encode_binary_category_is_one_column():
+    """Two categories (or one and the rare bucket) are one 0/1 column, not it and its complement (issue 17)."""
+    rng = np.random.default_rng(0)
+    for counts, column in (({"a": 40, "b": 30}, "color=b"), ({"a": 40, "b": 2, "c": 1}, "color=__rare__")):
+        frame = _frame(rng, counts)
+        step = Encode().fit(frame, FitContext(target="label"))
+        out = step.transform(frame, [])
+        assert [c for c in out.columns if c.startswith("color")] == [column] == step.get_feature_names_out()[1:2]
+        assert out[column].sum() == sum(counts.values()) - counts["a"]
+        pd.testing.assert_frame_equal(_round_trip(step).transform(frame, []), out)
+
+
+def test_encode_many_equally_frequent_values_are_dropped_with_a_reason():
+    """Frequency encoding of 60 values seen twice each would be a constant column (issue 17)."""
+    rng = np.random.default_rng(0)
+    frame = _frame(rng, {f"v{i:02d}": 2 for i in range(60)})
+    step = Encode().fit(frame, FitContext(target="label"))
+    assert step.encodings_["color"]["kind"] == "dropped" and "equally frequent" in step.encodings_["color"]["reason"]
+    out = step.transform(frame, [])
+    assert list(out.columns) == ["x", "label", "z"] == step.get_feature_names_out()
+    assert list(_round_trip(step).transform(frame, []).columns) == list(out.columns)

@@ -237,7 +237,7 @@ def test_one_source_column_gets_one_missing_indicator(tmp_path):
 
     rng = np.random.default_rng(0)
     n = 800
-    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D")
+    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")  # months wrap
     when = pd.Series(dates.strftime("%Y-%m-%d")).where(rng.random(n) > 0.3)  # 30% never recorded
     pd.DataFrame({"when": when, "x": rng.normal(size=n), "label": rng.integers(0, 2, n)}).to_csv(tmp_path / "t.csv",
                                                                                                index=False)

@@ -38,7 +38,7 @@ def test_repair_parses_numbers_tokens_sentinels_booleans_and_dates(tmp_path):
         "age": np.where(np.arange(n) % 20 == 0, "?", rng.integers(20, 70, n).astype(str)),
         "hours": np.where(np.arange(n) % 12 == 0, -999, rng.integers(20, 60, n)),
         "partner": rng.choice(["Yes", "No"], n),
-        "signup": (pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")).strftime("%m/%d/%Y"),
+        "signup": (pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D")).strftime("%m/%d/%Y"),
         "plan": rng.choice(["Basic", " basic", "BASIC", "Premium"], n, p=[0.5, 0.1, 0.1, 0.3]),
     })
     step, data = _fit(tmp_path, frame)
