@@ -163,16 +163,19 @@ def _advice(result: "FixResult") -> list[str]:
         return []
     remaining = {f.rule: f for f in result.after.findings if f.severity >= 2}
     out = []
-    if "DA701" in remaining:
+    leaked_before = {f.column for f in result.before.findings if f.rule == "DA701"}
+    kept = sorted({f.column for f in result.after.findings if f.rule == "DA701" and f.severity >= 2
+                   and (f.column in leaked_before or not result.rows.get("added_by_resampling"))})
+    if kept:
+        names = ", ".join(f"`{c}`" for c in kept[:8]) + (f" and {len(kept) - 8} more" if len(kept) > 8 else "")
+        out.append(f"Leaks kept: {names} still {'predicts' if len(kept) == 1 else 'predict'} the target almost "
+                   "perfectly; --drop-leaky drops every column the scan calls a leak, if it will not be known "
+                   "at prediction time.")
+    elif "DA701" in remaining:
         column = remaining["DA701"].column
-        leaked_before = any(f.rule == "DA701" and f.column == column for f in result.before.findings)
-        if leaked_before or not result.rows.get("added_by_resampling"):
-            out.append(f"`{column}` still predicts the target almost perfectly: drop it with "
-                       "--drop-leaky if it will not be known at prediction time.")
-        else:
-            out.append(f"`{column}` separates the classes only in the resampled output: the synthetic rows of a "
-                       "small class interpolate between few real ones, so they sit in a tight cluster. It did not "
-                       "predict the target before the fix; judge the model on real, not resampled, rows.")
+        out.append(f"`{column}` separates the classes only in the resampled output: the synthetic rows of a "
+                   "small class interpolate between few real ones, so they sit in a tight cluster. It did not "
+                   "predict the target before the fix; judge the model on real, not resampled, rows.")
     if "DA603" in remaining and result.rows.get("added_by_resampling"):
         out.append("duplicate rows in the output come from random over-sampling (copies of minority rows), "
                    "not from the input.")

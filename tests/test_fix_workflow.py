@@ -139,3 +139,24 @@ def test_a_recipe_written_before_weights_existed_still_loads(tmp_path, rng):
     (tmp_path / "old.json").write_text(json.dumps(data))
     assert Recipe.load(tmp_path / "old.json").steps[-1].weights_ == {}
 
+
+
+def test_the_fix_report_names_every_leak_it_kept_and_the_option_that_drops_them(tmp_path, rng):
+    """Without --drop-leaky the leaks stay; the report must name each one and the one option, not just the first."""
+    from dataaudit.fix_report import render
+    from dataaudit.fixing import FixOptions
+
+    n = 1500
+    label = rng.choice([0, 1], n, p=[0.9, 0.1])
+    frame = pd.DataFrame({"honest": rng.normal(0, 1, n) + label, "noise": rng.normal(0, 1, n),
+                          "recovered": np.where(label == 1, rng.uniform(100, 900, n), 0.0),
+                          "flag": np.where(rng.random(n) < 0.99, label, 1 - label), "label": label})
+    path = write_csv(tmp_path / "credit.csv", frame)
+    kept = fix(path, target="label", options=FixOptions(resample="none"))
+    leaks = sorted({f.column for f in kept.after.findings if f.rule == "DA701"})
+    assert {"recovered", "flag"} <= set(leaks)
+    text = render(kept, "text")
+    assert "Leaks kept: " + ", ".join(f"`{c}`" for c in leaks) in text and "--drop-leaky" in text
+    dropped = fix(path, target="label", options=FixOptions(resample="none", drop_leaky=True))
+    assert not [f for f in dropped.after.findings if f.rule == "DA701"] and "Leaks kept" not in render(dropped, "text")
+    assert "honest" in dropped.frame.columns
