@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
+UNIT_SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}  # ticks per second of a temporal unit
+
+
+def ticks(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A timestamp, duration or time of day as its int64 count of ``type.unit`` ticks (time32 has no direct
+    cast to int64: it goes through int32)."""
+    if pa.types.is_time32(col.type):
+        return col.cast(pa.int32()).cast(pa.int64())
+    return col.cast(pa.int64())
 
 
 @dataclass
@@ -107,8 +115,8 @@ def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray | None:
     if pa.types.is_large_string(t) or pa.types.is_string_view(t):
         return col.cast(pa.string())
     if pa.types.is_duration(t):
-        seconds = col.cast(pa.int64()).cast(pa.float64(), safe=False)
-        return pc.divide(seconds, _SECONDS[t.unit]) if t.unit != "s" else seconds
+        seconds = ticks(col).cast(pa.float64(), safe=False)
+        return pc.divide(seconds, UNIT_SECONDS[t.unit]) if t.unit != "s" else seconds
     if (pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t)
             or pa.types.is_binary_view(t)):
         try:
@@ -123,8 +131,7 @@ def times_as_durations(table: pa.Table) -> pa.Table:
     drop nanoseconds, and refuse them), but it has timedeltas."""
     for i, t in enumerate(table.schema.types):
         if pa.types.is_time(t):
-            ticks = table.column(i).cast(pa.int64() if pa.types.is_time64(t) else pa.int32()).cast(pa.int64())
-            table = table.set_column(i, table.schema.names[i], ticks.cast(pa.duration(t.unit)))
+            table = table.set_column(i, table.schema.names[i], ticks(table.column(i)).cast(pa.duration(t.unit)))
     return table
 
 

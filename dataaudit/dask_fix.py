@@ -175,8 +175,7 @@ def _say_dask(log: list[str], plan: _Plan) -> None:
         log[where] = ("dask engine: imbalanced-learn drew the rows from the class of every row written, as in "
                       "memory; each partition writes its rows as often as they were drawn"
                       + (" (a copy next to its original, not after all the rows as in memory)"
-                         if plan.copies is not None else "")
-                      + (", rows without a label in place (in memory: last)." if not plan.labelled.all() else "."))
+                         if plan.copies is not None else "") + ".")
 
 
 def _planned_frames(client: Any, outs: list[Any], sizes: np.ndarray, plan: _Plan | None, fitted: FittedSteps,
@@ -191,19 +190,18 @@ def _planned_frames(client: Any, outs: list[Any], sizes: np.ndarray, plan: _Plan
                             pure=False)
     if plan is not None and plan.synthetic:
         target = fitted.context.target
-        sample = fitted.frame[fitted.frame[target].notna().to_numpy()]
         dtypes = client.submit(_empty, frames[0], pure=False).result().dtypes
         for seed, wanted in _synthetic_chunks(plan.synthetic, resampler.seed, max(len(fitted.frame), 1)):
-            synthetic = resampler.synthesize(sample, target, wanted, seed=seed)
+            synthetic = resampler.synthesize(fitted.frame, target, wanted, seed=seed)
             frames.append(client.scatter(synthetic.astype(dtypes.to_dict()).reset_index(drop=True)))
     return frames
 
 
 def _repeats(plan: _Plan, start: int, size: int) -> np.ndarray:
     """How often each row of the partition whose rows are ``start`` … ``start + size - 1`` of the rows written
-    goes into the output: under-sampling 1 when kept (or unlabelled), else 0; over-sampling 1 + its copies."""
+    goes into the output: under-sampling 1 when kept, else 0; over-sampling 1 + its copies."""
     if plan.keep is not None:
-        return (plan.keep[start:start + size] | ~plan.labelled[start:start + size]).astype(np.uint8)
+        return plan.keep[start:start + size].astype(np.uint8)
     lo, hi = np.searchsorted(plan.copies, [start, start + size])  # the copies are sorted row numbers
     counts = 1 + np.bincount(plan.copies[lo:hi] - start, minlength=size)
     return counts.astype(np.min_scalar_type(int(counts.max(initial=1))))

@@ -261,10 +261,10 @@ class _Classes:
 
 @dataclass
 class _Plan:
-    """Which rows the resampled output takes from the rows pass 2 wrote, and in which order."""
+    """Which rows the resampled output takes from the rows pass 2 wrote (all labelled: ``fix`` drops the rows
+    without a target before writing), and in which order."""
 
     method: str
-    labelled: np.ndarray  # per row written: has a label
     keep: np.ndarray | None = None  # under: per row written, kept
     copies: np.ndarray | None = None  # over: rows copied once more (sorted, repeated for more copies)
     synthetic: dict[str, int] | None = None  # smote: class label as text -> synthetic rows
@@ -280,18 +280,15 @@ def _counts(codes: np.ndarray, labels: list[Any]) -> dict[str, int]:
 
 def _plan(resampler: Resample, fitted: FittedSteps, classes: _Classes, log: list[str], whole: bool) -> _Plan:
     """Choose the sampler on the whole output's class counts, then which rows it adds or removes."""
-    codes, labels = classes.result()
-    labelled = codes >= 0
-    y = codes[labelled]
+    y, labels = classes.result()
     counts = _counts(y, labels)
     target = fitted.context.target
-    plan = _Plan(resampler.plan(fitted.frame, fitted.context, counts, int(y.size), log), labelled)
+    plan = _Plan(resampler.plan(fitted.frame, fitted.context, counts, int(y.size), log))
     if plan.method == "none":
         return plan
     how = ""
     if plan.method in ("smote", "smotenc"):
-        sample = fitted.frame[fitted.frame[target].notna().to_numpy()]
-        present = {str(k): int(v) for k, v in sample[target].value_counts().items()}
+        present = {str(k): int(v) for k, v in fitted.frame[target].value_counts().items()}
         goal = resampler.goal(counts) or {label: max(counts.values()) for label in counts}  # capped, or the majority
         wanted = {label: goal[label] - n for label, n in counts.items() if n < goal[label]}
         short = [label for label in wanted if present.get(label, 0) < 2]
@@ -311,13 +308,12 @@ def _plan(resampler: Resample, fitted: FittedSteps, classes: _Classes, log: list
     if plan.method in ("over", "under"):
         drawn = random_rows(plan.method, y, resampler.seed, resampler.goal(counts) if plan.method == "over" else None,
                             labels)
-        rows = np.flatnonzero(labelled)
         if plan.method == "under":
-            plan.keep = np.zeros(labelled.size, dtype=bool)
-            plan.keep[rows[drawn]] = True
+            plan.keep = np.zeros(y.size, dtype=bool)
+            plan.keep[drawn] = True
             plan.removed = int(y.size - drawn.size)
         else:
-            plan.copies = np.sort(rows[drawn[y.size:]])
+            plan.copies = np.sort(drawn[y.size:])
             plan.added = int(drawn.size - y.size)
         resampler.counts_after_ = _counts(y[drawn], labels)
         how = ("stream engine: imbalanced-learn drew the rows from the class of every row written, as in memory"
@@ -325,16 +321,13 @@ def _plan(resampler: Resample, fitted: FittedSteps, classes: _Classes, log: list
                   else "; the rows kept are written in file order."))
     resampler.rows_added_, resampler.rows_removed_ = plan.added, plan.removed
     log += [resampler.describe(), how]
-    if not labelled.all():
-        log.append(f"resample: {int((~labelled).sum()):,} row(s) with a missing target were kept out of "
-                   "resampling and appended unchanged.")
     return plan
 
 
 def _write_planned(path: str, sink: "_Sink", plan: _Plan | None, fitted: FittedSteps, resampler: Resample,
                    schema: pa.Schema) -> None:
-    """The resampled output from the rows pass 2 wrote (``path``), in the in-memory fix's order: the labelled
-    rows (those kept), the copies or synthetic rows, then the rows without a label."""
+    """The resampled output from the rows pass 2 wrote (``path``), in the in-memory fix's order: the rows (those
+    kept), then the copies or synthetic rows."""
     def batches() -> Iterator[tuple[int, pa.RecordBatch]]:
         with pa.OSFile(path) as source:  # read, not mapped: a mapped file's pages would count as this process's
             reader = pa.ipc.open_file(source)
@@ -348,9 +341,9 @@ def _write_planned(path: str, sink: "_Sink", plan: _Plan | None, fitted: FittedS
         for _, batch in batches():
             sink.write(pa.Table.from_batches([batch]))
         return
-    chosen = plan.labelled if plan.keep is None else plan.keep
     for start, batch in batches():
-        sink.write(pa.Table.from_batches([batch]).filter(chosen[start:start + batch.num_rows]))
+        table = pa.Table.from_batches([batch])
+        sink.write(table if plan.keep is None else table.filter(plan.keep[start:start + batch.num_rows]))
     if plan.copies is not None:
         for start, batch in batches():
             lo, hi = np.searchsorted(plan.copies, [start, start + batch.num_rows])
@@ -358,12 +351,8 @@ def _write_planned(path: str, sink: "_Sink", plan: _Plan | None, fitted: FittedS
                 sink.write(pa.Table.from_batches([batch]).take(plan.copies[lo:hi] - start))
     if plan.synthetic:
         target = fitted.context.target
-        sample = fitted.frame[fitted.frame[target].notna().to_numpy()]
         for seed, wanted in _synthetic_chunks(plan.synthetic, resampler.seed, max(len(fitted.frame), 1)):
-            sink.write(_to_arrow(resampler.synthesize(sample, target, wanted, seed=seed), schema))
-    if not plan.labelled.all():
-        for start, batch in batches():
-            sink.write(pa.Table.from_batches([batch]).filter(~plan.labelled[start:start + batch.num_rows]))
+            sink.write(_to_arrow(resampler.synthesize(fitted.frame, target, wanted, seed=seed), schema))
 
 
 def _synthetic_chunks(wanted: dict[str, int], seed: int, size: int) -> Iterator[tuple[int, dict[str, int]]]:

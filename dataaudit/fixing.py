@@ -15,8 +15,8 @@ import pandas as pd
 
 from .declared_missing import describe, values_problem
 from .errors import DataMismatchError, InputError, UsageError
-from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_guard import new_after_fix
+from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
 from .progress import NO_PROGRESS, Progress, finishes_progress

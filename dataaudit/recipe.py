@@ -87,13 +87,11 @@ class Recipe:
             log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}"
                        + (f" and {len(extra) - 5} more" if len(extra) > 5 else ""))
             frame = frame.drop(columns=extra)
-        unlabelled_checked = keep_rows
         for step in self.steps:
             if step.name == "resample":
                 continue
-            if not unlabelled_checked and step.name != "mark-missing":
+            if step.name == "repair" and not keep_rows:  # as fit_steps: once declared missing values are marked
                 frame, count = drop_missing_target(frame, self.target)
-                unlabelled_checked = True
                 if count:
                     log.append(f"dropped {count:,} row(s) with a missing target")
             frame = step.transform(frame, log)

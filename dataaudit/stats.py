@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import sketches, textvalues
+from .arrow_types import UNIT_SECONDS, ticks
 from .progress import NO_PROGRESS, Progress
 
 T = TypeVar("T")
@@ -509,9 +510,7 @@ def _numeric_view(arr: pa.ChunkedArray | pa.Array, kind: str) -> np.ndarray:
         if pa.types.is_date(t):
             arr, t = arr.cast(pa.timestamp("s")), pa.timestamp("s")
         if pa.types.is_timestamp(t) or pa.types.is_time(t):
-            scale = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[t.unit]
-            ticks = arr.cast(pa.int64() if pa.types.is_timestamp(t) or pa.types.is_time64(t) else pa.int32())
-            return _floats(ticks) / scale
+            return _floats(ticks(arr)) / UNIT_SECONDS[t.unit]
     return _floats(arr)
 
 

@@ -66,12 +66,26 @@ def missing_token_mask(values: pd.Series) -> np.ndarray:
 _PLAIN_NUMBER = r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:inf|infinity|nan))$"
 
 
-def plain_numbers(values: pd.Series) -> np.ndarray:
-    """Values a naive float() would parse (NaN where it would not)."""
+def plain_numbers(values: pd.Series, decimal_comma: bool = False) -> np.ndarray:
+    """Values a naive float() would parse (NaN where it would not). With ``decimal_comma``, none that holds a
+    comma: '1,234' is then a decimal number for ``formatted_numbers``, not plain text to skip."""
     arr = pa.array(values, type=pa.string(), from_pandas=True)
     ok = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_NUMBER), False)
     numbers = pc.cast(pc.if_else(ok, arr, pa.scalar(None, pa.string())), pa.float64())
-    return numbers.to_numpy(zero_copy_only=False).astype(float, copy=False)
+    plain = numbers.to_numpy(zero_copy_only=False).astype(float)  # a writable copy
+    if decimal_comma:
+        plain[values.str.contains(",", regex=False, na=False).to_numpy(dtype=bool)] = np.nan
+    return plain
+
+
+def read_numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
+    """Floats of text values ('3.5', '$1,234', '12%', '3,5' with ``decimal_comma``), inf kept, NaN where a value
+    is not a number; the formatted-number clean-up runs only on what a plain parse does not read."""
+    plain = plain_numbers(values, decimal_comma)
+    other = np.isnan(plain)
+    if other.any():
+        plain[other], _ = formatted_numbers(values[other], decimal_comma)
+    return plain
 
 
 def formatted_numbers(values: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, dict[str, int]]:
@@ -179,9 +193,7 @@ def parse_numbers(values: pd.Series, counts: np.ndarray, token: np.ndarray, deci
     had_unit = None
     if unit:
         values, had_unit = strip_unit(values, unit)
-    plain = plain_numbers(values)
-    if decimal_comma:
-        plain = np.where(values.str.contains(",", regex=False).to_numpy(dtype=bool), np.nan, plain)
+    plain = plain_numbers(values, decimal_comma)
     is_plain = ~np.isnan(plain) & ~token
     rest = np.flatnonzero(~is_plain & ~token)
     formatted = np.full(len(values), np.nan)

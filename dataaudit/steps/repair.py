@@ -102,7 +102,7 @@ and the month and day of week only where they tell more than the days since the 
                     context.sources[textvalues.unit_column(name, analysis.unit)] = name
                 self.parsed_share_[name] = round(self._numbers(frame[name], name)[1], 6)
             elif kind == "datetime":
-                first = day_first.get(name, _day_first(frame[name]))
+                first = day_first[name] if name in day_first else _day_first(frame[name])  # DA413 decided it
                 dates = _to_datetime(frame[name], first)
                 origin = dates.min()
                 seconds = _seconds_of_day(dates)
@@ -130,12 +130,14 @@ and the month and day of week only where they tell more than the days since the 
             if kind in ("numeric", "numeric-text"):
                 values, share = self._numbers(series, name)
                 fitted = self.parsed_share_.get(name, 0.0)
-                present = int(_present(series).sum())
-                if fitted >= 0.5 and share < 0.1 and present >= MIN_REFUSE_VALUES:
-                    example = _as_text(series[_present(series).to_numpy()]).iloc[0]
-                    raise DataMismatchError(f"column {name!r}: {present - round(share * present):,} of {present:,} "
-                                            f"values do not read as numbers (e.g. {example!r}), where "
-                                            f"{fitted:.0%} did when the recipe was fitted")
+                if fitted >= 0.5 and share < 0.1:  # counted only then: a second pass over the column
+                    present = _present(series)
+                    count = int(present.sum())
+                    if count >= MIN_REFUSE_VALUES:
+                        example = _as_text(series[present.to_numpy()]).iloc[0]
+                        raise DataMismatchError(f"column {name!r}: {count - round(share * count):,} of {count:,} "
+                                                f"values do not read as numbers (e.g. {example!r}), where "
+                                                f"{fitted:.0%} did when the recipe was fitted")
                 out[textvalues.unit_column(name, self.units_[name]) if name in self.units_ else name] = values
             elif kind == "boolean":
                 out[name] = (_parse_booleans(series) if is_numeric(series) or pd.api.types.is_bool_dtype(series)
@@ -185,7 +187,7 @@ and the month and day of week only where they tell more than the days since the 
             distinct = textvalues.strip_unit(distinct, unit)[0]
         token = textvalues.missing_token_mask(distinct)
         vote = textvalues.decimal_comma_vote(distinct[~token])
-        read = _read_numbers(distinct, self.decimal_comma_.get(name, False) if vote is None else vote)
+        read = textvalues.read_numbers(distinct, self.decimal_comma_.get(name, False) if vote is None else vote)
         read[token] = np.nan
         present = np.append(~token, False)[codes]
         numbers = np.append(np.where(np.isfinite(read), read, np.nan), np.nan)[codes]
@@ -205,18 +207,6 @@ def _present(series: pd.Series) -> pd.Series:
         return series.notna()
     text = _as_text(series)
     return text.notna() & ~pd.Series(textvalues.missing_token_mask(text.fillna("")), index=series.index)
-
-
-def _read_numbers(values: pd.Series, decimal_comma: bool) -> np.ndarray:
-    """Floats of distinct text values ('3.5', '$1,234', '12%', '3,5' with ``decimal_comma``), inf kept, NaN where a
-    value is not a number; the formatted-number clean-up runs only on what a plain parse does not read."""
-    plain = np.array(textvalues.plain_numbers(values), dtype=float)  # a writable copy
-    if decimal_comma:
-        plain = np.where(values.str.contains(",", regex=False, na=False).to_numpy(dtype=bool), np.nan, plain)
-    other = np.isnan(plain)
-    if other.any():
-        plain[other], _ = textvalues.formatted_numbers(values[other], decimal_comma)
-    return plain
 
 
 def _date_parts(name: str, spec: dict[str, Any]) -> list[str]:
