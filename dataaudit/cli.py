@@ -107,6 +107,7 @@ SCAN_SETTINGS = {"target": "target", "fail_on": "fail-on", "select": "select", "
 DIFF_SETTINGS = ("target", "fail_on", "select", "ignore", "sheet")  # the scan settings diff shares
 FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
                 "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
+                "target_transform": "target-transform", "drop_absurd_target": "drop-absurd-target",
                 "safe_csv": "spreadsheet-safe"}
 
 
@@ -216,7 +217,8 @@ def _append_step_summary(reports) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=str),
               help="Repaired data: .csv, .parquet, .feather or .jsonl; with --engine dask a partitioned Parquet "
                    "directory (DIR or DIR.parquet). Written atomically. Required unless --dry-run.")
-@click.option("--target", "-t", help="Label column: kept as is; drives resampling.")
+@click.option("--target", "-t", help="Label column: a class label is kept as is and drives resampling; a "
+                                    "regression target is transformed (--target-transform).")
 @click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=str),
               help="Write the fitted recipe (JSON) for `dataaudit apply`.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str),
@@ -230,6 +232,15 @@ def _append_step_summary(reports) -> None:
               help="Clip at median ± k robust z-scores (k·MAD/0.6745).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random step.")
 @click.option("--drop-leaky", is_flag=True, help="Also drop columns that predict the target almost perfectly.")
+@click.option("--target-transform", type=click.Choice(CHOICES["target_transform"]), default="auto",
+              show_default=True,
+              help="A regression target: auto takes log1p of a non-negative target with a long upper tail, then "
+                   "standardises (median, MAD); log, standard, or none to keep it as it is. The recipe maps "
+                   "predictions back (Recipe.inverse_target). A class label is never changed.")
+@click.option("--drop-absurd-target", is_flag=True,
+              help="Also drop training rows whose regression target is absurd (more than 10 robust z-scores out "
+                   "once transformed: a 1e9 typo among house prices); they are reported either way. --engine "
+                   "pandas only.")
 @click.option("--dry-run", is_flag=True,
               help="Report what would change; write no data or recipe; exit as scan does (1 on findings at or above high).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -248,7 +259,8 @@ def _append_step_summary(reports) -> None:
 @_progress_option
 def fix_command(path: str, output: str | None, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int, scheduler: str | None,
+                drop_leaky: bool, target_transform: str, drop_absurd_target: bool, dry_run: bool, overwrite: bool,
+                engine: str, fit_rows: int, scheduler: str | None,
                 sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
                 show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""

@@ -26,12 +26,14 @@ SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
 FIX_KEYS: dict[str, type | tuple[type, ...]] = {
     "scaler": str, "impute": str, "outliers": str, "encode": str, "resample": str, "seed": int,
     "drop-leaky": bool, "clip-k": (int, float), "spreadsheet-safe": bool,
+    "target-transform": str, "drop-absurd-target": bool,
 }
 APPLY_KEYS: dict[str, type | tuple[type, ...]] = {"keep": list}
 #: keys of one column's table, ``[columns.<name>]``
 COLUMN_KEYS: dict[str, type | tuple[type, ...]] = {"ignore": list, "missing-values": list, "rules": dict}
 #: keys whose value must be one of a few words ("fix." keys by their name in the [fix] table)
-CHOICE_KEYS: dict[str, tuple[str, ...]] = {"fail-on": FAIL_ON_CHOICES, "engine": ENGINES, **CHOICES}
+CHOICE_KEYS: dict[str, tuple[str, ...]] = {"fail-on": FAIL_ON_CHOICES, "engine": ENGINES,
+                                           **{k.replace("_", "-"): v for k, v in CHOICES.items()}}
 MIN_MAX_ROWS = 100
 
 

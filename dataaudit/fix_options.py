@@ -12,6 +12,7 @@ CHOICES = {
     "outliers": ("clip", "none"),
     "encode": ("onehot", "ordinal", "none"),
     "resample": ("auto", "none", "over", "under", "smote", "weights"),
+    "target_transform": ("auto", "log", "standard", "none"),  # a regression target's (steps/target.py)
 }
 
 FIT_ROWS = 250_000  # fix --engine stream: rows of the uniform sample the steps are fitted on (--fit-rows)
@@ -29,8 +30,10 @@ class FixOptions:
     seed: int = 0
     drop_leaky: bool = False
     clip_k: float = 3.5
+    target_transform: str = "auto"
+    drop_absurd_target: bool = False
 
     def validate(self) -> None:
         for name, allowed in CHOICES.items():
             if getattr(self, name) not in allowed:
-                raise UsageError(f"--{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+                raise UsageError(f"--{name.replace('_', '-')} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")

@@ -32,8 +32,10 @@ from .steps import (
     Repair,
     Resample,
     RobustScale,
+    TargetTransform,
 )
 from .steps.base import FitContext, Step
+from .steps.target import ABSURD_Z
 from .writing import (
     check_frame_output,
     check_not_input,
@@ -130,6 +132,10 @@ class FixResult:
             out["robust-scale"] = steps["robust-scale"].method_
         if "encode" in steps:
             out["encode"] = {c: spec["kind"] for c, spec in steps["encode"].encodings_.items()}
+        if "target-transform" in steps:
+            t = steps["target-transform"]
+            out["target-transform"] = {"column": t.column_, "kind": t.kind_, "centre": t.centre_, "scale": t.scale_,
+                                       "reason": t.reason_, "absurd": t.absurd_}
         if "resample" in steps and hasattr(steps["resample"], "reason_"):
             out["resample"] = steps["resample"].reason_
             if steps["resample"].weights_:
@@ -169,6 +175,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     drop = Drop(drop_leaky=options.drop_leaky).fit(frame, context)  # decided by the findings alone
     context.dropping = set(drop.dropped_)  # so the repair step leaves those columns alone
     steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
+                         TargetTransform(method=options.target_transform, drop_absurd=options.drop_absurd_target),
                          Repair(), drop, Impute(strategy=options.impute),
                          Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
                          RobustScale(scaler=options.scaler), Encode(method=options.encode)]
@@ -178,16 +185,40 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     progress = NO_PROGRESS if progress is None else progress
     progress.stage("fix", len(steps) + 1)
     for step in steps:
-        if step.name == "repair":
+        if step.name == "target-transform":  # once declared missing values are marked
             current, rows["missing_target_dropped"] = drop_missing_target(current, before.target)
             if rows["missing_target_dropped"]:
                 log.append(f"dropped {rows['missing_target_dropped']:,} row(s) with a missing target: a training "
                            "row needs a label (apply, which never needs the target, keeps every row)")
+            if step.fit(current, context).kind_ != "none":
+                log.append(f"target-transform: {step.describe()}")
+            current = step.transform(_drop_absurd_target(step, current, rows, log), log)
+            progress.advance()
+            continue
         current = step.fit(current, context).transform(current, log)
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
         progress.advance()
+    # a step that leaves the target as it is (a class label, --target-transform none) stays out of the recipe
+    steps = [s for s in steps if not (s.name == "target-transform" and s.kind_ == "none")]
     return FittedSteps(steps, context, current, rows, log)
+
+
+def _drop_absurd_target(step: TargetTransform, frame: pd.DataFrame, rows: dict[str, int],
+                        log: list[str]) -> pd.DataFrame:
+    """Report the absurd target values the fitted step counted; drop their rows when it was asked to."""
+    absurd = step.absurd_
+    if not absurd["count"]:
+        return frame
+    what = (f"{absurd['count']:,} target value(s) of `{step.column_}` are absurd (more than {ABSURD_Z:g} robust "
+            f"z-scores out once transformed; {absurd['low']:.6g} to {absurd['high']:.6g})")
+    if not step.drop_absurd:
+        log.append(f"{what}: kept (--drop-absurd-target drops their rows)")
+        return frame
+    mask = step.absurd_mask(frame)
+    rows["absurd_target_dropped"] = int(mask.sum())
+    log.append(f"{what}: their {rows['absurd_target_dropped']:,} row(s) dropped (--drop-absurd-target)")
+    return frame[~mask]
 
 
 def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
@@ -287,6 +318,9 @@ def fix(
     if options.resample == "weights" and chosen != "pandas":
         raise UsageError(f"--resample weights needs --engine pandas (the {chosen} engine does not write a weight "
                          "column yet)")
+    if options.drop_absurd_target and chosen != "pandas":
+        raise UsageError(f"--drop-absurd-target needs --engine pandas (the {chosen} engine does not drop those rows "
+                         "yet)")
     checks = {k: v for k, v in {"rule_options": rule_options, "column_rule_options": column_rule_options}.items()
               if v}
     try:

@@ -87,13 +87,20 @@ class Recipe:
             log.append(f"ignored {len(extra)} column(s) not seen when fitting: {', '.join(extra[:5])}"
                        + (f" and {len(extra) - 5} more" if len(extra) > 5 else ""))
             frame = frame.drop(columns=extra)
+        labelled = keep_rows
         for step in self.steps:
             if step.name == "resample":
                 continue
-            if step.name == "repair" and not keep_rows:  # as fit_steps: once declared missing values are marked
+            if not labelled and step.name != "mark-missing":  # as fit_steps: once declared missing values are marked
+                labelled = True
                 frame, count = drop_missing_target(frame, self.target)
                 if count:
                     log.append(f"dropped {count:,} row(s) with a missing target")
+            if step.name == "target-transform" and step.drop_absurd and not keep_rows:
+                absurd = step.absurd_mask(frame)
+                if absurd.any():
+                    frame = frame[~absurd]
+                    log.append(f"dropped {int(absurd.sum()):,} row(s) with an absurd target (--drop-absurd-target)")
             frame = step.transform(frame, log)
             if step.name == "drop" and self.drop_duplicate_rows:
                 frame, count = drop_duplicates(frame)
@@ -101,6 +108,12 @@ class Recipe:
                     log.append(f"dropped {count:,} duplicate row(s)")
             progress.advance()
         return frame
+
+    def inverse_target(self, values: Any) -> np.ndarray:
+        """A model's predictions of the transformed target (``--target-transform``) in the target's own units; a
+        recipe that did not transform its target (a class label) returns them as they are."""
+        step = next((s for s in self.steps if s.name == "target-transform"), None)
+        return np.asarray(values) if step is None else step.inverse(values)
 
     def schema_problem(self, columns: list[str]) -> str | None:
         """Why data with ``columns`` is not what the recipe was fitted on: more than half of its input columns

@@ -10,7 +10,7 @@ from .errors import UsageError
 from .findings import Category, Finding, GradientEffect, Hit, Severity
 
 #: Names of the fix steps, in the order ``dataaudit fix`` applies them (SPEC "fix semantics").
-FIX_STEPS = ("repair", "drop", "impute", "clip", "robust-scale", "encode", "resample")
+FIX_STEPS = ("target-transform", "repair", "drop", "impute", "clip", "robust-scale", "encode", "resample")
 
 
 @dataclass(frozen=True)
@@ -57,19 +57,34 @@ class Rule:
             if p.kind is p.KEYWORD_ONLY and p.default is not p.empty
         }
 
+    def target_fix(self, data: Any) -> str | None:
+        """What ``fix`` really does about this rule's finding on the target column, where the rule's own steps
+        are for features (which never touch the target): a regression target is transformed (``target-transform``),
+        a class label is left as it is. None where the rule's fix already acts on the target (dropping rows
+        without one, resampling the classes)."""
+        if {"drop", "resample", "target-transform"} & set(self.fix_steps):
+            return None
+        target = getattr(data, "target", None)
+        return "target-transform" if getattr(target, "task", None) == "regression" else "none"
+
     def run(self, data: Any, **params: Any) -> Iterator[Finding]:
+        target = getattr(getattr(data, "target", None), "name", None)
         for hit in self.func(data, **params):
+            columns = hit.columns if hit.columns is not None else ((hit.column,) if hit.column else ())
+            fix = hit.fix if hit.fix is not None else self.fix
+            if target is not None and columns == (target,) and hit.fix is None:
+                fix = self.target_fix(data) or fix
             yield Finding(
                 rule=self.code,
                 check=self.name,
                 category=self.category,
                 severity=hit.severity if hit.severity is not None else self.severity,
                 column=hit.column,
-                columns=hit.columns if hit.columns is not None else ((hit.column,) if hit.column else ()),
+                columns=columns,
                 message=hit.message,
                 evidence=hit.evidence,
                 gradient_effect=self.gradient_effect,
-                fix=hit.fix if hit.fix is not None else self.fix,
+                fix=fix,
             )
 
 

@@ -292,7 +292,7 @@ def test_schema_and_hand_validation_know_the_same_keys():
     assert set(schema["$defs"]["column"]["properties"]) == set(config.COLUMN_KEYS)
     assert schema["properties"]["fail-on"]["enum"] == list(FAIL_ON_CHOICES)
     for key, choices in CHOICES.items():
-        assert schema["properties"]["fix"]["properties"][key]["enum"] == list(choices)
+        assert schema["properties"]["fix"]["properties"][key.replace("_", "-")]["enum"] == list(choices)
     assert schema["properties"]["max-rows"]["minimum"] == config.MIN_MAX_ROWS
 
 

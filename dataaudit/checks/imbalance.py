@@ -71,14 +71,16 @@ def rare_classes(data: DatasetProfile, *, min_rows: int = SMOTE_MIN_ROWS) -> Ite
 
 
 @check("DA303", "skewed-target", Category.IMBALANCE, Severity.MEDIUM,
-       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=())
+       effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("target-transform",))
 def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0) -> Iterator[Hit]:
     """A regression target with a heavy tail or extreme skew.
 
     Why it hurts training: squared-error gradients grow with the residual, so the few rows in the tail
     dominate the updates and the fit of the bulk suffers; the loss scale swings between batches.
 
-    How fix repairs it: fix leaves targets as they are; train on log1p(target) or use a robust loss (Huber).
+    How fix repairs it: the target-transform step takes log1p of a non-negative target with a long upper tail,
+    then standardises it (median, MAD); the recipe maps predictions back (``Recipe.inverse_target``). Absurd
+    values are reported, and dropped with ``--drop-absurd-target``. A robust loss (Huber) helps too.
     """
     if data.target is None or data.target.task != "regression":
         return

@@ -8,7 +8,9 @@ from .mark_missing import MarkMissing
 from .repair import Repair
 from .resample import Resample
 from .robust_scale import RobustScale
+from .target import TargetTransform
 
-STEPS = {cls.name: cls for cls in (MarkMissing, Repair, Drop, Impute, Clip, RobustScale, Encode, Resample)}
+STEPS = {cls.name: cls for cls in (MarkMissing, TargetTransform, Repair, Drop, Impute, Clip, RobustScale, Encode, Resample)}
 
-__all__ = ["STEPS", "MarkMissing", "Repair", "Drop", "Impute", "Clip", "RobustScale", "Encode", "Resample"]
+__all__ = ["STEPS", "MarkMissing", "Repair", "Drop", "Impute", "Clip", "RobustScale", "Encode", "Resample",
+           "TargetTransform"]
