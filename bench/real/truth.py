@@ -5,7 +5,8 @@ scan**, and committed before any check was changed for it. Its keys:
 
 * ``name``, ``source`` (``{"package", "member"}``, see ``tables.py``), ``target``, ``task`` (classification or
   regression), ``split``: ``"tune"`` (checks may be changed while looking at it) or ``"heldout"`` (never:
-  its figures are reported apart), ``description`` (one paragraph: what a row is), ``audit`` (what was looked at);
+  its figures are reported apart), ``split_note`` (optional, read by nobody: why a table changed split),
+  ``description`` (one paragraph: what a row is), ``audit`` (what was looked at);
 * ``problems``: what a serious audit must report, each ``{"family", "column", "kind", "why"}``: ``family`` one of
   the seven categories (``families``: a list when more than one is right, e.g. a 999 code is missing *or*
   outliers), ``column`` the column (``null`` for the table: duplicate rows), ``kind`` from ``KINDS``, ``why`` the
