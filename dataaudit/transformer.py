@@ -48,7 +48,8 @@ class FixTransformer(TransformerMixin, BaseEstimator):
             target = TARGET
         before = scan_frame(frame, target=target)
         options = FixOptions(scaler=self.scaler, impute=self.impute, outliers=self.outliers, encode=self.encode,
-                             resample="none", seed=self.seed, drop_leaky=self.drop_leaky)
+                             resample="none", seed=self.seed, drop_leaky=self.drop_leaky,
+                             target_transform="none")  # a transformer never changes y (TransformedTargetRegressor does)
         result = fit_fix(to_frame(from_frame(frame).table), before, options)
         result.recipe.drop_duplicate_rows = False  # a transformer keeps one output row per input row
         self.recipe_ = result.recipe
