@@ -105,6 +105,12 @@ def per_kind(scores: list[TableScore]) -> list[str]:
     return lines
 
 
+def _notes() -> list[str]:
+    """The hand-written history of the splits (``real/NOTES.md``): what was seen when, kept across reruns."""
+    path = Path(__file__).resolve().parent / "real" / "NOTES.md"
+    return [path.read_text(encoding="utf-8").strip(), ""] if path.exists() else []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
@@ -120,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
              "Recall: a hand-audited problem (`bench/real/truth/`) found by a finding of its family on its column. "
              "False alarm: a finding of severity medium or above on a column where the audit found nothing of its "
              "family. No check was changed to suit a `heldout` table: their figures are the honest ones.", "",
-             *summary(scores), "", "Per table:", "", *per_table(scores), "", "Recall per kind of problem:", "",
+             *summary(scores), "", *_notes(), "Per table:", "", *per_table(scores), "", "Recall per kind of problem:", "",
              *per_kind(scores), "", "Sources: " + ", ".join(f"{s.truth.name} = {s.truth.source.package} "
                                                             f"{s.truth.source.version()} `{s.truth.source.member}`"
                                                             for s in scores) + "."]
