@@ -134,8 +134,9 @@ class FixResult:
             out["encode"] = {c: spec["kind"] for c, spec in steps["encode"].encodings_.items()}
         if "target-transform" in steps:
             t = steps["target-transform"]
-            out["target-transform"] = {"column": t.column_, "kind": t.kind_, "centre": t.centre_, "scale": t.scale_,
-                                       "reason": t.reason_, "absurd": t.absurd_}
+            out["target-transform"] = {"column": t.column_, "kind": t.kind_, "centre": float(f"{t.centre_:.6g}"),
+                                       "scale": float(f"{t.scale_:.6g}"), "reason": t.reason_,
+                                       "absurd": t.absurd_["count"]}  # the recipe keeps every digit
         if "resample" in steps and hasattr(steps["resample"], "reason_"):
             out["resample"] = steps["resample"].reason_
             if steps["resample"].weights_:
