@@ -14,8 +14,11 @@ from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ._common import jsonable, names, num, pct, plural
 
+#: names of codes, and (as a name's last word) of attributes that are nominal whatever they are stored as
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
-                       r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
+                       r"region|dept|department|store|branch|area)(?:_|$)|(?:^|_)(?:race|ethnic|ethnicity|religion|"
+                       r"nationality|country|province|county|marital|occupation|industry|language|species|breed)$",
+                       re.IGNORECASE)
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -271,7 +274,12 @@ def booleans_as_text(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA408", "integer-codes", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("encode",))
 def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterator[Hit]:
-    """Integers that are really category codes (zip codes, product or region codes).
+    """Integers that are really category codes (zip codes, product or region codes, a race or religion stored as 1/2/3).
+
+    An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
+    so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
+    as: race, ethnicity, religion, nationality, country, marital, occupation …: ``race`` 1/2/3 = white/black/other),
+    or when its values are fixed-width numbers spread sparsely (a 5-digit code).
 
     Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"
     than 10001; the gradient fits an ordering that does not exist and the large values inflate the updates.
