@@ -14,11 +14,11 @@ from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ._common import jsonable, names, num, pct, plural
 
-#: names of codes, and (as a name's last word) of attributes that are nominal whatever they are stored as
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
-                       r"region|dept|department|store|branch|area)(?:_|$)|(?:^|_)(?:race|ethnic|ethnicity|religion|"
-                       r"nationality|country|province|county|marital|occupation|industry|language|species|breed)$",
-                       re.IGNORECASE)
+                       r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
+#: a name's last word that is an attribute nominal whatever it is stored as (``race`` 1/2/3, ``mother_religion``)
+NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality|country|province|county|marital|"
+                          r"occupation|industry|language|species|breed)$", re.IGNORECASE)
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -294,7 +294,7 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
         yield Hit(col.name, f"integer codes that look categorical ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
                   {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
-                   "named_like_code": bool(CODE_NAME.search(col.name)),
+                   "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)),
                    "density": jsonable(col.distinct / (hi - lo + 1))})
 
 
@@ -308,6 +308,8 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
     if CODE_NAME.search(col.name):
         return "its name says it is a code"
+    if NOMINAL_NAME.search(col.name):
+        return "its name is an attribute with no order or magnitude"
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
     uniq = np.unique(num_stats.values)
     if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:
