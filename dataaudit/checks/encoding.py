@@ -16,6 +16,9 @@ from ._common import jsonable, names, num, pct, plural
 
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
                        r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
+#: a name's last word that is an attribute nominal whatever it is stored as (``race`` 1/2/3, ``mother_religion``)
+NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality|country|province|county|marital|"
+                          r"occupation|industry|language|species|breed)$", re.IGNORECASE)
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -271,7 +274,12 @@ def booleans_as_text(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA408", "integer-codes", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("encode",))
 def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterator[Hit]:
-    """Integers that are really category codes (zip codes, product or region codes).
+    """Integers that are really category codes (zip codes, product or region codes, a race or religion stored as 1/2/3).
+
+    An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
+    so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
+    as: race, ethnicity, religion, nationality, country, marital, occupation …: ``race`` 1/2/3 = white/black/other),
+    or when its values are fixed-width numbers spread sparsely (a 5-digit code).
 
     Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"
     than 10001; the gradient fits an ordering that does not exist and the large values inflate the updates.
@@ -286,7 +294,7 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
         yield Hit(col.name, f"integer codes that look categorical ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
                   {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
-                   "named_like_code": bool(CODE_NAME.search(col.name)),
+                   "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)),
                    "density": jsonable(col.distinct / (hi - lo + 1))})
 
 
@@ -300,6 +308,8 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
     if CODE_NAME.search(col.name):
         return "its name says it is a code"
+    if NOMINAL_NAME.search(col.name):
+        return "its name is an attribute with no order or magnitude"
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
     uniq = np.unique(num_stats.values)
     if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:

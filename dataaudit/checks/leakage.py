@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import numpy as np
@@ -14,6 +15,10 @@ from ..stats import duplicate_mask
 from ._common import jsonable, pct, plural
 
 BINS = 20
+#: words of a column name that say it is a duration: a time to an event, a follow-up, a survival time
+DURATION_WORDS = frozenset({"time", "times", "futime", "stime", "survtime", "day", "days", "weeks", "months",
+                            "duration", "durations", "dur", "durat", "follow", "followup", "fu", "surv",
+                            "survival", "tte", "ttr", "ttf"})
 SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own
 
 
@@ -120,8 +125,9 @@ MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect sep
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
-                   min_score: float = 0.98, recoded_score: float = 0.95, max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance.
+                   min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
+                   max_rows: int = 20_000) -> Iterator[Hit]:
+    """A single feature predicts the target almost perfectly on its own, at any class balance, or a time to the outcome separates its classes strongly.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -134,6 +140,13 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     held-out R² of the key, or the squared Spearman correlation of a number (a monotone function of the target
     is a leak however it bends), ≥ 0.98. Measured on distinct rows: exact copies of a row would let a lookup
     "predict" each copy from the one it was fitted on.
+
+    A post-outcome field (severity medium): a number that separates a two-class target strongly but not
+    perfectly (rank AUC ≥ 0.9) and whose name says what it is: a non-negative duration (a word such as time,
+    days, duration, follow-up or survival: the days to the event or to censoring, which end at the outcome) or
+    the target's own name inside its name (``edrel`` beside ``rel``, ``days_to_churn`` beside ``churn``). Data
+    alone cannot tell such a field from an honest strong feature, so a strong feature with a plain name
+    (``age``, ``income``, a lab value) is never called one.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -156,6 +169,12 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         if classification:
             hit = _classification_leak(col, data, y.index, numeric, labels, np.asarray(classes, dtype=str),
                                        min_auc, min_balanced_accuracy, recoded_score)
+            if hit is None and len(classes) == 2:
+                post = _post_outcome(col, data.target.name, numeric, labels, np.asarray(classes, dtype=str),
+                                     post_outcome_auc)
+                if post is not None:
+                    yield post
+                    continue
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
         if hit is not None:
@@ -196,6 +215,41 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     if score >= min_ba or recoded:
         return "balanced accuracy as a key", score, chance, ""
     return None
+
+
+def name_words(name: str) -> list[str]:
+    """The lower-case words of a column name: split at anything not a letter and between camelCase words."""
+    return [w for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
+
+
+def post_outcome_cue(name: str, target: str, minimum: float) -> str | None:
+    """Why a column's name says it is recorded at the outcome: a duration word (with no negative value), or the
+    target's name (three letters or more) inside its own; None when the name says neither."""
+    if minimum >= 0 and DURATION_WORDS.intersection(name_words(name)):
+        return "its name says it is a duration (a time to the event or a follow-up)"
+    own, theirs = "".join(name_words(name)), "".join(name_words(target))
+    if len(theirs) >= 3 and theirs in own and own != theirs:
+        return "its name contains the target's name"
+    return None
+
+
+def _post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels: np.ndarray, classes: np.ndarray,
+                  min_auc: float) -> Hit | None:
+    """A post-outcome field: a number named like a time to the outcome that separates a two-class target strongly."""
+    if not col.is_numeric_feature or col.name not in numeric.columns or col.numeric is None or not col.numeric.count:
+        return None
+    cue = post_outcome_cue(col.name, target, float(col.numeric.values[0]))
+    if cue is None:
+        return None
+    auc, which = rank_auc(numeric[col.name].to_numpy(dtype=float), labels)
+    if auc is None or max(auc, 1 - auc) < min_auc:
+        return None
+    score = max(auc, 1 - auc)
+    evidence = {"score": jsonable(score), "metric": "rank AUC", "baseline": 0.5, "rows_used": len(labels),
+                "kind": "post-outcome", "cue": cue}
+    return Hit(col.name, f"separates the classes of `{target}` (rank AUC {score:.3f} for class "
+               f"{str(classes[which])!r}, chance 0.500) and {cue}: likely recorded at or after the outcome "
+               "(a post-outcome leak), unknown at prediction time", evidence, severity=Severity.MEDIUM)
 
 
 def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame,
@@ -249,7 +303,12 @@ def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
-    """A column that identifies rows (unique keys, sequential numbers, UUIDs).
+    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID).
+
+    Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
+    or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``); an upper-case name ending
+    in ID (``PID``, ``HHID``) counts when its values are unique. Strings: unique, token-like, or mostly distinct
+    under such a name.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.

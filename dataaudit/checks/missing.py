@@ -116,6 +116,9 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     if n < 20:
         return []
     uniq, counts = num_stats.distinct()
+    flagged = _flag_placeholder(uniq, counts, n)
+    if flagged is not None:
+        return [flagged]
     floor = max(3, min_share * n)
     if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE):
         return []
@@ -152,6 +155,33 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
 
 
 ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
+FLAG_PLACEHOLDER_SHARE = 0.05  # a placeholder in a flag is rare: at most this share, and a third of either level
+
+
+def placeholder_shaped(v: float) -> bool:
+    """A known placeholder, or a whole number of one repeated digit from 6 to 9 (8, 99, 666, 7777, -9)."""
+    if v in KNOWN_SENTINELS:
+        return True
+    digits = str(int(abs(v))) if v == int(v) and abs(v) < 1e15 else ""
+    return bool(digits) and digits[0] in "6789" and digits == digits[0] * len(digits)
+
+
+def _flag_placeholder(uniq: np.ndarray, counts: np.ndarray, n: int) -> dict | None:
+    """The third value of a two-level column (a 0/1 flag, a 1/2 code) when it is a rare, placeholder-shaped number
+    far beyond both levels (at least five times their distance): a flag has no magnitudes, so a 666 or a 9
+    beside its 0s and 1s is a code for unknown however rare it is (two rows are enough)."""
+    if uniq.size != 3:
+        return None
+    for v, c, bulk, levels in ((uniq[0], counts[0], uniq[1:], counts[1:]), (uniq[-1], counts[-1], uniq[:-1],
+                                                                           counts[:-1])):
+        span = float(bulk[1] - bulk[0])
+        gap = float(bulk[0] - v) if v < bulk[0] else float(v - bulk[1])
+        if (placeholder_shaped(float(v)) and gap >= 5 * span and c <= FLAG_PLACEHOLDER_SHARE * n
+                and 3 * c <= levels.min()):
+            med = float(bulk[int(np.argmax(levels))])
+            return {"value": float(v), "count": int(c), "fraction": int(c) / n, "distance": gap / span,
+                    "bulk_median": med, "bulk_range": [float(bulk[0]), float(bulk[1])], "flag": True}
+    return None
 
 
 def _zero_far_from_bulk(bulk: np.ndarray) -> bool:
@@ -187,10 +217,14 @@ def without_sentinels(num_stats: NumericStats) -> NumericStats:
 @check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"))
 def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:
-    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk.
+    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, or a 666 or 9 beside the two levels of a flag.
 
     Why it hurts training: the model sees the placeholder as a real, extreme magnitude; the rows that carry
     it produce huge errors and gradients and drag the weight of the feature towards a meaningless value.
+
+    In a two-level column (a 0/1 flag, a 1/2 code), a third value shaped like a placeholder (one repeated digit
+    from 6 to 9, or a known code: 9, 99, 666) at least five times their distance beyond both levels is one
+    however rare it is (severity medium below 0.5% of rows): a flag has no magnitudes to be extreme in.
 
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
@@ -200,6 +234,12 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
             continue
         for s in find_sentinels(col.numeric, min_share=min_share, min_z=min_z):
             lo, hi = s["bulk_range"]
+            if s.get("flag"):
+                yield Hit(col.name, f"the value {num(s['value'])} appears {plural(s['count'], 'time')} "
+                          f"({pct(s['fraction'])}) in a column whose other values are only {num(lo)} and {num(hi)}, "
+                          f"{s['distance']:.0f}× their distance beyond them: likely a placeholder for missing",
+                          jsonable(s), severity=Severity.MEDIUM if s["fraction"] < min_share else None)
+                continue
             yield Hit(col.name,
                       f"the value {num(s['value'])} appears {s['count']:,} times ({pct(s['fraction'])}), "
                       f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "

@@ -89,3 +89,14 @@ def test_measurement_in_a_small_unit_is_not_integer_codes(tmp_path, rng):
     f["ash_micro"] = np.rint(rng.normal(2.4, 0.3, 300).round(2) * 1_000_000).astype(int)
     f["zip"] = rng.choice(rng.integers(10000, 99999, 40), 300)
     assert [x.column for x in _scan(tmp_path, f, "DA408")] == ["zip"]
+
+
+def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
+    f = clean_frame(rng, 600)
+    f["race"] = rng.choice([1, 2, 3], 600, p=[0.7, 0.2, 0.1])  # 1 = white, 2 = black, 3 = other
+    f["mother_religion"] = rng.integers(1, 6, 600)
+    f["race_time"] = rng.integers(3_000, 3_400, 600)  # seconds: a measurement that merely mentions a race
+    f["marital_years"] = rng.integers(0, 40, 600)
+    f["age"] = rng.integers(18, 90, 600)
+    f["children"] = rng.poisson(1.5, 600)
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["mother_religion", "race"]

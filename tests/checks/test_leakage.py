@@ -112,3 +112,54 @@ def test_a_coarse_table_with_row_numbers_is_not_duplicated(tmp_path, rng):
                       "age": rng.choice(["child", "adult"], n), "label": rng.integers(0, 2, n)})
     f.insert(0, "passenger_no", np.arange(n) + 1)
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA603"]).findings == []
+
+
+def _follow_up(rng, n: int = 2000) -> pd.DataFrame:
+    """A trial's table: ``status`` 1 when the event was seen; the days to the event or to censoring end at the
+    outcome (rank AUC ≈ 0.91); ``age`` and ``income`` are honest features as strong or stronger (≈ 0.93, 0.95)."""
+    y = (rng.random(n) < 0.4).astype(int)
+    return pd.DataFrame({
+        "days": np.where(y == 1, rng.lognormal(6.2, 0.9, n), rng.lognormal(7.6, 0.45, n)).round(),
+        "age": np.where(y == 1, rng.normal(70, 6, n), rng.normal(55, 8, n)).round(),
+        "income": np.where(y == 1, rng.lognormal(9.5, 0.6, n), rng.lognormal(11, 0.6, n)).round(),
+        "dose": rng.normal(0, 1, n).round(3),
+        "status": y})
+
+
+@pytest.mark.parametrize("name, target", [("time", "status"), ("futime", "status"), ("followUpDays", "status"),
+                                          ("edrel", "rel"), ("days_to_churn", "churn")])
+def test_a_duration_to_the_outcome_is_a_post_outcome_leak(tmp_path, name, target):
+    f = _follow_up(np.random.default_rng(7)).rename(columns={"days": name, "status": target})
+    (found,) = _scan(tmp_path, f, "DA701", target=target)
+    assert found.column == name and found.severity == 2  # medium: strong, not perfect
+    assert found.evidence["kind"] == "post-outcome" and 0.9 <= found.evidence["score"] < 0.99
+    assert "post-outcome" in found.message
+
+
+def test_strong_honest_features_and_weak_durations_are_not_post_outcome(tmp_path):
+    rng = np.random.default_rng(8)
+    f = _follow_up(rng)  # age (AUC 0.93) and income (0.95, heavy-tailed) have plain names: honest, not leaks
+    y = f["status"].to_numpy()
+    f["days"] = (np.where(y == 1, 300, 600) * rng.lognormal(0, 0.55, len(f))).round()  # a duration, AUC ≈ 0.82
+    # a signed difference (AUC ≈ 0.92) is no duration: negative values, so its name alone says nothing
+    f["time_delta"] = np.where(y == 1, rng.normal(-300, 150, len(f)), rng.normal(0, 150, len(f))).round()
+    f["visits"] = np.where(rng.random(len(f)) < 0.5, 0, rng.poisson(3, len(f)))  # legitimate zeros
+    assert _scan(tmp_path, f, "DA701", target="status") == []
+
+
+def test_a_duration_named_field_is_no_leak_of_a_regression_target(tmp_path):
+    f = _follow_up(np.random.default_rng(9))
+    f["cost"] = f["days"] * 2.0 + np.random.default_rng(0).normal(0, 2000, len(f))
+    assert _scan(tmp_path, f.drop(columns="status"), "DA701", target="cost") == []
+
+
+def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng):
+    from ..conftest import clean_frame
+
+    f = clean_frame(rng, 500)
+    f["PID"] = np.sort(rng.choice(np.arange(500, 4000), 500, replace=False))  # sparse county numbers, unique
+    f["HHID"] = rng.choice(np.arange(10_000, 99_999), 500, replace=False)
+    f["PAID"] = rng.choice(np.arange(50, 400), 500)  # amounts paid: many repeat, an English word, not an id
+    f["GRID"] = rng.integers(1, 6, 500)
+    found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
+    assert found == {"PID", "HHID"}

@@ -238,3 +238,29 @@ def test_fix_treats_zeros_that_mean_not_measured_as_missing(tmp_path, rng):
     fixed = out.pre_resample
     assert (fixed["cholesterol__missing"].to_numpy() == zero).all()  # the zeros became missing, marked
     assert fixed.loc[zero, "cholesterol"].min() >= 40  # and were imputed from the real values
+
+
+def test_a_placeholder_beside_the_two_levels_of_a_flag_is_a_sentinel(tmp_path, rng):
+    f = clean_frame(rng, 2000)
+    f["meets_guidelines"] = (rng.random(2000) < 0.9).astype(int)
+    f.loc[[5, 77], "meets_guidelines"] = 666  # twice in 2,000 rows: too rare for a spike, but a flag has no 666
+    f["smoker"] = rng.choice([1, 2], 2000)
+    f.loc[rng.choice(2000, 30, replace=False), "smoker"] = 9  # 1 = yes, 2 = no, 9 = unknown
+    found = {x.column: x for x in _scan_rule(tmp_path, f, "DA103")}
+    assert set(found) == {"meets_guidelines", "smoker"}
+    assert found["meets_guidelines"].evidence["value"] == 666 and found["meets_guidelines"].severity == 2
+    assert found["smoker"].evidence["count"] == 30
+
+
+def test_third_levels_that_are_real_values_are_not_sentinels(tmp_path, rng):
+    f = clean_frame(rng, 2000)
+    f["dose_mg"] = rng.choice([0, 1, 10], 2000)  # three dose groups, log-spaced: each a real level
+    f["cars"] = rng.choice([0, 1], 2000)
+    f.loc[[3, 4], "cars"] = 5  # a rare but real count, not a placeholder's shape
+    f["grade"] = rng.choice([0, 1, 2], 2000)
+    f["unknown_often"] = rng.choice([0, 1, 9], 2000, p=[0.4, 0.2, 0.4])  # as frequent as a level: a level
+    assert _scan_rule(tmp_path, f, "DA103") == []
+
+
+def _scan_rule(tmp_path, frame, code):
+    return scan(write_csv(tmp_path / "t.csv", frame), target="label", select=[code]).findings
