@@ -258,7 +258,8 @@ def missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
     missing = sample.isna().to_numpy().copy()
     if col.text is not None and col.text.tokens:
         missing |= sample.isin(list(col.text.tokens)).to_numpy()
-    elif col.numeric is not None and col.text is None:
+    elif (col.numeric is not None and col.text is None and col.inferred_type != "datetime"
+          and not pd.api.types.is_timedelta64_dtype(sample)):  # a date or a duration is missing only where null
         missing |= ~np.isfinite(pd.to_numeric(sample, errors="coerce").to_numpy(dtype=float, na_value=np.nan)) & ~sample.isna().to_numpy()
     return missing
 
