@@ -64,7 +64,8 @@ def as_numbers(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
         counts = raw.dropna().astype("str").value_counts()
         order = datevalues.date_order(pd.Series(counts.index.to_numpy(dtype=object), dtype="str"), counts.to_numpy())
         dates = datevalues.parse_dates(raw.where(raw.notna(), None), order.day_first)
-    return (dates - pd.Timestamp(0)).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
+    values = np.asarray(dates.to_numpy(), dtype="datetime64[s]")  # seconds: no overflow for the year 9999
+    return np.where(np.isnat(values), np.nan, values.astype(np.int64).astype(float))
 
 
 def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, float]:
