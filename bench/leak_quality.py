@@ -34,6 +34,7 @@ from dataaudit import scan  # noqa: E402
 SHARES = (0.02, 0.05, 0.10, 0.25, 0.50)
 LEAKS = ("leak_score", "leak_flag", "leak_amount", "leak_present")
 CONTROLS = ("strong_score", "strong_flag")
+FIX_SECTION = "## After `fix --drop-leaky`"  # the heading of bench/leak_fix.py's part of the page
 
 
 def binary(base: bases_module.Base, share: float, rng: np.random.Generator) -> pd.DataFrame:
@@ -115,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
              "agreement) called leaks = DA701 on them.", "", *report(rows)]
     text = "\n".join(lines) + "\n"
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        at = old.find(FIX_SECTION)  # bench/leak_fix.py's section of the same page stays
+        args.out.write_text(text + ("\n" + old[at:] if at >= 0 else ""), encoding="utf-8")
     print(text)
     return 0
 

@@ -17,10 +17,36 @@ if TYPE_CHECKING:
 FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 
 
-def _risk_rows(result: "FixResult") -> list[tuple[str, int, int | None]]:
+RISK_HEAD = ("mechanism", "before", "after")
+LEFT_HEAD = ("left: kept leaks", "left: not repaired")  # the after column split, when the fix kept leaks
+
+
+def _risk_rows(result: "FixResult") -> list[tuple]:
+    """(mechanism, before, after) per component; with kept leaks, also the after score split in two: the part
+    because of the kept leaks (``--drop-leaky`` would remove it) and what the fix could not repair."""
     before = {(c.mechanism, c.source): c.score for c in result.before.gradient_risk.components}
     after = {(c.mechanism, c.source): c.score for c in result.after.gradient_risk.components} if result.after else {}
-    return [(f"{m} ({s})", score, after.get((m, s))) for (m, s), score in before.items()]
+    split = result.risk_left() if result.kept_leaks else None
+    if split is None:
+        return [(f"{m} ({s})", score, after.get((m, s))) for (m, s), score in before.items()]
+    leaks, rest = split
+    left = {(c.mechanism, c.source): c.score for c in rest.components}
+    return [(f"{m} ({s})", score, after.get((m, s)), leaks.score if (m, s) == (leaks.mechanism, leaks.source) else 0,
+             left.get((m, s))) for (m, s), score in before.items()]
+
+
+def _risk_line(result: "FixResult", md: bool) -> str:
+    """The overall gradient risk before and after; with kept leaks, what is left apart from them."""
+    before, after = result.before.gradient_risk, result.after.gradient_risk if result.after else None
+    line = f"Gradient risk: {before.score} ({before.level}) before" + (
+        f", {after.score} ({after.level}) after" if after else "")
+    kept = result.kept_leaks
+    if after is None or not kept:
+        return line
+    leaks, rest = result.risk_left()
+    names = ", ".join(f"`{c}`" if md else c for c in kept[:8]) + (f" and {len(kept) - 8} more" if len(kept) > 8 else "")
+    return (f"{line}: {rest.score} ({rest.level}) from what the fix could not repair, the rest because of kept leaks "
+            f"({names}: spurious-signal {leaks.score}; --drop-leaky drops them)")
 
 
 def _category_counts(report) -> Counter:
@@ -54,14 +80,18 @@ def render(result: "FixResult", fmt: str) -> str:
     if reasons:
         lines += ["", "Imputation, per column with missing values:"]
         lines += [f"- {cell(c) if md else c}: {cell(why) if md else why}" for c, why in reasons.items()]
-    after_score = result.after.gradient_risk.score if result.after else None
-    lines += ["", f"Gradient risk: {result.before.gradient_risk.score} ({result.before.gradient_risk.level}) before"
-              + (f", {after_score} ({result.after.gradient_risk.level}) after" if result.after else ""), ""]
+    lines += ["", _risk_line(result, md), ""]
+    risk = _risk_rows(result)
+    split = bool(risk) and len(risk[0]) > 3
     if md:
-        lines += ["| mechanism | before | after |", "|---|---|---|"]
-        lines += [f"| {name} | {b} | {'' if a is None else a} |" for name, b, a in _risk_rows(result)]
+        head = (*RISK_HEAD, *(LEFT_HEAD if split else ()))
+        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(str(v) if i == 0 else _score(v) for i, v in enumerate(row)) + " |" for row in risk]
     else:
-        lines += [f"  {name:<40} {b:>3} → {'' if a is None else a}" for name, b, a in _risk_rows(result)]
+        if split:
+            lines.append(f"  {'':<40} {'':>3}   {'':<3}  {'left: kept leaks':>16}  not repaired")
+        lines += [f"  {row[0]:<40} {row[1]:>3} → " + (f"{_score(row[2]):<3}  {_score(row[3]):>16}  {_score(row[4])}"
+                                                      if split else _score(row[2])) for row in risk]
     lines += _probe_lines(result, md)
     before, after = _category_counts(result.before), _category_counts(result.after) if result.after else Counter()
     lines += ["", "Findings of severity medium or above, by category:"]
@@ -77,6 +107,10 @@ def render(result: "FixResult", fmt: str) -> str:
     if advice:
         lines += ["", "What is left:"] + [f"- {cell(a) if md else a}" for a in advice]
     return "\n".join(lines) + "\n"
+
+
+def _score(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _new_rows(result: "FixResult") -> list[str]:
@@ -163,9 +197,7 @@ def _advice(result: "FixResult") -> list[str]:
         return []
     remaining = {f.rule: f for f in result.after.findings if f.severity >= 2}
     out = []
-    leaked_before = {f.column for f in result.before.findings if f.rule == "DA701"}
-    kept = sorted({f.column for f in result.after.findings if f.rule == "DA701" and f.severity >= 2
-                   and (f.column in leaked_before or not result.rows.get("added_by_resampling"))})
+    kept = result.kept_leaks
     if kept:
         names = ", ".join(f"`{c}`" for c in kept[:8]) + (f" and {len(kept) - 8} more" if len(kept) > 8 else "")
         out.append(f"Leaks kept: {names} still {'predicts' if len(kept) == 1 else 'predict'} the target almost "
@@ -211,8 +243,11 @@ def _html(result: "FixResult") -> str:
     if _impute_reasons(result):
         body += ["<p>Imputation, per column with missing values:</p>",
                  _table(("column", "how"), list(_impute_reasons(result).items()))]
-    body += ["<h3>Gradient risk</h3>", _table(("mechanism", "before", "after"),
-                                              [(m, b, "" if a is None else a) for m, b, a in _risk_rows(result)])]
+    risk_rows = _risk_rows(result)
+    split = bool(risk_rows) and len(risk_rows[0]) > 3
+    body += ["<h3>Gradient risk</h3>", *([f"<p>{html.esc(_risk_line(result, False))}.</p>"] if split else []),
+             _table((*RISK_HEAD, *(LEFT_HEAD if split else ())),
+                    [tuple("" if v is None else v for v in row) for row in risk_rows])]
     if before.probe:
         body += ["<h3>Gradient probe</h3>", f"<p>A naive {'softmax' if before.probe.get('task') == 'classification' else 'linear'} "
                  f"regression on the numeric columns: the scan's {count(before.probe.get('rows_used'))} probed rows, then "

@@ -15,13 +15,14 @@ import pandas as pd
 
 from .declared_missing import describe, values_problem
 from .errors import DataMismatchError, InputError, UsageError
-from .fix_guard import new_after_fix
+from .fix_guard import new_after_fix, source_column
 from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
 from .progress import NO_PROGRESS, Progress, finishes_progress
 from .recipe import Recipe, drop_duplicate_rows, drop_missing_target
 from .report import Report
+from .risk import Component, GradientRisk, split_leaks
 from .scan import choose_engine, scan_frame, scan_loaded
 from .steps import (
     Clip,
@@ -82,7 +83,40 @@ class FixResult:
             "after": None if self.after is None else {"gradient_risk": self.after.to_dict()["gradient_risk"],
                                                       "findings": [f.to_dict() for f in self.after.findings]},
             "new_after_fix": None if self.after is None else [f.to_dict() for f in self.new_findings],
+            "kept_leaks": None if self.after is None else self.kept_leaks,
+            "gradient_risk_left": None if self.after is None else self.risk_left_dict(),
         }
+
+    def kept_leak_findings(self) -> list[Any]:
+        """The rescan's DA701 findings (medium or above) on leaks the fix kept: columns whose source the input's
+        scan called a leak too (or any, when no row was resampled: a leak only resampled rows show is not one)."""
+        if self.after is None:
+            return []
+        inputs = self.recipe.input_columns
+        leaked = {f.column for f in self.before.findings if f.rule == "DA701"}
+        resampled = bool(self.rows.get("added_by_resampling"))
+        return [f for f in self.after.findings if f.rule == "DA701" and f.severity >= 2 and f.column is not None
+                and (source_column(f.column, inputs) in leaked or not resampled)]
+
+    @property
+    def kept_leaks(self) -> list[str]:
+        """The input columns the fix kept that still leak the target in the output (without --drop-leaky)."""
+        return sorted({source_column(f.column, self.recipe.input_columns) for f in self.kept_leak_findings()})
+
+    def risk_left(self) -> tuple[Component, GradientRisk] | None:
+        """The gradient risk after the fix, split: the part because of kept leaks (the spurious-signal component
+        of their findings alone) and what the fix could not repair (the risk with those findings aside)."""
+        if self.after is None:
+            return None
+        return split_leaks(self.after.gradient_risk, self.after.findings, self.kept_leak_findings())
+
+    def risk_left_dict(self) -> dict[str, Any] | None:
+        split = self.risk_left()
+        if split is None:
+            return None
+        leaks, rest = split
+        return {"because_of_kept_leaks": {**leaks.to_dict(), "leaks": self.kept_leaks},
+                "not_repaired": rest.to_dict()}
 
     @property
     def new_findings(self) -> list[Any]:

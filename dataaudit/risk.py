@@ -172,7 +172,8 @@ def _vanishing(data: DatasetProfile, min_squeeze: float = 1.5) -> Component:
     return Component("vanishing-gradients", "spread", _clip(np.log10(best / min_squeeze) / 2), detail, (name,))
 
 
-def _spurious(findings: Sequence[Finding]) -> Component:
+def spurious_signal(findings: Sequence[Finding]) -> Component:
+    """The spurious-signal component: the strongest leak, identifier or conflicting-label finding."""
     best, detail, cols = 0.0, "no leaked, identifier or conflicting-label columns", ()
     for f in findings:
         if f.rule == "DA701":
@@ -211,10 +212,14 @@ def _dead(data: DatasetProfile, rare_rows: int = 5) -> Component:
 
 def gradient_risk(data: DatasetProfile, findings: Sequence[Finding]) -> GradientRisk:
     """Measure every mechanism on this dataset and combine them into one score."""
-    parts = [_nan_loss(data), _spurious(findings), _dead(data), _dominated_by_class(data)]
+    parts = [_nan_loss(data), spurious_signal(findings), _dead(data), _dominated_by_class(data)]
     if data.rows >= MIN_MEASURED_ROWS:  # below, a robust z-score of 672 is four numbers, not a measurement
         parts += [_exploding(data), _dominated_by_scale(data), _ill_conditioning(data), _vanishing(data)]
-    parts = [p for p in parts if p is not None]
+    return combine([p for p in parts if p is not None])
+
+
+def combine(parts: Sequence[Component]) -> GradientRisk:
+    """One score from the components (see the module docstring), the components highest first."""
     remaining = float(np.prod([1 - p.score / 100 for p in parts]))
     score = int(round(100 * (1 - remaining)))
     top = max(p.score for p in parts)
@@ -222,3 +227,15 @@ def gradient_risk(data: DatasetProfile, findings: Sequence[Finding]) -> Gradient
         score = min(score, CRITICAL - 1)
     ordered = tuple(sorted(parts, key=lambda p: (-p.score, p.mechanism, p.source)))
     return GradientRisk(score, level_of(score), ordered)
+
+
+def split_leaks(risk: GradientRisk, findings: Sequence[Finding],
+                leaks: Sequence[Finding]) -> tuple[Component, GradientRisk]:
+    """What of ``risk`` (measured with ``findings``) comes from ``leaks`` (findings among them, such as the leaks a
+    fix kept), and what is left without them: the spurious-signal component of ``leaks`` alone, and ``risk``
+    with its spurious-signal component measured on the other findings. Only that component reads findings, so
+    the other components stay as they are."""
+    taken = {id(f) for f in leaks}
+    rest = spurious_signal([f for f in findings if id(f) not in taken])
+    parts = [rest if c.mechanism == "spurious-signal" else c for c in risk.components]
+    return spurious_signal(list(leaks)), combine(parts)

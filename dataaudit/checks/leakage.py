@@ -8,11 +8,13 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from .. import datevalues
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import duplicate_mask
 from ._common import jsonable, pct, plural
+from .missing import missing_indicator
 
 BINS = 20
 #: words of a column name that say it is a duration: a time to an event, a follow-up, a survival time
@@ -24,13 +26,13 @@ SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin
 
 def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
           numeric: pd.DataFrame | None = None) -> pd.Series | None:
-    """The feature on the sampled rows ``index`` as a discrete key: value-aware bins for numbers (a value that fills
-    ``SPIKE_SHARE`` of the rows is its own bin, the rest quantile bins), else the value itself.
+    """The feature on the sampled rows ``index`` as a discrete key: value-aware bins for numbers and dates (a value
+    that fills ``SPIKE_SHARE`` of the rows is its own bin, the rest quantile bins), else the value itself.
 
     ``numeric``: the numeric sample already cut to ``index`` (one cut for all columns of a wide table)."""
-    if col.is_numeric_feature and col.distinct > BINS:
-        values = numeric[col.name] if numeric is not None else data.numeric_sample.loc[index, col.name]
-        x = values.replace([np.inf, -np.inf], np.nan).to_numpy()
+    numbers = as_numbers(col, data, index, numeric) if col.distinct > BINS else None
+    if numbers is not None:
+        x = np.where(np.isfinite(numbers), numbers, np.nan)
         finite = ~np.isnan(x)
         codes = np.full(len(x), -1, dtype=np.int64)
         if finite.any():
@@ -46,6 +48,29 @@ def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
     if col.inferred_type in ("categorical", "boolean", "integer", "numeric", "datetime"):
         return data.sample.loc[index, col.name].astype("str").fillna("<missing>")
     return None
+
+
+def as_numbers(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
+               numeric: pd.DataFrame | None = None) -> np.ndarray | None:
+    """The feature on the sampled rows ``index`` as floats: a numeric feature's values, a date's seconds since
+    1970 (text dates parsed, in the day order their values show; NaN where not a date), else None. A date is
+    ordered as the days repair derives from it are, so a date recorded one way for each class is judged as
+    those days would be."""
+    if col.is_numeric_feature:
+        if numeric is not None:
+            return numeric[col.name].to_numpy(dtype=float) if col.name in numeric.columns else None
+        return data.numeric_sample.loc[index, col.name].to_numpy(dtype=float)
+    if col.inferred_type != "datetime" or col.name not in data.sample.columns:
+        return None
+    raw = data.sample.loc[index, col.name]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        dates = raw.dt.tz_convert(None) if getattr(raw.dt, "tz", None) is not None else raw
+    else:
+        counts = raw.dropna().astype("str").value_counts()
+        order = datevalues.date_order(pd.Series(counts.index.to_numpy(dtype=object), dtype="str"), counts.to_numpy())
+        dates = datevalues.parse_dates(raw.where(raw.notna(), None), order.day_first)
+    values = np.asarray(dates.to_numpy(), dtype="datetime64[s]")  # seconds: no overflow for the year 9999
+    return np.where(np.isnat(values), np.nan, values.astype(np.int64).astype(float))
 
 
 def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, float]:
@@ -192,7 +217,8 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     if k < 2:
         return None
     chance = 1.0 / k
-    missing = data.sample.loc[index, col.name].isna().to_numpy() if col.name in data.sample.columns else None
+    # missing as repair leaves it (tokens such as 'N/A' included): what a missing indicator of the column would show
+    missing = missing_indicator(col, data.sample.loc[index, col.name]) if col.name in data.sample.columns else None
     if missing is not None and 0 < missing.sum() < len(missing):
         score = balanced_accuracy(missing.astype(np.int64), labels, k)
         if score >= min_ba:
@@ -200,8 +226,8 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
             which = str(classes[int(np.argmax(present))])
             return ("balanced accuracy of its missingness", score, chance,
                     f"; present for {present.max():.0%} of class {which!r} and {np.sort(present)[-2]:.0%} of the rest")
-    if k == 2 and col.is_numeric_feature:
-        x = numeric[col.name].to_numpy(dtype=float) if col.name in numeric.columns else None
+    if k == 2:
+        x = as_numbers(col, data, index, numeric)
         if x is not None:
             auc, which = rank_auc(x, labels)
             if auc is not None and max(auc, 1 - auc) >= min_auc:
@@ -259,8 +285,9 @@ def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, num
         return None
     score, baseline = predictive_power(key, y, "regression")
     what = "held-out R²"
-    if col.is_numeric_feature:
-        rho2 = _spearman_squared(numeric[col.name].to_numpy(dtype=float), y.to_numpy(dtype=float))
+    x = as_numbers(col, data, y.index, numeric)
+    if x is not None:
+        rho2 = _spearman_squared(x, y.to_numpy(dtype=float))
         if rho2 > score:  # a monotone function of the target, which quantile bins blur on small samples
             score, what = rho2, "Spearman ρ²"
     return (what, score, baseline, "") if score >= min_score else None

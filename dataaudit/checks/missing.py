@@ -292,11 +292,14 @@ def _rank_biserial(values: np.ndarray, group: np.ndarray) -> tuple[float, float]
     return abs(2 * u / (n1 * n2) - 1), float(2 * ndtr(-abs(z)))
 
 
-def _missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
+def missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
+    """Whether each sampled value is missing: null, a missing-value token of the column (what repair turns into
+    missing, so what a missing indicator would show), or, in a numeric column, a value that is not a finite number."""
     missing = sample.isna().to_numpy().copy()
     if col.text is not None and col.text.tokens:
         missing |= sample.isin(list(col.text.tokens)).to_numpy()
-    elif col.numeric is not None and col.text is None:
+    elif (col.numeric is not None and col.text is None and col.inferred_type != "datetime"
+          and not pd.api.types.is_timedelta64_dtype(sample)):  # a date or a duration is missing only where null
         missing |= ~np.isfinite(pd.to_numeric(sample, errors="coerce").to_numpy(dtype=float, na_value=np.nan)) & ~sample.isna().to_numpy()
     return missing
 
@@ -318,7 +321,7 @@ def informative_missingness(data: DatasetProfile, *, min_effect: float = 0.1, ma
     for col in data.features:
         if col.missing < 10 or col.missing > 0.99 * col.rows:
             continue
-        miss = _missing_indicator(col, data.sample[col.name])[known]
+        miss = missing_indicator(col, data.sample[col.name])[known]
         if miss.all() or not miss.any():
             continue
         target = y[known]
