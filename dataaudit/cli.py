@@ -107,7 +107,7 @@ SCAN_SETTINGS = {"target": "target", "fail_on": "fail-on", "select": "select", "
 DIFF_SETTINGS = ("target", "fail_on", "select", "ignore", "sheet")  # the scan settings diff shares
 FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
                 "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
-                "safe_csv": "spreadsheet-safe"}
+                "keep_text": "keep-text", "safe_csv": "spreadsheet-safe"}
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -230,6 +230,9 @@ def _append_step_summary(reports) -> None:
               help="Clip at median ± k robust z-scores (k·MAD/0.6745).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random step.")
 @click.option("--drop-leaky", is_flag=True, help="Also drop columns that predict the target almost perfectly.")
+@click.option("--keep-text", is_flag=True,
+              help="Keep the free-text columns (DA414: names, comments, addresses), frequency-encoded, instead of "
+                   "dropping them.")
 @click.option("--dry-run", is_flag=True,
               help="Report what would change; write no data or recipe; exit as scan does (1 on findings at or above high).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -248,8 +251,8 @@ def _append_step_summary(reports) -> None:
 @_progress_option
 def fix_command(path: str, output: str | None, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int, scheduler: str | None,
-                sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
+                drop_leaky: bool, keep_text: bool, dry_run: bool, overwrite: bool, engine: str, fit_rows: int,
+                scheduler: str | None, sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
                 show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
     if output is None and not dry_run:

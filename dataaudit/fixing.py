@@ -166,7 +166,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
                          profile=before.profile)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
-    drop = Drop(drop_leaky=options.drop_leaky).fit(frame, context)  # decided by the findings alone
+    drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
     context.dropping = set(drop.dropped_)  # so the repair step leaves those columns alone
     steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
                          Repair(), drop, Impute(strategy=options.impute),
@@ -187,7 +187,33 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
         progress.advance()
+    note = free_text_note(drop, steps[-1])
+    if note:
+        log.append(note)
     return FittedSteps(steps, context, current, rows, log)
+
+
+def free_text_note(drop: Drop, encode: Encode) -> str | None:
+    """What fix did with the free-text columns (DA414), and the option that does the other thing."""
+    if not drop.text_:
+        return None
+    if not drop.keep_text:
+        return (f"drop: dropped {len(drop.text_):,} free-text column(s) (DA414): {listed(drop.text_)}; "
+                "--keep-text keeps free text, frequency-encoded.")
+    kinds = {"frequency": "frequency-encoded", "onehot": "one-hot encoded", "ordinal": "ordinal-encoded",
+             "dropped": "dropped by the encoder"}
+    grouped: dict[str, list[str]] = {}
+    for column in drop.text_:
+        kind = encode.encodings_.get(column, {}).get("kind")
+        grouped.setdefault(kinds.get(kind, "left as it is"), []).append(column)
+    return (f"--keep-text: kept {len(drop.text_):,} free-text column(s) (DA414): "
+            + "; ".join(f"{listed(cols)} {how}" for how, cols in grouped.items()) + ".")
+
+
+def listed(columns: Sequence[str], limit: int = 5) -> str:
+    """'`a`, `b`, `c`, `d`, `e` and 3 more': at most ``limit`` names."""
+    shown = ", ".join(f"`{c}`" for c in columns[:limit])
+    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
 
 
 def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
@@ -240,7 +266,7 @@ def fix(
         partitioned Parquet directory, ``DIR`` or ``DIR.parquet``); None writes nothing.
     target : label column: kept as is, drives resampling and target-aware checks.
     recipe_path : where to write the JSON recipe for ``apply``.
-    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky).
+    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky, keep_text, clip_k).
     overwrite : replace an existing output file.
     rescan : scan the output too, for the before/after report.
     sheet : Excel only: the sheet to read (name or 0-based position).
