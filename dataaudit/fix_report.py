@@ -128,7 +128,9 @@ def probe_rows(before: dict[str, Any], after: dict[str, Any] | None) -> list[tup
         ("feature with most of the gradient", *both(top)),
         ("largest / smallest feature gradient", *both(lambda p: fmt(p.get("grad_ratio")))),
         ("batch gradient-norm spread (max / median)", *both(lambda p: fmt(p.get("grad_norm_spread")))),
-        ("condition number, raw features", *both(lambda p: fmt(p.get("raw_condition_number")))),
+        ("condition number of the probe's columns, raw", *both(lambda p: fmt(p.get("raw_condition_number")))),
+        ("condition number of the probe's columns, standardised",
+         *both(lambda p: fmt(p.get("condition_number")))),
     ]
     minority = minority_class(before)
     if minority is not None:

@@ -1,0 +1,78 @@
+"""Counts that disagreed (issue 17, item 8): the scan's and the probe's condition numbers count different columns,
+so every report names which one it gives, the same way in text, Markdown, HTML and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dataaudit.fix_report import render as render_fix
+from dataaudit.fixing import FixOptions, fix
+from dataaudit.formatters import FORMATTERS
+from dataaudit.numfmt import fmt
+from dataaudit.scan import scan
+
+MIXED = Path(__file__).resolve().parents[1] / "sample_data" / "mixed.csv"
+SCAN_VIEW = "numeric features as the scan reads them"
+PROBE_VIEW = "columns as they stand"
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return scan(MIXED, target="churned")
+
+
+def _qualified(text: str) -> list[str]:
+    """Every 'condition number' of ``text`` with the 100 characters after it (where it says what it counts)."""
+    return [m.group(0) for m in re.finditer(r"condition number.{0,100}", text)]
+
+
+def test_the_two_condition_numbers_of_mixed_say_what_they_count(mixed):
+    """mixed.csv gave 1.19 in the risk table and 1.99 in the probe line, both 'standardised': the scan counts its 7
+    numeric features (`annual_income` parsed from '$57,700', no ID, no 0/1 flag), the probe the 8 columns that
+    read as numbers as they stand (`customer_id` and the 0/1 leak in, `annual_income` out)."""
+    cond, weights = mixed.profile.conditioning
+    risk = next(c for c in mixed.gradient_risk.components if c.mechanism == "ill-conditioning")
+    assert f"condition number of the {len(weights)} {SCAN_VIEW}" in risk.detail
+    assert f"is {cond:.3g}:" in risk.detail and "annual_income" in weights and "customer_id" not in weights
+    probe = mixed.probe
+    assert probe["features"] == 8 and "customer_id" in probe["feature_grad_norms"]
+    line = FORMATTERS["text"]([mixed])
+    assert (f"condition number of the probe's {probe['features']} {PROBE_VIEW} (not the scan's view): "
+            f"{fmt(probe['raw_condition_number'])} raw, {fmt(probe['condition_number'])} standardised") in line
+
+
+@pytest.mark.parametrize("name", ["text", "markdown", "html", "json"])
+def test_every_condition_number_in_every_format_names_its_columns(mixed, name):
+    out = FORMATTERS[name]([mixed]).replace("&#x27;", "'")
+    found = _qualified(out)
+    assert found, name
+    for phrase in found:
+        assert SCAN_VIEW in phrase or PROBE_VIEW in phrase or "probe" in phrase, (name, phrase)
+    assert any(SCAN_VIEW in p for p in found) or name == "text"  # text shows risk components above 0 only
+    assert any(PROBE_VIEW in p for p in found)
+
+
+def test_ill_conditioning_finding_counts_the_scan_view():
+    data = Path(__file__).resolve().parents[1] / "sample_data" / "redundancy.csv"
+    report = scan(data, target="label")
+    finding = next(f for f in report.findings if f.rule == "DA503")
+    assert SCAN_VIEW in finding.message
+    risk = next(c for c in report.gradient_risk.components if c.mechanism == "ill-conditioning")
+    assert f"{finding.evidence['condition_number']:.3g}" in risk.detail  # one number, one name
+
+
+def test_fix_report_names_the_probe_condition_numbers_in_every_format(tmp_path):
+    result = fix(MIXED, target="churned", options=FixOptions(resample="none"))
+    for name in ("text", "markdown", "html"):
+        out = render_fix(result, name).replace("&#x27;", "'")
+        assert "condition number of the probe's columns, raw" in out, name
+        assert "condition number of the probe's columns, standardised" in out, name
+        assert "condition number, raw features" not in out
+    report = json.loads(render_fix(result, "json"))
+    detail = next(c["detail"] for c in report["before"]["gradient_risk"]["components"]
+                  if c["mechanism"] == "ill-conditioning")
+    assert SCAN_VIEW in detail
