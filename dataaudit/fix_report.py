@@ -204,8 +204,10 @@ def _html(result: "FixResult") -> str:
                                    ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
                                    ("added by resampling", rows.get("added_by_resampling", 0)),
                                    ("removed by resampling", rows.get("removed_by_resampling", 0)), ("rows out", rows["out"]),
-                                   ("feature columns in", result.feature_counts()["in"]),
-                                   ("feature columns out (the target aside)", result.feature_counts()["out"])])]
+                                   ("feature columns in (the target aside)", result.feature_counts()["in"]),
+                                   ("feature columns out (the target aside)", result.feature_counts()["out"]),
+                                   *([("target column (in and out)", result.feature_counts()["target"])]
+                                     if result.feature_counts()["target"] else [])])]
     if result.dropped_columns:
         body += ["<p>Dropped columns:</p>", _table(("column", "why"), list(result.dropped_columns.items()))]
     if result.log:

@@ -19,6 +19,7 @@ from .fix_guard import new_after_fix
 from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
+from .numfmt import listed
 from .progress import NO_PROGRESS, Progress, finishes_progress
 from .recipe import Recipe, drop_duplicate_rows, drop_missing_target
 from .report import Report
@@ -193,12 +194,16 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     return FittedSteps(steps, context, current, rows, log)
 
 
+def quoted(columns: Sequence[str]) -> list[str]:
+    return [f"`{c}`" for c in columns]
+
+
 def free_text_note(drop: Drop, encode: Encode) -> str | None:
     """What fix did with the free-text columns (DA414), and the option that does the other thing."""
     if not drop.text_:
         return None
     if not drop.keep_text:
-        return (f"drop: dropped {len(drop.text_):,} free-text column(s) (DA414): {listed(drop.text_)}; "
+        return (f"drop: dropped {len(drop.text_):,} free-text column(s) (DA414): {listed(quoted(drop.text_))}; "
                 "--keep-text keeps free text, frequency-encoded.")
     kinds = {"frequency": "frequency-encoded", "onehot": "one-hot encoded", "ordinal": "ordinal-encoded",
              "dropped": "dropped by the encoder"}
@@ -207,13 +212,8 @@ def free_text_note(drop: Drop, encode: Encode) -> str | None:
         kind = encode.encodings_.get(column, {}).get("kind")
         grouped.setdefault(kinds.get(kind, "left as it is"), []).append(column)
     return (f"--keep-text: kept {len(drop.text_):,} free-text column(s) (DA414): "
-            + "; ".join(f"{listed(cols)} {how}" for how, cols in grouped.items()) + ".")
+            + "; ".join(f"{listed(quoted(cols))} {how}" for how, cols in grouped.items()) + ".")
 
-
-def listed(columns: Sequence[str], limit: int = 5) -> str:
-    """'`a`, `b`, `c`, `d`, `e` and 3 more': at most ``limit`` names."""
-    shown = ", ".join(f"`{c}`" for c in columns[:limit])
-    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
 
 
 def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,

@@ -76,3 +76,38 @@ def test_fix_report_names_the_probe_condition_numbers_in_every_format(tmp_path):
     detail = next(c["detail"] for c in report["before"]["gradient_risk"]["components"]
                   if c["mechanism"] == "ill-conditioning")
     assert SCAN_VIEW in detail
+
+
+def test_the_html_fix_report_counts_features_on_both_sides_and_names_the_target(tmp_path):
+    result = fix(MIXED, target="churned", options=FixOptions(resample="none"))
+    page = render_fix(result, "html")
+    counts = result.feature_counts()
+    assert f"<td>feature columns in (the target aside)</td><td class=\"n\">{counts['in']:,}</td>" in page
+    assert f"<td>feature columns out (the target aside)</td><td class=\"n\">{counts['out']:,}</td>" in page
+    assert "<td>target column (in and out)</td><td>churned</td>" in page
+
+
+def test_classes_left_short_by_over_sampling_are_listed_with_how_many_more(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    labels = ["a"] * 3000 + [c for c in "bcdefgh" for _ in range(4)]
+    frame = pd.DataFrame({"x": rng.normal(size=len(labels)), "label": labels})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    result = fix(tmp_path / "t.csv", target="label", options=FixOptions(resample="over"), rescan=False)
+    note = next(n for n in result.log if "stay below the majority" in n)
+    assert "'b', 'c', 'd', 'e', 'f' and 2 more stay" in note
+
+
+def test_diff_names_at_most_ten_reference_columns_and_says_how_many_more(tmp_path):
+    import pandas as pd
+
+    from dataaudit.diff import diff
+    from dataaudit.errors import TargetError
+
+    frame = pd.DataFrame({f"c{i}": [1.0, 2.0, 3.0] for i in range(13)})
+    frame.to_csv(tmp_path / "ref.csv", index=False)
+    frame.to_csv(tmp_path / "cur.csv", index=False)
+    with pytest.raises(TargetError, match=r"c9 and 3 more\)"):
+        diff(tmp_path / "ref.csv", tmp_path / "cur.csv", target="label")
