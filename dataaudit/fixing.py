@@ -123,6 +123,9 @@ class FixResult:
         """Per step, what was chosen for each column and why (the reasons the steps recorded)."""
         steps = {s.name: s for s in self.recipe.steps}
         out: dict[str, Any] = {}
+        if "drop" in steps and steps["drop"].text_:  # the free-text columns (DA414), dropped unless --keep-text
+            out["free-text"] = {"columns": steps["drop"].text_, "kept": steps["drop"].keep_text,
+                                "option": "--keep-text"}
         if "impute" in steps:
             out["impute"] = steps["impute"].reasons_
         if "clip" in steps:

@@ -56,6 +56,8 @@ def test_free_text_is_dropped_by_default_and_the_report_names_the_option(people,
         assert "--keep-text" in render(result, fmt) and "free-text column(s)" in render(result, fmt)
     report = json.loads(render(result, "json"))
     assert note in report["notes"] and set(report["dropped_columns"]) >= {"name", "comment"}
+    assert report["decisions"]["free-text"] == {"columns": ["comment", "name"], "kept": False,
+                                                "option": "--keep-text"}
     # the comments' gaps are not imputed, and do not drive the nan-loss risk before or after the fix
     assert "comment" not in result.decisions()["impute"]
     risk = {c.mechanism: c.score for c in result.before.gradient_risk.components}
@@ -139,3 +141,13 @@ def test_the_scan_hints_say_what_fix_does_with_free_text(people):
     assert text.fix == "drop" and "fix drops it (--keep-text keeps it, frequency-encoded)" in text.message
     gaps = findings[("DA101", "comment")]  # the gaps of a column fix drops are not imputed
     assert gaps.fix == "drop" and "fix drops the column" in gaps.message and "--keep-text" in gaps.message
+
+
+def test_the_transformer_keeps_free_text_when_asked():
+    from dataaudit.transformer import FixTransformer
+
+    frame = _people()
+    X, y = frame.drop(columns="label"), frame["label"]
+    assert "name__freq" not in FixTransformer().fit(X, y).get_feature_names_out()
+    kept = FixTransformer(keep_text=True).fit(X, y)
+    assert "name__freq" in kept.get_feature_names_out() and np.isfinite(kept.transform(X)).all()
