@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from .findings import Finding
 from .numfmt import fmt, pct
-from .probe import REGRESSION, batch_shares, overflow_symptom
+from .probe import REGRESSION, batch_shares, condition_inputs, overflow_symptom
 
 NAN_RULES = ("DA101", "DA102", "DA202", "DA106")
 SCALE_RULES = ("DA201", "DA103", "DA203", "DA501", "DA408")
@@ -80,7 +80,7 @@ def attribute(probe: dict[str, Any], findings: Sequence[Finding], *, target: str
         add(f"`{dominant}` carries {pct(share)} of the gradient", _matching(findings, DOMINANT_RULES, dominant))
     raw = probe.get("raw_condition_number")
     if raw is not None and raw >= 1e6:
-        add(f"the raw feature matrix has condition number {fmt(raw)}",
+        add(f"the raw condition number of {condition_inputs(probe)} is {fmt(raw)}",
             _matching(findings, CONDITIONING_RULES, dominant) or _matching(findings, CONDITIONING_RULES))
     grads, rows = probe.get("class_gradient_share") or {}, probe.get("class_row_share") or {}
     known = {k: v for k, v in grads.items() if v is not None}

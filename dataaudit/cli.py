@@ -108,7 +108,7 @@ DIFF_SETTINGS = ("target", "fail_on", "select", "ignore", "sheet")  # the scan s
 FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
                 "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
                 "target_transform": "target-transform", "drop_absurd_target": "drop-absurd-target",
-                "safe_csv": "spreadsheet-safe"}
+                "keep_text": "keep-text", "safe_csv": "spreadsheet-safe"}
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -241,6 +241,9 @@ def _append_step_summary(reports) -> None:
               help="Also drop training rows whose regression target is absurd (more than 10 robust z-scores out "
                    "once transformed: a 1e9 typo among house prices); they are reported either way. --engine "
                    "pandas only.")
+@click.option("--keep-text", is_flag=True,
+              help="Keep the free-text columns (DA414: names, comments, addresses), frequency-encoded, instead of "
+                   "dropping them.")
 @click.option("--dry-run", is_flag=True,
               help="Report what would change; write no data or recipe; exit as scan does (1 on findings at or above high).")
 @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -259,8 +262,8 @@ def _append_step_summary(reports) -> None:
 @_progress_option
 def fix_command(path: str, output: str | None, target: str | None, recipe_path: str | None, report_path: str | None,
                 scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
-                drop_leaky: bool, target_transform: str, drop_absurd_target: bool, dry_run: bool, overwrite: bool,
-                engine: str, fit_rows: int, scheduler: str | None,
+                drop_leaky: bool, keep_text: bool, target_transform: str, drop_absurd_target: bool, dry_run: bool,
+                overwrite: bool, engine: str, fit_rows: int, scheduler: str | None,
                 sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
                 show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""

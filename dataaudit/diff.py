@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .errors import TargetError
 from .loading import load
+from .numfmt import listed
 from .profiling import ColumnProfile, DatasetProfile
 from .progress import Progress, finishes_progress
 from .recipe import Recipe
@@ -143,7 +144,7 @@ def diff(
     cur_loaded = load(current, sheet=sheet, missing_values=missing_values)
     if target is not None and target not in ref_loaded.table.column_names:
         raise TargetError(f"{ref_loaded.path}: target column {target!r} not found in the reference "
-                          f"(columns: {', '.join(ref_loaded.table.column_names[:10])})")
+                          f"(columns: {listed(ref_loaded.table.column_names, 10)})")
     # A current file without the target is data to score: compared on its features, the target's rules skipped.
     scoring = target is not None and target not in cur_loaded.table.column_names
     # Profiled by scan itself, so types, statistics and the gradient risk are exactly what scan reports.

@@ -29,6 +29,7 @@ class FixOptions:
     resample: str = "auto"
     seed: int = 0
     drop_leaky: bool = False
+    keep_text: bool = False  # keep the free-text columns (DA414), frequency-encoded, instead of dropping them
     clip_k: float = 3.5
     target_transform: str = "auto"
     drop_absurd_target: bool = False

@@ -162,7 +162,9 @@ def probe_rows(before: dict[str, Any], after: dict[str, Any] | None) -> list[tup
         ("feature with most of the gradient", *both(top)),
         ("largest / smallest feature gradient", *both(lambda p: fmt(p.get("grad_ratio")))),
         ("batch gradient-norm spread (max / median)", *both(lambda p: fmt(p.get("grad_norm_spread")))),
-        ("condition number, raw features", *both(lambda p: fmt(p.get("raw_condition_number")))),
+        ("condition number of the probe's columns, raw", *both(lambda p: fmt(p.get("raw_condition_number")))),
+        ("condition number of the probe's columns, standardised",
+         *both(lambda p: fmt(p.get("condition_number")))),
     ]
     minority = minority_class(before)
     if minority is not None:
@@ -234,8 +236,10 @@ def _html(result: "FixResult") -> str:
                                    ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
                                    ("added by resampling", rows.get("added_by_resampling", 0)),
                                    ("removed by resampling", rows.get("removed_by_resampling", 0)), ("rows out", rows["out"]),
-                                   ("feature columns in", result.feature_counts()["in"]),
-                                   ("feature columns out (the target aside)", result.feature_counts()["out"])])]
+                                   ("feature columns in (the target aside)", result.feature_counts()["in"]),
+                                   ("feature columns out (the target aside)", result.feature_counts()["out"]),
+                                   *([("target column (in and out)", result.feature_counts()["target"])]
+                                     if result.feature_counts()["target"] else [])])]
     if result.dropped_columns:
         body += ["<p>Dropped columns:</p>", _table(("column", "why"), list(result.dropped_columns.items()))]
     if result.log:

@@ -19,6 +19,7 @@ from .fix_guard import new_after_fix, source_column
 from .fix_options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .fix_probe import probe_after_fix
 from .loading import load, to_frame
+from .numfmt import listed
 from .progress import NO_PROGRESS, Progress, finishes_progress
 from .recipe import Recipe, drop_duplicate_rows, drop_missing_target
 from .report import Report
@@ -158,6 +159,9 @@ class FixResult:
         """Per step, what was chosen for each column and why (the reasons the steps recorded)."""
         steps = {s.name: s for s in self.recipe.steps}
         out: dict[str, Any] = {}
+        if "drop" in steps and steps["drop"].text_:  # the free-text columns (DA414), dropped unless --keep-text
+            out["free-text"] = {"columns": steps["drop"].text_, "kept": steps["drop"].keep_text,
+                                "option": "--keep-text"}
         if "impute" in steps:
             out["impute"] = steps["impute"].reasons_
         if "clip" in steps:
@@ -207,7 +211,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
                          profile=before.profile)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
-    drop = Drop(drop_leaky=options.drop_leaky).fit(frame, context)  # decided by the findings alone
+    drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
     context.dropping = set(drop.dropped_)  # so the repair step leaves those columns alone
     steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
                          TargetTransform(method=options.target_transform, drop_absurd=options.drop_absurd_target),
@@ -236,6 +240,9 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
         progress.advance()
     # a step that leaves the target as it is (a class label, --target-transform none) stays out of the recipe
     steps = [s for s in steps if not (s.name == "target-transform" and s.kind_ == "none")]
+    note = free_text_note(drop, steps[-1])
+    if note:
+        log.append(note)
     return FittedSteps(steps, context, current, rows, log)
 
 
@@ -254,6 +261,28 @@ def _drop_absurd_target(step: TargetTransform, frame: pd.DataFrame, rows: dict[s
     rows["absurd_target_dropped"] = int(mask.sum())
     log.append(f"{what}: their {rows['absurd_target_dropped']:,} row(s) dropped (--drop-absurd-target)")
     return frame[~mask]
+
+
+def quoted(columns: Sequence[str]) -> list[str]:
+    return [f"`{c}`" for c in columns]
+
+
+def free_text_note(drop: Drop, encode: Encode) -> str | None:
+    """What fix did with the free-text columns (DA414), and the option that does the other thing."""
+    if not drop.text_:
+        return None
+    if not drop.keep_text:
+        return (f"drop: dropped {len(drop.text_):,} free-text column(s) (DA414): {listed(quoted(drop.text_))}; "
+                "--keep-text keeps free text, frequency-encoded.")
+    kinds = {"frequency": "frequency-encoded", "onehot": "one-hot encoded", "ordinal": "ordinal-encoded",
+             "dropped": "dropped by the encoder"}
+    grouped: dict[str, list[str]] = {}
+    for column in drop.text_:
+        kind = encode.encodings_.get(column, {}).get("kind")
+        grouped.setdefault(kinds.get(kind, "left as it is"), []).append(column)
+    return (f"--keep-text: kept {len(drop.text_):,} free-text column(s) (DA414): "
+            + "; ".join(f"{listed(quoted(cols))} {how}" for how, cols in grouped.items()) + ".")
+
 
 
 def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
@@ -306,7 +335,7 @@ def fix(
         partitioned Parquet directory, ``DIR`` or ``DIR.parquet``); None writes nothing.
     target : label column: kept as is, drives resampling and target-aware checks.
     recipe_path : where to write the JSON recipe for ``apply``.
-    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky).
+    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky, keep_text, clip_k).
     overwrite : replace an existing output file.
     rescan : scan the output too, for the before/after report.
     sheet : Excel only: the sheet to read (name or 0-based position).

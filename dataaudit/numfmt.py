@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
-from typing import Any
+from typing import Any, Sequence
 
 DASH = "—"
 
@@ -78,3 +78,9 @@ def json_safe(value: Any, *, as_text: bool = True) -> Any:
     if isinstance(value, tuple):
         return tuple(json_safe(v, as_text=as_text) for v in value)
     return value
+
+
+def listed(items: Sequence[str], limit: int = 5) -> str:
+    """'a, b, c, d, e and 3 more': at most ``limit`` of ``items`` (already quoted as the message wants)."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -461,6 +461,12 @@ def overflow_symptom(result: dict[str, Any]) -> str | None:
     return f"the loss overflows{where} ({how_many}): exploding gradients"
 
 
+def condition_inputs(result: dict[str, Any]) -> str:
+    """What the probe's condition numbers count: its columns as they stand (``naive_matrix``), not the scan's
+    numeric features (``DatasetProfile.conditioning_inputs``): "the probe's 8 columns as they stand (...)"."""
+    return f"the probe's {count(result.get('features'))} columns as they stand (not the scan's view)"
+
+
 def summary(result: dict[str, Any]) -> str:
     """One sentence for the reports: what the probe saw, cause first. Any key may be None or absent."""
     model = "softmax regression" if result.get("task") == CLASSIFICATION else "linear regression"
@@ -477,7 +483,7 @@ def summary(result: dict[str, Any]) -> str:
         parts.append(f"`{result['dominant_feature']}` carries {pct(result.get('dominant_feature_share'))} of the "
                      f"gradient (largest/smallest feature gradient {fmt(result['grad_ratio'])}×)")
     if result.get("raw_condition_number") is not None:
-        parts.append(f"condition number {fmt(result['raw_condition_number'])} raw"
+        parts.append(f"condition number of {condition_inputs(result)}: {fmt(result['raw_condition_number'])} raw"
                      + (f", {fmt(result['condition_number'])} standardised"
                         if result.get("condition_number") is not None else ""))
     minority = minority_class(result)

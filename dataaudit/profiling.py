@@ -200,7 +200,9 @@ class DatasetProfile:
     def conditioning(self) -> tuple[float, dict[str, float]] | None:
         """Condition number of the correlation matrix of the varying numeric inputs (median-imputed sample),
         and each column's weight in the flattest direction. None with fewer than two such inputs.
-        On the first 2,000 such columns of a wider table; with more columns than rows it is singular."""
+        On the first 2,000 such columns of a wider table; with more columns than rows it is singular.
+        Not the probe's (``probe.condition_inputs``), which takes the columns as they stand:
+        ``conditioning_inputs`` names what this one counts, wherever it is reported."""
         seen: set[int] = set()
         cols = []
         for col in self.features:
@@ -230,6 +232,14 @@ class DatasetProfile:
         smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
         weights = dict(zip(kept, (float(w) for w in eigvecs[:, 0])))
         return significant(float(eigvals[-1] / smallest)), significant(weights)
+
+    def conditioning_inputs(self) -> str:
+        """What ``conditioning`` counts, as the risk table and DA503 say it: '7 numeric features as the scan
+        reads them (...)'."""
+        measured = self.conditioning
+        columns = len(measured[1]) if measured is not None else 0
+        return (f"{columns:,} numeric features as the scan reads them (standardised, gaps median-filled, "
+                "numbers in text parsed; identifiers, 0/1 flags and exact copies left out)")
 
     @cached_property
     def target_sample(self) -> pd.Series | None:

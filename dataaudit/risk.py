@@ -147,7 +147,7 @@ def _ill_conditioning(data: DatasetProfile) -> Component:
     if measured is None:
         return Component("ill-conditioning", "condition-number", 0, "fewer than two varying numeric inputs")
     cond = measured[0]
-    detail = (f"condition number of the standardised numeric inputs is {cond:.3g}: gradient descent needs about "
+    detail = (f"condition number of the {data.conditioning_inputs()} is {cond:.3g}: gradient descent needs about "
               f"{min(cond, 1e12):.2g}× more steps along the flattest direction than the steepest")
     return Component("ill-conditioning", "condition-number", _clip((np.log10(max(cond, 1)) - 1) / 7), detail)
 

@@ -30,12 +30,13 @@ class FixTransformer(TransformerMixin, BaseEstimator):
     """Repair, impute, clip, scale and encode like ``dataaudit fix``; ``recipe_`` is the JSON-able state."""
 
     def __init__(self, *, scaler: str = "mad", impute: str = "auto", outliers: str = "clip",
-                 encode: str = "onehot", drop_leaky: bool = False, seed: int = 0) -> None:
+                 encode: str = "onehot", drop_leaky: bool = False, keep_text: bool = False, seed: int = 0) -> None:
         self.scaler = scaler
         self.impute = impute
         self.outliers = outliers
         self.encode = encode
         self.drop_leaky = drop_leaky
+        self.keep_text = keep_text
         self.seed = seed
 
     def fit(self, X, y=None):
@@ -49,6 +50,7 @@ class FixTransformer(TransformerMixin, BaseEstimator):
         before = scan_frame(frame, target=target)
         options = FixOptions(scaler=self.scaler, impute=self.impute, outliers=self.outliers, encode=self.encode,
                              resample="none", seed=self.seed, drop_leaky=self.drop_leaky,
+                             keep_text=self.keep_text,
                              target_transform="none")  # a transformer never changes y (TransformedTargetRegressor does)
         result = fit_fix(to_frame(from_frame(frame).table), before, options)
         result.recipe.drop_duplicate_rows = False  # a transformer keeps one output row per input row

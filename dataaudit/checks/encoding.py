@@ -410,7 +410,8 @@ def free_text(data: DatasetProfile) -> Iterator[Hit]:
     carries signal only through a text model (tokens, embeddings), not as a tabular feature.
 
     How fix repairs it: drop removes the column (derive features from the text yourself if it carries signal);
-    its missing cells then no longer count towards the missing-value risk.
+    its missing cells then no longer count towards the missing-value risk. fix --keep-text keeps it
+    instead: imputed with the most frequent value and frequency-encoded.
     """
     for col in _text_columns(data):
         if col.inferred_type != "text":
@@ -420,6 +421,7 @@ def free_text(data: DatasetProfile) -> Iterator[Hit]:
         mean_words = float(np.average(words, weights=values["count"])) if len(values) else 0.0
         ratio = col.evidence.get("distinct_ratio", 0.0)
         yield Hit(col.name, f"free text: {col.distinct:,} distinct strings ({pct(ratio)} of the values), "
-                  f"{mean_words:.1f} words on average: not a usable feature as it stands; fix drops it",
+                  f"{mean_words:.1f} words on average: not a usable feature as it stands; fix drops it "
+                  "(--keep-text keeps it, frequency-encoded)",
                   {"distinct": col.distinct, "distinct_ratio": ratio, "mean_words": round(mean_words, 2),
                    "examples": _value_examples(col, ~col.text.frame["token"].to_numpy(), 3)})

@@ -29,7 +29,8 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
     missing value in a batch poisons the whole update; most libraries either crash or silently train on NaN.
 
     How fix repairs it: impute (median, most frequent, KNN or iterative) and add a missing-indicator column
-    where missingness is substantial or informative.
+    where missingness is substantial or informative. A free-text column (DA414) is dropped instead, so its
+    gaps are not imputed (fix --keep-text keeps and imputes it).
 
     Values the settings declare missing for a column (``missing-values``) are read as missing cells and
     counted here; the message and ``evidence["declared_missing"]`` say how many came from the settings.
@@ -51,6 +52,10 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
             share = "all" if declared == real else f"{declared:,} of them"
             message += f" ({share} declared missing in the settings: {shown})"
             evidence["declared_missing"] = dict(col.declared_missing)
+        if col.inferred_type == "text":  # DA414: fix drops the column, so nothing is imputed
+            yield Hit(col.name, message + " in free text (DA414): fix drops the column, it does not impute them "
+                      "(--keep-text keeps and imputes it)", evidence, severity=severity, fix="drop")
+            continue
         yield Hit(col.name, message, evidence, severity=severity)
 
 

@@ -118,6 +118,6 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     cond, weights = measured
     ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
     involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]
-    yield Hit(None, f"condition number {cond:.2g} of the standardised numeric features; the weakest direction "
+    yield Hit(None, f"condition number of the {data.conditioning_inputs()} is {cond:.3g}; the weakest direction "
               f"mixes {names(involved)}", {"condition_number": jsonable(cond), "columns_involved": involved,
                                            "rows_used": len(data.numeric_sample)}, columns=tuple(involved))

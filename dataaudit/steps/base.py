@@ -55,6 +55,8 @@ class Step:
     fitted: ClassVar[tuple[str, ...]] = ()  # names of fitted attributes (with trailing "_")
     # fitted attributes added after recipes were first written -> the value a recipe without one loads (None: unknown)
     defaults: ClassVar[dict[str, Any]] = {}
+    # parameters added after recipes were first written -> the value a recipe without one loads
+    param_defaults: ClassVar[dict[str, Any]] = {}
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> "Step":
         raise NotImplementedError
@@ -81,16 +83,18 @@ class Step:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Step":
-        """Rebuild a fitted step; a recipe with unknown or missing keys is refused (an ``optional`` key may be
-        missing, from a recipe written before it existed: it loads as None)."""
+        """Rebuild a fitted step; a recipe with unknown or missing keys is refused (a key with a default in
+        ``defaults`` or ``param_defaults`` may be missing, from a recipe written before it existed: it loads as
+        that default)."""
         if data.get("step") != cls.name:
             raise RecipeError(f"expected step {cls.name!r}, got {data.get('step')!r}")
         params, fitted = data.get("params", {}), data.get("fitted", {})
         expected = {a.rstrip("_") for a in cls.fitted}
         optional = {a.rstrip("_") for a in cls.defaults}
-        if set(params) != set(cls.params) or not expected - optional <= set(fitted) <= expected:
+        if not set(cls.params) - set(cls.param_defaults) <= set(params) <= set(cls.params) \
+                or not expected - optional <= set(fitted) <= expected:
             raise RecipeError(f"step {cls.name!r}: recipe keys do not match this version of dataaudit")
-        step = cls(**params)
+        step = cls(**{**cls.param_defaults, **params})
         for attr in cls.fitted:
             key = attr.rstrip("_")
             setattr(step, attr, copy.deepcopy(cls.defaults[attr]) if key not in fitted else fitted[key])

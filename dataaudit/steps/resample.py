@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Severity
+from ..numfmt import listed
 from .base import FitContext, Step, is_numeric
 
 METHODS = ("auto", "over", "under", "smote", "weights", "none")
@@ -148,7 +149,7 @@ class Resample(Step):
         short = [label for label, n in self.counts_after_.items() if self.method_ != "under" and n < majority]
         if short:
             said += (f" A class grows to at most ×{MAX_GROWTH} its rows, so "
-                     f"{', '.join(repr(label) for label in short[:5])} " + ("stays" if len(short) == 1 else "stay")
+                     f"{listed([repr(label) for label in short])} " + ("stays" if len(short) == 1 else "stay")
                      + " below the majority (copying a handful of rows hundreds of times teaches the model those "
                      "rows); --resample weights keeps every row and weights the classes instead.")
         return said
