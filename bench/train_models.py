@@ -1,6 +1,6 @@
 """Does `fix` make gradient training work? Train a small gradient model on raw and on repaired data.
 
-    python bench/train_models.py [--seed 0] [--resample auto|over|smote|weights|none]
+    python bench/train_models.py [--seed 0] [--seeds 1] [--resample auto|over|smote|weights|none]
 
 For each sample dataset with a target: split it (stratified, seeded) into train and test CSVs, then
   raw    the minimum a user does to make scikit-learn run: numeric columns only (text dropped),
@@ -100,16 +100,29 @@ def run(name: str, target: str, seed: int, tmp: Path, resample: str = "auto") ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="the first seed (split, model, fix)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="seeds seed, seed+1, …: with more than one, the mean and standard deviation per cell "
+                             "(imbalance.csv's smallest class has 3 rows: one test row moves its balanced accuracy "
+                             "by a third, so one seed is noise there)")
     parser.add_argument("--resample", default="auto", help="fix's --resample on the training split")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, target in DATASETS.items():
-            rows += run(name, target, args.seed, Path(tmp), args.resample)
+        for seed in range(args.seed, args.seed + args.seeds):
+            for name, target in DATASETS.items():
+                rows += [{**r, "seed": seed} for r in run(name, target, seed, Path(tmp), args.resample)]
     table = pd.DataFrame(rows)
     pd.set_option("display.width", 140)
-    print(table.drop(columns=[c for c in table.columns if c == "error"]).to_string(index=False, float_format="%.3f"))
+    if args.seeds == 1:
+        print(table.drop(columns=[c for c in table.columns if c in ("error", "seed")])
+              .to_string(index=False, float_format="%.3f"))
+        return
+    cells = table.groupby(["dataset", "data", "model"], sort=False).agg(
+        finite=("finite", "all"), final_loss=("final_loss", "mean"),
+        balanced_accuracy=("balanced_accuracy", "mean"), sd=("balanced_accuracy", "std"))
+    print(f"mean over seeds {args.seed}–{args.seed + args.seeds - 1} (sd: of the balanced accuracy)")
+    print(cells.reset_index().to_string(index=False, float_format="%.3f"))
 
 
 if __name__ == "__main__":

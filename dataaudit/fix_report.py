@@ -65,6 +65,8 @@ def render(result: "FixResult", fmt: str) -> str:
     unlabelled = rows.get("missing_target_dropped", 0)
     lines.append(f"Rows: {rows['in']:,} in, "
                  + (f"{unlabelled:,} with a missing target dropped, " if unlabelled else "")
+                 + (f"{rows['absurd_target_dropped']:,} with an absurd target dropped, "
+                    if rows.get("absurd_target_dropped") else "")
                  + f"{rows.get('duplicates_dropped', 0):,} duplicate rows dropped, "
                  f"{rows.get('added_by_resampling', 0):,} added and {rows.get('removed_by_resampling', 0):,} "
                  f"removed by resampling, {rows['out']:,} out.")
@@ -233,6 +235,8 @@ def _html(result: "FixResult") -> str:
             "<h3>Rows and columns</h3>",
             _table(("", "count"), [("rows in", rows["in"]),
                                    ("rows with a missing target dropped", rows.get("missing_target_dropped", 0)),
+                                   *([("rows with an absurd target dropped", rows["absurd_target_dropped"])]
+                                     if rows.get("absurd_target_dropped") else []),
                                    ("duplicate rows dropped", rows.get("duplicates_dropped", 0)),
                                    ("added by resampling", rows.get("added_by_resampling", 0)),
                                    ("removed by resampling", rows.get("removed_by_resampling", 0)), ("rows out", rows["out"]),

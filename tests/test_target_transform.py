@@ -136,9 +136,12 @@ def test_cli_options_and_their_refusals(tmp_path):
     frame.to_csv(tmp_path / "h.csv", index=False)
     runner = CliRunner()
     ok = runner.invoke(cli, ["fix", str(tmp_path / "h.csv"), "-t", "price", "-o", str(tmp_path / "o.parquet"),
-                             "--recipe", str(tmp_path / "r.json"), "--drop-absurd-target"])
+                             "--recipe", str(tmp_path / "r.json"), "--drop-absurd-target",
+                             "--report", str(tmp_path / "report.html")])
     assert ok.exit_code == 0, ok.output
     assert "row(s) dropped (--drop-absurd-target)" in ok.output
+    assert "4 with an absurd target dropped" in ok.output  # the row accounting counts them
+    assert "rows with an absurd target dropped</td><td class=\"n\">4<" in (tmp_path / "report.html").read_text()
     recipe = json.loads((tmp_path / "r.json").read_text())
     assert recipe["steps"][0]["step"] == "target-transform"
     negative = frame.assign(price=frame["price"] - 1e6)
