@@ -211,24 +211,27 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
                          profile=before.profile)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
+    task = getattr(getattr(before.profile, "target", None), "task", None)
     drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
     context.dropping = set(drop.dropped_)  # so the repair step leaves those columns alone
     steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
-                         TargetTransform(method=options.target_transform, drop_absurd=options.drop_absurd_target),
+                         *([TargetTransform(method=options.target_transform, drop_absurd=options.drop_absurd_target)]
+                           if options.target_transform != "none" and task == "regression" else []),
                          Repair(), drop, Impute(strategy=options.impute),
                          Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
                          RobustScale(scaler=options.scaler), Encode(method=options.encode)]
     log: list[str] = []
-    rows = {"in": len(frame), "missing_target_dropped": 0}
+    rows: dict[str, int] = {"in": len(frame)}
     current = frame
     progress = NO_PROGRESS if progress is None else progress
     progress.stage("fix", len(steps) + 1)
     for step in steps:
-        if step.name == "target-transform":  # once declared missing values are marked
+        if step.name != "mark-missing" and "missing_target_dropped" not in rows:  # once declared values are marked
             current, rows["missing_target_dropped"] = drop_missing_target(current, before.target)
             if rows["missing_target_dropped"]:
                 log.append(f"dropped {rows['missing_target_dropped']:,} row(s) with a missing target: a training "
                            "row needs a label (apply, which never needs the target, keeps every row)")
+        if step.name == "target-transform":
             if step.fit(current, context).kind_ != "none":
                 log.append(f"target-transform: {step.describe()}")
             current = step.transform(_drop_absurd_target(step, current, rows, log), log)
@@ -238,7 +241,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
         progress.advance()
-    # a step that leaves the target as it is (a class label, --target-transform none) stays out of the recipe
+    # a target-transform that found nothing to transform (fewer than two finite values) stays out of the recipe
     steps = [s for s in steps if not (s.name == "target-transform" and s.kind_ == "none")]
     note = free_text_note(drop, steps[-1])
     if note:
