@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
 import pandas as pd
 

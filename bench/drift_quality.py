@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
 import pandas as pd
 

@@ -21,6 +21,7 @@ does: ``name``, ``name__…``, ``name=…``; none when nothing is left). An outp
 as predictive as its input (breast_cancer's worst_radius has AUC 0.99 before any fix): the fix "created" a leak only
 where an output column reaches AUC 0.97 and more than 0.01 above its input column on the same rows (numbers as
 numbers, anything else by its best one-vs-rest value indicator). A control survives when an output column derived
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 from it exists with an AUC within 0.03 of the input column's.
 """
 

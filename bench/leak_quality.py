@@ -22,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
 import pandas as pd
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
+
 from dataaudit import scan
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
 import pandas as pd
 

@@ -21,6 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "real"))
 
 import tables  # noqa: E402

@@ -18,6 +18,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
