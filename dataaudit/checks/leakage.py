@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Iterator
 
@@ -151,8 +152,8 @@ MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect sep
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
-                   max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance, or a time to the outcome separates its classes strongly.
+                   combination_r2: float = 0.999, max_rows: int = 20_000) -> Iterator[Hit]:
+    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes strongly, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -173,6 +174,12 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     alone cannot tell such a field from an honest strong feature, so a strong feature with a plain name
     (``age``, ``income``, a lab value) is never called one.
 
+    A regression target computed from features (severity high): a least-squares fit of the target on two or
+    three numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
+    total beside its parts or a mean beside the values averaged (``Price`` = (``Min.Price`` + ``Max.Price``)/2).
+    The candidates are the six features most correlated with the target that no other DA701 finding names;
+    honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak).
+
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
 
@@ -188,6 +195,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     numeric = data.numeric_sample.loc[y.index]
     classification = data.target.task == "classification"
     labels, classes = pd.factorize(y.to_numpy()) if classification else (None, None)
+    leaked = set()
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
             continue
@@ -203,11 +211,64 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
         if hit is not None:
+            leaked.add(col.name)
             what, score, baseline, detail = hit
             yield Hit(col.name, f"predicts `{data.target.name}` alone: {what} {score:.3f} (chance {baseline:.3f})"
                       f"{detail}: likely leaked from the target",
                       {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
                        "rows_used": len(y)})
+    if not classification:
+        combination = linear_combination(data, y, numeric, leaked, combination_r2)
+        if combination is not None:
+            yield combination
+
+
+COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
+MIN_FIT_ROWS = 30  # a fit of the target on a few features needs this many rows (and ten per coefficient)
+
+
+def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame, skip: set[str],
+                       min_r2: float, max_terms: int = 3) -> Hit | None:
+    """A regression target that a least-squares fit (with an intercept) on two or three numeric features explains
+    with R² ≥ ``min_r2``: the target computed from them. The fewest features that reach it win, then the best fit."""
+    names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1 and c.name in numeric.columns
+             and c.name not in skip]
+    if len(names) < 2:
+        return None
+    frame = numeric[names].replace([np.inf, -np.inf], np.nan)
+    target = pd.Series(y.to_numpy(dtype=float), index=frame.index)
+    if not np.isfinite(target.to_numpy()).all() or target.std() == 0:
+        return None
+    r = frame.corrwith(target).abs().dropna()
+    top = list(r.sort_values(ascending=False, kind="stable").index[:COMBINATION_CANDIDATES])
+    for terms in range(2, max_terms + 1):
+        best = None
+        for combo in itertools.combinations(top, terms):
+            x = frame[list(combo)].to_numpy(dtype=float)
+            rows = np.isfinite(x).all(axis=1)
+            if rows.sum() < max(MIN_FIT_ROWS, 10 * (terms + 1)):
+                continue
+            t = target.to_numpy()[rows]
+            design = np.column_stack([np.ones(int(rows.sum())), x[rows]])
+            coef = np.linalg.lstsq(design, t, rcond=None)[0]
+            total = float(((t - t.mean()) ** 2).sum())
+            r2 = 1.0 - float(((t - design @ coef) ** 2).sum()) / total if total > 0 else 0.0
+            if r2 >= min_r2 and (best is None or r2 > best[1]):
+                best = (combo, r2, coef, int(rows.sum()))
+        if best is not None:
+            combo, r2, coef, used = best
+            formula = " + ".join(f"{float(c):.3g}·`{name}`" for c, name in zip(coef[1:], combo))
+            if abs(coef[0]) >= 0.01 * float(target.std()):  # an intercept lost in the rounding is not shown
+                formula += f" {'-' if coef[0] < 0 else '+'} {abs(float(coef[0])):.3g}"
+            listed = ", ".join(f"`{name}`" for name in combo)
+            return Hit(combo[0], f"`{data.target.name}` is a linear combination of {listed} "
+                       f"(≈ {formula}; least-squares R² {min(r2, 0.9999):.4f} on {used:,} rows): "
+                       "likely computed from them, so they leak it",
+                       {"kind": "linear-combination", "metric": "least-squares R²", "score": jsonable(r2), "baseline": 0.0,
+                        "columns": list(combo), "coefficients": jsonable([float(c) for c in coef[1:]]),
+                        "intercept": jsonable(float(coef[0])), "rows_used": used},
+                       columns=tuple(combo))
+    return None
 
 
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,

@@ -163,3 +163,54 @@ def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng)
     f["GRID"] = rng.integers(1, 6, 500)
     found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
     assert found == {"PID", "HHID"}
+
+
+def _prices(rng, n: int = 300) -> pd.DataFrame:
+    """Cars: a low and a high price quote (r ≈ 0.9 with each other), honest specifications, and a price."""
+    base = rng.lognormal(3.0, 0.4, n)
+    low = (base * rng.uniform(0.6, 0.95, n)).round(1)
+    high = (base * rng.uniform(1.05, 1.6, n)).round(1)
+    return pd.DataFrame({"min_price": low, "max_price": high,
+                         "horsepower": (40 * base + rng.normal(0, 60, n)).round(),
+                         "weight": (1500 + 60 * base + rng.normal(0, 300, n)).round(),
+                         "doors": rng.choice([2, 4], n), "rebate": np.where(rng.random(n) < 0.7, 0, 3)})
+
+
+def test_a_regression_target_computed_from_two_features_is_a_leak(tmp_path):
+    f = _prices(np.random.default_rng(11))
+    f["price"] = ((f["min_price"] + f["max_price"]) / 2).round(2)  # the mean of the two quotes: ρ² 0.92 and 0.97
+    (found,) = _scan(tmp_path, f, "DA701", target="price")
+    assert set(found.columns) == {"min_price", "max_price"} and found.evidence["kind"] == "linear-combination"
+    assert found.severity == 3 and found.evidence["score"] >= 0.999
+    assert "0.5·`" in found.message and "linear combination" in found.message
+    # a total of three parts, one of them weak on its own
+    f["total"] = f["min_price"] + f["max_price"] + f["rebate"]
+    (found,) = _scan(tmp_path, f.drop(columns="price"), "DA701", target="total")
+    assert set(found.columns) == {"min_price", "max_price", "rebate"}
+
+
+def test_an_honest_strong_regression_is_no_linear_combination(tmp_path):
+    rng = np.random.default_rng(12)
+    f = _prices(rng)
+    x = f[["min_price", "max_price", "horsepower"]].to_numpy(dtype=float)
+    signal = x @ np.array([0.6, 0.4, 0.01])
+    noise = rng.normal(0, 1, len(f))
+    # R² ≈ 0.9 and ≈ 0.99 from three features: good models, not a target computed from them
+    for share in (0.1, 0.01):
+        f["price"] = signal + noise * np.sqrt(share / (1 - share)) * signal.std()
+        assert _scan(tmp_path, f, "DA701", target="price") == []
+    # a one-column transform of the target is the single-feature leak, reported once, not again as a combination
+    f["price"] = f["max_price"] * 1.2
+    (found,) = _scan(tmp_path, f, "DA701", target="price")
+    assert found.column == "max_price" and found.evidence.get("kind") != "linear-combination"
+
+
+def test_drop_leaky_drops_every_column_a_target_is_computed_from(tmp_path):
+    from dataaudit import FixOptions
+    from dataaudit.fixing import apply_recipe, fix
+
+    f = _prices(np.random.default_rng(13))
+    f["price"] = (f["min_price"] + f["max_price"]) / 2
+    path = write_csv(tmp_path / "t.csv", f)
+    out, _ = apply_recipe(fix(path, target="price", options=FixOptions(drop_leaky=True, resample="none")).recipe, path)
+    assert not {"min_price", "max_price"} & set(out.columns) and "horsepower" in out.columns
