@@ -14,7 +14,7 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import duplicate_mask
-from ._common import jsonable, pct, plural
+from ._common import jsonable, num, pct, plural
 from .missing import missing_indicator
 
 BINS = 20
@@ -152,7 +152,8 @@ MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect sep
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
-                   combination_r2: float = 0.999, max_rows: int = 20_000) -> Iterator[Hit]:
+                   combination_r2: float = 0.999, class_code_share: float = 0.99,
+                   max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes strongly, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
@@ -173,6 +174,11 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     the target's own name inside its name (``edrel`` beside ``rel``, ``days_to_churn`` beside ``churn``). Data
     alone cannot tell such a field from an honest strong feature, so a strong feature with a plain name
     (``age``, ``income``, a lab value) is never called one.
+
+    A value that marks one class of a target of three classes or more: 99% of that class's rows hold it and 99%
+    of the rows holding it are of that class (``upper`` = 999, "right-censored", in exactly the rows answering
+    yes twice), so the column tells that class however its other values mix the rest. (With two classes such a
+    value is a key of balanced accuracy ≥ 0.98, found as such.)
 
     A regression target computed from features (severity high): a least-squares fit of the target on two or
     three numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
@@ -208,6 +214,12 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                 if post is not None:
                     yield post
                     continue
+            if hit is None and len(classes) > 2:
+                code = class_code(col, data, y.index, labels, np.asarray(classes, dtype=str), class_code_share)
+                if code is not None:
+                    leaked.add(col.name)
+                    yield code
+                    continue
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
         if hit is not None:
@@ -221,6 +233,36 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         combination = linear_combination(data, y, numeric, leaked, combination_r2)
         if combination is not None:
             yield combination
+
+
+def class_code(col: ColumnProfile, data: DatasetProfile, index: pd.Index, labels: np.ndarray, classes: np.ndarray,
+               min_share: float) -> Hit | None:
+    """A single value (or missingness) of the column held by ``min_share`` of one class's rows and by almost no
+    other row: a code written with the label. Judged over classes of ``MIN_CLASS_ROWS`` rows or more."""
+    if col.name not in data.sample.columns:
+        return None
+    keys, values = pd.factorize(data.sample.loc[index, col.name].to_numpy(), use_na_sentinel=False)
+    k, n_keys = len(classes), len(values)
+    if n_keys < 2:
+        return None
+    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k)
+    per_class, per_value = table.sum(axis=0), table.sum(axis=1)
+    precision = table / np.maximum(per_value[:, None], 1)
+    recall = table / np.maximum(per_class[None, :], 1)
+    fit = np.minimum(precision, recall)
+    fit[:, per_class < MIN_CLASS_ROWS] = 0.0
+    v, c = np.unravel_index(int(np.argmax(fit)), fit.shape)
+    if fit[v, c] < min_share:
+        return None
+    value = values[v]
+    shown = "missing" if pd.isna(value) else f"the value {value!r}" if isinstance(value, str) else \
+        f"the value {num(float(value))}" if isinstance(value, (int, float, np.number)) else f"the value {str(value)!r}"
+    return Hit(col.name, f"{shown} marks class {str(classes[c])!r} of `{data.target.name}`: {int(table[v, c]):,} of "
+               f"its {int(per_class[c]):,} rows hold it and {int(per_value[v] - table[v, c]):,} other rows do "
+               "(a code written with the label, such as 'censored'): likely leaked from the target",
+               {"kind": "class-code", "metric": "share of the class holding the value", "score": jsonable(float(
+                   fit[v, c])), "baseline": 0.0, "class": str(classes[c]), "value": jsonable(value) if not
+                   pd.isna(value) else None, "rows_used": int(len(labels))})
 
 
 COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time

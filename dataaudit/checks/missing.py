@@ -114,7 +114,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
     values together) or a known placeholder. A 0 in a column whose other values are all positive
     qualifies at 3.5 robust z-scores, and so does -999 (and the like). Those unmistakable placeholders
-    (|v| ≥ 999 made of 9s or 8s) count even when they occur once or twice. Only the smallest and largest value can lie outside the others,
+    (|v| ≥ 999 made of 9s or 8s) count even when they occur once or twice, and up to 90% of the values (a 999
+    meaning "no upper bound" in most rows); any other value must fill at most half the column. Only the smallest and largest value can lie outside the others,
     and the rest is then a slice of the sorted values: each candidate costs O(log n).
     """
     n = num_stats.count
@@ -132,7 +133,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     found = []
     for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
                        (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
-        if (c < floor and v not in UNMISTAKABLE) or c > 0.5 * n or bulk.size < 10:
+        crowded = c > 0.5 * n and not (v in UNMISTAKABLE and c <= UNMISTAKABLE_MAX_SHARE * n)
+        if (c < floor and v not in UNMISTAKABLE) or crowded or bulk.size < 10:
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
@@ -159,6 +161,7 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
 
 
+UNMISTAKABLE_MAX_SHARE = 0.9  # a 999 beside real values is a placeholder even when most rows hold it
 ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
 FLAG_PLACEHOLDER_SHARE = 0.05  # a placeholder in a flag is rare: at most this share, and a third of either level
 

@@ -214,3 +214,37 @@ def test_drop_leaky_drops_every_column_a_target_is_computed_from(tmp_path):
     path = write_csv(tmp_path / "t.csv", f)
     out, _ = apply_recipe(fix(path, target="price", options=FixOptions(drop_leaky=True, resample="none")).recipe, path)
     assert not {"min_price", "max_price"} & set(out.columns) and "horsepower" in out.columns
+
+
+def _answers(rng, n: int = 1500) -> pd.DataFrame:
+    """A survey of three answers (yy, ny, nn: willing to pay both bids, the lower only, neither) with honest
+    features: a bid, an income that differs by answer, a 1-5 attitude score, and a region mostly of one answer."""
+    answer = rng.choice(["yy", "ny", "nn"], n, p=[0.5, 0.15, 0.35])
+    yes = answer == "yy"
+    return pd.DataFrame({
+        "bid": rng.choice([2, 5, 20, 50, 100, 250], n),
+        "income": np.where(yes, rng.lognormal(3.6, 0.5, n), rng.lognormal(3.0, 0.5, n)).round(1),
+        "attitude": np.clip(np.where(yes, 4, 2) + rng.integers(-1, 2, n), 1, 5),
+        "region": np.where(answer == "nn", rng.choice(["north", "south"], n, p=[0.9, 0.1]), "south"),
+        "answer": answer})
+
+
+def test_a_value_written_only_with_one_class_is_a_leak(tmp_path):
+    rng = np.random.default_rng(14)
+    f = _answers(rng)
+    # the interval of the willingness to pay: no upper bound (999) for yy, no lower bound (0) for nn
+    f["upper"] = np.where(f["answer"] == "yy", 999, f["bid"] * 2)
+    f["lower"] = np.where(f["answer"] == "nn", 0, f["bid"])
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="answer")}
+    assert set(found) == {"upper", "lower"}
+    assert found["upper"].evidence["kind"] == "class-code" and found["upper"].evidence["class"] == "yy"
+    assert "999 marks class 'yy'" in found["upper"].message and found["lower"].evidence["value"] == 0
+
+
+def test_honest_features_of_a_three_class_target_are_no_class_codes(tmp_path):
+    rng = np.random.default_rng(15)
+    f = _answers(rng)  # region is 'north' for 90% of nn and never otherwise: strong, but no code of the label
+    f["visits"] = np.where(rng.random(len(f)) < 0.6, 0, rng.poisson(3, len(f)))  # legitimate zeros in every class
+    f["member"] = (f["answer"] == "yy").astype(int) * (rng.random(len(f)) < 0.9)  # an honest 0/1 flag, 90% of yy
+    f["petal"] = np.where(f["answer"] == "nn", rng.normal(1.5, 0.2, len(f)), rng.normal(5, 0.6, len(f))).round(1)
+    assert _scan(tmp_path, f, "DA701", target="answer") == []

@@ -264,3 +264,15 @@ def test_third_levels_that_are_real_values_are_not_sentinels(tmp_path, rng):
 
 def _scan_rule(tmp_path, frame, code):
     return scan(write_csv(tmp_path / "t.csv", frame), target="label", select=[code]).findings
+
+
+def test_a_999_in_most_rows_beside_real_values_is_a_placeholder(tmp_path):
+    rng = np.random.default_rng(21)
+    n = 1000
+    bound = rng.choice([2, 5, 20, 50, 100, 250], n).astype(float)
+    f = pd.DataFrame({"upper": np.where(rng.random(n) < 0.6, 999, bound),  # 999: no upper bound, 60% of rows
+                      "score": np.where(rng.random(n) < 0.6, 100, rng.integers(40, 100, n)),  # a cap at 100: real
+                      "hours": np.where(rng.random(n) < 0.95, 0, rng.integers(1, 40, n)),  # mostly zero: real
+                      "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [(x.column, x.evidence["value"]) for x in found] == [("upper", 999)]
