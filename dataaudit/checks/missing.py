@@ -113,7 +113,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     outside the range of every other value (by a gap of at least half their IQR), more than
     ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
     values together) or a known placeholder. A 0 in a column whose other values are all positive
-    qualifies at 3.5 robust z-scores, and so does -999 (and the like). Those unmistakable placeholders
+    qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1), and so
+    does -999 (and the like). Those unmistakable placeholders
     (|v| ≥ 999 made of 9s or 8s) count even when they occur once or twice, and up to 90% of the values (a 999
     meaning "no upper bound" in most rows); any other value must fill at most half the column. Only the smallest and largest value can lie outside the others,
     and the rest is then a slice of the sorted values: each candidate costs O(log n).
@@ -150,9 +151,12 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
         isolated = gap > 0 and gap >= 0.5 * (q3 - q1)
-        impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
+        # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
+        zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
+        impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
         # zeros that mean "not measured": a substantial spike, far below every real value
-        far_zero = v == 0 and c >= ZERO_SPIKE_SHARE * n and bulk[0] > 0 and _zero_far_from_bulk(bulk)
+        far_zero = v == 0 and c >= ZERO_SPIKE_SHARE * n and bulk[0] > 0 and _zero_far_from_bulk(bulk) \
+            and not zero_possible
         impossible_sign = v in UNMISTAKABLE and v < 0 <= bulk[0] and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
         if (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero:
@@ -164,6 +168,15 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
 UNMISTAKABLE_MAX_SHARE = 0.9  # a 999 beside real values is a placeholder even when most rows hold it
 ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
 FLAG_PLACEHOLDER_SHARE = 0.05  # a placeholder in a flag is rare: at most this share, and a third of either level
+
+
+def log_of_whole_numbers(positive: np.ndarray) -> bool:
+    """Whether distinct positive values are the natural logs of whole numbers from 2 (a log-duration, a log-count):
+    exp(x) within 1e-5 (relative: values written as 32-bit floats) of an integer for every one of at least five."""
+    if positive.size < 5 or positive[-1] > 20:
+        return False
+    raw = np.exp(positive.astype(float))
+    return bool(np.all(np.abs(raw - np.round(raw)) <= 1e-5 * raw))
 
 
 def placeholder_shaped(v: float) -> bool:
@@ -233,6 +246,9 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     In a two-level column (a 0/1 flag, a 1/2 code), a third value shaped like a placeholder (one repeated digit
     from 6 to 9, or a known code: 9, 99, 666) at least five times their distance beyond both levels is one
     however rare it is (severity medium below 0.5% of rows): a flag has no magnitudes to be extreme in.
+
+    A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month) is the next step
+    of the column, not a placeholder.
 
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).

@@ -276,3 +276,16 @@ def test_a_999_in_most_rows_beside_real_values_is_a_placeholder(tmp_path):
                       "label": rng.integers(0, 2, n)})
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert [(x.column, x.evidence["value"]) for x in found] == [("upper", 999)]
+
+
+def test_a_zero_in_the_log_of_whole_numbers_is_log_one_not_a_placeholder(tmp_path):
+    rng = np.random.default_rng(22)
+    n = 1500
+    months = np.maximum(1, rng.lognormal(3.0, 0.8, n).round())
+    months[:8] = 1  # eight stays of one month: log 1 = 0, the next step below log 2
+    f = pd.DataFrame({"lmonths": np.log(months).astype(np.float32),
+                      "lincome": np.log(rng.lognormal(10, 0.3, n)),  # a log of amounts, 1% zeros far below it
+                      "label": rng.integers(0, 2, n)})
+    f.loc[rng.choice(n, 15, replace=False), "lincome"] = 0.0
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [x.column for x in found] == ["lincome"]
