@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import numpy as np
@@ -92,6 +93,9 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
     Why it hurts training: the token is not a number, so a numeric column is read as text and either
     dropped, one-hot encoded as a real category, or coerced to NaN at training time (NaN loss).
 
+    In free text (mostly distinct strings: titles, names), a token that is a word ('Missing', 'None') and holds
+    at most 0.1% of the rows may be a real value (a film called "Missing"): reported with severity low.
+
     How fix repairs it: repair turns the tokens into missing values, then impute fills them.
     """
     for col in data.features:
@@ -102,6 +106,9 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
         severity = Severity.HIGH if col.numeric_from_text else Severity.MEDIUM
         shown = ", ".join(repr(t) for t in list(col.text.tokens)[:5])
         extra = "; the column is numbers otherwise" if col.numeric_from_text else ""
+        if col.inferred_type == "text" and fraction <= WORD_TOKEN_SHARE and \
+                all(re.fullmatch(r"[^\W\d_]{3,}( [^\W\d_]+)*", t.strip()) for t in col.text.tokens):
+            severity, extra = Severity.LOW, "; in free text, where the word may be a real value (a title, a name)"
         yield Hit(col.name, f"{plural(count, 'value')} ({pct(fraction)}) {'is a' if count == 1 else 'are'} missing-value token{'' if count == 1 else 's'} ({shown}){extra}",
                   {"count": count, "fraction": jsonable(fraction), "tokens": col.text.tokens}, severity=severity)
 
@@ -166,6 +173,7 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
 
 
 UNMISTAKABLE_MAX_SHARE = 0.9  # a 999 beside real values is a placeholder even when most rows hold it
+WORD_TOKEN_SHARE = 0.001  # a word such as 'Missing' this rare in free text may be a real value (a title)
 ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
 FLAG_PLACEHOLDER_SHARE = 0.05  # a placeholder in a flag is rare: at most this share, and a third of either level
 

@@ -289,3 +289,18 @@ def test_a_zero_in_the_log_of_whole_numbers_is_log_one_not_a_placeholder(tmp_pat
     f.loc[rng.choice(n, 15, replace=False), "lincome"] = 0.0
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert [x.column for x in found] == ["lincome"]
+
+
+def test_a_rare_word_token_in_free_text_may_be_a_title(tmp_path):
+    rng = np.random.default_rng(23)
+    n = 3000
+    words = np.array(["red", "river", "night", "city", "lost", "king", "summer", "dark", "home", "road", "star"])
+    titles = pd.Series([" ".join(w) for w in rng.choice(words, (n, 3))]) + " " + pd.Series(np.arange(n)).astype(str)
+    f = pd.DataFrame({"title": titles, "comment": titles.str.upper(), "genre": rng.choice(["drama", "comedy"], n),
+                      "label": rng.integers(0, 2, n)})
+    f.loc[7, "title"] = "Missing"  # a film called Missing: one row in 3,000 of free text
+    f.loc[[3, 9], "comment"] = "N/A"  # not a word: a placeholder wherever it is
+    f.loc[11, "genre"] = "Missing"  # a category of two levels: no title could be called that
+    found = {x.column: x.severity for x in scan(write_csv(tmp_path / "t.csv", f), target="label",
+                                                select=["DA102"]).findings}
+    assert found == {"title": 1, "comment": 2, "genre": 2}
