@@ -154,7 +154,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
                    combination_r2: float = 0.999, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes strongly, or a regression target is a linear combination of a few features.
+    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes strongly, one value marks one class exactly, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by

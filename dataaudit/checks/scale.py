@@ -12,6 +12,7 @@ from ..rules import check
 from ..stats import sorted_mad
 from ._common import SMALL_TABLE_ROWS, jsonable, names, num
 from .encoding import integer_code_reason
+from .redundancy import EXACT_CONDITION
 
 
 def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
@@ -106,6 +107,9 @@ def near_zero_variance(data: DatasetProfile, *, max_relative_std: float = 1e-3) 
 def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Iterator[Hit]:
     """The standardised numeric feature matrix is ill-conditioned (condition number ≥ 10,000): near-collinear features.
 
+    From a condition number of 10¹⁰ one feature is, up to rounding, a linear combination of others: that
+    redundancy is DA607's (linear-dependency), not reported here as well.
+
     Why it hurts training: the loss surface is a narrow valley; gradient descent zig-zags across it and
     converges slowly or not at all, and weights of collinear features drift to large opposite values.
 
@@ -113,8 +117,8 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     regularisation or PCA helps with the rest.
     """
     measured = data.conditioning if data.rows >= SMALL_TABLE_ROWS else None  # DA304: too few rows
-    if measured is None or measured[0] < max_condition:
-        return
+    if measured is None or measured[0] < max_condition or measured[0] >= EXACT_CONDITION:
+        return  # from 10¹⁰, one feature is a linear combination of others: a redundancy, DA607's
     cond, weights = measured
     ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
     involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]

@@ -48,3 +48,24 @@ def test_a_four_row_table_says_it_is_too_small_and_scores_no_statistic(tmp_path)
     assert report.probe is None
     assert not {c.mechanism for c in report.gradient_risk.components} & {"exploding-gradients", "ill-conditioning",
                                                                           "vanishing-gradients"}
+
+
+def test_an_exact_linear_dependency_is_a_redundancy_and_a_noisy_one_ill_conditioning(tmp_path):
+    from ..conftest import clean_frame
+
+    rng = np.random.default_rng(31)
+    f = clean_frame(rng, 800)
+    shares = rng.dirichlet([5, 2, 1, 1], len(f)) * 100  # shares of a county's population: they sum to 100
+    for i, name in enumerate(["white", "black", "asian", "other"]):
+        f[f"perc_{name}"] = shares[:, i]
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA607"]).findings
+    assert [x.rule for x in found] == ["DA607"] and set(found[0].columns) <= {f"perc_{n}" for n in
+                                                                           ["white", "black", "asian", "other"]}
+    f = f.drop(columns=[c for c in f.columns if c.startswith("perc_")])
+    f["months"] = rng.integers(1, 60, len(f))
+    f["years"] = f["months"] / 12 + f["d"]  # derived, exact: named with its relation
+    (dep,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA607"]).findings
+    assert dep.rule == "DA607" and "(`years` = 1·`d` + 0.0833·`months`)" in dep.message
+    f["years"] = f["years"] + rng.normal(0, 0.02, len(f))  # the same with noise: ill-conditioned, not dependent
+    (ill,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA607"]).findings
+    assert ill.rule == "DA503"
