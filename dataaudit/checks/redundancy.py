@@ -198,20 +198,28 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
     (ill-conditioning); one-hot columns of the two are exactly collinear.
 
-    How fix repairs it: drop keeps the first column and removes its recoding.
+    A category of three to ``MAX_DUMMY_VALUES`` values stored beside its own one-hot dummies (``type`` 1/2/3 beside
+    ``type1``, ``type2``, ``type3``) is a recoding too, once all its values but one have a two-valued column that
+    marks exactly their rows; it is reported on the category, with its dummies.
+
+    How fix repairs it: drop keeps the first column and removes its recoding; a category stored beside its own one-hot
+    dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
     """
     if data.rows < SMALL_TABLE_ROWS:  # DA304: a handful of rows maps one to one by chance
         return
     sample = data.sample
     groups: dict[tuple[int, bytes], list[str]] = {}
+    numbered: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for col in data.features:
         if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
             continue
         codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
             continue
+        numbered[col.name] = codes, uniques
         digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
         groups.setdefault((len(uniques), digest), []).append(col.name)
+    yield from _beside_dummies(numbered)
     for (k, _), names in groups.items():
         first = names[0]
         for other in names[1:]:
@@ -226,6 +234,33 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
                       {"recoding_of": first, "values": k, "examples": [{"a": a, "b": b} for a, b in
                                                                        zip(pairs["a"], pairs["b"])]},
                       columns=(first, other))
+
+
+MAX_DUMMY_VALUES = 20  # a category with more values is not stored beside a dummy for each
+
+
+def _beside_dummies(numbered: dict[str, tuple[np.ndarray, np.ndarray]]) -> Iterator[Hit]:
+    """Categories whose values (all but one at least) each equal the rows of a two-valued column: their dummies.
+    Every value of a category and every two-valued column is hashed as a row mask once: no pair is compared."""
+    def digest(mask: np.ndarray) -> bytes:
+        return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+    flags: dict[bytes, str] = {}
+    for name, (codes, _) in numbered.items():
+        if codes.max() == 1:  # two values: either of them may be the one the dummy marks
+            flags.setdefault(digest(codes == 1), name)
+            flags.setdefault(digest(codes == 0), name)
+    for name, (codes, uniques) in numbered.items():
+        k = len(uniques)
+        if not 3 <= k <= MAX_DUMMY_VALUES:
+            continue
+        dummies = {str(uniques[j]): flags.get(digest(codes == j)) for j in range(k)}
+        dummies = {value: flag for value, flag in dummies.items() if flag is not None and flag != name}
+        if len(set(dummies.values())) < k - 1:
+            continue
+        shown = ", ".join(f"{value!r} ↔ `{flag}`" for value, flag in list(dummies.items())[:4])
+        yield Hit(name, f"a category stored beside its own one-hot dummies ({shown}): the same information twice",
+                  {"dummies": dummies, "values": k}, columns=(name, *dict.fromkeys(dummies.values())))
 
 
 def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
