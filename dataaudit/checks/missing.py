@@ -121,10 +121,12 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
     values together) or a known placeholder. A 0 in a column whose other values are all positive
     qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1), and so
-    does -999 (and the like). Those unmistakable placeholders
-    (|v| ≥ 999 made of 9s or 8s) count even when they occur once or twice, and up to 90% of the values (a 999
-    meaning "no upper bound" in most rows); any other value must fill at most half the column. Only the smallest and largest value can lie outside the others,
-    and the rest is then a slice of the sorted values: each candidate costs O(log n).
+    does -999 (and the like). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
+    occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
+    value must fill at most half the column. A 0 in three rows or more, rarer than ``min_share``, counts when it
+    is far below every other value (``_zero_far_from_bulk``: a diameter of 0 beside 3.7 to 10.7 mm). Only the
+    smallest and largest value can lie outside the others, and the rest is then a slice of the sorted values:
+    each candidate costs O(log n).
     """
     n = num_stats.count
     if n < 20:
@@ -134,7 +136,9 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     if flagged is not None:
         return [flagged]
     floor = max(3, min_share * n)
-    if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE):
+    rare_zeros = uniq.size > 0 and uniq[0] == 0 and counts[0] >= 3  # judged by how far 0 is, however rare
+    if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE
+                         and not rare_zeros):
         return []
     typical = float(np.median(counts))
     values, weight = num_stats.values, num_stats.weight
@@ -142,7 +146,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
                        (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
         crowded = c > 0.5 * n and not (v in UNMISTAKABLE and c <= UNMISTAKABLE_MAX_SHARE * n)
-        if (c < floor and v not in UNMISTAKABLE) or crowded or bulk.size < 10:
+        rare_zero = v == 0 and 3 <= c < floor
+        if (c < floor and v not in UNMISTAKABLE and not rare_zero) or crowded or bulk.size < 10:
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
@@ -161,14 +166,18 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
         zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
-        # zeros that mean "not measured": a substantial spike, far below every real value
-        far_zero = v == 0 and c >= ZERO_SPIKE_SHARE * n and bulk[0] > 0 and _zero_far_from_bulk(bulk) \
-            and not zero_possible
+        # zeros that mean "not measured": far below every real value, and a substantial spike or a few rows
+        far = v == 0 and bulk[0] > 0 and not zero_possible and _zero_far_from_bulk(bulk)
+        far_zero = far and c >= ZERO_SPIKE_SHARE * n
         impossible_sign = v in UNMISTAKABLE and v < 0 <= bulk[0] and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
-        if (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero:
+        if rare_zero:  # fewer than min_share of the rows: only a 0 far from every real value (an impossible size)
+            hit = far
+        else:
+            hit = (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero
+        if hit:
             found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
-                          "bulk_range": [float(bulk[0]), float(bulk[-1])]})
+                          "bulk_range": [float(bulk[0]), float(bulk[-1])], **({"rare": True} if rare_zero else {})})
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
 
 
@@ -256,7 +265,9 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     however rare it is (severity medium below 0.5% of rows): a flag has no magnitudes to be extreme in.
 
     A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month) is the next step
-    of the column, not a placeholder.
+    of the column, not a placeholder. A 0 in only a few rows (three or more, under 0.5%) counts when it lies far
+    below every other value, at least five times the spacing of the lowest ones (a diameter of 0 mm beside
+    3.7-10.7 mm): severity medium.
 
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
@@ -275,7 +286,8 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
             yield Hit(col.name,
                       f"the value {num(s['value'])} appears {s['count']:,} times ({pct(s['fraction'])}), "
                       f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
-                      "likely a placeholder for missing", jsonable(s))
+                      "likely a placeholder for missing", jsonable(s),
+                      severity=Severity.MEDIUM if s.get("rare") else None)
 
 
 @check("DA104", "mostly-empty-rows", Category.MISSING, Severity.MEDIUM,

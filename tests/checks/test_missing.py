@@ -304,3 +304,16 @@ def test_a_rare_word_token_in_free_text_may_be_a_title(tmp_path):
     found = {x.column: x.severity for x in scan(write_csv(tmp_path / "t.csv", f), target="label",
                                                 select=["DA102"]).findings}
     assert found == {"title": 1, "comment": 2, "genre": 2}
+
+
+def test_a_few_zeros_far_below_every_real_size_are_not_measured(tmp_path):
+    rng = np.random.default_rng(24)
+    n = 20_000
+    x = rng.normal(5.7, 1.1, n).clip(3.7, 10.7).round(2)  # a stone's length in mm
+    x[rng.choice(n, 8, replace=False)] = 0.0  # 8 stones of length 0: not measured
+    fee = rng.lognormal(3.0, 1.0, n).round(2)
+    fee[:30] = 0.0  # a few waived fees: 0 next to fees of cents and dollars, not far from them
+    visits = rng.poisson(2.5, n)  # a count: its 0 is the next step below 1
+    f = pd.DataFrame({"length": x, "fee": fee, "visits": visits, "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [(s.column, s.severity) for s in found] == [("length", 2)]
