@@ -437,7 +437,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``); an upper-case name ending
-    in ID (``PID``, ``HHID``) counts when its values are unique. Strings: unique, token-like, or mostly distinct
+    in ID (``PID``, ``HHID``), or a name ending in code run together (``zipcode``, ``distcod``), counts when its
+    values are unique. Strings: unique, token-like, or mostly distinct
     under such a name.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode

@@ -161,8 +161,11 @@ def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng)
     f["HHID"] = rng.choice(np.arange(10_000, 99_999), 500, replace=False)
     f["PAID"] = rng.choice(np.arange(50, 400), 500)  # amounts paid: many repeat, an English word, not an id
     f["GRID"] = rng.integers(1, 6, 500)
+    f["distcod"] = rng.choice(np.arange(61_000, 76_000), 500, replace=False)  # 5-digit district codes, one per row
+    f["zipcode"] = rng.choice(np.arange(10_000, 10_400), 500)  # a zip code shared by neighbours: a category
+    f["episode"] = rng.choice(np.arange(1, 5000), 500, replace=False)  # not a code: unique minutes watched
     found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
-    assert found == {"PID", "HHID"}
+    assert found == {"PID", "HHID", "distcod"}
 
 
 def _prices(rng, n: int = 300) -> pd.DataFrame:
