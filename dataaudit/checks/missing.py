@@ -253,7 +253,7 @@ def without_sentinels(num_stats: NumericStats) -> NumericStats:
 
 
 @check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
-       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"))
+       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"), on_sample=True)
 def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:
     """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, or a 666 or 9 beside the two levels of a flag.
 
@@ -264,6 +264,11 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     from 6 to 9, or a known code: 9, 99, 666) at least five times their distance beyond both levels is one
     however rare it is (severity medium below 0.5% of rows): a flag has no magnitudes to be extreme in.
 
+    A column's extreme value on the rows where another column holds that same value as a placeholder (95% of its
+    sampled rows on them, and at least half of them) is the same missing code, written in both fields of one failed measurement (0/0 for
+    a genotype's two alleles, where a 0 beside the alleles 1, 2, 3 of one column looks ordinary): severity
+    medium, naming both.
+
     A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month) is the next step
     of the column, not a placeholder. A 0 in only a few rows (three or more, under 0.5%) counts when it lies far
     below every other value, at least five times the spacing of the lowest ones (a diameter of 0 mm beside
@@ -272,10 +277,12 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
     """
+    found: dict[str, set[float]] = {}
     for col in data.columns.values():
         if col.numeric is None or col.inferred_type not in ("numeric", "integer"):
             continue
         for s in find_sentinels(col.numeric, min_share=min_share, min_z=min_z):
+            found.setdefault(col.name, set()).add(s["value"])
             lo, hi = s["bulk_range"]
             if s.get("flag"):
                 yield Hit(col.name, f"the value {num(s['value'])} appears {plural(s['count'], 'time')} "
@@ -288,6 +295,45 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
                       f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
                       "likely a placeholder for missing", jsonable(s),
                       severity=Severity.MEDIUM if s.get("rare") else None)
+    yield from _shared_codes(data, found)
+
+
+PAIRED_SHARE = 0.95  # of a value's sampled rows that must hold another column's placeholder
+PAIRED_COVER = 0.5  # of the placeholder's rows that the value must fill (a few half-failed measurements aside)
+
+
+def _shared_codes(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hit]:
+    """A column's smallest or largest value, in three rows or more, that sits on the rows where another column holds
+    a placeholder of the same value (``PAIRED_SHARE`` of its sampled rows, filling ``PAIRED_COVER`` of the
+    placeholder's): one missing code written
+    into both fields of a failed measurement (a genotype's two alleles 0/0), though beside this column's own
+    values it looks ordinary. On the row sample."""
+    numeric = data.numeric_sample
+    codes = [(name, v) for name, values in found.items() if name in numeric.columns for v in sorted(values)
+             if np.isfinite(v)]
+    if not codes:
+        return
+    for col in data.features:
+        if col.numeric is None or col.inferred_type not in ("numeric", "integer") or col.name not in numeric.columns:
+            continue
+        uniq, counts = col.numeric.distinct()
+        if uniq.size < 3:
+            continue
+        ends = {float(uniq[0]): int(counts[0]), float(uniq[-1]): int(counts[-1])}
+        own = numeric[col.name].to_numpy(dtype=float)
+        for name, v in codes:
+            if name == col.name or v not in ends or ends[v] < 3 or v in found.get(col.name, ()):
+                continue
+            mine, theirs = own == v, numeric[name].to_numpy(dtype=float) == v
+            shared = int((mine & theirs).sum())
+            if mine.sum() < 3 or shared < PAIRED_SHARE * mine.sum() or shared < PAIRED_COVER * theirs.sum():
+                continue
+            found.setdefault(col.name, set()).add(v)
+            yield Hit(col.name, f"the value {num(v)} appears {ends[v]:,} times ({pct(ends[v] / col.numeric.count)}), "
+                      f"on the rows where `{name}` holds its placeholder {num(v)} ({shared:,} of {int(mine.sum()):,} "
+                      "sampled): one missing code written in both columns", jsonable(
+                          {"value": v, "count": ends[v], "fraction": ends[v] / col.numeric.count, "paired_with": name,
+                           "shared_rows": shared}), severity=Severity.MEDIUM, columns=(col.name, name))
 
 
 @check("DA104", "mostly-empty-rows", Category.MISSING, Severity.MEDIUM,

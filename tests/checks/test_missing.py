@@ -317,3 +317,21 @@ def test_a_few_zeros_far_below_every_real_size_are_not_measured(tmp_path):
     f = pd.DataFrame({"length": x, "fee": fee, "visits": visits, "label": rng.integers(0, 2, n)})
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert [(s.column, s.severity) for s in found] == [("length", 2)]
+
+
+def test_a_value_on_the_rows_of_another_columns_placeholder_is_the_same_code(tmp_path):
+    rng = np.random.default_rng(25)
+    n = 600
+    a1 = rng.choice([1, 2, 3, 4, 5], n, p=[0.05, 0.05, 0.4, 0.3, 0.2])  # the smaller allele: 0 looks like the next step
+    a2 = np.maximum(a1, rng.choice([3, 5, 6, 7, 8, 8, 8, 8, 9, 9, 10, 13], n))  # the larger: mostly 7-9, 0 far below
+    failed = rng.choice(n, 25, replace=False)  # not genotyped: 0/0
+    a1[failed], a2[failed] = 0, 0
+    hours = np.where(rng.random(n) < 0.4, 0, rng.integers(1, 60, n))  # not working: 0 hours and 0 wage, real zeros
+    wage = np.where(hours == 0, 0, rng.lognormal(2.5, 1.0, n).round(2))
+    visits = rng.poisson(2, n)
+    visits[failed[:10]] = 0  # zeros on some of the failed rows, and many elsewhere: no shared code
+    f = pd.DataFrame({"locus.a1": a1, "locus.a2": a2, "hours": hours, "wage": wage, "visits": visits,
+                      "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert sorted((s.column, s.columns, s.severity) for s in found) == [
+        ("locus.a1", ("locus.a1", "locus.a2"), 2), ("locus.a2", ("locus.a2",), 3)]
