@@ -255,7 +255,7 @@ def without_sentinels(num_stats: NumericStats) -> NumericStats:
 @check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"), on_sample=True)
 def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:
-    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, or a 666 or 9 beside the two levels of a flag.
+    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, a 666 or 9 beside the two levels of a flag, or the code another column holds on the same rows.
 
     Why it hurts training: the model sees the placeholder as a real, extreme magnitude; the rows that carry
     it produce huge errors and gradients and drag the weight of the feature towards a meaningless value.
