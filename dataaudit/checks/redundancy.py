@@ -209,17 +209,22 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
         return
     sample = data.sample
     groups: dict[tuple[int, bytes], list[str]] = {}
-    numbered: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    flags: dict[bytes, str] = {}  # the row mask of either value of each two-valued column, hashed
+    categories: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # few-valued columns' codes (int8), for their dummies
     for col in data.features:
         if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
             continue
         codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
             continue
-        numbered[col.name] = codes, uniques
+        if len(uniques) == 2:  # either of its values may be the one a dummy marks
+            flags.setdefault(_mask_digest(codes == 1), col.name)
+            flags.setdefault(_mask_digest(codes == 0), col.name)
+        elif len(uniques) <= MAX_DUMMY_VALUES:
+            categories[col.name] = codes.astype(np.int8), uniques
         digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
         groups.setdefault((len(uniques), digest), []).append(col.name)
-    yield from _beside_dummies(numbered)
+    yield from _beside_dummies(categories, flags)
     for (k, _), names in groups.items():
         first = names[0]
         for other in names[1:]:
@@ -239,22 +244,18 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
 MAX_DUMMY_VALUES = 20  # a category with more values is not stored beside a dummy for each
 
 
-def _beside_dummies(numbered: dict[str, tuple[np.ndarray, np.ndarray]]) -> Iterator[Hit]:
+def _mask_digest(mask: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+
+def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray]], flags: dict[bytes, str]) -> Iterator[Hit]:
     """Categories whose values (all but one at least) each equal the rows of a two-valued column: their dummies.
     Every value of a category and every two-valued column is hashed as a row mask once: no pair is compared."""
-    def digest(mask: np.ndarray) -> bytes:
-        return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
-
-    flags: dict[bytes, str] = {}
-    for name, (codes, _) in numbered.items():
-        if codes.max() == 1:  # two values: either of them may be the one the dummy marks
-            flags.setdefault(digest(codes == 1), name)
-            flags.setdefault(digest(codes == 0), name)
-    for name, (codes, uniques) in numbered.items():
+    if not flags:
+        return
+    for name, (codes, uniques) in categories.items():
         k = len(uniques)
-        if not 3 <= k <= MAX_DUMMY_VALUES:
-            continue
-        dummies = {str(uniques[j]): flags.get(digest(codes == j)) for j in range(k)}
+        dummies = {str(uniques[j]): flags.get(_mask_digest(codes == j)) for j in range(k)}
         dummies = {value: flag for value, flag in dummies.items() if flag is not None and flag != name}
         if len(set(dummies.values())) < k - 1:
             continue
