@@ -23,7 +23,7 @@ from .probe import REGRESSION, batch_shares, condition_inputs, overflow_symptom
 NAN_RULES = ("DA101", "DA102", "DA202", "DA106")
 SCALE_RULES = ("DA201", "DA103", "DA203", "DA501", "DA408")
 OVERFLOW_RULES = ("DA501", "DA201", "DA203", "DA103", "DA408")
-CONDITIONING_RULES = ("DA503", "DA604", "DA605", "DA501")
+CONDITIONING_RULES = ("DA503", "DA607", "DA604", "DA605", "DA501")
 IMBALANCE_RULES = ("DA301", "DA302")
 # what makes one feature carry the gradient: its scale, and what it is (an identifier's large numbers, a leak)
 DOMINANT_RULES = (*SCALE_RULES, "DA702", "DA701")

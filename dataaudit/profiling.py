@@ -36,6 +36,8 @@ NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least t
 #: an upper-case abbreviation ending in ID (PID, HHID, SUBJID): an identifier when its values are unique, since
 #: a few English words are spelled so too (PAID, VOID) and may hold mostly distinct amounts
 ACRONYM_ID = re.compile(r"^[A-Z]{1,6}ID$")
+#: a name ending in code or cod run together with the word before (zipcode, distcod): an identifier when unique
+FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
 MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
 
@@ -443,7 +445,8 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         if integral and numeric.count >= 20 and not numeric.posinf and not numeric.neginf:
             span = float(numeric.values[-1] - numeric.values[0] + 1)
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
-            name_hint = name_hint or (ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name)))
+            name_hint = name_hint or (ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name)
+                                                             or FUSED_CODE.search(stats.name)))
             if sequential or (name_hint and ratio >= NAMED_ID_SHARE):
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
                                     else "whole numbers, mostly distinct, in a column named like an identifier"

@@ -183,6 +183,10 @@ def spurious_signal(findings: Sequence[Finding]) -> Component:
                 best, cols = lift, (f.column,)
                 detail = (f"`{f.column}` alone predicts the target ({f.evidence['metric']} {score:.3f}): the gradient "
                           "follows it and the model learns little else")
+                if f.evidence.get("kind") == "linear-combination":
+                    cols = tuple(f.columns)
+                    detail = (f"{', '.join(f'`{c}`' for c in cols)} together give the target ({f.evidence['metric']} "
+                              f"{score:.3f}): the gradient follows them and the model learns little else")
         elif f.rule == "DA702" and best < 0.5:
             best, cols = 0.5, (f.column,)
             detail = f"`{f.column}` identifies rows: the model can memorise rows through it"

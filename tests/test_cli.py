@@ -457,9 +457,10 @@ def test_max_rows_samples_the_row_level_checks_and_says_so(tmp_path):
     path = _write(tmp_path / "d.csv", frame)
     result = _run("scan", path, "--target", "label", "--max-rows", 500)
     assert result.exit_code == 0, result.output
-    assert "sampled: DA105, DA503, DA605, DA606, DA701, probe used 500 of 3,000 rows" in result.output
+    assert "sampled: DA103, DA105, DA503, DA605, DA606, DA607, DA701, probe used 500 of 3,000 rows" in result.output
     data = json.loads(_run("scan", path, "--target", "label", "--max-rows", 500, "--format", "json").output)
-    assert data["dataset"]["sample"] == {"rows": 500, "of": 3000, "checks": ["DA105", "DA503", "DA605", "DA606", "DA701", "probe"]}
+    sampled = ["DA103", "DA105", "DA503", "DA605", "DA606", "DA607", "DA701", "probe"]
+    assert data["dataset"]["sample"] == {"rows": 500, "of": 3000, "checks": sampled}
     assert data["gradient_risk"]["probe"]["rows_used"] == 500
     assert "sample" not in json.loads(_run("scan", path, "--format", "json").output)["dataset"]
     bad = _run("scan", path, "--max-rows", 5)

@@ -18,7 +18,9 @@ CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|cat
                        r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
 #: a name's last word that is an attribute nominal whatever it is stored as (``race`` 1/2/3, ``mother_religion``)
 NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality|country|province|county|marital|"
-                          r"occupation|industry|language|species|breed)$", re.IGNORECASE)
+                          r"occupation|industry|language|species|breed)$"
+                          # only as the whole name: yrs_married and distance_to_center are measurements
+                          r"|^(?:married|inst|institution|institute|site|center|centre|clinic)$", re.IGNORECASE)
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -278,7 +280,9 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
 
     An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
     so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
-    as: race, ethnicity, religion, nationality, country, marital, occupation …: ``race`` 1/2/3 = white/black/other),
+    as: race, ethnicity, religion, nationality, country, marital, occupation …, or is one of married, inst,
+    institution, site, centre or clinic: ``race`` 1/2/3 = white/black/other; ``married`` 1-6, a marital status,
+    not a 0/1 flag; but ``yrs_married`` is a duration),
     or when its values are fixed-width numbers spread sparsely (a 5-digit code).
 
     Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"

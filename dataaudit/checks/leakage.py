@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Iterator
 
@@ -13,7 +14,7 @@ from ..findings import Category, GradientEffect, Hit, Severity
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ..stats import duplicate_mask
-from ._common import jsonable, pct, plural
+from ._common import jsonable, num, pct, plural
 from .missing import missing_indicator
 
 BINS = 20
@@ -151,8 +152,9 @@ MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect sep
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
+                   combination_r2: float = 0.999, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance, or a time to the outcome separates its classes strongly.
+    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes strongly, one value marks one class exactly, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -173,6 +175,17 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     alone cannot tell such a field from an honest strong feature, so a strong feature with a plain name
     (``age``, ``income``, a lab value) is never called one.
 
+    A value that marks one class of a target of three classes or more: 99% of that class's rows hold it and 99%
+    of the rows holding it are of that class (``upper`` = 999, "right-censored", in exactly the rows answering
+    yes twice), so the column tells that class however its other values mix the rest. (With two classes such a
+    value is a key of balanced accuracy ≥ 0.98, found as such.)
+
+    A regression target computed from features (severity high): a least-squares fit of the target on two or
+    three numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
+    total beside its parts or a mean beside the values averaged (``Price`` = (``Min.Price`` + ``Max.Price``)/2).
+    The candidates are the six features most correlated with the target that no other DA701 finding names;
+    honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak).
+
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
 
@@ -188,6 +201,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     numeric = data.numeric_sample.loc[y.index]
     classification = data.target.task == "classification"
     labels, classes = pd.factorize(y.to_numpy()) if classification else (None, None)
+    leaked = set()
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
             continue
@@ -200,14 +214,103 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                 if post is not None:
                     yield post
                     continue
+            if hit is None and len(classes) > 2:
+                code = class_code(col, data, y.index, labels, np.asarray(classes, dtype=str), class_code_share)
+                if code is not None:
+                    leaked.add(col.name)
+                    yield code
+                    continue
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
         if hit is not None:
+            leaked.add(col.name)
             what, score, baseline, detail = hit
             yield Hit(col.name, f"predicts `{data.target.name}` alone: {what} {score:.3f} (chance {baseline:.3f})"
                       f"{detail}: likely leaked from the target",
                       {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
                        "rows_used": len(y)})
+    if not classification:
+        combination = linear_combination(data, y, numeric, leaked, combination_r2)
+        if combination is not None:
+            yield combination
+
+
+def class_code(col: ColumnProfile, data: DatasetProfile, index: pd.Index, labels: np.ndarray, classes: np.ndarray,
+               min_share: float) -> Hit | None:
+    """A single value (or missingness) of the column held by ``min_share`` of one class's rows and by almost no
+    other row: a code written with the label. Judged over classes of ``MIN_CLASS_ROWS`` rows or more."""
+    if col.name not in data.sample.columns:
+        return None
+    keys, values = pd.factorize(data.sample.loc[index, col.name].to_numpy(), use_na_sentinel=False)
+    k, n_keys = len(classes), len(values)
+    if n_keys < 2:
+        return None
+    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k)
+    per_class, per_value = table.sum(axis=0), table.sum(axis=1)
+    precision = table / np.maximum(per_value[:, None], 1)
+    recall = table / np.maximum(per_class[None, :], 1)
+    fit = np.minimum(precision, recall)
+    fit[:, per_class < MIN_CLASS_ROWS] = 0.0
+    v, c = np.unravel_index(int(np.argmax(fit)), fit.shape)
+    if fit[v, c] < min_share:
+        return None
+    value = values[v]
+    shown = "missing" if pd.isna(value) else f"the value {value!r}" if isinstance(value, str) else \
+        f"the value {num(float(value))}" if isinstance(value, (int, float, np.number)) else f"the value {str(value)!r}"
+    return Hit(col.name, f"{shown} marks class {str(classes[c])!r} of `{data.target.name}`: {int(table[v, c]):,} of "
+               f"its {int(per_class[c]):,} rows hold it and {int(per_value[v] - table[v, c]):,} other rows do "
+               "(a code written with the label, such as 'censored'): likely leaked from the target",
+               {"kind": "class-code", "metric": "share of the class holding the value", "score": jsonable(float(
+                   fit[v, c])), "baseline": 0.0, "class": str(classes[c]), "value": jsonable(value) if not
+                   pd.isna(value) else None, "rows_used": int(len(labels))})
+
+
+COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
+MIN_FIT_ROWS = 30  # a fit of the target on a few features needs this many rows (and ten per coefficient)
+
+
+def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame, skip: set[str],
+                       min_r2: float, max_terms: int = 3) -> Hit | None:
+    """A regression target that a least-squares fit (with an intercept) on two or three numeric features explains
+    with R² ≥ ``min_r2``: the target computed from them. The fewest features that reach it win, then the best fit."""
+    names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1 and c.name in numeric.columns
+             and c.name not in skip]
+    if len(names) < 2:
+        return None
+    frame = numeric[names].replace([np.inf, -np.inf], np.nan)
+    target = pd.Series(y.to_numpy(dtype=float), index=frame.index)
+    if not np.isfinite(target.to_numpy()).all() or target.std() == 0:
+        return None
+    r = frame.corrwith(target).abs().dropna()
+    top = list(r.sort_values(ascending=False, kind="stable").index[:COMBINATION_CANDIDATES])
+    for terms in range(2, max_terms + 1):
+        best = None
+        for combo in itertools.combinations(top, terms):
+            x = frame[list(combo)].to_numpy(dtype=float)
+            rows = np.isfinite(x).all(axis=1)
+            if rows.sum() < max(MIN_FIT_ROWS, 10 * (terms + 1)):
+                continue
+            t = target.to_numpy()[rows]
+            design = np.column_stack([np.ones(int(rows.sum())), x[rows]])
+            coef = np.linalg.lstsq(design, t, rcond=None)[0]
+            total = float(((t - t.mean()) ** 2).sum())
+            r2 = 1.0 - float(((t - design @ coef) ** 2).sum()) / total if total > 0 else 0.0
+            if r2 >= min_r2 and (best is None or r2 > best[1]):
+                best = (combo, r2, coef, int(rows.sum()))
+        if best is not None:
+            combo, r2, coef, used = best
+            formula = " + ".join(f"{float(c):.3g}·`{name}`" for c, name in zip(coef[1:], combo))
+            if abs(coef[0]) >= 0.01 * float(target.std()):  # an intercept lost in the rounding is not shown
+                formula += f" {'-' if coef[0] < 0 else '+'} {abs(float(coef[0])):.3g}"
+            listed = ", ".join(f"`{name}`" for name in combo)
+            return Hit(combo[0], f"`{data.target.name}` is a linear combination of {listed} "
+                       f"(≈ {formula}; least-squares R² {min(r2, 0.9999):.4f} on {used:,} rows): "
+                       "likely computed from them, so they leak it",
+                       {"kind": "linear-combination", "metric": "least-squares R²", "score": jsonable(r2), "baseline": 0.0,
+                        "columns": list(combo), "coefficients": jsonable([float(c) for c in coef[1:]]),
+                        "intercept": jsonable(float(coef[0])), "rows_used": used},
+                       columns=tuple(combo))
+    return None
 
 
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
@@ -334,7 +437,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``); an upper-case name ending
-    in ID (``PID``, ``HHID``) counts when its values are unique. Strings: unique, token-like, or mostly distinct
+    in ID (``PID``, ``HHID``), or a name ending in code run together (``zipcode``, ``distcod``), counts when its
+    values are unique. Strings: unique, token-like, or mostly distinct
     under such a name.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import numpy as np
@@ -92,6 +93,9 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
     Why it hurts training: the token is not a number, so a numeric column is read as text and either
     dropped, one-hot encoded as a real category, or coerced to NaN at training time (NaN loss).
 
+    In free text (mostly distinct strings: titles, names), a token that is a word ('Missing', 'None') and holds
+    at most 0.1% of the rows may be a real value (a film called "Missing"): reported with severity low.
+
     How fix repairs it: repair turns the tokens into missing values, then impute fills them.
     """
     for col in data.features:
@@ -102,6 +106,9 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
         severity = Severity.HIGH if col.numeric_from_text else Severity.MEDIUM
         shown = ", ".join(repr(t) for t in list(col.text.tokens)[:5])
         extra = "; the column is numbers otherwise" if col.numeric_from_text else ""
+        if col.inferred_type == "text" and fraction <= WORD_TOKEN_SHARE and \
+                all(re.fullmatch(r"[^\W\d_]{3,}( [^\W\d_]+)*", t.strip()) for t in col.text.tokens):
+            severity, extra = Severity.LOW, "; in free text, where the word may be a real value (a title, a name)"
         yield Hit(col.name, f"{plural(count, 'value')} ({pct(fraction)}) {'is a' if count == 1 else 'are'} missing-value token{'' if count == 1 else 's'} ({shown}){extra}",
                   {"count": count, "fraction": jsonable(fraction), "tokens": col.text.tokens}, severity=severity)
 
@@ -113,9 +120,13 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     outside the range of every other value (by a gap of at least half their IQR), more than
     ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
     values together) or a known placeholder. A 0 in a column whose other values are all positive
-    qualifies at 3.5 robust z-scores, and so does -999 (and the like). Those unmistakable placeholders
-    (|v| ≥ 999 made of 9s or 8s) count even when they occur once or twice. Only the smallest and largest value can lie outside the others,
-    and the rest is then a slice of the sorted values: each candidate costs O(log n).
+    qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1), and so
+    does -999 (and the like). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
+    occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
+    value must fill at most half the column. A 0 in three rows or more, rarer than ``min_share``, counts when it
+    is far below every other value (``_zero_far_from_bulk``: a diameter of 0 beside 3.7 to 10.7 mm). Only the
+    smallest and largest value can lie outside the others, and the rest is then a slice of the sorted values:
+    each candidate costs O(log n).
     """
     n = num_stats.count
     if n < 20:
@@ -125,14 +136,18 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     if flagged is not None:
         return [flagged]
     floor = max(3, min_share * n)
-    if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE):
+    rare_zeros = uniq.size > 0 and uniq[0] == 0 and counts[0] >= 3  # judged by how far 0 is, however rare
+    if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE
+                         and not rare_zeros):
         return []
     typical = float(np.median(counts))
     values, weight = num_stats.values, num_stats.weight
     found = []
     for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
                        (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
-        if (c < floor and v not in UNMISTAKABLE) or c > 0.5 * n or bulk.size < 10:
+        crowded = c > 0.5 * n and not (v in UNMISTAKABLE and c <= UNMISTAKABLE_MAX_SHARE * n)
+        rare_zero = v == 0 and 3 <= c < floor
+        if (c < floor and v not in UNMISTAKABLE and not rare_zero) or crowded or bulk.size < 10:
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
@@ -148,19 +163,37 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
         isolated = gap > 0 and gap >= 0.5 * (q3 - q1)
-        impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5
-        # zeros that mean "not measured": a substantial spike, far below every real value
-        far_zero = v == 0 and c >= ZERO_SPIKE_SHARE * n and bulk[0] > 0 and _zero_far_from_bulk(bulk)
+        # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
+        zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
+        impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
+        # zeros that mean "not measured": far below every real value, and a substantial spike or a few rows
+        far = v == 0 and bulk[0] > 0 and not zero_possible and _zero_far_from_bulk(bulk)
+        far_zero = far and c >= ZERO_SPIKE_SHARE * n
         impossible_sign = v in UNMISTAKABLE and v < 0 <= bulk[0] and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
-        if (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero:
+        if rare_zero:  # fewer than min_share of the rows: only a 0 far from every real value (an impossible size)
+            hit = far
+        else:
+            hit = (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero
+        if hit:
             found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
-                          "bulk_range": [float(bulk[0]), float(bulk[-1])]})
+                          "bulk_range": [float(bulk[0]), float(bulk[-1])], **({"rare": True} if rare_zero else {})})
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
 
 
+UNMISTAKABLE_MAX_SHARE = 0.9  # a 999 beside real values is a placeholder even when most rows hold it
+WORD_TOKEN_SHARE = 0.001  # a word such as 'Missing' this rare in free text may be a real value (a title)
 ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
 FLAG_PLACEHOLDER_SHARE = 0.05  # a placeholder in a flag is rare: at most this share, and a third of either level
+
+
+def log_of_whole_numbers(positive: np.ndarray) -> bool:
+    """Whether distinct positive values are the natural logs of whole numbers from 2 (a log-duration, a log-count):
+    exp(x) within 1e-5 (relative: values written as 32-bit floats) of an integer for every one of at least five."""
+    if positive.size < 5 or positive[-1] > 20:
+        return False
+    raw = np.exp(positive.astype(float))
+    return bool(np.all(np.abs(raw - np.round(raw)) <= 1e-5 * raw))
 
 
 def placeholder_shaped(v: float) -> bool:
@@ -220,9 +253,9 @@ def without_sentinels(num_stats: NumericStats) -> NumericStats:
 
 
 @check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
-       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"))
+       effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"), on_sample=True)
 def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:
-    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, or a 666 or 9 beside the two levels of a flag.
+    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, a 666 or 9 beside the two levels of a flag, or the code another column holds on the same rows.
 
     Why it hurts training: the model sees the placeholder as a real, extreme magnitude; the rows that carry
     it produce huge errors and gradients and drag the weight of the feature towards a meaningless value.
@@ -231,13 +264,25 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     from 6 to 9, or a known code: 9, 99, 666) at least five times their distance beyond both levels is one
     however rare it is (severity medium below 0.5% of rows): a flag has no magnitudes to be extreme in.
 
+    A column's extreme value on the rows where another column holds that same value as a placeholder (95% of its
+    sampled rows on them, and at least half of them) is the same missing code, written in both fields of one failed measurement (0/0 for
+    a genotype's two alleles, where a 0 beside the alleles 1, 2, 3 of one column looks ordinary): severity
+    medium, naming both.
+
+    A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month) is the next step
+    of the column, not a placeholder. A 0 in only a few rows (three or more, under 0.5%) counts when it lies far
+    below every other value, at least five times the spacing of the lowest ones (a diameter of 0 mm beside
+    3.7-10.7 mm): severity medium.
+
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
     """
+    found: dict[str, set[float]] = {}
     for col in data.columns.values():
         if col.numeric is None or col.inferred_type not in ("numeric", "integer"):
             continue
         for s in find_sentinels(col.numeric, min_share=min_share, min_z=min_z):
+            found.setdefault(col.name, set()).add(s["value"])
             lo, hi = s["bulk_range"]
             if s.get("flag"):
                 yield Hit(col.name, f"the value {num(s['value'])} appears {plural(s['count'], 'time')} "
@@ -248,7 +293,47 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
             yield Hit(col.name,
                       f"the value {num(s['value'])} appears {s['count']:,} times ({pct(s['fraction'])}), "
                       f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
-                      "likely a placeholder for missing", jsonable(s))
+                      "likely a placeholder for missing", jsonable(s),
+                      severity=Severity.MEDIUM if s.get("rare") else None)
+    yield from _shared_codes(data, found)
+
+
+PAIRED_SHARE = 0.95  # of a value's sampled rows that must hold another column's placeholder
+PAIRED_COVER = 0.5  # of the placeholder's rows that the value must fill (a few half-failed measurements aside)
+
+
+def _shared_codes(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hit]:
+    """A column's smallest or largest value, in three rows or more, that sits on the rows where another column holds
+    a placeholder of the same value (``PAIRED_SHARE`` of its sampled rows, filling ``PAIRED_COVER`` of the
+    placeholder's): one missing code written
+    into both fields of a failed measurement (a genotype's two alleles 0/0), though beside this column's own
+    values it looks ordinary. On the row sample."""
+    numeric = data.numeric_sample
+    codes = [(name, v) for name, values in found.items() if name in numeric.columns for v in sorted(values)
+             if np.isfinite(v)]
+    if not codes:
+        return
+    for col in data.features:
+        if col.numeric is None or col.inferred_type not in ("numeric", "integer") or col.name not in numeric.columns:
+            continue
+        uniq, counts = col.numeric.distinct()
+        if uniq.size < 3:
+            continue
+        ends = {float(uniq[0]): int(counts[0]), float(uniq[-1]): int(counts[-1])}
+        own = numeric[col.name].to_numpy(dtype=float)
+        for name, v in codes:
+            if name == col.name or v not in ends or ends[v] < 3 or v in found.get(col.name, ()):
+                continue
+            mine, theirs = own == v, numeric[name].to_numpy(dtype=float) == v
+            shared = int((mine & theirs).sum())
+            if mine.sum() < 3 or shared < PAIRED_SHARE * mine.sum() or shared < PAIRED_COVER * theirs.sum():
+                continue
+            found.setdefault(col.name, set()).add(v)
+            yield Hit(col.name, f"the value {num(v)} appears {ends[v]:,} times ({pct(ends[v] / col.numeric.count)}), "
+                      f"on the rows where `{name}` holds its placeholder {num(v)} ({shared:,} of {int(mine.sum()):,} "
+                      "sampled): one missing code written in both columns", jsonable(
+                          {"value": v, "count": ends[v], "fraction": ends[v] / col.numeric.count, "paired_with": name,
+                           "shared_rows": shared}), severity=Severity.MEDIUM, columns=(col.name, name))
 
 
 @check("DA104", "mostly-empty-rows", Category.MISSING, Severity.MEDIUM,

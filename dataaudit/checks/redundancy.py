@@ -198,20 +198,33 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
     (ill-conditioning); one-hot columns of the two are exactly collinear.
 
-    How fix repairs it: drop keeps the first column and removes its recoding.
+    A category of three to ``MAX_DUMMY_VALUES`` values stored beside its own one-hot dummies (``type`` 1/2/3 beside
+    ``type1``, ``type2``, ``type3``) is a recoding too, once all its values but one have a two-valued column that
+    marks exactly their rows; it is reported on the category, with its dummies.
+
+    How fix repairs it: drop keeps the first column and removes its recoding; a category stored beside its own one-hot
+    dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
     """
     if data.rows < SMALL_TABLE_ROWS:  # DA304: a handful of rows maps one to one by chance
         return
     sample = data.sample
     groups: dict[tuple[int, bytes], list[str]] = {}
+    flags: dict[bytes, str] = {}  # the row mask of either value of each two-valued column, hashed
+    categories: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # few-valued columns' codes (int8), for their dummies
     for col in data.features:
         if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
             continue
         codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
             continue
+        if len(uniques) == 2:  # either of its values may be the one a dummy marks
+            flags.setdefault(_mask_digest(codes == 1), col.name)
+            flags.setdefault(_mask_digest(codes == 0), col.name)
+        elif len(uniques) <= MAX_DUMMY_VALUES:
+            categories[col.name] = codes.astype(np.int8), uniques
         digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
         groups.setdefault((len(uniques), digest), []).append(col.name)
+    yield from _beside_dummies(categories, flags)
     for (k, _), names in groups.items():
         first = names[0]
         for other in names[1:]:
@@ -228,9 +241,89 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
                       columns=(first, other))
 
 
+MAX_DUMMY_VALUES = 20  # a category with more values is not stored beside a dummy for each
+
+
+def _mask_digest(mask: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+
+def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray]], flags: dict[bytes, str]) -> Iterator[Hit]:
+    """Categories whose values (all but one at least) each equal the rows of a two-valued column: their dummies.
+    Every value of a category and every two-valued column is hashed as a row mask once: no pair is compared."""
+    if not flags:
+        return
+    for name, (codes, uniques) in categories.items():
+        k = len(uniques)
+        dummies = {str(uniques[j]): flags.get(_mask_digest(codes == j)) for j in range(k)}
+        dummies = {value: flag for value, flag in dummies.items() if flag is not None and flag != name}
+        if len(set(dummies.values())) < k - 1:
+            continue
+        shown = ", ".join(f"{value!r} ↔ `{flag}`" for value, flag in list(dummies.items())[:4])
+        yield Hit(name, f"a category stored beside its own one-hot dummies ({shown}): the same information twice",
+                  {"dummies": dummies, "values": k}, columns=(name, *dict.fromkeys(dummies.values())))
+
+
 def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
     numeric = data.numeric_sample
     if a not in numeric.columns or b not in numeric.columns:
         return False
     r = numeric[a].corr(numeric[b])
     return bool(np.isfinite(r) and abs(r) >= 0.98)
+
+
+#: a condition number of the standardised numeric features from which one of them is a linear combination of
+#: others up to the rounding of stored values (its residual a hundred-thousandth of its spread)
+EXACT_CONDITION = 1e10
+
+
+@check("DA607", "linear-dependency", Category.REDUNDANCY, Severity.MEDIUM,
+       effect=GradientEffect.ILL_CONDITIONING, fix_steps=(), on_sample=True)
+def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_CONDITION) -> Iterator[Hit]:
+    """Numeric features that are linearly dependent: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; shares that sum to 100).
+
+    Found, on the row sample, as a direction of (almost) no variance of the standardised numeric features: their
+    condition number (DA503's) is 10¹⁰ or more. The columns that direction mixes are named, with the fit of the
+    first on the others. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning
+    is DA503's.
+
+    Why it hurts training: the weights of dependent features are not determined by the data: any amount can move
+    from one to the others without changing the loss, so gradient descent wanders along a flat valley and the
+    weights drift to large opposite values; least squares on them is singular.
+
+    How fix repairs it: fix does not choose which column to drop: drop one of those named (the one derived from the
+    others); regularisation also settles the weights.
+    """
+    measured = data.conditioning if data.rows >= SMALL_TABLE_ROWS else None  # DA304: too few rows
+    if measured is None or measured[0] < min_condition:
+        return
+    cond, weights = measured
+    ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
+    involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]
+    if len(involved) < 2 or (len(involved) == 2 and _near_linear(data, *involved)):
+        return  # a correlated pair: DA605
+    relation = _relation(data, involved)
+    shown = f" ({relation})" if relation else ""
+    yield Hit(None, f"{', '.join(f'`{c}`' for c in involved)} are linearly dependent{shown}: the standardised "
+              f"numeric features have a direction of almost no variance (condition number {cond:.3g}), so one of "
+              "them adds nothing the others do not hold", {"condition_number": jsonable(cond),
+                                                            "columns_involved": involved, "relation": relation,
+                                                            "rows_used": len(data.numeric_sample)},
+              columns=tuple(involved))
+
+
+def _relation(data: DatasetProfile, involved: list[str]) -> str | None:
+    """The first column as a least-squares combination of the others ('`exper` = 1·`age` − 1·`educ` − 6') when the
+    fit is exact (R² ≥ 0.9999 on the sample, gaps median-filled); None otherwise (a dependency wider than named)."""
+    frame = data.numeric_sample[involved].replace([np.inf, -np.inf], np.nan)
+    frame = frame.fillna(frame.median())
+    y, x = frame[involved[0]].to_numpy(dtype=float), frame[involved[1:]].to_numpy(dtype=float)
+    design = np.column_stack([np.ones(len(x)), x])
+    coef = np.linalg.lstsq(design, y, rcond=None)[0]
+    total = float(((y - y.mean()) ** 2).sum())
+    if total == 0 or 1 - float(((y - design @ coef) ** 2).sum()) / total < 0.9999:
+        return None
+    terms = " ".join(f"{'-' if c < 0 else '+'} {abs(float(c)):.3g}·`{n}`" for c, n in zip(coef[1:], involved[1:]))
+    if abs(coef[0]) >= 1e-6 * (float(np.abs(y).max()) or 1.0):  # an intercept lost in the rounding is not shown
+        terms += f" {'-' if coef[0] < 0 else '+'} {abs(float(coef[0])):.3g}"
+    return f"`{involved[0]}` = {terms.removeprefix('+ ')}"

@@ -12,6 +12,7 @@ from ..rules import check
 from ..stats import sorted_mad
 from ._common import SMALL_TABLE_ROWS, jsonable, names, num
 from .encoding import integer_code_reason
+from .redundancy import EXACT_CONDITION
 
 
 def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
@@ -39,7 +40,9 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
     Each feature is compared with the median typical size of the others (median |x|; of the non-zero
     values for a sparse column), so one feature recorded in the wrong unit stands out even when the
     others already span a few orders of magnitude; with only two numeric features, once, on the larger
-    (naming both). Severity: low from 10², medium from 10³, high from 10⁶.
+    (naming both). Features far from the rest at one magnitude (within half an order of each other: counts
+    in the tens of thousands beside shares) are one disparity, reported once naming them all, on the
+    farthest. Severity: low from 10², medium from 10³, high from 10⁶ (of the farthest).
 
     Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
     gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
@@ -55,26 +58,57 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
     logs = np.log10(np.array([sizes[k] for k in names_]))
     # two features far apart are one problem: reported once, on the larger (its gradient dominates)
     pair_small = names_[int(np.argmin(logs))] if len(names_) == 2 else None
+    far: list[tuple[float, str, float, str]] = []  # (orders from the others' median, name, that median, farthest)
     for i, name in enumerate(names_):
         if name == pair_small:
             continue
         others = np.delete(logs, i)
         reference = float(np.median(others))
         orders = float(logs[i] - reference)
-        ratio = float(np.power(10.0, min(abs(orders), 300.0)))  # 1e308 next to 1e-5 must not overflow
-        if ratio < min_ratio:
+        if abs(orders) < np.log10(min_ratio):
             continue
-        side = "above" if orders > 0 else "below"
         other_names = names_[:i] + names_[i + 1:]
-        far = other_names[int(np.argmin(others) if orders > 0 else np.argmax(others))]
+        far.append((orders, name, reference, other_names[int(np.argmin(others) if orders > 0 else np.argmax(others))]))
+    for group in _same_magnitude(far, logs, names_):
+        orders, name, reference, farthest = group[0]
+        ratio = float(np.power(10.0, min(abs(orders), 300.0)))  # 1e308 next to 1e-5 must not overflow
+        side = "above" if orders > 0 else "below"
         median_size = float(np.power(10.0, reference))
-        yield Hit(name, f"`{name}` is typically {num(sizes[name])}, {abs(orders):.1f} orders of magnitude {side} the "
-                  f"other numeric features (median size {num(median_size)}; `{far}` is {num(sizes[far])})",
+        members = [g[1] for g in group]
+        if len(group) == 1:
+            said = f"`{name}` is typically {num(sizes[name])}, {abs(orders):.1f} orders of magnitude {side}"
+        else:
+            low, high = min(sizes[m] for m in members), max(sizes[m] for m in members)
+            said = (f"{', '.join(f'`{m}`' for m in members)} are typically {num(low)} to {num(high)}, "
+                    f"{min(abs(g[0]) for g in group):.1f} to {abs(orders):.1f} orders of magnitude {side}")
+        yield Hit(name, f"{said} the other numeric features (median size {num(median_size)}; `{farthest}` is "
+                  f"{num(sizes[farthest])})",
                   {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(abs(orders)), "direction": side,
                    "size": jsonable(sizes[name]), "median_other_size": jsonable(median_size),
-                   "farthest": {far: jsonable(sizes[far])}},
+                   "farthest": {farthest: jsonable(sizes[farthest])},
+                   **({"same_magnitude": {m: jsonable(sizes[m]) for m in members}} if len(group) > 1 else {})},
                   severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio
-                  else Severity.LOW, columns=(name,) if pair_small is None else (name, pair_small))
+                  else Severity.LOW, columns=tuple(members) if pair_small is None else (name, pair_small))
+
+
+GROUP_ORDERS = 0.5  # features far from the rest within half an order of magnitude of each other are one disparity
+
+
+def _same_magnitude(far: list[tuple[float, str, float, str]], logs: np.ndarray,
+                    names_: list[str]) -> list[list[tuple[float, str, float, str]]]:
+    """The far features in groups of one magnitude: on the same side, each within ``GROUP_ORDERS`` of the next in
+    size (counts in the tens of thousands beside shares are one problem, reported once); the farthest first."""
+    size = dict(zip(names_, logs))
+    groups: list[list[tuple[float, str, float, str]]] = []
+    for side in (1, -1):
+        chain = sorted((f for f in far if np.sign(f[0]) == side), key=lambda f: size[f[1]])
+        for f in chain:
+            if groups and np.sign(groups[-1][0][0]) == side and size[f[1]] - size[groups[-1][-1][1]] <= GROUP_ORDERS:
+                groups[-1].append(f)
+            else:
+                groups.append([f])
+    ordered = [sorted(g, key=lambda f: (-abs(f[0]), f[1])) for g in groups]
+    return sorted(ordered, key=lambda g: names_.index(g[0][1]))
 
 
 @check("DA502", "near-zero-variance", Category.SCALE, Severity.MEDIUM,
@@ -106,6 +140,9 @@ def near_zero_variance(data: DatasetProfile, *, max_relative_std: float = 1e-3) 
 def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Iterator[Hit]:
     """The standardised numeric feature matrix is ill-conditioned (condition number ≥ 10,000): near-collinear features.
 
+    From a condition number of 10¹⁰ one feature is, up to rounding, a linear combination of others: that
+    redundancy is DA607's (linear-dependency), not reported here as well.
+
     Why it hurts training: the loss surface is a narrow valley; gradient descent zig-zags across it and
     converges slowly or not at all, and weights of collinear features drift to large opposite values.
 
@@ -113,8 +150,8 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     regularisation or PCA helps with the rest.
     """
     measured = data.conditioning if data.rows >= SMALL_TABLE_ROWS else None  # DA304: too few rows
-    if measured is None or measured[0] < max_condition:
-        return
+    if measured is None or measured[0] < max_condition or measured[0] >= EXACT_CONDITION:
+        return  # from 10¹⁰, one feature is a linear combination of others: a redundancy, DA607's
     cond, weights = measured
     ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
     involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]

@@ -54,8 +54,10 @@ class Drop(Step):
                 continue
             if f.rule == TEXT_RULE:
                 text.add(f.column)
-            if f.rule in rules:
-                dropped.setdefault(f.column, rules[f.rule])
+            if f.rule in rules:  # a target computed from several features (DA701) names each of them
+                for column in (f.columns if f.rule == "DA701" and f.columns else (f.column,)):
+                    if column != context.target:
+                        dropped.setdefault(column, rules[f.rule])
         self.dropped_ = dict(sorted(dropped.items()))
         self.text_ = sorted(text)
         return self

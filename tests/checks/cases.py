@@ -307,6 +307,20 @@ def _(rng):
     return Case(f.assign(city=city, region=region.to_numpy()))
 
 
+@fire("DA607")
+def _(rng):
+    f = clean_frame(rng)  # years of experience = age - schooling - 6, in whole years: an exact dependency of three
+    age = rng.integers(24, 60, len(f))
+    school = rng.integers(8, 18, len(f))
+    return Case(f.assign(age=age, school=school, exper=age - school - 6), column=None)
+
+
+@silent("DA607")
+def _(rng):
+    f = clean_frame(rng)  # a total with measurement noise: near-collinear (DA503's), not a linear dependency
+    return Case(f.assign(total=f["a"] + f["c"] + rng.normal(0, 1e-3, len(f)), b_copy=f["b"] * 2.54))
+
+
 @fire("DA407")
 def _(rng):
     f = clean_frame(rng)

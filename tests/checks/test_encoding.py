@@ -99,4 +99,12 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     f["marital_years"] = rng.integers(0, 40, 600)
     f["age"] = rng.integers(18, 90, 600)
     f["children"] = rng.poisson(1.5, 600)
-    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["mother_religion", "race"]
+    f["inst"] = rng.choice([1, 3, 5, 6, 7, 11, 12, 13, 15, 16, 21, 22, 26, 32, 33], 600)  # the institution's code
+    f["married"] = rng.choice([1, 2, 3, 4, 5, 6], 600, p=[0.7, 0.01, 0.01, 0.05, 0.03, 0.2])  # a marital status
+    f["site_visits"] = rng.poisson(4, 600)  # a count that merely mentions a site
+    f["yrs_married"] = rng.choice([1, 3, 6, 9, 13, 17, 23], 600)  # a duration
+    f["distance_to_center"] = rng.choice(np.arange(100, 200, 10), 600) + 3  # metres, in a few steps
+    f["spouse"] = rng.integers(0, 2, 600)
+    g = clean_frame(rng, 600).assign(married=rng.integers(0, 2, 600))  # the usual 0/1 flag: no codes
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["inst", "married", "mother_religion", "race"]
+    assert _scan(tmp_path, g, "DA408") == []

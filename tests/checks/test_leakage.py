@@ -161,5 +161,93 @@ def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng)
     f["HHID"] = rng.choice(np.arange(10_000, 99_999), 500, replace=False)
     f["PAID"] = rng.choice(np.arange(50, 400), 500)  # amounts paid: many repeat, an English word, not an id
     f["GRID"] = rng.integers(1, 6, 500)
+    f["distcod"] = rng.choice(np.arange(61_000, 76_000), 500, replace=False)  # 5-digit district codes, one per row
+    f["zipcode"] = rng.choice(np.arange(10_000, 10_400), 500)  # a zip code shared by neighbours: a category
+    f["episode"] = rng.choice(np.arange(1, 5000), 500, replace=False)  # not a code: unique minutes watched
     found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
-    assert found == {"PID", "HHID"}
+    assert found == {"PID", "HHID", "distcod"}
+
+
+def _prices(rng, n: int = 300) -> pd.DataFrame:
+    """Cars: a low and a high price quote (r ≈ 0.9 with each other), honest specifications, and a price."""
+    base = rng.lognormal(3.0, 0.4, n)
+    low = (base * rng.uniform(0.6, 0.95, n)).round(1)
+    high = (base * rng.uniform(1.05, 1.6, n)).round(1)
+    return pd.DataFrame({"min_price": low, "max_price": high,
+                         "horsepower": (40 * base + rng.normal(0, 60, n)).round(),
+                         "weight": (1500 + 60 * base + rng.normal(0, 300, n)).round(),
+                         "doors": rng.choice([2, 4], n), "rebate": np.where(rng.random(n) < 0.7, 0, 3)})
+
+
+def test_a_regression_target_computed_from_two_features_is_a_leak(tmp_path):
+    f = _prices(np.random.default_rng(11))
+    f["price"] = ((f["min_price"] + f["max_price"]) / 2).round(2)  # the mean of the two quotes: ρ² 0.92 and 0.97
+    (found,) = _scan(tmp_path, f, "DA701", target="price")
+    assert set(found.columns) == {"min_price", "max_price"} and found.evidence["kind"] == "linear-combination"
+    assert found.severity == 3 and found.evidence["score"] >= 0.999
+    assert "0.5·`" in found.message and "linear combination" in found.message
+    # a total of three parts, one of them weak on its own
+    f["total"] = f["min_price"] + f["max_price"] + f["rebate"]
+    (found,) = _scan(tmp_path, f.drop(columns="price"), "DA701", target="total")
+    assert set(found.columns) == {"min_price", "max_price", "rebate"}
+
+
+def test_an_honest_strong_regression_is_no_linear_combination(tmp_path):
+    rng = np.random.default_rng(12)
+    f = _prices(rng)
+    x = f[["min_price", "max_price", "horsepower"]].to_numpy(dtype=float)
+    signal = x @ np.array([0.6, 0.4, 0.01])
+    noise = rng.normal(0, 1, len(f))
+    # R² ≈ 0.9 and ≈ 0.99 from three features: good models, not a target computed from them
+    for share in (0.1, 0.01):
+        f["price"] = signal + noise * np.sqrt(share / (1 - share)) * signal.std()
+        assert _scan(tmp_path, f, "DA701", target="price") == []
+    # a one-column transform of the target is the single-feature leak, reported once, not again as a combination
+    f["price"] = f["max_price"] * 1.2
+    (found,) = _scan(tmp_path, f, "DA701", target="price")
+    assert found.column == "max_price" and found.evidence.get("kind") != "linear-combination"
+
+
+def test_drop_leaky_drops_every_column_a_target_is_computed_from(tmp_path):
+    from dataaudit import FixOptions
+    from dataaudit.fixing import apply_recipe, fix
+
+    f = _prices(np.random.default_rng(13))
+    f["price"] = (f["min_price"] + f["max_price"]) / 2
+    path = write_csv(tmp_path / "t.csv", f)
+    out, _ = apply_recipe(fix(path, target="price", options=FixOptions(drop_leaky=True, resample="none")).recipe, path)
+    assert not {"min_price", "max_price"} & set(out.columns) and "horsepower" in out.columns
+
+
+def _answers(rng, n: int = 1500) -> pd.DataFrame:
+    """A survey of three answers (yy, ny, nn: willing to pay both bids, the lower only, neither) with honest
+    features: a bid, an income that differs by answer, a 1-5 attitude score, and a region mostly of one answer."""
+    answer = rng.choice(["yy", "ny", "nn"], n, p=[0.5, 0.15, 0.35])
+    yes = answer == "yy"
+    return pd.DataFrame({
+        "bid": rng.choice([2, 5, 20, 50, 100, 250], n),
+        "income": np.where(yes, rng.lognormal(3.6, 0.5, n), rng.lognormal(3.0, 0.5, n)).round(1),
+        "attitude": np.clip(np.where(yes, 4, 2) + rng.integers(-1, 2, n), 1, 5),
+        "region": np.where(answer == "nn", rng.choice(["north", "south"], n, p=[0.9, 0.1]), "south"),
+        "answer": answer})
+
+
+def test_a_value_written_only_with_one_class_is_a_leak(tmp_path):
+    rng = np.random.default_rng(14)
+    f = _answers(rng)
+    # the interval of the willingness to pay: no upper bound (999) for yy, no lower bound (0) for nn
+    f["upper"] = np.where(f["answer"] == "yy", 999, f["bid"] * 2)
+    f["lower"] = np.where(f["answer"] == "nn", 0, f["bid"])
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="answer")}
+    assert set(found) == {"upper", "lower"}
+    assert found["upper"].evidence["kind"] == "class-code" and found["upper"].evidence["class"] == "yy"
+    assert "999 marks class 'yy'" in found["upper"].message and found["lower"].evidence["value"] == 0
+
+
+def test_honest_features_of_a_three_class_target_are_no_class_codes(tmp_path):
+    rng = np.random.default_rng(15)
+    f = _answers(rng)  # region is 'north' for 90% of nn and never otherwise: strong, but no code of the label
+    f["visits"] = np.where(rng.random(len(f)) < 0.6, 0, rng.poisson(3, len(f)))  # legitimate zeros in every class
+    f["member"] = (f["answer"] == "yy").astype(int) * (rng.random(len(f)) < 0.9)  # an honest 0/1 flag, 90% of yy
+    f["petal"] = np.where(f["answer"] == "nn", rng.normal(1.5, 0.2, len(f)), rng.normal(5, 0.6, len(f))).round(1)
+    assert _scan(tmp_path, f, "DA701", target="answer") == []

@@ -264,3 +264,74 @@ def test_third_levels_that_are_real_values_are_not_sentinels(tmp_path, rng):
 
 def _scan_rule(tmp_path, frame, code):
     return scan(write_csv(tmp_path / "t.csv", frame), target="label", select=[code]).findings
+
+
+def test_a_999_in_most_rows_beside_real_values_is_a_placeholder(tmp_path):
+    rng = np.random.default_rng(21)
+    n = 1000
+    bound = rng.choice([2, 5, 20, 50, 100, 250], n).astype(float)
+    f = pd.DataFrame({"upper": np.where(rng.random(n) < 0.6, 999, bound),  # 999: no upper bound, 60% of rows
+                      "score": np.where(rng.random(n) < 0.6, 100, rng.integers(40, 100, n)),  # a cap at 100: real
+                      "hours": np.where(rng.random(n) < 0.95, 0, rng.integers(1, 40, n)),  # mostly zero: real
+                      "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [(x.column, x.evidence["value"]) for x in found] == [("upper", 999)]
+
+
+def test_a_zero_in_the_log_of_whole_numbers_is_log_one_not_a_placeholder(tmp_path):
+    rng = np.random.default_rng(22)
+    n = 1500
+    months = np.maximum(1, rng.lognormal(3.0, 0.8, n).round())
+    months[:8] = 1  # eight stays of one month: log 1 = 0, the next step below log 2
+    f = pd.DataFrame({"lmonths": np.log(months).astype(np.float32),
+                      "lincome": np.log(rng.lognormal(10, 0.3, n)),  # a log of amounts, 1% zeros far below it
+                      "label": rng.integers(0, 2, n)})
+    f.loc[rng.choice(n, 15, replace=False), "lincome"] = 0.0
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [x.column for x in found] == ["lincome"]
+
+
+def test_a_rare_word_token_in_free_text_may_be_a_title(tmp_path):
+    rng = np.random.default_rng(23)
+    n = 3000
+    words = np.array(["red", "river", "night", "city", "lost", "king", "summer", "dark", "home", "road", "star"])
+    titles = pd.Series([" ".join(w) for w in rng.choice(words, (n, 3))]) + " " + pd.Series(np.arange(n)).astype(str)
+    f = pd.DataFrame({"title": titles, "comment": titles.str.upper(), "genre": rng.choice(["drama", "comedy"], n),
+                      "label": rng.integers(0, 2, n)})
+    f.loc[7, "title"] = "Missing"  # a film called Missing: one row in 3,000 of free text
+    f.loc[[3, 9], "comment"] = "N/A"  # not a word: a placeholder wherever it is
+    f.loc[11, "genre"] = "Missing"  # a category of two levels: no title could be called that
+    found = {x.column: x.severity for x in scan(write_csv(tmp_path / "t.csv", f), target="label",
+                                                select=["DA102"]).findings}
+    assert found == {"title": 1, "comment": 2, "genre": 2}
+
+
+def test_a_few_zeros_far_below_every_real_size_are_not_measured(tmp_path):
+    rng = np.random.default_rng(24)
+    n = 20_000
+    x = rng.normal(5.7, 1.1, n).clip(3.7, 10.7).round(2)  # a stone's length in mm
+    x[rng.choice(n, 8, replace=False)] = 0.0  # 8 stones of length 0: not measured
+    fee = rng.lognormal(3.0, 1.0, n).round(2)
+    fee[:30] = 0.0  # a few waived fees: 0 next to fees of cents and dollars, not far from them
+    visits = rng.poisson(2.5, n)  # a count: its 0 is the next step below 1
+    f = pd.DataFrame({"length": x, "fee": fee, "visits": visits, "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [(s.column, s.severity) for s in found] == [("length", 2)]
+
+
+def test_a_value_on_the_rows_of_another_columns_placeholder_is_the_same_code(tmp_path):
+    rng = np.random.default_rng(25)
+    n = 600
+    a1 = rng.choice([1, 2, 3, 4, 5], n, p=[0.05, 0.05, 0.4, 0.3, 0.2])  # the smaller allele: 0 looks like the next step
+    a2 = np.maximum(a1, rng.choice([3, 5, 6, 7, 8, 8, 8, 8, 9, 9, 10, 13], n))  # the larger: mostly 7-9, 0 far below
+    failed = rng.choice(n, 25, replace=False)  # not genotyped: 0/0
+    a1[failed], a2[failed] = 0, 0
+    hours = np.where(rng.random(n) < 0.4, 0, rng.integers(1, 60, n))  # not working: 0 hours and 0 wage, real zeros
+    wage = np.where(hours == 0, 0, rng.lognormal(2.5, 1.0, n).round(2))
+    visits = rng.poisson(2, n)
+    visits[failed[:10]] = 0  # zeros on some of the failed rows, and many elsewhere: no shared code
+    f = pd.DataFrame({"locus.a1": a1, "locus.a2": a2, "hours": hours, "wage": wage, "visits": visits,
+                      "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert sorted((s.column, s.columns, s.severity) for s in found) == [
+        ("locus.a1", ("locus.a1", "locus.a2"), 2), ("locus.a2", ("locus.a2",), 3)]

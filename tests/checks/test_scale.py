@@ -48,3 +48,42 @@ def test_a_four_row_table_says_it_is_too_small_and_scores_no_statistic(tmp_path)
     assert report.probe is None
     assert not {c.mechanism for c in report.gradient_risk.components} & {"exploding-gradients", "ill-conditioning",
                                                                           "vanishing-gradients"}
+
+
+def test_an_exact_linear_dependency_is_a_redundancy_and_a_noisy_one_ill_conditioning(tmp_path):
+    from ..conftest import clean_frame
+
+    rng = np.random.default_rng(31)
+    f = clean_frame(rng, 800)
+    shares = rng.dirichlet([5, 2, 1, 1], len(f)) * 100  # shares of a county's population: they sum to 100
+    for i, name in enumerate(["white", "black", "asian", "other"]):
+        f[f"perc_{name}"] = shares[:, i]
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA607"]).findings
+    assert [x.rule for x in found] == ["DA607"] and set(found[0].columns) <= {f"perc_{n}" for n in
+                                                                           ["white", "black", "asian", "other"]}
+    f = f.drop(columns=[c for c in f.columns if c.startswith("perc_")])
+    f["months"] = rng.integers(1, 60, len(f))
+    f["years"] = f["months"] / 12 + f["d"]  # derived, exact: named with its relation
+    (dep,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA607"]).findings
+    assert dep.rule == "DA607" and "(`years` = 1·`d` + 0.0833·`months`)" in dep.message
+    f["years"] = f["years"] + rng.normal(0, 0.02, len(f))  # the same with noise: ill-conditioned, not dependent
+    (ill,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA607"]).findings
+    assert ill.rule == "DA503"
+
+
+def test_features_far_from_the_rest_at_one_magnitude_are_one_disparity(tmp_path):
+    rng = np.random.default_rng(32)
+    n = 600
+    pop = rng.lognormal(10.4, 0.8, n)
+    f = pd.DataFrame({"share_a": rng.uniform(0, 100, n), "share_b": rng.uniform(0, 50, n), "rate": rng.uniform(1, 30, n),
+                      "score": rng.normal(60, 10, n), "age": rng.normal(40, 12, n), "label": rng.integers(0, 2, n)})
+    f["pop_total"], f["pop_adults"], f["pop_white"] = pop.round(), (pop * 0.7).round(), (pop * 0.9).round()
+    f["bytes"] = rng.normal(5e7, 1e7, n).round()  # a unit slip far beyond the counts too: a disparity of its own
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA501"]).findings
+    by_column = {x.column: x for x in found}
+    assert {c: set(x.columns) for c, x in by_column.items()} == {"pop_total": {"pop_total", "pop_adults", "pop_white"},
+                                                                 "bytes": {"bytes"}}
+    assert "are typically" in by_column["pop_total"].message and "`pop_adults`" in by_column["pop_total"].message
+    # honest features from 1 to a few hundred: no disparity
+    clean = f.drop(columns=["pop_total", "pop_adults", "pop_white", "bytes"]).assign(weight=rng.normal(300, 40, n))
+    assert scan(write_csv(tmp_path / "t.csv", clean), target="label", select=["DA501"]).findings == []
