@@ -124,7 +124,7 @@ def cli(debug: bool) -> None:
 @_report_options
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only.")
 @click.option("--max-rows", type=int, default=100_000, show_default=True,
-              help="Row sample for the checks that read rows together (DA105, DA503, DA605, DA701) and the probe.")
+              help="Row sample for the checks that read rows together (DA103, DA105, DA503, DA605, DA606, DA607, DA701) and the probe.")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="pandas: read into memory, exact; stream: Arrow record batches in bounded memory (large "
                    "numeric columns' medians and distinct counts become estimates); dask: the stream engine's "

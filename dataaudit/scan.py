@@ -61,8 +61,8 @@ def scan(
     fail_on : severity at or above which ``Report.exit_code()`` is 1 (or ``"never"``).
     rule_options : per-rule threshold overrides, e.g. ``{"DA201": {"threshold": 5.0}}``.
     sheet : Excel only: the sheet to read, by name or 0-based position (default: the first).
-    max_rows : size of the row sample that the checks reading rows together (DA105, DA503, DA605,
-        DA701) and the gradient probe use; every other statistic is over all rows.
+    max_rows : size of the row sample that the checks reading rows together (DA103, DA105, DA503,
+        DA605, DA606, DA607, DA701) and the gradient probe use; every other statistic is over all rows.
     column_ignores : column -> rule codes, prefixes or names not to report on it (a column that is
         legitimately an ID, a sentinel that is known); a finding goes when every column it names ignores it.
     column_rule_options : column -> rule code -> options for that column only, e.g.

@@ -482,3 +482,19 @@ def test_fix_dry_run_needs_no_destination(tmp_path):
     assert result.exit_code == 0 and "dry run: nothing written (would write" in result.output
     missing = CliRunner().invoke(cli, ["fix", str(root / "sample_data" / "clean.csv"), "--isolated"])
     assert missing.exit_code == 2 and "--output" in missing.stderr
+
+
+def test_the_max_rows_help_names_every_check_that_reads_the_row_sample():
+    """--max-rows' help, the settings schema and scan's docstring list the sampled checks by hand: keep them true."""
+    from importlib import resources
+
+    from dataaudit.rules import all_rules
+    from dataaudit.scan import scan
+
+    sampled = [r.code for r in all_rules() if r.on_sample]
+    listed = "(" + ", ".join(sampled) + ")"
+    help_text = " ".join(CliRunner().invoke(cli, ["scan", "--help"]).output.split())
+    schema = json.loads(resources.files("dataaudit").joinpath("resources/config.schema.json").read_text())
+    assert listed in help_text
+    assert listed in schema["properties"]["max-rows"]["description"]
+    assert listed in " ".join(scan.__doc__.split())
