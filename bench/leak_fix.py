@@ -21,24 +21,29 @@ does: ``name``, ``name__…``, ``name=…``; none when nothing is left). An outp
 as predictive as its input (breast_cancer's worst_radius has AUC 0.99 before any fix): the fix "created" a leak only
 where an output column reaches AUC 0.97 and more than 0.01 above its input column on the same rows (numbers as
 numbers, anything else by its best one-vs-rest value indicator). A control survives when an output column derived
-import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 from it exists with an AUC within 0.03 of the input column's.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
+import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bases as bases_module  # noqa: E402
-from leak_quality import CONTROLS, FIX_SECTION, LEAKS, SHARES, binary, plant  # noqa: E402
+from leak_quality import (  # noqa: E402
+    CONTROLS,
+    FIX_SECTION,
+    LEAKS,
+    arguments,
+    planted_tables,
+    write_section,
+)
 
 from dataaudit import apply_recipe, fix  # noqa: E402
 from dataaudit.fix_guard import source_column  # noqa: E402
@@ -52,8 +57,7 @@ TRAIN = 0.7
 
 
 def plant_more(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """``plant``'s columns plus a presence-only date and a zero-unless-positive ratio."""
-    frame = plant(frame, rng)
+    """A table ``plant`` planted, plus a presence-only date and a zero-unless-positive ratio."""
     pos = frame["label"].to_numpy() == 1
     n = len(frame)
     dates = (pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")).strftime("%Y-%m-%d")
@@ -117,14 +121,9 @@ def one_table(frame: pd.DataFrame, workdir: Path, stem: str, seed: int) -> dict:
 
 def run(names: list[str], seeds: int, workdir: Path) -> list[dict]:
     rows = []
-    for name in names:
-        base = bases_module.BASES[name]()
-        for share in SHARES:
-            for seed in range(seeds):
-                rng = np.random.default_rng(seed)
-                frame = plant_more(binary(base, share, rng), rng)
-                row = one_table(frame, workdir, f"{name}_{share}_{seed}", seed)
-                rows.append({"base": name, "share": share, "seed": seed, **row})
+    for key, frame, rng in planted_tables(names, seeds):
+        row = one_table(plant_more(frame, rng), workdir, f"{key['base']}_{key['share']}_{key['seed']}", key["seed"])
+        rows.append({**key, **row})
     return rows
 
 
@@ -155,11 +154,7 @@ def report(rows: list[dict]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bases", nargs="*", default=["breast_cancer", "digits", "fair"])
-    parser.add_argument("--seeds", type=int, default=2)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
+    args = arguments(__doc__).parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         rows = run(args.bases, args.seeds, Path(tmp))
     lines = [f"{FIX_SECTION} (bench/leak_fix.py)", "",
@@ -172,9 +167,7 @@ def main(argv: list[str] | None = None) -> int:
              *report(rows)]
     text = "\n".join(lines) + "\n"
     if args.out:
-        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        at = old.find(FIX_SECTION)
-        args.out.write_text((old[:at] if at >= 0 else old + "\n" if old else "") + text, encoding="utf-8")
+        write_section(args.out, text, fix=True)
     print(text)
     ok = all(r["leak_max"] < LIMIT and not r["created"] for r in rows) and all(r[c] for r in rows for c in CONTROLS)
     return 0 if ok else 1

@@ -21,6 +21,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Iterator
 
 import _checkout  # noqa: F401  (this checkout's dataaudit, before any other import of it)
 import numpy as np
@@ -72,22 +73,27 @@ def plant(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
                         strong_score=strong.round(4), strong_flag=strong_flag)
 
 
-def run(names: list[str], seeds: int, workdir: Path) -> list[dict]:
-    rows = []
+def planted_tables(names: list[str], seeds: int) -> Iterator[tuple[dict[str, Any], pd.DataFrame, np.random.Generator]]:
+    """Every base at every positive share and seed, the leaks and controls planted: ({base, share, seed}, the table,
+    its generator, for more planting)."""
     for name in names:
         base = bases_module.BASES[name]()
         for share in SHARES:
             for seed in range(seeds):
                 rng = np.random.default_rng(seed)
-                frame = plant(binary(base, share, rng), rng)
-                path = workdir / f"{name}_{share}_{seed}.csv"
-                frame.to_csv(path, index=False)
-                findings = scan(path, target="label").findings
-                leaks = {f.column for f in findings if str(f.category) == "leakage"}
-                da701 = {f.column for f in findings if f.rule == "DA701"}
-                rows.append({"base": name, "share": share, "seed": seed, "rows": len(frame),
-                             "actual": float(frame["label"].mean()),
-                             **{k: k in leaks for k in LEAKS}, **{k: k in da701 for k in CONTROLS}})
+                yield {"base": name, "share": share, "seed": seed}, plant(binary(base, share, rng), rng), rng
+
+
+def run(names: list[str], seeds: int, workdir: Path) -> list[dict]:
+    rows = []
+    for key, frame, _ in planted_tables(names, seeds):
+        path = workdir / f"{key['base']}_{key['share']}_{key['seed']}.csv"
+        frame.to_csv(path, index=False)
+        findings = scan(path, target="label").findings
+        leaks = {f.column for f in findings if str(f.category) == "leakage"}
+        da701 = {f.column for f in findings if f.rule == "DA701"}
+        rows.append({**key, "rows": len(frame), "actual": float(frame["label"].mean()),
+                     **{k: k in leaks for k in LEAKS}, **{k: k in da701 for k in CONTROLS}})
     return rows
 
 
@@ -103,12 +109,28 @@ def report(rows: list[dict]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The options of both leak benchmarks (this one and bench/leak_fix.py)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--bases", nargs="*", default=["breast_cancer", "digits", "fair"])
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def write_section(out: Path, text: str, *, fix: bool) -> None:
+    """The page holds this benchmark's part, then bench/leak_fix.py's (from ``FIX_SECTION``): write one of them
+    (``fix``: leak_fix's) and keep the other as it is."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    at = old.find(FIX_SECTION)
+    if fix:
+        out.write_text((old[:at] if at >= 0 else old + "\n" if old else "") + text, encoding="utf-8")
+    else:
+        out.write_text(text + ("\n" + old[at:] if at >= 0 else ""), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(__doc__).parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         rows = run(args.bases, args.seeds, Path(tmp))
     lines = ["# Leaks under class imbalance (bench/leak_quality.py)", "",
@@ -117,9 +139,7 @@ def main(argv: list[str] | None = None) -> int:
              "agreement) called leaks = DA701 on them.", "", *report(rows)]
     text = "\n".join(lines) + "\n"
     if args.out:
-        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        at = old.find(FIX_SECTION)  # bench/leak_fix.py's section of the same page stays
-        args.out.write_text(text + ("\n" + old[at:] if at >= 0 else ""), encoding="utf-8")
+        write_section(args.out, text, fix=False)
     print(text)
     return 0
 
