@@ -498,3 +498,12 @@ def test_the_max_rows_help_names_every_check_that_reads_the_row_sample():
     assert listed in help_text
     assert listed in schema["properties"]["max-rows"]["description"]
     assert listed in " ".join(scan.__doc__.split())
+
+
+def test_importing_the_package_loads_no_heavy_library():
+    """`import dataaudit` (and so `dataaudit rules`, `explain`) must not pay for scipy, scikit-learn or dask: they
+    load when a check, a step or an engine needs them."""
+    code = ("import sys, dataaudit; print(sorted(m for m in ('scipy', 'sklearn', 'dask', 'distributed', 'imblearn') "
+            "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
