@@ -52,15 +52,15 @@ from .declared_missing import add_counts, mark_table
 from .errors import DataMismatchError, InputError, TargetError, UsageError
 from .loading import (
     LoadedTable,
-    _open,
-    _short,
     check_readable,
     normalise_table,
+    open_input,
+    short_error,
     sniff_csv,
     to_frame,
 )
 from .progress import NO_PROGRESS, Progress
-from .stats import DatasetStats, _row_priority, chunk_stats
+from .stats import DatasetStats, chunk_stats, row_priority
 from .streaming import CONVERSION_ERROR, MAX_VALUES, StatsAccumulator, engine_note
 
 BLOCK_BYTES = 64 << 20  # CSV bytes (Parquet: uncompressed row-group bytes) per partition, at most
@@ -97,7 +97,7 @@ def cluster_client(scheduler: str | None = None) -> Iterator[Any]:
         try:
             client = distributed.Client(scheduler, timeout="20s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise UsageError(f"--scheduler {scheduler}: cannot connect: {_short(exc)}") from None
+            raise UsageError(f"--scheduler {scheduler}: cannot connect: {short_error(exc)}") from None
         try:
             yield client
         finally:
@@ -240,7 +240,7 @@ def _parquet_parts(path: Path, block: int) -> list[_Part]:
     try:
         meta = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not a readable Parquet file: {_short(exc)}") from None
+        raise InputError(path, f"not a readable Parquet file: {short_error(exc)}") from None
     parts, groups, size, rows = [], [], 0, 0
     for i in range(meta.num_row_groups):
         group = meta.row_group(i)
@@ -261,7 +261,7 @@ def _feather_rows(path: Path) -> int | None:
             reader = pa.ipc.open_file(source)
             return sum(reader.get_batch(i).num_rows for i in range(reader.num_record_batches))
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not a readable Feather/Arrow IPC file: {_short(exc)}") from None
+        raise InputError(path, f"not a readable Feather/Arrow IPC file: {short_error(exc)}") from None
 
 
 # --------------------------------------------------------------------------- on the workers
@@ -295,11 +295,11 @@ def _read_part(part: _Part, encoding: str | None, column_types: Mapping[str, pa.
             raise _Problem("encoding") from None
         if "Empty CSV file" in text:
             raise _Problem("input", "no data rows (header only)") from None
-        raise _Problem("input", f"malformed {part.format}: {_short(exc)}") from None
+        raise _Problem("input", f"malformed {part.format}: {short_error(exc)}") from None
     except UnicodeDecodeError:
         raise _Problem("encoding") from None
     except (pa.ArrowException, OSError) as exc:
-        raise _Problem("input", f"cannot read: {_short(exc)}") from None
+        raise _Problem("input", f"cannot read: {short_error(exc)}") from None
     if column_types:
         for i, name in enumerate(table.column_names):
             wanted = column_types.get(name)
@@ -315,7 +315,7 @@ def _read_csv_part(part: _Part, encoding: str | None, column_types: Mapping[str,
                                    column_types=dict(column_types or {}))
     parse = pacsv.ParseOptions(delimiter=part.delimiter)
     if part.start < 0:
-        with _open(Path(part.path), part.compression) as stream:
+        with open_input(Path(part.path), part.compression) as stream:
             return pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
     with open(part.path, "rb") as handle:
         header = handle.read(part.header_end)
@@ -354,7 +354,7 @@ def _count_rows(part: _Part, encoding: str | None) -> int | None:
             data = handle.read(part.end - part.start)
         return data.count(b"\n") + (not data.endswith(b"\n") and bool(data))
     try:
-        with _open(Path(part.path), part.compression) as stream:
+        with open_input(Path(part.path), part.compression) as stream:
             while piece := stream.read(1 << 24):
                 first = first or piece[:1]
                 newlines += piece.count(b"\n")
@@ -443,7 +443,7 @@ def _sample_threshold(rows: int, sample_size: int) -> int | None:
     lower bound of the row count keeps every sample row of the partition (and a few more, which the merge drops)."""
     if rows <= sample_size:
         return None
-    kth = np.partition(_row_priority(np.arange(rows, dtype=np.int64)), sample_size - 1)[sample_size - 1]
+    kth = np.partition(row_priority(np.arange(rows, dtype=np.int64)), sample_size - 1)[sample_size - 1]
     return None if kth == np.iinfo(np.uint64).max else int(kth) + 1
 
 

@@ -38,12 +38,12 @@ from .errors import InputError
 from .fix_options import FixOptions
 from .fix_probe import probe_after_fix
 from .fixing import FittedSteps, FixResult, fit_steps
-from .loading import LoadedTable, _short, normalise_table, to_frame
+from .loading import LoadedTable, normalise_table, short_error, to_frame
 from .progress import Progress
 from .recipe import Recipe
 from .report import Report
 from .scan import SAMPLE_ROWS, scan, scan_frame, scan_loaded
-from .stats import DatasetStats, _bottom_k, row_hashes
+from .stats import DatasetStats, bottom_k, row_hashes
 from .steps import Resample
 from .steps.resample import random_rows
 from .streaming import StreamedFile, engine_note, open_stream, stream_stats
@@ -144,9 +144,9 @@ def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any]
     the fitted steps and the number of rows they were fitted on."""
     # the scan sees the engine's own sample: the lowest row priorities of the larger bottom-k sample
     before = scan_loaded(loaded, target=target, progress=progress, **(checks or {}),
-                         stats=replace(stats, sample=_bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
+                         stats=replace(stats, sample=bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
     before.dataset["engine"] = note(before.profile)
-    sample = _bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
+    sample = bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
     target_has_nulls = target is not None and stats.columns[target].nulls > 0
     fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
     progress.advance()  # the fix stage's last unit, resampling, is planned once the data is written
@@ -185,7 +185,7 @@ def _frames(source: StreamedFile, path: str, missing_values: dict[str, list[Any]
         except StopIteration:
             return
         except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:  # the file changed since pass 1
-            raise InputError(source.path, f"cannot read it again to write the fix: {_short(exc)}") from None
+            raise InputError(source.path, f"cannot read it again to write the fix: {short_error(exc)}") from None
         table = normalise_table(LoadedTable(raw, path, source.format))
         if missing_values:
             table, _ = mark_table(table, missing_values)

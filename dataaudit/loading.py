@@ -139,7 +139,8 @@ def declare_missing(loaded: LoadedTable, missing_values: Mapping[str, Iterable[A
     loaded.table, loaded.declared_missing = mark_table(loaded.table, missing_values)
 
 
-def _open(path: Path, compression: str | None) -> Any:
+def open_input(path: Path, compression: str | None) -> Any:
+    """A binary input stream of the file, decompressed (shared by every engine's reader)."""
     if compression == "xz":
         return lzma.open(path, "rb")
     return pa.input_stream(str(path), compression=compression)
@@ -147,10 +148,10 @@ def _open(path: Path, compression: str | None) -> Any:
 
 def _sample(path: Path, compression: str | None) -> bytes:
     try:
-        with _open(path, compression) as stream:
+        with open_input(path, compression) as stream:
             return stream.read(SNIFF_BYTES)
     except (OSError, lzma.LZMAError, pa.ArrowException) as exc:
-        raise InputError(path, f"cannot decompress ({compression}): {_short(exc)}") from None
+        raise InputError(path, f"cannot decompress ({compression}): {short_error(exc)}") from None
 
 
 def _detect_encoding(sample: bytes) -> str:
@@ -237,9 +238,9 @@ def _read_csv(path: Path, compression: str | None) -> LoadedTable:
         elif "Empty CSV file" in str(exc):
             raise InputError(path, "no data rows (header only)") from None
         else:
-            raise InputError(path, f"malformed CSV: {_short(exc)}") from None
+            raise InputError(path, f"malformed CSV: {short_error(exc)}") from None
     except (OSError, lzma.LZMAError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {_short(exc)}") from None
+        raise InputError(path, f"cannot read: {short_error(exc)}") from None
     return LoadedTable(table, str(path), "csv", encoding, delimiter, compression)
 
 
@@ -247,7 +248,7 @@ def _arrow_csv_or_raise(path: Path, compression: str | None, encoding: str, deli
     try:
         return _arrow_csv(path, compression, encoding, delimiter)
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"malformed CSV: {_short(exc)}") from None
+        raise InputError(path, f"malformed CSV: {short_error(exc)}") from None
 
 
 def _arrow_csv(path: Path, compression: str | None, encoding: str, delimiter: str) -> pa.Table:
@@ -256,7 +257,7 @@ def _arrow_csv(path: Path, compression: str | None, encoding: str, delimiter: st
     parse = pacsv.ParseOptions(delimiter=delimiter)
     convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True,
                                    quoted_strings_can_be_null=True)
-    with _open(path, compression) as stream:
+    with open_input(path, compression) as stream:
         return pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
 
 
@@ -272,7 +273,7 @@ def _read_arrow_format(path: Path, fmt: str) -> LoadedTable:
     try:
         table = reader(path)
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(path, f"not {what}: {_short(exc)}") from None
+        raise InputError(path, f"not {what}: {short_error(exc)}") from None
     return LoadedTable(times_from_text(table) if fmt == "jsonl" else table, str(path), fmt)
 
 
@@ -295,7 +296,7 @@ def _read_excel(path: Path, sheet: str | int | None = None) -> LoadedTable:
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises many unrelated types for a bad workbook
-        raise InputError(path, f"not a readable Excel workbook: {_short(exc)}") from None
+        raise InputError(path, f"not a readable Excel workbook: {short_error(exc)}") from None
     for name in frame.columns:
         if frame[name].dtype == object:
             # Mixed Excel cells: keep them as text, like a CSV cell.
@@ -370,6 +371,7 @@ def to_frame(table: pa.Table) -> "pd.DataFrame":
     return times_as_durations(table).to_pandas(date_as_object=False, types_mapper=mapping.get)
 
 
-def _short(exc: BaseException) -> str:
+def short_error(exc: BaseException) -> str:
+    """An exception's message on one line, at most 300 characters: what an error line quotes of a reader's error."""
     text = " ".join(str(exc).split())
     return text[:300] if text else type(exc).__name__

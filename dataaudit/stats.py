@@ -663,7 +663,7 @@ class DatasetStats:
             row_hash=np.concatenate([self.row_hash, other.row_hash]),
             target_hash=None if self.target_hash is None else np.concatenate([self.target_hash, other.target_hash]),
             column_digest={k: (self.column_digest[k] + other.column_digest[k]) % 2**64 for k in self.column_digest},
-            sample=_bottom_k(sample, self.sample_size),
+            sample=bottom_k(sample, self.sample_size),
             sample_size=self.sample_size,
         )
 
@@ -698,15 +698,18 @@ def duplicate_mask(hashes: np.ndarray, *, first: bool = True) -> np.ndarray:
     return marked
 
 
-def _row_priority(rows: np.ndarray) -> np.ndarray:
+def row_priority(rows: np.ndarray) -> np.ndarray:
+    """A pseudo-random 64-bit priority per row number: the uniform sample is the rows of lowest priority, the same
+    whichever engine or batch sees a row."""
     return _hash_u64(rows.astype(np.uint64) ^ _MIX)
 
 
-def _bottom_k(table: pa.Table, k: int) -> pa.Table:
+def bottom_k(table: pa.Table, k: int) -> pa.Table:
+    """The ``k`` rows of ``table`` (with a ``__row__`` column of row numbers) of lowest ``row_priority``, in order."""
     if table.num_rows <= k:
         return table
     rows = table.column("__row__").to_numpy()
-    keep = np.sort(np.argpartition(_row_priority(rows), k)[:k])
+    keep = np.sort(np.argpartition(row_priority(rows), k)[:k])
     return table.take(pa.array(keep))
 
 
@@ -771,7 +774,7 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
     row_hash = np.zeros(n, dtype=np.uint64)
     target_hash = None
     digests: dict[str, int] = {}
-    row_mix = _row_priority(rows)
+    row_mix = row_priority(rows)
 
     def column(position: int, name: str) -> tuple[ColumnStats, np.ndarray, np.ndarray, int]:
         stats, missing, h = _column_stats(name, table.column(name), rows, sketch)

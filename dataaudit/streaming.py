@@ -32,14 +32,14 @@ from .allocator import limit_heap_fragmentation
 from .errors import InputError, TargetError
 from .loading import (
     LoadedTable,
-    _open,
-    _short,
     check_readable,
     normalise_table,
+    open_input,
+    short_error,
     sniff_csv,
 )
 from .progress import NO_PROGRESS, Progress
-from .stats import DatasetStats, _bottom_k, _row_priority, chunk_stats
+from .stats import DatasetStats, bottom_k, chunk_stats, row_priority
 
 BATCH_BYTES = 16 << 20  # Arrow data per batch the statistics see
 CSV_BLOCK_BYTES = 1 << 20  # CSV text per read block: pyarrow's reader holds many at once (4 MB blocks: +230 MB, 32 MB: +1.3 GB)
@@ -108,7 +108,7 @@ class StreamedFile:
                                  block_size=min(CSV_BLOCK_BYTES, BATCH_BYTES))
         convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
                                        column_types=self.column_types)
-        with _open(self.path, self.compression) as stream:
+        with open_input(self.path, self.compression) as stream:
             reader = pacsv.open_csv(stream, read_options=read, parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
                                     convert_options=convert)
             for batch in reader:
@@ -208,7 +208,7 @@ class StatsAccumulator:
         self.rows += chunk.rows
         # One running row sample (the rows of lowest priority so far), not one per level of the merge.
         self.sample = chunk.sample if self.sample is None else \
-            _bottom_k(pa.concat_tables([self.sample, chunk.sample]), self.sample_size)
+            bottom_k(pa.concat_tables([self.sample, chunk.sample]), self.sample_size)
         self.levels.append((0, self.compact(DatasetStats(chunk.rows, chunk.columns, np.zeros(0, np.int32),
                                                           np.zeros(0, np.uint64), None, chunk.column_digest,
                                                           chunk.sample.slice(0, 0), chunk.sample_size))))
@@ -220,7 +220,7 @@ class StatsAccumulator:
         """Row priority a new row must be below to enter the running sample (None: any row can)."""
         if self.sample is None or self.sample.num_rows < self.sample_size:
             return None
-        return int(_row_priority(self.sample.column("__row__").to_numpy().astype(np.int64)).max())
+        return int(row_priority(self.sample.column("__row__").to_numpy().astype(np.int64)).max())
 
     def _merge(self, a: DatasetStats, b: DatasetStats) -> DatasetStats:
         return self.compact(a.merge(b))  # levels hold no per-row arrays and no sample: both stay empty
@@ -286,14 +286,14 @@ def stream_stats(
                     and source.encoding not in ("cp1252", "latin-1"):
                 source.encoding = fallbacks.pop(0)
                 continue
-            raise InputError(source.path, f"malformed {source.format}: {_short(exc)}") from None
+            raise InputError(source.path, f"malformed {source.format}: {short_error(exc)}") from None
         except UnicodeDecodeError as exc:
             if source.format == "csv" and fallbacks:
                 source.encoding = fallbacks.pop(0)
                 continue
-            raise InputError(source.path, f"cannot read: {_short(exc)}") from None
+            raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
         except OSError as exc:
-            raise InputError(source.path, f"cannot read: {_short(exc)}") from None
+            raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
         if result is not None:
             return result
 
