@@ -1,7 +1,6 @@
 """dataaudit: find the data problems that break gradient training, and score the risk."""
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .errors import DataAuditError, InputError, TargetError, UsageError
 from .findings import Category, Finding, GradientEffect, Severity
 from .report import Report

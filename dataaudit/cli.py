@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from . import __version__, baseline, config, fix_report
+from . import baseline, config, fix_report
+from ._version import __version__
 from .errors import DataAuditError, UsageError
 from .fix_options import CHOICES, FIT_ROWS, FixOptions
 from .formatters import FORMATTERS, format_for_path, render

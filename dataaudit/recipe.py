@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
-from . import __version__
+from ._version import __version__
 from .progress import NO_PROGRESS, Progress
 from .stats import duplicate_mask, row_hashes
 from .steps import STEPS

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .findings import Finding, Severity
 from .numfmt import json_safe
 from .risk import GradientRisk
