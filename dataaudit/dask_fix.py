@@ -42,8 +42,10 @@ from .dask_engine import (
     recipe_stages,
     stats_pass,
 )
+from .fix_fit import FittedSteps
 from .fix_options import FixOptions
 from .fix_probe import probe_after_fix
+from .fix_result import FixResult
 from .fix_stream import (
     _classification,
     _Notes,
@@ -54,7 +56,6 @@ from .fix_stream import (
     add_sample_notes,
     fit_on_sample,
 )
-from .fixing import FittedSteps, FixResult
 from .progress import Progress
 from .recipe import Recipe
 from .scan import SAMPLE_ROWS, scan_frame, scan_loaded

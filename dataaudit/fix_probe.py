@@ -16,7 +16,7 @@ from .steps import Resample
 from .steps.base import FitContext
 
 if TYPE_CHECKING:
-    from .fixing import FixResult
+    from .fix_result import FixResult
 
 # the fitted method -> the option that reproduces it (``smote`` picks SMOTENC itself with text features)
 _REPLAY = {"over": "over", "under": "under", "smote": "smote", "smotenc": "smote"}

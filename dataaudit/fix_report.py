@@ -12,7 +12,7 @@ from .numfmt import DASH, count, finite, fmt, json_safe, pct
 from .probe import batch_shares, minority_class
 
 if TYPE_CHECKING:
-    from .fixing import FixResult
+    from .fix_result import FixResult
 
 FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 

@@ -35,9 +35,10 @@ import pyarrow.compute as pc
 
 from .declared_missing import describe, mark_table
 from .errors import InputError
+from .fix_fit import FittedSteps, fit_steps
 from .fix_options import FixOptions
 from .fix_probe import probe_after_fix
-from .fixing import FittedSteps, FixResult, fit_steps
+from .fix_result import FixResult
 from .loading import LoadedTable, normalise_table, short_error, to_frame
 from .progress import Progress
 from .recipe import Recipe
