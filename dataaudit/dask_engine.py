@@ -781,11 +781,11 @@ def _take(stage: tuple[Any, list[str]], positions: np.ndarray) -> Any:
     return stage[0].iloc[positions]
 
 
-def _frame_of(result: tuple[Any, list[str]]) -> Any:
+def frame_of(result: tuple[Any, list[str]]) -> Any:
     return result[0].reset_index(drop=True)
 
 
-def _log_of(result: tuple[Any, list[str]]) -> tuple[int, list[str]]:
+def log_of(result: tuple[Any, list[str]]) -> tuple[int, list[str]]:
     return len(result[0]), result[1]
 
 
@@ -811,12 +811,12 @@ def dask_apply(recipe: Any, source: str | os.PathLike[str], output: str | os.Pat
         progress.stage("apply", len(recipe.steps))
         try:
             outs, duplicates, through_drop = recipe_stages(client, plan, typing, recipe, keep_rows=True)
-            summaries = client.gather(client.map(_log_of, outs, pure=False))
+            summaries = client.gather(client.map(log_of, outs, pure=False))
         except DataMismatchError as exc:
             raise InputError(os.fspath(source), f"does not fit the recipe: {exc}") from None
         progress.stage("write")
-        frames = client.map(_frame_of, outs, pure=False)
-        columns = _write_parquet_dir(client, frames, output, overwrite=overwrite)
+        frames = client.map(frame_of, outs, pure=False)
+        columns = write_parquet_dir(client, frames, output, overwrite=overwrite)
     notes = merge_notes([log for _, log in summaries])
     if duplicates:
         notes.insert(_after_step_notes(notes, through_drop), f"dropped {duplicates:,} duplicate row(s)")
@@ -932,7 +932,7 @@ def merge_notes(logs: list[list[str]]) -> list[str]:
     return out
 
 
-def _write_parquet_dir(client: Any, frames: list[Any], output: str | os.PathLike[str], *,
+def write_parquet_dir(client: Any, frames: list[Any], output: str | os.PathLike[str], *,
                        overwrite: bool) -> list[str]:
     """Write the partitions with ``dask.dataframe.to_parquet`` into a temporary directory beside ``output``,
     then rename it into place (an existing output, with ``overwrite``, is moved aside first and removed).
@@ -943,7 +943,7 @@ def _write_parquet_dir(client: Any, frames: list[Any], output: str | os.PathLike
     from .writing import OutputError, create_beside, current_umask
 
     target = Path(output)
-    meta = client.submit(_empty, frames[0], pure=False).result()
+    meta = client.submit(empty_frame, frames[0], pure=False).result()
     frame = dd.from_delayed(frames, meta=meta, verify_meta=False)
     width = max(5, len(str(len(frames))))
     made: list[str] = []  # named before they exist, so that an interrupt at any instant leaves nothing behind
@@ -978,5 +978,5 @@ def _honour_umask(directory: Path, umask: int) -> None:
             os.chmod(os.path.join(root, name), 0o666 & ~umask)
 
 
-def _empty(frame: Any) -> Any:
+def empty_frame(frame: Any) -> Any:
     return frame.iloc[:0]

@@ -1,177 +1,145 @@
-"""``fix --engine stream``: fit the fix steps on a uniform row sample of a file, then fix it batch by batch.
+"""``fix --engine stream``: ``fix_driver``'s out-of-core fix with the file read in Arrow record batches.
 
-Pass 1 is the stream scan (``streaming.stream_stats``): the whole file's merged statistics give the report
-before the fix, and its deterministic uniform row sample (``fit_rows`` rows, every row of a smaller file)
-is what the steps are fitted on, by the in-memory code (``fixing.fit_steps``). Pass 2 reads the file again
-with the column types pass 1 settled on, runs the recipe on each batch and writes it. Duplicate rows are
-dropped across batches as in memory, by remembering a 64-bit hash of every distinct row (8 bytes a row),
-and the class of every row written is kept (4 bytes a row), so resampling is planned on the whole file's
-counts: random over- and under-sampling draw exactly the rows imbalanced-learn draws in memory (from the
-class codes, ``steps.resample.random_rows``) and SMOTE interpolates between the fitting sample's rows of
-each minority class. The rows pass 2 wrote are then read back once (an Arrow file beside the output) to
-write the resampled output; without resampling pass 2 writes the output itself.
-
-Why the steps are fitted on the sample and not on the merged statistics: each step is fitted on the output
-of the step before, without duplicate rows (the median a column is imputed with shrinks its MAD, which
-sets the clip bounds, ...), so the merged statistics of the raw columns are not what the in-memory fix
-fits, and getting those numbers exactly would take a pass per step. On a uniform sample of n rows a
-median or quartile is off by about 1/sqrt(n) of the rows in rank (0.2% at 250,000 rows), well inside
-what changes a model; the fix log and report say so, and ``tests/test_fix_stream.py`` measures it.
+Pass 1 is the stream scan (``streaming.stream_stats``); pass 2 reads the file again with the column types pass 1
+settled on, runs the recipe on each batch and writes it (``StreamEngine``). What every out-of-core engine shares
+(fitting on the row sample, the resampling plan, the notes and the result) is in ``fix_driver``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .declared_missing import describe, mark_table
+from .declared_missing import mark_table
 from .errors import InputError
-from .fix_fit import FittedSteps, fit_steps
+from .fix_driver import (
+    ResamplePlan,
+    Written,
+    fix_out_of_core,
+    note_kind,
+    synthetic_chunks,
+)
+from .fix_fit import FittedSteps
 from .fix_options import FixOptions
-from .fix_probe import probe_after_fix
 from .fix_result import FixResult
 from .loading import LoadedTable, normalise_table, short_error, to_frame
 from .progress import Progress
 from .recipe import Recipe
 from .report import Report
-from .scan import SAMPLE_ROWS, scan, scan_frame, scan_loaded
-from .stats import DatasetStats, bottom_k, row_hashes
+from .scan import scan
+from .stats import DatasetStats, row_hashes
 from .steps import Resample
-from .steps.resample import random_rows
 from .streaming import StreamedFile, engine_note, open_stream, stream_stats
 from .writing import atomic_path, create_beside, frame_format, spreadsheet_safe
+
+
+class StreamEngine:
+    """``fix_driver``'s engine for ``--engine stream``: the file read in Arrow record batches, the output written
+    batch by batch. With resampling possible, pass 2 writes an Arrow file beside the output that the resampled
+    output is then written from (its rows, then the copies or synthetic rows, in the in-memory fix's order);
+    without it pass 2 writes the output itself. Duplicate rows are dropped across batches by remembering a
+    64-bit hash of every distinct row (8 bytes a row); the class of every row written costs 4 bytes a row."""
+
+    name = "stream"
+    synthetic_place = "the synthetic rows follow the rows of the file"
+
+    def __init__(self, output: str | os.PathLike[str] | None, *, safe_csv: bool,
+                 missing_values: dict[str, list[Any]] | None) -> None:
+        self.output, self.safe_csv, self.missing_values = output, safe_csv, missing_values
+        self.fmt = frame_format(output) if output is not None else None
+        self.stack = ExitStack()
+        self.sink: _Sink | None = None
+        self.batch_notes = _Notes()
+
+    def __enter__(self) -> "StreamEngine":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stack.__exit__(*exc)  # an error: the scratch file and the unfinished output are removed
+
+    def stats_pass(self, path: str | os.PathLike[str], *, target: str | None, sample_size: int,
+                   missing_values: dict[str, list[Any]] | None, progress: Progress) -> tuple[LoadedTable, DatasetStats]:
+        self.source = open_stream(path)
+        self.loaded, stats = stream_stats(path, target=target, sample_size=sample_size, missing_values=missing_values,
+                                          progress=progress, source=self.source)
+        return self.loaded, stats
+
+    def note(self, profile: Any) -> dict[str, Any]:
+        return engine_note(profile)
+
+    def transform(self, recipe: Recipe, fitted: FittedSteps, *, classification: bool, staged: bool,
+                  progress: Progress) -> Written:
+        target = recipe.target
+        self.schema = pa.Table.from_pandas(fitted.frame, preserve_index=False).schema
+        self.staged = staged
+        if self.output is not None:
+            self.sink = self.stack.enter_context(
+                _Sink.open(self.stack.enter_context(_scratch(self.output)), "arrow", self.schema) if staged
+                else _Sink.open(self.stack.enter_context(atomic_path(self.output)), self.fmt, self.schema,
+                                self.safe_csv))
+        classes, distinct = (_Classes() if classification else None), _SeenRows()
+        progress.stage("transform and write")
+        for frame in _frames(self.source, self.loaded.path, self.missing_values):
+            batch_log: list[str] = []
+            table = _to_arrow(recipe.transform(frame, batch_log, drop_duplicates=distinct), self.schema)
+            if classes is not None:
+                classes.add(table.column(target))
+            if self.sink is not None:
+                self.sink.write(table)
+            self.batch_notes.add(batch_log)
+            progress.advance(len(frame))
+        if self.sink is not None:
+            self.sink.close()
+        return Written(distinct.rows, distinct.dropped, classes)
+
+    def drawn(self, plan: ResamplePlan) -> str:
+        return ("stream engine: imbalanced-learn drew the rows from the class of every row written, as in memory"
+                + ("; the copies follow the rows of the file, in file order." if plan.method == "over"
+                   else "; the rows kept are written in file order."))
+
+    def write(self, plan: ResamplePlan | None, fitted: FittedSteps, resampler: Resample, progress: Progress) -> None:
+        """With the rows staged, the resampled output from them; then the output is in place (renamed)."""
+        if self.staged:
+            final = self.stack.enter_context(_Sink.open(self.stack.enter_context(atomic_path(self.output)), self.fmt,
+                                                        self.schema, self.safe_csv))
+            _write_planned(self.sink.path, final, plan, fitted, resampler, self.schema)
+            final.close()
+            self.sink = final  # for its spreadsheet-safe counts
+        self.stack.close()
+
+    def sample_notes(self) -> tuple[str, str]:
+        return "batch by batch", "file"
+
+    def notes(self, fitted_log: list[str], whole: bool) -> list[str]:
+        notes = [] if whole else self.batch_notes.unseen(fitted_log)
+        if self.sink is not None and self.sink.safe:
+            notes.append(_safe_note(self.sink.changed))
+        return notes
+
+    def info(self) -> dict[str, Any]:
+        return {}
+
+    def rescan(self, output: str | os.PathLike[str], target: str | None, checks: dict[str, Any]) -> Report:
+        return scan(output, target=target, engine="stream", **checks)
 
 
 def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
                recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
                safe_csv: bool, missing_values: dict[str, list[Any]] | None, fit_rows: int,
                progress: Progress, checks: dict[str, Any] | None = None) -> FixResult:
-    """``fixing.fix`` with the stream engine; the caller checked the options and the output paths. ``checks``:
-    the rule options of the scans before and after (``scan``'s keywords)."""
-    checks = checks or {}
-    fmt = frame_format(output) if output is not None else None
-    source = open_stream(path)
-    progress.stage("read and statistics")
-    loaded, stats = stream_stats(path, target=target, sample_size=max(fit_rows, SAMPLE_ROWS),
-                                 missing_values=missing_values, progress=progress, source=source)
-    before, fitted, fitted_on = fit_on_sample(loaded, stats, engine_note, target=target, options=options,
-                                              missing_values=missing_values, fit_rows=fit_rows, progress=progress,
-                                              checks=checks)
-    rows_in = stats.rows
-    del stats
-    whole = fitted_on >= rows_in
-    schema = pa.Table.from_pandas(fitted.frame, preserve_index=False).schema
-    recipe = Recipe(list(fitted.steps), target, [c for c in loaded.table.column_names if c != target],
-                    list(schema.names), drop_duplicate_rows=True)
-    classes = _Classes() if _classification(before, target) else None
-    resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
-    staged = classes is not None and options.resample != "none" and output is not None
-    distinct, notes, log = _SeenRows(), _Notes(), list(fitted.log)
-    with ExitStack() as stack:
-        # with resampling possible, pass 2 writes an Arrow file that the resampled output is written from
-        sink = None if output is None else stack.enter_context(
-            _Sink.open(stack.enter_context(_scratch(output)), "arrow", schema) if staged
-            else _Sink.open(stack.enter_context(atomic_path(output)), fmt, schema, safe_csv))
-        progress.stage("transform and write")
-        for frame in _frames(source, loaded.path, missing_values):
-            batch_log: list[str] = []
-            table = _to_arrow(recipe.transform(frame, batch_log, drop_duplicates=distinct), schema)
-            if classes is not None:
-                classes.add(table.column(target))
-            if sink is not None:
-                sink.write(table)
-            notes.add(batch_log)
-            progress.advance(len(frame))
-        if sink is not None:
-            sink.close()
-        progress.stage("resample")
-        plan = _plan(resampler, fitted, classes, log, whole) if classes is not None else None
-        if plan is None:
-            resampler.plan(fitted.frame, fitted.context, {}, 0, log)  # no target, or a regression target
-        if staged:
-            with _Sink.open(stack.enter_context(atomic_path(output)), fmt, schema, safe_csv) as final:
-                _write_planned(sink.path, final, plan, fitted, resampler, schema)
-                final.close()
-                sink = final  # for its spreadsheet-safe counts
-    written = distinct.rows - (plan.removed if plan else 0) + (plan.added if plan else 0)
-    rows = {"in": rows_in, "missing_target_dropped": rows_in - distinct.rows - distinct.dropped,
-            "duplicates_dropped": distinct.dropped,
-            "added_by_resampling": plan.added if plan else 0, "removed_by_resampling": plan.removed if plan else 0,
-            "out": written}
-    del distinct, plan, classes  # their per-row arrays, before the rescan reads the output
-    recipe.steps.append(resampler)
-    add_sample_notes(log, "stream", loaded.declared_missing, rows_in, fitted_on, "batch by batch", "file")
-    if not whole:
-        log += notes.unseen(fitted.log)
-    if sink is not None and sink.safe:
-        log.append(_safe_note(sink.changed))
-    pre = fitted.frame.reset_index(drop=True)
-    result = FixResult(_replay(resampler, fitted), pre, recipe, before, None, rows, log,
-                       engine={"name": "stream", "fit_rows": fitted_on, "rows": rows_in})
-    if rescan:
-        progress.stage("rescan")
-        result.after = scan(output, target=target, engine="stream", **checks) if output is not None else \
-            scan_frame(result.frame, name="<fixed sample>", target=target, **checks)
-        result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
-    if recipe_path is not None:
-        progress.stage("write")
-        recipe.save(recipe_path)
-    return result
-
-
-def _classification(before: Any, target: str | None) -> bool:
-    profile = before.profile.target if before.profile is not None else None
-    return target is not None and profile is not None and profile.task == "classification"
-
-
-
-def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any], dict[str, Any]], *,
-                  target: str | None, options: FixOptions, missing_values: dict[str, list[Any]] | None,
-                  fit_rows: int, progress: Progress,
-                  checks: dict[str, Any] | None = None) -> tuple[Report, FittedSteps, int]:
-    """The report before the fix and the steps fitted on the first pass's row sample (``fit_rows`` rows of
-    lowest row priority, in file order): shared by the stream and dask engines, whose ``stats`` carry a
-    bottom-k sample of at least ``max(fit_rows, SAMPLE_ROWS)`` rows. ``note`` gives the report's
-    ``dataset.engine`` from its profile. The fitted frame's target is typed as in memory. Returns the report,
-    the fitted steps and the number of rows they were fitted on."""
-    # the scan sees the engine's own sample: the lowest row priorities of the larger bottom-k sample
-    before = scan_loaded(loaded, target=target, progress=progress, **(checks or {}),
-                         stats=replace(stats, sample=bottom_k(stats.sample, SAMPLE_ROWS), sample_size=SAMPLE_ROWS))
-    before.dataset["engine"] = note(before.profile)
-    sample = bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
-    target_has_nulls = target is not None and stats.columns[target].nulls > 0
-    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
-    progress.advance()  # the fix stage's last unit, resampling, is planned once the data is written
-    fitted.frame = _target_as_in_memory(fitted.frame, target, target_has_nulls)
-    return before, fitted, sample.num_rows
-
-
-def add_sample_notes(log: list[str], engine: str, declared: dict[str, dict[str, int]], rows_in: int,
-                     fitted_on: int, written: str, whole: str) -> None:
-    """The stream and dask engines' notes: the values declared missing (marked while reading, so the
-    mark-missing step found nothing left to log), and whether the steps were fitted on every row or on a
-    sample, with how close the sample's estimates are. ``written``: how the output was written; ``whole``:
-    what the row counts are of ("file")."""
-    if declared:
-        log.insert(0, f"mark-missing: values declared missing in the settings set to missing: {describe(declared)}.")
-    if fitted_on >= rows_in:
-        log.append(f"{engine} engine: the steps were fitted on all {rows_in:,} rows, as in memory; the output was "
-                   f"written {written}.")
-    else:
-        log.insert(0, f"{engine} engine: the steps were fitted on a uniform sample of {fitted_on:,} of the "
-                      f"{rows_in:,} rows (--fit-rows): medians, MADs, clip bounds, scales and category maps are "
-                      f"estimates from it (a median within about ±{1 / np.sqrt(fitted_on):.1%} of the rows in "
-                      f"rank), and the counts in the step notes are the sample's; row counts are the whole "
-                      f"{whole}'s.")
+    """``fixing.fix`` with the stream engine (``fix_driver.fix_out_of_core``); the caller checked the options and
+    the output paths. ``checks``: the rule options of the scans before and after (``scan``'s keywords)."""
+    with StreamEngine(output, safe_csv=safe_csv, missing_values=missing_values) as engine:
+        return fix_out_of_core(engine, path, output=output, target=target, recipe_path=recipe_path, options=options,
+                               rescan=rescan, missing_values=missing_values, fit_rows=fit_rows, progress=progress,
+                               checks=checks)
 
 
 # ----------------------------------------------------------------------------------------------- reading
@@ -260,72 +228,7 @@ class _Classes:
         return rank[codes], [self.labels[i] for i in order]
 
 
-@dataclass
-class _Plan:
-    """Which rows the resampled output takes from the rows pass 2 wrote (all labelled: ``fix`` drops the rows
-    without a target before writing), and in which order."""
-
-    method: str
-    keep: np.ndarray | None = None  # under: per row written, kept
-    copies: np.ndarray | None = None  # over: rows copied once more (sorted, repeated for more copies)
-    synthetic: dict[str, int] | None = None  # smote: class label as text -> synthetic rows
-    added: int = 0
-    removed: int = 0
-
-
-def _counts(codes: np.ndarray, labels: list[Any]) -> dict[str, int]:
-    """Rows per class, largest first (ties by label text), as ``steps.resample`` counts them."""
-    n = np.bincount(codes, minlength=len(labels))
-    return dict(sorted(((str(label), int(k)) for label, k in zip(labels, n) if k), key=lambda kv: (-kv[1], kv[0])))
-
-
-def _plan(resampler: Resample, fitted: FittedSteps, classes: _Classes, log: list[str], whole: bool) -> _Plan:
-    """Choose the sampler on the whole output's class counts, then which rows it adds or removes."""
-    y, labels = classes.result()
-    counts = _counts(y, labels)
-    target = fitted.context.target
-    plan = _Plan(resampler.plan(fitted.frame, fitted.context, counts, int(y.size), log))
-    if plan.method == "none":
-        return plan
-    how = ""
-    if plan.method in ("smote", "smotenc"):
-        present = {str(k): int(v) for k, v in fitted.frame[target].value_counts().items()}
-        goal = resampler.goal(counts) or {label: max(counts.values()) for label in counts}  # capped, or the majority
-        wanted = {label: goal[label] - n for label, n in counts.items() if n < goal[label]}
-        short = [label for label in wanted if present.get(label, 0) < 2]
-        if not short:
-            plan.synthetic, plan.added = wanted, sum(wanted.values())
-            resampler.counts_after_ = dict(sorted(((label, max(n, goal[label])) for label, n in counts.items()),
-                                                  key=lambda kv: (-kv[1], kv[0])))
-            held = "every row" if whole else f"a uniform sample of {len(fitted.frame):,} rows"
-            how = (f"stream engine: {'SMOTENC' if plan.method == 'smotenc' else 'SMOTE'} interpolated between the "
-                   f"rows of each minority class in the fitting sample ({held}: "
-                   + ", ".join(f"{present[label]:,} of class {label!r}" for label in wanted)
-                   + "); the synthetic rows follow the rows of the file.")
-        else:
-            resampler.method_ = plan.method = "over"
-            resampler.reason_ = (f"the fitting sample holds {present.get(short[0], 0)} row(s) of class {short[0]!r}, "
-                                 "too few for SMOTE's neighbours")
-    if plan.method in ("over", "under"):
-        drawn = random_rows(plan.method, y, resampler.seed, resampler.goal(counts) if plan.method == "over" else None,
-                            labels)
-        if plan.method == "under":
-            plan.keep = np.zeros(y.size, dtype=bool)
-            plan.keep[drawn] = True
-            plan.removed = int(y.size - drawn.size)
-        else:
-            plan.copies = np.sort(drawn[y.size:])
-            plan.added = int(drawn.size - y.size)
-        resampler.counts_after_ = _counts(y[drawn], labels)
-        how = ("stream engine: imbalanced-learn drew the rows from the class of every row written, as in memory"
-               + ("; the copies follow the rows of the file, in file order." if plan.method == "over"
-                  else "; the rows kept are written in file order."))
-    resampler.rows_added_, resampler.rows_removed_ = plan.added, plan.removed
-    log += [resampler.describe(), how]
-    return plan
-
-
-def _write_planned(path: str, sink: "_Sink", plan: _Plan | None, fitted: FittedSteps, resampler: Resample,
+def _write_planned(path: str, sink: "_Sink", plan: ResamplePlan | None, fitted: FittedSteps, resampler: Resample,
                    schema: pa.Schema) -> None:
     """The resampled output from the rows pass 2 wrote (``path``), in the in-memory fix's order: the rows (those
     kept), then the copies or synthetic rows."""
@@ -352,48 +255,11 @@ def _write_planned(path: str, sink: "_Sink", plan: _Plan | None, fitted: FittedS
                 sink.write(pa.Table.from_batches([batch]).take(plan.copies[lo:hi] - start))
     if plan.synthetic:
         target = fitted.context.target
-        for seed, wanted in _synthetic_chunks(plan.synthetic, resampler.seed, max(len(fitted.frame), 1)):
+        for seed, wanted in synthetic_chunks(plan.synthetic, resampler.seed, max(len(fitted.frame), 1)):
             sink.write(_to_arrow(resampler.synthesize(fitted.frame, target, wanted, seed=seed), schema))
 
 
-def _synthetic_chunks(wanted: dict[str, int], seed: int, size: int) -> Iterator[tuple[int, dict[str, int]]]:
-    """SMOTE's rows in rounds of at most ``size`` rows (the fitting sample's), so memory stays bounded by the
-    sample; one round (the in-memory fix's draws) when they fit, else seeds ``seed``, ``seed + 1``, …"""
-    left = dict(wanted)
-    round_ = 0
-    while any(left.values()):
-        budget, take = size, {}
-        for label, n in left.items():
-            take[label] = min(n, budget)
-            budget -= take[label]
-        left = {label: n - take[label] for label, n in left.items()}
-        yield (seed + round_) % 2**32, {label: n for label, n in take.items() if n}
-        round_ += 1
-
-
-def _replay(resampler: Resample, fitted: FittedSteps) -> pd.DataFrame:
-    """The fitting sample fixed and resampled as the whole file was (same sampler and seed): the rows the
-    report describes and the probe reads; the output itself when the sample held every row."""
-    frame = fitted.frame.reset_index(drop=True)
-    if resampler.method_ == "none":
-        return frame
-    again = Resample(method="smote" if resampler.method_ == "smotenc" else resampler.method_, seed=resampler.seed)
-    return again.fit_resample(frame, fitted.context, []).reset_index(drop=True)
-
-
 # ---------------------------------------------------------------------------------------------- writing
-
-
-def _target_as_in_memory(frame: pd.DataFrame, target: str | None, has_nulls: bool) -> pd.DataFrame:
-    """The fixed sample with its target typed as the whole file's is in memory: whole numbers with a missing
-    label anywhere in the file are float, booleans object. Its schema is then every written batch's, so a
-    batch without missing labels does not change the target's type (and its labels read as in memory)."""
-    if target is not None and has_nulls:
-        if pd.api.types.is_integer_dtype(frame[target].dtype):
-            return frame.assign(**{target: frame[target].astype(float)})
-        if pd.api.types.is_bool_dtype(frame[target].dtype):
-            return frame.assign(**{target: frame[target].astype(object)})
-    return frame
 
 
 def _to_arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
@@ -498,18 +364,14 @@ class _Notes:
         self.first: dict[str, str] = {}
         self.batches: dict[str, int] = {}
 
-    @staticmethod
-    def kind(note: str) -> str:
-        return re.sub(r"\d[\d,.]*", "#", note)
-
     def add(self, log: list[str]) -> None:
         for note in log:
-            key = self.kind(note)
+            key = note_kind(note)
             self.first.setdefault(key, note)
             self.batches[key] = self.batches.get(key, 0) + 1
 
     def unseen(self, fitted_log: list[str]) -> list[str]:
-        known = {self.kind(n) for n in fitted_log}
+        known = {note_kind(n) for n in fitted_log}
         return [f"while writing: {note}" + (f" (the first of {self.batches[key]:,} batches with such a note)"
                                             if self.batches[key] > 1 else "")
                 for key, note in self.first.items() if key not in known and not note.startswith("dropped ")]

@@ -135,6 +135,23 @@ class Resample(Step):
             self.method_, self.reason_ = method, reason
         return self.method_
 
+    def record(self, *, method: str | None = None, reason: str | None = None,
+               counts_after: dict[str, int] | None = None, added: int | None = None,
+               removed: int | None = None) -> None:
+        """What an out-of-core fix did with the sampler ``plan`` chose, set by the step itself: it resampled the
+        whole file's rows, which this step never held (``method``/``reason`` when it fell back to another sampler,
+        the class counts after, the rows added and removed)."""
+        if method is not None:
+            self.method_ = method
+        if reason is not None:
+            self.reason_ = reason
+        if counts_after is not None:
+            self.counts_after_ = dict(counts_after)
+        if added is not None:
+            self.rows_added_ = added
+        if removed is not None:
+            self.rows_removed_ = removed
+
     def describe(self) -> str:
         """The log's sentence for a resampling that was done: the sampler, why, and rows added and removed
         (or the weights), and the classes the cap left short of the majority."""
