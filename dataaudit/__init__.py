@@ -3,8 +3,9 @@
 from ._version import __version__
 from .errors import DataAuditError, InputError, TargetError, UsageError
 from .findings import Category, Finding, GradientEffect, Severity
+from .registry import all_rules
 from .report import Report
-from .rules import RULES, all_rules
+from .rules import RULES
 from .scan import scan
 
 _LAZY = {"fix": "fixing", "apply_recipe": "fixing", "FixOptions": "fixing", "FixResult": "fixing", "Recipe": "recipe",

@@ -16,8 +16,8 @@ from .errors import DataAuditError, UsageError
 from .fix_options import CHOICES, FIT_ROWS, FixOptions
 from .formatters import FORMATTERS, format_for_path, render
 from .progress import for_cli as _progress
+from .registry import all_rules, get_rule
 from .report import FAIL_ON_CHOICES
-from .rules import all_rules, get_rule
 from .scan import ENGINES, scan
 from .writing import check_frame_output, check_not_input, write_text_atomic
 

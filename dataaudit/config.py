@@ -166,7 +166,8 @@ def _check_rule_patterns(path: Path, key: str, patterns: Any) -> None:
         raise UsageError(f"{path}: {key} must be a list of rule codes")
     if not patterns:
         return
-    from .rules import all_rules, matches
+    from .registry import all_rules
+    from .rules import matches
 
     rules = all_rules()
     for pattern in patterns:

@@ -526,3 +526,18 @@ def _full_target_labels(col: ColumnProfile) -> dict[str, int]:
         if col.kind == "boolean":
             labels = {{"1": "True", "0": "False"}.get(k, k): v for k, v in labels.items()}
     return dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def type_group(col: ColumnProfile) -> str | None:
+    """What a model receives from the column: number, boolean, text or datetime (None: nothing to compare).
+
+    Stored numbers are numbers whatever their inferred type: a 0/1 column that shows a stray 2 in one
+    half of a file is the same column, not a changed type. A constant column has its stored kind's group."""
+    t = col.inferred_type
+    if t == "empty":
+        return None
+    if col.kind in ("numeric", "integer", "boolean") or t in ("numeric", "integer"):
+        return "number"
+    if t in ("boolean", "datetime") or col.kind == "datetime":
+        return "datetime" if col.kind == "datetime" else t
+    return "text"

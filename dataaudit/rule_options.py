@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .findings import Finding
-from .rules import Rule, all_rules
+from .registry import all_rules
+from .rules import Rule
 
 _KINDS = {bool: ("a boolean", (bool,)), int: ("a whole number", (int,)), float: ("a number", (int, float)),
           str: ("a string", (str,))}

@@ -1,4 +1,5 @@
-"""The rule registry: each check is a plain function registered with its metadata by ``@check``."""
+"""Rules: each check is a plain function registered with its metadata by ``@check`` (``RULES``). The checks
+import this module; ``registry`` imports the checks and answers which rules there are."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
-from .errors import UsageError
 from .findings import Category, Finding, GradientEffect, Hit, Severity
 
 #: Names of the fix steps, in the order ``dataaudit fix`` applies them (SPEC "fix semantics").
@@ -114,41 +114,7 @@ def check(
     return register
 
 
-def all_rules() -> list[Rule]:
-    """Every registered rule, sorted by code."""
-    from . import checks  # noqa: F401  (importing registers the checks)
-
-    return [RULES[code] for code in sorted(RULES)]
-
-
 def matches(rule: Rule, pattern: str) -> bool:
     """A rule code, a code prefix (``DA2``) or a check name names this rule."""
     pattern = pattern.strip().upper()
     return rule.code.startswith(pattern) or rule.name.upper() == pattern
-
-
-def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), *, command: str = "scan") -> list[Rule]:
-    """The ``command``'s rules chosen by ``--select``/``--ignore``: codes, prefixes (``DA2``) or check names.
-
-    A pattern must name some rule of either command, so one settings file serves scan and diff."""
-    rules = all_rules()
-    select = [s for s in select if s.strip()]
-    ignore = [s for s in ignore if s.strip()]
-    for pattern in [*select, *ignore]:
-        if not any(matches(rule, pattern) for rule in rules):
-            raise UsageError(f"no rule matches {pattern!r} (see `dataaudit rules`)")
-    rules = [r for r in rules if r.command == command]
-    if select:
-        rules = [r for r in rules if any(matches(r, p) for p in select)]
-    return [r for r in rules if not any(matches(r, p) for p in ignore)]
-
-
-def get_rule(code: str) -> Rule:
-    rules = {r.code: r for r in all_rules()}
-    rule = rules.get(code.strip().upper())
-    if rule is None:
-        by_name = {r.name: r for r in rules.values()}
-        rule = by_name.get(code.strip().lower())
-    if rule is None:
-        raise UsageError(f"unknown rule {code!r} (see `dataaudit rules`)")
-    return rule

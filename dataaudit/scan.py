@@ -23,10 +23,11 @@ from .loading import LoadedTable, declare_missing, from_frame, load
 from .probe import probe_frame
 from .profiling import build_profile
 from .progress import NO_PROGRESS, Progress, finishes_progress
+from .registry import get_rule, select_rules
 from .report import FAIL_ON_CHOICES, Report
 from .risk import gradient_risk
 from .rule_options import option_problem, run_rule
-from .rules import get_rule, matches, select_rules
+from .rules import matches
 from .stats import DatasetStats, chunk_stats
 from .streaming import engine_note, stream_stats
 

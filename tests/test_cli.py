@@ -19,8 +19,8 @@ from click.testing import CliRunner, Result
 
 import dataaudit
 from dataaudit.cli import cli
+from dataaudit.registry import all_rules
 from dataaudit.report import report_schema
-from dataaudit.rules import all_rules
 
 
 def _run(*args: object) -> Result:
@@ -488,7 +488,7 @@ def test_the_max_rows_help_names_every_check_that_reads_the_row_sample():
     """--max-rows' help, the settings schema and scan's docstring list the sampled checks by hand: keep them true."""
     from importlib import resources
 
-    from dataaudit.rules import all_rules
+    from dataaudit.registry import all_rules
     from dataaudit.scan import scan
 
     sampled = [r.code for r in all_rules() if r.on_sample]

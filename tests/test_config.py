@@ -238,8 +238,8 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def _rule_options_schema() -> dict:
     """What the schema's rules table must say: every registered rule and its options, from the registry."""
+    from dataaudit.registry import all_rules
     from dataaudit.rule_options import option_kind
-    from dataaudit.rules import all_rules
 
     words = {"a boolean": "boolean", "a whole number": "integer", "a number": "number", "a string": "string"}
     out = {}

@@ -29,8 +29,8 @@ from dataaudit.fix_report import render as render_fix
 from dataaudit.fixing import fix
 from dataaudit.formatters import FORMATTERS, render
 from dataaudit.probe import summary
+from dataaudit.registry import get_rule
 from dataaudit.report import report_schema
-from dataaudit.rules import get_rule
 
 from .conftest import write_csv
 from .corpus.make_ordinary import houses_frame

@@ -8,7 +8,8 @@ import pytest
 
 from dataaudit.errors import UsageError
 from dataaudit.findings import Category
-from dataaudit.rules import FIX_STEPS, all_rules, get_rule, select_rules
+from dataaudit.registry import all_rules, get_rule, select_rules
+from dataaudit.rules import FIX_STEPS
 
 RULES = all_rules()
 

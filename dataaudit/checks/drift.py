@@ -23,7 +23,7 @@ from ..distance import (
     quantile_bins,
 )
 from ..findings import Category, GradientEffect, Hit, Severity
-from ..profiling import ColumnProfile
+from ..profiling import ColumnProfile, type_group
 from ..rules import check
 from ..stats import NumericStats
 from ..steps.robust_scale import center_scale
@@ -31,26 +31,11 @@ from ._common import jsonable, num, pct, plural
 from .outliers import robust_bounds
 
 if TYPE_CHECKING:
-    from ..diff import Comparison, RecipeScaling
+    from ..comparison import Comparison, RecipeScaling
 
 MEDIUM_PSI, HIGH_PSI = 0.1, 0.25
 DISCRETE_MAX = 20
 LIGHT_TAIL, FAR_FACTOR, FAR_Z = 10.0, 3.0, 20.0  # DA290: "far beyond" a light-tailed reference  # numeric columns with at most this many distinct values are compared value by value
-
-
-def type_group(col: ColumnProfile) -> str | None:
-    """What a model receives from the column: number, boolean, text or datetime (None: nothing to compare).
-
-    Stored numbers are numbers whatever their inferred type: a 0/1 column that shows a stray 2 in one
-    half of a file is the same column, not a changed type. A constant column has its stored kind's group."""
-    t = col.inferred_type
-    if t == "empty":
-        return None
-    if col.kind in ("numeric", "integer", "boolean") or t in ("numeric", "integer"):
-        return "number"
-    if t in ("boolean", "datetime") or col.kind == "datetime":
-        return "datetime" if col.kind == "datetime" else t
-    return "text"
 
 
 def category_counts(col: ColumnProfile) -> pd.Series:

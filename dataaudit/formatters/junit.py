@@ -11,8 +11,8 @@ from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ..findings import Severity
+from ..registry import get_rule
 from ..report import Report
-from ..rules import get_rule
 
 
 def _case(name: str, classname: str, failure: str | None = None, kind: str = "", out: str | None = None) -> str:

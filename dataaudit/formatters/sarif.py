@@ -27,8 +27,9 @@ from urllib.parse import quote
 from .. import __version__
 from ..findings import Finding, Severity
 from ..numfmt import json_safe
+from ..registry import get_rule
 from ..report import Report
-from ..rules import Rule, get_rule
+from ..rules import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",

@@ -10,7 +10,7 @@ import pytest
 
 from dataaudit.checks._common import pct
 from dataaudit.diff import diff
-from dataaudit.rules import all_rules
+from dataaudit.registry import all_rules
 
 from ..conftest import assert_valid, clean_frame, write_csv
 
