@@ -50,6 +50,7 @@ import pyarrow.csv as pacsv
 
 from .declared_missing import add_counts, mark_table
 from .errors import DataMismatchError, InputError, TargetError, UsageError
+from .hashing import row_hashes, row_priority
 from .loading import (
     LoadedTable,
     check_readable,
@@ -60,7 +61,7 @@ from .loading import (
     to_frame,
 )
 from .progress import NO_PROGRESS, Progress
-from .stats import DatasetStats, chunk_stats, row_priority
+from .stats import DatasetStats, chunk_stats
 from .streaming import CONVERSION_ERROR, MAX_VALUES, StatsAccumulator, engine_note
 
 BLOCK_BYTES = 64 << 20  # CSV bytes (Parquet: uncompressed row-group bytes) per partition, at most
@@ -770,10 +771,8 @@ def _after_dedup(stage: tuple[Any, list[str]], drop: np.ndarray, recipe: dict[st
 
 
 def _row_hashes(stage: tuple[Any, list[str]]) -> np.ndarray:
-    """A 64-bit hash per row (``stats.row_hashes``: equal for rows pandas' ``duplicated`` calls equal):
+    """A 64-bit hash per row (``hashing.row_hashes``: equal for rows pandas' ``duplicated`` calls equal):
     a hash that repeats marks candidates, which pandas then compares exactly."""
-    from .stats import row_hashes
-
     return row_hashes(stage[0])
 
 

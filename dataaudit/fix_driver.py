@@ -35,12 +35,13 @@ from .fix_fit import FittedSteps, fit_steps
 from .fix_options import FixOptions
 from .fix_probe import probe_after_fix
 from .fix_result import FixResult
+from .hashing import bottom_k
 from .loading import LoadedTable, to_frame
 from .progress import Progress
 from .recipe import Recipe
 from .report import Report
 from .scan import SAMPLE_ROWS, scan_frame, scan_loaded
-from .stats import DatasetStats, bottom_k
+from .stats import DatasetStats
 from .steps import Resample
 from .steps.resample import random_rows
 

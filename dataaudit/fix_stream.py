@@ -29,12 +29,13 @@ from .fix_driver import (
 from .fix_fit import FittedSteps
 from .fix_options import FixOptions
 from .fix_result import FixResult
+from .hashing import row_hashes
 from .loading import LoadedTable, normalise_table, short_error, to_frame
 from .progress import Progress
 from .recipe import Recipe
 from .report import Report
 from .scan import scan
-from .stats import DatasetStats, row_hashes
+from .stats import DatasetStats
 from .steps import Resample
 from .streaming import StreamedFile, engine_note, open_stream, stream_stats
 from .writing import atomic_path, create_beside, frame_format, spreadsheet_safe

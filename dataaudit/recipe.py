@@ -16,8 +16,8 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from ._version import __version__
+from .hashing import duplicate_mask, row_hashes
 from .progress import NO_PROGRESS, Progress
-from .stats import duplicate_mask, row_hashes
 from .steps import STEPS
 from .steps.base import RecipeError, Step
 from .textvalues import missing_token_mask
@@ -34,7 +34,7 @@ def _keep_every_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 def drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The frame without rows that repeat an earlier row, and how many were removed.
 
-    Exact, but cheap: rows whose 64-bit hash (``stats.row_hashes``) is unique cannot repeat another, so
+    Exact, but cheap: rows whose 64-bit hash (``hashing.row_hashes``) is unique cannot repeat another, so
     pandas compares only the rows in a group of equal hashes, instead of factorising every column of a
     million rows."""
     candidates = duplicate_mask(row_hashes(frame), first=False) if frame.shape[1] else np.ones(len(frame), bool)

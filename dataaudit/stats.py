@@ -9,11 +9,9 @@ memory cap is set, which turns exact quantiles into close estimates.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Callable, Iterable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,10 +20,19 @@ import pyarrow.compute as pc
 
 from . import sketches, textvalues
 from .arrow_types import UNIT_SECONDS, ticks
+from .hashing import (
+    MIX,
+    bottom_k,
+    floats,
+    hash_u64,
+    repeated_values,
+    row_priority,
+    string_hash,
+    value_hash,
+)
+from .kernels import extremes, sorted_mad, sorted_quantile, thin
+from .parallel import pool
 from .progress import NO_PROGRESS, Progress
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 EXTREME_K = 5
 
@@ -93,8 +100,8 @@ class NumericStats:
             m4=m4,
             integral=int((v == np.round(v)).sum()),
             values=sorted_v,
-            low=_extremes(v, frows, sorted_v[k - 1], k, largest=False) if k else [],
-            high=_extremes(v, frows, sorted_v[n - k], k, largest=True) if k else [],
+            low=extremes(v, frows, sorted_v[k - 1], k, largest=False) if k else [],
+            high=extremes(v, frows, sorted_v[n - k], k, largest=True) if k else [],
             inf_rows=[int(r) for r in inf_rows],
         )
 
@@ -142,8 +149,8 @@ class NumericStats:
               + 6 * delta**2 * (n_a**2 * other.m2 + n_b**2 * self.m2) / n**2
               + 4 * delta * (n_a * other.m3 - n_b * self.m3) / n)
         weight = max(self.weight, other.weight)
-        values = np.sort(np.concatenate([_thin(self.values, weight // self.weight),
-                                         _thin(other.values, weight // other.weight)]), kind="mergesort")
+        values = np.sort(np.concatenate([thin(self.values, weight // self.weight),
+                                         thin(other.values, weight // other.weight)]), kind="mergesort")
         return NumericStats(
             count=n, nan=self.nan + other.nan, posinf=self.posinf + other.posinf,
             neginf=self.neginf + other.neginf, mean=mean, m2=m2, m3=m3, m4=m4,
@@ -160,7 +167,7 @@ class NumericStats:
         step = 1
         while self.values.size // step > max_values:
             step *= 2
-        return replace(self, values=_thin(self.values, step), weight=self.weight * step) if step > 1 else self
+        return replace(self, values=thin(self.values, step), weight=self.weight * step) if step > 1 else self
 
     @property
     def exact(self) -> bool:
@@ -281,79 +288,6 @@ def _merge_histograms(a: tuple[np.ndarray, np.ndarray] | None,
     if values.size > HISTOGRAM_MAX:
         return None
     return values, np.bincount(inverse, weights=np.concatenate([a[1], b[1]]), minlength=values.size).astype(np.int64)
-
-
-def sorted_quantile(v: np.ndarray, q: float | np.ndarray) -> float | np.ndarray:
-    """numpy.quantile(v, q) for an already sorted v, in O(1) per quantile."""
-    if v.size == 0:
-        return np.full(np.shape(q), np.nan) if np.ndim(q) else np.nan
-    pos = np.asarray(q, dtype=float) * (v.size - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, v.size - 1)
-    out = v[lo] + (v[hi] - v[lo]) * (pos - lo)
-    return out if np.ndim(q) else float(out)
-
-
-def spread_of_rest(v: np.ndarray, value: float, min_size: int = 10) -> tuple[float, float] | None:
-    """(median, MAD) of the sorted values ``v`` other than ``value``: the spread of a column whose MAD
-    is 0 because ``value`` fills half of it (zeros of sparse counts). None with fewer than ``min_size``."""
-    rest = np.concatenate([v[: np.searchsorted(v, value, "left")], v[np.searchsorted(v, value, "right"):]])
-    if rest.size < min_size:
-        return None
-    center = float(sorted_quantile(rest, 0.5))
-    return center, sorted_mad(rest, center)
-
-
-def sorted_mad(v: np.ndarray, m: float) -> float:
-    """median(|v − m|) for sorted v, equal to numpy's, without building the deviations.
-
-    The deviations below m (read right to left) and from m upwards (left to right) are two sorted
-    sequences; the median of their union is found by binary search on how many come from each.
-    """
-    n = v.size
-    if n == 0:
-        return 0.0
-    split = int(np.searchsorted(v, m, side="left"))
-
-    def below(t: int) -> float:  # t-th smallest deviation among values < m
-        return m - float(v[split - 1 - t])
-
-    def above(t: int) -> float:  # t-th smallest deviation among values >= m
-        return float(v[split + t]) - m
-
-    def kth(k: int) -> float:
-        n_below, n_above = split, n - split
-        lo, hi = max(0, k + 1 - n_above), min(k + 1, n_below)
-        while lo < hi:
-            t = (lo + hi) // 2
-            if below(t) < above(k - t):
-                lo = t + 1
-            else:
-                hi = t
-        taken_above = k + 1 - lo
-        return max(below(lo - 1) if lo > 0 else -np.inf, above(taken_above - 1) if taken_above > 0 else -np.inf)
-
-    if n % 2:
-        return kth(n // 2)
-    return (kth(n // 2 - 1) + kth(n // 2)) / 2
-
-
-def _extremes(v: np.ndarray, rows: np.ndarray, kth: float, k: int, *, largest: bool) -> list[tuple[float, int]]:
-    """The k smallest or largest values with their rows; among ties the lowest rows (no sort of the column)."""
-    beyond = np.flatnonzero(v > kth if largest else v < kth)
-    ties = np.flatnonzero(v == kth)[: k - beyond.size]
-    picked = [(float(v[i]), int(rows[i])) for i in np.concatenate([beyond, ties])]
-    return sorted(picked, key=lambda t: (-t[0], t[1]) if largest else t)
-
-
-def _thin(values: np.ndarray, step: int) -> np.ndarray:
-    """Every ``step``-th sorted value, with the exact minimum and maximum kept at the ends."""
-    if step <= 1 or values.size <= 2:
-        return values
-    thinned = values[step // 2::step].copy()
-    if thinned.size:
-        thinned[0], thinned[-1] = values[0], values[-1]
-    return thinned
 
 
 @dataclass
@@ -510,135 +444,8 @@ def _numeric_view(arr: pa.ChunkedArray | pa.Array, kind: str) -> np.ndarray:
         if pa.types.is_date(t):
             arr, t = arr.cast(pa.timestamp("s")), pa.timestamp("s")
         if pa.types.is_timestamp(t) or pa.types.is_time(t):
-            return _floats(ticks(arr)) / UNIT_SECONDS[t.unit]
-    return _floats(arr)
-
-
-def _floats(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return np.asarray(arr.cast(pa.float64(), safe=False).fill_null(np.nan).to_numpy(zero_copy_only=False),
-                      dtype=float)
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _hash_u64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: a fast, well-mixed 64-bit hash of 64-bit keys."""
-    z = x.astype(np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        z ^= z >> np.uint64(30)
-        z *= np.uint64(0xBF58476D1CE4E5B9)
-        z ^= z >> np.uint64(27)
-        z *= np.uint64(0x94D049BB133111EB)
-        z ^= z >> np.uint64(31)
-    return z
-
-
-HASH_CHUNK_BYTES = 1 << 21  # 2 MB of text per hashing slice (its per-byte arrays take 24 bytes per byte)
-EQUAL_LENGTH_MAX = 64  # longest strings hashed a byte position at a time (one numpy pass per position)
-
-
-def string_hash(arr: pa.Array) -> np.ndarray:
-    """Per-value 64-bit hash of a string array, vectorised over its bytes (no Python per string).
-
-    A polynomial hash of the UTF-8 bytes (mod 2**64), mixed with the length and finalised with
-    splitmix64. Nulls hash like the empty string; callers mark missing values separately.
-    """
-    if isinstance(arr, pa.ChunkedArray):  # e.g. a pandas str Series made by concatenation
-        arr = arr.combine_chunks()
-    n = len(arr)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64)
-    if arr.offset:
-        arr = pa.concat_arrays([arr])  # re-base a sliced array so its buffers start at 0
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=n + 1).astype(np.int64)
-    data_buffer = arr.buffers()[2]
-    data = np.frombuffer(data_buffer, dtype=np.uint8, count=int(offsets[-1])) if data_buffer is not None \
-        else np.zeros(0, dtype=np.uint8)
-    lengths = np.diff(offsets)
-    out = lengths.astype(np.uint64) * _MIX
-    if data.size:
-        with np.errstate(over="ignore"):
-            powers = np.cumprod(np.full(int(lengths.max()), 1099511628211, dtype=np.uint64), dtype=np.uint64)
-        # In slices of about HASH_CHUNK_BYTES: the per-byte arrays cost 8 bytes per byte of text each,
-        # so hashing a whole 100 MB column at once would need gigabytes.
-        ends = np.searchsorted(offsets, np.arange(HASH_CHUNK_BYTES, int(offsets[-1]), HASH_CHUNK_BYTES), "right")
-        bounds = np.unique(np.concatenate([[0], np.maximum(ends - 1, 1), [n]]))
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
-            start, stop = int(offsets[lo]), int(offsets[hi])
-            part_len = lengths[lo:hi]
-            nonempty = part_len > 0
-            if stop == start or not nonempty.any():
-                continue
-            local = offsets[lo:hi] - start
-            width = int(part_len.max())
-            with np.errstate(over="ignore"):
-                if hi - lo >= 256 and width <= EQUAL_LENGTH_MAX and (hi - lo) * width == stop - start:  # IDs, codes
-                    out[lo:hi] += _equal_length_sums(data[start:stop], width, powers)
-                    continue
-                position = np.arange(stop - start, dtype=np.int64) - np.repeat(local, part_len)
-                contrib = (data[start:stop].astype(np.uint64) + np.uint64(1)) * powers[position]
-                sums = np.add.reduceat(contrib, local[nonempty])
-                out[lo:hi][nonempty] += sums
-    return _hash_u64(out)
-
-
-def _equal_length_sums(data: np.ndarray, width: int, powers: np.ndarray) -> np.ndarray:
-    """``string_hash``'s byte sums Σ (byte + 1)·P^(k+1) for strings all ``width`` bytes long (IDs, codes):
-    their bytes viewed as a strings × ``width`` matrix, summed one byte position at a time. About 3× faster
-    than the per-byte arrays (strings of unequal lengths padded into a matrix are not faster)."""
-    matrix = data.reshape(-1, width)
-    sums = np.zeros(matrix.shape[0], dtype=np.uint64)
-    for k in range(width):
-        byte = matrix[:, k].astype(np.uint64)
-        byte += np.uint64(1)
-        byte *= powers[k]
-        sums += byte
-    return sums
-
-
-def value_hash(values: np.ndarray) -> np.ndarray:
-    """Per-row hash of a float64 column: equal numbers hash equal (int 1 == float 1.0), NaN == NaN.
-
-    A multiply-xorshift of the float's bits: a bijection, so distinct values never collide within
-    a column; mixing across columns happens in the row hash.
-    """
-    v = values + 0.0  # -0.0 -> 0.0
-    v[np.isnan(v)] = np.nan  # one NaN bit pattern
-    with np.errstate(over="ignore"):
-        z = v.view(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
-    z ^= z >> np.uint64(29)
-    return z
-
-
-_ROW_SEED = np.uint64(0x243F6A8885A308D3)
-_MISSING_TEXT = np.uint64(0x6A09E667F3BCC908)  # a missing text cell: apart from the empty string
-
-
-def row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each row of ``frame``: rows equal as ``DataFrame.duplicated`` sees them (NaN equal to
-    NaN) hash equal, whatever dtype a column has in this batch."""
-    h = np.full(len(frame), _ROW_SEED, dtype=np.uint64)
-    for name in frame.columns:
-        with np.errstate(over="ignore"):
-            h = _hash_u64((h * np.uint64(0x100000001B3)) ^ _column_hash(frame[name]))
-    return h
-
-
-def _column_hash(series: pd.Series) -> np.ndarray:
-    """Per-row hash of one column. Numbers and booleans hash as float64 (1 == 1.0 == True), because a column
-    is int64 in a batch without missing values and float64 or object in one with them; text by its bytes."""
-    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
-        return value_hash(series.to_numpy(dtype=float, na_value=np.nan))
-    arr = pa.array(series, from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if pa.types.is_boolean(arr.type) or pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
-        return value_hash(_floats(arr))
-    text = pc.dictionary_encode(arr.cast(pa.string()))  # text; dates and anything else by their text
-    # each distinct string hashed once, spread by index; a missing cell gets its own hash
-    indices = text.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return np.append(string_hash(text.dictionary), _MISSING_TEXT)[indices]
+            return floats(ticks(arr)) / UNIT_SECONDS[t.unit]
+    return floats(arr)
 
 
 @dataclass
@@ -674,45 +481,6 @@ class DatasetStats:
         return repeated_values(self.row_hash)
 
 
-def repeated_values(hashes: np.ndarray) -> int:
-    """How many values repeat an earlier one: one sorted copy, not np.unique's several (10M rows: 80 MB)."""
-    if hashes.size < 2:
-        return 0
-    ordered = np.sort(hashes)
-    return int(np.count_nonzero(ordered[1:] == ordered[:-1]))
-
-
-def duplicate_mask(hashes: np.ndarray, *, first: bool = True) -> np.ndarray:
-    """Rows whose hash repeats an earlier row's (``first``: the first of each group is not marked) or any
-    other row's (``first=False``), from one stable sort: a third of the memory of a hash table of 10M rows."""
-    marked = np.zeros(hashes.size, dtype=bool)
-    if hashes.size < 2:
-        return marked
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    same = ordered[1:] == ordered[:-1]
-    del ordered
-    marked[order[1:][same]] = True
-    if not first:
-        marked[order[:-1][same]] = True
-    return marked
-
-
-def row_priority(rows: np.ndarray) -> np.ndarray:
-    """A pseudo-random 64-bit priority per row number: the uniform sample is the rows of lowest priority, the same
-    whichever engine or batch sees a row."""
-    return _hash_u64(rows.astype(np.uint64) ^ _MIX)
-
-
-def bottom_k(table: pa.Table, k: int) -> pa.Table:
-    """The ``k`` rows of ``table`` (with a ``__row__`` column of row numbers) of lowest ``row_priority``, in order."""
-    if table.num_rows <= k:
-        return table
-    rows = table.column("__row__").to_numpy()
-    keep = np.sort(np.argpartition(row_priority(rows), k)[:k])
-    return table.take(pa.array(keep))
-
-
 def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray,
                   sketch: bool = False) -> tuple[ColumnStats, np.ndarray, np.ndarray]:
     """(stats, per-row missing mask, per-row value hash) of one column chunk; ``sketch``: with the stream
@@ -736,23 +504,6 @@ def _column_stats(name: str, arr: pa.ChunkedArray, rows: np.ndarray,
     x = _numeric_view(arr, kind)
     stats = ColumnStats(name, kind, n, nulls, numeric=NumericStats.from_values(x, rows))
     return stats, np.isnan(x), value_hash(x)
-
-
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    """One thread pool for every chunk (the stream engine calls chunk_stats hundreds of times)."""
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1)), thread_name_prefix="dataaudit")
-    return _POOL
-
-
-def thread_map(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    """``[func(x) for x in items]``, run in the shared thread pool: for per-column numpy work (sorts,
-    partitions, reductions), which releases the GIL. Results in the order of ``items``."""
-    return list(_pool().map(func, items))
 
 
 def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = None,
@@ -786,11 +537,10 @@ def chunk_stats(table: pa.Table, *, row_offset: int = 0, target: str | None = No
             digest = int((h * row_mix).sum(dtype=np.uint64))
             # Each column's share of the row hash: its value hash mixed with its position, so that
             # summing the shares (in any order, in the main thread) gives an order-aware row hash.
-            share = _hash_u64(h ^ (np.uint64(position + 1) * _MIX))
+            share = hash_u64(h ^ (np.uint64(position + 1) * MIX))
         return stats, missing, h if name == target else share, digest
 
-    pool = _pool()
-    futures = {pool.submit(column, i, name): i for i, name in enumerate(table.column_names)}
+    futures = {pool().submit(column, i, name): i for i, name in enumerate(table.column_names)}
     done: dict[int, tuple[ColumnStats, int]] = {}
     # Fold each column in as it finishes, so its row-length arrays are freed at once (the sums are
     # order-free); the dicts are filled in column order below.

@@ -30,6 +30,7 @@ import pyarrow.csv as pacsv
 
 from .allocator import limit_heap_fragmentation
 from .errors import InputError, TargetError
+from .hashing import bottom_k, row_priority
 from .loading import (
     LoadedTable,
     check_readable,
@@ -39,7 +40,7 @@ from .loading import (
     sniff_csv,
 )
 from .progress import NO_PROGRESS, Progress
-from .stats import DatasetStats, bottom_k, chunk_stats, row_priority
+from .stats import DatasetStats, chunk_stats
 
 BATCH_BYTES = 16 << 20  # Arrow data per batch the statistics see
 CSV_BLOCK_BYTES = 1 << 20  # CSV text per read block: pyarrow's reader holds many at once (4 MB blocks: +230 MB, 32 MB: +1.3 GB)

@@ -75,7 +75,7 @@ def test_row_sample_is_deterministic_and_bounded(rng):
 
 
 def testsorted_mad_equals_numpy_for_any_centre(rng):
-    from dataaudit.stats import sorted_mad
+    from dataaudit.kernels import sorted_mad
 
     for trial in range(500):
         n = int(rng.integers(1, 40))
@@ -88,7 +88,7 @@ def test_string_hash_in_slices_equals_the_whole(monkeypatch):
     """Hashing a long text column in small slices (bounded memory) gives the same hashes."""
     import pyarrow as pa
 
-    import dataaudit.stats as stats_module
+    import dataaudit.hashing as stats_module  # string_hash lives in hashing
 
     rng = np.random.default_rng(0)
     values = ["".join(rng.choice(list("abcé日"), size=int(rng.integers(0, 40)))) for _ in range(5000)] + ["", None]
@@ -102,14 +102,14 @@ def test_string_hash_in_slices_equals_the_whole(monkeypatch):
 def _reference_string_hash(value: str) -> int:
     """string_hash's definition, one string at a time in Python integers: length·MIX + Σ (byte + 1)·P^(k+1)
     mod 2**64, then splitmix64's finaliser."""
-    from dataaudit import stats as stats_module
+    from dataaudit import hashing as stats_module  # the splitmix64 of hashing
 
     mask = 2**64 - 1
     raw = value.encode("utf-8")
-    h = (len(raw) * int(stats_module._MIX)) & mask
+    h = (len(raw) * int(stats_module.MIX)) & mask
     for k, byte in enumerate(raw):
         h = (h + (byte + 1) * pow(1099511628211, k + 1, 2**64)) & mask
-    return int(stats_module._hash_u64(np.array([h], dtype=np.uint64))[0])
+    return int(stats_module.hash_u64(np.array([h], dtype=np.uint64))[0])
 
 
 @pytest.mark.parametrize("values", [
@@ -119,7 +119,7 @@ def _reference_string_hash(value: str) -> int:
     [f"{x!r}" for x in np.random.default_rng(1).random(500)] + ["é€ÿ\U0010ffff", ""],  # per-byte sums
 ])
 def test_string_hash_matches_its_definition(values):
-    from dataaudit.stats import string_hash
+    from dataaudit.hashing import string_hash
 
     expected = [_reference_string_hash(v) for v in values]
     assert string_hash(pa.array(values, type=pa.string())).tolist() == expected

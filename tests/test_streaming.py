@@ -198,7 +198,7 @@ def test_text_columns_with_many_distinct_values_are_summarised(tmp_path, monkeyp
     assert code.distinct_count() == pytest.approx(frame["code"].nunique(), rel=0.03)
     kept = pd.Series(code.counts, index=code.values.to_numpy())
     assert (kept == truth[kept.index]).mean() > 0.5  # the hash half at least: exact counts
-    from dataaudit.stats import string_hash
+    from dataaudit.hashing import string_hash
     lowest = code.values.iloc[np.argsort(string_hash(pa.array(code.values, type=pa.string())))[:500]]
     assert (kept[lowest.to_numpy()] == truth[lowest.to_numpy()]).all()
     score = stats.columns["score"].text

@@ -11,9 +11,9 @@ import pandas as pd
 
 from .. import datevalues
 from ..findings import Category, GradientEffect, Hit, Severity
+from ..hashing import duplicate_mask
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import duplicate_mask
 from ._common import jsonable, num, pct, plural
 from .missing import missing_indicator
 

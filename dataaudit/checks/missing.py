@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Category, GradientEffect, Hit, Severity
+from ..kernels import sorted_mad, sorted_quantile, spread_of_rest
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import NumericStats, sorted_mad, sorted_quantile, spread_of_rest
+from ..stats import NumericStats
 from ._common import jsonable, num, pct, plural
 
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.

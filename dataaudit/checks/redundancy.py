@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Category, GradientEffect, Hit, Severity
+from ..hashing import duplicate_mask
 from ..numfmt import significant
 from ..profiling import DatasetProfile
 from ..rules import check
-from ..stats import duplicate_mask
 from ._common import SMALL_TABLE_ROWS, jsonable, pct, plural
 
 

@@ -7,9 +7,9 @@ from typing import Iterator
 import numpy as np
 
 from ..findings import Category, GradientEffect, Hit, Severity
+from ..kernels import sorted_mad
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
-from ..stats import sorted_mad
 from ._common import SMALL_TABLE_ROWS, jsonable, names, num
 from .encoding import integer_code_reason
 from .redundancy import EXACT_CONDITION

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..checks.outliers import robust_bounds
-from ..stats import NumericStats, thread_map
+from ..parallel import thread_map
+from ..stats import NumericStats
 from .base import (
     FitContext,
     Step,
