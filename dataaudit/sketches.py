@@ -30,7 +30,7 @@ def registers(hashes: np.ndarray) -> np.ndarray:
 
 
 def _fmix64(x: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser. Not ``stats._hash_u64`` (splitmix64): ``value_hash`` multiplies by
+    """MurmurHash3's 64-bit finaliser. Not ``hashing.hash_u64`` (splitmix64): ``value_hash`` multiplies by
     splitmix's own constant, and mixing twice with it left the decimal numbers of a real column 3.5% over
     their distinct count (4 standard errors); with other constants the estimate is within its error."""
     z = x.copy()
