@@ -77,3 +77,12 @@ def thin(values: np.ndarray, step: int) -> np.ndarray:
     if thinned.size:
         thinned[0], thinned[-1] = values[0], values[-1]
     return thinned
+
+
+def least_squares(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, float]:
+    """The least-squares fit of ``y`` on the columns of ``x`` with an intercept: (coefficients, the intercept first;
+    R², 0 when ``y`` is constant)."""
+    design = np.column_stack([np.ones(len(x)), x])
+    coef = np.linalg.lstsq(design, y, rcond=None)[0]
+    total = float(((y - y.mean()) ** 2).sum())
+    return coef, (1.0 - float(((y - design @ coef) ** 2).sum()) / total if total > 0 else 0.0)

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import datevalues
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..hashing import duplicate_mask
+from ..kernels import least_squares
 from ..profiling import ColumnProfile, DatasetProfile
 from ..rules import check
 from ._common import jsonable, num, pct, plural
@@ -290,11 +291,7 @@ def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame
             rows = np.isfinite(x).all(axis=1)
             if rows.sum() < max(MIN_FIT_ROWS, 10 * (terms + 1)):
                 continue
-            t = target.to_numpy()[rows]
-            design = np.column_stack([np.ones(int(rows.sum())), x[rows]])
-            coef = np.linalg.lstsq(design, t, rcond=None)[0]
-            total = float(((t - t.mean()) ** 2).sum())
-            r2 = 1.0 - float(((t - design @ coef) ** 2).sum()) / total if total > 0 else 0.0
+            coef, r2 = least_squares(target.to_numpy()[rows], x[rows])
             if r2 >= min_r2 and (best is None or r2 > best[1]):
                 best = (combo, r2, coef, int(rows.sum()))
         if best is not None:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..findings import Category, GradientEffect, Hit, Severity
 from ..hashing import duplicate_mask
+from ..kernels import least_squares
 from ..numfmt import significant
 from ..profiling import DatasetProfile
 from ..rules import check
@@ -318,10 +319,8 @@ def _relation(data: DatasetProfile, involved: list[str]) -> str | None:
     frame = data.numeric_sample[involved].replace([np.inf, -np.inf], np.nan)
     frame = frame.fillna(frame.median())
     y, x = frame[involved[0]].to_numpy(dtype=float), frame[involved[1:]].to_numpy(dtype=float)
-    design = np.column_stack([np.ones(len(x)), x])
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]
-    total = float(((y - y.mean()) ** 2).sum())
-    if total == 0 or 1 - float(((y - design @ coef) ** 2).sum()) / total < 0.9999:
+    coef, r2 = least_squares(y, x)
+    if r2 < 0.9999:
         return None
     terms = " ".join(f"{'-' if c < 0 else '+'} {abs(float(c)):.3g}·`{n}`" for c, n in zip(coef[1:], involved[1:]))
     if abs(coef[0]) >= 1e-6 * (float(np.abs(y).max()) or 1.0):  # an intercept lost in the rounding is not shown

@@ -3,8 +3,8 @@
 A house price in dollars has a median near 1e5 and a right tail: fed as it is, the loss of the first steps is
 1e10 and the tail's rows dominate every update. ``auto`` takes log1p of a target that is never negative and
 whose upper tail is longer than its lower one (the 1–99% quantiles, so a few typos do not decide it) when the
-log makes the two tails more alike, then standardises robustly (median, 1.4826·MAD, so a few typos do not set
-the scale either). A classification target, or ``method="none"``, is left as it is.
+log makes the two tails more alike, then standardises it as robust-scale does (``center_scale``: median and
+1.4826·MAD, so a few typos do not set the scale either). A classification target, or ``method="none"``, is left as it is.
 
 Values far beyond any plausible tail (more than ``ABSURD_Z`` robust z-scores from the median once transformed:
 1e9 in a table of house prices) are counted and reported; the fix drops those rows only when asked
@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from .base import FitContext, Step
+from .robust_scale import center_scale
 
 METHODS = ("auto", "log", "standard", "none")
 KINDS = ("log1p", "identity", "none")  # the fitted transform before standardising ("none": nothing at all)
@@ -35,16 +36,9 @@ def _quantile_tail_ratio(y: np.ndarray) -> float:
     return float((q99 - q50) / lower) if lower > 0 else (np.inf if q99 > q50 else 1.0)
 
 
-def _robust_centre_scale(t: np.ndarray) -> tuple[float, float]:
-    """Median and 1.4826·MAD, falling back to IQR/1.349, then the standard deviation, then 1."""
-    centre = float(np.median(t))
-    scale = 1.4826 * float(np.median(np.abs(t - centre)))
-    if not scale > 0:
-        q25, q75 = np.quantile(t, [0.25, 0.75])
-        scale = float(q75 - q25) / 1.349
-    if not scale > 0:
-        scale = float(t.std())
-    return centre, scale if scale > 0 and np.isfinite(scale) else 1.0
+def _numbers(values: pd.Series) -> np.ndarray:
+    """The target as floats, NaN where it is missing or not a number."""
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 class TargetTransform(Step):
@@ -69,16 +63,14 @@ class TargetTransform(Step):
             self.reason_ = ("--target-transform none" if self.method == "none" and values is not None
                             else "no regression target")
             return self
-        y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        y = _numbers(values)
         y = y[np.isfinite(y)]
         if y.size < 2:
             self.kind_, self.reason_ = "none", "fewer than two finite target values"
             return self
         self.kind_, self.reason_ = self._choose(y)
-        t = np.log1p(y) if self.kind_ == "log1p" else y
-        self.centre_, self.scale_ = _robust_centre_scale(t)
-        z = (t - self.centre_) / self.scale_
-        absurd = np.abs(z) > ABSURD_Z
+        self.centre_, self.scale_, _ = center_scale(np.log1p(y) if self.kind_ == "log1p" else y, "mad")
+        absurd = np.abs(self._forward(y)) > ABSURD_Z
         if absurd.any():
             self.absurd_ = {"count": int(absurd.sum()), "low": float(y[absurd].min()), "high": float(y[absurd].max())}
         return self
@@ -105,7 +97,7 @@ class TargetTransform(Step):
         self.check_fitted()
         if self.kind_ == "none" or self.column_ not in frame.columns:
             return np.zeros(len(frame), dtype=bool)
-        z = self._forward(pd.to_numeric(frame[self.column_], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+        z = self._forward(_numbers(frame[self.column_]))
         with np.errstate(invalid="ignore"):
             return np.abs(z) > ABSURD_Z
 
@@ -118,7 +110,7 @@ class TargetTransform(Step):
         self.check_fitted()
         if self.kind_ == "none" or self.column_ not in frame.columns:  # scoring data need not hold the target
             return frame
-        y = pd.to_numeric(frame[self.column_], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        y = _numbers(frame[self.column_])
         if self.kind_ == "log1p" and (y <= -1).any():
             log.append(f"target-transform: {int((y <= -1).sum()):,} value(s) of `{self.column_}` are -1 or less, "
                        "outside log1p's domain: set to missing.")
