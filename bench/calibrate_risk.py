@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from dataaudit import FixOptions, fix
-from dataaudit.findings import Severity
-from dataaudit.probe import minority_class
+from dataaudit.analysis.findings import Severity
+from dataaudit.analysis.probe import minority_class
 
 TOLERANCE = 10  # score points the fixed data may sit above the clean base
 LEVEL_ORDER = ("low", "medium", "high", "critical")

@@ -46,8 +46,8 @@ from leak_quality import (  # noqa: E402
 )
 
 from dataaudit import apply_recipe, fix  # noqa: E402
-from dataaudit.fix_guard import source_column  # noqa: E402
-from dataaudit.fix_options import FixOptions  # noqa: E402
+from dataaudit.fixing.guard import source_column  # noqa: E402
+from dataaudit.fixing.options import FixOptions  # noqa: E402
 
 EXTRA = ("leak_date", "leak_date_na", "leak_date_1900", "leak_ratio")
 KINDS = (*LEAKS, *EXTRA)

@@ -27,8 +27,8 @@ from sklearn.metrics import balanced_accuracy_score, log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
-from dataaudit.fix_options import FixOptions
-from dataaudit.fixing import apply_recipe, fix
+from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.fixing.options import FixOptions
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 DATASETS = {"mixed.csv": "churned", "missing.csv": "label", "outliers.csv": "label", "scale.csv": "label",

@@ -1,15 +1,16 @@
 """dataaudit: find the data problems that break gradient training, and score the risk."""
 
 from ._version import __version__
+from .analysis.findings import Category, Finding, GradientEffect, Severity
+from .analysis.registry import all_rules
+from .analysis.report import Report
+from .analysis.rules import RULES
+from .api import scan
 from .errors import DataAuditError, InputError, TargetError, UsageError
-from .findings import Category, Finding, GradientEffect, Severity
-from .registry import all_rules
-from .report import Report
-from .rules import RULES
-from .scan import scan
 
-_LAZY = {"fix": "fixing", "apply_recipe": "fixing", "FixOptions": "fixing", "FixResult": "fixing", "Recipe": "recipe",
-         "FixTransformer": "transformer", "scan_frame": "scan"}
+_LAZY = {"fix": "fixing.memory", "apply_recipe": "fixing.memory", "FixOptions": "fixing.options",
+         "FixResult": "fixing.result", "Recipe": "fixing.recipe", "FixTransformer": "transformer",
+         "scan_frame": "analysis.pipeline"}
 
 
 def __getattr__(name: str):

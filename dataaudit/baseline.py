@@ -12,11 +12,11 @@ import json
 import os
 from typing import Any, Iterable
 
-from . import __version__
+from ._version import __version__
+from .analysis.findings import Finding, Severity
+from .analysis.report import Report
 from .errors import UsageError
-from .findings import Finding, Severity
-from .report import Report
-from .writing import write_text_atomic
+from .io.write import write_text_atomic
 
 BASELINE_VERSION = 1
 TOLERANCE = 0.05  # a measure may grow by this share before the finding counts as worse

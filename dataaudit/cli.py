@@ -10,16 +10,17 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from . import baseline, config, fix_report
+from . import baseline, config
 from ._version import __version__
+from .analysis.registry import all_rules, get_rule
+from .analysis.report import FAIL_ON_CHOICES
+from .api import ENGINES, scan
 from .errors import DataAuditError, UsageError
-from .fix_options import CHOICES, FIT_ROWS, FixOptions
+from .fixing import report as fix_report
+from .fixing.options import CHOICES, FIT_ROWS, FixOptions
 from .formatters import FORMATTERS, format_for_path, render
+from .io.write import check_frame_output, check_not_input, write_text_atomic
 from .progress import for_cli as _progress
-from .registry import all_rules, get_rule
-from .report import FAIL_ON_CHOICES
-from .scan import ENGINES, scan
-from .writing import check_frame_output, check_not_input, write_text_atomic
 
 APPLY_ENGINES = ("pandas", "dask")  # apply --engine
 FIX_ENGINES = ENGINES  # fix --engine: scan's
@@ -287,14 +288,14 @@ def fix_command(path: str, output: str | None, target: str | None, recipe_path: 
     if output is not None:
         check_not_input(output, [path])
     if not dry_run and chosen["engine"] == "dask":
-        from .dask_engine import check_parquet_dir_output
+        from .engines.dask.scan import check_parquet_dir_output
 
         check_parquet_dir_output(output, overwrite=overwrite, command="fix")
     elif not dry_run:
         if Path(output).is_dir():
             raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
         check_frame_output(output, overwrite=overwrite)
-    from .fixing import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
+    from .fixing.memory import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
 
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
@@ -348,7 +349,7 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, keep: tu
         raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
     check_not_input(output, [path])
     check_frame_output(output, overwrite=overwrite)
-    from .fixing import apply_recipe
+    from .fixing.memory import apply_recipe
 
     frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
                               progress=_progress(show_progress, path))
@@ -360,7 +361,7 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, keep: tu
 def _apply_on_dask(recipe: str, path: str, output: str, *, overwrite: bool, scheduler: str | None,
                    sheet: str | None, show_progress: bool | None) -> None:
     """apply --engine dask: the recipe per partition on a Dask cluster, into a partitioned Parquet directory."""
-    from .dask_engine import check_parquet_dir_output, dask_apply
+    from .engines.dask.scan import check_parquet_dir_output, dask_apply
 
     if sheet is not None:
         raise UsageError("--sheet: the dask engine does not read Excel workbooks; use --engine pandas")
@@ -388,7 +389,7 @@ def diff_command(reference: str, path: str, target: str | None, recipe_path: str
                  sheet: str | None, config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
     """Compare PATH with REFERENCE: schema changes, new categories, distribution shift, missing rates,
     class balance, and with --recipe whether a fitted recipe still fits."""
-    from .diff import diff
+    from .analysis.diff import diff
 
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items() if name in DIFF_SETTINGS})

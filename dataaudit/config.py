@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .declared_missing import values_problem
+from .analysis.report import FAIL_ON_CHOICES
+from .api import ENGINES
+from .core.declared_missing import values_problem
 from .errors import UsageError
-from .fix_options import CHOICES
-from .report import FAIL_ON_CHOICES
-from .scan import ENGINES
+from .fixing.options import CHOICES
 
 SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
     "target": str, "fail-on": str, "select": list, "ignore": list, "max-rows": int, "sheet": (str, int),
@@ -150,7 +150,7 @@ def parse(data: dict[str, Any], path: Path | str = "<settings>") -> Config:
 def _check_rules(path: Path, key: str, rules: dict[str, Any]) -> None:
     """``rules`` tables: known rule codes, known options, values of the option's type."""
     # the rule registry loads the checks (numpy, pandas, scipy): only when a file sets thresholds
-    from .rule_options import option_problem
+    from .analysis.rule_options import option_problem
 
     for code, options in rules.items():
         if not isinstance(options, dict):
@@ -166,8 +166,8 @@ def _check_rule_patterns(path: Path, key: str, patterns: Any) -> None:
         raise UsageError(f"{path}: {key} must be a list of rule codes")
     if not patterns:
         return
-    from .registry import all_rules
-    from .rules import matches
+    from .analysis.registry import all_rules
+    from .analysis.rules import matches
 
     rules = all_rules()
     for pattern in patterns:

@@ -27,3 +27,9 @@ class UsageError(DataAuditError):
 class DataMismatchError(DataAuditError):
     """New data cannot go through a recipe as it stands (its numbers do not read as numbers, most of its
     columns are missing); the caller names the file."""
+
+
+def short_error(exc: BaseException) -> str:
+    """An exception's message on one line, at most 300 characters: what an error line quotes of a reader's error."""
+    text = " ".join(str(exc).split())
+    return text[:300] if text else type(exc).__name__

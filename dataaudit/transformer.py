@@ -12,9 +12,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .fixing import FixOptions, fit_fix
-from .loading import from_frame, to_frame
-from .scan import scan_frame
+from .analysis.pipeline import scan_frame
+from .fixing.memory import fit_fix
+from .fixing.options import FixOptions
+from .io.read import from_frame, to_frame
 
 TARGET = "__dataaudit_target__"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataaudit.report import Report, report_schema
+from dataaudit.analysis.report import Report, report_schema
 
 _VALIDATOR = jsonschema.Draft202012Validator(report_schema())
 
@@ -102,7 +102,7 @@ def scheduler():
 @pytest.fixture
 def small_blocks(monkeypatch):
     """16 KB Dask partitions (the plan is made on the client), so a sample file makes several of them."""
-    from dataaudit import dask_engine
+    from dataaudit.engines.dask import scan as dask_engine
 
     monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 1 << 14)
     monkeypatch.setattr(dask_engine, "MIN_BLOCK_BYTES", 1 << 12)

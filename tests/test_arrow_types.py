@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataaudit import DataAuditError, apply_recipe, fix, scan
-from dataaudit.diff import diff
+from dataaudit.analysis.diff import diff
+from dataaudit.analysis.report import report_schema
 from dataaudit.formatters import FORMATTERS, render
-from dataaudit.report import report_schema
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import dataaudit
+from dataaudit.analysis.registry import all_rules
+from dataaudit.analysis.report import report_schema
 from dataaudit.cli import cli
-from dataaudit.registry import all_rules
-from dataaudit.report import report_schema
 
 
 def _run(*args: object) -> Result:
@@ -488,8 +488,8 @@ def test_the_max_rows_help_names_every_check_that_reads_the_row_sample():
     """--max-rows' help, the settings schema and scan's docstring list the sampled checks by hand: keep them true."""
     from importlib import resources
 
-    from dataaudit.registry import all_rules
-    from dataaudit.scan import scan
+    from dataaudit.analysis.registry import all_rules
+    from dataaudit.api import scan
 
     sampled = [r.code for r in all_rules() if r.on_sample]
     listed = "(" + ", ".join(sampled) + ")"

@@ -238,8 +238,8 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def _rule_options_schema() -> dict:
     """What the schema's rules table must say: every registered rule and its options, from the registry."""
-    from dataaudit.registry import all_rules
-    from dataaudit.rule_options import option_kind
+    from dataaudit.analysis.registry import all_rules
+    from dataaudit.analysis.rule_options import option_kind
 
     words = {"a boolean": "boolean", "a whole number": "integer", "a number": "number", "a string": "string"}
     out = {}
@@ -283,8 +283,8 @@ def test_schema_rules_match_the_registry():
 
 
 def test_schema_and_hand_validation_know_the_same_keys():
-    from dataaudit.fix_options import CHOICES
-    from dataaudit.report import FAIL_ON_CHOICES
+    from dataaudit.analysis.report import FAIL_ON_CHOICES
+    from dataaudit.fixing.options import CHOICES
 
     schema = config.config_schema()
     assert set(schema["properties"]) == set(config.SCAN_KEYS)
@@ -394,7 +394,7 @@ def test_what_only_the_runtime_check_can_see(tmp_path):
 
 def test_declared_missing_counts_add_up_across_chunks():
     """The stream and Dask engines mark each batch on its own and add the counts up."""
-    from dataaudit.declared_missing import add_counts
+    from dataaudit.core.declared_missing import add_counts
 
     total: dict = {}
     add_counts(total, {"age": {"-1": 3}, "city": {"unknown": 1}})

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 
 pytest.importorskip("distributed")  # the dask extra (the test extra installs it)
 
-from dataaudit import dask_engine  # noqa: E402
+from dataaudit.api import choose_engine, scan  # noqa: E402
 from dataaudit.cli import cli  # noqa: E402
-from dataaudit.dask_engine import cluster_client, dask_stats, merge_notes  # noqa: E402
+from dataaudit.engines.dask import scan as dask_engine  # noqa: E402
+from dataaudit.engines.dask.scan import cluster_client, dask_stats, merge_notes  # noqa: E402
 from dataaudit.errors import InputError, TargetError, UsageError  # noqa: E402
-from dataaudit.fixing import apply_recipe  # noqa: E402
-from dataaudit.loading import load, to_frame  # noqa: E402
-from dataaudit.scan import choose_engine, scan  # noqa: E402
+from dataaudit.fixing.memory import apply_recipe  # noqa: E402
+from dataaudit.io.read import load, to_frame  # noqa: E402
 
 from .conftest import assert_valid, clean_frame, write_csv  # noqa: E402
 

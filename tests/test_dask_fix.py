@@ -14,10 +14,12 @@ from click.testing import CliRunner
 
 pytest.importorskip("distributed")  # the dask extra (the test extra installs it)
 
-from dataaudit import dask_engine, dask_fix  # noqa: E402
 from dataaudit.cli import cli  # noqa: E402
+from dataaudit.engines.dask import scan as dask_engine  # noqa: E402
 from dataaudit.errors import UsageError  # noqa: E402
-from dataaudit.fixing import FixOptions, apply_recipe, fix  # noqa: E402
+from dataaudit.fixing import dask as dask_fix
+from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.fixing.options import FixOptions  # noqa: E402
 
 from .conftest import clean_frame, imbalanced_frame, write_csv  # noqa: E402
 

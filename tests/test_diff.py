@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from scipy import stats
 
 from dataaudit.cli import cli
-from dataaudit.distance import (
+from dataaudit.core.distance import (
     chi_square,
     exceedance,
     ks,
@@ -20,8 +20,8 @@ from dataaudit.distance import (
     psi,
     quantile_bins,
 )
-from dataaudit.fix_options import FixOptions
-from dataaudit.fixing import fix
+from dataaudit.fixing.memory import fix
+from dataaudit.fixing.options import FixOptions
 
 from .conftest import clean_frame, write_csv
 

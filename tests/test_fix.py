@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
-from dataaudit.fixing import FixOptions, apply_recipe, fix
-from dataaudit.recipe import Recipe
+from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.fixing.options import FixOptions
+from dataaudit.fixing.recipe import Recipe
 from dataaudit.steps.base import RecipeError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dataaudit.fix_report import render as render_fix
-from dataaudit.fixing import FixOptions, fix
+from dataaudit.api import scan
+from dataaudit.core.numfmt import fmt
+from dataaudit.fixing.memory import fix
+from dataaudit.fixing.options import FixOptions
+from dataaudit.fixing.report import render as render_fix
 from dataaudit.formatters import FORMATTERS
-from dataaudit.numfmt import fmt
-from dataaudit.scan import scan
 
 MIXED = Path(__file__).resolve().parents[1] / "sample_data" / "mixed.csv"
 SCAN_VIEW = "numeric features as the scan reads them"
@@ -103,7 +104,7 @@ def test_classes_left_short_by_over_sampling_are_listed_with_how_many_more(tmp_p
 def test_diff_names_at_most_ten_reference_columns_and_says_how_many_more(tmp_path):
     import pandas as pd
 
-    from dataaudit.diff import diff
+    from dataaudit.analysis.diff import diff
     from dataaudit.errors import TargetError
 
     frame = pd.DataFrame({f"c{i}": [1.0, 2.0, 3.0] for i in range(13)})

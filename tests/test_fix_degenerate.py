@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from dataaudit import FixOptions, fix
-from dataaudit.findings import Category, Finding, GradientEffect, Severity
-from dataaudit.fix_guard import new_after_fix, source_column
-from dataaudit.fix_report import render
+from dataaudit.analysis.findings import Category, Finding, GradientEffect, Severity
+from dataaudit.fixing.guard import new_after_fix, source_column
+from dataaudit.fixing.report import render
 
 from .conftest import clean_frame, imbalanced_frame
 from .corpus import make_ordinary

@@ -10,9 +10,9 @@ import pytest
 
 from dataaudit import FixOptions
 from dataaudit.checks.leakage import rank_auc
-from dataaudit.fix_guard import source_column
-from dataaudit.fix_report import render
-from dataaudit.fixing import apply_recipe, fix
+from dataaudit.fixing.guard import source_column
+from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.fixing.report import render
 
 
 def _table(rng: np.random.Generator, n: int = 800, share: float = 0.1) -> pd.DataFrame:

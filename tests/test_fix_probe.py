@@ -64,7 +64,7 @@ def test_after_probe_uses_the_scanned_rows_when_the_input_is_sampled(tmp_path, m
     """Past the scan's row sample the after-probe replays the recipe (and resampling) on the same rows."""
     import importlib
 
-    scan_module = importlib.import_module("dataaudit.scan")  # the module, not the function of that name
+    scan_module = importlib.import_module("dataaudit.analysis.pipeline")  # the module, not the function of that name
 
     frame = _logistic(n=4000)
     frame.loc[:40, "x2"] = np.nan
@@ -84,7 +84,7 @@ def test_after_probe_uses_the_scanned_rows_when_the_input_is_sampled(tmp_path, m
 
 
 def test_regression_target_diverges_before_and_decreases_after(tmp_path):
-    from dataaudit.fix_report import render
+    from dataaudit.fixing.report import render
 
     rng = np.random.default_rng(3)
     X = rng.normal(size=(600, 3))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataaudit.fix_report import render
-from dataaudit.fixing import fix
+from dataaudit.fixing.memory import fix
+from dataaudit.fixing.report import render
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -54,7 +54,7 @@ def test_probe_before_and_after_fix():
 
 def test_a_feature_that_separates_only_resampled_rows_is_explained_not_called_a_leak(tmp_path):
     from dataaudit import FixOptions
-    from dataaudit.findings import Category, Finding, GradientEffect, Severity
+    from dataaudit.analysis.findings import Category, Finding, GradientEffect, Severity
 
     result = fix(SAMPLE / "imbalance.csv", target="label", options=FixOptions(resample="over"))
     assert result.rows["added_by_resampling"] > 0

@@ -11,9 +11,11 @@ import pyarrow.feather as feather
 import pytest
 from click.testing import CliRunner
 
-from dataaudit import fix_stream, streaming
 from dataaudit.cli import cli
-from dataaudit.fixing import FixOptions, apply_recipe, fix
+from dataaudit.fixing import stream as fix_stream
+from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.fixing.options import FixOptions
+from dataaudit.io import batches
 
 from .conftest import imbalanced_frame, write_csv
 
@@ -23,8 +25,8 @@ SAMPLES = sorted((Path(__file__).resolve().parents[1] / "sample_data").glob("*.c
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 16 KB, so each sample file is read in several and duplicates and conflicts cross batches."""
-    monkeypatch.setattr(streaming, "BATCH_BYTES", 1 << 14)
-    monkeypatch.setattr(streaming, "PARQUET_BATCH_ROWS", 300)
+    monkeypatch.setattr(batches, "BATCH_BYTES", 1 << 14)
+    monkeypatch.setattr(batches, "PARQUET_BATCH_ROWS", 300)
 
 
 def _target(path: Path) -> str | None:

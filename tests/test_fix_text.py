@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from dataaudit.api import scan
 from dataaudit.cli import cli
-from dataaudit.fix_report import render
-from dataaudit.fixing import FixOptions, apply_recipe, fix
-from dataaudit.recipe import Recipe
-from dataaudit.scan import scan
+from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.fixing.options import FixOptions
+from dataaudit.fixing.recipe import Recipe
+from dataaudit.fixing.report import render
 
 FIRST = ["Anna", "Ben", "Carla", "David", "Eva", "Frank", "Greta", "Hans", "Ines", "Jonas"]
 LAST = ["Smith", "Miller", "Jones", "Brown", "Davis", "Garcia", "Wilson", "Moore", "Taylor", "Thomas", "King"]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import apply_recipe, fix
-from dataaudit.recipe import Recipe
+from dataaudit.fixing.recipe import Recipe
 
 from .conftest import imbalanced_frame, write_csv
 
@@ -38,7 +38,7 @@ def test_fix_drops_rows_without_a_target_and_counts_them(engine, tmp_path, reque
 
 
 def test_the_fix_report_counts_the_rows_without_a_target(tmp_path):
-    from dataaudit.fix_report import render
+    from dataaudit.fixing.report import render
 
     path = write_csv(tmp_path / "train.csv", imbalanced_frame(np.random.default_rng(3), 800, missing_labels=12))
     result = fix(path, target="label")
@@ -76,7 +76,7 @@ def _tiny_minority(rng, n=1850, minority=4):
 
 def test_weights_keep_every_row_and_balance_the_classes(tmp_path, rng):
     """--resample weights: no copied or synthetic row; each class's weights sum to the same total."""
-    from dataaudit.fixing import FixOptions
+    from dataaudit.fixing.options import FixOptions
 
     path = write_csv(tmp_path / "train.csv", imbalanced_frame(rng, 2000))
     result = fix(path, target="label", output=tmp_path / "out.parquet", recipe_path=tmp_path / "r.json",
@@ -99,7 +99,7 @@ def test_weights_keep_every_row_and_balance_the_classes(tmp_path, rng):
 
 def test_weights_need_the_pandas_engine(tmp_path, rng):
     from dataaudit.errors import UsageError
-    from dataaudit.fixing import FixOptions
+    from dataaudit.fixing.options import FixOptions
 
     path = write_csv(tmp_path / "train.csv", imbalanced_frame(rng, 300))
     with pytest.raises(UsageError, match="--resample weights needs --engine pandas"):
@@ -109,7 +109,7 @@ def test_weights_need_the_pandas_engine(tmp_path, rng):
 @pytest.mark.parametrize("engine, method", [("pandas", "over"), ("stream", "over"), ("stream", "auto")])
 def test_over_sampling_copies_a_handful_of_rows_at_most_twenty_times(engine, method, tmp_path, rng):
     """Four rows of one class were copied 461 times each; now a class grows to at most ×20 and the log says so."""
-    from dataaudit.fixing import FixOptions
+    from dataaudit.fixing.options import FixOptions
 
     path = write_csv(tmp_path / "train.csv", _tiny_minority(rng))
     result = fix(path, target="label", engine=engine, output=tmp_path / "out.parquet",
@@ -121,7 +121,7 @@ def test_over_sampling_copies_a_handful_of_rows_at_most_twenty_times(engine, met
 
 
 def test_smote_is_capped_too(tmp_path, rng):
-    from dataaudit.fixing import FixOptions
+    from dataaudit.fixing.options import FixOptions
 
     path = write_csv(tmp_path / "train.csv", _tiny_minority(rng, 3000, 40))
     result = fix(path, target="label", options=FixOptions(resample="smote"))
@@ -143,8 +143,8 @@ def test_a_recipe_written_before_weights_existed_still_loads(tmp_path, rng):
 
 def test_the_fix_report_names_every_leak_it_kept_and_the_option_that_drops_them(tmp_path, rng):
     """Without --drop-leaky the leaks stay; the report must name each one and the one option, not just the first."""
-    from dataaudit.fix_report import render
-    from dataaudit.fixing import FixOptions
+    from dataaudit.fixing.options import FixOptions
+    from dataaudit.fixing.report import render
 
     n = 1500
     label = rng.choice([0, 1], n, p=[0.9, 0.1])

@@ -94,7 +94,7 @@ def test_html_and_markdown_escape_names_and_values_from_the_data(tmp_path):
 def test_junit_is_valid_xml_with_one_failure_per_finding_at_or_above_fail_on(mixed_report):
     import xml.etree.ElementTree as ET
 
-    from dataaudit.findings import Severity
+    from dataaudit.analysis.findings import Severity
     from dataaudit.formatters import render
 
     root = ET.fromstring(render([mixed_report], "junit"))

@@ -37,8 +37,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def reports():
-    from dataaudit.fix_report import render as render_fix
-    from dataaudit.fixing import fix
+    from dataaudit.fixing.memory import fix
+    from dataaudit.fixing.report import render as render_fix
 
     cwd = os.getcwd()
     os.chdir(ROOT)  # the report names the path as given
@@ -101,7 +101,7 @@ def test_scan_report_renders_in_chromium_without_errors(browser, reports, tmp_pa
 
 
 def test_fix_report_renders_in_chromium_without_errors(browser, reports, tmp_path):
-    from dataaudit.fix_report import probe_rows
+    from dataaudit.fixing.report import probe_rows
 
     result, html = reports["fix"]
     page, problems = _open(browser, html, tmp_path / "fix.html")

@@ -135,9 +135,9 @@ def test_bins_put_what_lies_beyond_the_widened_bounds_in_the_end_bins():
 
 
 def test_fix_report_html_has_before_after_tables_and_class_bars(tmp_path):
-    from dataaudit.fix_report import probe_rows
-    from dataaudit.fix_report import render as render_fix
-    from dataaudit.fixing import fix
+    from dataaudit.fixing.memory import fix
+    from dataaudit.fixing.report import probe_rows
+    from dataaudit.fixing.report import render as render_fix
 
     result = fix(SAMPLE / "imbalance.csv", target="label")
     page = render_fix(result, "html")
@@ -150,8 +150,8 @@ def test_fix_report_html_has_before_after_tables_and_class_bars(tmp_path):
 
 
 def test_fix_report_html_escapes_names(tmp_path):
-    from dataaudit.fix_report import render as render_fix
-    from dataaudit.fixing import fix
+    from dataaudit.fixing.memory import fix
+    from dataaudit.fixing.report import render as render_fix
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({EVIL_COLUMN: ["a"] * 60, "x": rng.normal(size=60), "y": [EVIL_LABEL] * 45 + ["b"] * 15})

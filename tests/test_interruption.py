@@ -88,7 +88,8 @@ def test_interrupt_just_after_the_temporary_file_exists_leaves_nothing(tmp_path,
     ``os.close`` of its descriptor) must leave no file behind."""
     import os
 
-    from dataaudit import fix_stream, writing
+    from dataaudit.fixing import stream as fix_stream
+    from dataaudit.io import write as writing
 
     real_close, fired = os.close, []
 

@@ -19,7 +19,7 @@ from pyarrow import feather
 
 from dataaudit import scan
 from dataaudit.errors import InputError
-from dataaudit.loading import LoadedTable, load
+from dataaudit.io.read import LoadedTable, load
 
 from .corpus import make_malformed
 

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from dataaudit.analysis.report import report_schema
 from dataaudit.cli import cli
-from dataaudit.report import report_schema
 
 from .corpus import make_malformed
 

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from dataaudit import fix, scan
+from dataaudit.analysis.report import report_schema
 from dataaudit.cli import cli
 from dataaudit.formatters import FORMATTERS
-from dataaudit.report import report_schema
 
 from .conftest import INTERNAL_ERROR, _fail_on_internal_error
 from .corpus import make_ordinary
@@ -168,7 +168,7 @@ def test_numbers_with_a_unit_become_a_named_numeric_column(corpus):
     (finding,) = [f for f in report.findings if f.rule == "DA401"]
     assert finding.evidence["unit"] == "km/h" and "speed [km/h]" in finding.message
     raw = pd.read_csv(corpus["units.csv"])["speed"].str.replace(" km/h", "").astype(float)
-    from dataaudit.fix_options import FixOptions
+    from dataaudit.fixing.options import FixOptions
 
     fixed = fix(corpus["units.csv"], target="label", options=FixOptions(scaler="none", outliers="none"))
     assert np.allclose(fixed.pre_resample["speed [km/h]"], raw)
@@ -180,7 +180,7 @@ def _with_products(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plain_fix_options():
-    from dataaudit.fix_options import FixOptions
+    from dataaudit.fixing.options import FixOptions
 
     return FixOptions(scaler="none", outliers="none")
 

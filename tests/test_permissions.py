@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from dataaudit.cli import cli
-from dataaudit.writing import create_beside, current_umask, write_text_atomic
+from dataaudit.io.write import create_beside, current_umask, write_text_atomic
 
 from .conftest import imbalanced_frame, write_csv
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataaudit.probe import naive_matrix, probe
+from dataaudit.analysis.probe import naive_matrix, probe
 
 from .corpus.make_ordinary import houses_frame
 
@@ -202,7 +202,7 @@ def _houses(n: int = 300) -> pd.DataFrame:
 
 
 def test_overflow_on_finite_inputs_is_measured_not_called_nan():
-    from dataaudit.probe import probe_frame, summary
+    from dataaudit.analysis.probe import probe_frame, summary
 
     result = probe_frame(_houses(), "price")
     assert result["task"] == "regression" and result["steps"] == 50
@@ -236,7 +236,7 @@ def test_nan_inputs_and_overflow_are_told_apart_in_one_run():
 
 
 def test_norms_and_means_do_not_overflow_where_the_numbers_are_finite():
-    from dataaudit.probe import _l2, _mean
+    from dataaudit.analysis.probe import _l2, _mean
 
     big = np.array([[3e200, 4e200], [3.0, 4.0], [np.inf, 1.0]])
     norms = _l2(big, axis=1)

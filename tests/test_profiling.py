@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
-from dataaudit.scan import scan_frame
+from dataaudit.analysis.pipeline import scan_frame
 
 from .conftest import write_csv
 
@@ -60,7 +60,7 @@ def test_missing_tokens_count_as_missing(tmp_path, rng):
 @pytest.mark.parametrize("text,expected", [("1.234,50", 1234.5), ("3,5", 3.5), ("12%", 0.12), ("$1,234.50", 1234.5),
                                            ("(42)", -42.0)])
 def test_formatted_numbers_are_parsed(text, expected):
-    from dataaudit import textvalues
+    from dataaudit.core import textvalues
 
     decimal_comma = textvalues.uses_decimal_comma(pd.Series([text, text], dtype="str"))
     parsed, _ = textvalues.formatted_numbers(pd.Series([text], dtype="str"), decimal_comma)
@@ -71,9 +71,9 @@ def test_integer_target_with_few_values_is_classification(tmp_path, rng):
     frame = pd.DataFrame({"x": rng.normal(size=300), "label": rng.integers(0, 3, 300)})
     report = scan(write_csv(tmp_path / "t.csv", frame), target="label")
     assert report.target == "label"
-    from dataaudit.loading import load
-    from dataaudit.profiling import build_profile
-    from dataaudit.stats import chunk_stats
+    from dataaudit.analysis.profiling import build_profile
+    from dataaudit.core.stats import chunk_stats
+    from dataaudit.io.read import load
 
     loaded = load(tmp_path / "t.csv")
     profile = build_profile(chunk_stats(loaded.table, target="label"), loaded.describe(), "label")

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from dataaudit import scan
 from dataaudit.cli import cli
+from dataaudit.core.stats import chunk_stats
 from dataaudit.errors import InputError
 from dataaudit.progress import NO_PROGRESS, Progress, TerminalProgress, for_cli
-from dataaudit.stats import chunk_stats
 
 
 class Recording(Progress):

@@ -21,16 +21,16 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dataaudit.attribution import attribute
+from dataaudit.analysis.attribution import attribute
+from dataaudit.analysis.findings import Finding, Severity
+from dataaudit.analysis.probe import summary
+from dataaudit.analysis.registry import get_rule
+from dataaudit.analysis.report import report_schema
 from dataaudit.cli import cli
-from dataaudit.findings import Finding, Severity
-from dataaudit.fix_report import probe_rows
-from dataaudit.fix_report import render as render_fix
-from dataaudit.fixing import fix
+from dataaudit.fixing.memory import fix
+from dataaudit.fixing.report import probe_rows
+from dataaudit.fixing.report import render as render_fix
 from dataaudit.formatters import FORMATTERS, render
-from dataaudit.probe import summary
-from dataaudit.registry import get_rule
-from dataaudit.report import report_schema
 
 from .conftest import write_csv
 from .corpus.make_ordinary import houses_frame

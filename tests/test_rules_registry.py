@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from dataaudit.analysis.findings import Category
+from dataaudit.analysis.registry import all_rules, get_rule, select_rules
+from dataaudit.analysis.rules import FIX_STEPS
 from dataaudit.errors import UsageError
-from dataaudit.findings import Category
-from dataaudit.registry import all_rules, get_rule, select_rules
-from dataaudit.rules import FIX_STEPS
 
 RULES = all_rules()
 

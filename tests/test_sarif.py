@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from dataaudit import scan
+from dataaudit.analysis.findings import Severity
 from dataaudit.cli import cli
-from dataaudit.findings import Severity
 from dataaudit.formatters import render
 from dataaudit.formatters.sarif import LEVEL, artifact_uri
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dataaudit.stats import NumericStats, chunk_stats
+from dataaudit.core.stats import NumericStats, chunk_stats
 
 
 def _table(rng, n=2000):
@@ -75,7 +75,7 @@ def test_row_sample_is_deterministic_and_bounded(rng):
 
 
 def testsorted_mad_equals_numpy_for_any_centre(rng):
-    from dataaudit.kernels import sorted_mad
+    from dataaudit.core.kernels import sorted_mad
 
     for trial in range(500):
         n = int(rng.integers(1, 40))
@@ -86,9 +86,8 @@ def testsorted_mad_equals_numpy_for_any_centre(rng):
 
 def test_string_hash_in_slices_equals_the_whole(monkeypatch):
     """Hashing a long text column in small slices (bounded memory) gives the same hashes."""
-    import pyarrow as pa
-
     import dataaudit.hashing as stats_module  # string_hash lives in hashing
+    import pyarrow as pa
 
     rng = np.random.default_rng(0)
     values = ["".join(rng.choice(list("abcé日"), size=int(rng.integers(0, 40)))) for _ in range(5000)] + ["", None]
@@ -102,7 +101,7 @@ def test_string_hash_in_slices_equals_the_whole(monkeypatch):
 def _reference_string_hash(value: str) -> int:
     """string_hash's definition, one string at a time in Python integers: length·MIX + Σ (byte + 1)·P^(k+1)
     mod 2**64, then splitmix64's finaliser."""
-    from dataaudit import hashing as stats_module  # the splitmix64 of hashing
+    from dataaudit.core import hashing as stats_module  # the splitmix64 of hashing
 
     mask = 2**64 - 1
     raw = value.encode("utf-8")
@@ -119,7 +118,7 @@ def _reference_string_hash(value: str) -> int:
     [f"{x!r}" for x in np.random.default_rng(1).random(500)] + ["é€ÿ\U0010ffff", ""],  # per-byte sums
 ])
 def test_string_hash_matches_its_definition(values):
-    from dataaudit.hashing import string_hash
+    from dataaudit.core.hashing import string_hash
 
     expected = [_reference_string_hash(v) for v in values]
     assert string_hash(pa.array(values, type=pa.string())).tolist() == expected

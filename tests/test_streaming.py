@@ -13,11 +13,12 @@ import pyarrow.feather as feather
 import pytest
 from click.testing import CliRunner
 
-from dataaudit import streaming
+from dataaudit.api import choose_engine, scan
 from dataaudit.cli import cli
+from dataaudit.core import accumulate
+from dataaudit.engines.stream import stream_stats
 from dataaudit.errors import InputError, TargetError
-from dataaudit.scan import choose_engine, scan
-from dataaudit.streaming import stream_stats
+from dataaudit.io import batches
 
 from .conftest import assert_valid, clean_frame, write_csv
 
@@ -34,8 +35,8 @@ def _same(a, b) -> None:
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 64 KB, so a few thousand rows make many batches and type conflicts land in later ones."""
-    monkeypatch.setattr(streaming, "BATCH_BYTES", 1 << 16)
-    monkeypatch.setattr(streaming, "PARQUET_BATCH_ROWS", 500)
+    monkeypatch.setattr(batches, "BATCH_BYTES", 1 << 16)
+    monkeypatch.setattr(batches, "PARQUET_BATCH_ROWS", 500)
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
@@ -100,7 +101,7 @@ def test_thinned_values_keep_quantiles_extremes_and_distinct_counts_close(tmp_pa
         assert (frame["x"] <= x.quantile(q)).mean() == pytest.approx(q, abs=0.005)
     assert stats.columns["id"].numeric.distinct_count == pytest.approx(n, rel=0.05)
     exact = scan(path, target="label", engine="pandas")
-    monkeypatch.setattr(streaming, "MAX_VALUES", 4096)
+    monkeypatch.setattr(accumulate, "MAX_VALUES", 4096)
     estimated = scan(path, target="label", engine="stream")
     assert {f.rule for f in estimated.findings} == {f.rule for f in exact.findings}
     assert estimated.dataset["engine"]["estimated"]["columns"] == ["id", "x"]
@@ -132,7 +133,7 @@ def test_bad_inputs_are_one_line_errors(tmp_path):
 def test_auto_streams_only_large_files(tmp_path, monkeypatch):
     path = write_csv(tmp_path / "x.csv", clean_frame(np.random.default_rng(4), 100))
     assert choose_engine("auto", path) == "pandas"
-    monkeypatch.setattr(sys.modules["dataaudit.scan"], "AUTO_STREAM_SHARE", 1e-12)  # the module, not the function
+    monkeypatch.setattr(sys.modules["dataaudit.api"], "AUTO_STREAM_SHARE", 1e-12)  # the module, not the function
     assert choose_engine("auto", path) == "stream"
     assert choose_engine("auto", tmp_path / "book.xlsx") == "pandas"
     with pytest.raises(Exception, match="Excel"):
@@ -188,8 +189,8 @@ def test_text_columns_with_many_distinct_values_are_summarised(tmp_path, monkeyp
     frame = _text_frame(n)
     path = tmp_path / "text.parquet"
     frame.to_parquet(path, row_group_size=2_000)
-    monkeypatch.setattr(streaming, "PARQUET_BATCH_ROWS", 2_000)
-    monkeypatch.setattr(streaming, "MAX_TEXT_VALUES", 2_000)
+    monkeypatch.setattr(batches, "PARQUET_BATCH_ROWS", 2_000)
+    monkeypatch.setattr(accumulate, "MAX_TEXT_VALUES", 2_000)
     _, stats = stream_stats(path, target="label")
     truth = frame["code"].value_counts()
     code = stats.columns["code"].text
@@ -198,7 +199,7 @@ def test_text_columns_with_many_distinct_values_are_summarised(tmp_path, monkeyp
     assert code.distinct_count() == pytest.approx(frame["code"].nunique(), rel=0.03)
     kept = pd.Series(code.counts, index=code.values.to_numpy())
     assert (kept == truth[kept.index]).mean() > 0.5  # the hash half at least: exact counts
-    from dataaudit.hashing import string_hash
+    from dataaudit.core.hashing import string_hash
     lowest = code.values.iloc[np.argsort(string_hash(pa.array(code.values, type=pa.string())))[:500]]
     assert (kept[lowest.to_numpy()] == truth[lowest.to_numpy()]).all()
     score = stats.columns["score"].text
@@ -222,7 +223,7 @@ def test_text_columns_with_many_distinct_values_are_summarised(tmp_path, monkeyp
 
 
 def test_heap_fragmentation_limit_is_set_once_and_respects_the_environment(monkeypatch):
-    from dataaudit import allocator
+    from dataaudit.engines import allocator
 
     monkeypatch.setattr(allocator, "_done", False)
     monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")
@@ -238,7 +239,7 @@ def test_conversion_errors_are_recognised_with_or_without_the_row_number():
     the column is widened, not reported as a malformed file."""
     import pyarrow as pa
 
-    from dataaudit.streaming import open_stream
+    from dataaudit.io.batches import open_stream
 
     for message in ("In CSV column #1: CSV conversion error to int64: invalid value '?'",
                     "In CSV column #1: Row #5997: CSV conversion error to int64: invalid value '1.5'"):

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from dataaudit import scan_frame
 from dataaudit.cli import cli
-from dataaudit.fix_options import FixOptions
-from dataaudit.fixing import fix
-from dataaudit.recipe import Recipe
+from dataaudit.fixing.memory import fix
+from dataaudit.fixing.options import FixOptions
+from dataaudit.fixing.recipe import Recipe
 
 
 def houses(n: int = 1500, seed: int = 0, typos: int = 4, missing: float = 0.03) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def test_apply_transforms_a_present_target_and_needs_none(tmp_path):
     scoring = houses(n=200, seed=5, typos=0, missing=0)
     scoring.drop(columns="price").to_csv(tmp_path / "scoring.csv", index=False)
     scoring.to_csv(tmp_path / "labelled.csv", index=False)
-    from dataaudit.fixing import apply_recipe
+    from dataaudit.fixing.memory import apply_recipe
 
     out, _ = apply_recipe(result.recipe, tmp_path / "scoring.csv")
     assert len(out) == 200 and "price" not in out.columns
@@ -105,7 +105,7 @@ def test_a_model_on_the_transformed_target_beats_the_raw_one_on_held_out_rows(tm
     from sklearn.linear_model import Ridge
     from sklearn.metrics import r2_score
 
-    from dataaudit.fixing import apply_recipe
+    from dataaudit.fixing.memory import apply_recipe
 
     frame = houses(n=2000, typos=6)
     train, test = frame.iloc[:1500], frame.iloc[1500:]

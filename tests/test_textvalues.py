@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dataaudit import textvalues
+from dataaudit.core import textvalues
 
 # every character Python's Unicode database assigns (RE2's may be a version newer: Kawi digits, Unicode 15)
 EVERY_CHARACTER = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) not in ("Cn", "Cs")]

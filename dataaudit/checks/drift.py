@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 import pandas as pd
 
-from ..distance import (
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import ColumnProfile, type_group
+from ..analysis.rules import check
+from ..core.distance import (
     binomial_excess,
     chi_square,
     exceedance,
@@ -22,16 +25,13 @@ from ..distance import (
     psi,
     quantile_bins,
 )
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..profiling import ColumnProfile, type_group
-from ..rules import check
-from ..stats import NumericStats
+from ..core.stats import NumericStats
 from ..steps.robust_scale import center_scale
 from ._common import jsonable, num, pct, plural
 from .outliers import robust_bounds
 
 if TYPE_CHECKING:
-    from ..comparison import Comparison, RecipeScaling
+    from ..analysis.comparison import Comparison, RecipeScaling
 
 MEDIUM_PSI, HIGH_PSI = 0.1, 0.25
 DISCRETE_MAX = 20

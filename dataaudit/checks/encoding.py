@@ -7,11 +7,11 @@ from typing import Iterator
 
 import numpy as np
 
-from .. import datevalues, textvalues
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.rules import check
+from ..core import datevalues, textvalues
 from ..errors import UsageError
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..profiling import ColumnProfile, DatasetProfile
-from ..rules import check
 from ._common import jsonable, names, num, pct, plural
 
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"

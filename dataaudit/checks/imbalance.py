@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..profiling import DatasetProfile
-from ..rules import check
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import DatasetProfile
+from ..analysis.rules import check
 from ._common import SMALL_TABLE_ROWS, jsonable, num, pct
 from .outliers import is_skewed, skew_profile
 

@@ -9,12 +9,12 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from .. import datevalues
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..hashing import duplicate_mask
-from ..kernels import least_squares
-from ..profiling import ColumnProfile, DatasetProfile
-from ..rules import check
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.rules import check
+from ..core import datevalues
+from ..core.hashing import duplicate_mask
+from ..core.kernels import least_squares
 from ._common import jsonable, num, pct, plural
 from .missing import missing_indicator
 

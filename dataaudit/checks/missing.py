@@ -8,11 +8,11 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..kernels import sorted_mad, sorted_quantile, spread_of_rest
-from ..profiling import ColumnProfile, DatasetProfile
-from ..rules import check
-from ..stats import NumericStats
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.rules import check
+from ..core.kernels import sorted_mad, sorted_quantile, spread_of_rest
+from ..core.stats import NumericStats
 from ._common import jsonable, num, pct, plural
 
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.

@@ -7,11 +7,11 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..kernels import spread_of_rest
-from ..profiling import ColumnProfile, DatasetProfile
-from ..rules import check
-from ..stats import NumericStats
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.rules import check
+from ..core.kernels import spread_of_rest
+from ..core.stats import NumericStats
 from ._common import examples, jsonable, num, pct, plural
 from .missing import without_sentinels
 

@@ -8,12 +8,12 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..hashing import duplicate_mask
-from ..kernels import least_squares
-from ..numfmt import significant
-from ..profiling import DatasetProfile
-from ..rules import check
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import DatasetProfile
+from ..analysis.rules import check
+from ..core.hashing import duplicate_mask
+from ..core.kernels import least_squares
+from ..core.numfmt import significant
 from ._common import SMALL_TABLE_ROWS, jsonable, pct, plural
 
 

@@ -6,10 +6,10 @@ from typing import Iterator
 
 import numpy as np
 
-from ..findings import Category, GradientEffect, Hit, Severity
-from ..kernels import sorted_mad
-from ..profiling import ColumnProfile, DatasetProfile
-from ..rules import check
+from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.rules import check
+from ..core.kernels import sorted_mad
 from ._common import SMALL_TABLE_ROWS, jsonable, names, num
 from .encoding import integer_code_reason
 from .redundancy import EXACT_CONDITION

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Callable, Sequence
 
-from ..report import Report
+from ..analysis.report import Report
 from . import github, html, json, junit, markdown, sarif, text
 
 FORMATTERS: dict[str, Callable[..., str]] = {

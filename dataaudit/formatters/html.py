@@ -13,14 +13,14 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..analysis.findings import Finding
+from ..analysis.probe import summary as probe_summary
+from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.report import Report
 from ..checks._common import pct
 from ..checks.missing import find_sentinels, without_sentinels
 from ..checks.outliers import robust_bounds
-from ..findings import Finding
-from ..probe import summary as probe_summary
-from ..profiling import ColumnProfile, DatasetProfile
-from ..report import Report
-from ..textvalues import missing_token_mask
+from ..core.textvalues import missing_token_mask
 from . import svg
 from .svg import esc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
-from ..report import Report
+from ..analysis.report import Report
 
 
 def render(report: Report, **_: object) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from ..findings import Severity
-from ..registry import get_rule
-from ..report import Report
+from ..analysis.findings import Severity
+from ..analysis.registry import get_rule
+from ..analysis.report import Report
 
 
 def _case(name: str, classname: str, failure: str | None = None, kind: str = "", out: str | None = None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
-from ..probe import summary as probe_summary
-from ..report import Report
+from ..analysis.probe import summary as probe_summary
+from ..analysis.report import Report
 
 ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
 

@@ -24,12 +24,12 @@ from pathlib import PurePath
 from typing import Any, Sequence
 from urllib.parse import quote
 
-from .. import __version__
-from ..findings import Finding, Severity
-from ..numfmt import json_safe
-from ..registry import get_rule
-from ..report import Report
-from ..rules import Rule
+from .._version import __version__
+from ..analysis.findings import Finding, Severity
+from ..analysis.registry import get_rule
+from ..analysis.report import Report
+from ..analysis.rules import Rule
+from ..core.numfmt import json_safe
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",

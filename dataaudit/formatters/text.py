@@ -8,9 +8,9 @@ from typing import Sequence
 from rich.console import Console
 from rich.markup import escape
 
-from ..findings import Severity
-from ..probe import summary as probe_summary
-from ..report import Report
+from ..analysis.findings import Severity
+from ..analysis.probe import summary as probe_summary
+from ..analysis.report import Report
 
 STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 WIDTH = 100

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..checks.outliers import robust_bounds
-from ..parallel import thread_map
-from ..stats import NumericStats
+from ..core.parallel import thread_map
+from ..core.stats import NumericStats
 from .base import (
     FitContext,
     Step,

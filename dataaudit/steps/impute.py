@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..parallel import thread_map
+from ..core.parallel import thread_map
 from .base import (
     FitContext,
     Step,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..declared_missing import describe, mark_frame, values_problem
+from ..core.declared_missing import describe, mark_frame, values_problem
 from .base import FitContext, Step
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import datevalues, textvalues
+from ..core import datevalues, textvalues
 from ..errors import DataMismatchError
 from .base import FitContext, Step, is_numeric
 
@@ -240,7 +240,7 @@ def _seconds_of_day(dates: pd.Series) -> pd.Series:
 
 
 def _time_seconds(series: pd.Series) -> pd.Series:
-    """Seconds since midnight of a time-of-day column (timedelta, as ``loading.to_frame`` gives it)."""
+    """Seconds since midnight of a time-of-day column (timedelta, as ``io.read.to_frame`` gives it)."""
     if pd.api.types.is_timedelta64_dtype(series):
         return series.dt.total_seconds()
     return pd.to_numeric(series, errors="coerce").astype(float)
@@ -269,7 +269,7 @@ def _kind(series: pd.Series, col: Any) -> str:
     if pd.api.types.is_bool_dtype(series) or inferred == "boolean":
         return "boolean"
     if pd.api.types.is_timedelta64_dtype(series):
-        return "time"  # a time of day (``loading.to_frame``); durations were read as seconds
+        return "time"  # a time of day (``io.read.to_frame``); durations were read as seconds
     if pd.api.types.is_datetime64_any_dtype(series) or inferred == "datetime":
         return "datetime"
     if is_numeric(series):

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..findings import Severity
-from ..numfmt import listed
+from ..analysis.findings import Severity
+from ..core.numfmt import listed
 from .base import FitContext, Step, is_numeric
 
 METHODS = ("auto", "over", "under", "smote", "weights", "none")

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dataaudit.analysis.diff import diff
+from dataaudit.analysis.registry import all_rules
 from dataaudit.checks._common import pct
-from dataaudit.diff import diff
-from dataaudit.registry import all_rules
 
 from ..conftest import assert_valid, clean_frame, write_csv
 

@@ -8,7 +8,7 @@ import pytest
 
 from dataaudit import scan
 from dataaudit.checks.missing import find_sentinels
-from dataaudit.stats import NumericStats
+from dataaudit.core.stats import NumericStats
 
 from ..conftest import clean_frame, write_csv
 
@@ -182,7 +182,7 @@ def test_declared_values_from_python_are_checked_before_reading(tmp_path):
 
 
 def test_scan_frame_takes_declared_values_too(rng):
-    from dataaudit.scan import scan_frame
+    from dataaudit.analysis.pipeline import scan_frame
 
     report = scan_frame(_with_minus_one(rng), select=["DA1"], missing_values={"x": [-1.0]})
     assert {(f.rule, f.column) for f in report.findings} == {("DA101", "x"), ("DA103", "y")}
@@ -192,8 +192,8 @@ def test_arrow_and_pandas_replacement_agree():
     """scan/fix replace on the Arrow table, apply on the pandas frame: the same cells must go."""
     import pyarrow as pa
 
-    from dataaudit.declared_missing import mark_frame, mark_table
-    from dataaudit.loading import to_frame
+    from dataaudit.core.declared_missing import mark_frame, mark_table
+    from dataaudit.io.read import to_frame
 
     table = pa.table({"n": pa.array([1, -1, 3, None, -1], pa.int64()), "f": [1.5, -1.0, 2.0, 0.0, None],
                       "t": ["x", " -1 ", "-1.0", "unknown", None], "b": [True, False, None, True, True]})

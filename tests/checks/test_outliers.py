@@ -8,7 +8,7 @@ import pytest
 
 from dataaudit import scan
 from dataaudit.checks.outliers import robust_bounds
-from dataaudit.stats import NumericStats
+from dataaudit.core.stats import NumericStats
 
 from ..conftest import write_csv
 

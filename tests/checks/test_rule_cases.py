@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dataaudit import scan
-from dataaudit.registry import all_rules
+from dataaudit.analysis.registry import all_rules
 
 from ..conftest import assert_valid, write_csv
 from .cases import FIRE, SILENT, Case, _silent_clean

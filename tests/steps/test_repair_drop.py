@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataaudit.loading import load, to_frame
-from dataaudit.scan import scan_loaded
+from dataaudit.analysis.pipeline import scan_loaded
+from dataaudit.io.read import load, to_frame
 from dataaudit.steps.base import FitContext, RecipeError
 from dataaudit.steps.drop import Drop
 from dataaudit.steps.repair import Repair
@@ -103,7 +103,7 @@ def test_repair_re_decodes_mojibake(tmp_path):
 
 def test_duplicate_rows_dropped_exactly_as_pandas_sees_them():
     """Hashes only pick the candidates; pandas decides, so the result is ``DataFrame.duplicated``'s."""
-    from dataaudit.recipe import drop_duplicate_rows
+    from dataaudit.fixing.recipe import drop_duplicate_rows
 
     rng = np.random.default_rng(3)
     n = 20_000

@@ -1,0 +1,538 @@
+"""Column profiles: inferred type with its evidence, and numeric views, derived once from the statistics.
+
+Checks read these profiles; they never touch the raw file. Text columns are analysed on their
+distinct values (capped at ``MAX_DISTINCT_ANALYSED``, most frequent first), so the cost does
+not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core import datevalues, textvalues
+from ..core.arrow_types import times_as_durations
+from ..core.numfmt import significant
+from ..core.stats import ColumnStats, DatasetStats, NumericStats, TextStats
+
+MAX_DISTINCT_ANALYSED = 10_000
+NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
+ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
+                     r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
+                     re.IGNORECASE)
+NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least this share of its values differ
+#: an upper-case abbreviation ending in ID (PID, HHID, SUBJID): an identifier when its values are unique, since
+#: a few English words are spelled so too (PAID, VOID) and may hold mostly distinct amounts
+ACRONYM_ID = re.compile(r"^[A-Z]{1,6}ID$")
+#: a name ending in code or cod run together with the word before (zipcode, distcod): an identifier when unique
+FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
+MAX_CONDITIONING_COLUMNS = 2_000
+TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
+
+
+@dataclass
+class TextAnalysis:
+    """Counts (weighted by rows) of what the distinct values of a text column look like."""
+
+    analysed_rows: int  # rows whose value was classified (all rows unless sampled)
+    sampled: bool
+    tokens: dict[str, int]  # missing-like tokens found, raw spelling -> rows
+    plain: int  # rows a naive float() parses
+    formatted: int  # rows that parse only after removing separators/currency/percent
+    formats: dict[str, int]
+    decimal_comma: bool
+    boolean: int
+    date: int
+    mojibake: int
+    whitespace: int
+    other: int  # non-missing rows that are none of numeric, boolean, date
+    parsed: pd.Series  # distinct value -> parsed float (NaN if not a number)
+    frame: pd.DataFrame  # the analysed distinct values with counts, first_row and flags
+    # every distinct value's number (columns parsed, count, first_row), when the analysis was sampled
+    # and the sample says numbers: the column's statistics must not rest on its most frequent values
+    numbers: pd.DataFrame | None = None
+    number_stats: NumericStats | None = None  # the same from the stream engine's parse of every batch
+    unit: str | None = None  # the unit written after the numbers ('km/h' in '13.6 km/h'), if any
+
+    def numbers_of(self, raw: pd.Series) -> pd.Series:
+        """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
+        never saw them (a summarised column of the stream engine keeps only some of its strings) or when
+        ``parsed`` is much larger than ``raw`` (both give the same numbers: ``parsed`` is ``parse_numbers``'s)."""
+        present = raw.notna().to_numpy()
+        if len(self.parsed) > 2 * len(raw):  # parsing the sample's values is cheaper than indexing a million
+            codes = np.full(len(raw), -1)
+        else:
+            codes = np.where(present, self.parsed.index.get_indexer(raw.astype("str")), -1)  # isin is slow on str
+        out = pd.Series(np.where(codes >= 0, self.parsed.to_numpy(dtype=float)[codes], np.nan), index=raw.index)
+        unseen = (codes < 0) & present
+        if unseen.any():
+            values = pd.Series(raw[unseen].unique(), dtype="str")
+            token = textvalues.missing_token_mask(values)
+            parsed, *_ = textvalues.parse_numbers(values, np.ones(len(values), np.int64), token, self.decimal_comma,
+                                                  self.unit)
+            out[unseen] = raw[unseen].map(pd.Series(parsed, index=pd.Index(values, dtype="str"))).astype(float)
+        return out
+
+
+@dataclass
+class ColumnProfile:
+    """Everything the checks need to know about one column."""
+
+    name: str
+    stats: ColumnStats
+    inferred_type: str
+    evidence: dict[str, Any]
+    missing: int  # nulls + NaN + missing-like tokens
+    distinct: int  # distinct non-missing values
+    top_share: float  # share of the most frequent non-missing value
+    numeric: NumericStats | None  # the column's numbers (parsed from text for numeric text)
+    text: TextAnalysis | None = None
+    is_target: bool = False
+    declared_missing: dict[str, int] = field(default_factory=dict)  # settings' missing-values -> cells (in missing)
+
+    @property
+    def rows(self) -> int:
+        return self.stats.rows
+
+    @property
+    def nonmissing(self) -> int:
+        return self.rows - self.missing
+
+    @property
+    def kind(self) -> str:
+        return self.stats.kind
+
+    @property
+    def numeric_from_text(self) -> bool:
+        return self.numeric is not None and self.stats.kind == "string"
+
+    @property
+    def is_numeric_feature(self) -> bool:
+        """A numeric column a model would take as a continuous input."""
+        return self.numeric is not None and self.inferred_type in ("numeric", "integer")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "inferred_type": self.inferred_type,
+            "physical_type": self.stats.kind,
+            "missing_count": int(self.missing),
+            "missing_fraction": _round(self.missing / self.rows if self.rows else 0.0),
+            **({"declared_missing": dict(self.declared_missing)} if self.declared_missing else {}),
+            "distinct_count": int(self.distinct),
+        }
+        if self.numeric is not None and self.numeric.count:
+            num = self.numeric
+            out.update({
+                "min": _round(float(num.values[0])),
+                "median": _round(num.median),
+                "max": _round(float(num.values[-1])),
+                "mad": _round(num.mad),
+                "skewness": _round(num.skewness),
+            })
+        out["evidence"] = self.evidence
+        return out
+
+
+def _round(x: float, digits: int = 6) -> float | None:
+    if x is None or not np.isfinite(x):
+        return None
+    return float(f"{x:.{digits}g}")
+
+
+@dataclass
+class TargetProfile:
+    """The target column: its task and the label of every sampled row."""
+
+    name: str
+    task: str  # classification | regression
+    classes: dict[str, int] = field(default_factory=dict)  # label -> rows (classification)
+
+
+@dataclass
+class DatasetProfile:
+    """Profiles of every column plus the row-level statistics they came from."""
+
+    stats: DatasetStats
+    columns: dict[str, ColumnProfile]
+    source: dict[str, Any]
+    target: TargetProfile | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.stats.rows
+
+    @property
+    def features(self) -> list[ColumnProfile]:
+        return [c for c in self.columns.values() if not c.is_target]
+
+    @cached_property
+    def sample(self) -> pd.DataFrame:
+        """The row sample as pandas (raw values), indexed by 0-based data row."""
+        frame = times_as_durations(self.stats.sample).to_pandas()
+        return frame.set_index("__row__", drop=True).rename_axis(None)
+
+    @cached_property
+    def numeric_sample(self) -> pd.DataFrame:
+        """Float view of the sample for every numeric-like feature (numeric text parsed)."""
+        data = {}
+        for col in self.features:
+            if col.numeric is None or col.inferred_type in ("empty", "constant"):
+                continue
+            raw = self.sample[col.name]
+            if col.text is not None:
+                data[col.name] = col.text.numbers_of(raw)
+            else:
+                data[col.name] = _as_float(raw)
+        return pd.DataFrame(data, index=self.sample.index)
+
+    @cached_property
+    def conditioning(self) -> tuple[float, dict[str, float]] | None:
+        """Condition number of the correlation matrix of the varying numeric inputs (median-imputed sample),
+        and each column's weight in the flattest direction. None with fewer than two such inputs.
+        On the first 2,000 such columns of a wider table; with more columns than rows it is singular.
+        Not the probe's (``probe.condition_inputs``), which takes the columns as they stand:
+        ``conditioning_inputs`` names what this one counts, wherever it is reported."""
+        seen: set[int] = set()
+        cols = []
+        for col in self.features:
+            digest = self.stats.column_digest[col.name]
+            if col.is_numeric_feature and col.distinct > 1 and digest not in seen:  # exact copies: DA604
+                seen.add(digest)
+                cols.append(col.name)
+        if len(cols) < 2:
+            return None
+        cols = cols[:MAX_CONDITIONING_COLUMNS]  # a columns² matrix: bounded for very wide tables
+        frame = self.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
+        matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
+        with np.errstate(all="ignore"):  # values near the float64 limit overflow the spread: leave them out
+            std = matrix.std(axis=0)
+            keep = np.isfinite(std) & (std > 0)
+            if keep.sum() < 2 or len(matrix) < 3:
+                return None
+            z = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
+        if not np.isfinite(z).all():
+            return None
+        kept = [c for c, k in zip(cols, keep) if k]
+        # 4 significant digits: the last digits of an eigendecomposition depend on the machine's BLAS
+        if z.shape[0] < z.shape[1]:  # more columns than rows: singular; the SVD costs rows², not columns³
+            _, sv, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)
+            return 1e15, significant(dict(zip(kept, (float(w) for w in vt[-1]))))
+        eigvals, eigvecs = np.linalg.eigh((z.T @ z) / len(z))
+        smallest = max(float(eigvals[0]), 1e-15 * float(eigvals[-1]))
+        weights = dict(zip(kept, (float(w) for w in eigvecs[:, 0])))
+        return significant(float(eigvals[-1] / smallest)), significant(weights)
+
+    def conditioning_inputs(self) -> str:
+        """What ``conditioning`` counts, as the risk table and DA503 say it: '7 numeric features as the scan
+        reads them (...)'."""
+        measured = self.conditioning
+        columns = len(measured[1]) if measured is not None else 0
+        return (f"{columns:,} numeric features as the scan reads them (standardised, gaps median-filled, "
+                "numbers in text parsed; identifiers, 0/1 flags and exact copies left out)")
+
+    @cached_property
+    def target_sample(self) -> pd.Series | None:
+        """Target labels of the sampled rows: strings for classification, floats for regression."""
+        if self.target is None:
+            return None
+        raw = self.sample[self.target.name]
+        if self.target.task == "regression":
+            col = self.columns[self.target.name]
+            return col.text.numbers_of(raw) if col.text is not None else _as_float(raw)
+        return _label_strings(raw)
+
+
+def _as_float(raw: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.astype("int64").where(raw.notna()) / 1e9
+    return pd.to_numeric(raw, errors="coerce").astype(float)
+
+
+def _label_strings(raw: pd.Series) -> pd.Series:
+    """Labels as strings, with integral floats written as ints ('1', not '1.0'); missing stays NA."""
+    if pd.api.types.is_float_dtype(raw) and np.all(np.isnan(raw) | (raw == np.round(raw))):
+        out = raw.astype("Int64").astype("str")
+    else:
+        out = raw.astype("str")
+    return out.where(raw.notna())
+
+
+def analyse_text(stats: ColumnStats) -> TextAnalysis:
+    """Classify the distinct values of a text column, weighting each by its row count."""
+    text = stats.text
+    assert text is not None
+    frame = pd.DataFrame({"value": text.values, "count": text.counts, "first_row": text.first_row})
+    sampled = len(frame) > MAX_DISTINCT_ANALYSED or text.summarised
+    if len(frame) > MAX_DISTINCT_ANALYSED:
+        # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
+        # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
+        token = textvalues.missing_token_mask(frame["value"])
+        priority = text.hashes >> np.uint64(32)
+        rank = np.minimum(frame["count"].to_numpy(), 2**31 - 1).astype(np.uint64)
+        key = np.where(token, np.uint64(0), ((np.uint64(2**31) - rank) << np.uint64(32)) | priority)
+        chosen = np.argpartition(key, MAX_DISTINCT_ANALYSED)[:MAX_DISTINCT_ANALYSED]  # O(n), no full sort
+        frame = frame.iloc[chosen[np.argsort(key[chosen], kind="stable")]]
+    frame = frame.reset_index(drop=True)
+    values = frame["value"].astype("str")
+    counts = frame["count"].to_numpy()
+    token = textvalues.missing_token_mask(values)
+    decimal_comma = textvalues.uses_decimal_comma(values[~token])
+    parsed_values, is_plain, is_formatted, format_rows = textvalues.parse_numbers(values, counts, token, decimal_comma)
+    boolean = textvalues.boolean_mask(values) & ~token
+    numeric_like = is_plain | is_formatted
+    unit = None
+    if counts[numeric_like].sum() < NUMERIC_TEXT_SHARE * counts[~token].sum():  # '13.6 km/h': numbers with a unit
+        unit = textvalues.common_unit(values, counts, ~token & ~numeric_like & ~boolean)
+        if unit is not None:
+            stripped, _ = textvalues.strip_unit(values, unit)
+            comma = textvalues.uses_decimal_comma(stripped[~token])
+            parsed = textvalues.parse_numbers(values, counts, token, comma, unit)
+            if counts[parsed[1] | parsed[2]].sum() >= NUMERIC_TEXT_SHARE * counts[~token].sum():
+                decimal_comma, (parsed_values, is_plain, is_formatted, format_rows) = comma, parsed
+                numeric_like = is_plain | is_formatted
+            else:  # '5 kg' beside '500 g': not one unit, so not numbers with a unit
+                unit = None
+    rest = ~token & ~numeric_like & ~boolean
+    date = np.zeros(len(values), dtype=bool)
+    date[rest] = datevalues.date_mask(values[rest])
+    # Booleans like '1'/'0' stay numbers; dates like '2023' stay numbers.
+    frame["token"] = token
+    frame["numeric"] = numeric_like
+    frame["boolean"] = boolean
+    frame["date"] = date
+    frame["mojibake"] = textvalues.mojibake_mask(values)
+    frame["whitespace"] = textvalues.whitespace_mask(values) & ~token
+    frame["parsed"] = parsed_values
+    weighted = {k: int(counts[frame[k].to_numpy()].sum()) for k in ("token", "boolean", "date", "mojibake", "whitespace")}
+    tokens = {str(v): int(c) for v, c in zip(values[token], counts[token])}
+    other = ~token & ~numeric_like & ~boolean & ~date
+    numbers = number_stats = None
+    plain_rows, formatted_rows = int(counts[is_plain].sum()), int(counts[is_formatted].sum())
+    present = int(counts[~token].sum())
+    parsed = pd.Series(parsed_values, index=pd.Index(values, dtype="str"))
+    parsed_batches = unit is None and text.numbers is not None and text.numbers.stats is not None and not text.numbers.unparsed
+    if sampled and present and (plain_rows + formatted_rows) / present >= NUMERIC_TEXT_SHARE / 2:
+        if not text.summarised:
+            numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma, unit)
+            parsed = pd.Series(numbers["parsed"].to_numpy(), index=pd.Index(text.values, dtype="str"))
+        elif parsed_batches:
+            number_stats = text.numbers.stats
+            plain_rows, formatted_rows = text.numbers.plain, text.numbers.formatted
+            format_rows = dict(text.numbers.formats)
+    analysed_rows, other_rows = int(counts.sum()), int(counts[other].sum())
+    if numbers is not None or number_stats is not None:
+        # the number counts are over every row now: so are the rows analysed, and the rows of other text
+        # are the rest, split as in the sample between other text and booleans or dates
+        analysed_rows = int(np.asarray(text.counts).sum()) + text.dropped
+        rest = max(analysed_rows - sum(tokens.values()) - plain_rows - formatted_rows, 0)
+        sampled_rest = int(counts[~token & ~numeric_like].sum())
+        other_rows = round(rest * other_rows / sampled_rest) if sampled_rest else rest
+    return TextAnalysis(
+        analysed_rows=analysed_rows,
+        sampled=sampled,
+        tokens=dict(sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))),
+        plain=plain_rows,
+        formatted=formatted_rows,
+        formats=format_rows,
+        decimal_comma=decimal_comma,
+        boolean=weighted["boolean"],
+        date=weighted["date"],
+        mojibake=weighted["mojibake"],
+        whitespace=weighted["whitespace"],
+        other=other_rows,
+        parsed=parsed,
+        frame=frame,
+        numbers=numbers,
+        number_stats=number_stats,
+        unit=unit,
+    )
+
+
+def _parse_every_value(text: TextStats, decimal_comma: bool,
+                       unit: str | None) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
+    """Numbers of all distinct values of a sampled numeric-text column (vectorised): the frame of parsed
+    values with counts and first rows, the rows of plain and formatted numbers, and rows per format."""
+    values = text.values.astype("str").reset_index(drop=True)
+    counts = np.asarray(text.counts)
+    token = textvalues.missing_token_mask(values)
+    parsed, is_plain, is_formatted, formats = textvalues.parse_numbers(values, counts, token, decimal_comma, unit)
+    frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
+    return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
+
+
+def _numeric_from_text(analysis: TextAnalysis, max_values: int | None = None) -> NumericStats:
+    """The column's numbers, from its distinct values and their counts (thinned past ``max_values``)."""
+    if analysis.number_stats is not None:
+        return analysis.number_stats
+    frame = analysis.numbers if analysis.numbers is not None else analysis.frame
+    parsed = frame["parsed"].to_numpy()
+    ok = np.isfinite(parsed)
+    return NumericStats.from_counts(parsed[ok], frame["count"].to_numpy()[ok], frame["first_row"].to_numpy()[ok],
+                                    max_values)
+
+
+def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_rows: int = 0,
+                   max_values: int | None = None) -> ColumnProfile:
+    """Infer the column's type from its statistics and say which evidence decided it."""
+    evidence: dict[str, Any] = {}
+    text = None
+    numeric = stats.numeric
+    if stats.text is not None:
+        text = analyse_text(stats)
+        token_rows = sum(text.tokens.values())
+        missing = stats.nulls + token_rows
+        present = max(text.analysed_rows - token_rows, 0)
+        share = (text.plain + text.formatted) / present if present else 0.0
+        if present and share >= NUMERIC_TEXT_SHARE and stats.kind == "string":
+            numeric = _numeric_from_text(text, max_values)
+            # values that are neither numbers nor tokens become missing when parsed (estimated when sampled)
+            missing += round((1 - share) * (stats.rows - stats.nulls - token_rows))
+            evidence["numeric_text_share"] = round(share, 4)
+        distinct_mask = ~text.frame["token"].to_numpy()
+        distinct = int(len(stats.text.values) - text.frame["token"].sum()) if not text.sampled \
+            else stats.text.distinct_count()
+        top = int(text.frame["count"].to_numpy()[distinct_mask].max()) if distinct_mask.any() else 0
+    else:
+        assert numeric is not None
+        missing = numeric.nan  # nulls are NaN in the numeric view
+        uniq, counts = numeric.distinct()
+        distinct = numeric.distinct_count + (1 if numeric.posinf else 0) + (1 if numeric.neginf else 0)
+        top = int(counts.max()) if counts.size else 0
+    nonmissing = stats.rows - missing
+    top_share = top / nonmissing if nonmissing else 0.0
+    evidence.update({"distinct_ratio": round(distinct / nonmissing, 4) if nonmissing else 0.0})
+    inferred = _infer(stats, numeric, text, distinct, nonmissing, evidence, duplicate_rows)
+    return ColumnProfile(stats.name, stats, inferred, evidence, int(missing), distinct, top_share,
+                         numeric, text, is_target)
+
+
+def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis | None,
+           distinct: int, nonmissing: int, evidence: dict[str, Any], duplicate_rows: int = 0) -> str:
+    name_hint = bool(ID_NAME.search(stats.name))
+    # rows repeated whole (an export run twice) repeat their ID too: judge uniqueness on distinct rows
+    ratio = distinct / max(nonmissing - duplicate_rows, 1) if nonmissing else 0.0
+    if nonmissing <= 0:
+        evidence["rule"] = "every value is missing"
+        return "empty"
+    if distinct == 1:
+        evidence["rule"] = "a single distinct value"
+        return "constant"
+    if stats.kind == "boolean":
+        evidence["rule"] = "stored as booleans"
+        return "boolean"
+    if stats.kind == "datetime":
+        evidence["rule"] = "stored as dates/timestamps"
+        return "datetime"
+    if numeric is not None and stats.kind != "other":
+        uniq, _ = numeric.distinct()
+        if distinct == 2 and set(uniq.tolist()) <= {0.0, 1.0}:
+            evidence["rule"] = "only the values 0 and 1"
+            return "boolean"
+        integral = numeric.integral == numeric.count
+        if integral and numeric.count >= 20 and not numeric.posinf and not numeric.neginf:
+            span = float(numeric.values[-1] - numeric.values[0] + 1)
+            sequential = ratio >= 0.98 and span <= 1.5 * distinct
+            name_hint = name_hint or (ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name)
+                                                             or FUSED_CODE.search(stats.name)))
+            if sequential or (name_hint and ratio >= NAMED_ID_SHARE):
+                evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
+                                    else "whole numbers, mostly distinct, in a column named like an identifier"
+                                    + (" (some repeat: the same entity in several rows)" if ratio < 0.98 else ""))
+                evidence["span_per_value"] = round(span / distinct, 3)
+                return "identifier"
+        evidence["rule"] = "whole numbers" if integral else "numbers"
+        if stats.kind == "string":
+            evidence["rule"] += " stored as text"
+        return "integer" if integral else "numeric"
+    assert text is not None
+    present = max(text.analysed_rows - sum(text.tokens.values()), 1)
+    if text.boolean / present >= 0.95:
+        keys = textvalues.normalise(text.frame.loc[text.frame["boolean"], "value"].astype("str")).unique()
+        if len(keys) <= 2:
+            evidence["rule"] = "yes/no style tokens"
+            evidence["boolean_share"] = round(text.boolean / present, 4)
+            return "boolean"
+    if text.date / present >= 0.9:
+        evidence["rule"] = "values parse as dates"
+        evidence["date_share"] = round(text.date / present, 4)
+        return "datetime"
+    lengths = text.frame["value"].str.len()
+    mean_len = float(np.average(lengths, weights=text.frame["count"])) if len(lengths) else 0.0
+    spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool)
+    space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
+    evidence["mean_length"] = round(mean_len, 2)
+    if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)
+                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5)):
+        evidence["rule"] = ("mostly distinct strings in a column named like an identifier" if name_hint
+                            else "unique token-like strings")
+        return "identifier"
+    if distinct <= 50 or (ratio <= 0.5 and space_share < 0.5):
+        evidence["rule"] = "repeated labels"
+        return "categorical"
+    evidence["rule"] = "many distinct strings"
+    return "text"
+
+
+def _target_task(col: ColumnProfile) -> str:
+    if col.inferred_type in ("numeric",) or (col.inferred_type == "integer" and col.distinct > 20):
+        return "regression"
+    return "classification"
+
+
+def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | None = None,
+                  max_values: int | None = None) -> DatasetProfile:
+    """Profile every column; with a target, record its task and class counts. ``max_values``: numbers
+    parsed from text keep at most that many sorted values (the stream engine's bound; None: all)."""
+    duplicates = stats.repeated_rows
+    with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
+        profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target), duplicate_rows=duplicates,
+                                                      max_values=max_values), stats.columns.values())
+        columns = {p.name: p for p in profiles}
+    target_profile = None
+    if target is not None:
+        col = columns[target]
+        task = _target_task(col)
+        target_profile = TargetProfile(target, task)
+        profile = DatasetProfile(stats, columns, source, target_profile)
+        if task == "classification":
+            labels = _full_target_labels(col)
+            target_profile.classes = labels
+        return profile
+    return DatasetProfile(stats, columns, source, None)
+
+
+def _full_target_labels(col: ColumnProfile) -> dict[str, int]:
+    """Class counts over every row (not only the sample), most frequent first."""
+    if col.text is not None:
+        frame = col.text.frame[~col.text.frame["token"]]
+        labels = dict(zip(frame["value"].astype(str), frame["count"].astype(int)))
+    else:
+        assert col.numeric is not None
+        uniq, counts = col.numeric.distinct()
+        labels = {(str(int(u)) if float(u).is_integer() else repr(float(u))): int(c) for u, c in zip(uniq, counts)}
+        if col.kind == "boolean":
+            labels = {{"1": "True", "0": "False"}.get(k, k): v for k, v in labels.items()}
+    return dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def type_group(col: ColumnProfile) -> str | None:
+    """What a model receives from the column: number, boolean, text or datetime (None: nothing to compare).
+
+    Stored numbers are numbers whatever their inferred type: a 0/1 column that shows a stray 2 in one
+    half of a file is the same column, not a changed type. A constant column has its stored kind's group."""
+    t = col.inferred_type
+    if t == "empty":
+        return None
+    if col.kind in ("numeric", "integer", "boolean") or t in ("numeric", "integer"):
+        return "number"
+    if t in ("boolean", "datetime") or col.kind == "datetime":
+        return "datetime" if col.kind == "datetime" else t
+    return "text"

@@ -1,0 +1,134 @@
+"""The stream engine: a file read as Arrow record batches, each batch's statistics merged, in bounded memory.
+
+What is kept for the whole file: 20 bytes per row (missing cells, row hash, target hash: duplicate rows
+and conflicting labels stay exact), each numeric column's sorted values thinned to ``MAX_VALUES`` (medians,
+MADs, quantiles and outlier bounds become estimates within about 1/``MAX_VALUES`` in rank; the exact
+minimum and maximum are kept), a HyperLogLog sketch per column (distinct counts ±0.8%), the distinct
+strings of text columns with their counts up to ``MAX_TEXT_VALUES`` (past it a summary: tokens, frequent
+values, a hash sample, numbers parsed batch by batch; see ``TextStats.compact``), and the row sample.
+Everything else (counts, nulls, moments, extremes) is exact. ``engine_note`` says which of the report's
+numbers are estimates.
+
+The batches come from ``io.batches``; the merging from ``core.accumulate.StatsAccumulator``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Mapping
+
+import pyarrow as pa
+
+from ..core import accumulate
+from ..core.accumulate import StatsAccumulator
+from ..core.stats import DatasetStats, chunk_stats
+from ..errors import InputError, TargetError, short_error
+from ..io.batches import StreamedFile, open_stream
+from ..io.read import LoadedTable, normalise_table
+from ..progress import NO_PROGRESS, Progress
+from .allocator import limit_heap_fragmentation
+
+
+def stream_stats(
+    path: str | os.PathLike[str],
+    *,
+    target: str | None = None,
+    sample_size: int = 100_000,
+    missing_values: Mapping[str, Iterable[Any]] | None = None,
+    max_values: int | None = None,
+    progress: Progress = NO_PROGRESS,
+    source: StreamedFile | None = None,
+) -> tuple[LoadedTable, DatasetStats]:
+    """Statistics of the whole file, read batch by batch; the LoadedTable holds its schema, not its rows.
+    ``max_values``: sorted values kept per numeric column (default ``MAX_VALUES``). ``source``: the
+    ``open_stream(path)`` to read through (default: a new one); afterwards it holds the CSV column types
+    widened and the encoding that worked, so a second pass (``fix --engine stream``) reads the same types."""
+    source = open_stream(path) if source is None else source
+    limit_heap_fragmentation()
+    max_values = accumulate.MAX_VALUES if max_values is None else max_values
+    fallbacks = ["cp1252", "latin-1"]  # the first megabyte was UTF-8 but a later line is not
+    while True:  # a type conflict in a later batch restarts the read with that column widened
+        try:
+            result = _stream(source, target, sample_size, missing_values, max_values, progress)
+        except pa.ArrowInvalid as exc:
+            if "Empty CSV file" in str(exc):
+                raise InputError(source.path, "no data rows (header only)") from None
+            if source.format == "csv" and "invalid UTF8" in str(exc) and fallbacks \
+                    and source.encoding not in ("cp1252", "latin-1"):
+                source.encoding = fallbacks.pop(0)
+                continue
+            raise InputError(source.path, f"malformed {source.format}: {short_error(exc)}") from None
+        except UnicodeDecodeError as exc:
+            if source.format == "csv" and fallbacks:
+                source.encoding = fallbacks.pop(0)
+                continue
+            raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
+        except OSError as exc:
+            raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
+        if result is not None:
+            return result
+
+
+def _stream(source: StreamedFile, target: str | None, sample_size: int,
+            missing_values: Mapping[str, Iterable[Any]] | None, max_values: int,
+            progress: Progress) -> tuple[LoadedTable, DatasetStats] | None:
+    """One pass; None when a CSV column had to be widened (the caller reads again)."""
+    from ..core.declared_missing import add_counts, mark_table
+
+    acc = StatsAccumulator(sample_size, max_values, accumulate.MAX_TEXT_VALUES)
+    loaded: LoadedTable | None = None
+    declared: dict[str, dict[str, int]] = {}
+    raw_names: list[str] = []  # the file's own column names and types, for widen()
+    schema: pa.Schema | None = None
+    batches = source.batches()
+    while True:
+        try:
+            raw = next(batches)
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            if schema is not None and source.format == "csv" and source.widen(exc, raw_names, schema):
+                return None
+            raise
+        if loaded is None:
+            raw_names, schema = list(raw.column_names), raw.schema
+            loaded = LoadedTable(raw.slice(0, 0), str(source.path), source.format, source.encoding,
+                                 source.delimiter, source.compression)
+            loaded.table = normalise_table(loaded)
+            if target is not None and target not in loaded.table.column_names:
+                raise TargetError(f"{loaded.path}: target column {target!r} not found "
+                                  f"(columns: {', '.join(loaded.table.column_names[:10])}"
+                                  f"{', …' if loaded.table.num_columns > 10 else ''})")
+        table = normalise_table(LoadedTable(raw, loaded.path, loaded.format))
+        if missing_values:
+            table, counts = mark_table(table, missing_values)
+            add_counts(declared, counts)
+        acc.add(chunk_stats(table, row_offset=acc.rows, target=target, sample_size=sample_size, sketch=True,
+                            sample_below=acc.sample_threshold()))
+        progress.advance(raw.num_rows)
+    if loaded is None or acc.rows == 0:
+        raise InputError(source.path, "no data rows (header only)")
+    loaded.rows = acc.rows
+    loaded.declared_missing = declared
+    return loaded, acc.result()
+
+
+def engine_note(profile: Any) -> dict[str, Any]:
+    """The report's ``dataset.engine``: which statistics are estimates (of a DatasetProfile), and how close."""
+    thinned = {name: col.numeric for name, col in profile.columns.items()
+               if col.numeric is not None and not col.numeric.exact and col.numeric.histogram is None}
+    summarised = [name for name, col in profile.columns.items()
+                  if col.stats.text is not None and col.stats.text.summarised]
+    note: dict[str, Any] = {"name": "stream"}
+    what = []
+    if thinned:
+        worst = max(numeric.weight for numeric in thinned.values())
+        what.append("medians, MADs, quantiles and outlier bounds from every "
+                    f"{worst:,}th sorted value (rank error ≤ {worst / max(profile.rows, 1):.1e})")
+    if summarised:
+        what.append("text columns summarised by their missing-like tokens, most frequent values and a hash "
+                    "sample of the rest (exact counts), so their encoding checks read those values")
+    if thinned or summarised:
+        what.append("distinct counts from a HyperLogLog sketch (±0.8%)")
+        note["estimated"] = {"columns": sorted({*thinned, *summarised}), "what": "; ".join(what)}
+    return note

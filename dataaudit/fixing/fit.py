@@ -1,0 +1,132 @@
+"""``fit_steps``: the fix steps but resampling, fitted in the SPEC's order on a frame (every engine fits them in
+memory: the whole file, or a row sample of it), and what fitting them did to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import pandas as pd
+
+from ..analysis.report import Report
+from ..core.numfmt import listed
+from ..progress import NO_PROGRESS, Progress
+from ..steps import (
+    Clip,
+    Drop,
+    Encode,
+    Impute,
+    MarkMissing,
+    Repair,
+    RobustScale,
+    TargetTransform,
+)
+from ..steps.base import FitContext, Step
+from ..steps.target import ABSURD_Z
+from .options import FixOptions
+from .recipe import drop_duplicate_rows, drop_missing_target
+
+
+@dataclass
+class FittedSteps:
+    """The fix steps before resampling, fitted on a frame, and what fitting them did to it."""
+
+    steps: list[Step]
+    context: FitContext
+    frame: pd.DataFrame  # the input after every step, duplicate rows dropped: what resampling starts from
+    rows: dict[str, int]  # "in", "missing_target_dropped" and "duplicates_dropped"
+    log: list[str]
+
+
+def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
+              missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FittedSteps:
+    """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
+    each on the output of the one before; rows with a missing target are dropped once values declared missing
+    are marked (a training row needs a label), and duplicate rows after the drop step.
+
+    ``missing_values`` (column -> values declared missing) becomes the first step, ``mark-missing``, for the
+    columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix`` stage, one
+    unit per step plus one left for the caller's resampling. Shared by ``fit_fix`` (in memory),
+    ``fixing.stream`` and ``fixing.dask`` (which fit on a row sample of the file).
+    """
+    options.validate()
+    flagged: dict[str, set[str]] = {}
+    for f in before.findings:
+        flagged.setdefault(f.rule, set()).update(f.columns)
+    context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
+                         profile=before.profile)
+    declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
+    task = getattr(getattr(before.profile, "target", None), "task", None)
+    drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
+    context.dropping = set(drop.dropped_)  # so the repair step leaves those columns alone
+    steps: list[Step] = [*([MarkMissing(values=declared)] if declared else []),
+                         *([TargetTransform(method=options.target_transform, drop_absurd=options.drop_absurd_target)]
+                           if options.target_transform != "none" and task == "regression" else []),
+                         Repair(), drop, Impute(strategy=options.impute),
+                         Clip(k=options.clip_k, method="mad" if options.outliers == "clip" else "none"),
+                         RobustScale(scaler=options.scaler), Encode(method=options.encode)]
+    log: list[str] = []
+    rows: dict[str, int] = {"in": len(frame)}
+    current = frame
+    progress = NO_PROGRESS if progress is None else progress
+    progress.stage("fix", len(steps) + 1)
+    for step in steps:
+        if step.name != "mark-missing" and "missing_target_dropped" not in rows:  # once declared values are marked
+            current, rows["missing_target_dropped"] = drop_missing_target(current, before.target)
+            if rows["missing_target_dropped"]:
+                log.append(f"dropped {rows['missing_target_dropped']:,} row(s) with a missing target: a training "
+                           "row needs a label (apply, which never needs the target, keeps every row)")
+        if step.name == "target-transform":
+            if step.fit(current, context).kind_ != "none":
+                log.append(f"target-transform: {step.describe()}")
+            current = step.transform(_drop_absurd_target(step, current, rows, log), log)
+            progress.advance()
+            continue
+        current = step.fit(current, context).transform(current, log)
+        if step.name == "drop":
+            current, rows["duplicates_dropped"] = drop_duplicate_rows(current)
+        progress.advance()
+    # a target-transform that found nothing to transform (fewer than two finite values) stays out of the recipe
+    steps = [s for s in steps if not (s.name == "target-transform" and s.kind_ == "none")]
+    note = free_text_note(drop, steps[-1])
+    if note:
+        log.append(note)
+    return FittedSteps(steps, context, current, rows, log)
+
+
+def _drop_absurd_target(step: TargetTransform, frame: pd.DataFrame, rows: dict[str, int],
+                        log: list[str]) -> pd.DataFrame:
+    """Report the absurd target values the fitted step counted; drop their rows when it was asked to."""
+    absurd = step.absurd_
+    if not absurd["count"]:
+        return frame
+    what = (f"{absurd['count']:,} target value(s) of `{step.column_}` are absurd (more than {ABSURD_Z:g} robust "
+            f"z-scores out once transformed; {absurd['low']:.6g} to {absurd['high']:.6g})")
+    if not step.drop_absurd:
+        log.append(f"{what}: kept (--drop-absurd-target drops their rows)")
+        return frame
+    mask = step.absurd_mask(frame)
+    rows["absurd_target_dropped"] = int(mask.sum())
+    log.append(f"{what}: their {rows['absurd_target_dropped']:,} row(s) dropped (--drop-absurd-target)")
+    return frame[~mask]
+
+
+def quoted(columns: Sequence[str]) -> list[str]:
+    return [f"`{c}`" for c in columns]
+
+
+def free_text_note(drop: Drop, encode: Encode) -> str | None:
+    """What fix did with the free-text columns (DA414), and the option that does the other thing."""
+    if not drop.text_:
+        return None
+    if not drop.keep_text:
+        return (f"drop: dropped {len(drop.text_):,} free-text column(s) (DA414): {listed(quoted(drop.text_))}; "
+                "--keep-text keeps free text, frequency-encoded.")
+    kinds = {"frequency": "frequency-encoded", "onehot": "one-hot encoded", "ordinal": "ordinal-encoded",
+             "dropped": "dropped by the encoder"}
+    grouped: dict[str, list[str]] = {}
+    for column in drop.text_:
+        kind = encode.encodings_.get(column, {}).get("kind")
+        grouped.setdefault(kinds.get(kind, "left as it is"), []).append(column)
+    return (f"--keep-text: kept {len(drop.text_):,} free-text column(s) (DA414): "
+            + "; ".join(f"{listed(quoted(cols))} {how}" for how, cols in grouped.items()) + ".")

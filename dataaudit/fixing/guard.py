@@ -1,0 +1,44 @@
+"""Findings the fix created: in the rescan of the output, but not in the scan of the input.
+
+``fix`` must leave the data no worse than it found it, so the fix report lists every finding of the "after"
+scan whose rule did not fire on the same source column before (dataset-level findings by rule alone). An
+output column is judged by the input column it came from, read off its name: the encoder's ``<col>=<value>``
+and ``<col>__freq``, the imputer's ``<col>__missing``, the repair step's ``<col>__days`` (and the other date
+parts) and ``<col> [unit]``. Findings about the target only are left out: the fix does not change it, apart
+from resampling.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from ..analysis.findings import Finding
+
+_DERIVED = ("=", "__", " [")  # what follows a source column's name in the name of a column derived from it
+
+
+def source_column(name: str, inputs: Iterable[str]) -> str:
+    """The input column ``name`` was derived from (the longest input name it extends), or ``name`` itself."""
+    best = None
+    for column in inputs:
+        if name == column or any(name.startswith(column + sep) for sep in _DERIVED):
+            if best is None or len(column) > len(best):
+                best = column
+    return name if best is None else best
+
+
+def _keys(finding: Finding, inputs: Sequence[str], target: str | None) -> set[tuple[str, str | None]]:
+    if not finding.columns:
+        return {(finding.rule, None)}
+    sources = {source_column(c, inputs) for c in finding.columns}
+    return {(finding.rule, s) for s in sources if s != target}
+
+
+def new_after_fix(before: Sequence[Finding], after: Sequence[Finding], inputs: Sequence[str],
+                  target: str | None = None) -> list[Finding]:
+    """The findings of ``after`` with a (rule, source column) that no finding of ``before`` has.
+
+    ``inputs`` are the input's column names (the recipe's ``input_columns``)."""
+    inputs = list(inputs)
+    seen = set().union(*(_keys(f, inputs, target) for f in before))
+    return [f for f in after if _keys(f, inputs, target) - seen]
