@@ -288,7 +288,7 @@ def fix_command(path: str, output: str | None, target: str | None, recipe_path: 
     if output is not None:
         check_not_input(output, [path])
     if not dry_run and chosen["engine"] == "dask":
-        from .engines.dask.scan import check_parquet_dir_output
+        from .engines.dask.write import check_parquet_dir_output
 
         check_parquet_dir_output(output, overwrite=overwrite, command="fix")
     elif not dry_run:
@@ -361,7 +361,8 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, keep: tu
 def _apply_on_dask(recipe: str, path: str, output: str, *, overwrite: bool, scheduler: str | None,
                    sheet: str | None, show_progress: bool | None) -> None:
     """apply --engine dask: the recipe per partition on a Dask cluster, into a partitioned Parquet directory."""
-    from .engines.dask.scan import check_parquet_dir_output, dask_apply
+    from .engines.dask.write import check_parquet_dir_output
+    from .fixing.dask_recipe import dask_apply
 
     if sheet is not None:
         raise UsageError("--sheet: the dask engine does not read Excel workbooks; use --engine pandas")

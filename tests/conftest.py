@@ -102,7 +102,7 @@ def scheduler():
 @pytest.fixture
 def small_blocks(monkeypatch):
     """16 KB Dask partitions (the plan is made on the client), so a sample file makes several of them."""
-    from dataaudit.engines.dask import scan as dask_engine
+    from dataaudit.engines.dask import plan
 
-    monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 1 << 14)
-    monkeypatch.setattr(dask_engine, "MIN_BLOCK_BYTES", 1 << 12)
+    monkeypatch.setattr(plan, "BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(plan, "MIN_BLOCK_BYTES", 1 << 12)

@@ -18,9 +18,19 @@ pytest.importorskip("distributed")  # the dask extra (the test extra installs it
 
 from dataaudit.api import choose_engine, scan  # noqa: E402
 from dataaudit.cli import cli  # noqa: E402
-from dataaudit.engines.dask import scan as dask_engine  # noqa: E402
-from dataaudit.engines.dask.scan import cluster_client, dask_stats, merge_notes  # noqa: E402
+from dataaudit.engines.dask import plan as dask_plan  # noqa: E402
+from dataaudit.engines.dask.cluster import cluster_client  # noqa: E402
+from dataaudit.engines.dask.plan import plan_partitions  # noqa: E402
+from dataaudit.engines.dask.reconcile import reconcile  # noqa: E402
+from dataaudit.engines.dask.scan import dask_stats  # noqa: E402
+from dataaudit.engines.dask.tasks import (  # noqa: E402
+    count_rows,
+    partition_schema,
+    read_frame,
+    read_part,
+)
 from dataaudit.errors import InputError, TargetError, UsageError  # noqa: E402
+from dataaudit.fixing.dask_recipe import dask_apply, merge_notes  # noqa: E402
 from dataaudit.fixing.memory import apply_recipe  # noqa: E402
 from dataaudit.io.read import load, to_frame  # noqa: E402
 
@@ -69,7 +79,7 @@ def test_dask_equals_in_memory_on_every_sample_file(path, scheduler, small_block
 
 
 def test_the_plan_cuts_csv_files_into_line_aligned_ranges(small_blocks):
-    plan = dask_engine._plan(MIXED, workers=2)
+    plan = plan_partitions(MIXED, workers=2)
     assert len(plan.parts) >= 8
     data = MIXED.read_bytes()
     assert plan.parts[0].start == data.index(b"\n") + 1 and plan.parts[-1].end == len(data)
@@ -81,7 +91,7 @@ def test_parquet_copy_and_a_glob_of_csv_parts_read_as_one_dataset(tmp_path, sche
     memory = scan(MIXED, target="churned", engine="pandas")
     parquet = tmp_path / "mixed.parquet"
     load(MIXED).table.to_pandas().to_parquet(parquet, row_group_size=150)
-    assert len(dask_engine._plan(parquet, workers=2).parts) > 1
+    assert len(plan_partitions(parquet, workers=2).parts) > 1
     _same(scan(parquet, target="churned", engine="pandas"), scan(parquet, target="churned", engine="dask",
                                                                  scheduler=scheduler))
     lines = MIXED.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -129,7 +139,7 @@ def test_late_values_that_do_not_fit_type_the_column_as_the_whole_file_does(tmp_
     frame.loc[n - 10:, "late"] = 3
     frame.loc[n - 1, "when"] = "2020-01-01 10:00:00"
     path = write_csv(tmp_path / "late.csv", frame)
-    assert len(dask_engine._plan(path, workers=2).parts) > 3
+    assert len(plan_partitions(path, workers=2).parts) > 3
     loaded, stats = dask_stats(path, target="label", scheduler=scheduler)
     assert loaded.table.schema == load(path).table.schema
     assert loaded.table.schema.field("code").type == pa.string()
@@ -155,14 +165,14 @@ def test_duplicate_rows_and_conflicting_labels_across_partitions_are_counted(tmp
 def test_blank_lines_and_a_late_non_utf8_line_need_a_second_round(tmp_path, scheduler, monkeypatch):
     """Line counts that miss (three blank lines) and an encoding that fails after the sniffed first megabyte
     are corrected by a second round, not guessed."""
-    monkeypatch.setattr(dask_engine, "BLOCK_BYTES", 1 << 17)
+    monkeypatch.setattr(dask_plan, "BLOCK_BYTES", 1 << 17)
     rows = [f"name{i},{i % 97},{i % 2}" for i in range(70_000)]
     rows[3000:3000] = ["", "", ""]
     rows[65_000] = "caf\xe9,1,0"
     path = tmp_path / "odd.csv"
     path.write_bytes(("name,value,label\n" + "\n".join(rows) + "\n").encode("cp1252"))
-    plan = dask_engine._plan(path, workers=2)
-    assert dask_engine._count_rows(plan.parts[0], "utf-8") != len(dask_engine._read_part(plan.parts[0], "cp1252", None))
+    plan = plan_partitions(path, workers=2)
+    assert count_rows(plan.parts[0], "utf-8") != len(read_part(plan.parts[0], "cp1252", None))
     memory = scan(path, target="label", engine="pandas")
     dask = scan(path, target="label", engine="dask", scheduler=scheduler)
     assert dask.dataset["encoding"] == memory.dataset["encoding"] == "cp1252"
@@ -188,11 +198,11 @@ def test_partition_frames_have_the_whole_files_dtypes(tmp_path, small_blocks):
     frame.loc[n - 1, ["k", "b"]] = None
     path = write_csv(tmp_path / "nulls.csv", frame)
     whole = to_frame(load(path).table)
-    plan = dask_engine._plan(path, workers=2)
+    plan = plan_partitions(path, workers=2)
     assert len(plan.parts) > 2
     with cluster_client(None) as client:  # the client's own local cluster, as the CLI starts it
-        results, _ = dask_engine._reconcile(client, plan, dask_engine._partition_schema, offsets_matter=False)
-    parts = [dask_engine._read_frame(p, "utf-8", None, offset, ("k",), ("b",))
+        results, _ = reconcile(client, plan, partition_schema, offsets_matter=False)
+    parts = [read_frame(p, "utf-8", None, offset, ("k",), ("b",))
              for p, (_, _, offset) in zip(plan.parts, results)]
     assert all(list(p.dtypes) == list(whole.dtypes) for p in parts)
     pd.testing.assert_frame_equal(pd.concat(parts), whole)
@@ -236,7 +246,7 @@ def test_apply_on_a_glob_keeps_every_row_across_files(tmp_path, scheduler):
     for i in range(3):
         write_csv(parts / f"p{i}.csv", frame.iloc[i * 400:(i + 1) * 400])
     expected, log = apply_recipe(recipe, whole)
-    rows, columns, notes = dask_engine.dask_apply(recipe, parts / "p*.csv", tmp_path / "out", scheduler=scheduler)
+    rows, columns, notes = dask_apply(recipe, parts / "p*.csv", tmp_path / "out", scheduler=scheduler)
     assert rows == len(expected) == 1200 and columns == list(expected.columns)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out"), expected)
     assert not any("duplicate" in note for note in notes)  # scoring data: the 50 repeated rows are scored too

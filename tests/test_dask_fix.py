@@ -15,7 +15,7 @@ from click.testing import CliRunner
 pytest.importorskip("distributed")  # the dask extra (the test extra installs it)
 
 from dataaudit.cli import cli  # noqa: E402
-from dataaudit.engines.dask import scan as dask_engine  # noqa: E402
+from dataaudit.engines.dask.plan import plan_partitions  # noqa: E402
 from dataaudit.errors import UsageError  # noqa: E402
 from dataaudit.fixing import dask as dask_fix
 from dataaudit.fixing.memory import apply_recipe, fix
@@ -55,7 +55,7 @@ def _digest(path: Path) -> str:
 def test_dask_fix_writes_the_in_memory_output_on_every_sample_file(path, tmp_path, scheduler, small_blocks):
     """Every row is in the fitting sample of these files, so the fit is exact; resampled outputs are the same
     rows in another order (a copy next to its original), unresampled ones the same rows in the same order."""
-    assert len(dask_engine._plan(path, workers=2).parts) > 1
+    assert len(plan_partitions(path, workers=2).parts) > 1
     # imbalance.csv: explicitly over-sampled (up to the ×20 cap), as auto does
     over = {"options": FixOptions(resample="over")} if path.name == "imbalance.csv" else {}
     memory, dask, want, got = _both(path, tmp_path, scheduler, target=_target(path), rescan=False, **over)

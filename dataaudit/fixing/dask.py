@@ -33,21 +33,14 @@ import pandas as pd
 from ..analysis.pipeline import SAMPLE_ROWS, scan_loaded
 from ..analysis.report import Report
 from ..core.stats import DatasetStats
-from ..engines.dask.scan import (
-    cluster_client,
-    dask_note,
-    empty_frame,
-    frame_of,
-    log_of,
-    merge_notes,
-    part_typing,
-    recipe_stages,
-    stats_pass,
-    write_parquet_dir,
-)
+from ..engines.dask.cluster import cluster_client
+from ..engines.dask.reconcile import part_typing
+from ..engines.dask.scan import dask_note, stats_pass
+from ..engines.dask.write import empty_frame, write_parquet_dir
 from ..io.read import LoadedTable
 from ..progress import Progress
 from ..steps import Resample
+from .dask_recipe import frame_of, log_of, merge_notes, recipe_stages
 from .driver import ResamplePlan, Written, fix_out_of_core, note_kind, synthetic_chunks
 from .fit import FittedSteps
 from .options import FixOptions

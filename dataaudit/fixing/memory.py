@@ -116,7 +116,7 @@ def fix(
         if out is not None:
             check_not_input(out, [path])
     if output is not None and chosen == "dask":
-        from ..engines.dask.scan import check_parquet_dir_output
+        from ..engines.dask.write import check_parquet_dir_output
 
         check_parquet_dir_output(output, overwrite=overwrite, command="fix")
     elif output is not None:
