@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -154,6 +154,7 @@ class TargetProfile:
     name: str
     task: str  # classification | regression
     classes: dict[str, int] = field(default_factory=dict)  # label -> rows (classification)
+    levels: list[str] = field(default_factory=list)  # labels spelt like a missing token but read as classes ('None')
 
 
 @dataclass
@@ -356,6 +357,20 @@ def analyse_text(stats: ColumnStats) -> TextAnalysis:
     )
 
 
+def _levels_as_labels(text: TextAnalysis) -> TextAnalysis:
+    """A target's text with the tokens that name a level ('None' beside 'Some' and 'Marked',
+    ``textvalues.level_tokens``) read as labels: a class of the target, not a missing label."""
+    frame = text.frame
+    level = textvalues.level_tokens(frame["value"].astype("str"), frame["count"].to_numpy(), frame["token"].to_numpy())
+    if not level.any():
+        return text
+    frame = frame.assign(token=frame["token"].to_numpy() & ~level)
+    labels = set(frame["value"].astype("str")[level])
+    rows = int(frame["count"].to_numpy()[level].sum())
+    return replace(text, frame=frame, tokens={k: v for k, v in text.tokens.items() if k not in labels},
+                               other=text.other + rows)
+
+
 def _parse_every_value(text: TextStats, decimal_comma: bool,
                        unit: str | None) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
     """Numbers of all distinct values of a sampled numeric-text column (vectorised): the frame of parsed
@@ -387,6 +402,8 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_row
     numeric = stats.numeric
     if stats.text is not None:
         text = analyse_text(stats)
+        if is_target:
+            text = _levels_as_labels(text)
         token_rows = sum(text.tokens.values())
         missing = stats.nulls + token_rows
         present = max(text.analysed_rows - token_rows, 0)
@@ -505,6 +522,9 @@ def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | Non
         if task == "classification":
             labels = _full_target_labels(col)
             target_profile.classes = labels
+            if col.text is not None and labels:
+                names = pd.Series(list(labels), dtype="str")
+                target_profile.levels = names[textvalues.missing_token_mask(names)].tolist()
         return profile
     return DatasetProfile(stats, columns, source, None)
 

@@ -69,7 +69,8 @@ def _rows_missing(data: DatasetProfile) -> float:
     if not data.rows:
         return 0.0
     dropped = [c.name for c in data.columns.values()
-               if c.missing and (c.inferred_type in DROPPED_TYPES or c.is_target)]  # rows without a label go too
+               if c.missing and (c.inferred_type in DROPPED_TYPES or c.is_target)  # rows without a label go too
+               or c.is_target and data.target is not None and data.target.levels]  # 'None' labels: no gap at all
     if not dropped:
         return float((data.stats.row_missing > 0).mean())
     kept = [c for c in data.columns.values() if c.name not in dropped]

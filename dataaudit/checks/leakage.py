@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from typing import Iterator
 
 import numpy as np
@@ -16,13 +15,10 @@ from ..core import datevalues
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
 from ._common import jsonable, num, pct, plural
+from .leak_names import post_outcome_cue, sibling_name
 from .missing import missing_indicator
 
 BINS = 20
-#: words of a column name that say it is a duration: a time to an event, a follow-up, a survival time
-DURATION_WORDS = frozenset({"time", "times", "futime", "stime", "survtime", "day", "days", "weeks", "months",
-                            "duration", "durations", "dur", "durat", "follow", "followup", "fu", "surv",
-                            "survival", "tte", "ttr", "ttf"})
 SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own
 
 
@@ -153,9 +149,10 @@ MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect sep
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
-                   combination_r2: float = 0.999, class_code_share: float = 0.99,
+                   status_pair_auc: float = 0.6, implied_share: float = 0.5,
+                   combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes strongly, one value marks one class exactly, or a regression target is a linear combination of a few features.
+    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes, one value marks one class exactly, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -174,18 +171,32 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     days, duration, follow-up or survival: the days to the event or to censoring, which end at the outcome) or
     the target's own name inside its name (``edrel`` beside ``rel``, ``days_to_churn`` beside ``churn``). Data
     alone cannot tell such a field from an honest strong feature, so a strong feature with a plain name
-    (``age``, ``income``, a lab value) is never called one.
+    (``age``, ``income``, a lab value) is never called one. Beside a target named as a follow-up's status
+    (``status``, ``death``, ``died``, ``cens``, ``pgstat``), a duration or an episode's end (``time``, ``futime``,
+    ``los``: a length of stay, ``tstop``: the end of an interval, ``pgtime`` beside ``pgstat``) is the time of the
+    same outcome (R's Surv(time, status)): it is called one as soon as it separates a class at all (rank AUC
+    ≥ 0.6, one class against the rest, classes of five rows or more), which keeps quiet a planned follow-up unrelated
+    to the outcome, a time at entry (``diagtime``) and a lab value in seconds (``protime``: not a duration word).
+
+    A field implied by the target (severity medium): in a column named as a sibling of the target (the target's
+    name inside its own, or the target's name with another first letter: ``p401k``, participation, beside
+    ``e401k``, eligibility), a value that half of one class's rows hold and no row of another class does, where an
+    unrelated column would put 30 rows of the others or more: it can take that value only for that class.
 
     A value that marks one class of a target of three classes or more: 99% of that class's rows hold it and 99%
     of the rows holding it are of that class (``upper`` = 999, "right-censored", in exactly the rows answering
     yes twice), so the column tells that class however its other values mix the rest. (With two classes such a
     value is a key of balanced accuracy ≥ 0.98, found as such.)
 
-    A regression target computed from features (severity high): a least-squares fit of the target on two or
-    three numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
+    A regression target computed from features (severity high): a least-squares fit of the target on two to
+    four numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
     total beside its parts or a mean beside the values averaged (``Price`` = (``Min.Price`` + ``Max.Price``)/2).
     The candidates are the six features most correlated with the target that no other DA701 finding names;
-    honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak).
+    honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak). A weighted
+    sum of parts (severity medium) reaches the single-feature bar, R² ≥ 0.98, with every weight of one sign and
+    no part explaining more than 90% of the target alone: calories from protein, fat and carbohydrates, each
+    weak alone and rounded on the label. A fit carried by one strong feature (r² > 0.9) is that feature refined,
+    and mixed signs are a model's trade-offs: those need the exact bar.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -209,17 +220,22 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         if classification:
             hit = _classification_leak(col, data, y.index, numeric, labels, np.asarray(classes, dtype=str),
                                        min_auc, min_balanced_accuracy, recoded_score)
-            if hit is None and len(classes) == 2:
-                post = _post_outcome(col, data.target.name, numeric, labels, np.asarray(classes, dtype=str),
-                                     post_outcome_auc)
-                if post is not None:
-                    yield post
-                    continue
             if hit is None and len(classes) > 2:
                 code = class_code(col, data, y.index, labels, np.asarray(classes, dtype=str), class_code_share)
                 if code is not None:
                     leaked.add(col.name)
                     yield code
+                    continue
+            if hit is None:
+                implied = implied_value(col, data, y.index, numeric, labels, np.asarray(classes, dtype=str),
+                                        implied_share)
+                if implied is not None:
+                    yield implied
+                    continue
+                post = _post_outcome(col, data.target.name, numeric, labels, np.asarray(classes, dtype=str),
+                                     post_outcome_auc, status_pair_auc)
+                if post is not None:
+                    yield post
                     continue
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
@@ -231,7 +247,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                       {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
                        "rows_used": len(y)})
     if not classification:
-        combination = linear_combination(data, y, numeric, leaked, combination_r2)
+        combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
             yield combination
 
@@ -266,14 +282,64 @@ def class_code(col: ColumnProfile, data: DatasetProfile, index: pd.Index, labels
                    pd.isna(value) else None, "rows_used": int(len(labels))})
 
 
+IMPLIED_EXPECTED = 30  # rows of the other classes a value would hold if it were unrelated to the target
+
+
+def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
+                  labels: np.ndarray, classes: np.ndarray, min_recall: float) -> Hit | None:
+    """In a column named as a sibling of the target (``sibling_name``), a value (a value-aware bin of a number) that
+    ``min_recall`` of one class's rows hold and no row of any other class does, where an unrelated column would put
+    ``IMPLIED_EXPECTED`` rows or more of the others on it: the column can take that value only for that class, a
+    consequence of the label (a participation that requires the eligibility being predicted). The name is needed:
+    an honest strong flag can be one-sided too (a region where only one answer is ever given). Judged over classes
+    of ``MIN_CLASS_ROWS`` rows or more."""
+    cue = sibling_name(col.name, data.target.name)
+    key = _bins(col, data, index, numeric) if cue is not None else None
+    if key is None:
+        return None
+    keys, values = pd.factorize(key.to_numpy(), use_na_sentinel=False)
+    k, n_keys = len(classes), len(values)
+    if n_keys < 2:
+        return None
+    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k)
+    per_class, per_value = table.sum(axis=0), table.sum(axis=1)
+    pure = (table == per_value[:, None]) & (per_value[:, None] > 0)
+    expected = per_value[:, None] * (1 - per_class[None, :] / len(labels))
+    recall = table / np.maximum(per_class[None, :], 1)
+    ok = pure & (expected >= IMPLIED_EXPECTED) & (recall >= min_recall) & (per_class[None, :] >= MIN_CLASS_ROWS) \
+        & (len(labels) - per_class[None, :] >= MIN_CLASS_ROWS)
+    if not ok.any():
+        return None
+    v, c = np.unravel_index(int(np.argmax(np.where(ok, recall, -1.0))), ok.shape)
+    value = values[v]
+    if col.distinct > BINS and col.is_numeric_feature:
+        shown = "a range of its values" if int(value) < BINS + 1 else "one of its values"
+    else:
+        shown = "missing" if value == "<missing>" else f"the value {str(value)!r}"
+    return Hit(col.name, f"{shown} marks class {str(classes[c])!r} of `{data.target.name}` one way: {int(table[v, c]):,} "
+               f"rows hold it ({recall[v, c]:.0%} of the class) and not one row of another class, where an unrelated "
+               f"column would put about {int(round(expected[v, c])):,} there, and {cue}: the column follows from the "
+               "target (a field that can take this value only for that class, such as a participation that requires "
+               "the eligibility predicted), likely recorded after it", {
+                   "kind": "implied-by-target", "cue": cue, "metric": "share of the class holding a value no other class holds",
+                   "score": jsonable(float(recall[v, c])), "baseline": 0.0, "class": str(classes[c]),
+                   "expected_other_rows": jsonable(float(expected[v, c])), "rows_used": int(len(labels))},
+               severity=Severity.MEDIUM)
+
+
 COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
+PART_R2 = 0.9  # a part of a weighted sum explains at most this much of the total alone
 MIN_FIT_ROWS = 30  # a fit of the target on a few features needs this many rows (and ten per coefficient)
 
 
 def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame, skip: set[str],
-                       min_r2: float, max_terms: int = 3) -> Hit | None:
-    """A regression target that a least-squares fit (with an intercept) on two or three numeric features explains
-    with R² ≥ ``min_r2``: the target computed from them. The fewest features that reach it win, then the best fit."""
+                       min_r2: float, formula_r2: float = 1.0, max_terms: int = 4) -> Hit | None:
+    """A regression target that a least-squares fit (with an intercept) on two to four numeric features explains
+    with R² ≥ ``min_r2`` (the target computed from them), or with R² ≥ ``formula_r2`` as a weighted sum of parts:
+    every coefficient of one sign and no part explaining more than ``PART_R2`` of it alone (calories from protein,
+    fat and carbohydrates, each weak alone, rounded on the label). A fit carried by one strong feature is that
+    feature refined, judged by the single-feature bar, not a total assembled from parts. An exact fit beats a
+    weighted sum; then the fewest features that reach it win, then the best fit."""
     names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1 and c.name in numeric.columns
              and c.name not in skip]
     if len(names) < 2:
@@ -284,30 +350,44 @@ def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame
         return None
     r = frame.corrwith(target).abs().dropna()
     top = list(r.sort_values(ascending=False, kind="stable").index[:COMBINATION_CANDIDATES])
+    fits = []  # (terms, combo, r2, coef, rows)
     for terms in range(2, max_terms + 1):
-        best = None
         for combo in itertools.combinations(top, terms):
             x = frame[list(combo)].to_numpy(dtype=float)
             rows = np.isfinite(x).all(axis=1)
             if rows.sum() < max(MIN_FIT_ROWS, 10 * (terms + 1)):
                 continue
             coef, r2 = least_squares(target.to_numpy()[rows], x[rows])
-            if r2 >= min_r2 and (best is None or r2 > best[1]):
-                best = (combo, r2, coef, int(rows.sum()))
-        if best is not None:
-            combo, r2, coef, used = best
-            formula = " + ".join(f"{float(c):.3g}·`{name}`" for c, name in zip(coef[1:], combo))
-            if abs(coef[0]) >= 0.01 * float(target.std()):  # an intercept lost in the rounding is not shown
-                formula += f" {'-' if coef[0] < 0 else '+'} {abs(float(coef[0])):.3g}"
-            listed = ", ".join(f"`{name}`" for name in combo)
-            return Hit(combo[0], f"`{data.target.name}` is a linear combination of {listed} "
-                       f"(≈ {formula}; least-squares R² {min(r2, 0.9999):.4f} on {used:,} rows): "
-                       "likely computed from them, so they leak it",
-                       {"kind": "linear-combination", "metric": "least-squares R²", "score": jsonable(r2), "baseline": 0.0,
-                        "columns": list(combo), "coefficients": jsonable([float(c) for c in coef[1:]]),
-                        "intercept": jsonable(float(coef[0])), "rows_used": used},
-                       columns=tuple(combo))
+            fits.append((terms, combo, r2, coef, int(rows.sum())))
+    exact = [f for f in fits if f[2] >= min_r2]
+    summed = [f for f in fits if f[2] >= formula_r2 and (np.all(f[3][1:] > 0) or np.all(f[3][1:] < 0))
+              and max(float(r[c]) ** 2 for c in f[1]) <= PART_R2]
+    for found, weighted in ((exact, False), (summed, True)):
+        if found:
+            fewest = min(f[0] for f in found)
+            _, combo, r2, coef, used = max((f for f in found if f[0] == fewest), key=lambda f: f[2])
+            part = max(float(r[c]) ** 2 for c in combo)
+            return _combination_hit(data.target.name, combo, r2, coef, used, float(target.std()), part, weighted)
     return None
+
+
+def _combination_hit(target: str, combo: tuple[str, ...], r2: float, coef: np.ndarray, used: int, spread: float,
+                     part: float, weighted: bool) -> Hit:
+    formula = " + ".join(f"{float(c):.3g}·`{name}`" for c, name in zip(coef[1:], combo))
+    if abs(coef[0]) >= 0.01 * spread:  # an intercept lost in the rounding is not shown
+        formula += f" {'-' if coef[0] < 0 else '+'} {abs(float(coef[0])):.3g}"
+    listed = ", ".join(f"`{name}`" for name in combo)
+    what = "a weighted sum" if weighted else "a linear combination"
+    why = (f"every weight of one sign and no part explaining more than {part:.0%} alone, as a total is computed from "
+           "its parts (a label's calories from its nutrients)") if weighted else "likely computed from them"
+    return Hit(combo[0], f"`{target}` is {what} of {listed} (≈ {formula}; least-squares R² {min(r2, 0.9999):.4f} on "
+               f"{used:,} rows): {why}, so they leak it",
+               {"kind": "weighted-sum" if weighted else "linear-combination", "metric": "least-squares R²",
+                "score": jsonable(r2), "baseline": 0.0, "columns": list(combo),
+                "coefficients": jsonable([float(c) for c in coef[1:]]), "intercept": jsonable(float(coef[0])),
+                "best_part_r2": jsonable(part),
+                "rows_used": used},
+               columns=tuple(combo), severity=Severity.MEDIUM if weighted else None)
 
 
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
@@ -343,39 +423,51 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     return None
 
 
-def name_words(name: str) -> list[str]:
-    """The lower-case words of a column name: split at anything not a letter and between camelCase words."""
-    return [w for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
+def one_vs_rest_auc(x: np.ndarray, labels: np.ndarray, k: int, min_rows: int) -> tuple[float | None, int]:
+    """The strongest rank AUC (Mann–Whitney, ties averaged; folded, so 0.3 counts as 0.7) of ``x`` for one class
+    against the others, over its finite values and the classes with ``min_rows`` rows on each side, and that
+    class (for two classes, the one ``x`` is higher in); None when no class qualifies."""
+    keep = np.isfinite(x)
+    x, labels = x[keep], labels[keep]
+    n = len(x)
+    sizes = np.bincount(labels, minlength=k)
+    ranks = pd.Series(x).rank(method="average").to_numpy()
+    rank_sums = np.bincount(labels, weights=ranks, minlength=k)
+    judged = (sizes >= min_rows) & (n - sizes >= min_rows)
+    if not judged.any():
+        return None, 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        auc = (rank_sums - sizes * (sizes + 1) / 2) / (sizes * (n - sizes))
+    folded = np.where(judged, np.maximum(auc, 1 - auc), -1.0)
+    best = int(np.argmax(folded + 1e-9 * (auc >= 0.5)))  # two classes tie: name the one x is higher in
+    return float(folded[best]), best
 
 
-def post_outcome_cue(name: str, target: str, minimum: float) -> str | None:
-    """Why a column's name says it is recorded at the outcome: a duration word (with no negative value), or the
-    target's name (three letters or more) inside its own; None when the name says neither."""
-    if minimum >= 0 and DURATION_WORDS.intersection(name_words(name)):
-        return "its name says it is a duration (a time to the event or a follow-up)"
-    own, theirs = "".join(name_words(name)), "".join(name_words(target))
-    if len(theirs) >= 3 and theirs in own and own != theirs:
-        return "its name contains the target's name"
-    return None
+POST_OUTCOME_MIN_ROWS = 5  # a follow-up's status class needs this many rows for its time to be judged
 
 
 def _post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels: np.ndarray, classes: np.ndarray,
-                  min_auc: float) -> Hit | None:
-    """A post-outcome field: a number named like a time to the outcome that separates a two-class target strongly."""
+                  min_auc: float, paired_auc: float) -> Hit | None:
+    """A post-outcome field: a number named like a time to the outcome that separates a class of the target
+    strongly (``min_auc``), or, beside a target named as a follow-up's status, at all (``paired_auc``)."""
     if not col.is_numeric_feature or col.name not in numeric.columns or col.numeric is None or not col.numeric.count:
         return None
     cue = post_outcome_cue(col.name, target, float(col.numeric.values[0]))
     if cue is None:
         return None
-    auc, which = rank_auc(numeric[col.name].to_numpy(dtype=float), labels)
-    if auc is None or max(auc, 1 - auc) < min_auc:
+    why, paired = cue
+    paired = paired and col.distinct >= 5  # a time takes many values; a 0/1 flag with such a name is no time
+    score, which = one_vs_rest_auc(numeric[col.name].to_numpy(dtype=float), labels, len(classes),
+                                   POST_OUTCOME_MIN_ROWS if paired else MIN_CLASS_ROWS)
+    if score is None or score < (paired_auc if paired else min_auc):
         return None
-    score = max(auc, 1 - auc)
     evidence = {"score": jsonable(score), "metric": "rank AUC", "baseline": 0.5, "rows_used": len(labels),
-                "kind": "post-outcome", "cue": cue}
+                "kind": "post-outcome", "cue": why, "status_pair": paired}
+    against = "" if len(classes) == 2 else " against the rest"
+    pair = f", beside `{target}`, a follow-up's status (the time and the status of one outcome)" if paired else ""
     return Hit(col.name, f"separates the classes of `{target}` (rank AUC {score:.3f} for class "
-               f"{str(classes[which])!r}, chance 0.500) and {cue}: likely recorded at or after the outcome "
-               "(a post-outcome leak), unknown at prediction time", evidence, severity=Severity.MEDIUM)
+               f"{str(classes[which])!r}{against}, chance 0.500) and {why}{pair}: likely recorded at or after the "
+               "outcome (a post-outcome leak), unknown at prediction time", evidence, severity=Severity.MEDIUM)
 
 
 def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame,

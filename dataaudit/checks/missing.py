@@ -12,6 +12,7 @@ from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core.kernels import sorted_mad, sorted_quantile, spread_of_rest
+from ..core import textvalues
 from ..core.stats import NumericStats
 from ._common import jsonable, num, pct, plural
 
@@ -94,7 +95,9 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
     dropped, one-hot encoded as a real category, or coerced to NaN at training time (NaN loss).
 
     In free text (mostly distinct strings: titles, names), a token that is a word ('Missing', 'None') and holds
-    at most 0.1% of the rows may be a real value (a film called "Missing"): reported with severity low.
+    at most 0.1% of the rows may be a real value (a film called "Missing"): reported with severity low. So is a
+    word naming an amount ('none', 'nil') that holds three rows or more of a categorical column of word labels
+    ('none' beside 'enriched'): it may be a level rather than a gap (a target reads it as a class).
 
     How fix repairs it: repair turns the tokens into missing values, then impute fills them.
     """
@@ -109,8 +112,19 @@ def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
         if col.inferred_type == "text" and fraction <= WORD_TOKEN_SHARE and \
                 all(re.fullmatch(r"[^\W\d_]{3,}( [^\W\d_]+)*", t.strip()) for t in col.text.tokens):
             severity, extra = Severity.LOW, "; in free text, where the word may be a real value (a title, a name)"
+        elif col.inferred_type == "categorical" and _tokens_are_levels(col):
+            severity, extra = Severity.LOW, "; beside word labels, where the word may name a level ('none': no amount)"
         yield Hit(col.name, f"{plural(count, 'value')} ({pct(fraction)}) {'is a' if count == 1 else 'are'} missing-value token{'' if count == 1 else 's'} ({shown}){extra}",
                   {"count": count, "fraction": jsonable(fraction), "tokens": col.text.tokens}, severity=severity)
+
+
+def _tokens_are_levels(col: ColumnProfile) -> bool:
+    """Whether every missing token of a text column is a word naming a level among word labels
+    (``textvalues.level_tokens``: 'none' beside 'enriched')."""
+    frame = col.text.frame
+    token = frame["token"].to_numpy()
+    level = textvalues.level_tokens(frame["value"].astype("str"), frame["count"].to_numpy(), token)
+    return bool(level.any()) and not (token & ~level).any()
 
 
 def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: float = 6.0) -> list[dict]:

@@ -61,6 +61,27 @@ def missing_token_mask(values: pd.Series) -> np.ndarray:
     return mask
 
 
+#: missing-value tokens that are words naming an amount: in a column of word labels (None, Some, Marked) a level
+LEVEL_WORDS = frozenset({"none", "nil"})
+LEVEL_MIN_ROWS = 3  # a level holds three rows or more (as a placeholder spike must), not one stray cell
+
+
+def level_tokens(values: pd.Series, counts: np.ndarray, token: np.ndarray) -> np.ndarray:
+    """Mask over distinct ``values`` (with their row ``counts`` and ``missing_token_mask``): the tokens that name a
+    level of a column of word labels rather than a missing value: 'None' beside 'Some' and 'Marked' (no
+    improvement). Such a token is a word of ``LEVEL_WORDS`` that holds ``LEVEL_MIN_ROWS`` rows or more, in a column
+    whose other values are at least two distinct labels, none of them a number."""
+    counts = np.asarray(counts)
+    key = values.str.strip().str.casefold()
+    level = token & key.isin(LEVEL_WORDS).to_numpy(dtype=bool, na_value=False) & (counts >= LEVEL_MIN_ROWS)
+    if not level.any():
+        return level
+    others = values[~token]
+    if len(others) < 2 or np.isfinite(plain_numbers(others)).any():
+        return np.zeros(len(values), dtype=bool)
+    return level
+
+
 # What float() accepts, in ASCII and without spaces or '_' (the text itself is a finding then);
 # Arrow's RE2 and its string-to-float cast do it in C++, not per value in Python.
 _PLAIN_NUMBER = r"^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|(?i:inf|infinity|nan))$"

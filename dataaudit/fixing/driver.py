@@ -39,7 +39,7 @@ from ..io.read import LoadedTable, to_frame
 from ..progress import Progress
 from ..steps import Resample
 from ..steps.resample import random_rows
-from .fit import FittedSteps, fit_steps
+from .fit import FittedSteps, fit_steps, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
 from .recipe import Recipe
@@ -115,7 +115,8 @@ def fix_out_of_core(engine: OutOfCoreEngine, path: str | os.PathLike[str], *, ou
     del stats
     whole = fitted_on >= rows_in
     recipe = Recipe(list(fitted.steps), target, [c for c in loaded.table.column_names if c != target],
-                    [str(c) for c in fitted.frame.columns], drop_duplicate_rows=True)
+                    [str(c) for c in fitted.frame.columns], drop_duplicate_rows=True,
+                    target_levels=target_levels(before))
     classification = is_classification(before, target)
     staged = classification and options.resample != "none" and output is not None
     written = engine.transform(recipe, fitted, classification=classification, staged=staged, progress=progress)

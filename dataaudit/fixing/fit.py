@@ -72,7 +72,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     progress.stage("fix", len(steps) + 1)
     for step in steps:
         if step.name != "mark-missing" and "missing_target_dropped" not in rows:  # once declared values are marked
-            current, rows["missing_target_dropped"] = drop_missing_target(current, before.target)
+            current, rows["missing_target_dropped"] = drop_missing_target(current, before.target, target_levels(before))
             if rows["missing_target_dropped"]:
                 log.append(f"dropped {rows['missing_target_dropped']:,} row(s) with a missing target: a training "
                            "row needs a label (apply, which never needs the target, keeps every row)")
@@ -130,3 +130,9 @@ def free_text_note(drop: Drop, encode: Encode) -> str | None:
         grouped.setdefault(kinds.get(kind, "left as it is"), []).append(column)
     return (f"--keep-text: kept {len(drop.text_):,} free-text column(s) (DA414): "
             + "; ".join(f"{listed(quoted(cols))} {how}" for how, cols in grouped.items()) + ".")
+
+
+def target_levels(before: Report) -> list[str]:
+    """The target's labels spelt like missing tokens that the scan read as classes ('None'), kept by every fix."""
+    profile = before.profile.target if before.profile is not None else None
+    return list(profile.levels) if profile is not None else []

@@ -27,7 +27,7 @@ from ..io.write import (
 )
 from ..progress import NO_PROGRESS, Progress, finishes_progress
 from ..steps import Resample
-from .fit import FittedSteps, fit_steps  # noqa: F401  (FittedSteps re-exported)
+from .fit import FittedSteps, fit_steps, target_levels  # noqa: F401  (FittedSteps re-exported)
 from .options import CHOICES, FIT_ROWS, FixOptions  # noqa: F401  (re-exported)
 from .probe import probe_after_fix
 from .recipe import Recipe
@@ -50,7 +50,8 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     rows["removed_by_resampling"] = max(len(current) - len(out), 0)
     rows["out"] = len(out)
     recipe = Recipe([*fitted.steps, resampler], target, [c for c in frame.columns if c != target],
-                    list(current.columns), drop_duplicate_rows=True)  # what apply writes: no weight column
+                    list(current.columns), drop_duplicate_rows=True,  # what apply writes: no weight column
+                    target_levels=target_levels(before))
     return FixResult(out.reset_index(drop=True), current.reset_index(drop=True), recipe, before, None, rows,
                      fitted.log)
 

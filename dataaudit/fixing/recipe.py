@@ -43,16 +43,19 @@ def drop_duplicate_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return frame[~duplicated], int(duplicated.sum())
 
 
-def drop_missing_target(frame: pd.DataFrame, target: str | None) -> tuple[pd.DataFrame, int]:
+def drop_missing_target(frame: pd.DataFrame, target: str | None,
+                        levels: list[str] | tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
     """The frame without rows whose target is missing (a training row needs a label): null, NaN, or in a text
-    target a missing-value token ('?', 'N/A', blank: what DA106 counts), and how many were removed; unchanged
-    when there is no target or the frame does not hold it (scoring data)."""
+    target a missing-value token ('?', 'N/A', blank: what DA106 counts) other than the ``levels`` the scan read as
+    classes ('None' beside 'Some' and 'Marked'), and how many were removed; unchanged when there is no target or the
+    frame does not hold it (scoring data)."""
     if target is None or target not in frame.columns:
         return frame, 0
     labels = frame[target]
     labelled = labels.notna().to_numpy().copy()
     if not is_numeric_dtype(labels.dtype) and not is_bool_dtype(labels.dtype):
-        labelled &= ~missing_token_mask(labels)
+        labelled &= ~(missing_token_mask(labels) & ~labels.astype("str").isin(list(levels)).to_numpy(
+            dtype=bool, na_value=False))
     count = int(labelled.size - labelled.sum())
     return (frame[labelled], count) if count else (frame, 0)
 
@@ -66,6 +69,7 @@ class Recipe:
     input_columns: list[str]
     output_columns: list[str] = field(default_factory=list)
     drop_duplicate_rows: bool = True
+    target_levels: list[str] = field(default_factory=list)  # target labels spelt like missing tokens, kept as classes
 
     def transform(self, frame: pd.DataFrame, log: list[str], progress: Progress | None = None, *,
                   drop_duplicates: Callable[[pd.DataFrame], tuple[pd.DataFrame, int]] | None = None,
@@ -93,7 +97,7 @@ class Recipe:
                 continue
             if not labelled and step.name != "mark-missing":  # as fit_steps: once declared missing values are marked
                 labelled = True
-                frame, count = drop_missing_target(frame, self.target)
+                frame, count = drop_missing_target(frame, self.target, self.target_levels)
                 if count:
                     log.append(f"dropped {count:,} row(s) with a missing target")
             if step.name == "target-transform" and step.drop_absurd and not keep_rows:
@@ -136,6 +140,7 @@ class Recipe:
             "output_columns": self.output_columns,
             "drop_duplicate_rows": self.drop_duplicate_rows,
             "steps": [step.to_dict() for step in self.steps],
+            **({"target_levels": list(self.target_levels)} if self.target_levels else {}),
         }
 
     @classmethod
@@ -144,7 +149,7 @@ class Recipe:
             raise RecipeError(f"not a dataaudit recipe of version {RECIPE_VERSION}")
         expected = {"recipe_version", "dataaudit_version", "target", "input_columns", "output_columns",
                     "drop_duplicate_rows", "steps"}
-        if set(data) != expected:
+        if set(data) - {"target_levels"} != expected:
             raise RecipeError(f"unexpected recipe keys: {sorted(set(data) ^ expected)}")
         steps = []
         for entry in data["steps"]:
@@ -152,7 +157,7 @@ class Recipe:
                 raise RecipeError(f"unknown step {entry.get('step') if isinstance(entry, dict) else entry!r}")
             steps.append(STEPS[entry["step"]].from_dict(entry))
         return cls(steps, data["target"], list(data["input_columns"]), list(data["output_columns"]),
-                   bool(data["drop_duplicate_rows"]))
+                   bool(data["drop_duplicate_rows"]), [str(v) for v in data.get("target_levels", [])])
 
     def save(self, path: str | os.PathLike[str]) -> None:
         write_text_atomic(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n")

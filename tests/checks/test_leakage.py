@@ -138,12 +138,48 @@ def test_a_duration_to_the_outcome_is_a_post_outcome_leak(tmp_path, name, target
 
 def test_strong_honest_features_and_weak_durations_are_not_post_outcome(tmp_path):
     rng = np.random.default_rng(8)
-    f = _follow_up(rng)  # age (AUC 0.93) and income (0.95, heavy-tailed) have plain names: honest, not leaks
-    y = f["status"].to_numpy()
-    f["days"] = (np.where(y == 1, 300, 600) * rng.lognormal(0, 0.55, len(f))).round()  # a duration, AUC ≈ 0.82
+    f = _follow_up(rng).rename(columns={"status": "default"})  # age (AUC 0.93), income (0.95): plain names, honest
+    y = f["default"].to_numpy()
+    # a duration (AUC ≈ 0.82) beside a target that is no follow-up's status: data cannot tell it from a strong feature
+    f["days"] = (np.where(y == 1, 300, 600) * rng.lognormal(0, 0.55, len(f))).round()
     # a signed difference (AUC ≈ 0.92) is no duration: negative values, so its name alone says nothing
     f["time_delta"] = np.where(y == 1, rng.normal(-300, 150, len(f)), rng.normal(0, 150, len(f))).round()
     f["visits"] = np.where(rng.random(len(f)) < 0.5, 0, rng.poisson(3, len(f)))  # legitimate zeros
+    assert _scan(tmp_path, f, "DA701", target="default") == []
+
+
+def _trial(rng, n: int, classes: int = 2, shift: float = 0.45) -> pd.DataFrame:
+    """A survival trial: ``status`` (0 = censored, then the events), a follow-up time longer for the censored
+    (rank AUC about 0.6–0.65 at ``shift`` 0.45), and honest baseline features: a lab value measured in seconds
+    whose name ends in 'time' (prothrombin time, AUC ≈ 0.75), the months since diagnosis at entry, a fixed
+    planned follow-up (AUC 0.5) and age."""
+    status = rng.integers(0, classes, n)
+    censored = status == 0
+    return pd.DataFrame({
+        "time": (rng.lognormal(5.5, 1.0, n) * np.where(censored, np.exp(shift), 1.0)).round() + 1,
+        "protime": (rng.normal(10.5, 1.0, n) + 0.9 * (~censored)).round(1),
+        "diagtime": rng.integers(1, 60, n),
+        "planned_days": rng.choice([730, 1095], n),
+        "age": rng.normal(60, 10, n).round(),
+        "status": status})
+
+
+@pytest.mark.parametrize("name, target, classes", [("time", "status", 2), ("time", "status", 3),
+                                                    ("pgtime", "pgstat", 2), ("los", "died", 2),
+                                                    ("tstop", "status", 2), ("futime", "death", 2)])
+def test_a_follow_up_time_beside_its_status_is_a_post_outcome_leak_at_moderate_auc(tmp_path, name, target, classes):
+    """The time and the status of one outcome (R's Surv(time, status)): the time is known only with the outcome,
+    so beside a target named as a follow-up's status it is a leak as soon as it separates the classes at all."""
+    f = _trial(np.random.default_rng(11), 600, classes).rename(columns={"time": name, "status": target})
+    (found,) = _scan(tmp_path, f, "DA701", target=target)
+    assert found.column == name and found.severity == 2 and found.evidence["status_pair"] is True
+    assert 0.6 <= found.evidence["score"] < 0.9 and "post-outcome" in found.message
+
+
+def test_honest_times_beside_a_status_are_not_post_outcome(tmp_path):
+    """Beside a status: a lab value whose name ends in 'time', the months from diagnosis to entry, a planned
+    follow-up unrelated to the outcome (AUC ≈ 0.5), and a follow-up time that does not separate the classes."""
+    f = _trial(np.random.default_rng(12), 600, shift=0.0)
     assert _scan(tmp_path, f, "DA701", target="status") == []
 
 
