@@ -133,7 +133,9 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     A value is a sentinel when it is frequent (at least ``min_share`` of values and 3 rows), lies
     outside the range of every other value (by a gap of at least half their IQR), more than
     ``min_z`` robust z-scores from their median, and is either a spike (more frequent than 3 typical
-    values together) or a known placeholder. A 0 in a column whose other values are all positive
+    values together) or a known placeholder. A value other than 0 and not shaped like a placeholder must also lie
+    farther than twice the spacing of the bulk's own values at that end: 18 years of schooling after 15, 16 and 17
+    is the next step of the scale, however many rows hold it. A 0 in a column whose other values are all positive
     qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1), and so
     does -999 (and the like). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
@@ -176,7 +178,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # Isolated: a gap to the other values wider than half their IQR, so a 0 next to values
         # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
-        isolated = gap > 0 and gap >= 0.5 * (q3 - q1)
+        isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and (v == 0 or placeholder_shaped(v) or
+                                                           gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]))
         # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
         zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
@@ -199,6 +202,16 @@ UNMISTAKABLE_MAX_SHARE = 0.9  # a 999 beside real values is a placeholder even w
 WORD_TOKEN_SHARE = 0.001  # a word such as 'Missing' this rare in free text may be a real value (a title)
 ZERO_SPIKE_SHARE = 0.05  # zeros far from a positive column's values mean "not measured" when this frequent
 FLAG_PLACEHOLDER_SHARE = 0.05  # a placeholder in a flag is rare: at most this share, and a third of either level
+
+
+NEXT_STEP = 2.0  # a value this many of the bulk's own end spacings away is its next step, not detached from it
+
+
+def _end_spacing(uniq: np.ndarray, low: bool) -> float:
+    """The widest spacing between the four distinct values nearest the candidate end (the candidate left out): how
+    far apart the bulk's own values lie there (years of schooling 15, 16, 17: one year)."""
+    end = uniq[1:5] if low else uniq[-5:-1]
+    return float(np.diff(end).max()) if end.size >= 2 else 0.0
 
 
 def log_of_whole_numbers(positive: np.ndarray) -> bool:

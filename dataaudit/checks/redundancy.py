@@ -62,8 +62,9 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
 
     Rows equal in every column but an identifier (a row number, a record ID) repeat too: the identifier is
     dropped by fix, and the copies with it. They are counted when the row sample holds every row, and only
-    when most rows are distinct otherwise (a coarse table, such as a contingency table expanded to one row per
-    person, repeats its few combinations legitimately).
+    when most rows are distinct otherwise and they are more than twice what independent columns would repeat by
+    chance (a coarse table, such as a contingency table expanded to one row per person, or sex, treatment, age
+    in years and a three-level answer, repeats its combinations legitimately).
 
     How fix repairs it: drop removes the repeats (counted in the report).
     """
@@ -87,6 +88,21 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
               severity=Severity.MEDIUM if fraction >= medium_share else Severity.LOW)
 
 
+CHANCE_FACTOR = 2.0  # repeats within this factor of what chance gives are coincidences of a coarse table
+
+
+def chance_repeats(frame: pd.DataFrame) -> float:
+    """How many rows of ``frame`` would repeat an earlier one by chance if its columns were independent: each pair
+    of rows is equal with probability Π Σ p², the product over the columns of the chance that two values agree
+    (a sex, a treatment, an age in years and an answer of three: a coarse table repeats its combinations)."""
+    agree = 1.0
+    for name in frame.columns:
+        p = frame[name].value_counts(normalize=True, dropna=False).to_numpy()
+        agree *= float((p ** 2).sum())
+    n = len(frame)
+    return n * (n - 1) / 2 * agree
+
+
 def _repeats_but_for_identifiers(data: DatasetProfile, min_distinct_share: float = 0.5) -> Iterator[Hit]:
     ids = [c.name for c in data.features if c.inferred_type == "identifier"]
     if not ids or data.stats.sample.num_rows < data.rows:
@@ -96,7 +112,7 @@ def _repeats_but_for_identifiers(data: DatasetProfile, min_distinct_share: float
         return
     repeat = rest.duplicated(keep="first").to_numpy()
     count = int(repeat.sum())
-    if not count or count > (1 - min_distinct_share) * len(rest):
+    if not count or count > (1 - min_distinct_share) * len(rest) or count <= CHANCE_FACTOR * chance_repeats(rest):
         return
     group = rest.groupby(list(rest.columns), dropna=False, sort=False).ngroup().to_numpy()
     first_of = pd.Series(rest.index.to_numpy()).groupby(group).transform("min").to_numpy()  # each group's first row

@@ -287,3 +287,83 @@ def test_honest_features_of_a_three_class_target_are_no_class_codes(tmp_path):
     f["member"] = (f["answer"] == "yy").astype(int) * (rng.random(len(f)) < 0.9)  # an honest 0/1 flag, 90% of yy
     f["petal"] = np.where(f["answer"] == "nn", rng.normal(1.5, 0.2, len(f)), rng.normal(5, 0.6, len(f))).round(1)
     assert _scan(tmp_path, f, "DA701", target="answer") == []
+
+
+def _eligibility(rng, n: int = 4000) -> pd.DataFrame:
+    """A pension survey: eligibility for a plan (target ``e401k``, 40%), income and age that raise it honestly
+    (rank AUC ≈ 0.7), and an honest one-sided flag with a plain name (a union job: 30% of the eligible, never the
+    others, since only union employers in this survey offer the plan)."""
+    y = (rng.random(n) < 0.4).astype(int)
+    return pd.DataFrame({"inc": np.where(y == 1, rng.lognormal(3.7, 0.5, n), rng.lognormal(3.3, 0.5, n)).round(2),
+                         "age": np.where(y == 1, rng.normal(43, 9, n), rng.normal(40, 10, n)).round(),
+                         "union": np.where(y == 1, rng.random(n) < 0.3, 0).astype(int),
+                         "marr": rng.integers(0, 2, n), "e401k": y})
+
+
+def test_a_sibling_of_the_target_that_only_one_class_can_hold_is_a_leak(tmp_path):
+    """Participation (``p401k``) requires the eligibility being predicted (``e401k``): 70% of the eligible take
+    part, nobody else can; the name is the target's with another first letter."""
+    rng = np.random.default_rng(21)
+    f = _eligibility(rng)
+    f["p401k"] = np.where(f["e401k"] == 1, rng.random(len(f)) < 0.7, 0).astype(int)
+    (found,) = _scan(tmp_path, f, "DA701", target="e401k")
+    assert found.column == "p401k" and found.severity == 2 and found.evidence["kind"] == "implied-by-target"
+    assert found.evidence["class"] == "1" and 0.65 <= found.evidence["score"] <= 0.75
+    assert "another first letter" in found.message
+    f["default_recovered"] = f.pop("p401k")  # the target's name inside its own
+    f = f.rename(columns={"e401k": "default"})
+    (found,) = _scan(tmp_path, f, "DA701", target="default")
+    assert found.column == "default_recovered" and found.evidence["kind"] == "implied-by-target"
+
+
+def test_one_sided_honest_flags_and_weak_siblings_are_not_implied_by_the_target(tmp_path):
+    """An honest one-sided flag with a plain name (``union``) stays quiet, and so does a sibling-named column
+    whose one-sided value covers too little of its class (20%) or that the other class holds too (a few rows)."""
+    rng = np.random.default_rng(22)
+    f = _eligibility(rng)
+    y = f["e401k"].to_numpy()
+    f["p401k"] = np.where(y == 1, rng.random(len(f)) < 0.2, 0).astype(int)  # 20% of the eligible only
+    f["a401k"] = np.where(y == 1, rng.random(len(f)) < 0.7, rng.random(len(f)) < 0.02).astype(int)  # 2% others
+    assert _scan(tmp_path, f, "DA701", target="e401k") == []
+
+
+def _cereals(rng, n: int = 80) -> pd.DataFrame:
+    """Cereals per serving: protein, fat, carbohydrates and sugars in grams (each weakly tied to the others),
+    fibre, sodium and potassium in milligrams, and the shelf."""
+    return pd.DataFrame({"protein": rng.gamma(3, 1, n).round(1), "fat": rng.gamma(1.2, 1, n).round(1),
+                         "carbo": rng.normal(15, 4, n).clip(5).round(1), "sugars": rng.gamma(2, 3, n).round(1),
+                         "fibre": rng.gamma(1, 2, n).round(1), "sodium": rng.normal(180, 80, n).clip(0).round(),
+                         "potassium": rng.normal(100, 60, n).clip(15).round(), "shelf": rng.integers(1, 4, n)})
+
+
+def test_a_target_that_is_a_weighted_sum_of_parts_is_a_leak(tmp_path):
+    """Calories on the label: 4 kcal per gram of protein and carbohydrate, 9 per gram of fat, rounded to the
+    nearest 10 kcal, then everything per cup (R² ≈ 0.99, not exact): a total computed from its parts."""
+    rng = np.random.default_rng(23)
+    f = _cereals(rng)
+    energy = 4 * f["protein"] + 9 * f["fat"] + 4 * (f["carbo"] + f["sugars"])
+    cups = rng.choice([0.33, 0.5, 0.67, 0.75, 1.0, 1.25, 1.33], len(f))  # a serving's size: all given per cup
+    f["calories"] = ((energy / 10).round() * 10 / cups).round(2)  # no nutrient explains more than half alone
+    f[["protein", "fat", "carbo", "sugars"]] = f[["protein", "fat", "carbo", "sugars"]].div(cups, axis=0).round(2)
+    (found,) = _scan(tmp_path, f, "DA701", target="calories")
+    assert set(found.columns) <= {"protein", "fat", "carbo", "sugars"} and len(found.columns) >= 3
+    assert found.severity == 2 and 0.98 <= found.evidence["score"] < 0.999
+    assert found.evidence["best_part_r2"] <= 0.9 and "weighted sum" in found.message
+
+
+def test_strong_honest_regressions_are_no_weighted_sum(tmp_path):
+    """A target that three features explain with R² ≈ 0.95 (a good model), one that one feature carries (r² ≈ 0.95
+    alone) at R² ≈ 0.99, and one at R² ≈ 0.99 whose weights trade off (mixed signs)."""
+    rng = np.random.default_rng(24)
+    f = _cereals(rng, 400)
+    parts = f[["protein", "fat", "carbo"]].to_numpy(dtype=float)
+    signal = parts @ np.array([4.0, 9.0, 4.0])
+    noise = rng.normal(0, 1, len(f))
+    f["price"] = signal + noise * np.sqrt(0.05 / 0.95) * signal.std()  # R² ≈ 0.95: a good model
+    assert _scan(tmp_path, f, "DA701", target="price") == []
+    carried = 10 * f["carbo"] + 5 * f["fat"] + 3 * f["protein"]  # carbo alone: r² ≈ 0.95
+    f["price"] = carried + noise * np.sqrt(0.01 / 0.99) * carried.std()
+    assert _scan(tmp_path, f, "DA701", target="price") == []
+    traded = 4 * f["protein"] - 9 * f["fat"] + 4 * f["carbo"]
+    f["price"] = traded + noise * np.sqrt(0.01 / 0.99) * traded.std()
+    assert _scan(tmp_path, f, "DA701", target="price") == []

@@ -335,3 +335,71 @@ def test_a_value_on_the_rows_of_another_columns_placeholder_is_the_same_code(tmp
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert sorted((s.column, s.columns, s.severity) for s in found) == [
         ("locus.a1", ("locus.a1", "locus.a2"), 2), ("locus.a2", ("locus.a2",), 3)]
+
+
+def _trial_answers(rng, n: int = 300) -> pd.DataFrame:
+    """A trial's outcome in words: None (no improvement, half the patients), Some and Marked."""
+    return pd.DataFrame({"treatment": rng.choice(["Placebo", "Treated"], n), "age": rng.integers(23, 75, n),
+                         "improved": rng.choice(["None", "Some", "Marked"], n, p=[0.5, 0.17, 0.33])})
+
+
+def test_a_target_level_named_none_beside_word_labels_is_a_class(tmp_path):
+    from dataaudit.fixing import FixOptions, apply_recipe, fix
+    from dataaudit.recipe import Recipe
+
+    f = _trial_answers(np.random.default_rng(31))
+    path = write_csv(tmp_path / "t.csv", f)
+    report = scan(path, target="improved")
+    assert not [x for x in report.findings if x.rule == "DA106"]
+    assert report.profile.target.classes["None"] == int((f["improved"] == "None").sum())
+    assert report.profile.target.levels == ["None"]
+    (imbalance,) = [x for x in report.findings if x.rule == "DA301"]
+    assert "'None'" in imbalance.message  # the majority class, not a gap
+    result = fix(path, target="improved", output=tmp_path / "out.csv", recipe_path=tmp_path / "r.json",
+                 options=FixOptions(resample="none"))
+    assert result.rows["missing_target_dropped"] == 0 and result.recipe.target_levels == ["None"]
+    assert Recipe.load(tmp_path / "r.json").target_levels == ["None"]
+    out = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert (out["improved"] == "None").sum() > 0
+    scored, _ = apply_recipe(Recipe.load(tmp_path / "r.json"), path)
+    assert len(scored) == len(f)
+
+
+def test_none_is_a_missing_label_beside_numbers_or_when_rare(tmp_path):
+    rng = np.random.default_rng(32)
+    f = _trial_answers(rng).astype({"improved": "object"})
+    f["improved"] = np.where(f["improved"] == "None", "Some", f["improved"])
+    f.loc[:1, "improved"] = "None"  # two stray cells: a gap, not a class
+    f.loc[2:4, "improved"] = "?"
+    (missing,) = scan(write_csv(tmp_path / "t.csv", f), target="improved", select=["DA106"]).findings
+    assert missing.evidence["count"] == 5
+    g = f.assign(improved=rng.integers(0, 2, len(f)).astype(str))
+    g.loc[:19, "improved"] = "None"  # beside the labels 0 and 1: Python's None written out, a missing label
+    (missing,) = scan(write_csv(tmp_path / "g.csv", g), target="improved", select=["DA106"]).findings
+    assert missing.evidence["count"] == 20
+
+
+def test_none_among_word_categories_may_be_a_level(tmp_path):
+    rng = np.random.default_rng(33)
+    n = 400
+    f = pd.DataFrame({"vitamins": rng.choice(["enriched", "100%", "none"], n, p=[0.8, 0.12, 0.08]),
+                      "dose": rng.normal(5, 1, n).round(2).astype(str), "label": rng.integers(0, 2, n)})
+    f.loc[:9, "dose"] = "none"  # a gap in a column of numbers: a placeholder
+    found = {x.column: x for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA102"]).findings}
+    assert found["vitamins"].severity == 1 and "may name a level" in found["vitamins"].message
+    assert found["dose"].severity == 3
+
+
+def test_the_top_of_a_scale_is_its_next_step_not_a_placeholder(tmp_path):
+    """Years of schooling 7 to 17 in half years (a few imputed fractions), and 18 (a degree) in 6% of the rows,
+    more than three typical values together: the next step of the scale, not a code. A 25 after the same scale
+    is detached (more than twice the scale's own steps away)."""
+    rng = np.random.default_rng(34)
+    levels = {7: 18, 8.5: 3, 9: 881, 10: 82, 10.5: 1384, 10.81: 3, 11: 378, 11.44: 2, 11.5: 397, 11.82: 4, 12: 203,
+              13: 64, 13.5: 22, 14: 41, 14.5: 49, 15: 81, 16: 32, 17: 9}
+    educ = np.concatenate([np.full(c, v, dtype=float) for v, c in levels.items()] + [np.full(221, 18.0)])
+    f = pd.DataFrame({"educ": rng.permutation(educ), "label": rng.integers(0, 2, educ.size)})
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings == []
+    f["educ"] = f["educ"].replace(18.0, 25.0)
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert found.column == "educ" and found.evidence["value"] == 25
