@@ -11,8 +11,8 @@ import pandas as pd
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
-from ..core.kernels import sorted_mad, sorted_quantile, spread_of_rest
 from ..core import textvalues
+from ..core.kernels import sorted_mad, sorted_quantile, spread_of_rest
 from ..core.stats import NumericStats
 from ._common import jsonable, num, pct, plural
 
