@@ -42,8 +42,8 @@ def _values(count: int) -> str:
     return f"{count:,} value{'' if count == 1 else 's'}"
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _short(label: str, chars: int = LABEL_CHARS) -> str:
+    return label if len(label) <= chars else label[: chars - 1] + "…"
 
 
 def _text(x: float, y: float, content: str, anchor: str = "start", cls: str = "") -> str:
@@ -163,13 +163,16 @@ def histogram(bins: Bins, *, title: str, bounds: tuple[float, float] | None = No
 
 
 def hbars(labels: Sequence[str], series: Sequence[Sequence[float]], notes: Sequence[Sequence[str]], *,
-          title: str, names: Sequence[str] = (), scale: float | None = None, width: float = 560) -> str:
+          title: str, names: Sequence[str] = (), scale: float | None = None, width: float = 560,
+          label_w: float = 170.0, note_w: float = 110.0) -> str:
     """Horizontal bars, one row per label and one bar per series (before/after), each with its note.
 
     ``scale`` is the value drawn at full length (1 for shares; the largest value by default), so the
-    series share one axis and are comparable bar by bar.
+    series share one axis and are comparable bar by bar. A label longer than ``label_w`` allows is cut
+    (the full one is in the bar's tooltip).
     """
-    label_w, note_w, bar_h, pad = 170.0, 110.0, 13.0, 6.0
+    bar_h, pad = 13.0, 6.0
+    chars = max(int(label_w / 6.5), 4)  # 26 at the default width
     legend = 18.0 if names else 0.0
     full = scale or max((v for s in series for v in s), default=1) or 1
     row_h = bar_h * len(series) + pad
@@ -180,7 +183,7 @@ def hbars(labels: Sequence[str], series: Sequence[Sequence[float]], notes: Seque
         body += [_rect(label_w + k * 90, 3, 10, 10, _colour(k)), _text(label_w + k * 90 + 14, 12, name)]
     for i, label in enumerate(labels):
         y = legend + i * row_h
-        body.append(_text(label_w - 6, y + row_h / 2 + 1, _short(label), "end"))
+        body.append(_text(label_w - 6, y + row_h / 2 + 1, _short(label, chars), "end"))
         for k, values in enumerate(series):
             value, note = values[i], notes[k][i]
             if scale:  # a fixed full length (a share of 100%): show it as a pale track
@@ -221,3 +224,41 @@ def missing_matrix(labels: Sequence[str], mask: np.ndarray, rows: Sequence[int],
     if len(rows):
         body += [_text(label_w, bottom, f"row {rows[0]:,}"), _text(label_w + cell * n, bottom, f"row {rows[-1]:,}", "end")]
     return _svg(width, height, title, body)
+
+
+def heatmap(labels: Sequence[str], values: np.ndarray, notes: Sequence[Sequence[str]], marked: set[tuple[int, int]],
+            *, title: str, cell: float = 16.0) -> str:
+    """The lower triangle of a symmetric matrix of strengths in [0, 1], darker is stronger.
+
+    ``notes[i][j]`` is the tooltip of a cell; ``marked`` holds (i, j) pairs (i > j) outlined in red, the
+    pairs a check reported. A NaN cell (not measured) is left blank. Labels sit left of the rows and,
+    cut short, under the columns.
+    """
+    n = len(labels)
+    label_w, top = 150.0, 4.0
+    width = label_w + cell * n + 8
+    height = top + cell * n + 96
+    body = []
+    for i, label in enumerate(labels):
+        y = top + i * cell
+        body.append(_text(label_w - 4, y + cell - 4, _short(label, 22), "end"))
+        for j in range(i):
+            v = float(values[i, j])
+            if not np.isfinite(v):
+                continue
+            body.append(_rect(label_w + j * cell, y, cell - 1, cell - 1, _shade(v), notes[i][j]))
+            if (i, j) in marked:
+                body.append(f'<rect x="{_n(label_w + j * cell + 0.5)}" y="{_n(y + 0.5)}" width="{_n(cell - 2)}" '
+                            f'height="{_n(cell - 2)}" fill="none" stroke="{BOUND}" stroke-width="2"/>')
+    base = top + cell * n + 4
+    for j, label in enumerate(labels[:-1]):
+        x = label_w + j * cell + cell / 2 + 3
+        body.append(f'<text x="{_n(x)}" y="{_n(base)}" text-anchor="end" transform="rotate(-60 {_n(x)} {_n(base)})">'
+                    f"{esc(_short(label, 14))}</text>")
+    return _svg(width, height, title, body)
+
+
+def _shade(v: float) -> str:
+    """A strength in [0, 1] as a colour from a pale grey (0) to a dark blue (1)."""
+    t = min(max(v, 0.0), 1.0)
+    return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in ((0xf2, 0x1f), (0xf4, 0x4e), (0xf7, 0x79)))
