@@ -11,7 +11,8 @@ import pytest
 
 from dataaudit import scan
 from dataaudit.formatters import render
-from dataaudit.formatters.html import MAX_HISTOGRAMS, _missing_cells, _sampled_rows
+from dataaudit.formatters.columns import MAX_CARDS
+from dataaudit.formatters.html import _missing_cells, _sampled_rows
 from dataaudit.formatters.svg import bin_values
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -108,10 +109,10 @@ def test_html_wide_table_caps_the_plots(tmp_path):
     frame.iloc[::7, ::2] = np.nan
     page = _html(tmp_path, frame)
     assert len(page.encode()) < 4_000_000
-    assert f"{3000 - MAX_HISTOGRAMS:,} of 3,000 numeric features left out" in page
+    assert f"The first {MAX_CARDS} columns are drawn" in page and f"{3000 - MAX_CARDS:,} more columns</summary>" in page
     assert "1,460 more columns with missing values left out" in page
-    assert page.count("<title>histogram of ") == MAX_HISTOGRAMS
-    plots = page[page.index("<h3>Plots</h3>"):page.index("<details><summary>Column types")]
+    assert page.count("<title>histogram of ") == MAX_CARDS  # one per drawn card, every column here is numeric
+    plots = page[page.index("<h3>Plots</h3>"):page.index("<h3>Columns</h3>")]
     assert len(plots) < 400_000
 
 

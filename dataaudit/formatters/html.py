@@ -1,9 +1,12 @@
 """HTML: one self-contained page per run (no scripts, no network), every value from the data escaped.
 
-Summary, gradient risk with its components and the probe, findings grouped by severity, then plots
-where people would rather look than read (inline SVG from ``svg.py``: the target's classes, missing
-values, a histogram per numeric feature with its outlier bounds), and the column types. The fix
-report (``fix_report.py``) builds its page from the same parts.
+Summary, gradient risk with its components and the probe, findings grouped by severity, plots where
+people would rather look than read (inline SVG from ``svg.py``: the target's classes, missing values),
+a card per column, the worst first (``columns.py``: type, missing share, distinct count, histogram or
+top values, its findings), the associations between columns (``associations.py``), and the column
+types. The same markup is a notebook-safe fragment (``render_fragment``): no script, every CSS rule
+scoped under the root ``.dataaudit-report`` element, each section a ``<details>``. The fix report
+(``fix_report.py``) builds its page from the same parts.
 """
 
 from __future__ import annotations
@@ -18,25 +21,65 @@ from ..analysis.probe import summary as probe_summary
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.report import Report
 from ..checks._common import pct
-from ..checks.missing import find_sentinels, without_sentinels
-from ..checks.outliers import robust_bounds
 from ..core.textvalues import missing_token_mask
-from . import svg
+from . import associations, columns, svg
+from .columns import figure, histogram_figure
 from .svg import esc
 
-__all__ = ["esc", "render_many", "page", "findings_tables", "class_balance"]
+__all__ = ["ROOT", "esc", "render_many", "render_fragment", "page", "findings_tables", "class_balance", "style"]
 
-MAX_HISTOGRAMS = 40  # per report: a 10,000-column file must not give a 100 MB page
+ROOT = "dataaudit-report"  # the class of the report's root element: every CSS rule is scoped under it
 MAX_BARS = 40  # columns in the missing-value overview, classes in the class-balance chart
 MATRIX_ROWS = 200
+OPEN_FINDINGS = 30  # up to this many findings every group is open and whole; beyond, only critical and high open
+RULE_ROWS = 5  # beyond OPEN_FINDINGS: rows a rule shows in its severity group before the rest is folded
 
-STYLE = """body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;
-vertical-align:top}th{background:#f4f4f4}.critical{color:#b00}.high{color:#c60}.medium{color:#a80}.low{color:#369}
-code{background:#f4f4f4;padding:0 .2em}.plots{display:flex;flex-wrap:wrap;gap:1em 1.5em}figure{margin:.5em 0 1em}
-figcaption{font-size:12px;max-width:560px;color:#444}.plots figcaption{max-width:340px}svg{display:block}
-svg text{font:10px system-ui,sans-serif;fill:#444}svg text.bound{fill:#b00}svg text.overflow{fill:#a33}
-td.n{text-align:right}"""
+# (selectors, declarations): each selector is put under .dataaudit-report, "" is the root itself
+RULES: tuple[tuple[str, str], ...] = (
+    ("", "font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1180px;text-align:left"),
+    ("h1", "font-size:1.6em;margin:.2em 0 .4em"), ("h2", "font-size:1.3em;margin:.6em 0 .3em"),
+    ("h3", "font-size:1.1em;margin:.2em 0;display:inline"), ("h4", "font-size:1em;margin:.8em 0 .3em"),
+    ("table", "border-collapse:collapse;margin:.5em 0 1.5em"),
+    ("td,th", "border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top"),
+    ("th", "background:#f4f4f4"), ("td.n", "text-align:right;white-space:nowrap"),
+    (".critical", "color:#b00"), (".high", "color:#c60"), (".medium", "color:#a80"), (".low", "color:#369"),
+    ("code", "background:#f4f4f4;padding:0 .2em"),
+    ("details.section", "margin:.4em 0 1em;border-top:1px solid #ddd;padding-top:.3em"),
+    ("details.group", "margin:.2em 0 .2em 1em"), ("details.more", "margin:.5em 0"),
+    ("summary", "cursor:pointer"), ("summary h4", "display:inline"),
+    ("figure", "margin:.5em 0 1em"), ("figcaption", "font-size:12px;max-width:560px;color:#444"),
+    (".card figcaption", "max-width:340px"),
+    ("svg", "display:block"), ("svg text", "font:10px system-ui,sans-serif;fill:#444"),
+    ("svg text.bound", "fill:#b00"), ("svg text.overflow", "fill:#a33"),
+    (".cards", "display:grid;grid-template-columns:repeat(auto-fill,minmax(370px,1fr));gap:.8em;margin:.5em 0 1em"),
+    (".card", "border:1px solid #ddd;border-left:4px solid #bbb;border-radius:3px;padding:.4em .6em;"
+              "background:#fff;min-width:0;overflow:hidden"),
+    (".card.critical", "border-left-color:#b00"), (".card.high", "border-left-color:#c60"),
+    (".card.medium", "border-left-color:#a80"), (".card.low", "border-left-color:#369"),
+    (".card.info,.card.none", "border-left-color:#bbb"),
+    (".card,.card.critical,.card.high,.card.medium,.card.low", "color:#222"),
+    (".card .head", "display:flex;flex-wrap:wrap;align-items:baseline;gap:.4em"),
+    (".card .name", "font-weight:600;overflow-wrap:anywhere"), (".card .type", "color:#555;font-size:12px"),
+    (".card .role", "font-size:11px;border:1px solid #999;border-radius:2px;padding:0 .3em;color:#555"),
+    (".card .why,.card .facts", "font-size:12px;color:#555;overflow-wrap:anywhere"),
+    (".card .facts", "color:#222"), (".card figure", "margin:.4em 0"),
+    (".card ul.found", "margin:.3em 0 0;padding-left:0;list-style:none;font-size:12px"),
+    (".card ul.found li", "margin:.15em 0"),
+    (".sev", "display:inline-block;font-size:11px;line-height:1.3;padding:0 .35em;border-radius:2px;"
+             "background:#888;color:#fff;white-space:nowrap"),
+    (".sev.critical", "background:#b00;color:#fff"), (".sev.high", "background:#c60;color:#fff"),
+    (".sev.medium", "background:#a80;color:#fff"), (".sev.low", "background:#369;color:#fff"),
+    (".sev.info", "background:#888;color:#fff"), (".sev.none", "background:#eee;color:#555"),
+    ("table.pairs td", "font-size:13px"), ("table.pairs td.none", "color:#777"),
+)
+
+
+def style(root: str = ROOT) -> str:
+    """The report's CSS, every selector under ``.root``: it never restyles the page around it."""
+    def scoped(selectors: str) -> str:
+        return ",".join(f".{root} {s.strip()}" if s.strip() else f".{root}" for s in selectors.split(","))
+
+    return "".join(f"{scoped(selectors)}{{{body}}}" for selectors, body in RULES)
 
 
 def _summary(report: Report) -> list[str]:
@@ -51,7 +94,7 @@ def _summary(report: Report) -> list[str]:
 
 
 def _risk(report: Report) -> list[str]:
-    out = ["<h3>Gradient risk</h3>", "<table><tr><th>mechanism</th><th>source</th><th>score</th>"
+    out = ["<table><tr><th>mechanism</th><th>source</th><th>score</th>"
            "<th>what was measured</th></tr>"]
     out += [f"<tr><td>{esc(c.mechanism)}</td><td>{esc(c.source)}</td><td>{c.score}</td><td>{esc(c.detail)}</td></tr>"
             for c in report.gradient_risk.components]
@@ -68,35 +111,63 @@ def _risk(report: Report) -> list[str]:
 
 
 def findings_tables(findings: Sequence[Finding]) -> list[str]:
-    """The findings, one table per severity, worst first."""
+    """The findings, one closable table per severity, worst first; with many findings only the critical
+    and high groups start open."""
     out = [] if findings else ["<p>No findings.</p>"]
     for level in ("critical", "high", "medium", "low", "info"):
         group = [f for f in findings if str(f.severity) == level]
         if not group:
             continue
-        out.append(f"<h4 class=\"{level}\">{level.upper()} ({len(group)})</h4>")
-        out.append("<table><tr><th>rule</th><th>check</th><th>category</th><th>column</th><th>message</th>"
-                   "<th>gradient effect</th><th>fix</th></tr>")
-        for f in group:
-            column = ", ".join(f"<code>{esc(c)}</code>" for c in f.columns) if f.columns else "—"
-            out.append(f"<tr><td>{esc(f.rule)}</td><td>{esc(f.check)}</td><td>{esc(f.category)}</td><td>{column}</td>"
-                       f"<td>{esc(f.message)}</td><td>{esc(f.gradient_effect)}</td><td>{esc(f.fix)}</td></tr>")
-        out.append("</table>")
+        opened = " open" if len(findings) <= OPEN_FINDINGS or level in ("critical", "high") else ""
+        categories = ", ".join(f"{n} {c}" for c, n in sorted(_count(str(f.category) for f in group).items()))
+        out.append(f"<details class=\"group\"{opened}><summary><h4 class=\"{level}\">{level.upper()} ({len(group)})"
+                   f"</h4> <span class=\"cats\">{esc(categories)}</span></summary>")
+        out.append(f"<table>{HEAD}")
+        if len(findings) <= OPEN_FINDINGS:
+            out += [_finding_row(f) for f in group]
+        else:  # a rule that fires on many columns: its first rows, then the rest folded
+            for rule, same in _by_rule(group):
+                out += [_finding_row(f) for f in same[:RULE_ROWS]]
+                if len(same) > RULE_ROWS:
+                    out.append(f"<tr><td colspan=\"7\"><details class=\"more\"><summary>{len(same) - RULE_ROWS:,} more "
+                               f"{esc(rule)} findings</summary><table>{HEAD}"
+                               + "".join(_finding_row(f) for f in same[RULE_ROWS:]) + "</table></details></td></tr>")
+        out.append("</table></details>")
     return out
+
+
+HEAD = ("<tr><th>rule</th><th>check</th><th>category</th><th>column</th><th>message</th><th>gradient effect</th>"
+        "<th>fix</th></tr>")
+
+
+def _finding_row(f: Finding) -> str:
+    column = ", ".join(f"<code>{esc(c)}</code>" for c in f.columns) if f.columns else "—"
+    return (f"<tr><td>{esc(f.rule)}</td><td>{esc(f.check)}</td><td>{esc(f.category)}</td><td>{column}</td>"
+            f"<td>{esc(f.message)}</td><td>{esc(f.gradient_effect)}</td><td>{esc(f.fix)}</td></tr>")
+
+
+def _by_rule(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """The findings by rule, in the order the rules first appear."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f"{f.rule} {f.check}", []).append(f)
+    return list(groups.items())
+
+
+def _count(items) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
 
 
 def _column_types(report: Report) -> list[str]:
-    out = ["<details><summary>Column types</summary><table><tr><th>column</th><th>inferred type</th>"
+    out = ["<table><tr><th>column</th><th>inferred type</th>"
            "<th>missing</th><th>distinct</th><th>why</th></tr>"]
     out += [f"<tr><td><code>{esc(c['name'])}</code></td><td>{esc(c['inferred_type'])}</td><td>{c['missing_count']:,}</td>"
             f"<td>{c['distinct_count']:,}</td><td>{esc(c['evidence'].get('rule', ''))}</td></tr>" for c in report.columns]
-    out.append("</table></details>")
+    out.append("</table>")
     return out
-
-
-def _figure(chart: str, caption: str) -> str:
-    """A chart with its caption; ``caption`` is HTML whose data parts the caller escaped."""
-    return f"<figure>{chart}<figcaption>{caption}</figcaption></figure>"
 
 
 def class_balance(series: Sequence[tuple[str, Mapping[str, int]]], target: str) -> list[str]:
@@ -113,51 +184,7 @@ def class_balance(series: Sequence[tuple[str, Mapping[str, int]]], target: str) 
         caption += " (" + "; ".join(f"{esc(name)}: {total:,} rows" for name, total in zip(names, totals)) + ")"
     if len(labels) > len(shown):
         caption += f"; {len(labels) - len(shown):,} smaller classes left out"
-    return [_figure(chart, caption + ".")]
-
-
-def _histogram(col: ColumnProfile) -> str:
-    """A histogram of the column with DA201's outlier bounds (the clip step's too) and the share outside them."""
-    values = col.numeric
-    sentinels = [s["value"] for s in find_sentinels(values)]
-    bounds = robust_bounds(without_sentinels(values))  # as DA201: a -999 placeholder does not set the bounds
-    pair = (bounds.low, bounds.high) if bounds else None
-    bins = svg.bin_values(values.values, weight=values.weight, bounds=pair, integral=values.integral == values.count,
-                          neginf=values.neginf, posinf=values.posinf)
-    chart = svg.histogram(bins, title=f"histogram of {col.name}", bounds=pair, approx=not values.exact)
-    if pair:
-        share = (f"{bins.outside:,} of {bins.total:,} values ({pct(bins.outside / bins.total)})" if bins.outside
-                 else f"none of the {bins.total:,} values")
-        text = f"{share} outside the outlier bounds [{svg.num(pair[0])}, {svg.num(pair[1])}]"
-    else:
-        text = "no outlier bounds (MAD and IQR are both 0)"
-    if sentinels:
-        text += "; placeholder value" + ("s " if len(sentinels) > 1 else " ") + ", ".join(svg.num(v) for v in sentinels)
-    if values.posinf or values.neginf:
-        text += f"; ±inf ({values.posinf + values.neginf:,}) counted in the end bars"
-    if not values.exact:
-        text += "; counts estimated from thinned values"
-    return _figure(chart, f"<code>{esc(col.name)}</code>: {esc(text)}")
-
-
-def _histograms(report: Report, profile: DatasetProfile) -> list[str]:
-    """Numeric features, those with the worst findings first, at most MAX_HISTOGRAMS."""
-    worst: dict[str, int] = {}
-    for f in report.findings:
-        for c in f.columns:
-            worst[c] = max(worst.get(c, -1), int(f.severity))
-    candidates = [c for c in profile.features if c.is_numeric_feature and c.numeric.count]
-    if not candidates:
-        return []
-    ranked = sorted(candidates, key=lambda c: -worst.get(c.name, -1))  # stable: file order among equals
-    shown = ranked[:MAX_HISTOGRAMS]
-    left = (f" {len(candidates) - len(shown):,} of {len(candidates):,} numeric features left out (at most "
-            f"{MAX_HISTOGRAMS} are drawn, those with findings first).") if len(candidates) > len(shown) else ""
-    return ["<h4>Numeric features</h4>",
-            "<p>Dashed red lines: the outlier bounds of DA201 (median ± 3.5 robust z-scores), which <code>fix</code> "
-            "clips to. The axis spans the values within the bounds widened by a tenth; red end bars count the values "
-            f"beyond it.{left}</p>",
-            "<div class=\"plots\">", *(_histogram(c) for c in shown), "</div>"]
+    return [figure(chart, caption + ".")]
 
 
 def _sampled_rows(sample: pd.DataFrame) -> pd.DataFrame:
@@ -191,7 +218,7 @@ def _missing_overview(profile: DatasetProfile) -> list[str]:
                      [[f"{c.missing:,} ({pct(c.missing / c.rows)})" for c in shown]],
                      title="share of missing values per column", scale=1.0)
     out = ["<h4>Missing values</h4>",
-           _figure(bars, f"Share of missing values (nulls, NaN, missing-value tokens such as '?') in the "
+           figure(bars, f"Share of missing values (nulls, NaN, missing-value tokens such as '?') in the "
                          f"{len(gaps):,} column{'s' if len(gaps) > 1 else ''} that have any, most first.{left}")]
     rows = _sampled_rows(profile.sample)
     if len(rows):
@@ -200,7 +227,7 @@ def _missing_overview(profile: DatasetProfile) -> list[str]:
                                     title="missing values over a row sample")
         over = (f"the {profile.rows:,} rows" if len(profile.sample) >= profile.rows
                 else f"a sample of {len(profile.sample):,} of the {profile.rows:,} rows")
-        out.append(_figure(matrix, f"Missing cells (dark) in {len(rows):,} rows, evenly spaced in file order over "
+        out.append(figure(matrix, f"Missing cells (dark) in {len(rows):,} rows, evenly spaced in file order over "
                                    f"{over}: gaps that line up across columns come from the same rows."))
     return out
 
@@ -214,23 +241,44 @@ def _plots(report: Report) -> list[str]:
     if target is not None and target.task == "classification" and target.classes:
         out += ["<h4>Target classes</h4>", *class_balance([("rows", target.classes)], target.name)]
     elif target is not None and target.task == "regression" and profile.columns[target.name].numeric.count:
-        out += ["<h4>Target</h4>", _histogram(profile.columns[target.name])]
+        out += ["<h4>Target</h4>", histogram_figure(profile.columns[target.name])]
     out += _missing_overview(profile)
-    out += _histograms(report, profile)
-    return ["<h3>Plots</h3>", *out] if out else []
+    return out
+
+
+def _section(title: str, body: Sequence[str], *, opened: bool = True, key: str = "") -> list[str]:
+    """A closable section: its heading is the ``<summary>``."""
+    if not body:
+        return []
+    attrs = f' id="{key}"' if key else ""
+    return [f"<details class=\"section\"{attrs}{' open' if opened else ''}><summary><h3>{esc(title)}</h3></summary>",
+            *body, "</details>"]
 
 
 def _report(report: Report) -> list[str]:
-    return [*_summary(report), *_risk(report), "<h3>Findings</h3>", *findings_tables(report.findings),
-            *_plots(report), *_column_types(report)]
+    names = columns.order(report)
+    return [*_summary(report),
+            *_section("Gradient risk", _risk(report)),
+            *_section("Findings", findings_tables(report.findings)),
+            *_section("Plots", _plots(report)),
+            *_section("Columns", columns.section(report, names)),
+            *_section("Associations", associations.section(report, names)),
+            *_section("Column types", _column_types(report), opened=False)]
+
+
+def render_fragment(report: Report) -> str:
+    """The report as an HTML fragment for a notebook cell: one root ``<div class="dataaudit-report">``
+    with its own scoped ``<style>``, no script, nothing loaded from elsewhere."""
+    return f"<div class=\"{ROOT}\"><style>{style()}</style>\n" + "\n".join(_report(report)) + "\n</div>\n"
 
 
 def page(body: Sequence[str], title: str = "dataaudit report", heading: str = "dataaudit") -> str:
-    """The page around ``body``: strict CSP (no script, nothing loaded), the inline style."""
+    """The page around ``body``: strict CSP (no script, nothing loaded), the report's scoped style, the
+    body inside the report's root element (as ``render_fragment`` has it)."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            f"<title>{esc(title)}</title><style>{STYLE}</style></head><body><h1>{esc(heading)}</h1>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+            f"<title>{esc(title)}</title><style>body{{margin:2em}}{style()}</style></head><body>"
+            f"<div class=\"{ROOT}\"><h1>{esc(heading)}</h1>\n" + "\n".join(body) + "\n</div></body></html>\n")
 
 
 def render_many(reports: Sequence[Report], **_: object) -> str:
