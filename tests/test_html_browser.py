@@ -86,18 +86,73 @@ def test_scan_report_renders_in_chromium_without_errors(browser, reports, tmp_pa
         text = page.inner_text("body")
         for f in report.findings:
             assert f.message in text, f"{f.rule} not visible"
-        assert "Gradient risk 100/100 (critical)" in text and "Numeric features" in text
+        assert "Gradient risk 100/100 (critical)" in text and "Columns" in text and "Associations" in text
         sizes = _svg_sizes(page)
         labels = [label for label, _, _ in sizes]
         assert "rows per class of churned" in labels and "missing values over a row sample" in labels
         assert "histogram of monthly_charges" in labels and len(sizes) >= 9
+        assert "top values of plan" in labels and "associations between columns" in labels
         assert all(w > 100 and h > 20 for _, w, h in sizes), sizes
         bars = page.query_selector_all("svg[aria-label='histogram of monthly_charges'] rect")
         assert len(bars) > 10 and all(b.bounding_box()["height"] > 0 for b in bars)
+        _check_cards_and_associations(page, report)
         _screenshot(page, tmp_path, "scan")
         assert problems == []
     finally:
         page.close()
+
+
+def _check_cards_and_associations(page, report) -> None:
+    """A visible card per column, the worst first, each with its findings; the reported pairs in the table."""
+    cards = page.query_selector_all(".dataaudit-report .card")
+    assert len(cards) == len(report.columns)
+    boxes = [c.bounding_box() for c in cards]
+    assert all(b["width"] > 300 and b["height"] > 60 for b in boxes), boxes
+    assert boxes[0]["y"] <= boxes[-1]["y"] and boxes[0]["x"] + boxes[0]["width"] <= 1200  # a grid inside the viewport
+    first = cards[0].inner_text()
+    assert first.split()[0] == "age" and "high" in first and "whole numbers stored as text" in first
+    card = next(c for c in cards if c.inner_text().split()[0] == "monthly_charges")
+    text = card.inner_text()
+    assert "DA201" in text and "outside the outlier bounds" in text
+    assert card.query_selector("svg[aria-label='histogram of monthly_charges']").bounding_box()["height"] > 100
+    pairs = page.inner_text(".dataaudit-report table.pairs")
+    assert "region · region_copy" in pairs and "V = 1.00" in pairs and "cancellation_fee_charged · churned" in pairs
+    marked = page.query_selector_all("svg[aria-label='associations between columns'] rect[stroke]")
+    assert len(marked) == 2 and all(m.bounding_box()["width"] > 5 for m in marked)
+
+
+NOTEBOOK = """<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"
+content="default-src 'none'; style-src 'unsafe-inline'"><title>notebook</title><style>body{{margin:8px}}</style></head>
+<body><h1 id="outer-h1">A notebook</h1><table id="outer-table"><tr><td>cell</td></tr></table><code id="outer-code">x</code>
+<div class="output">{fragment}</div><h3 id="outer-h3">after</h3></body></html>"""
+
+
+def test_the_notebook_fragment_renders_and_leaves_the_page_around_it_alone(browser, reports, tmp_path):
+    """The fragment in a notebook-like page: no errors, its sections shown, the page's own elements unstyled by it."""
+    from dataaudit.formatters.html import render_fragment
+
+    report, _ = reports["scan"]
+    outer = ["#outer-h1", "#outer-table", "#outer-code", "#outer-h3", "body"]
+    props = ["font-size", "font-family", "color", "border-collapse", "margin-top", "display", "background-color"]
+
+    def styles(page):
+        return page.evaluate("([sels, props]) => sels.map(s => { const c = getComputedStyle(document.querySelector(s));"
+                             " return props.map(p => c.getPropertyValue(p)); })", [outer, props])
+
+    bare, _ = _open(browser, NOTEBOOK.format(fragment=""), tmp_path / "bare.html")
+    page, problems = _open(browser, NOTEBOOK.format(fragment=render_fragment(report)), tmp_path / "notebook.html")
+    try:
+        assert styles(page) == styles(bare)
+        text = page.inner_text(".dataaudit-report")
+        assert all(f.message in text for f in report.findings)
+        assert page.query_selector_all(".dataaudit-report details.section") and "Associations" in text
+        assert len(page.query_selector_all(".dataaudit-report .card")) == len(report.columns)
+        assert all(w > 100 and h > 20 for _, w, h in _svg_sizes(page))
+        _screenshot(page, tmp_path, "notebook")
+        assert problems == []
+    finally:
+        page.close()
+        bare.close()
 
 
 def test_fix_report_renders_in_chromium_without_errors(browser, reports, tmp_path):
