@@ -18,6 +18,7 @@ import pandas as pd
 from ..analysis.findings import Finding
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.report import Report
+from ..checks._common import num as plain_number
 from ..checks._common import pct
 from ..checks.missing import find_sentinels, without_sentinels
 from ..checks.outliers import robust_bounds
@@ -111,7 +112,7 @@ def _value_bars(col: ColumnProfile) -> str:
     present = col.nonmissing or 1
     chart = svg.hbars([v for v, _ in top], [[n / present for _, n in top]],
                       [[f"{'≈' if partial else ''}{n:,} ({pct(n / present)})" for _, n in top]],
-                      title=f"top values of {col.name}", scale=1.0, width=360, label_w=120, note_w=96)
+                      title=f"top values of {col.name}", scale=1.0, width=340, label_w=120, note_w=90)
     caption = f"Most frequent values of <code>{esc(col.name)}</code>, share of the {col.nonmissing:,} present values"
     if more:
         caption += f"; {more:,} other value{'s' if more > 1 else ''}"
@@ -119,7 +120,8 @@ def _value_bars(col: ColumnProfile) -> str:
 
 
 def _number(x: Any) -> str:
-    return svg.num(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else esc(x)
+    """A value of the profile as a message writes it: '60,400', '0.5721', '2.52e+05'."""
+    return plain_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else esc(x)
 
 
 def _evidence(evidence: Mapping[str, Any]) -> str:

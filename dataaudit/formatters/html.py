@@ -36,9 +36,9 @@ RULE_ROWS = 5  # beyond OPEN_FINDINGS: rows a rule shows in its severity group b
 
 # (selectors, declarations): each selector is put under .dataaudit-report, "" is the root itself
 RULES: tuple[tuple[str, str], ...] = (
-    ("", "font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1180px;text-align:left"),
+    ("", "font:14px/1.45 system-ui,sans-serif;color:#222;background:#fff;max-width:1180px;text-align:left"),
     ("h1", "font-size:1.6em;margin:.2em 0 .4em"), ("h2", "font-size:1.3em;margin:.6em 0 .3em"),
-    ("h3", "font-size:1.1em;margin:.2em 0;display:inline"), ("h4", "font-size:1em;margin:.8em 0 .3em"),
+    ("h3", "font-size:1.1em;margin:1em 0 .4em"), ("h4", "font-size:1em;margin:.8em 0 .3em"),
     ("table", "border-collapse:collapse;margin:.5em 0 1.5em"),
     ("td,th", "border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top"),
     ("th", "background:#f4f4f4"), ("td.n", "text-align:right;white-space:nowrap"),
@@ -46,7 +46,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("code", "background:#f4f4f4;padding:0 .2em"),
     ("details.section", "margin:.4em 0 1em;border-top:1px solid #ddd;padding-top:.3em"),
     ("details.group", "margin:.2em 0 .2em 1em"), ("details.more", "margin:.5em 0"),
-    ("summary", "cursor:pointer"), ("summary h4", "display:inline"),
+    ("summary", "cursor:pointer"), ("summary h3,summary h4", "display:inline;margin:0"),
     ("figure", "margin:.5em 0 1em"), ("figcaption", "font-size:12px;max-width:560px;color:#444"),
     (".card figcaption", "max-width:340px"),
     ("svg", "display:block"), ("svg text", "font:10px system-ui,sans-serif;fill:#444"),
