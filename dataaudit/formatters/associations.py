@@ -254,6 +254,40 @@ def _finding_cell(findings: Sequence[Finding]) -> str:
                        for f in findings)
 
 
+HEAD = "<tr><th>columns</th><th>association</th><th>finding</th></tr>"
+
+
+def _found_row(pair: Pair, value: str) -> str:
+    return (f"<tr class=\"found\"><td>{_names(pair.columns)}</td><td class=\"n\">{value}</td>"
+            f"<td>{_finding_cell(pair.findings)}</td></tr>")
+
+
+def _reported_rows(pairs: Sequence[Pair], data: _Columns | None) -> list[str]:
+    """A row per reported pair, the worst finding first, then the strongest; beyond ``MAX_REPORTED`` folded."""
+    measured = [(p, *data.measure(*p.columns)) if data is not None and len(p.columns) == 2 else (p, "", float("nan"))
+                for p in pairs]
+    measured.sort(key=lambda m: (-max(int(f.severity) for f in m[0].findings),  # stable: the findings' order
+                                 -(round(abs(m[2]), 6) if np.isfinite(m[2]) else -1.0)))
+    rows = [_found_row(p, value if (value := _value(symbol, v)) != "—" else _evidence_value(p))
+            for p, symbol, v in measured]
+    if len(rows) > MAX_REPORTED:
+        rows[MAX_REPORTED:] = [f"<tr><td colspan=\"3\"><details class=\"more\"><summary>{len(rows) - MAX_REPORTED:,} "
+                               f"more reported pairs</summary><table>{HEAD}" + "".join(rows[MAX_REPORTED:])
+                               + "</table></details></td></tr>"]
+    return rows
+
+
+def _matrix(data: _Columns, names: Sequence[str]) -> tuple[np.ndarray, list[list[str]]]:
+    """The measures of every pair of ``names`` (lower triangle) and their symbols."""
+    n = len(names)
+    matrix = np.full((n, n), np.nan)
+    symbols = [[""] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i):
+            symbols[i][j], matrix[i, j] = data.measure(names[i], names[j])
+    return matrix, symbols
+
+
 def section(report: Report, order: Sequence[str]) -> list[str]:
     """The association view: the ranked pairs table and, with a sample, the heatmap. ``order`` is the
     overview's column order (worst first). Empty when there is nothing to show."""
@@ -262,62 +296,37 @@ def section(report: Report, order: Sequence[str]) -> list[str]:
     if profile is None or not len(profile.sample):
         if not pairs:
             return []
-        rows = [f"<tr><td>{_names(p.columns)}</td><td>{_evidence_value(p)}</td><td>{_finding_cell(p.findings)}</td></tr>"
-                for p in pairs]
         return ["<p>The column pairs the redundancy and leakage checks reported (the report carries no row sample "
-                "to measure them on).</p>", "<table class=\"pairs\"><tr><th>columns</th><th>association</th>"
-                "<th>finding</th></tr>", *rows, "</table>"]
+                f"to measure them on).</p><table class=\"pairs\">{HEAD}", *_reported_rows(pairs, None), "</table>"]
     names = _heatmap_columns(profile, order, pairs)
-    involved = [n for p in pairs for n in p.columns if n in profile.columns]
-    data = _sampled(profile, list(dict.fromkeys([*names, *involved])))
     if not pairs and len(names) < 2:
         return []
-    head = "<tr><th>columns</th><th>association</th><th>finding</th></tr>"
-    measured = [(p, *data.measure(*p.columns)) if len(p.columns) == 2 else (p, "", float("nan")) for p in pairs]
-    measured.sort(key=lambda m: (-max(int(f.severity) for f in m[0].findings),  # stable: the findings' order
-                                 -(round(abs(m[2]), 6) if np.isfinite(m[2]) else -1.0)))
-    rows = []
-    for p, symbol, v in measured:
-        value = _value(symbol, v)
-        if value == "—":
-            value = _evidence_value(p)
-        rows.append(f"<tr class=\"found\"><td>{_names(p.columns)}</td><td class=\"n\">{value}</td>"
-                    f"<td>{_finding_cell(p.findings)}</td></tr>")
-    table = [f"<table class=\"pairs\">{head}", *rows[:MAX_REPORTED]]
-    if len(rows) > MAX_REPORTED:
-        table.append(f"<tr><td colspan=\"3\"><details class=\"more\"><summary>{len(rows) - MAX_REPORTED:,} more "
-                     f"reported pairs</summary><table>{head}"
-                     + "".join(rows[MAX_REPORTED:]) + "</table></details></td></tr>")
+    involved = [n for p in pairs for n in p.columns if n in profile.columns]
+    data = _sampled(profile, list(dict.fromkeys([*names, *involved])))
+    matrix, symbols = _matrix(data, names)
     n = len(names)
-    matrix = np.full((n, n), np.nan)
-    symbols = [[""] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i):
-            symbols[i][j], matrix[i, j] = data.measure(names[i], names[j])
-    reported = {frozenset(p.columns) for p in pairs if len(p.columns) == 2}
     grouped = [set(p.columns) for p in pairs]
+
+    def reported(i: int, j: int) -> bool:
+        return any({names[i], names[j]} <= g for g in grouped)
+
     others = sorted(((abs(matrix[i, j]), i, j) for i in range(n) for j in range(i)
-                     if np.isfinite(matrix[i, j]) and frozenset((names[i], names[j])) not in reported
-                     and not any({names[i], names[j]} <= g for g in grouped)),
-                    key=lambda t: (-round(t[0], 6), t[1], t[2]))
-    others = [t for t in others if t[0] >= MIN_OTHER][:MAX_OTHER_PAIRS]
-    for _, i, j in others:
-        table.append(f"<tr><td>{_names((names[j], names[i]))}</td><td class=\"n\">{_value(symbols[i][j], matrix[i, j])}"
-                     "</td><td class=\"none\">no finding</td></tr>")
-    table.append("</table>")
+                     if np.isfinite(matrix[i, j]) and abs(matrix[i, j]) >= MIN_OTHER and not reported(i, j)),
+                    key=lambda t: (-round(t[0], 6), t[1], t[2]))[:MAX_OTHER_PAIRS]
+    rows = [*_reported_rows(pairs, data),
+            *(f"<tr><td>{_names((names[j], names[i]))}</td><td class=\"n\">{_value(symbols[i][j], matrix[i, j])}"
+              "</td><td class=\"none\">no finding</td></tr>" for _, i, j in others)]
     out = [f"<p>How strongly columns go together, on {data.rows:,} sampled rows: Pearson's <em>r</em> between "
            "numbers, Cramér's <em>V</em> between categories, the correlation ratio <em>η</em> between a number and "
            "a category (each 0 to 1 in strength). First the pairs the checks reported, then the strongest "
            f"others (at least {MIN_OTHER}) among the columns of the heatmap.</p>"]
-    if len(table) > 2:
-        out += table
+    if rows:
+        out += [f"<table class=\"pairs\">{HEAD}", *rows, "</table>"]
     if n >= 2:
-        marked = {(i, j) for i in range(n) for j in range(i)
-                  if any({names[i], names[j]} <= g for g in grouped)}
-        notes = [[f"{names[i]} × {names[j]}: {_value(symbols[i][j], matrix[i, j])}" for j in range(n)]
+        marked = {(i, j) for i in range(n) for j in range(i) if reported(i, j)}
+        notes = [[f"{names[i]} × {names[j]}: {_value(symbols[i][j], matrix[i, j])}" for j in range(i)]
                  for i in range(n)]
-        strength = np.abs(matrix)
-        chart = svg.heatmap(names, strength, notes, marked, title="associations between columns",
+        chart = svg.heatmap(names, np.abs(matrix), notes, marked, title="associations between columns",
                             cell=22.0 if n <= 16 else 16.0)
         left = (f" Not shown: {len(order) - n:,} of the {len(order):,} columns (identifiers, dates, constants and "
                 f"columns with too many categories are not measured; the heatmap holds at most {MAX_HEATMAP}, those "

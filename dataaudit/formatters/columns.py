@@ -10,6 +10,8 @@ table. Without a profile (a report rebuilt from JSON) the cards have no plots.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -136,8 +138,12 @@ def _evidence(evidence: Mapping[str, Any]) -> str:
 
 
 def _moment(seconds: float) -> str:
-    stamp = pd.Timestamp(seconds, unit="s")
-    return str(stamp.date()) if stamp == stamp.normalize() else stamp.isoformat(sep=" ", timespec="seconds")
+    """Seconds since 1970 as a date ('2019-01-01') or a time; as seconds beyond the years 1 to 9999."""
+    try:
+        stamp = datetime(1970, 1, 1) + timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        return f"{plain_number(seconds)} s since 1970"
+    return stamp.date().isoformat() if stamp.time() == dtime(0) else stamp.isoformat(sep=" ", timespec="seconds")
 
 
 def _facts(info: Mapping[str, Any], col: ColumnProfile | None) -> str:
