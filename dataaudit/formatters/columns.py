@@ -149,7 +149,7 @@ def _moment(seconds: float) -> str:
 def _facts(info: Mapping[str, Any], col: ColumnProfile | None) -> str:
     rows = [f"missing <b>{info['missing_count']:,}</b> ({pct(info.get('missing_fraction') or 0.0)})",
             f"distinct <b>{info['distinct_count']:,}</b>"]
-    if "median" in info and info.get("min") is not None:
+    if all(info.get(key) is not None for key in ("min", "median", "max")):
         if info["inferred_type"] == "datetime":
             low, high = ((float(col.numeric.values[0]), float(col.numeric.values[-1])) if col is not None
                          and col.numeric is not None and col.numeric.count else (info["min"], info["max"]))
