@@ -102,6 +102,7 @@ def test_risk_table_shows_what_kept_leaks_leave_apart_from_what_fix_could_not_re
 
     text = render(result, "text")
     assert "because of kept leaks" in text and "left: kept leaks" in text and "not repaired" in text
+    assert "still predicts the target almost perfectly or was recorded after it" in text and "{'was'" not in text
     row = next(line for line in text.splitlines() if line.strip().startswith("spurious-signal (leakage)"))
     assert row.split()[-2:] == [str(left["because_of_kept_leaks"]["score"]), "0"]
     md = render(result, "markdown")

@@ -205,8 +205,8 @@ def _advice(result: "FixResult") -> list[str]:
     if kept:
         names = ", ".join(f"`{c}`" for c in kept[:8]) + (f" and {len(kept) - 8} more" if len(kept) > 8 else "")
         out.append(f"Leaks kept: {names} still {'predicts' if len(kept) == 1 else 'predict'} the target almost "
-                   "perfectly or {'was' if len(kept) == 1 else 'were'} recorded after it; --drop-leaky drops every column the scan calls a leak, if it will not be known "
-                   "at prediction time.")
+                   f"perfectly or {'was' if len(kept) == 1 else 'were'} recorded after it; --drop-leaky drops every "
+                   "column the scan calls a leak, if it will not be known at prediction time.")
     elif "DA701" in remaining:
         column = remaining["DA701"].column
         out.append(f"`{column}` separates the classes only in the resampled output: the synthetic rows of a "
