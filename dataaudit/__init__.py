@@ -6,11 +6,11 @@ from .analysis.registry import all_rules
 from .analysis.report import Report
 from .analysis.rules import RULES
 from .api import scan
-from .errors import DataAuditError, InputError, TargetError, UsageError
+from .errors import DataAuditError, DataTypeError, InputError, TargetError, UsageError
 
 _LAZY = {"fix": "fixing.memory", "apply_recipe": "fixing.memory", "FixOptions": "fixing.options",
          "FixResult": "fixing.result", "Recipe": "fixing.recipe", "FixTransformer": "transformer",
-         "scan_frame": "analysis.pipeline"}
+         "scan_frame": "analysis.pipeline", "diff": "analysis.diff"}
 
 
 def __getattr__(name: str):
@@ -22,6 +22,6 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'dataaudit' has no attribute {name!r}")
 
 
-__all__ = ["scan", "scan_frame", "fix", "apply_recipe", "FixOptions", "FixResult", "Recipe", "FixTransformer",
+__all__ = ["scan", "scan_frame", "fix", "apply_recipe", "diff", "FixOptions", "FixResult", "Recipe", "FixTransformer",
            "Report", "Finding", "Severity", "Category", "GradientEffect", "RULES", "all_rules",
-           "DataAuditError", "InputError", "TargetError", "UsageError", "__version__"]
+           "DataAuditError", "DataTypeError", "InputError", "TargetError", "UsageError", "__version__"]

@@ -7,20 +7,27 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .analysis.pipeline import SAMPLE_ROWS, check_options, checked_max_rows, scan_loaded
+from .analysis.pipeline import (
+    SAMPLE_ROWS,
+    check_options,
+    checked_max_rows,
+    scan_frame,
+    scan_loaded,
+)
 from .analysis.report import Report
 from .engines.dask.scan import dask_note, dask_stats
 from .engines.stream import engine_note, stream_stats
 from .errors import UsageError
+from .io.frames import check_data, is_path, parquet_dir
 from .io.read import load
 from .progress import Progress, finishes_progress
 
 
 @finishes_progress
 def scan(
-    path: str | os.PathLike[str],
+    path: Any,
     *,
-    target: str | None = None,
+    target: Any = None,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     fail_on: str = "high",
@@ -34,12 +41,15 @@ def scan(
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Scan one dataset file.
+    """Scan one dataset: a file, or a frame in memory.
 
     Parameters
     ----------
-    path : path to a CSV/TSV (optionally compressed), Parquet, Feather, JSON Lines or Excel file.
-    target : name of the label column; enables the imbalance and leakage checks.
+    path : path to a CSV/TSV (optionally compressed), Parquet, Feather, JSON Lines or Excel file; or a pandas or
+        polars DataFrame, a polars LazyFrame, a pyarrow Table (scanned in memory, never modified), or a Dask
+        DataFrame (scanned by the Dask engine: see ``frames.scan_dask``).
+    target : name of the label column; enables the imbalance and leakage checks. With a frame, also the labels
+        as values aligned with the rows (a Series, an array: ``scan(X, target=y)``).
     select, ignore : rule codes, code prefixes (``"DA2"``) or check names.
     fail_on : severity at or above which ``Report.exit_code()`` is 1 (or ``"never"``).
     rule_options : per-rule threshold overrides, e.g. ``{"DA201": {"threshold": 5.0}}``.
@@ -69,6 +79,11 @@ def scan(
     """
     # a usage error should not wait for a large file to load
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
+    if not is_path(path):  # a frame in memory (io.frames)
+        return _scan_frame(path, target=target, select=select, ignore=ignore, fail_on=fail_on,
+                           rule_options=rule_options, sheet=sheet, max_rows=max_rows, column_ignores=column_ignores,
+                           column_rule_options=column_rule_options, missing_values=missing_values, engine=engine,
+                           scheduler=scheduler, progress=progress)
     start = time.perf_counter()
     stats = None
     chosen = choose_engine(engine, path, sheet)
@@ -116,3 +131,25 @@ def choose_engine(engine: str, path: str | os.PathLike[str], sheet: str | int | 
     except (OSError, ValueError, AttributeError):
         return "pandas"  # load() names a missing file; a machine that hides its memory reads in memory
     return "stream" if not excel and size > AUTO_STREAM_SHARE * memory else "pandas"
+
+
+def _scan_frame(data: Any, *, target: Any, engine: str, scheduler: str | None, sheet: str | int | None,
+                progress: Progress, **options: Any) -> Report:
+    """``scan`` of a frame: in memory (``scan_frame``), or a Dask DataFrame by the Dask engine, which reads its
+    partitions from a temporary Parquet directory that Dask writes (``io.frames.parquet_dir``): the rows never
+    gather on the client, and the statistics are the Dask engine's, as for a file."""
+    if check_data(data) == "dask":
+        if engine not in ("auto", "dask"):
+            raise UsageError(f"a Dask DataFrame is scanned by the Dask engine, not --engine {engine}")
+        if target is not None and not isinstance(target, str):
+            raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
+        with parquet_dir(data) as path:
+            report = scan(path, target=target, engine="dask", scheduler=scheduler, progress=progress, **options)
+        report.dataset["path"] = "<Dask DataFrame>"
+        return report
+    if engine not in ("auto", "pandas") or scheduler is not None:
+        raise UsageError(f"a frame in memory is scanned in memory (--engine pandas), not with "
+                         f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
+    if sheet is not None:
+        raise UsageError("sheet is for Excel files, not for a frame in memory")
+    return scan_frame(data, target=target, progress=progress, **options)

@@ -16,6 +16,11 @@ class InputError(DataAuditError):
         super().__init__(f"{self.path}: {problem}")
 
 
+class DataTypeError(DataAuditError, TypeError):
+    """The data given to a verb is neither a path nor a frame dataaudit reads (also a TypeError, as Python's own
+    functions raise for an argument of the wrong type)."""
+
+
 class TargetError(DataAuditError):
     """The target column named by the user is absent or unusable."""
 

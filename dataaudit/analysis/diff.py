@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 from ..core.numfmt import listed
 from ..errors import TargetError
 from ..fixing.recipe import Recipe
-from ..io.read import load
+from ..io.frames import load_data
 from ..progress import Progress, finishes_progress
 from .comparison import Comparison, RecipeScaling  # noqa: F401  (RecipeScaling re-exported)
 from .pipeline import check_options, run_checks, scan_loaded
@@ -25,8 +25,8 @@ from .report import Report
 
 @finishes_progress
 def diff(
-    reference: str | os.PathLike[str],
-    current: str | os.PathLike[str],
+    reference: Any,
+    current: Any,
     *,
     target: str | None = None,
     recipe: str | os.PathLike[str] | Recipe | None = None,
@@ -40,7 +40,8 @@ def diff(
     sheet: str | int | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Compare ``current`` with ``reference`` (paths of any format ``scan`` reads).
+    """Compare ``current`` with ``reference`` (paths of any format ``scan`` reads, or frames in memory of the
+    kinds ``scan`` takes, a Dask DataFrame aside; a path and a frame can be compared).
 
     ``target``: the label column (class balance, regression target shift); it must be in the reference;
     a current file without it (data to score) is compared on its features only: the target is not reported
@@ -55,8 +56,8 @@ def diff(
         target = fitted.target
     start = time.perf_counter()
     progress.stage("read")
-    ref_loaded = load(reference, sheet=sheet, missing_values=missing_values)
-    cur_loaded = load(current, sheet=sheet, missing_values=missing_values)
+    ref_loaded = load_data(reference, sheet=sheet, missing_values=missing_values, what="reference")[0]
+    cur_loaded = load_data(current, sheet=sheet, missing_values=missing_values, what="current")[0]
     if target is not None and target not in ref_loaded.table.column_names:
         raise TargetError(f"{ref_loaded.path}: target column {target!r} not found in the reference "
                           f"(columns: {listed(ref_loaded.table.column_names, 10)})")

@@ -4,19 +4,15 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
-
-import pyarrow as pa
-
-if TYPE_CHECKING:
-    import pandas as pd
+from typing import Any, Iterable, Mapping
 
 from ..checks.imbalance import SMALL_TABLE_ROWS
 from ..core import accumulate
 from ..core.declared_missing import values_problem
 from ..core.stats import DatasetStats, chunk_stats
 from ..errors import DataAuditError, TargetError, UsageError
-from ..io.read import LoadedTable, declare_missing, from_frame
+from ..io.frames import load_data
+from ..io.read import LoadedTable
 from ..progress import NO_PROGRESS, Progress
 from .attribution import attribute
 from .findings import Finding
@@ -88,10 +84,10 @@ def run_checks(rules: list, data: Any, *, columns: Iterable[str],
 
 
 def scan_frame(
-    frame: "pd.DataFrame | pa.Table",
+    frame: Any,
     *,
-    name: str = "<dataframe>",
-    target: str | None = None,
+    name: str | None = None,
+    target: Any = None,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     fail_on: str = "high",
@@ -99,15 +95,21 @@ def scan_frame(
     column_ignores: Mapping[str, Iterable[str]] | None = None,
     column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     missing_values: Mapping[str, Iterable[Any]] | None = None,
+    max_rows: int = SAMPLE_ROWS,
+    progress: Progress | None = None,
 ) -> Report:
-    """Scan an in-memory pandas DataFrame or pyarrow Table (same checks and options as ``scan``)."""
+    """Scan a frame in memory: a pandas or polars DataFrame, a polars LazyFrame or a pyarrow Table (the checks and
+    options of ``scan``; ``dataaudit.scan`` takes frames too). ``target``: a column name, or the labels as values
+    aligned with the rows (a Series, an array: ``io.frames.load_data``). ``name``: what the report calls the data
+    (default ``<pandas DataFrame>``, ...). The frame is never modified."""
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
-    loaded = from_frame(frame, name)
-    if missing_values:
-        declare_missing(loaded, missing_values)
+    checked_max_rows(max_rows)
+    progress = NO_PROGRESS if progress is None else progress
+    progress.stage("read")
+    loaded, target = load_data(frame, name=name, target=target, missing_values=missing_values)
     return scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
-                       rule_options=rule_options, column_ignores=column_ignores,
-                       column_rule_options=column_rule_options)
+                       rule_options=rule_options, column_ignores=column_ignores, max_rows=max_rows,
+                       column_rule_options=column_rule_options, progress=progress)
 
 
 def scan_loaded(

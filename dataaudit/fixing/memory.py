@@ -7,7 +7,9 @@ the pre-resampling rows exactly.
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
@@ -17,7 +19,8 @@ from ..analysis.report import Report
 from ..api import choose_engine
 from ..core.declared_missing import describe, values_problem
 from ..errors import DataMismatchError, InputError, UsageError
-from ..io.read import load, to_frame
+from ..io.frames import check_data, is_path, like_input, load_data, parquet_dir
+from ..io.read import LoadedTable, load, to_frame
 from ..io.write import (
     check_frame_output,
     check_not_input,
@@ -58,10 +61,10 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
 
 @finishes_progress
 def fix(
-    path: str | os.PathLike[str],
+    path: Any,
     *,
     output: str | os.PathLike[str] | None = None,
-    target: str | None = None,
+    target: Any = None,
     recipe_path: str | os.PathLike[str] | None = None,
     options: FixOptions | None = None,
     overwrite: bool = False,
@@ -76,14 +79,17 @@ def fix(
     rule_options: dict[str, dict[str, Any]] | None = None,
     column_rule_options: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> FixResult:
-    """Repair a dataset file.
+    """Repair a dataset: a file, or a frame in memory.
 
     Parameters
     ----------
-    path : input file (any format ``scan`` reads); never modified.
+    path : input file (any format ``scan`` reads); or a frame (``scan``'s kinds), fixed in memory: the result's
+        ``frame`` is the fixed pandas DataFrame, nothing is written unless ``output`` is given, and a Dask
+        DataFrame goes to the dask engine (``engine`` "auto" or "dask"; see ``fix_frame``). Never modified.
     output : where to write the repaired data (.csv, .parquet, .feather, .jsonl; with the dask engine a
         partitioned Parquet directory, ``DIR`` or ``DIR.parquet``); None writes nothing.
-    target : label column: kept as is, drives resampling and target-aware checks.
+    target : label column: kept as is, drives resampling and target-aware checks. With a frame, also the labels
+        as values aligned with the rows (``fix(X, target=y)``: they become a column of the result's frame).
     recipe_path : where to write the JSON recipe for ``apply``.
     options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky, keep_text, clip_k).
     overwrite : replace an existing output file.
@@ -110,6 +116,11 @@ def fix(
     """
     options = options or FixOptions()
     options.validate()
+    if not is_path(path):
+        return fix_frame(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                         overwrite=overwrite, rescan=rescan, sheet=sheet, safe_csv=safe_csv,
+                         missing_values=missing_values, engine=engine, fit_rows=fit_rows, scheduler=scheduler,
+                         progress=progress, rule_options=rule_options, column_rule_options=column_rule_options)
     chosen = choose_engine(engine, path, sheet)
     if scheduler is not None and chosen != "dask":
         raise UsageError("--scheduler is for --engine dask")
@@ -153,7 +164,59 @@ def fix(
     except DataMismatchError as exc:  # a batch far from the rows the steps were fitted on
         raise InputError(path, f"a part of the file does not fit the steps fitted on the sample: {exc}") from None
     progress.stage("read")
-    loaded = load(path, sheet=sheet, missing_values=missing_values)
+    return fix_loaded(load(path, sheet=sheet, missing_values=missing_values), output=output, target=target, recipe_path=recipe_path, options=options,
+                      overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
+                      progress=progress, checks=checks)
+
+
+def fix_frame(data: Any, *, output: str | os.PathLike[str] | None, target: Any,
+              recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
+              sheet: str | int | None, safe_csv: bool, missing_values: dict[str, list[Any]] | None, engine: str,
+              fit_rows: int, scheduler: str | None, progress: Progress,
+              rule_options: dict[str, dict[str, Any]] | None = None,
+              column_rule_options: dict[str, dict[str, dict[str, Any]]] | None = None) -> FixResult:
+    """``fix`` of a frame in memory (``io.frames``): read through Arrow as a file would be, then the in-memory fix.
+
+    A Dask DataFrame is fixed by the dask engine instead: Dask writes its partitions to a temporary Parquet
+    directory (``io.frames.parquet_dir``), which ``fix(..., engine="dask")`` reads; ``frame`` then holds the
+    fitting sample, fixed, as for any dask fix, and the output (if any) is a partitioned Parquet directory."""
+    checks = {"rule_options": rule_options, "column_rule_options": column_rule_options}
+    if check_data(data) == "dask":
+        if engine not in ("auto", "dask"):
+            raise UsageError(f"a Dask DataFrame is fixed by the dask engine, not --engine {engine}")
+        if target is not None and not isinstance(target, str):
+            raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
+        with parquet_dir(data) as path:
+            return fix(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                       overwrite=overwrite, rescan=rescan, missing_values=missing_values, engine="dask",
+                       fit_rows=fit_rows, scheduler=scheduler, progress=progress, **checks)
+    if engine not in ("auto", "pandas") or scheduler is not None:
+        raise UsageError(f"a frame in memory is fixed in memory (--engine pandas), not with "
+                         f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
+    if sheet is not None:
+        raise UsageError("sheet is for Excel files, not for a frame in memory")
+    for out in (output, recipe_path):
+        if out is not None and Path(out).is_dir():
+            raise UsageError(f"{out}: is a directory, not a file to write")
+    if output is not None:
+        check_frame_output(output, overwrite=overwrite)
+    for column, values in (missing_values or {}).items():
+        problem = values_problem(values)
+        if problem:
+            raise UsageError(f"missing values of column {column!r} {problem}")
+    progress.stage("read")
+    loaded, target = load_data(data, target=target, missing_values=missing_values)
+    return fix_loaded(loaded, output=output, target=target, recipe_path=recipe_path, options=options,
+                      overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
+                      progress=progress, checks={k: v for k, v in checks.items() if v})
+
+
+def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, target: str | None,
+               recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
+               safe_csv: bool, missing_values: dict[str, list[Any]] | None, progress: Progress,
+               checks: dict[str, Any]) -> FixResult:
+    """The in-memory fix of a loaded table (a file's or a frame's): scan, fit, transform, resample, rescan, write.
+    The caller checked the options and the outputs."""
     before = scan_loaded(loaded, target=target, progress=progress, **checks)
     frame = to_frame(loaded.table)
     declared = loaded.declared_missing
@@ -178,10 +241,10 @@ def fix(
 
 
 @finishes_progress
-def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
+def apply_recipe(recipe: Recipe | FixResult | str | os.PathLike[str], path: Any,
                  output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
                  sheet: str | int | None = None, safe_csv: bool = False, keep: Sequence[str] = (),
-                 drop_duplicates: bool = False, progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
+                 drop_duplicates: bool = False, progress: Progress | None = None) -> Any:
     """Re-run a fitted recipe on scoring data (never resamples); returns the frame and the notes.
 
     Every input row comes out, in order (dropping duplicate rows is a training-time decision of ``fix``;
@@ -189,22 +252,77 @@ def apply_recipe(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLik
     ``keep``: columns carried through unchanged, first, beside the model-ready ones (an ID to join predictions
     back on). Data missing more than half of the recipe's input columns is refused (InputError), and so is a
     numeric column that no longer reads as numbers. ``progress`` receives the stages read, apply (one unit per
-    step) and write, then ``done()``."""
+    step) and write, then ``done()``.
+
+    ``recipe``: a Recipe, the path of a saved one, or the FixResult of ``fix``. ``path`` may be a frame
+    (``scan``'s kinds): then the transformed frame alone is returned (see ``apply_frame``), of the input's kind."""
+    if isinstance(recipe, FixResult):
+        recipe = recipe.recipe
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
+    if not is_path(path):
+        return apply_frame(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
+                           drop_duplicates=drop_duplicates, progress=progress)
     if output is not None:
         check_not_input(output, [path])
     progress.stage("read")
-    frame = to_frame(load(path, sheet=sheet).table)
-    kept = kept_columns(frame, keep, path)
+    return transform_frame(recipe, to_frame(load(path, sheet=sheet).table), output, where=path, overwrite=overwrite,
+                           safe_csv=safe_csv, keep=keep, drop_duplicates=drop_duplicates, progress=progress)
+
+
+def apply_frame(recipe: Recipe, data: Any, output: str | os.PathLike[str] | None, *, overwrite: bool,
+                sheet: str | int | None, safe_csv: bool, keep: Sequence[str], drop_duplicates: bool,
+                progress: Progress) -> Any:
+    """``apply_recipe`` of a frame in memory: the transformed frame, as a pandas DataFrame for pandas, a polars
+    DataFrame (or LazyFrame) for polars, a pyarrow Table for Arrow; its notes (unseen categories, missing columns)
+    go to the ``dataaudit`` logger (level INFO). A Dask DataFrame gives a Dask DataFrame, transformed lazily partition by
+    partition (each row on its own, as ``apply`` does: the rows stay where they are); write it with its own
+    ``to_parquet``."""
+    kind = check_data(data)
+    if sheet is not None:
+        raise UsageError("sheet is for Excel files, not for a frame in memory")
+    if kind == "dask":
+        if output is not None or drop_duplicates:
+            raise UsageError("the recipe is applied to a Dask DataFrame lazily: no output or drop_duplicates; write "
+                             "the result with its .to_parquet(PATH)")
+        meta = apply_partition(data.head(100, npartitions=-1), recipe.to_dict(), list(keep))
+        return data.map_partitions(apply_partition, recipe.to_dict(), list(keep), meta=meta)
+    if output is not None:
+        if Path(output).is_dir():
+            raise UsageError(f"{output}: is a directory, not a file to write")
+        check_frame_output(output, overwrite=overwrite)
+    progress.stage("read")
+    loaded, _ = load_data(data)
+    frame, notes = transform_frame(recipe, to_frame(loaded.table), output, where=loaded.path, overwrite=overwrite,
+                                   safe_csv=safe_csv, keep=keep, drop_duplicates=drop_duplicates, progress=progress)
+    for note in notes:  # routine (values imputed, clipped): for the log, not a warning in every notebook cell
+        logging.getLogger("dataaudit").info("apply: %s", note)
+    return like_input(frame, kind)
+
+
+def apply_partition(part: pd.DataFrame, recipe: dict[str, Any], keep: list[str]) -> pd.DataFrame:
+    """One Dask partition through the recipe (``recipe``: its JSON form, rebuilt on the worker)."""
+    fitted = Recipe.from_dict(recipe)
+    frame = to_frame(load_data(part.reset_index(drop=True), name="<Dask DataFrame>")[0].table) if len(part) else part
+    out, _ = transform_frame(fitted, frame, None, where="<Dask DataFrame>", overwrite=False, safe_csv=False,
+                             keep=keep, drop_duplicates=False, progress=NO_PROGRESS)
+    return out
+
+
+def transform_frame(recipe: Recipe, frame: pd.DataFrame, output: str | os.PathLike[str] | None, *,
+                    where: str | os.PathLike[str], overwrite: bool, safe_csv: bool, keep: Sequence[str],
+                    drop_duplicates: bool, progress: Progress) -> tuple[pd.DataFrame, list[str]]:
+    """The recipe on a loaded frame (a file's or a frame's; ``where`` names it in errors), the ``keep`` columns
+    first, written to ``output`` when given; the frame and the notes."""
+    kept = kept_columns(frame, keep, where)
     problem = recipe.schema_problem(list(frame.columns))
     if problem:
-        raise InputError(path, problem)
+        raise InputError(where, problem)
     log: list[str] = []
     try:
         frame = recipe.transform(frame, log, progress=progress, keep_rows=not drop_duplicates).reset_index(drop=True)
     except DataMismatchError as exc:
-        raise InputError(path, f"does not fit the recipe: {exc}") from None
+        raise InputError(where, f"does not fit the recipe: {exc}") from None
     if kept is not None:
         clash = [c for c in kept.columns if c in frame.columns]
         if clash:
