@@ -1,5 +1,6 @@
 """dataaudit: find the data problems that break gradient training, and score the risk."""
 
+from . import display  # noqa: F401  (registers how a Report and a FixResult show themselves: str, notebook HTML)
 from ._version import __version__
 from .analysis.findings import Category, Finding, GradientEffect, Severity
 from .analysis.registry import all_rules

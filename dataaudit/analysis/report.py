@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import PurePath
+from typing import Any, Callable
 
 from .._version import __version__
 from ..core.numfmt import json_safe
@@ -13,6 +14,12 @@ from .risk import GradientRisk
 
 SCHEMA_VERSION = 1
 FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "never")
+FINDING_COLUMNS = ("rule", "check", "category", "severity", "column", "columns", "message", "gradient_effect", "fix")
+
+#: How a report (and a fix result) shows itself in Python: ``"text"`` for ``str()``, ``"html"`` for a notebook's
+#: ``_repr_html_``, ``"fix-html"`` for a FixResult's. The formatters import this module, so it cannot import them:
+#: ``dataaudit.display`` registers the views when the package is imported.
+VIEWS: dict[str, Callable[[Any], str]] = {}
 
 
 @dataclass
@@ -30,6 +37,68 @@ class Report:
     profile: Any = field(default=None, repr=False, compare=False)  # the DatasetProfile, for fix; not reported
     probe: dict[str, Any] | None = None  # the gradient probe's measurements (with a target)
     baseline_accepted: int | None = None  # findings dropped by --baseline (None: no baseline)
+
+    def __repr__(self) -> str:
+        """One line: ``Report(mixed.csv: 19 findings, 7 high; gradient risk 100 critical)``."""
+        return f"Report({self.name}: {self.summary_line()})"
+
+    def __str__(self) -> str:
+        """The text report (``formatters.text``), as ``dataaudit scan`` prints it."""
+        view = VIEWS.get("text")
+        return view(self) if view is not None else repr(self)
+
+    def _repr_html_(self) -> str | None:
+        """The HTML report as a notebook fragment: no script, its CSS scoped to its own root element."""
+        view = VIEWS.get("html")
+        return view(self) if view is not None else None
+
+    @property
+    def name(self) -> str:
+        """The dataset's file name (``mixed.csv``), or how a frame in memory was named (``<pandas DataFrame>``)."""
+        path = str(self.dataset.get("path", ""))
+        return path if path.startswith("<") else PurePath(path).name or path
+
+    def summary_line(self) -> str:
+        """``19 findings, 7 high; gradient risk 100 critical``: the counts at high and critical (else the worst
+        severity found) and the gradient risk."""
+        counts = self.by_severity()
+        n = len(self.findings)
+        parts = [f"{n:,} finding{'' if n == 1 else 's'}"]
+        parts += [f"{counts[s]:,} {s}" for s in ("critical", "high") if counts.get(s)]
+        if n and len(parts) == 1:
+            parts.append(f"worst {max(f.severity for f in self.findings)}")
+        return f"{', '.join(parts)}; gradient risk {self.gradient_risk.score} {self.gradient_risk.level}"
+
+    def to_pandas(self) -> Any:
+        """The findings as a pandas DataFrame, one row per finding in the report's order: rule, check, category,
+        severity (an ordered categorical: ``df[df.severity >= "high"]``), column, columns, message, gradient_effect,
+        fix, then the evidence's scalar values as ``evidence.<key>`` columns (its lists and mappings, such as the
+        examples, are left to ``to_dict()``)."""
+        import pandas as pd
+
+        rows = []
+        for f in self.findings:
+            row = {**{k: v for k, v in f.to_dict().items() if k != "evidence"}, "columns": list(f.columns)}
+            row.update(flat_scalars(f.evidence, "evidence."))
+            rows.append(row)
+        frame = pd.DataFrame(rows, columns=_ordered_keys(rows, FINDING_COLUMNS))
+        frame["severity"] = pd.Categorical(frame["severity"], categories=[str(s) for s in sorted(Severity)],
+                                           ordered=True)
+        return frame
+
+    def columns_frame(self) -> Any:
+        """The per-column profile as a pandas DataFrame indexed by column name: inferred type, physical type,
+        missing count and share, distinct count, min, median, max, MAD, skewness, and the type's evidence
+        flattened as ``evidence.<key>`` (the report's ``columns``)."""
+        import pandas as pd
+
+        rows = []
+        for col in self.columns:
+            row = {k: v for k, v in col.items() if not isinstance(v, (dict, list))}
+            row.update(flat_scalars(col.get("evidence") or {}, "evidence."))
+            rows.append(row)
+        frame = pd.DataFrame(rows, columns=_ordered_keys(rows, ("name",)))
+        return frame.set_index("name")
 
     def exit_code(self, fail_on: str | None = None) -> int:
         """1 if any finding is at or above ``fail_on`` (default: the report's), else 0."""
@@ -87,6 +156,21 @@ class Report:
         if include_timing:
             out["timing"] = self.timing
         return out
+
+
+def flat_scalars(mapping: Any, prefix: str) -> dict[str, Any]:
+    """A mapping's scalar values (numbers, text, booleans, None) under ``prefix + key``; nested mappings and lists
+    (their keys are often the data's own values) are left out."""
+    return {f"{prefix}{key}": value for key, value in mapping.items()
+            if value is None or isinstance(value, (str, int, float, bool))}
+
+
+def _ordered_keys(rows: list[dict[str, Any]], first: tuple[str, ...]) -> list[str]:
+    """``first``, then every other key of ``rows`` in the order they first appear (deterministic)."""
+    keys = dict.fromkeys(first)
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    return list(keys)
 
 
 def report_schema() -> dict[str, Any]:

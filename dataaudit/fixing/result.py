@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.report import Report
+from ..analysis.report import VIEWS, Report
 from ..analysis.risk import Component, GradientRisk, split_leaks
 from .guard import new_after_fix, source_column
 from .recipe import Recipe
@@ -31,6 +31,26 @@ class FixResult:
     log: list[str] = field(default_factory=list)
     engine: dict[str, Any] | None = None  # the stream engine: {"name": "stream", "fit_rows": ..., "rows": ...}
     # (the dask engine: name "dask", with "partitions" too)
+
+    def __repr__(self) -> str:
+        """One line: ``FixResult(train.csv: 1,500 -> 2,502 rows, 15 -> 20 features; gradient risk 100 critical -> 12
+        low)``."""
+        after = self.after.gradient_risk if self.after is not None else None
+        risk = f"{self.before.gradient_risk.score} {self.before.gradient_risk.level}" + (
+            f" -> {after.score} {after.level}" if after is not None else "")
+        features = self.feature_counts()
+        return (f"FixResult({self.before.name}: {self.rows['in']:,} -> {self.rows['out']:,} rows, "
+                f"{features['in']:,} -> {features['out']:,} features; gradient risk {risk})")
+
+    def __str__(self) -> str:
+        """The fix report as text (``dataaudit fix --report fix.txt``)."""
+        view = VIEWS.get("fix-text")
+        return view(self) if view is not None else repr(self)
+
+    def _repr_html_(self) -> str | None:
+        """The before/after table for a notebook (``dataaudit.display.fix_html``): escaped, no script, scoped CSS."""
+        view = VIEWS.get("fix-html")
+        return view(self) if view is not None else None
 
     @property
     def frame_is_output(self) -> bool:
