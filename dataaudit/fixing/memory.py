@@ -187,9 +187,11 @@ def fix_frame(data: Any, *, output: str | os.PathLike[str] | None, target: Any,
         if target is not None and not isinstance(target, str):
             raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
         with parquet_dir(data) as path:
-            return fix(path, output=output, target=target, recipe_path=recipe_path, options=options,
-                       overwrite=overwrite, rescan=rescan, missing_values=missing_values, engine="dask",
-                       fit_rows=fit_rows, scheduler=scheduler, progress=progress, **checks)
+            result = fix(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                         overwrite=overwrite, rescan=rescan, missing_values=missing_values, engine="dask",
+                         fit_rows=fit_rows, scheduler=scheduler, progress=progress, **checks)
+        result.before.dataset["path"] = "<Dask DataFrame>"  # not the temporary directory, gone now
+        return result
     if engine not in ("auto", "pandas") or scheduler is not None:
         raise UsageError(f"a frame in memory is fixed in memory (--engine pandas), not with "
                          f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
