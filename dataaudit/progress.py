@@ -15,6 +15,10 @@ and announce their stages in order, each ``stage(name, total)`` ending the one b
 column or rule), and ``done()`` closes the run, also when it fails. Reading has no total: a CSV is read
 by one pyarrow call, which cannot report bytes. :class:`TerminalProgress` draws all this on stderr for
 the command line.
+
+From Python (a notebook, a script) the verbs are silent by default. ``progress=True`` shows one line on
+stderr that is rewritten in place (a carriage return, which Jupyter, VS Code and terminals all honour) and
+ends with the run's total time: :class:`LineProgress`, never a line per stage or per batch.
 """
 
 from __future__ import annotations
@@ -145,6 +149,50 @@ class TerminalProgress(Progress):
             bar.stop()
 
 
+class LineProgress(Progress):
+    """One line on ``stream``, rewritten in place (``\\r``) as the stages go, at most every ``interval`` seconds,
+    and ended by ``done()`` with the total time: progress for a notebook cell without a flood of lines."""
+
+    def __init__(self, stream: TextIO | None = None, *, interval: float = 0.2) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.interval = interval
+        self._name: str | None = None
+        self._total: int | None = None
+        self._count = 0
+        self._start = self._shown = 0.0
+        self._width = 0
+
+    def _show(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self._name is None or (not force and now - self._shown < self.interval):
+            return
+        self._shown = now
+        unit = UNITS.get(self._name, "")
+        detail = f" {self._count:,}/{self._total:,} {unit}".rstrip() if self._total else ""
+        text = f"dataaudit: {self._name}{detail} ({now - self._start:.1f} s)"
+        self.stream.write("\r" + text.ljust(self._width))
+        self.stream.flush()
+        self._width = len(text)
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if self._name is None:
+            self._start = time.perf_counter()
+        self._name, self._total, self._count = name, total, 0
+        self._show(force=True)
+
+    def advance(self, n: int = 1) -> None:
+        self._count += n
+        self._show()
+
+    def done(self) -> None:
+        if self._name is None:
+            return
+        text = f"dataaudit: done ({time.perf_counter() - self._start:.1f} s)"
+        self.stream.write("\r" + text.ljust(self._width) + "\n")
+        self.stream.flush()
+        self._name = None
+
+
 def for_cli(choice: bool | None, label: str = "", stream: TextIO | None = None) -> Progress:
     """The command line's progress: ``--progress`` (True) always, from the start; ``--no-progress`` (False)
     never; unset (None) only when stderr is a terminal, and then only after half a second."""
@@ -156,12 +204,15 @@ def for_cli(choice: bool | None, label: str = "", stream: TextIO | None = None) 
 
 
 def finishes_progress(func: Callable[..., T]) -> Callable[..., T]:
-    """Decorator of ``scan``, ``fix`` and ``apply_recipe``: their ``progress=`` keyword (None: nothing is
-    reported) is passed on, and gets ``done()`` when the call returns or raises."""
+    """Decorator of ``scan``, ``fix`` and ``apply_recipe``: their ``progress=`` keyword (None or False: nothing is
+    reported; True: a :class:`LineProgress` on stderr) is passed on, and gets ``done()`` when the call returns or
+    raises."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, progress: Progress | None = None, **kwargs: Any) -> T:
-        progress = NO_PROGRESS if progress is None else progress
+    def wrapper(*args: Any, progress: Progress | bool | None = None, **kwargs: Any) -> T:
+        if progress is True:
+            progress = LineProgress()
+        progress = NO_PROGRESS if progress is None or progress is False else progress
         try:
             return func(*args, progress=progress, **kwargs)
         finally:

@@ -14,7 +14,13 @@ import pyarrow as pa
 import pytest
 
 import dataaudit
-from dataaudit.errors import DataAuditError, DataTypeError, InputError, TargetError, UsageError
+from dataaudit.errors import (
+    DataAuditError,
+    DataTypeError,
+    InputError,
+    TargetError,
+    UsageError,
+)
 from dataaudit.io.read import load
 from tests.conftest import assert_valid
 

@@ -13,7 +13,7 @@ from ..core.stats import DatasetStats, chunk_stats
 from ..errors import DataAuditError, TargetError, UsageError
 from ..io.frames import load_data
 from ..io.read import LoadedTable
-from ..progress import NO_PROGRESS, Progress
+from ..progress import NO_PROGRESS, Progress, finishes_progress
 from .attribution import attribute
 from .findings import Finding
 from .probe import probe_frame
@@ -83,6 +83,7 @@ def run_checks(rules: list, data: Any, *, columns: Iterable[str],
     return sorted(findings, key=Finding.sort_key)
 
 
+@finishes_progress
 def scan_frame(
     frame: Any,
     *,
@@ -104,7 +105,6 @@ def scan_frame(
     (default ``<pandas DataFrame>``, ...). The frame is never modified."""
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
     checked_max_rows(max_rows)
-    progress = NO_PROGRESS if progress is None else progress
     progress.stage("read")
     loaded, target = load_data(frame, name=name, target=target, missing_values=missing_values)
     return scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
