@@ -47,7 +47,7 @@ def scan(
     ----------
     path : path to a CSV/TSV (optionally compressed), Parquet, Feather, JSON Lines or Excel file; or a pandas or
         polars DataFrame, a polars LazyFrame, a pyarrow Table (scanned in memory, never modified), or a Dask
-        DataFrame (scanned by the Dask engine: see ``frames.scan_dask``).
+        DataFrame (scanned by the Dask engine, from a temporary Parquet directory Dask writes: ``_scan_frame``).
     target : name of the label column; enables the imbalance and leakage checks. With a frame, also the labels
         as values aligned with the rows (a Series, an array: ``scan(X, target=y)``).
     select, ignore : rule codes, code prefixes (``"DA2"``) or check names.
