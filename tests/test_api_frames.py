@@ -257,3 +257,9 @@ def test_a_dask_dataframe_goes_to_the_dask_engine(mixed_table, scheduler):
     lazy = dataaudit.apply_recipe(result, dd.from_pandas(new, npartitions=2))
     assert isinstance(lazy, dd.DataFrame)
     pd.testing.assert_frame_equal(lazy.compute().reset_index(drop=True), dataaudit.apply_recipe(result, new))
+
+
+def test_a_pandas_target_beside_a_polars_frame_of_the_same_column_is_that_column():
+    frame = _frame()
+    report = dataaudit.scan(pl.from_pandas(frame), target=frame["label"])
+    assert report.target == "label" and _keys(report) == _keys(dataaudit.scan(frame, target="label"))

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ..checks.imbalance import SMALL_TABLE_ROWS
 from ..core import accumulate
@@ -12,7 +15,7 @@ from ..core.declared_missing import values_problem
 from ..core.stats import DatasetStats, chunk_stats
 from ..errors import DataAuditError, TargetError, UsageError
 from ..io.frames import load_data
-from ..io.read import LoadedTable
+from ..io.read import LoadedTable, from_frame
 from ..progress import NO_PROGRESS, Progress, finishes_progress
 from .attribution import attribute
 from .findings import Finding
@@ -110,6 +113,12 @@ def scan_frame(
     return scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
                        rule_options=rule_options, column_ignores=column_ignores, max_rows=max_rows,
                        column_rule_options=column_rule_options, progress=progress)
+
+
+def rescan_frame(frame: "pd.DataFrame", *, name: str, target: str | None = None, **options: Any) -> Report:
+    """The scan of a fix's output, a pandas frame of the library's own making: as ``scan_frame``, but a frame
+    the fix left without feature columns or rows is scanned as it is (the report says what is left), not refused."""
+    return scan_loaded(from_frame(frame, name), target=target, **options)
 
 
 def scan_loaded(

@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterator, Protocol
 import numpy as np
 import pandas as pd
 
-from ..analysis.pipeline import SAMPLE_ROWS, scan_frame, scan_loaded
+from ..analysis.pipeline import SAMPLE_ROWS, rescan_frame, scan_loaded
 from ..analysis.report import Report
 from ..core.declared_missing import describe
 from ..core.hashing import bottom_k
@@ -144,7 +144,7 @@ def fix_out_of_core(engine: OutOfCoreEngine, path: str | os.PathLike[str], *, ou
     if rescan:
         progress.stage("rescan")
         result.after = engine.rescan(output, target, checks) if output is not None else \
-            scan_frame(result.frame, name="<fixed sample>", target=target, **checks)
+            rescan_frame(result.frame, name="<fixed sample>", target=target, **checks)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if recipe_path is not None:
         progress.stage("write")

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from ..analysis.pipeline import scan_frame, scan_loaded
+from ..analysis.pipeline import rescan_frame, scan_loaded
 from ..analysis.report import Report
 from ..api import choose_engine
 from ..core.declared_missing import describe, values_problem
@@ -230,7 +230,7 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
                              f"{describe(declared)}.")
     if rescan:
         progress.stage("rescan")
-        result.after = scan_frame(result.features_frame, name=str(output or "<fixed>"), target=target, **checks)
+        result.after = rescan_frame(result.features_frame, name=str(output or "<fixed>"), target=target, **checks)
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")

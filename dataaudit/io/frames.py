@@ -188,11 +188,19 @@ def _with_target(table: pa.Table, data: Any, kind: str, target: Any, name: str) 
         while label in table.column_names:
             label, k = f"{DEFAULT_TARGET}.{k}", k + 1
     elif label in table.column_names:
-        if table.column(label).equals(values):  # df, df["label"]: the frame's own column
+        if _same_values(table.column(label), values):  # df, df["label"]: the frame's own column
             return table, label
         raise TargetError(f"{name}: the target is named {label!r}, like a column of the data that holds other "
                           f"values: rename the Series, or pass target={label!r} to use the column")
     return table.append_column(label, values), label
+
+
+def _same_values(column: pa.ChunkedArray, values: pa.ChunkedArray) -> bool:
+    """Whether ``values`` hold the column's values (a pandas Series beside a polars frame: other string types)."""
+    try:
+        return column.equals(values if values.type == column.type else values.cast(column.type))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return False
 
 
 def _target_values(target: Any, data: Any, kind: str, name: str) -> tuple[pa.ChunkedArray, str | None]:
