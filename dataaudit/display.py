@@ -32,16 +32,10 @@ def report_text(report: Any) -> str:
 
 
 def report_html(report: Any) -> str:
-    """``formatters.html.render_fragment`` (the notebook-safe fragment); before it exists, the full page inside a
-    sandboxed ``<iframe srcdoc>``, whose style cannot reach the notebook."""
-    from .formatters import html
+    """``formatters.html.render_fragment``: the notebook-safe fragment the HTML page embeds."""
+    from .formatters.html import render_fragment
 
-    fragment = getattr(html, "render_fragment", None)
-    if fragment is not None:
-        return fragment(report)
-    page = html.render_many([report])
-    return (f"<iframe sandbox=\"\" title=\"dataaudit report\" style=\"width:100%;height:640px;border:1px solid #d0d7de\" "
-            f"srcdoc=\"{escape(page, quote=True)}\"></iframe>")
+    return render_fragment(report)
 
 
 def _cell(value: Any) -> str:
