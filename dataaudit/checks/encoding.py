@@ -20,7 +20,11 @@ CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|cat
 NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality|country|province|county|marital|"
                           r"occupation|industry|language|species|breed)$"
                           # only as the whole name: yrs_married and distance_to_center are measurements
-                          r"|^(?:married|inst|institution|institute|site|center|centre|clinic)$", re.IGNORECASE)
+                          r"|^(?:married|inst|institution|institute|site|center|centre|clinic|hospital|state|group)$",
+                          re.IGNORECASE)
+#: a name's last word that numbers groups of rows (a matched set, a brood, a litter): the number labels a group
+GROUP_NAME = re.compile(r"(?:^|[_.])(?:stratum|strata|cluster|brood|litter|household|matchset|matched_set)$",
+                        re.IGNORECASE)
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -281,8 +285,10 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
     so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
     as: race, ethnicity, religion, nationality, country, marital, occupation …, or is one of married, inst,
-    institution, site, centre or clinic: ``race`` 1/2/3 = white/black/other; ``married`` 1-6, a marital status,
-    not a 0/1 flag; but ``yrs_married`` is a duration),
+    institution, site, centre, clinic, hospital, state or group: ``race`` 1/2/3 = white/black/other; ``married``
+    1-6, a marital status, not a 0/1 flag; ``state`` 11-95, census state codes; ``group`` 1-3, a disease group;
+    but ``yrs_married`` is a duration; or ends with a word that numbers groups of rows: stratum, cluster, brood,
+    litter, household: ``stratum`` 1-83, the matched set of a case and its controls),
     or when its values are fixed-width numbers spread sparsely (a 5-digit code).
 
     Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"
@@ -298,7 +304,8 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
         yield Hit(col.name, f"integer codes that look categorical ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
                   {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
-                   "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)),
+                   "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)
+                                           or GROUP_NAME.search(col.name)),
                    "density": jsonable(col.distinct / (hi - lo + 1))})
 
 
@@ -314,6 +321,8 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
         return "its name says it is a code"
     if NOMINAL_NAME.search(col.name):
         return "its name is an attribute with no order or magnitude"
+    if GROUP_NAME.search(col.name):
+        return "its name says it numbers groups of rows (a stratum, a brood): a label, not a quantity"
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
     uniq = np.unique(num_stats.values)
     if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:

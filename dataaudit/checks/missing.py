@@ -139,7 +139,9 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1), and so
     does -999 (and the like). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
-    value must fill at most half the column. A 0 in three rows or more, rarer than ``min_share``, counts when it
+    value must fill at most half the column, and is not a fraction written with four significant digits or more
+    (0.4522, -23.03: a real value many rows share, a site's rate or the log of a constant, is no typed code). A 0 in three
+    rows or more, rarer than ``min_share``, counts when it
     is far below every other value (``_zero_far_from_bulk``: a diameter of 0 beside 3.7 to 10.7 mm). Only the
     smallest and largest value can lie outside the others, and the rest is then a slice of the sorted values:
     each candidate costs O(log n).
@@ -178,8 +180,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # Isolated: a gap to the other values wider than half their IQR, so a 0 next to values
         # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
-        isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and (v == 0 or placeholder_shaped(v) or
-                                                           gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]))
+        isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and (v == 0 or placeholder_shaped(v) or (
+            gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]) and not measured_shaped(v)))
         # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
         zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
@@ -221,6 +223,19 @@ def log_of_whole_numbers(positive: np.ndarray) -> bool:
         return False
     raw = np.exp(positive.astype(float))
     return bool(np.all(np.abs(raw - np.round(raw)) <= 1e-5 * raw))
+
+
+MEASURED_DIGITS = 4  # a value written with this many significant digits was measured or computed, not typed
+
+
+def measured_shaped(v: float) -> bool:
+    """Whether a value is a fraction written with ``MEASURED_DIGITS`` significant digits or more, not of one repeated
+    digit (0.4522, -23.03: a rate shared by many rows, the log of a constant), so nobody typed it for "unknown":
+    codes for missing are whole (-1, 0, 182, 9998) or short (0.5, 1e-10) or one digit repeated (999.9, 99.99)."""
+    if v == round(v):
+        return False
+    digits = f"{abs(v):.10g}".split("e")[0].replace(".", "").strip("0")
+    return len(digits) >= MEASURED_DIGITS and len(set(digits)) > 1
 
 
 def placeholder_shaped(v: float) -> bool:
@@ -297,7 +312,9 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     medium, naming both.
 
     A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month) is the next step
-    of the column, not a placeholder. A 0 in only a few rows (three or more, under 0.5%) counts when it lies far
+    of the column, not a placeholder, and so is a spike that is a fraction of four significant digits or more (a rate
+    of 0.4522 that a fifth of the rows share, -23.03 = the log of a constant): nobody types such a value for
+    "unknown". A 0 in only a few rows (three or more, under 0.5%) counts when it lies far
     below every other value, at least five times the spacing of the lowest ones (a diameter of 0 mm beside
     3.7-10.7 mm): severity medium.
 

@@ -64,7 +64,9 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     dropped by fix, and the copies with it. They are counted when the row sample holds every row, and only
     when most rows are distinct otherwise and they are more than twice what independent columns would repeat by
     chance (a coarse table, such as a contingency table expanded to one row per person, or sex, treatment, age
-    in years and a three-level answer, repeats its combinations legitimately).
+    in years and a three-level answer, repeats its combinations legitimately), and when rows equal in every
+    feature agree on the target in most of their pairs or more than twice as often as chance (chicks of one brood
+    share its height and year, not their tick counts: members of a group, not copies of a record).
 
     How fix repairs it: drop removes the repeats (counted in the report).
     """
@@ -103,6 +105,29 @@ def chance_repeats(frame: pd.DataFrame) -> float:
     return n * (n - 1) / 2 * agree
 
 
+MEMBER_AGREEMENT = 0.5  # feature-equal rows agreeing on the target in fewer of their pairs are a group's members
+
+
+def _pairs(frame: pd.DataFrame) -> float:
+    """Pairs of rows of ``frame`` equal in every column."""
+    sizes = frame.groupby(list(frame.columns), dropna=False, sort=False).size().to_numpy(dtype=float)
+    return float((sizes * (sizes - 1) / 2).sum())
+
+
+def target_mostly_differs(rest: pd.DataFrame, target: str) -> bool:
+    """Whether rows equal in every feature differ in the target in most of their pairs, and agree on it no more
+    than twice as often as any two rows do: the features are then those of a group (a brood's height, year and
+    place, shared by its chicks) and the target is measured row by row, so the rows are members of one group, not
+    copies of one record. Copies repeat the target too: their pairs always agree on it, far beyond chance (five
+    identical stones at one price, where prices rarely coincide)."""
+    pairs = _pairs(rest.drop(columns=[target]))
+    if pairs == 0:
+        return False
+    agreeing = _pairs(rest)
+    p = rest[target].value_counts(normalize=True, dropna=False).to_numpy()
+    return agreeing < MEMBER_AGREEMENT * pairs and agreeing <= CHANCE_FACTOR * pairs * float((p ** 2).sum())
+
+
 def _repeats_but_for_identifiers(data: DatasetProfile, min_distinct_share: float = 0.5) -> Iterator[Hit]:
     ids = [c.name for c in data.features if c.inferred_type == "identifier"]
     if not ids or data.stats.sample.num_rows < data.rows:
@@ -113,6 +138,9 @@ def _repeats_but_for_identifiers(data: DatasetProfile, min_distinct_share: float
     repeat = rest.duplicated(keep="first").to_numpy()
     count = int(repeat.sum())
     if not count or count > (1 - min_distinct_share) * len(rest) or count <= CHANCE_FACTOR * chance_repeats(rest):
+        return
+    target = data.target.name if data.target is not None and data.target.name in rest.columns else None
+    if target is not None and rest.shape[1] > 1 and target_mostly_differs(rest, target):
         return
     group = rest.groupby(list(rest.columns), dropna=False, sort=False).ngroup().to_numpy()
     first_of = pd.Series(rest.index.to_numpy()).groupby(group).transform("min").to_numpy()  # each group's first row
@@ -152,6 +180,9 @@ def duplicate_columns(data: DatasetProfile) -> Iterator[Hit]:
 def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pairs: int = 100) -> Iterator[Hit]:
     """Two numeric features with |Pearson r| ≥ 0.98 (on the row sample).
 
+    A 0/1 flag counts beside a number (a number that is almost only the flag: ``highearn`` beside
+    ``highearn·lprewage``, r 0.999); two flags that move together are a recoding, DA606's.
+
     At most the 100 strongest pairs are listed, then one table-level finding counts the rest. With more
     than 500 numeric columns, missing values are median-filled and r is computed in blocks (a wide table
     must not need a columns² matrix in memory).
@@ -162,13 +193,16 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
     How fix repairs it: drop removes one column of each near-duplicate pair.
     """
     digests = {c.name: data.stats.column_digest[c.name] for c in data.features}
-    cols = [c.name for c in data.features if c.is_numeric_feature and c.inferred_type != "boolean" and c.distinct > 2]
+    cols = correlation_inputs(data)
     if len(cols) < 2 or data.rows < SMALL_TABLE_ROWS:  # DA304: too few rows for a correlation to mean much
         return
     frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
+    flags = {i for i, name in enumerate(cols) if data.columns[name].distinct == 2}
     pairs = list(_strong_pairs(frame, min_abs_r))
-    # identical: DA604; r to 4 significant digits, as its last digits depend on the machine's BLAS
-    pairs = [(a, b, significant(float(r))) for a, b, r in pairs if digests[cols[a]] != digests[cols[b]]]
+    # identical: DA604; two flags: DA606 (two two-valued columns correlate fully exactly when they recode each
+    # other); r to 4 significant digits, as its last digits depend on the machine's BLAS
+    pairs = [(a, b, significant(float(r))) for a, b, r in pairs
+             if digests[cols[a]] != digests[cols[b]] and not {a, b} <= flags]
     pairs.sort(key=lambda p: (-abs(p[2]), p[0], p[1]))
     for a, b, r in pairs[:max_pairs]:
         yield Hit(cols[b], f"correlated with `{cols[a]}` (r = {r:.4f})", {"r": jsonable(r), "with": cols[a]},
@@ -176,6 +210,13 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
     if len(pairs) > max_pairs:
         yield Hit(None, f"{len(pairs):,} pairs of numeric features have |r| ≥ {min_abs_r}; the {max_pairs} strongest "
                   "are listed", {"pairs": len(pairs), "listed": max_pairs})
+
+
+def correlation_inputs(data: DatasetProfile) -> list[str]:
+    """The columns DA605 correlates: numeric features of three values or more, and 0/1 flags (a flag beside a
+    number that is almost only that flag, ``highearn`` beside ``highearn·lprewage``), in the table's order."""
+    return [c.name for c in data.features if c.numeric is not None and c.name in data.numeric_sample.columns
+            and ((c.is_numeric_feature and c.distinct > 2) or (c.inferred_type == "boolean" and c.distinct == 2))]
 
 
 def _strong_pairs(frame: pd.DataFrame, min_abs_r: float, block: int = 500) -> Iterator[tuple[int, int, float]]:
@@ -210,14 +251,16 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
-    no pair is compared. Identical columns are DA604's, near-linear numbers DA605's, identifiers DA702's.
+    no pair is compared. Identical columns are DA604's, near-linear numbers DA605's, identifiers DA702's; two 0/1
+    flags that recode each other (``mi`` = 1 − ``ky``: one state named twice) are this rule's.
 
     Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
     (ill-conditioning); one-hot columns of the two are exactly collinear.
 
     A category of three to ``MAX_DUMMY_VALUES`` values stored beside its own one-hot dummies (``type`` 1/2/3 beside
     ``type1``, ``type2``, ``type3``) is a recoding too, once all its values but one have a two-valued column that
-    marks exactly their rows; it is reported on the category, with its dummies.
+    marks exactly their rows (a row missing in the category and its dummies holds no value); it is reported on the
+    category, with its dummies.
 
     How fix repairs it: drop keeps the first column and removes its recoding; a category stored beside its own one-hot
     dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
@@ -227,18 +270,20 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     sample = data.sample
     groups: dict[tuple[int, bytes], list[str]] = {}
     flags: dict[bytes, str] = {}  # the row mask of either value of each two-valued column, hashed
-    categories: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # few-valued columns' codes (int8), for their dummies
+    categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # codes (int8), values, non-missing ones
     for col in data.features:
         if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
             continue
         codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
             continue
-        if len(uniques) == 2:  # either of its values may be the one a dummy marks
-            flags.setdefault(_mask_digest(codes == 1), col.name)
-            flags.setdefault(_mask_digest(codes == 0), col.name)
-        elif len(uniques) <= MAX_DUMMY_VALUES:
-            categories[col.name] = codes.astype(np.int8), uniques
+        # a value's rows: its dummy marks them, and neither holds it where the other is missing (NA in both)
+        present = np.unique(codes[sample[col.name].notna().to_numpy()])
+        if len(present) == 2:  # either of its values may be the one a dummy marks
+            for j in present:
+                flags.setdefault(_mask_digest(codes == j), col.name)
+        elif 3 <= len(present) <= MAX_DUMMY_VALUES:
+            categories[col.name] = codes.astype(np.int8), uniques, present
         digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
         groups.setdefault((len(uniques), digest), []).append(col.name)
     yield from _beside_dummies(categories, flags)
@@ -265,14 +310,16 @@ def _mask_digest(mask: np.ndarray) -> bytes:
     return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
 
 
-def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray]], flags: dict[bytes, str]) -> Iterator[Hit]:
+def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+                    flags: dict[bytes, str]) -> Iterator[Hit]:
     """Categories whose values (all but one at least) each equal the rows of a two-valued column: their dummies.
-    Every value of a category and every two-valued column is hashed as a row mask once: no pair is compared."""
+    Missing values are no value: a category and its dummies missing in the same rows still match. Every value of a
+    category and every two-valued column is hashed as a row mask once: no pair is compared."""
     if not flags:
         return
-    for name, (codes, uniques) in categories.items():
-        k = len(uniques)
-        dummies = {str(uniques[j]): flags.get(_mask_digest(codes == j)) for j in range(k)}
+    for name, (codes, uniques, present) in categories.items():
+        k = len(present)
+        dummies = {str(uniques[j]): flags.get(_mask_digest(codes == j)) for j in present}
         dummies = {value: flag for value, flag in dummies.items() if flag is not None and flag != name}
         if len(set(dummies.values())) < k - 1:
             continue
@@ -282,8 +329,10 @@ def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray]], flags:
 
 
 def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
+    """Whether DA605 reports the pair: both among its inputs, not two flags, |r| ≥ 0.98."""
     numeric = data.numeric_sample
-    if a not in numeric.columns or b not in numeric.columns:
+    inputs = correlation_inputs(data)
+    if a not in inputs or b not in inputs or data.columns[a].distinct == data.columns[b].distinct == 2:
         return False
     r = numeric[a].corr(numeric[b])
     return bool(np.isfinite(r) and abs(r) >= 0.98)

@@ -42,7 +42,10 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
     others already span a few orders of magnitude; with only two numeric features, once, on the larger
     (naming both). Features far from the rest at one magnitude (within half an order of each other: counts
     in the tens of thousands beside shares) are one disparity, reported once naming them all, on the
-    farthest. Severity: low from 10², medium from 10³, high from 10⁶ (of the farthest).
+    farthest. Features far above the rest and others far below them are one disparity seen from both ends:
+    reported on the large ones (their gradients dominate), naming the small ones too (``population`` in the
+    hundreds of thousands beside an attitude score near 1). Severity: low from 10², medium from 10³, high from 10⁶
+    (of the farthest).
 
     Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
     gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
@@ -69,7 +72,14 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
             continue
         other_names = names_[:i] + names_[i + 1:]
         far.append((orders, name, reference, other_names[int(np.argmin(others) if orders > 0 else np.argmax(others))]))
-    for group in _same_magnitude(far, logs, names_):
+    groups = _same_magnitude(far, logs, names_)
+    # features far above the rest and others far below are one disparity, seen from both ends: reported on the
+    # large ones (their gradients dominate), naming the small ones too
+    above = [g for g in groups if g[0][0] > 0]
+    below = [m[1] for g in groups if g[0][0] < 0 for m in g] if above else []
+    if above:
+        groups = above
+    for group in groups:
         orders, name, reference, farthest = group[0]
         ratio = float(np.power(10.0, min(abs(orders), 300.0)))  # 1e308 next to 1e-5 must not overflow
         side = "above" if orders > 0 else "below"
@@ -86,9 +96,11 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
                   {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(abs(orders)), "direction": side,
                    "size": jsonable(sizes[name]), "median_other_size": jsonable(median_size),
                    "farthest": {farthest: jsonable(sizes[farthest])},
-                   **({"same_magnitude": {m: jsonable(sizes[m]) for m in members}} if len(group) > 1 else {})},
+                   **({"same_magnitude": {m: jsonable(sizes[m]) for m in members}} if len(group) > 1 else {}),
+                   **({"far_below": {m: jsonable(sizes[m]) for m in below}} if below and group is groups[0] else {})},
                   severity=Severity.HIGH if ratio >= high_ratio else Severity.MEDIUM if ratio >= medium_ratio
-                  else Severity.LOW, columns=tuple(members) if pair_small is None else (name, pair_small))
+                  else Severity.LOW, columns=(tuple(members) + (tuple(below) if group is groups[0] else ()))
+                  if pair_small is None else (name, pair_small))
 
 
 GROUP_ORDERS = 0.5  # features far from the rest within half an order of magnitude of each other are one disparity

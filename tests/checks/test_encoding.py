@@ -108,3 +108,25 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     g = clean_frame(rng, 600).assign(married=rng.integers(0, 2, 600))  # the usual 0/1 flag: no codes
     assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["inst", "married", "mother_religion", "race"]
     assert _scan(tmp_path, g, "DA408") == []
+
+
+def test_states_groups_hospitals_and_numbered_groups_of_rows_are_codes(tmp_path, rng):
+    f = clean_frame(rng, 600)
+    f["state"] = rng.choice(np.arange(11, 96, 2), 600)  # census state codes
+    f["group"] = rng.choice([1, 2, 3], 600)  # disease group: ALL, AML low risk, AML high risk
+    f["hospital"] = rng.choice([1, 2, 3, 4], 600)
+    f["stratum"] = np.repeat(np.arange(1, 201), 3)  # matched sets of a case and two controls
+    f["pooled.stratum"] = rng.integers(1, 64, 600)
+    f["BROOD"] = np.repeat(rng.choice(np.arange(501, 744), 150, replace=False), 4)
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["BROOD", "group", "hospital", "pooled.stratum",
+                                                                     "state", "stratum"]
+
+
+def test_sizes_and_counts_named_after_groups_are_not_codes(tmp_path, rng):
+    f = clean_frame(rng, 600)
+    f["group_size"] = rng.integers(2, 12, 600)
+    f["household_income"] = rng.integers(10, 200, 600)
+    f["cluster_count"] = rng.poisson(4, 600)
+    f["states_visited"] = rng.integers(0, 20, 600)
+    f["hospital_days"] = rng.poisson(3, 600)
+    assert _scan(tmp_path, f, "DA408") == []

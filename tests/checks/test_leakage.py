@@ -367,3 +367,33 @@ def test_strong_honest_regressions_are_no_weighted_sum(tmp_path):
     traded = 4 * f["protein"] - 9 * f["fat"] + 4 * f["carbo"]
     f["price"] = traded + noise * np.sqrt(0.01 / 0.99) * traded.std()
     assert _scan(tmp_path, f, "DA701", target="price") == []
+
+
+def _anglers(rng, n: int = 1200) -> pd.DataFrame:
+    """A choice among four fishing modes, with each mode's price for the angler and the mode chosen (cheaper modes
+    chosen more often, but not always)."""
+    modes = np.array(["beach", "pier", "boat", "charter"])
+    prices = np.column_stack([rng.gamma(2, 50, n), rng.gamma(2, 50, n), rng.gamma(2, 40, n) + 2,
+                              rng.gamma(2, 40, n) + 30]).round(2)
+    utility = -0.01 * prices + rng.gumbel(size=(n, 4)) + np.array([0, 0, 0.5, 1.0])
+    chosen = np.argmax(utility, axis=1)
+    f = pd.DataFrame(prices, columns=["pbeach", "ppier", "pboat", "pcharter"])
+    f["income"] = rng.gamma(3, 1200, n).round(0)
+    f["mode"] = modes[chosen]
+    return f.assign(chosen_price=prices[np.arange(n), chosen])
+
+
+def test_the_price_of_the_alternative_chosen_is_a_leak(tmp_path):
+    f = _anglers(np.random.default_rng(53)).rename(columns={"chosen_price": "price"})
+    (found,) = _scan(tmp_path, f, "DA701", target="mode")
+    assert found.column == "price" and found.evidence["kind"] == "chosen-alternative"
+    assert str(found.severity) == "medium" and found.evidence["taken"]["boat"] == "pboat"
+
+
+def test_the_cheapest_alternative_or_one_unrelated_to_the_choice_is_no_leak(tmp_path):
+    rng = np.random.default_rng(54)
+    f = _anglers(rng).drop(columns=["chosen_price"])
+    prices = f[["pbeach", "ppier", "pboat", "pcharter"]].to_numpy()
+    f["cheapest"] = prices.min(axis=1)  # computed from the features: known before the choice
+    f["quoted"] = prices[np.arange(len(f)), rng.integers(0, 4, len(f))]  # one mode's price, picked at random
+    assert _scan(tmp_path, f, "DA701", target="mode") == []

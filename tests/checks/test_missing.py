@@ -404,3 +404,18 @@ def test_the_top_of_a_scale_is_its_next_step_not_a_placeholder(tmp_path):
     f["educ"] = f["educ"].replace(18.0, 25.0)
     (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert found.column == "educ" and found.evidence["value"] == 25
+
+
+def test_a_measured_value_many_rows_share_is_not_a_placeholder_but_a_typed_code_is(tmp_path):
+    """A site's catch rate 0.4522 shared by a fifth of the anglers, above the other sites' rates, and the log of a
+    constant (-23.03 = log 1e-10) standing for none: real values written with four significant digits. A 99
+    in the same place is typed for unknown."""
+    rng = np.random.default_rng(52)
+    n = 1200
+    f = clean_frame(rng, n)
+    f["cpier"] = np.where(rng.random(n) < 0.22, 0.4522, rng.gamma(2.0, 0.03, n).clip(0.0014, 0.1498).round(4))
+    f["nd2"] = np.where(rng.random(n) < 0.14, np.log(1e-10), rng.normal(-3, 1.5, n).clip(-8, 0.37)).round(4)
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings == []
+    f["cpier"] = f["cpier"].replace(0.4522, 99.0)
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert found.column == "cpier" and found.evidence["value"] == 99.0

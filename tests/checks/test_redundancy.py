@@ -57,3 +57,65 @@ def test_rows_equal_but_for_their_ids_are_repeats_only_beyond_chance(tmp_path):
     f.loc[n:, "weight"] = f.loc[: 9, "weight"].to_numpy()  # the copies carry their record's measurement
     (found,) = scan(write_csv(tmp_path / "t.csv", f), target="improved", select=["DA603"]).findings
     assert found.evidence["count"] == 10 and set(found.evidence["apart_from"]) == {"row", "ID"}
+
+
+def test_two_flags_that_recode_each_other_are_a_recoding_and_a_flag_almost_a_number_is_correlated(tmp_path):
+    """Claims from two states (``mi`` = 1 − ``ky``: one state named twice) and an interaction of a flag with a log
+    wage that is almost only the flag (r 0.999): DA6xx names both pairs."""
+    rng = np.random.default_rng(44)
+    f = clean_frame(rng, 1500)
+    f["ky"] = (rng.random(len(f)) < 0.55).astype(int)
+    f["mi"] = 1 - f["ky"]
+    f["highearn"] = (rng.random(len(f)) < 0.4).astype(int)
+    f["highlpre"] = f["highearn"] * rng.normal(6.3, 0.05, len(f)).round(3)
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA605", "DA606"]).findings
+    assert {(x.rule, tuple(sorted(x.columns))) for x in found} == {("DA606", ("ky", "mi")),
+                                                                    ("DA605", ("highearn", "highlpre"))}
+
+
+def test_honest_flags_and_numbers_that_move_together_are_not_redundant(tmp_path):
+    rng = np.random.default_rng(45)
+    f = clean_frame(rng, 1500)
+    f["urban"] = (rng.random(len(f)) < 0.6).astype(int)
+    f["city"] = np.where(rng.random(len(f)) < 0.9, f["urban"], 1 - f["urban"])  # agrees in 90% of rows
+    f["income"] = (30 + 15 * f["urban"] + rng.normal(0, 8, len(f))).round(1)  # higher in towns: r about 0.7
+    f["tenant"] = (rng.random(len(f)) < 0.3).astype(int)
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA605", "DA606"]).findings == []
+
+
+def test_a_category_beside_its_dummies_missing_in_the_same_rows_is_a_recoding(tmp_path):
+    f = _admissions(np.random.default_rng(46))
+    f["indust"] = np.random.default_rng(47).choice([1, 2, 3], len(f), p=[0.3, 0.2, 0.5]).astype(float)
+    unknown = np.random.default_rng(48).random(len(f)) < 0.02
+    f.loc[unknown, "indust"] = np.nan
+    f["manuf"] = (f["indust"] == 1).astype(float).where(~unknown)
+    f["construc"] = (f["indust"] == 2).astype(float).where(~unknown)
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings
+    assert set(found.columns) == {"indust", "manuf", "construc"}
+    f["manuf"] = (f["indust"] == 1).astype(float).where(np.random.default_rng(49).random(len(f)) > 0.02)
+    f["construc"] = ((f["indust"] == 2) | (np.random.default_rng(50).random(len(f)) < 0.03)).astype(float)
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings == []
+
+
+def _broods(rng, broods: int = 120) -> pd.DataFrame:
+    """Chicks of broods: the brood's height, year and place are shared by its chicks; each chick's tick count is
+    its own (Poisson around the brood's mean)."""
+    size = rng.integers(1, 8, broods)
+    brood = np.repeat(np.arange(501, 501 + broods), size)
+    height = np.repeat(rng.integers(400, 540, broods), size)
+    year = np.repeat(rng.choice([95, 96, 97], broods), size)
+    mean = np.repeat(rng.gamma(1.0, 4.0, broods), size)
+    n = len(brood)
+    return pd.DataFrame({"INDEX": np.arange(1, n + 1), "ticks": rng.poisson(mean), "brood_height": height,
+                         "year": year, "place": (height - 400) // 3})
+
+
+def test_chicks_of_one_brood_with_their_own_counts_are_not_repeats_but_copied_records_are(tmp_path):
+    rng = np.random.default_rng(51)
+    f = _broods(rng)
+    assert scan(write_csv(tmp_path / "t.csv", f), target="ticks", select=["DA603"]).findings == []
+    g = pd.DataFrame({"INDEX": np.arange(1, 401), "weight": rng.normal(70, 12, 400).round(2),
+                      "ticks": rng.poisson(3, 400), "year": rng.choice([95, 96, 97], 400)})
+    g = pd.concat([g, g.iloc[:40]], ignore_index=True).assign(INDEX=np.arange(1, 441))  # copied, new ids
+    (found,) = scan(write_csv(tmp_path / "t.csv", g), target="ticks", select=["DA603"]).findings
+    assert found.evidence["count"] == 40

@@ -87,3 +87,16 @@ def test_features_far_from_the_rest_at_one_magnitude_are_one_disparity(tmp_path)
     # honest features from 1 to a few hundred: no disparity
     clean = f.drop(columns=["pop_total", "pop_adults", "pop_white", "bytes"]).assign(weight=rng.normal(300, 40, n))
     assert scan(write_csv(tmp_path / "t.csv", clean), target="label", select=["DA501"]).findings == []
+
+
+def test_features_far_above_and_far_below_are_one_disparity_on_the_large_ones(tmp_path, rng):
+    """A survey: community size around 175,000 beside an age around 40 and an attitude score near 1: one
+    disparity, seen from both ends, reported on the large feature (its gradient dominates), naming the small."""
+    n = 400
+    frame = pd.DataFrame({"population": rng.choice([3750, 25000, 175000, 250000], n), "age": rng.integers(18, 80, n),
+                          "income": rng.choice([2500, 7500, 15000, 35000, 75000], n),
+                          "statusquo": rng.normal(1.0, 0.5, n).round(4)})
+    found = _scan(tmp_path, frame)
+    assert [x.evidence["direction"] for x in found] == ["above"] * len(found)
+    assert any("statusquo" in x.columns and "population" in x.columns for x in found)
+    assert "statusquo" in next(x for x in found if x.column == "population").evidence["far_below"]
