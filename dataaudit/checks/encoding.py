@@ -13,6 +13,7 @@ from ..analysis.rules import check
 from ..core import datevalues, textvalues
 from ..errors import UsageError
 from ._common import jsonable, names, num, pct, plural
+from .leak_names import name_words
 
 CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
                        r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
@@ -289,7 +290,9 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     1-6, a marital status, not a 0/1 flag; ``state`` 11-95, census state codes; ``group`` 1-3, a disease group;
     but ``yrs_married`` is a duration; or ends with a word that numbers groups of rows: stratum, cluster, brood,
     litter, household: ``stratum`` 1-83, the matched set of a case and its controls),
-    or when its values are fixed-width numbers spread sparsely (a 5-digit code).
+    or when its values are fixed-width numbers spread sparsely (a 5-digit code). An integer column named as a date
+    whose every value reads as a real day in one packed layout (``mmddyy``: 111597 = 15 Nov 1997; ``yyyymmdd``)
+    is a date stored as a number: its size is not time (111597 > 20298, 2 Feb 1998).
 
     Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"
     than 10001; the gradient fits an ordering that does not exist and the large values inflate the updates.
@@ -301,7 +304,8 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
         if reason is None:
             continue
         lo, hi = float(col.numeric.values[0]), float(col.numeric.values[-1])
-        yield Hit(col.name, f"integer codes that look categorical ({reason}; {col.distinct:,} distinct values "
+        what = "a date stored as a number" if reason.startswith("a date") else "integer codes that look categorical"
+        yield Hit(col.name, f"{what} ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
                   {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
                    "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)
@@ -314,6 +318,9 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     num_stats = col.numeric
     if col.inferred_type != "integer" or num_stats is None or col.stats.kind == "boolean" or col.is_target:
         return None
+    packed = packed_date(col)
+    if packed is not None:
+        return packed
     if not 3 <= col.distinct <= max_distinct or col.distinct > 0.5 * col.nonmissing:
         return None
     lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
@@ -438,3 +445,46 @@ def free_text(data: DatasetProfile) -> Iterator[Hit]:
                   "(--keep-text keeps it, frequency-encoded)",
                   {"distinct": col.distinct, "distinct_ratio": ratio, "mean_words": round(mean_words, 2),
                    "examples": _value_examples(col, ~col.text.frame["token"].to_numpy(), 3)})
+
+
+#: how an integer can hold a date, as (name, year, month, day) of its value ``v``, each part by integer arithmetic
+DATE_LAYOUTS = (("yyyymmdd", lambda v: v // 10000, lambda v: v // 100 % 100, lambda v: v % 100),
+                ("mmddyy", lambda v: v % 100, lambda v: v // 10000, lambda v: v // 100 % 100),
+                ("ddmmyy", lambda v: v % 100, lambda v: v // 100 % 100, lambda v: v // 10000),
+                ("yymmdd", lambda v: v // 10000, lambda v: v // 100 % 100, lambda v: v % 100))
+MIN_DATES = 5  # distinct values that must all read as dates
+
+
+def packed_date(col: ColumnProfile) -> str | None:
+    """Why an integer column named as a date (a word ``date``: ``date``, ``int_date``, ``visitDate``) holds dates
+    packed into numbers, when each of its distinct values (five or more) reads as a real day in one layout
+    (``yyyymmdd``, ``mmddyy``, ``ddmmyy``, ``yymmdd``; six digits at most for the last three, years from 1800 for
+    the first) over two months or more; else None. Such a number's size is not time: 111597 (15 Nov 1997) is
+    larger than 20298 (2 Feb 1998)."""
+    if "date" not in name_words(col.name) or col.numeric is None or col.distinct < MIN_DATES:
+        return None
+    uniq = np.unique(col.numeric.values)
+    if uniq[0] < 10100 or uniq[-1] >= 1e8 or not np.all(uniq == np.round(uniq)):
+        return None
+    v = uniq.astype(np.int64)
+    for name, year, month, day in DATE_LAYOUTS:
+        if (name == "yyyymmdd") != bool(v.min() >= 18000101) or (name != "yyyymmdd" and v.max() > 999999):
+            continue
+        y, m, d = year(v), month(v), day(v)
+        if real_days(np.where(y < 100, 1900 + y, y), m, d) and np.unique(m).size >= 2:
+            first = int(v[0])
+            return (f"a date packed into an integer, {name} ({first} is day {day(first)}, month {month(first)}, year "
+                    f"{year(first)}): its size is not time")
+    return None
+
+
+DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> bool:
+    """Whether every (year, month, day) is a day of the calendar (29 February in leap years only)."""
+    if not ((month >= 1) & (month <= 12)).all():
+        return False
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    last = DAYS_IN_MONTH[month - 1] + (leap & (month == 2))
+    return bool(((day >= 1) & (day <= last)).all())

@@ -153,7 +153,9 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     """The standardised numeric feature matrix is ill-conditioned (condition number ≥ 10,000): near-collinear features.
 
     From a condition number of 10¹⁰ one feature is, up to rounding, a linear combination of others: that
-    redundancy is DA607's (linear-dependency), not reported here as well.
+    redundancy is DA607's (linear-dependency), not reported here as well. Nor is a condition number that falls
+    below 10,000 once one feature of each pair correlated at |r| ≥ 0.98 is left out: those pairs are DA605's
+    (``ND1`` = 10/(``NDT``+1) beside ``ND2`` = ``ND1``·log(…), r −0.992), and dropping one of each repairs it.
 
     Why it hurts training: the loss surface is a narrow valley; gradient descent zig-zags across it and
     converges slowly or not at all, and weights of collinear features drift to large opposite values.
@@ -165,8 +167,30 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
     if measured is None or measured[0] < max_condition or measured[0] >= EXACT_CONDITION:
         return  # from 10¹⁰, one feature is a linear combination of others: a redundancy, DA607's
     cond, weights = measured
+    if condition_without_correlated_pairs(data, list(weights)) < max_condition:
+        return  # near-duplicate pairs make it: DA605's, and fix's drop of one of each pair repairs it
     ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
     involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]
     yield Hit(None, f"condition number of the {data.conditioning_inputs()} is {cond:.3g}; the weakest direction "
               f"mixes {names(involved)}", {"condition_number": jsonable(cond), "columns_involved": involved,
                                            "rows_used": len(data.numeric_sample)}, columns=tuple(involved))
+
+
+PAIR_R = 0.98  # DA605's bar: one feature of each pair correlated this strongly is dropped by fix
+
+
+def condition_without_correlated_pairs(data: DatasetProfile, columns: list[str]) -> float:
+    """The condition number of the standardised ``columns`` (median-filled, as ``conditioning`` reads them) once the
+    later feature of each pair correlated at |r| ≥ ``PAIR_R`` is left out: what remains after fix drops them."""
+    frame = data.numeric_sample[columns].replace([np.inf, -np.inf], np.nan)
+    matrix = frame.fillna(frame.median()).to_numpy(dtype=float)
+    with np.errstate(all="ignore"):
+        std = matrix.std(axis=0)
+        z = (matrix - matrix.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    corr = (z.T @ z) / max(len(z), 1)
+    strong = np.triu(np.abs(corr) >= PAIR_R, k=1)
+    keep = ~strong.any(axis=0)  # a feature correlated with an earlier one is the one dropped
+    if keep.sum() < 2:
+        return 1.0
+    eigvals = np.linalg.eigvalsh(corr[np.ix_(keep, keep)])
+    return float(eigvals[-1] / max(float(eigvals[0]), 1e-15 * float(eigvals[-1])))

@@ -130,3 +130,16 @@ def test_sizes_and_counts_named_after_groups_are_not_codes(tmp_path, rng):
     f["states_visited"] = rng.integers(0, 20, 600)
     f["hospital_days"] = rng.poisson(3, 600)
     assert _scan(tmp_path, f, "DA408") == []
+
+
+def test_a_date_packed_into_an_integer_is_found_and_numbers_named_as_dates_are_not(tmp_path, rng):
+    days = pd.to_datetime("1997-10-01") + pd.to_timedelta(rng.integers(0, 150, 600), unit="D")
+    f = clean_frame(rng, 600)
+    f["date"] = (days.month * 10000 + days.day * 100 + days.year % 100).to_numpy()  # mmddyy: 111597, 20298
+    f["visit_date"] = (days.year * 10000 + days.month * 100 + days.day).to_numpy()  # yyyymmdd
+    found = {x.column: x for x in _scan(tmp_path, f, "DA408")}
+    assert set(found) == {"date", "visit_date"} and "mmddyy" in found["date"].message
+    g = clean_frame(rng, 600)
+    g["date"] = rng.integers(10_000, 130_000, 600)  # a number that merely is called date: most are no day
+    g["days_to_update"] = rng.integers(10_100, 123_199, 600)
+    assert _scan(tmp_path, g, "DA408") == []

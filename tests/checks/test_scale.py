@@ -100,3 +100,17 @@ def test_features_far_above_and_far_below_are_one_disparity_on_the_large_ones(tm
     assert [x.evidence["direction"] for x in found] == ["above"] * len(found)
     assert any("statusquo" in x.columns and "population" in x.columns for x in found)
     assert "statusquo" in next(x for x in found if x.column == "population").evidence["far_below"]
+
+
+def test_ill_conditioning_made_by_one_correlated_pair_is_that_pair_only(tmp_path):
+    """Prior treatments as 10/(n+1) beside that times a log (r −0.99): DA605 names the pair; the conditioning left
+    once one of them goes is ordinary, so DA503 says nothing more. A noisy three-way dependency stays DA503's."""
+    from ..conftest import clean_frame
+
+    rng = np.random.default_rng(33)
+    f = clean_frame(rng, 800)
+    ndt = rng.poisson(2.5, len(f))
+    f["nd1"] = (10 / (ndt + 1)).round(4)
+    f["nd2"] = (f["nd1"] * np.log((ndt + 1) / 10) + rng.normal(0, 0.3, len(f))).round(4)
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA605"]).findings
+    assert [x.rule for x in found] == ["DA605"]
