@@ -212,11 +212,18 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
                   "are listed", {"pairs": len(pairs), "listed": max_pairs})
 
 
+MAX_CORRELATED_COLUMNS = 500  # 0/1 flags join the numeric features up to this many columns: a wide table's cost
+
+
 def correlation_inputs(data: DatasetProfile) -> list[str]:
-    """The columns DA605 correlates: numeric features of three values or more, and 0/1 flags (a flag beside a
-    number that is almost only that flag, ``highearn`` beside ``highearn·lprewage``), in the table's order."""
-    return [c.name for c in data.features if c.numeric is not None and c.name in data.numeric_sample.columns
-            and ((c.is_numeric_feature and c.distinct > 2) or (c.inferred_type == "boolean" and c.distinct == 2))]
+    """The columns DA605 correlates: numeric features of three values or more, then 0/1 flags (a flag beside a
+    number that is almost only that flag, ``highearn`` beside ``highearn·lprewage``) while the columns number
+    at most ``MAX_CORRELATED_COLUMNS`` (a table of thousands of flags is not correlated pair by pair)."""
+    present = [c for c in data.features if c.numeric is not None and c.name in data.numeric_sample.columns]
+    numbers = [c.name for c in present if c.is_numeric_feature and c.distinct > 2]
+    flags = [c.name for c in present if c.inferred_type == "boolean" and c.distinct == 2]
+    chosen = set(numbers + flags[: max(0, MAX_CORRELATED_COLUMNS - len(numbers))])
+    return [c.name for c in present if c.name in chosen]
 
 
 def _strong_pairs(frame: pd.DataFrame, min_abs_r: float, block: int = 500) -> Iterator[tuple[int, int, float]]:
