@@ -58,8 +58,17 @@ def test_every_condition_number_in_every_format_names_its_columns(mixed, name):
 
 
 def test_ill_conditioning_finding_counts_the_scan_view():
-    data = Path(__file__).resolve().parents[1] / "sample_data" / "redundancy.csv"
-    report = scan(data, target="label")
+    """A noisy three-way dependency (``years`` ≈ ``months``/12 + ``d``): ill-conditioned, with no correlated pair
+    (the near-copy in sample_data/redundancy.csv is DA605's alone)."""
+    import numpy as np
+
+    from .conftest import clean_frame
+
+    rng = np.random.default_rng(31)
+    f = clean_frame(rng, 800)
+    f["months"] = rng.integers(1, 60, len(f))
+    f["years"] = f["months"] / 12 + f["d"] + rng.normal(0, 0.02, len(f))
+    report = scan(f, target="label")
     finding = next(f for f in report.findings if f.rule == "DA503")
     assert SCAN_VIEW in finding.message
     risk = next(c for c in report.gradient_risk.components if c.mechanism == "ill-conditioning")

@@ -281,7 +281,7 @@ def booleans_as_text(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA408", "integer-codes", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("encode",))
 def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterator[Hit]:
-    """Integers that are really category codes (zip codes, product or region codes, a race or religion stored as 1/2/3).
+    """Integers that are really category codes (zip codes, product or region codes, a race or religion stored as 1/2/3), or dates packed into numbers (mmddyy).
 
     An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
     so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
