@@ -1,6 +1,7 @@
 """The Python display and the example notebook: one-line reprs, the text report, the HTML fragments (escaped, no
 script, scoped CSS), the findings and column tables, progress on one line; and docs/notebook.ipynb run in a real
-Jupyter kernel (nbclient + ipykernel), whose outputs must carry the findings and no script."""
+Jupyter kernel (nbclient + ipykernel), whose outputs must carry the findings and no script, and whose nbconvert HTML
+must render in headless Chromium (skipped as tests/test_html_browser.py is, without Chromium or Playwright)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ import dataaudit
 from dataaudit.analysis.report import FINDING_COLUMNS
 from dataaudit.formatters import text
 from dataaudit.progress import LineProgress
+
+from .test_html_browser import _open, browser  # noqa: F401 (the browser fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 MIXED = ROOT / "sample_data" / "mixed.csv"
@@ -96,16 +99,26 @@ def test_progress_true_is_one_line_rewritten_in_place():
     assert dataaudit.scan(MIXED, progress=False).findings
 
 
-def test_the_example_notebook_runs_in_a_kernel(monkeypatch):
+@pytest.fixture(scope="module")
+def executed():
+    """docs/notebook.ipynb run once in a kernel, for the tests of its outputs and of its HTML export."""
     notebook = nbformat.read(NOTEBOOK, as_version=4)
+    with pytest.MonkeyPatch.context() as patch:
+        # the kernel imports this checkout's dataaudit, whatever the environment installed
+        patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    return notebook, time.perf_counter() - start
+
+
+def test_the_example_notebook_runs_in_a_kernel(executed):
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    assert all(not c.outputs and c.execution_count is None for c in committed.cells if c.cell_type == "code"), \
+        "commit the notebook without outputs"
+    notebook, seconds = executed
+    assert seconds < 60
     code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code), "commit the notebook without outputs"
-    # the kernel imports this checkout's dataaudit, whatever the environment installed
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    start = time.perf_counter()
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    assert time.perf_counter() - start < 60
     outputs = [o for c in code for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o.data["text/html"] for o in outputs if "text/html" in o.get("data", {})]
@@ -122,6 +135,46 @@ def test_the_example_notebook_runs_in_a_kernel(monkeypatch):
     assert short.startswith("'Report(") and "\n" not in short and len(short) < 100
     assert eval(plain(by_source["findings.columns[:9].tolist()"])) == list(FINDING_COLUMNS)
     assert plain(by_source["scored.shape"]) == "(520, 20)"
+
+
+# nbconvert's lab page without the scripts it loads from CDNs (require.js, MathJax, Mermaid): opened offline, those
+# would be the page's only requests and errors; the report fragments need none of them
+OFFLINE = ("{%- extends 'lab/index.html.j2' -%}{%- block html_head_js -%}{%- endblock html_head_js -%}"
+           "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}"
+           "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}")
+
+
+def test_the_notebook_as_html_renders_in_chromium(executed, browser, report, tmp_path):  # noqa: F811
+    """nbconvert's HTML of the run notebook in headless Chromium: no console or page error, no request, and in the
+    lab page's styles the findings tables of both scans and every plot of the report fragments are visible."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    notebook, _ = executed
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"offline.html.j2": OFFLINE})], template_file="offline.html.j2")
+    html, _ = exporter.from_notebook_node(notebook)
+    assert "<script" not in html
+    page, problems = _open(browser, html, tmp_path / "notebook.html")
+    try:
+        fragments = page.query_selector_all(".jp-OutputArea-output .dataaudit-report")
+        assert len(fragments) == 2  # the pandas and the polars scans
+        width = page.viewport_size["width"]
+        for fragment in fragments:
+            tables = fragment.query_selector_all("details.group > table")
+            assert len(tables) == 3 and all(t.is_visible() for t in tables)  # high, medium and low, all open
+            text = fragment.inner_text()
+            assert all(f.message in text for f in report.findings)
+            plots = fragment.query_selector_all("svg")
+            assert len(plots) >= 9
+            for plot in plots:
+                box = plot.bounding_box()
+                assert plot.is_visible() and box["width"] > 100 and box["height"] > 20, plot.get_attribute("aria-label")
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, plot.get_attribute("aria-label")
+        assert len(fragments[0].query_selector_all(".card")) == len(report.columns)
+        assert page.query_selector(".jp-OutputArea-output .dataaudit-fix").is_visible()
+        assert problems == []
+    finally:
+        page.close()
 
 
 def test_the_readme_python_lines_run(monkeypatch):
