@@ -162,6 +162,9 @@ def test_the_notebook_as_html_renders_in_chromium(executed, browser, report, tmp
         for fragment in fragments:
             tables = fragment.query_selector_all("details.group > table")
             assert len(tables) == 3 and all(t.is_visible() for t in tables)  # high, medium and low, all open
+            # JupyterLab right-aligns table cells with a two-class selector: the report's own rules must win
+            aligns = {td.evaluate("e => getComputedStyle(e).textAlign") for td in tables[0].query_selector_all("td")}
+            assert aligns == {"left"}
             text = fragment.inner_text()
             assert all(f.message in text for f in report.findings)
             plots = fragment.query_selector_all("svg")

@@ -75,9 +75,15 @@ RULES: tuple[tuple[str, str], ...] = (
 
 
 def style(root: str = ROOT) -> str:
-    """The report's CSS, every selector under ``.root``: it never restyles the page around it."""
+    """The report's CSS, every selector under ``.root``: it never restyles the page around it.
+
+    The root class is written twice (``.root.root td``) so that a notebook's own table rules, such as JupyterLab's
+    ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td {text-align: right}`` (two classes), do not outrank the
+    report's: at equal weight the report's rules, which come later in the page, win."""
+    scope = f".{root}.{root}"
+
     def scoped(selectors: str) -> str:
-        return ",".join(f".{root} {s.strip()}" if s.strip() else f".{root}" for s in selectors.split(","))
+        return ",".join(f"{scope} {s.strip()}" if s.strip() else scope for s in selectors.split(","))
 
     return "".join(f"{scoped(selectors)}{{{body}}}" for selectors, body in RULES)
 
