@@ -24,7 +24,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bases import BASES, Base  # noqa: E402
 
-from dataaudit.analysis.diff import diff  # noqa: E402
+from dataaudit.api import diff  # noqa: E402
 
 STRENGTHS = ("weak", "moderate", "strong")
 

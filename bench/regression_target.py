@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "real"))
 
 import tables  # noqa: E402
 
-from dataaudit.fixing.memory import apply_recipe, fix  # noqa: E402
+from dataaudit.api import apply_recipe, fix  # noqa: E402
 from dataaudit.fixing.options import FixOptions  # noqa: E402
 
 VARIANTS = ("none", "by hand", "standard", "auto", "auto + --drop-absurd-target")

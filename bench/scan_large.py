@@ -184,7 +184,7 @@ def run_task(task: str, path: str) -> dict:
     elif task == "fix":
         import tempfile
 
-        from dataaudit.fixing.memory import fix
+        from dataaudit.api import fix
 
         def work():
             with tempfile.TemporaryDirectory() as tmp:

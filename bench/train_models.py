@@ -27,7 +27,7 @@ from sklearn.metrics import balanced_accuracy_score, log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
-from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.api import apply_recipe, fix
 from dataaudit.fixing.options import FixOptions
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

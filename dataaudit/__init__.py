@@ -3,19 +3,19 @@
 from . import display  # noqa: F401  (registers how a Report and a FixResult show themselves: str, notebook HTML)
 from ._version import __version__
 from .analysis.findings import Category, Finding, GradientEffect, Severity
+from .analysis.pipeline import scan_frame
 from .analysis.registry import all_rules
 from .analysis.report import Report
 from .analysis.rules import RULES
-from .api import scan
+from .api import apply_recipe, diff, fix, scan
 from .errors import DataAuditError, DataTypeError, InputError, TargetError, UsageError
+from .fixing.options import FixOptions
 
-_LAZY = {"fix": "fixing.memory", "apply_recipe": "fixing.memory", "FixOptions": "fixing.options",
-         "FixResult": "fixing.result", "Recipe": "fixing.recipe", "FixTransformer": "transformer",
-         "scan_frame": "analysis.pipeline", "diff": "analysis.diff"}
+_LAZY = {"FixResult": "fixing.result", "Recipe": "fixing.recipe", "FixTransformer": "transformer"}
 
 
 def __getattr__(name: str):
-    """The repair half (fix, apply_recipe, Recipe, FixTransformer) imports scikit-learn: load it on first use."""
+    """The repair half's classes (FixResult, Recipe, FixTransformer) import scikit-learn: load them on first use."""
     if name in _LAZY:
         import importlib
 

@@ -1,26 +1,44 @@
-"""The library's verbs: ``scan`` (and, for now, its engine choice); read the options, pick the engine, run."""
+"""The library's verbs: ``scan``, ``fix``, ``apply_recipe`` and ``diff``. Each checks its options before reading
+anything, picks the engine and runs it; ``cli`` only parses options and calls these. The engines and the repair
+half load on first use: ``import dataaudit`` imports neither the Dask engine nor scikit-learn."""
 
 from __future__ import annotations
 
+import importlib
 import os
-import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from .analysis.pipeline import (
-    SAMPLE_ROWS,
-    check_options,
-    checked_max_rows,
-    scan_frame,
-    scan_loaded,
-)
+from .analysis.pipeline import SAMPLE_ROWS, check_options, scan_frame, scan_with
 from .analysis.report import Report
-from .engines.dask.scan import dask_note, dask_stats
-from .engines.stream import engine_note, stream_stats
-from .errors import UsageError
-from .io.frames import check_data, is_path, parquet_dir
-from .io.read import load
-from .progress import Progress, finishes_progress
+from .core.declared_missing import values_problem
+from .errors import DataMismatchError, InputError, UsageError
+from .fixing.options import FIT_ROWS
+from .io.frames import check_data, is_path, load_data, parquet_dir
+from .io.write import check_frame_output, check_not_input
+from .progress import NO_PROGRESS, Progress, finishes_progress
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .fixing.options import FixOptions
+    from .fixing.recipe import Recipe
+    from .fixing.result import FixResult
+
+__all__ = ["scan", "fix", "apply_recipe", "diff", "Applied", "ENGINES", "APPLY_ENGINES", "SCAN_ENGINES",
+           "choose_engine", "scan_engine"]
+
+ENGINES = ("auto", "pandas", "stream", "dask")  # scan and fix
+APPLY_ENGINES = ("pandas", "dask")
+AUTO_STREAM_SHARE = 0.1  # "auto" streams a file larger than this share of the machine's memory
+SCAN_ENGINES = {"pandas": "memory", "stream": "stream", "dask": "dask.scan"}  # engine -> module of engines/
+
+
+def scan_engine(name: str) -> ModuleType:
+    """The scan engine (``engines.base``) of that name, imported on first use."""
+    return importlib.import_module(f".engines.{SCAN_ENGINES[name]}", __package__)
 
 
 @finishes_progress
@@ -84,42 +102,247 @@ def scan(
                            rule_options=rule_options, sheet=sheet, max_rows=max_rows, column_ignores=column_ignores,
                            column_rule_options=column_rule_options, missing_values=missing_values, engine=engine,
                            scheduler=scheduler, progress=progress)
-    start = time.perf_counter()
-    stats = None
-    chosen = choose_engine(engine, path, sheet)
+    chosen = choose_engine(engine, path, sheet, scheduler)
+    return scan_with(scan_engine(chosen), path, target=target, max_rows=max_rows, missing_values=missing_values,
+                     sheet=sheet, scheduler=scheduler, progress=progress, select=select, ignore=ignore,
+                     fail_on=fail_on, rule_options=rule_options, column_ignores=column_ignores,
+                     column_rule_options=column_rule_options)
+
+
+@finishes_progress
+def fix(
+    path: Any,
+    *,
+    output: str | os.PathLike[str] | None = None,
+    target: Any = None,
+    recipe_path: str | os.PathLike[str] | None = None,
+    options: FixOptions | None = None,
+    overwrite: bool = False,
+    rescan: bool = True,
+    sheet: str | int | None = None,
+    safe_csv: bool = False,
+    missing_values: dict[str, list[Any]] | None = None,
+    engine: str = "auto",
+    fit_rows: int = FIT_ROWS,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    rule_options: dict[str, dict[str, Any]] | None = None,
+    column_rule_options: dict[str, dict[str, dict[str, Any]]] | None = None,
+) -> FixResult:
+    """Repair a dataset: a file, or a frame in memory.
+
+    Parameters
+    ----------
+    path : input file (any format ``scan`` reads); or a frame (``scan``'s kinds), fixed in memory: the result's
+        ``frame`` is the fixed pandas DataFrame, nothing is written unless ``output`` is given, and a Dask
+        DataFrame goes to the dask engine (``engine`` "auto" or "dask"; see ``_fix_frame``). Never modified.
+    output : where to write the repaired data (.csv, .parquet, .feather, .jsonl; with the dask engine a
+        partitioned Parquet directory, ``DIR`` or ``DIR.parquet``); None writes nothing.
+    target : label column: kept as is, drives resampling and target-aware checks. With a frame, also the labels
+        as values aligned with the rows (``fix(X, target=y)``: they become a column of the result's frame).
+    recipe_path : where to write the JSON recipe for ``apply``.
+    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky, keep_text, clip_k).
+    overwrite : replace an existing output file.
+    rescan : scan the output too, for the before/after report.
+    sheet : Excel only: the sheet to read (name or 0-based position).
+    safe_csv : a CSV output gets a ' before text cells a spreadsheet would run as formulas (=, +, -, @).
+    missing_values : column -> values that mean "missing" in it (the settings' ``missing-values``): they
+        become missing before anything else, so they are imputed, and the recipe keeps them for ``apply``.
+    engine : ``"pandas"`` fixes in memory; ``"stream"`` reads the file in record batches, fits the steps on a
+        uniform sample of ``fit_rows`` rows and writes the output batch by batch, in bounded memory (see
+        ``fixing.stream``); ``"auto"`` streams as ``scan`` does (files larger than a tenth of the memory);
+        ``"dask"`` does what the stream engine does partition by partition on a Dask cluster and writes a
+        partitioned Parquet directory (``fixing.dask``; ``path`` may be a glob or a directory).
+    fit_rows : the stream and dask engines' fitting sample (every row of a smaller file).
+    scheduler : the Dask scheduler's address for ``engine="dask"``; None starts a local cluster for the fix.
+    progress : receives the stages (read, statistics, checks, probe, fix, rescan, write) and ``done()``
+        at the end; see ``dataaudit.progress``. The default reports nothing.
+    rule_options, column_rule_options : the checks' options, as for ``scan`` (the settings' ``rules`` and
+        per-column rules): the fix acts on the findings of the scan they configure, before and after.
+
+    Returns
+    -------
+    FixResult
+    """
+    from .fixing.options import FixOptions
+
+    options = options or FixOptions()
+    options.validate()
+    if not is_path(path):
+        return _fix_frame(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                          overwrite=overwrite, rescan=rescan, sheet=sheet, safe_csv=safe_csv,
+                          missing_values=missing_values, engine=engine, fit_rows=fit_rows, scheduler=scheduler,
+                          progress=progress, rule_options=rule_options, column_rule_options=column_rule_options)
+    chosen = choose_engine(engine, path, sheet, scheduler)
+    for out in (output, recipe_path):
+        if out is not None:
+            check_not_input(out, [path])
+    if output is not None:
+        _check_output(output, chosen, overwrite=overwrite, command="fix")
+    _check_missing_values(missing_values)
+    if isinstance(fit_rows, bool) or not isinstance(fit_rows, int) or fit_rows < 100:
+        raise UsageError(f"--fit-rows must be a whole number of at least 100, not {fit_rows!r}")
+    if options.resample == "weights" and chosen != "pandas":
+        raise UsageError(f"--resample weights needs --engine pandas (the {chosen} engine does not write a weight "
+                         "column yet)")
+    if options.drop_absurd_target and chosen != "pandas":
+        raise UsageError(f"--drop-absurd-target needs --engine pandas (the {chosen} engine does not drop those rows "
+                         "yet)")
+    checks = {k: v for k, v in {"rule_options": rule_options, "column_rule_options": column_rule_options}.items()
+              if v}
+    common = dict(output=output, target=target, recipe_path=recipe_path, options=options, overwrite=overwrite,
+                  rescan=rescan, missing_values=missing_values, progress=progress, checks=checks)
+    if chosen == "pandas":
+        from .fixing.memory import fix_in_memory
+
+        return fix_in_memory(path, sheet=sheet, safe_csv=safe_csv, **common)
+    try:
+        if chosen == "dask":
+            from .fixing.dask import fix_dask
+
+            return fix_dask(path, fit_rows=fit_rows, scheduler=scheduler, **common)
+        from .fixing.stream import fix_stream
+
+        return fix_stream(path, fit_rows=fit_rows, safe_csv=safe_csv, **common)
+    except DataMismatchError as exc:  # a batch far from the rows the steps were fitted on
+        raise InputError(path, f"a part of the file does not fit the steps fitted on the sample: {exc}") from None
+
+
+@dataclass
+class Applied:
+    """What ``apply`` wrote: the frame (in memory only; None when an out-of-core engine wrote it batch by
+    batch), its rows and columns, and the notes."""
+
+    frame: pd.DataFrame | None
+    rows: int
+    columns: list[str]
+    notes: list[str]
+
+
+def apply_recipe(recipe: Recipe | FixResult | str | os.PathLike[str], path: Any,
+                 output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
+                 sheet: str | int | None = None, safe_csv: bool = False, keep: Sequence[str] = (),
+                 drop_duplicates: bool = False, engine: str = "pandas", scheduler: str | None = None,
+                 progress: Progress | None = None) -> Any:
+    """Re-run a fitted recipe on scoring data (never resamples); returns the frame and the notes.
+
+    Every input row comes out, in order (dropping duplicate rows is a training-time decision of ``fix``;
+    ``drop_duplicates`` makes that decision here too, to reproduce the rows ``fix`` wrote before resampling).
+    ``keep``: columns carried through unchanged, first, beside the model-ready ones (an ID to join predictions
+    back on). Data missing more than half of the recipe's input columns is refused (InputError), and so is a
+    numeric column that no longer reads as numbers. ``progress`` receives the stages read, apply (one unit per
+    step) and write, then ``done()``. ``engine``: ``"pandas"`` in memory; ``"stream"`` batch by batch in bounded
+    memory, the output written atomically (the same rows; the frame returned is None); ``"dask"`` partition by
+    partition on a Dask cluster (``scheduler``) into a partitioned Parquet directory (frame None).
+
+    ``recipe``: a Recipe, the path of a saved one, or the FixResult of ``fix``. ``path`` may be a frame
+    (``scan``'s kinds): then the transformed frame alone is returned (``fixing.memory.apply_frame``), of the
+    input's kind."""
+    if not is_path(path):
+        if engine != "pandas" or scheduler is not None:
+            raise UsageError("a frame in memory is transformed in memory (--engine pandas)")
+        from .fixing.memory import apply_frame
+
+        progress = NO_PROGRESS if progress is None else progress
+        try:
+            return apply_frame(_recipe(recipe), path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv,
+                               keep=keep, drop_duplicates=drop_duplicates, progress=progress)
+        finally:
+            progress.done()
+    applied = apply(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
+                    drop_duplicates=drop_duplicates, engine=engine, scheduler=scheduler, progress=progress)
+    return applied.frame, applied.notes
+
+
+@finishes_progress
+def apply(recipe: Recipe | str | os.PathLike[str], path: str | os.PathLike[str],
+          output: str | os.PathLike[str] | None = None, *, overwrite: bool = False, sheet: str | int | None = None,
+          safe_csv: bool = False, keep: Sequence[str] = (), drop_duplicates: bool = False, engine: str = "pandas",
+          scheduler: str | None = None, progress: Progress | None = None) -> Applied:
+    """``apply_recipe``, returning ``Applied`` (what ``dataaudit apply`` prints)."""
+    chosen = choose_engine(engine, path, sheet, scheduler, choices=APPLY_ENGINES)
+    if chosen != "pandas" and output is None:
+        raise UsageError(f"apply --engine {chosen} writes its output batch by batch: give an output")
+    if output is not None:
+        check_not_input(output, [path])
+        _check_output(output, chosen, overwrite=overwrite, command="apply")
+    recipe = _recipe(recipe)
+    if chosen == "dask":
+        if keep:
+            raise UsageError("--keep is not available with --engine dask yet; use --engine pandas")
+        if drop_duplicates:
+            raise UsageError("drop_duplicates is not available with --engine dask; use --engine pandas")
+        from .fixing.dask_recipe import dask_apply
+
+        rows, columns, notes = dask_apply(recipe, path, output, scheduler=scheduler, overwrite=overwrite,
+                                          progress=progress)
+        return Applied(None, rows, columns, notes)
+    if chosen == "stream":
+        from .fixing.stream import apply_stream
+
+        return Applied(None, *apply_stream(recipe, path, output, overwrite=overwrite, safe_csv=safe_csv, keep=keep,
+                                           drop_duplicates=drop_duplicates, progress=progress))
+    from .fixing.memory import apply_in_memory
+
+    frame, notes = apply_in_memory(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv,
+                                   keep=keep, drop_duplicates=drop_duplicates, progress=progress)
+    return Applied(frame, len(frame), [str(c) for c in frame.columns], notes)
+
+
+@finishes_progress
+def diff(
+    reference: Any,
+    current: Any,
+    *,
+    target: str | None = None,
+    recipe: str | os.PathLike[str] | Recipe | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: str = "high",
+    rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
+    column_ignores: Mapping[str, Iterable[str]] | None = None,
+    missing_values: Mapping[str, Iterable[Any]] | None = None,
+    sheet: str | int | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Compare ``current`` with ``reference`` (paths of any format ``scan`` reads, or frames in memory of the
+    kinds ``scan`` takes, a Dask DataFrame aside; a path and a frame can be compared).
+
+    ``target``: the label column (class balance, regression target shift); it must be in the reference;
+    a current file without it (data to score) is compared on its features only: the target is not reported
+    as a removed column, and ``dataset["label_drift"]`` says that label drift was not measured.
+    ``recipe``: a ``dataaudit fix`` recipe whose fitted centres, scales, clip bounds, categories and
+    input columns are checked against the current data (its target is the default ``target``).
+    The other options mean what they mean for ``scan`` (values declared missing are missing in both files).
+    """
+    rules = check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values, command="diff")
+    fitted, label = None, None
+    if recipe is not None:
+        from .fixing.recipe import Recipe
+
+        fitted = recipe if isinstance(recipe, Recipe) else Recipe.load(recipe)
+        label = "<recipe>" if isinstance(recipe, Recipe) else str(recipe)
+    from .analysis.diff import compare
+
+    return compare(reference, current, rules, target=target, recipe=fitted, recipe_label=label, fail_on=fail_on,
+                   rule_options=rule_options, column_rule_options=column_rule_options, column_ignores=column_ignores,
+                   missing_values=missing_values, sheet=sheet, progress=progress)
+
+
+def choose_engine(engine: str, path: str | os.PathLike[str], sheet: str | int | None = None,
+                  scheduler: str | None = None, *, choices: Sequence[str] = ENGINES) -> str:
+    """The engine a command on ``path`` uses: ``pandas``, ``stream`` or ``dask`` (Excel is always read in memory;
+    ``auto`` never picks dask, which needs a cluster). A ``scheduler`` is for the dask engine only."""
+    if engine not in choices:
+        raise UsageError(f"--engine must be one of {', '.join(choices)}, not {engine!r}")
+    chosen = _engine_for(engine, path, sheet)
     if scheduler is not None and chosen != "dask":
         raise UsageError("--scheduler is for --engine dask")
-    if chosen == "stream":
-        progress.stage("read and statistics")
-        loaded, stats = stream_stats(path, target=target, sample_size=checked_max_rows(max_rows),
-                                     missing_values=missing_values, progress=progress)
-    elif chosen == "dask":
-        progress.stage("read and statistics")
-        loaded, stats = dask_stats(path, target=target, sample_size=checked_max_rows(max_rows),
-                                   missing_values=missing_values, scheduler=scheduler, progress=progress)
-    else:
-        progress.stage("read")
-        loaded = load(path, sheet=sheet, missing_values=missing_values)
-    seconds = time.perf_counter() - start
-    report = scan_loaded(loaded, target=target, select=select, ignore=ignore, fail_on=fail_on,
-                         rule_options=rule_options, max_rows=max_rows, column_ignores=column_ignores,
-                         column_rule_options=column_rule_options, progress=progress, stats=stats)
-    if stats is not None:
-        report.dataset["engine"] = engine_note(report.profile) if chosen == "stream" else dask_note(report.profile)
-    report.timing = {"load": round(seconds, 4), **report.timing,
-                     "total": round(report.timing["total"] + seconds, 4)}
-    return report
+    return chosen
 
 
-ENGINES = ("auto", "pandas", "stream", "dask")
-AUTO_STREAM_SHARE = 0.1  # "auto" streams a file larger than this share of the machine's memory
-
-
-def choose_engine(engine: str, path: str | os.PathLike[str], sheet: str | int | None = None) -> str:
-    """The engine a scan of ``path`` uses: ``pandas``, ``stream`` or ``dask`` (Excel is always read in memory;
-    ``auto`` never picks dask, which needs a cluster)."""
-    if engine not in ENGINES:
-        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+def _engine_for(engine: str, path: str | os.PathLike[str], sheet: str | int | None) -> str:
     excel = sheet is not None or Path(path).suffix.lower() in (".xlsx", ".xlsm")
     if engine in ("stream", "dask") and excel:
         raise UsageError(f"{path}: the {engine} engine does not read Excel workbooks; use --engine pandas")
@@ -131,6 +354,25 @@ def choose_engine(engine: str, path: str | os.PathLike[str], sheet: str | int | 
     except (OSError, ValueError, AttributeError):
         return "pandas"  # load() names a missing file; a machine that hides its memory reads in memory
     return "stream" if not excel and size > AUTO_STREAM_SHARE * memory else "pandas"
+
+
+def _check_output(output: str | os.PathLike[str], chosen: str, *, overwrite: bool, command: str) -> None:
+    """Fail early on an output the engine cannot write: the dask engine writes a Parquet directory, the others a file."""
+    if chosen == "dask":
+        from .engines.dask.write import check_parquet_dir_output
+
+        check_parquet_dir_output(output, overwrite=overwrite, command=command)
+        return
+    if Path(output).is_dir():
+        raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
+    check_frame_output(output, overwrite=overwrite)
+
+
+def _check_missing_values(missing_values: Mapping[str, Iterable[Any]] | None) -> None:
+    for column, values in (missing_values or {}).items():
+        problem = values_problem(values)
+        if problem:
+            raise UsageError(f"missing values of column {column!r} {problem}")
 
 
 def _scan_frame(data: Any, *, target: Any, engine: str, scheduler: str | None, sheet: str | int | None,
@@ -153,3 +395,56 @@ def _scan_frame(data: Any, *, target: Any, engine: str, scheduler: str | None, s
     if sheet is not None:
         raise UsageError("sheet is for Excel files, not for a frame in memory")
     return scan_frame(data, target=target, progress=progress, **options)
+
+
+def _fix_frame(data: Any, *, output: str | os.PathLike[str] | None, target: Any,
+              recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
+              sheet: str | int | None, safe_csv: bool, missing_values: dict[str, list[Any]] | None, engine: str,
+              fit_rows: int, scheduler: str | None, progress: Progress,
+              rule_options: dict[str, dict[str, Any]] | None = None,
+              column_rule_options: dict[str, dict[str, dict[str, Any]]] | None = None) -> FixResult:
+    """``fix`` of a frame in memory (``io.frames``): read through Arrow as a file would be, then the in-memory fix.
+
+    A Dask DataFrame is fixed by the dask engine instead: Dask writes its partitions to a temporary Parquet
+    directory (``io.frames.parquet_dir``), which ``fix(..., engine="dask")`` reads; ``frame`` then holds the
+    fitting sample, fixed, as for any dask fix, and the output (if any) is a partitioned Parquet directory."""
+    checks = {"rule_options": rule_options, "column_rule_options": column_rule_options}
+    if check_data(data) == "dask":
+        if engine not in ("auto", "dask"):
+            raise UsageError(f"a Dask DataFrame is fixed by the dask engine, not --engine {engine}")
+        if target is not None and not isinstance(target, str):
+            raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
+        with parquet_dir(data) as path:
+            result = fix(path, output=output, target=target, recipe_path=recipe_path, options=options,
+                         overwrite=overwrite, rescan=rescan, missing_values=missing_values, engine="dask",
+                         fit_rows=fit_rows, scheduler=scheduler, progress=progress, **checks)
+        result.before.dataset["path"] = "<Dask DataFrame>"  # not the temporary directory, gone now
+        return result
+    if engine not in ("auto", "pandas") or scheduler is not None:
+        raise UsageError(f"a frame in memory is fixed in memory (--engine pandas), not with "
+                         f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
+    if sheet is not None:
+        raise UsageError("sheet is for Excel files, not for a frame in memory")
+    for out in (output, recipe_path):
+        if out is not None and Path(out).is_dir():
+            raise UsageError(f"{out}: is a directory, not a file to write")
+    if output is not None:
+        check_frame_output(output, overwrite=overwrite)
+    _check_missing_values(missing_values)
+    progress.stage("read")
+    loaded, target = load_data(data, target=target, missing_values=missing_values)
+    from .fixing.memory import fix_loaded
+
+    return fix_loaded(loaded, output=output, target=target, recipe_path=recipe_path, options=options,
+                      overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
+                      progress=progress, checks={k: v for k, v in checks.items() if v})
+
+
+def _recipe(recipe: Any) -> Recipe:
+    """A Recipe from a Recipe, the path of a saved one, or the FixResult of ``fix``."""
+    from .fixing.recipe import Recipe
+    from .fixing.result import FixResult
+
+    if isinstance(recipe, FixResult):
+        recipe = recipe.recipe
+    return recipe if isinstance(recipe, Recipe) else Recipe.load(recipe)

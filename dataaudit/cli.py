@@ -14,15 +14,14 @@ from . import baseline, config
 from ._version import __version__
 from .analysis.registry import all_rules, get_rule
 from .analysis.report import FAIL_ON_CHOICES
-from .api import ENGINES, scan
+from .api import APPLY_ENGINES, ENGINES, apply, diff, fix, scan
 from .errors import DataAuditError, UsageError
 from .fixing import report as fix_report
 from .fixing.options import CHOICES, FIT_ROWS, FixOptions
 from .formatters import FORMATTERS, format_for_path, render
-from .io.write import check_frame_output, check_not_input, write_text_atomic
+from .io.write import check_not_input, write_text_atomic
 from .progress import for_cli as _progress
 
-APPLY_ENGINES = ("pandas", "dask")  # apply --engine
 FIX_ENGINES = ENGINES  # fix --engine: scan's
 
 
@@ -285,18 +284,8 @@ def fix_command(path: str, output: str | None, target: str | None, recipe_path: 
         report_fmt = fix_report.FORMAT_BY_SUFFIX.get(Path(report_path).suffix.lower())
         if report_fmt is None:
             raise UsageError(f"{report_path}: the report must be .md, .json, .txt or .html")
-    if output is not None:
-        check_not_input(output, [path])
-    if not dry_run and chosen["engine"] == "dask":
-        from .engines.dask.write import check_parquet_dir_output
-
-        check_parquet_dir_output(output, overwrite=overwrite, command="fix")
-    elif not dry_run:
-        if Path(output).is_dir():
-            raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
-        check_frame_output(output, overwrite=overwrite)
-    from .fixing.memory import fix  # noqa: I001  (scikit-learn and imbalanced-learn load only when repairing)
-
+    if dry_run and output is not None:
+        check_not_input(output, [path])  # api.fix checks an output it writes
     result = fix(path, output=None if dry_run else output, target=target,
                  recipe_path=None if dry_run else recipe_path, options=options, overwrite=overwrite, sheet=sheet,
                  safe_csv=safe_csv, missing_values=settings.missing_values, engine=chosen["engine"],
@@ -337,43 +326,12 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, keep: tu
     """Re-apply a fitted fix RECIPE to scoring data at PATH: every row out, in order; never resamples."""
     settings = config.load(config_path, isolated=isolated)
     keep = tuple(keep) or tuple(settings.apply.get("keep", ()))
-    if engine == "dask":
-        if keep:
-            raise UsageError("--keep is not available with --engine dask yet; use --engine pandas")
-        _apply_on_dask(recipe, path, output, overwrite=overwrite, scheduler=scheduler, sheet=sheet,
-                       show_progress=show_progress)
-        return
-    if scheduler is not None:
-        raise UsageError("--scheduler is for --engine dask")
-    if Path(output).is_dir():
-        raise UsageError(f"{output}: is a directory (only --engine dask writes a Parquet directory)")
-    check_not_input(output, [path])
-    check_frame_output(output, overwrite=overwrite)
-    from .fixing.memory import apply_recipe
-
-    frame, log = apply_recipe(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
-                              progress=_progress(show_progress, path))
-    for note in log:
+    applied = apply(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep, engine=engine,
+                    scheduler=scheduler, progress=_progress(show_progress, path))
+    for note in applied.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"wrote {len(frame):,} rows × {len(frame.columns):,} columns to {output}")
-
-
-def _apply_on_dask(recipe: str, path: str, output: str, *, overwrite: bool, scheduler: str | None,
-                   sheet: str | None, show_progress: bool | None) -> None:
-    """apply --engine dask: the recipe per partition on a Dask cluster, into a partitioned Parquet directory."""
-    from .engines.dask.write import check_parquet_dir_output
-    from .fixing.dask_recipe import dask_apply
-
-    if sheet is not None:
-        raise UsageError("--sheet: the dask engine does not read Excel workbooks; use --engine pandas")
-    check_not_input(output, [path])
-    check_parquet_dir_output(output, overwrite=overwrite)
-    rows, columns, notes = dask_apply(recipe, path, output, scheduler=scheduler, overwrite=overwrite,
-                                      progress=_progress(show_progress, path))
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"wrote {rows:,} rows × {len(columns):,} columns to {output} (partitioned Parquet)")
-
+    click.echo(f"wrote {applied.rows:,} rows × {len(applied.columns):,} columns to {output}"
+               + (" (partitioned Parquet)" if engine == "dask" else ""))
 
 @cli.command("diff")
 @click.argument("reference", type=click.Path(path_type=str))
@@ -390,8 +348,6 @@ def diff_command(reference: str, path: str, target: str | None, recipe_path: str
                  sheet: str | None, config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
     """Compare PATH with REFERENCE: schema changes, new categories, distribution shift, missing rates,
     class balance, and with --recipe whether a fitted recipe still fits."""
-    from .analysis.diff import diff
-
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items() if name in DIFF_SETTINGS})
     if output:

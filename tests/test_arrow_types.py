@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dataaudit import DataAuditError, apply_recipe, fix, scan
-from dataaudit.analysis.diff import diff
 from dataaudit.analysis.report import report_schema
+from dataaudit.api import diff
 from dataaudit.formatters import FORMATTERS, render
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,

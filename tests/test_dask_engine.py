@@ -16,7 +16,11 @@ from click.testing import CliRunner
 
 pytest.importorskip("distributed")  # the dask extra (the test extra installs it)
 
-from dataaudit.api import choose_engine, scan  # noqa: E402
+from dataaudit.api import (  # noqa: E402
+    apply_recipe,  # noqa: E402
+    choose_engine,
+    scan,
+)
 from dataaudit.cli import cli  # noqa: E402
 from dataaudit.engines.dask import plan as dask_plan  # noqa: E402
 from dataaudit.engines.dask.cluster import cluster_client  # noqa: E402
@@ -31,7 +35,6 @@ from dataaudit.engines.dask.tasks import (  # noqa: E402
 )
 from dataaudit.errors import InputError, TargetError, UsageError  # noqa: E402
 from dataaudit.fixing.dask_recipe import dask_apply, merge_notes  # noqa: E402
-from dataaudit.fixing.memory import apply_recipe  # noqa: E402
 from dataaudit.io.read import load, to_frame  # noqa: E402
 
 from .conftest import assert_valid, clean_frame, write_csv  # noqa: E402

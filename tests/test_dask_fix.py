@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 pytest.importorskip("distributed")  # the dask extra (the test extra installs it)
 
+from dataaudit.api import apply_recipe, fix
 from dataaudit.cli import cli  # noqa: E402
 from dataaudit.engines.dask.plan import plan_partitions  # noqa: E402
 from dataaudit.errors import UsageError  # noqa: E402
 from dataaudit.fixing import dask as dask_fix
-from dataaudit.fixing.memory import apply_recipe, fix
 from dataaudit.fixing.options import FixOptions  # noqa: E402
 
 from .conftest import clean_frame, imbalanced_frame, write_csv  # noqa: E402

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats
 
+from dataaudit.api import fix
 from dataaudit.cli import cli
 from dataaudit.core.distance import (
     chi_square,
@@ -20,7 +21,6 @@ from dataaudit.core.distance import (
     psi,
     quantile_bins,
 )
-from dataaudit.fixing.memory import fix
 from dataaudit.fixing.options import FixOptions
 
 from .conftest import clean_frame, write_csv

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
-from dataaudit.fixing.memory import apply_recipe, fix
+from dataaudit.api import apply_recipe, fix
 from dataaudit.fixing.options import FixOptions
 from dataaudit.fixing.recipe import Recipe
 from dataaudit.steps.base import RecipeError

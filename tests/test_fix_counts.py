@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dataaudit.api import scan
+from dataaudit.api import fix, scan
 from dataaudit.core.numfmt import fmt
-from dataaudit.fixing.memory import fix
 from dataaudit.fixing.options import FixOptions
 from dataaudit.fixing.report import render as render_fix
 from dataaudit.formatters import FORMATTERS
@@ -113,7 +112,7 @@ def test_classes_left_short_by_over_sampling_are_listed_with_how_many_more(tmp_p
 def test_diff_names_at_most_ten_reference_columns_and_says_how_many_more(tmp_path):
     import pandas as pd
 
-    from dataaudit.analysis.diff import diff
+    from dataaudit.api import diff
     from dataaudit.errors import TargetError
 
     frame = pd.DataFrame({f"c{i}": [1.0, 2.0, 3.0] for i in range(13)})

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dataaudit import FixOptions
+from dataaudit.api import apply_recipe, fix
 from dataaudit.checks.leakage import rank_auc
 from dataaudit.fixing.guard import source_column
-from dataaudit.fixing.memory import apply_recipe, fix
 from dataaudit.fixing.report import render
 
 

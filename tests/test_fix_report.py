@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dataaudit.fixing.memory import fix
+from dataaudit.api import fix
 from dataaudit.fixing.report import render
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

@@ -11,9 +11,9 @@ import pyarrow.feather as feather
 import pytest
 from click.testing import CliRunner
 
+from dataaudit.api import apply_recipe, fix
 from dataaudit.cli import cli
 from dataaudit.fixing import stream as fix_stream
-from dataaudit.fixing.memory import apply_recipe, fix
 from dataaudit.fixing.options import FixOptions
 from dataaudit.io import batches
 

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from dataaudit.api import scan
+from dataaudit.api import apply_recipe, fix, scan
 from dataaudit.cli import cli
-from dataaudit.fixing.memory import apply_recipe, fix
 from dataaudit.fixing.options import FixOptions
 from dataaudit.fixing.recipe import Recipe
 from dataaudit.fixing.report import render

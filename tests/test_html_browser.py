@@ -37,7 +37,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def reports():
-    from dataaudit.fixing.memory import fix
+    from dataaudit.api import fix
     from dataaudit.fixing.report import render as render_fix
 
     cwd = os.getcwd()

@@ -136,7 +136,7 @@ def test_bins_put_what_lies_beyond_the_widened_bounds_in_the_end_bins():
 
 
 def test_fix_report_html_has_before_after_tables_and_class_bars(tmp_path):
-    from dataaudit.fixing.memory import fix
+    from dataaudit.api import fix
     from dataaudit.fixing.report import probe_rows
     from dataaudit.fixing.report import render as render_fix
 
@@ -151,7 +151,7 @@ def test_fix_report_html_has_before_after_tables_and_class_bars(tmp_path):
 
 
 def test_fix_report_html_escapes_names(tmp_path):
-    from dataaudit.fixing.memory import fix
+    from dataaudit.api import fix
     from dataaudit.fixing.report import render as render_fix
 
     rng = np.random.default_rng(0)

@@ -26,8 +26,8 @@ from dataaudit.analysis.findings import Finding, Severity
 from dataaudit.analysis.probe import summary
 from dataaudit.analysis.registry import get_rule
 from dataaudit.analysis.report import report_schema
+from dataaudit.api import fix
 from dataaudit.cli import cli
-from dataaudit.fixing.memory import fix
 from dataaudit.fixing.report import probe_rows
 from dataaudit.fixing.report import render as render_fix
 from dataaudit.formatters import FORMATTERS, render

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from dataaudit import scan_frame
+from dataaudit.api import fix
 from dataaudit.cli import cli
-from dataaudit.fixing.memory import fix
 from dataaudit.fixing.options import FixOptions
 from dataaudit.fixing.recipe import Recipe
 
@@ -91,7 +91,7 @@ def test_apply_transforms_a_present_target_and_needs_none(tmp_path):
     scoring = houses(n=200, seed=5, typos=0, missing=0)
     scoring.drop(columns="price").to_csv(tmp_path / "scoring.csv", index=False)
     scoring.to_csv(tmp_path / "labelled.csv", index=False)
-    from dataaudit.fixing.memory import apply_recipe
+    from dataaudit.api import apply_recipe
 
     out, _ = apply_recipe(result.recipe, tmp_path / "scoring.csv")
     assert len(out) == 200 and "price" not in out.columns
@@ -105,7 +105,7 @@ def test_a_model_on_the_transformed_target_beats_the_raw_one_on_held_out_rows(tm
     from sklearn.linear_model import Ridge
     from sklearn.metrics import r2_score
 
-    from dataaudit.fixing.memory import apply_recipe
+    from dataaudit.api import apply_recipe
 
     frame = houses(n=2000, typos=6)
     train, test = frame.iloc[:1500], frame.iloc[1500:]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..fixing.recipe import Recipe
 from .profiling import ColumnProfile, DatasetProfile, type_group
 
 
@@ -15,7 +14,7 @@ class Comparison:
 
     reference: DatasetProfile
     current: DatasetProfile
-    recipe: Recipe | None = None
+    recipe: Any = None  # a fixing.recipe.Recipe (analysis reads it, never imports the fix side)
 
     #: Chance of one false alarm per comparison; each column's test gets an equal part (Bonferroni),
     #: so a table with many columns is not more likely to alarm than one with few.

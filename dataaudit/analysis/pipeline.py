@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -15,7 +16,7 @@ from ..core.declared_missing import values_problem
 from ..core.stats import DatasetStats, chunk_stats
 from ..errors import DataAuditError, TargetError, UsageError
 from ..io.frames import load_data
-from ..io.read import LoadedTable, from_frame
+from ..io.read import LoadedTable, check_target, from_frame
 from ..progress import NO_PROGRESS, Progress, finishes_progress
 from .attribution import attribute
 from .findings import Finding
@@ -86,6 +87,24 @@ def run_checks(rules: list, data: Any, *, columns: Iterable[str],
     return sorted(findings, key=Finding.sort_key)
 
 
+def scan_with(engine: Any, path: str | os.PathLike[str], *, target: str | None = None, max_rows: int = SAMPLE_ROWS,
+              missing_values: Mapping[str, Iterable[Any]] | None = None, sheet: str | int | None = None,
+              scheduler: str | None = None, progress: Progress = NO_PROGRESS, **options: Any) -> Report:
+    """The scan of a file read by ``engine`` (a scan engine, ``engines.base``): its statistics, then
+    ``scan_loaded`` (``options``: its keywords), the engine's note and the read's time in the report."""
+    start = time.perf_counter()
+    loaded, stats = engine.read_stats(path, target=target, sample_size=checked_max_rows(max_rows),
+                                      missing_values=missing_values, sheet=sheet, scheduler=scheduler,
+                                      progress=progress)
+    seconds = time.perf_counter() - start
+    report = scan_loaded(loaded, target=target, max_rows=max_rows, progress=progress, stats=stats, **options)
+    note = engine.note(report.profile)
+    if note is not None:
+        report.dataset["engine"] = note
+    report.timing = {"load": round(seconds, 4), **report.timing, "total": round(report.timing["total"] + seconds, 4)}
+    return report
+
+
 @finishes_progress
 def scan_frame(
     frame: Any,
@@ -145,10 +164,7 @@ def scan_loaded(
     checked_max_rows(max_rows)
     timing: dict[str, float] = {}
     start = time.perf_counter()
-    if target is not None and target not in loaded.table.column_names:
-        raise TargetError(f"{loaded.path}: target column {target!r} not found "
-                          f"(columns: {', '.join(loaded.table.column_names[:10])}"
-                          f"{', …' if loaded.table.num_columns > 10 else ''})")
+    check_target(loaded.table, loaded.path, target)
     t = time.perf_counter()
     progress = NO_PROGRESS if progress is None else progress
     streamed = stats is not None

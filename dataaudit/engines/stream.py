@@ -22,11 +22,19 @@ import pyarrow as pa
 from ..core import accumulate
 from ..core.accumulate import StatsAccumulator
 from ..core.stats import DatasetStats, chunk_stats
-from ..errors import InputError, TargetError, short_error
+from ..errors import InputError, short_error
 from ..io.batches import StreamedFile, open_stream
-from ..io.read import LoadedTable, normalise_table
+from ..io.csv import encoding_failed, next_encoding
+from ..io.read import LoadedTable, check_target, normalise_table
 from ..progress import NO_PROGRESS, Progress
 from .allocator import limit_heap_fragmentation
+
+
+def read_stats(path: str | os.PathLike[str], *, progress: Progress = NO_PROGRESS, sheet: None = None,
+               scheduler: None = None, **options: Any) -> tuple[LoadedTable, DatasetStats]:
+    """The scan engine interface (``engines.base``): ``stream_stats`` (``options``: target, sample_size, missing_values)."""
+    progress.stage("read and statistics")
+    return stream_stats(path, progress=progress, **options)
 
 
 def stream_stats(
@@ -46,23 +54,18 @@ def stream_stats(
     source = open_stream(path) if source is None else source
     limit_heap_fragmentation()
     max_values = accumulate.MAX_VALUES if max_values is None else max_values
-    fallbacks = ["cp1252", "latin-1"]  # the first megabyte was UTF-8 but a later line is not
     while True:  # a type conflict in a later batch restarts the read with that column widened
         try:
             result = _stream(source, target, sample_size, missing_values, max_values, progress)
-        except pa.ArrowInvalid as exc:
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            if source.format == "csv" and encoding_failed(exc, source.encoding) and next_encoding(source.encoding):
+                source.encoding = next_encoding(source.encoding)  # the first megabyte was text in it, a later line is not
+                continue
+            if isinstance(exc, UnicodeDecodeError):
+                raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
             if "Empty CSV file" in str(exc):
                 raise InputError(source.path, "no data rows (header only)") from None
-            if source.format == "csv" and "invalid UTF8" in str(exc) and fallbacks \
-                    and source.encoding not in ("cp1252", "latin-1"):
-                source.encoding = fallbacks.pop(0)
-                continue
             raise InputError(source.path, f"malformed {source.format}: {short_error(exc)}") from None
-        except UnicodeDecodeError as exc:
-            if source.format == "csv" and fallbacks:
-                source.encoding = fallbacks.pop(0)
-                continue
-            raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
         except OSError as exc:
             raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
         if result is not None:
@@ -95,10 +98,7 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
             loaded = LoadedTable(raw.slice(0, 0), str(source.path), source.format, source.encoding,
                                  source.delimiter, source.compression)
             loaded.table = normalise_table(loaded)
-            if target is not None and target not in loaded.table.column_names:
-                raise TargetError(f"{loaded.path}: target column {target!r} not found "
-                                  f"(columns: {', '.join(loaded.table.column_names[:10])}"
-                                  f"{', …' if loaded.table.num_columns > 10 else ''})")
+            check_target(loaded.table, loaded.path, target)
         table = normalise_table(LoadedTable(raw, loaded.path, loaded.format))
         if missing_values:
             table, counts = mark_table(table, missing_values)
@@ -132,3 +132,6 @@ def engine_note(profile: Any) -> dict[str, Any]:
         what.append("distinct counts from a HyperLogLog sketch (±0.8%)")
         note["estimated"] = {"columns": sorted({*thinned, *summarised}), "what": "; ".join(what)}
     return note
+
+
+note = engine_note  # the scan engine interface (``engines.base``)

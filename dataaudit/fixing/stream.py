@@ -17,11 +17,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..analysis.pipeline import scan_with
 from ..analysis.report import Report
-from ..api import scan
 from ..core.declared_missing import mark_table
 from ..core.hashing import row_hashes
 from ..core.stats import DatasetStats
+from ..engines import stream as stream_engine
 from ..engines.stream import engine_note, stream_stats
 from ..errors import InputError, short_error
 from ..io.batches import StreamedFile, open_stream
@@ -123,7 +124,7 @@ class StreamEngine:
         return {}
 
     def rescan(self, output: str | os.PathLike[str], target: str | None, checks: dict[str, Any]) -> Report:
-        return scan(output, target=target, engine="stream", **checks)
+        return scan_with(stream_engine, output, target=target, **checks)
 
 
 def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,

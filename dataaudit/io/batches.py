@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
-from .csv import sniff_csv
+from .csv import convert_options, read_options, sniff_csv
 from .formats import check_readable, open_input
 
 BATCH_BYTES = 16 << 20  # Arrow data per batch the statistics see
@@ -83,10 +83,8 @@ class StreamedFile:
             raise InputError(self.path, f"the stream engine does not read {self.format} files; use --engine pandas")
 
     def _csv_batches(self) -> Iterator[pa.Table]:
-        read = pacsv.ReadOptions(encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
-                                 block_size=min(CSV_BLOCK_BYTES, BATCH_BYTES))
-        convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                       column_types=self.column_types)
+        read = read_options(self.encoding, min(CSV_BLOCK_BYTES, BATCH_BYTES))
+        convert = convert_options(self.column_types)
         with open_input(self.path, self.compression) as stream:
             reader = pacsv.open_csv(stream, read_options=read, parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
                                     convert_options=convert)

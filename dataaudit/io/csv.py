@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import lzma
 from pathlib import Path
+from typing import Mapping
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -97,41 +98,59 @@ def sniff_csv(path: Path, compression: str | None) -> tuple[str, str]:
 def read_csv(path: Path, compression: str | None) -> tuple[pa.Table, str, str]:
     """The whole file as a table, with the encoding that read it and the delimiter."""
     encoding, delimiter = sniff_csv(path, compression)
-    try:
-        table = _arrow_csv(path, compression, encoding, delimiter)
-        if encoding.startswith("utf-8") and any(pa.types.is_binary(f.type) for f in table.schema):
-            # pyarrow reads a column with invalid UTF-8 as binary instead of failing
-            raise pa.ArrowInvalid("invalid UTF8 data after the sniffed prefix")
-    except pa.ArrowInvalid as exc:
-        if "invalid UTF8" in str(exc) and encoding.startswith("utf-8"):
-            # The first megabyte was UTF-8 but a later line is not: fall back to cp1252/latin-1.
-            encoding = "cp1252"
-            try:
-                table = _arrow_csv(path, compression, encoding, delimiter)
-            except (pa.ArrowInvalid, UnicodeDecodeError):
-                encoding = "latin-1"
-                table = _arrow_csv_or_raise(path, compression, encoding, delimiter)
-        elif "Empty CSV file" in str(exc):
-            raise InputError(path, "no data rows (header only)") from None
-        else:
+    while True:
+        try:
+            with open_input(path, compression) as stream:
+                table = pacsv.read_csv(stream, read_options=read_options(encoding),
+                                       parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                                       convert_options=convert_options())
+            check_text(table, encoding)
+            return table, encoding, delimiter
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            if encoding_failed(exc, encoding) and next_encoding(encoding):
+                encoding = next_encoding(encoding)  # the first megabyte was text in it, a later line is not
+                continue
+            if isinstance(exc, UnicodeDecodeError):
+                raise InputError(path, f"cannot read: {short_error(exc)}") from None
+            if "Empty CSV file" in str(exc):
+                raise InputError(path, "no data rows (header only)") from None
             raise InputError(path, f"malformed CSV: {short_error(exc)}") from None
-    except (OSError, lzma.LZMAError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read: {short_error(exc)}") from None
-    return table, encoding, delimiter
+        except (OSError, lzma.LZMAError) as exc:
+            raise InputError(path, f"cannot read: {short_error(exc)}") from None
 
 
-def _arrow_csv_or_raise(path: Path, compression: str | None, encoding: str, delimiter: str) -> pa.Table:
-    try:
-        return _arrow_csv(path, compression, encoding, delimiter)
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"malformed CSV: {short_error(exc)}") from None
+# --------------------------------------------------------------- what every engine's CSV reader shares
+
+READ_BLOCK_BYTES = 16 << 20  # pyarrow's block size for a CSV read whole (the stream engine reads smaller blocks)
+ENCODING_FALLBACKS = {"utf-8": "cp1252", "utf-8-sig": "cp1252", "cp1252": "latin-1"}
 
 
-def _arrow_csv(path: Path, compression: str | None, encoding: str, delimiter: str) -> pa.Table:
-    read = pacsv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-                             block_size=16 << 20)
-    parse = pacsv.ParseOptions(delimiter=delimiter)
-    convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True,
-                                   quoted_strings_can_be_null=True)
-    with open_input(path, compression) as stream:
-        return pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+def read_options(encoding: str | None, block_size: int = READ_BLOCK_BYTES) -> pacsv.ReadOptions:
+    """pyarrow's read options for a CSV in ``encoding`` (UTF-8 read natively, any other transcoded)."""
+    options = {} if encoding is None else {"encoding": "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding}
+    return pacsv.ReadOptions(block_size=block_size, **options)
+
+
+def convert_options(column_types: Mapping[str, pa.DataType] | None = None) -> pacsv.ConvertOptions:
+    """Only the empty cell is null: 'NA', '?' and 'null' stay text for the missing-value checks to count."""
+    return pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                column_types=dict(column_types or {}))
+
+
+def next_encoding(encoding: str | None) -> str | None:
+    """The encoding to read a CSV in again when ``encoding`` failed after the sniffed first megabyte
+    (UTF-8 → cp1252 → latin-1, which never fails); None when there is none left to try."""
+    return ENCODING_FALLBACKS.get(encoding or "")
+
+
+def encoding_failed(error: BaseException, encoding: str | None) -> bool:
+    """Whether a CSV read in ``encoding`` failed on bytes that are not text in it (not on malformed CSV)."""
+    if isinstance(error, UnicodeDecodeError):
+        return True
+    return isinstance(error, pa.ArrowInvalid) and "UTF8" in str(error) and (encoding or "").startswith("utf-8")
+
+
+def check_text(table: pa.Table, encoding: str | None) -> None:
+    """pyarrow reads a UTF-8 column holding invalid UTF-8 as binary instead of failing: fail as it would."""
+    if (encoding or "").startswith("utf-8") and any(pa.types.is_binary(f.type) for f in table.schema):
+        raise pa.ArrowInvalid("invalid UTF8 data after the sniffed prefix")

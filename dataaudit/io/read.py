@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from ..core.arrow_types import normalise_columns, times_as_durations, times_from_text
-from ..errors import InputError, short_error
+from ..core.numfmt import listed
+from ..errors import InputError, TargetError, short_error
 from .csv import read_csv
 from .formats import check_readable
 
@@ -206,3 +207,11 @@ def to_frame(table: pa.Table) -> "pd.DataFrame":
 
     mapping = {pa.string(): pd.StringDtype(na_value=float("nan"))}
     return times_as_durations(table).to_pandas(date_as_object=False, types_mapper=mapping.get)
+
+
+def check_target(table: pa.Table, path: str | os.PathLike[str], target: str | None, *, where: str = "") -> None:
+    """TargetError when ``target`` is not a column of ``table`` (its normalised names; ``where``: " in the
+    reference" for diff). Every engine checks the target here, as soon as it knows the columns."""
+    if target is not None and target not in table.column_names:
+        raise TargetError(f"{path}: target column {target!r} not found{where} "
+                          f"(columns: {listed(table.column_names, 10)})")

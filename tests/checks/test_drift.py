@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataaudit.analysis.diff import diff
 from dataaudit.analysis.registry import all_rules
+from dataaudit.api import diff
 from dataaudit.checks._common import pct
 
 from ..conftest import assert_valid, clean_frame, write_csv

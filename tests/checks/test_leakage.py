@@ -246,7 +246,7 @@ def test_an_honest_strong_regression_is_no_linear_combination(tmp_path):
 
 def test_drop_leaky_drops_every_column_a_target_is_computed_from(tmp_path):
     from dataaudit import FixOptions
-    from dataaudit.fixing.memory import apply_recipe, fix
+    from dataaudit.api import apply_recipe, fix
 
     f = _prices(np.random.default_rng(13))
     f["price"] = (f["min_price"] + f["max_price"]) / 2

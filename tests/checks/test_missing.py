@@ -344,7 +344,7 @@ def _trial_answers(rng, n: int = 300) -> pd.DataFrame:
 
 
 def test_a_target_level_named_none_beside_word_labels_is_a_class(tmp_path):
-    from dataaudit.fixing.memory import apply_recipe, fix
+    from dataaudit.api import apply_recipe, fix
     from dataaudit.fixing.options import FixOptions
     from dataaudit.fixing.recipe import Recipe
 

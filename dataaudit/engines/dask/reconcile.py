@@ -14,6 +14,7 @@ from ...core.hashing import row_priority
 from ...errors import (
     InputError,
 )
+from ...io.csv import next_encoding
 from ...io.read import LoadedTable, normalise_table
 from .plan import Part, Plan
 from .tasks import meta_of
@@ -27,7 +28,6 @@ _LADDER = [pa.null(), pa.int64(), pa.bool_(), pa.float64(), pa.date32(), pa.time
            pa.timestamp("ns"), pa.timestamp("s", "UTC"), pa.timestamp("ns", "UTC"), pa.string()]
 
 
-_ENCODING_FALLBACKS = {"utf-8": "cp1252", "utf-8-sig": "cp1252", "cp1252": "latin-1"}
 
 
 def _rank(t: pa.DataType) -> int:
@@ -145,11 +145,11 @@ def _handle_problem(plan: Plan, part: Part, meta: dict[str, Any], forced: dict[i
         forced[meta["column"]] = _LADDER[min(_rank(current) + 1, len(_LADDER) - 1)]
         return
     if kind == "encoding" and part.format == "csv":
-        current = plan.encodings.get(part.path)
-        if current in _ENCODING_FALLBACKS:
-            for p in plan.parts:  # the whole file is read again in the fallback encoding, as loading does
+        fallback = next_encoding(plan.encodings.get(part.path))
+        if fallback is not None:
+            for p in plan.parts:  # the whole file is read again in the fallback encoding, as io.csv.read_csv does
                 if p.path == part.path:
-                    plan.encodings[p.path] = _ENCODING_FALLBACKS[current]
+                    plan.encodings[p.path] = fallback
             return
         raise InputError(part.path, "cannot read: not valid text in any encoding tried")
     raise InputError(part.path, meta.get("detail") or f"cannot read the {part.format} file")

@@ -15,15 +15,22 @@ from ...core.declared_missing import add_counts
 from ...core.stats import DatasetStats
 from ...errors import (
     InputError,
-    TargetError,
 )
-from ...io.read import LoadedTable, normalise_table
+from ...io.csv import read_options
+from ...io.read import LoadedTable, check_target, normalise_table
 from ...progress import NO_PROGRESS, Progress
 from ..stream import engine_note
 from .cluster import cluster_client, worker_count
 from .plan import Plan, plan_partitions
 from .reconcile import reconcile, unify_types
 from .tasks import count_rows, partition_stats
+
+
+def read_stats(path: str | os.PathLike[str], *, progress: Progress = NO_PROGRESS, sheet: None = None,
+               scheduler: str | None = None, **options: Any) -> tuple[LoadedTable, DatasetStats]:
+    """The scan engine interface (``engines.base``): ``dask_stats`` (``options``: target, sample_size, missing_values)."""
+    progress.stage("read and statistics")
+    return dask_stats(path, scheduler=scheduler, progress=progress, **options)
 
 
 def dask_stats(
@@ -135,9 +142,8 @@ def _check_target_early(plan: Plan, target: str | None) -> None:
             with open(first.path, "rb") as handle:
                 header = handle.read(first.header_end)
             encoding = plan.encodings[first.path]
-            table = pacsv.read_csv(pa.BufferReader(header), read_options=pacsv.ReadOptions(
-                encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding),
-                parse_options=pacsv.ParseOptions(delimiter=first.delimiter))
+            table = pacsv.read_csv(pa.BufferReader(header), read_options=read_options(encoding),
+                                   parse_options=pacsv.ParseOptions(delimiter=first.delimiter))
         elif first.format == "parquet":
             import pyarrow.parquet as pq
 
@@ -146,14 +152,7 @@ def _check_target_early(plan: Plan, target: str | None) -> None:
             return
     except (pa.ArrowException, OSError, UnicodeDecodeError):
         return  # the partitions' read names the problem
-    _check_target(normalise_table(LoadedTable(table, plan.source, plan.format)), plan.source, target)
-
-
-def _check_target(table: pa.Table, path: str, target: str | None) -> None:
-    if target is not None and target not in table.column_names:
-        raise TargetError(f"{path}: target column {target!r} not found "
-                          f"(columns: {', '.join(table.column_names[:10])}"
-                          f"{', …' if table.num_columns > 10 else ''})")
+    check_target(normalise_table(LoadedTable(table, plan.source, plan.format)), plan.source, target)
 
 
 def _loaded(plan: Plan, results: list[tuple[dict[str, Any], Any, int]], target: str | None) -> LoadedTable:
@@ -168,6 +167,9 @@ def _loaded(plan: Plan, results: list[tuple[dict[str, Any], Any, int]], target: 
     encoding = next((e for e in encodings if not e.startswith("utf-8")), encodings[0] if encodings else None)
     loaded = LoadedTable(schema.empty_table(), plan.source, plan.format, encoding, plan.delimiter, plan.compression)
     loaded.table = normalise_table(loaded)
-    _check_target(loaded.table, plan.source, target)
+    check_target(loaded.table, plan.source, target)
     loaded.rows = rows
     return loaded
+
+
+note = dask_note  # the scan engine interface (``engines.base``)

@@ -16,11 +16,10 @@ from ...errors import (
     short_error,
 )
 from ...io.batches import CONVERSION_ERROR
+from ...io.csv import check_text, convert_options, encoding_failed, read_options
 from ...io.formats import open_input
 from ...io.read import LoadedTable, normalise_table, to_frame
 from .plan import Part
-
-CSV_READ_BLOCK = 16 << 20  # pyarrow's block size, as loading's
 
 
 class _Problem(Exception):
@@ -33,13 +32,12 @@ class _Problem(Exception):
 
 
 def read_part(part: Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None) -> pa.Table:
-    """The partition as pyarrow reads it (CSV: as ``loading`` reads a whole file, with ``column_types``
+    """The partition as pyarrow reads it (CSV: as ``io.csv.read_csv`` reads a whole file, with ``column_types``
     fixed; other formats: cast to ``column_types``). Raises _Problem."""
     try:
         if part.format == "csv":
             table = _read_csv_part(part, encoding, column_types)
-            if encoding and encoding.startswith("utf-8") and any(pa.types.is_binary(f.type) for f in table.schema):
-                raise _Problem("encoding")  # pyarrow reads invalid UTF-8 as binary instead of failing
+            check_text(table, encoding)
             return table
         table = _read_typed_part(part)
     except pa.ArrowInvalid as exc:
@@ -47,7 +45,7 @@ def read_part(part: Part, encoding: str | None, column_types: Mapping[str, pa.Da
         match = CONVERSION_ERROR.search(text)
         if match:
             raise _Problem("convert", match.group(2), int(match.group(1))) from None
-        if "UTF8" in text and part.format == "csv":
+        if part.format == "csv" and encoding_failed(exc, encoding):
             raise _Problem("encoding") from None
         if "Empty CSV file" in text:
             raise _Problem("input", "no data rows (header only)") from None
@@ -65,10 +63,8 @@ def read_part(part: Part, encoding: str | None, column_types: Mapping[str, pa.Da
 
 
 def _read_csv_part(part: Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None) -> pa.Table:
-    read = pacsv.ReadOptions(encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-                             block_size=CSV_READ_BLOCK)
-    convert = pacsv.ConvertOptions(null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
-                                   column_types=dict(column_types or {}))
+    read = read_options(encoding)
+    convert = convert_options(column_types)
     parse = pacsv.ParseOptions(delimiter=part.delimiter)
     if part.start < 0:
         with open_input(Path(part.path), part.compression) as stream:
