@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 if TYPE_CHECKING:
     import pandas as pd
 
-from ..checks.imbalance import SMALL_TABLE_ROWS
 from ..core import accumulate
 from ..core.declared_missing import values_problem
+from ..core.measures import SMALL_TABLE_ROWS
 from ..core.stats import DatasetStats, chunk_stats
 from ..errors import DataAuditError, TargetError, UsageError
 from ..io.frames import load_data

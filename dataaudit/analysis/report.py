@@ -10,7 +10,6 @@ from typing import Any, Callable
 from .._version import __version__
 from ..core.numfmt import json_safe
 from .findings import Finding, Severity
-from .risk import GradientRisk
 
 SCHEMA_VERSION = 1
 FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "never")
@@ -179,3 +178,26 @@ def report_schema() -> dict[str, Any]:
     from importlib.resources import files
 
     return json.loads(files("dataaudit").joinpath("resources/report.schema.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Component:
+    mechanism: str
+    source: str
+    score: int
+    detail: str
+    columns: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mechanism": self.mechanism, "source": self.source, "score": self.score,
+                "detail": self.detail, "columns": list(self.columns)}
+
+
+@dataclass(frozen=True)
+class GradientRisk:
+    score: int
+    level: str
+    components: tuple[Component, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "level": self.level, "components": [c.to_dict() for c in self.components]}

@@ -10,43 +10,20 @@ the levels against injected problems (docs/calibration.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from ..checks.outliers import robust_bounds
-from ..checks.scale import magnitude, numeric_inputs
+from ..core.measures import robust_bounds
 from .findings import Finding
+from .measures import magnitude, numeric_inputs
 from .profiling import DatasetProfile
+from .report import Component, GradientRisk
 
 BATCH = 32
 MIN_MEASURED_ROWS = 10  # as the outlier, skew and scale checks: fewer values measure no spread
 CRITICAL = 85
 LEVELS = ((CRITICAL, "critical"), (60, "high"), (30, "medium"), (0, "low"))
-
-
-@dataclass(frozen=True)
-class Component:
-    mechanism: str
-    source: str
-    score: int
-    detail: str
-    columns: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mechanism": self.mechanism, "source": self.source, "score": self.score,
-                "detail": self.detail, "columns": list(self.columns)}
-
-
-@dataclass(frozen=True)
-class GradientRisk:
-    score: int
-    level: str
-    components: tuple[Component, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "level": self.level, "components": [c.to_dict() for c in self.components]}
 
 
 def _clip(x: float) -> int:

@@ -6,33 +6,12 @@ from typing import Any, Iterable
 
 import numpy as np
 
-SMALL_TABLE_ROWS = 30  # below this, row-level statistics (correlations, conditioning, the probe) mean little: DA304
-
-
-def pct(fraction: float) -> str:
-    """'0.4%', '12%', '99.5%', '<0.1%', '>99.9%': never rounds a part up to the whole."""
-    p = 100.0 * fraction
-    if 0 < p < 0.1:
-        return "<0.1%"
-    if 99.9 < p < 100:
-        return ">99.9%"
-    return f"{p:.1f}%" if p < 10 or 99 < p < 100 else f"{p:.0f}%"
+from ..core.numfmt import percent as pct  # noqa: F401  (the checks' name for it)
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """'1 value', '2,000 values'."""
     return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
-
-
-def num(x: float) -> str:
-    """A number as a person would write it in a message."""
-    if x is None or not np.isfinite(x):
-        return str(x)
-    if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}"
-    if abs(x) >= 1e5 or abs(x) < 1e-3:
-        return f"{x:.3g}"
-    return f"{x:.4g}"
 
 
 def jsonable(x: Any) -> Any:
@@ -65,3 +44,8 @@ def names(cols: Iterable[str], limit: int = 5) -> str:
     cols = list(cols)
     shown = ", ".join(f"`{c}`" for c in cols[:limit])
     return shown + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
+
+
+#: a condition number of the standardised numeric features from which one of them is a linear combination of
+#: others up to the rounding of stored values (its residual a hundred-thousandth of its spread)
+EXACT_CONDITION = 1e10

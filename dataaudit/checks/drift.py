@@ -25,10 +25,10 @@ from ..core.distance import (
     psi,
     quantile_bins,
 )
+from ..core.measures import center_scale, robust_bounds
+from ..core.numfmt import num
 from ..core.stats import NumericStats
-from ..steps.robust_scale import center_scale
-from ._common import jsonable, num, pct, plural
-from .outliers import robust_bounds
+from ._common import jsonable, pct, plural
 
 if TYPE_CHECKING:
     from ..analysis.comparison import Comparison, RecipeScaling

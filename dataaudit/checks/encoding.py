@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 import numpy as np
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.measures import (
+    CODE_NAME,
+    GROUP_NAME,
+    NOMINAL_NAME,
+    integer_code_reason,
+)
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core import datevalues, textvalues
+from ..core.numfmt import num
 from ..errors import UsageError
-from ._common import jsonable, names, num, pct, plural
-from .leak_names import name_words
-
-CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|category|class|type|naics|sic|fips|icd|"
-                       r"region|dept|department|store|branch|area)(?:_|$)", re.IGNORECASE)
-#: a name's last word that is an attribute nominal whatever it is stored as (``race`` 1/2/3, ``mother_religion``)
-NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality|country|province|county|marital|"
-                          r"occupation|industry|language|species|breed)$"
-                          # only as the whole name: yrs_married and distance_to_center are measurements
-                          r"|^(?:married|inst|institution|institute|site|center|centre|clinic|hospital|state|group)$",
-                          re.IGNORECASE)
-#: a name's last word that numbers groups of rows (a matched set, a brood, a litter): the number labels a group
-GROUP_NAME = re.compile(r"(?:^|[_.])(?:stratum|strata|cluster|brood|litter|household|matchset|matched_set)$",
-                        re.IGNORECASE)
+from ._common import jsonable, names, pct, plural
 
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -313,32 +306,6 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
                    "density": jsonable(col.distinct / (hi - lo + 1))})
 
 
-def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str | None:
-    """Why an integer column looks like category codes (a code-like name, or sparse fixed-width values), else None."""
-    num_stats = col.numeric
-    if col.inferred_type != "integer" or num_stats is None or col.stats.kind == "boolean" or col.is_target:
-        return None
-    packed = packed_date(col)
-    if packed is not None:
-        return packed
-    if not 3 <= col.distinct <= max_distinct or col.distinct > 0.5 * col.nonmissing:
-        return None
-    lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
-    if CODE_NAME.search(col.name):
-        return "its name says it is a code"
-    if NOMINAL_NAME.search(col.name):
-        return "its name is an attribute with no order or magnitude"
-    if GROUP_NAME.search(col.name):
-        return "its name says it numbers groups of rows (a stratum, a brood): a label, not a quantity"
-    digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
-    uniq = np.unique(num_stats.values)
-    if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:
-        return None  # all multiples of 5, 25, 100...: a measurement rounded to a step, not codes
-    if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05:
-        return f"fixed-width {int(digits[0])}-digit values spread sparsely"
-    return None
-
-
 @check("DA409", "mojibake", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
 def mojibake(data: DatasetProfile) -> Iterator[Hit]:
@@ -447,44 +414,3 @@ def free_text(data: DatasetProfile) -> Iterator[Hit]:
                    "examples": _value_examples(col, ~col.text.frame["token"].to_numpy(), 3)})
 
 
-#: how an integer can hold a date, as (name, year, month, day) of its value ``v``, each part by integer arithmetic
-DATE_LAYOUTS = (("yyyymmdd", lambda v: v // 10000, lambda v: v // 100 % 100, lambda v: v % 100),
-                ("mmddyy", lambda v: v % 100, lambda v: v // 10000, lambda v: v // 100 % 100),
-                ("ddmmyy", lambda v: v % 100, lambda v: v // 100 % 100, lambda v: v // 10000),
-                ("yymmdd", lambda v: v // 10000, lambda v: v // 100 % 100, lambda v: v % 100))
-MIN_DATES = 5  # distinct values that must all read as dates
-
-
-def packed_date(col: ColumnProfile) -> str | None:
-    """Why an integer column named as a date (a word ``date``: ``date``, ``int_date``, ``visitDate``) holds dates
-    packed into numbers, when each of its distinct values (five or more) reads as a real day in one layout
-    (``yyyymmdd``, ``mmddyy``, ``ddmmyy``, ``yymmdd``; six digits at most for the last three, years from 1800 for
-    the first) over two months or more; else None. Such a number's size is not time: 111597 (15 Nov 1997) is
-    larger than 20298 (2 Feb 1998)."""
-    if "date" not in name_words(col.name) or col.numeric is None or col.distinct < MIN_DATES:
-        return None
-    uniq = np.unique(col.numeric.values)
-    if uniq[0] < 10100 or uniq[-1] >= 1e8 or not np.all(uniq == np.round(uniq)):
-        return None
-    v = uniq.astype(np.int64)
-    for name, year, month, day in DATE_LAYOUTS:
-        if (name == "yyyymmdd") != bool(v.min() >= 18000101) or (name != "yyyymmdd" and v.max() > 999999):
-            continue
-        y, m, d = year(v), month(v), day(v)
-        if real_days(np.where(y < 100, 1900 + y, y), m, d) and np.unique(m).size >= 2:
-            first = int(v[0])
-            return (f"a date packed into an integer, {name} ({first} is day {day(first)}, month {month(first)}, year "
-                    f"{year(first)}): its size is not time")
-    return None
-
-
-DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> bool:
-    """Whether every (year, month, day) is a day of the calendar (29 February in leap years only)."""
-    if not ((month >= 1) & (month <= 12)).all():
-        return False
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    last = DAYS_IN_MONTH[month - 1] + (leap & (month == 2))
-    return bool(((day >= 1) & (day <= last)).all())

@@ -7,8 +7,9 @@ from typing import Iterator
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.profiling import DatasetProfile
 from ..analysis.rules import check
-from ._common import SMALL_TABLE_ROWS, jsonable, num, pct
-from .outliers import is_skewed, skew_profile
+from ..core.measures import SMALL_TABLE_ROWS, is_skewed, skew_profile
+from ..core.numfmt import num
+from ._common import jsonable, pct
 
 SMOTE_MIN_ROWS = 6  # SMOTE's default k_neighbors=5 needs 6 rows of a class
 

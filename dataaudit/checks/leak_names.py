@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 
+from ..analysis.measures import name_words
+
 #: words of a column name that say it is a duration: a time to an event, a follow-up, a survival time
 DURATION_WORDS = frozenset({"time", "times", "futime", "stime", "survtime", "day", "days", "weeks", "months",
                             "duration", "durations", "dur", "durat", "follow", "followup", "fu", "surv",
@@ -15,11 +17,6 @@ END_WORDS = frozenset({"los", "stop", "tstop"})
 #: a target named like one of these (or ending so: ``pgstat``) is the status of a follow-up: the event seen or censored
 STATUS_WORDS = ("status", "stat", "event", "death", "dead", "died", "deceased", "vital", "cens", "censor", "censored",
                 "censoring", "fail", "failure", "failed", "relapse", "recur", "recurrence", "progression")
-
-
-def name_words(name: str) -> list[str]:
-    """The lower-case words of a column name: split at anything not a letter and between camelCase words."""
-    return [w for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()) if w]
 
 
 def sibling_name(name: str, target: str) -> str | None:

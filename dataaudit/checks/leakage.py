@@ -9,15 +9,16 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.measures import missing_indicator
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core import datevalues
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
-from ._common import jsonable, num, pct, plural
+from ..core.numfmt import num
+from ._common import jsonable, pct, plural
 from .leak_choice import chosen_alternative
 from .leak_names import post_outcome_cue, sibling_name
-from .missing import missing_indicator
 
 BINS = 20
 SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own

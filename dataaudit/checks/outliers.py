@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Iterator, NamedTuple
-
-import numpy as np
+from typing import Iterator
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
-from ..core.kernels import spread_of_rest
-from ..core.stats import NumericStats
-from ._common import examples, jsonable, num, pct, plural
-from .missing import without_sentinels
-
-MAD_Z = 0.6745  # Iglewicz & Hoaglin: modified z = 0.6745 (x - median) / MAD
+from ..core.measures import (
+    is_skewed,
+    log_stats,
+    robust_bounds,
+    skew_profile,
+    skewness_after_log1p,
+    without_sentinels,
+)
+from ..core.numfmt import num
+from ._common import examples, jsonable, pct, plural
 
 
 def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
@@ -26,39 +27,6 @@ def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
         if col.is_target and data.target is not None and data.target.task != "regression":
             continue
         yield col
-
-
-class Bounds(NamedTuple):
-    low: float
-    high: float
-    center: float  # robust z-scores are measured from here
-    scale: float  # one robust standard deviation
-    method: str  # "mad", "mad-of-rest" or "iqr"
-
-
-def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> Bounds | None:
-    """Values outside [low, high] have |modified z| > threshold.
-
-    When MAD is 0, at least half the values equal the median (a spike: zeros, a default): the other
-    values are judged among themselves (their median and MAD, the spike kept inside the bounds), so a
-    pixel at 16 among pixels 1–16 is not an outlier because most pixels are 0. With fewer than 10 such
-    values, or MAD 0 among them too, IQR fences (3 IQR beyond the quartiles); None when the IQR is 0.
-    """
-    med, mad = num_stats.median, num_stats.mad
-    if mad > 0:
-        half = threshold * mad / MAD_Z
-        return Bounds(med - half, med + half, med, mad / MAD_Z, "mad")
-    rest = spread_of_rest(num_stats.values, med)
-    if rest is not None:
-        center, spread = rest
-        if spread > 0:
-            half = threshold * spread / MAD_Z
-            return Bounds(min(med, center - half), max(med, center + half), center, spread / MAD_Z, "mad-of-rest")
-    q1, q3 = (float(q) for q in num_stats.quantile(np.array([0.25, 0.75])))
-    iqr = q3 - q1
-    if iqr > 0:
-        return Bounds(q1 - 3 * iqr, q3 + 3 * iqr, med, iqr / 1.349, "iqr")
-    return None
 
 
 @check("DA201", "robust-outliers", Category.OUTLIERS, Severity.HIGH,
@@ -114,18 +82,6 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
                   severity=severity)
 
 
-def log_stats(num_stats: NumericStats) -> tuple[NumericStats, object, object]:
-    """The statistics of log(x) for a positive column (log1p(x) when it holds zeros), enough for ``robust_bounds``
-    and ``count_between`` (sorted values, extremes with their rows, the stream engine's exact histogram), and the
-    transform with its inverse. log is scale-free, so a lognormal's log is normal whatever its median."""
-    forward, back = (np.log, np.exp) if num_stats.values[0] > 0 else (np.log1p, np.expm1)
-    hist = num_stats.histogram
-    return (replace(num_stats, values=forward(num_stats.values), mean=0.0, m2=0.0, m3=0.0, m4=0.0,
-                    low=[(float(forward(v)), r) for v, r in num_stats.low],
-                    high=[(float(forward(v)), r) for v, r in num_stats.high],
-                    histogram=None if hist is None else (forward(hist[0]), hist[1])), forward, back)
-
-
 @check("DA202", "infinite-values", Category.OUTLIERS, Severity.CRITICAL,
        effect=GradientEffect.NAN_LOSS, fix_steps=("repair", "impute"))
 def infinite_values(data: DatasetProfile) -> Iterator[Hit]:
@@ -143,37 +99,6 @@ def infinite_values(data: DatasetProfile) -> Iterator[Hit]:
         yield Hit(col.name, f"{plural(count, 'infinite value')} ({col.numeric.posinf:,} +inf, {col.numeric.neginf:,} -inf)",
                   {"count": count, "fraction": jsonable(count / col.rows), "posinf": col.numeric.posinf,
                    "neginf": col.numeric.neginf, "examples": [{"row": r} for r in col.numeric.inf_rows]})
-
-
-def skew_profile(num_stats: NumericStats) -> dict | None:
-    """Moment skewness, excess kurtosis and the quantile tail ratio (q99 − q50) / (q50 − q01)."""
-    if num_stats.count < 20:
-        return None
-    q01, q50, q99 = (float(q) for q in num_stats.quantile(np.array([0.01, 0.5, 0.99])))
-    upper, lower = q99 - q50, q50 - q01
-    if upper <= 0 and lower <= 0:
-        return None
-    ratio = upper / lower if lower > 0 else np.inf
-    return {"skewness": num_stats.skewness, "excess_kurtosis": num_stats.kurtosis, "tail_ratio": ratio,
-            "log_candidate": "log1p" if num_stats.values[0] >= 0 else "signed-log1p"}
-
-
-def skewness_after_log1p(num_stats: NumericStats) -> float | None:
-    """Skewness of log1p(x) for a non-negative column (None when x has negative values)."""
-    if num_stats.values.size == 0 or num_stats.values[0] < 0:
-        return None
-    logged = np.log1p(num_stats.values)
-    sd = logged.std()
-    d = logged - logged.mean()
-    return float((d * d * d).mean() / sd**3) if sd > 0 else 0.0
-
-
-def is_skewed(profile: dict | None, min_skew: float, min_tail_ratio: float) -> bool:
-    """Skewed by both the moments and the quantiles, so one outlier alone does not qualify."""
-    if profile is None or abs(profile["skewness"]) < min_skew:
-        return False
-    r = profile["tail_ratio"]
-    return r >= min_tail_ratio or r <= 1 / min_tail_ratio
 
 
 @check("DA203", "heavy-tail", Category.OUTLIERS, Severity.MEDIUM,

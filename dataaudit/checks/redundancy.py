@@ -13,8 +13,9 @@ from ..analysis.profiling import DatasetProfile
 from ..analysis.rules import check
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
+from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
-from ._common import SMALL_TABLE_ROWS, jsonable, pct, plural
+from ._common import EXACT_CONDITION, jsonable, pct, plural
 
 
 @check("DA601", "constant-column", Category.REDUNDANCY, Severity.MEDIUM,
@@ -343,11 +344,6 @@ def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
         return False
     r = numeric[a].corr(numeric[b])
     return bool(np.isfinite(r) and abs(r) >= 0.98)
-
-
-#: a condition number of the standardised numeric features from which one of them is a linear combination of
-#: others up to the rounding of stored values (its residual a hundred-thousandth of its spread)
-EXACT_CONDITION = 1e10
 
 
 @check("DA607", "linear-dependency", Category.REDUNDANCY, Severity.MEDIUM,

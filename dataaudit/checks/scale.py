@@ -7,28 +7,12 @@ from typing import Iterator
 import numpy as np
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
-from ..analysis.profiling import ColumnProfile, DatasetProfile
+from ..analysis.measures import magnitude, numeric_inputs
+from ..analysis.profiling import DatasetProfile
 from ..analysis.rules import check
-from ..core.kernels import sorted_mad
-from ._common import SMALL_TABLE_ROWS, jsonable, names, num
-from .encoding import integer_code_reason
-from .redundancy import EXACT_CONDITION
-
-
-def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
-    """Numeric inputs a model takes as magnitudes (integer category codes will be encoded instead)."""
-    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0
-            and integer_code_reason(c) is None]
-
-
-def magnitude(col: ColumnProfile) -> float:
-    """Typical absolute size of a value: median |x|, or median |x| of the non-zero values when most are 0
-    (a sparse column's weight is updated by its non-zero values, at their size)."""
-    typical = sorted_mad(col.numeric.values, 0.0)  # median |x|, in O(log n) on the sorted values
-    if typical > 0:
-        return typical
-    nonzero = np.abs(col.numeric.values[col.numeric.values != 0])
-    return float(np.median(nonzero)) if nonzero.size else 0.0
+from ..core.measures import SMALL_TABLE_ROWS
+from ..core.numfmt import num
+from ._common import EXACT_CONDITION, jsonable, names
 
 
 @check("DA501", "scale-disparity", Category.SCALE, Severity.MEDIUM,

@@ -12,6 +12,8 @@ import math
 from numbers import Real
 from typing import Any, Sequence
 
+import numpy as np
+
 DASH = "—"
 
 
@@ -84,3 +86,24 @@ def listed(items: Sequence[str], limit: int = 5) -> str:
     """'a, b, c, d, e and 3 more': at most ``limit`` of ``items`` (already quoted as the message wants)."""
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def num(x: float) -> str:
+    """A number as a person would write it in a message."""
+    if x is None or not np.isfinite(x):
+        return str(x)
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    if abs(x) >= 1e5 or abs(x) < 1e-3:
+        return f"{x:.3g}"
+    return f"{x:.4g}"
+
+
+def percent(fraction: float) -> str:
+    """'0.4%', '12%', '99.5%', '<0.1%', '>99.9%': never rounds a part up to the whole."""
+    p = 100.0 * fraction
+    if 0 < p < 0.1:
+        return "<0.1%"
+    if 99.9 < p < 100:
+        return ">99.9%"
+    return f"{p:.1f}%" if p < 10 or 99 < p < 100 else f"{p:.0f}%"

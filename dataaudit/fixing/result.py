@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.report import VIEWS, Report
-from ..analysis.risk import Component, GradientRisk, split_leaks
+from ..analysis.report import VIEWS, Component, GradientRisk, Report
+from ..analysis.risk import split_leaks
 from .guard import new_after_fix, source_column
 from .recipe import Recipe
 

@@ -20,10 +20,9 @@ import pandas as pd
 from ..analysis.findings import Finding
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.report import Report
-from ..checks._common import num as plain_number
-from ..checks._common import pct
-from ..checks.missing import find_sentinels, without_sentinels
-from ..checks.outliers import robust_bounds
+from ..core.measures import find_sentinels, robust_bounds, without_sentinels
+from ..core.numfmt import num as plain_number
+from ..core.numfmt import percent as pct
 from ..core.textvalues import missing_token_mask
 from . import svg
 from .svg import esc

@@ -20,7 +20,7 @@ from ..analysis.findings import Finding
 from ..analysis.probe import summary as probe_summary
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.report import Report
-from ..checks._common import pct
+from ..core.numfmt import percent as pct
 from ..core.textvalues import missing_token_mask
 from . import associations, columns, svg
 from .columns import figure, histogram_figure

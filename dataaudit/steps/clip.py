@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks.outliers import robust_bounds
+from ..core.measures import robust_bounds
 from ..core.parallel import thread_map
 from ..core.stats import NumericStats
 from .base import (

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.measures import center_scale
 from ..core.parallel import thread_map
 from .base import (
     FitContext,
@@ -24,27 +25,7 @@ from .base import (
 from .impute import INDICATOR
 
 SCALERS = ("mad", "robust", "standard", "none")
-MAD_TO_STD = 1.4826  # 1 / Φ⁻¹(3/4): MAD of a normal distribution times this is its std
-IQR_TO_STD = 1.349  # IQR of a normal distribution divided by this is its std
 FLOAT_MAX = float(np.finfo(np.float64).max)
-
-
-def center_scale(x: np.ndarray, scaler: str) -> tuple[float, float, str]:
-    """(center, scale, method) for the finite values ``x``; the scale is always positive and finite."""
-    med = float(np.median(x))
-    with np.errstate(over="ignore", invalid="ignore"):  # huge values: the std overflows and is not used
-        std, mean = float(x.std()), float(x.mean())
-    if scaler == "standard":
-        center, chain = (mean if np.isfinite(mean) else med), [("std", std)]
-    else:
-        q1, q3 = (float(q) for q in np.quantile(x, [0.25, 0.75]))
-        chain = [("iqr", q3 - q1), ("std", std)] if scaler == "robust" else [
-            ("mad", MAD_TO_STD * float(np.median(np.abs(x - med)))), ("iqr", (q3 - q1) / IQR_TO_STD), ("std", std)]
-        center = med
-    for method, scale in chain:
-        if np.isfinite(scale) and scale > 0:
-            return center, scale, method
-    return center, 1.0, "unit"
 
 
 class RobustScale(Step):

@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.measures import center_scale
 from ..errors import UsageError
 from .base import FitContext, Step
-from .robust_scale import center_scale
 
 METHODS = ("auto", "log", "standard", "none")
 KINDS = ("log1p", "identity", "none")  # the fitted transform before standardising ("none": nothing at all)

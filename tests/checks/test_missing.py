@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
-from dataaudit.checks.missing import find_sentinels
+from dataaudit.core.measures import find_sentinels
 from dataaudit.core.stats import NumericStats
 
 from ..conftest import clean_frame, write_csv

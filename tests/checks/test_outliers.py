@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dataaudit import scan
-from dataaudit.checks.outliers import robust_bounds
+from dataaudit.core.measures import robust_bounds
 from dataaudit.core.stats import NumericStats
 
 from ..conftest import write_csv
