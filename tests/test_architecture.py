@@ -1,4 +1,5 @@
-"""The package's shape, read from its source (AST): import cycles, private names taken across modules, file sizes.
+"""The package's shape, read from its source (AST): import cycles, private names taken across modules, file sizes,
+and the layers (docs/architecture.md).
 
 Every import counts, lazy and ``TYPE_CHECKING`` ones included: no module may lie on an import cycle or take another
 module's private names, and no file may grow past 600 lines.
@@ -114,6 +115,64 @@ def test_no_file_grows_past_600_lines():
         if lines > MAX_LINES:
             too_long[name] = lines
     assert not too_long, f"files over {MAX_LINES} lines: {too_long}"
+
+
+LEAVES = {"_version", "errors", "progress"}  # imported from anywhere
+FRONT = {"", "api", "cli", "transformer", "config", "__main__"}  # the package's public names, the verbs, the CLI
+LOW = ("core", "io", "analysis")  # lowest first: each imports only itself, the ones before it and LEAVES
+
+
+def _package(module: str) -> str:
+    return module.split(".")[0]
+
+
+def test_only_the_front_imports_the_engines_and_the_fix_side():
+    """engines/ and fixing/ are imported by api, cli, transformer (config: the fix options it checks, the package's
+    __init__: FixOptions) and by each other, never by the layers below; and the engines never import fixing/."""
+    edges, _ = _imports(_modules())
+    wrong = sorted((m, t) for m, targets in edges.items() for t in targets
+                   if _package(t) in ("engines", "fixing") and _package(m) not in ("engines", "fixing")
+                   and m not in FRONT)
+    wrong += sorted((m, t) for m, targets in edges.items() for t in targets
+                    if _package(m) == "engines" and _package(t) == "fixing")
+    assert not wrong, f"imports of engines/ or fixing/ from below: {wrong}"
+
+
+def test_core_io_and_analysis_import_nothing_above_them():
+    """core < io < analysis: none imports a higher layer, nor checks, steps, formatters, engines, fixing or the front
+    (but analysis.registry, which loads the checks so that they register)."""
+    edges, _ = _imports(_modules())
+    wrong = []
+    for m, targets in edges.items():
+        if _package(m) not in LOW:
+            continue
+        allowed = set(LOW[:LOW.index(_package(m)) + 1]) | LEAVES | ({"checks"} if m == "analysis.registry" else set())
+        wrong += [(m, t) for t in targets if _package(t) not in allowed]
+    assert not sorted(wrong), f"imports upward: {sorted(wrong)}"
+
+
+def test_checks_steps_and_formatters_share_measures_through_core_not_each_other():
+    """A check, a step and a format read what they share from core/ or analysis/: none imports another of the
+    three packages, and a check module imports no other check module (only checks/_common)."""
+    edges, _ = _imports(_modules())
+    plugins = ("checks", "steps", "formatters")
+    wrong = sorted((m, t) for m, targets in edges.items() for t in targets
+                   if _package(m) in plugins and _package(t) in plugins and _package(m) != _package(t))
+    wrong += sorted((m, t) for m, targets in edges.items() for t in targets
+                    if _package(m) == "checks" and m != "checks" and _package(t) == "checks" and t != "checks._common")
+    assert not wrong, f"imports between checks, steps and formatters: {wrong}"
+
+
+def test_the_report_loads_no_check():
+    """Importing the Report dataclass (analysis.report) loads neither the gradient risk nor any check."""
+    edges, _ = _imports(_modules())
+    seen, todo = set(), ["analysis.report"]
+    while todo:
+        m = todo.pop()
+        if m not in seen:
+            seen.add(m)
+            todo += edges.get(m, ())
+    assert not {m for m in seen if _package(m) == "checks" or m == "analysis.risk"}, sorted(seen)
 
 
 def test_the_analysis_sees_real_imports(tmp_path):

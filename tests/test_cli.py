@@ -507,3 +507,12 @@ def test_importing_the_package_loads_no_heavy_library():
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_importing_the_package_loads_no_engine_module():
+    """Nor the engines (the Dask engine's modules above all) or the repair half but its options: they load when a
+    command picks them."""
+    code = ("import sys, dataaudit; print(sorted(m for m in sys.modules if m.startswith(('dataaudit.engines', "
+            "'dataaudit.fixing.')) and m != 'dataaudit.fixing.options'))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
