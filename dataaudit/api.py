@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from .fixing.recipe import Recipe
     from .fixing.result import FixResult
 
-__all__ = ["scan", "fix", "apply_recipe", "diff", "Applied", "ENGINES", "APPLY_ENGINES", "SCAN_ENGINES",
-           "choose_engine", "scan_engine"]
+__all__ = ["ENGINES", "APPLY_ENGINES", "AUTO_STREAM_SHARE", "SCAN_ENGINES", "scan_engine", "scan", "fix", "Applied",
+           "apply_recipe", "apply", "diff", "choose_engine"]
 
 ENGINES = ("auto", "pandas", "stream", "dask")  # scan and fix
 APPLY_ENGINES = ("pandas", "dask")

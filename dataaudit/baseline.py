@@ -18,6 +18,8 @@ from .analysis.report import Report
 from .errors import UsageError
 from .io.write import write_text_atomic
 
+__all__ = ["BASELINE_VERSION", "TOLERANCE", "write", "load", "apply"]
+
 BASELINE_VERSION = 1
 TOLERANCE = 0.05  # a measure may grow by this share before the finding counts as worse
 

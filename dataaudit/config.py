@@ -18,6 +18,9 @@ from .core.declared_missing import values_problem
 from .errors import UsageError
 from .fixing.options import CHOICES
 
+__all__ = ["SCAN_KEYS", "FIX_KEYS", "APPLY_KEYS", "COLUMN_KEYS", "CHOICE_KEYS", "MIN_MAX_ROWS", "Config", "find",
+           "load", "parse", "config_schema"]
+
 SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
     "target": str, "fail-on": str, "select": list, "ignore": list, "max-rows": int, "sheet": (str, int),
     "engine": str, "scheduler": str, "per-column-ignores": dict, "rules": dict, "columns": dict, "fix": dict,

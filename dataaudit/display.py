@@ -15,6 +15,8 @@ from typing import Any
 
 from .analysis.report import VIEWS
 
+__all__ = ["FIX_ROOT", "FIX_STYLE", "report_text", "report_html", "fix_html", "fix_text"]
+
 FIX_ROOT = "dataaudit-fix"
 FIX_STYLE = (f".{FIX_ROOT}{{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#1f2328;"
              f"background:#fff;padding:.5em .75em;line-height:1.4}}"

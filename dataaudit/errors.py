@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+__all__ = ["DataAuditError", "InputError", "DataTypeError", "TargetError", "UsageError", "DataMismatchError",
+           "short_error"]
+
 
 class DataAuditError(Exception):
     """Base class: a problem the user can fix (bad input, bad option), never a bug."""

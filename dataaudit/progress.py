@@ -29,6 +29,9 @@ import threading
 import time
 from typing import Any, Callable, TextIO, TypeVar
 
+__all__ = ["T", "Progress", "NO_PROGRESS", "UNITS", "TerminalProgress", "LineProgress", "for_cli",
+           "finishes_progress"]
+
 T = TypeVar("T")
 
 

@@ -17,6 +17,8 @@ from .fixing.memory import fit_fix
 from .fixing.options import FixOptions
 from .io.read import from_frame, to_frame
 
+__all__ = ["TARGET", "FixTransformer"]
+
 TARGET = "__dataaudit_target__"
 
 

@@ -118,7 +118,7 @@ def test_no_file_grows_past_600_lines():
 
 
 LEAVES = {"_version", "errors", "progress"}  # imported from anywhere
-FRONT = {"", "api", "cli", "transformer", "config", "__main__"}  # the package's public names, the verbs, the CLI
+FRONT = {"", "api", "cli", "transformer", "config", "display", "__main__"}  # public names, verbs, CLI, notebook
 LOW = ("core", "io", "analysis")  # lowest first: each imports only itself, the ones before it and LEAVES
 
 
@@ -158,8 +158,9 @@ def test_checks_steps_and_formatters_share_measures_through_core_not_each_other(
     plugins = ("checks", "steps", "formatters")
     wrong = sorted((m, t) for m, targets in edges.items() for t in targets
                    if _package(m) in plugins and _package(t) in plugins and _package(m) != _package(t))
-    wrong += sorted((m, t) for m, targets in edges.items() for t in targets
-                    if _package(m) == "checks" and m != "checks" and _package(t) == "checks" and t != "checks._common")
+    modules = _modules()
+    rules = {m for m, path in modules.items() if _package(m) == "checks" and "@check(" in path.read_text(encoding="utf-8")}
+    wrong += sorted((m, t) for m, targets in edges.items() for t in targets if m in rules and t in rules)
     assert not wrong, f"imports between checks, steps and formatters: {wrong}"
 
 
@@ -173,6 +174,30 @@ def test_the_report_loads_no_check():
             seen.add(m)
             todo += edges.get(m, ())
     assert not {m for m in seen if _package(m) == "checks" or m == "analysis.risk"}, sorted(seen)
+
+
+def test_every_public_module_says_what_it_exports():
+    """Every module but the underscore ones defines ``__all__``, and each name it lists is defined there."""
+    import importlib
+
+    missing, unknown = [], []
+    for name, path in _modules().items():
+        if path.name.startswith("_") and path.name != "__init__.py":
+            continue
+        module = importlib.import_module(f"dataaudit.{name}" if name else "dataaudit")
+        if not hasattr(module, "__all__"):
+            missing.append(name)
+        else:
+            unknown += [f"{name}.{n}" for n in module.__all__ if not hasattr(module, n)]
+    assert not missing and not unknown, f"no __all__: {missing}; listed but undefined: {unknown}"
+
+
+def test_no_submodule_shares_a_name_with_the_package_s_public_names():
+    """``dataaudit.scan`` is the function, and ``import dataaudit.<x>`` can never replace it (nor fix, diff, ...)."""
+    import dataaudit
+
+    clash = sorted(set(dataaudit.__all__) & {name.split(".")[0] for name in _modules() if name})
+    assert not clash, f"submodules named as public functions: {clash}"
 
 
 def test_the_analysis_sees_real_imports(tmp_path):

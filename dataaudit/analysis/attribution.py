@@ -20,6 +20,9 @@ from ..core.numfmt import fmt, pct
 from .findings import Finding
 from .probe import REGRESSION, batch_shares, condition_inputs, overflow_symptom
 
+__all__ = ["NAN_RULES", "SCALE_RULES", "OVERFLOW_RULES", "CONDITIONING_RULES", "IMBALANCE_RULES", "DOMINANT_RULES",
+           "DOMINANT_CLASS_SHARE", "attribute"]
+
 NAN_RULES = ("DA101", "DA102", "DA202", "DA106")
 SCALE_RULES = ("DA201", "DA103", "DA203", "DA501", "DA408")
 OVERFLOW_RULES = ("DA501", "DA201", "DA203", "DA103", "DA408")

@@ -7,6 +7,8 @@ from typing import Any, Iterator
 
 from .profiling import ColumnProfile, DatasetProfile, type_group
 
+__all__ = ["Comparison", "RecipeScaling"]
+
 
 @dataclass
 class Comparison:

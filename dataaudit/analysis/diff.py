@@ -19,6 +19,8 @@ from .comparison import Comparison
 from .pipeline import run_checks, scan_loaded
 from .report import Report
 
+__all__ = ["compare"]
+
 
 def compare(reference: Any, current: Any, rules: list, *,
             target: str | None, recipe: Any | None, recipe_label: str | None, fail_on: str,

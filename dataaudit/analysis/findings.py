@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+__all__ = ["Severity", "Category", "GradientEffect", "Hit", "Finding"]
+
 
 class Severity(enum.IntEnum):
     """Ordered so that ``--fail-on`` is a comparison."""

@@ -12,6 +12,10 @@ import pandas as pd
 from ..core.kernels import sorted_mad
 from .profiling import ColumnProfile, DatasetProfile
 
+__all__ = ["name_words", "CODE_NAME", "NOMINAL_NAME", "GROUP_NAME", "integer_code_reason", "DATE_LAYOUTS",
+           "MIN_DATES", "packed_date", "DAYS_IN_MONTH", "real_days", "numeric_inputs", "magnitude",
+           "missing_indicator"]
+
 
 def name_words(name: str) -> list[str]:
     """The lower-case words of a column name: split at anything not a letter and between camelCase words."""

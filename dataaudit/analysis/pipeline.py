@@ -28,6 +28,9 @@ from .risk import gradient_risk
 from .rule_options import option_problem, run_rule
 from .rules import matches
 
+__all__ = ["SAMPLE_ROWS", "check_options", "checked_max_rows", "run_checks", "scan_with", "scan_frame",
+           "rescan_frame", "scan_loaded"]
+
 SAMPLE_ROWS = 100_000
 
 

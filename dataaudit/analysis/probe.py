@@ -49,6 +49,9 @@ import pandas as pd
 
 from ..core.numfmt import count, finite, fmt, pct, significant
 
+__all__ = ["CLASSIFICATION", "REGRESSION", "naive_matrix", "probe_frame", "probe", "minority_class", "batch_shares",
+           "overflow_symptom", "condition_inputs", "summary"]
+
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
 _MIN_PARSED_SHARE = 0.5

@@ -22,6 +22,10 @@ from ..core.arrow_types import times_as_durations
 from ..core.numfmt import significant
 from ..core.stats import ColumnStats, DatasetStats, NumericStats, TextStats
 
+__all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "NAMED_ID_SHARE", "ACRONYM_ID", "FUSED_CODE",
+           "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile",
+           "analyse_text", "profile_column", "build_profile", "type_group"]
+
 MAX_DISTINCT_ANALYSED = 10_000
 NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"

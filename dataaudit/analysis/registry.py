@@ -12,6 +12,8 @@ from .. import checks  # noqa: F401  (importing registers the checks)
 from ..errors import UsageError
 from .rules import RULES, Rule, matches
 
+__all__ = ["all_rules", "select_rules", "get_rule"]
+
 
 def all_rules() -> list[Rule]:
     """Every registered rule, sorted by code."""

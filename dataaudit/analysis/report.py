@@ -11,6 +11,9 @@ from .._version import __version__
 from ..core.numfmt import json_safe
 from .findings import Finding, Severity
 
+__all__ = ["SCHEMA_VERSION", "FAIL_ON_CHOICES", "FINDING_COLUMNS", "VIEWS", "Report", "flat_scalars",
+           "report_schema", "Component", "GradientRisk"]
+
 SCHEMA_VERSION = 1
 FAIL_ON_CHOICES = ("info", "low", "medium", "high", "critical", "never")
 FINDING_COLUMNS = ("rule", "check", "category", "severity", "column", "columns", "message", "gradient_effect", "fix")

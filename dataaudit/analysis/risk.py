@@ -20,6 +20,9 @@ from .measures import magnitude, numeric_inputs
 from .profiling import DatasetProfile
 from .report import Component, GradientRisk
 
+__all__ = ["BATCH", "MIN_MEASURED_ROWS", "CRITICAL", "LEVELS", "level_of", "DROPPED_TYPES", "spurious_signal",
+           "gradient_risk", "combine", "split_leaks"]
+
 BATCH = 32
 MIN_MEASURED_ROWS = 10  # as the outlier, skew and scale checks: fewer values measure no spread
 CRITICAL = 85

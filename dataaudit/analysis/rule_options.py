@@ -21,6 +21,8 @@ from .findings import Finding
 from .registry import all_rules
 from .rules import Rule
 
+__all__ = ["option_kind", "option_problem", "run_rule"]
+
 _KINDS = {bool: ("a boolean", (bool,)), int: ("a whole number", (int,)), float: ("a number", (int, float)),
           str: ("a string", (str,))}
 

@@ -9,6 +9,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .findings import Category, Finding, GradientEffect, Hit, Severity
 
+__all__ = ["FIX_STEPS", "Rule", "RULES", "check", "matches"]
+
 #: Names of the fix steps, in the order ``dataaudit fix`` applies them (SPEC "fix semantics").
 FIX_STEPS = ("target-transform", "repair", "drop", "impute", "clip", "robust-scale", "encode", "resample")
 

@@ -33,6 +33,10 @@ from ._common import jsonable, pct, plural
 if TYPE_CHECKING:
     from ..analysis.comparison import Comparison, RecipeScaling
 
+__all__ = ["DISCRETE_MAX", "category_counts", "missing_rate_drift", "new_outliers", "class_balance_drift",
+           "category_drift", "column_removed", "column_added", "type_changed", "new_categories",
+           "distribution_shift", "recipe_assumptions"]
+
 MEDIUM_PSI, HIGH_PSI = 0.1, 0.25
 DISCRETE_MAX = 20
 LIGHT_TAIL, FAR_FACTOR, FAR_Z = 10.0, 3.0, 20.0  # DA290: "far beyond" a light-tailed reference  # numeric columns with at most this many distinct values are compared value by value

@@ -20,6 +20,11 @@ from ..core.numfmt import num
 from ..errors import UsageError
 from ._common import jsonable, names, pct, plural
 
+__all__ = ["numbers_as_text", "mixed_types", "spelling_groups", "inconsistent_spellings", "surrounding_whitespace",
+           "high_cardinality", "dates_as_text", "date_formats", "DAY_ORDERS", "mixed_date_formats",
+           "booleans_as_text", "integer_codes", "mojibake", "ints_as_floats", "non_utf8_encoding", "nested_values",
+           "free_text"]
+
 
 def _text_columns(data: DatasetProfile) -> Iterator[ColumnProfile]:
     for col in data.features:  # the target is kept as it is: its encoding is not a feature's problem

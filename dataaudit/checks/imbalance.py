@@ -11,6 +11,8 @@ from ..core.measures import SMALL_TABLE_ROWS, is_skewed, skew_profile
 from ..core.numfmt import num
 from ._common import jsonable, pct
 
+__all__ = ["SMOTE_MIN_ROWS", "class_imbalance", "rare_classes", "skewed_target", "too_few_rows"]
+
 SMOTE_MIN_ROWS = 6  # SMOTE's default k_neighbors=5 needs 6 rows of a class
 
 

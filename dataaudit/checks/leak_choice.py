@@ -12,6 +12,9 @@ import pandas as pd
 from ..analysis.findings import Hit, Severity
 from ._common import jsonable, pct
 
+__all__ = ["MAX_COLUMNS", "MATCH_SHARE", "ALTERNATIVE_SHARE", "MIN_ALTERNATIVES", "SINGLE_SHARE", "CLASS_PURITY",
+           "MIN_CLASS_ROWS", "chosen_alternative"]
+
 MAX_COLUMNS = 60  # numeric features compared pairwise, row by row: the first this many (a columns² cost, capped)
 MATCH_SHARE = 0.95  # of its rows in which the column equals one of its alternatives
 ALTERNATIVE_SHARE = 0.05  # of the rows an alternative must supply the value in

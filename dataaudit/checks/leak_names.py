@@ -8,6 +8,8 @@ import re
 
 from ..analysis.measures import name_words
 
+__all__ = ["DURATION_WORDS", "END_WORDS", "STATUS_WORDS", "sibling_name", "status_target", "post_outcome_cue"]
+
 #: words of a column name that say it is a duration: a time to an event, a follow-up, a survival time
 DURATION_WORDS = frozenset({"time", "times", "futime", "stime", "survtime", "day", "days", "weeks", "months",
                             "duration", "durations", "dur", "durat", "follow", "followup", "fu", "surv",

@@ -20,6 +20,11 @@ from ._common import jsonable, pct, plural
 from .leak_choice import chosen_alternative
 from .leak_names import post_outcome_cue, sibling_name
 
+__all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
+           "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
+           "linear_combination", "one_vs_rest_auc", "POST_OUTCOME_MIN_ROWS", "rank_auc", "balanced_accuracy",
+           "identifier_column", "conflicting_labels"]
+
 BINS = 20
 SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own
 

@@ -17,6 +17,9 @@ from ..core.measures import find_sentinels
 from ..core.numfmt import num
 from ._common import jsonable, pct, plural
 
+__all__ = ["missing_values", "missing_target", "disguised_missing_tokens", "WORD_TOKEN_SHARE", "sentinel_values",
+           "PAIRED_SHARE", "PAIRED_COVER", "mostly_empty_rows", "informative_missingness"]
+
 
 @check("DA101", "missing-values", Category.MISSING, Severity.HIGH,
        effect=GradientEffect.NAN_LOSS, fix_steps=("impute",))

@@ -18,6 +18,8 @@ from ..core.measures import (
 from ..core.numfmt import num
 from ._common import examples, jsonable, pct, plural
 
+__all__ = ["robust_outliers", "infinite_values", "heavy_tail"]
+
 
 def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
     """Numeric features, plus a regression target (its outliers drive the loss too)."""

@@ -17,6 +17,11 @@ from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
 from ._common import EXACT_CONDITION, jsonable, pct, plural
 
+__all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
+           "MEMBER_AGREEMENT", "target_mostly_differs", "duplicate_columns", "correlated_features",
+           "MAX_CORRELATED_COLUMNS", "correlation_inputs", "RECODING_TYPES", "recoded_columns", "MAX_DUMMY_VALUES",
+           "linear_dependency"]
+
 
 @check("DA601", "constant-column", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("drop",))

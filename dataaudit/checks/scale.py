@@ -14,6 +14,9 @@ from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import num
 from ._common import EXACT_CONDITION, jsonable, names
 
+__all__ = ["scale_disparity", "GROUP_ORDERS", "near_zero_variance", "ill_conditioning", "PAIR_R",
+           "condition_without_correlated_pairs"]
+
 
 @check("DA501", "scale-disparity", Category.SCALE, Severity.MEDIUM,
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))

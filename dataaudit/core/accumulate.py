@@ -16,6 +16,8 @@ import pyarrow as pa
 from .hashing import bottom_k, row_priority
 from .stats import DatasetStats
 
+__all__ = ["MAX_VALUES", "MAX_TEXT_VALUES", "StatsAccumulator"]
+
 MAX_VALUES = 1 << 17  # sorted values kept per numeric column (per merge level: memory ~ columns × 1 MB × levels)
 MAX_TEXT_VALUES = 1 << 16  # distinct strings kept per text column past which it is summarised (TextStats.compact)
 

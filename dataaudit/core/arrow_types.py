@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+__all__ = ["UNIT_SECONDS", "ticks", "Normalised", "normalise_columns", "times_as_durations", "times_from_text"]
+
 UNIT_SECONDS = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}  # ticks per second of a temporal unit
 
 

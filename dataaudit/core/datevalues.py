@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+__all__ = ["DATE_PATTERN", "ISO", "YMD_OTHER", "DAY_FIRST", "MONTH_FIRST", "UNDECIDED", "NAMED", "DateOrder",
+           "date_mask", "date_order", "date_formats", "parse_dates"]
+
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)?"
 _MONTH = r"[A-Za-z]{3,9}\.?"
 #: What a date written as text looks like (the shape; pandas must also parse it: ``date_mask``).

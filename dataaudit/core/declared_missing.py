@@ -25,6 +25,8 @@ import pyarrow.compute as pc
 
 from . import textvalues
 
+__all__ = ["Counts", "values_problem", "mark_table", "mark_frame", "add_counts", "describe"]
+
 _NUMBER_LIKE = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
 
 #: column -> declared label -> cells replaced

@@ -12,6 +12,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+__all__ = ["PSI_FLOOR", "Shift", "psi", "quantile_bins", "ks", "chi_square", "proportions", "binomial_excess",
+           "exceedance"]
+
 PSI_FLOOR = 1e-4  # share given to an empty bin, so that PSI stays finite
 
 

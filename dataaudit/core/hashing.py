@@ -9,6 +9,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+__all__ = ["floats", "MIX", "hash_u64", "HASH_CHUNK_BYTES", "EQUAL_LENGTH_MAX", "string_hash", "value_hash",
+           "row_hashes", "repeated_values", "duplicate_mask", "row_priority", "bottom_k"]
+
 
 def floats(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(arr.cast(pa.float64(), safe=False).fill_null(np.nan).to_numpy(zero_copy_only=False),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["sorted_quantile", "spread_of_rest", "sorted_mad", "extremes", "thin", "least_squares"]
+
 
 def sorted_quantile(v: np.ndarray, q: float | np.ndarray) -> float | np.ndarray:
     """numpy.quantile(v, q) for an already sorted v, in O(1) per quantile."""

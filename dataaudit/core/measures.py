@@ -11,6 +11,12 @@ import numpy as np
 from .kernels import sorted_mad, sorted_quantile, spread_of_rest
 from .stats import NumericStats
 
+__all__ = ["KNOWN_SENTINELS", "UNMISTAKABLE", "find_sentinels", "UNMISTAKABLE_MAX_SHARE", "ZERO_SPIKE_SHARE",
+           "FLAG_PLACEHOLDER_SHARE", "NEXT_STEP", "log_of_whole_numbers", "MEASURED_DIGITS", "measured_shaped",
+           "placeholder_shaped", "without_sentinels", "MAD_Z", "Bounds", "robust_bounds", "log_stats",
+           "skew_profile", "skewness_after_log1p", "is_skewed", "MAD_TO_STD", "IQR_TO_STD", "center_scale",
+           "SMALL_TABLE_ROWS"]
+
 #: Values that data exports use for "unknown"; a spike at one of these is a sentinel even when it is not isolated far away.
 KNOWN_SENTINELS = frozenset({-1.0, -9.0, -99.0, -999.0, -9999.0, -99999.0, 99.0, 999.0, 9999.0, 99999.0, 999999.0,
                              -888.0, 888.0, -777.0, 777.0, 9999999.0})

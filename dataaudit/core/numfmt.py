@@ -14,6 +14,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
+__all__ = ["DASH", "finite", "fmt", "pct", "count", "MEASURED_DIGITS", "significant", "json_safe", "listed", "num",
+           "percent"]
+
 DASH = "—"
 
 

@@ -7,6 +7,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
+__all__ = ["T", "R", "pool", "thread_map"]
+
 T = TypeVar("T")
 R = TypeVar("R")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["P", "M", "registers", "merge", "estimate"]
+
 P = 14  # 16,384 registers
 M = 1 << P
 _ALPHA = 0.7213 / (1 + 1.079 / M)

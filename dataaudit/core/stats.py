@@ -34,6 +34,9 @@ from .hashing import (
 from .kernels import extremes, sorted_mad, sorted_quantile, thin
 from .parallel import pool
 
+__all__ = ["EXTREME_K", "NumericStats", "HISTOGRAM_MAX", "NUMERIC_LOOKING", "NUMBER_PROBE", "TextNumbers",
+           "TextStats", "ColumnStats", "DatasetStats", "chunk_stats"]
+
 EXTREME_K = 5
 
 

@@ -13,6 +13,8 @@ import ctypes
 import os
 import sys
 
+__all__ = ["MMAP_THRESHOLD", "limit_heap_fragmentation"]
+
 MMAP_THRESHOLD = 256 << 10  # allocations at least this large are mmapped, and unmapped when freed
 _M_MMAP_THRESHOLD = -3  # mallopt parameter (malloc.h)
 _done = False

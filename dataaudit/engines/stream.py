@@ -29,6 +29,8 @@ from ..io.read import LoadedTable, check_target, normalise_table
 from ..progress import NO_PROGRESS, Progress
 from .allocator import limit_heap_fragmentation
 
+__all__ = ["read_stats", "stream_stats", "engine_note", "note"]
+
 
 def read_stats(path: str | os.PathLike[str], *, progress: Progress = NO_PROGRESS, sheet: None = None,
                scheduler: None = None, **options: Any) -> tuple[LoadedTable, DatasetStats]:

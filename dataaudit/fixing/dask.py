@@ -47,6 +47,8 @@ from .options import FixOptions
 from .recipe import Recipe
 from .result import FixResult
 
+__all__ = ["DaskEngine", "fix_dask"]
+
 
 class DaskEngine:
     """``fixing.driver``'s engine for ``--engine dask``: each pass partition by partition on a Dask cluster (a local one

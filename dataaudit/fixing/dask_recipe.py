@@ -26,6 +26,8 @@ from ..errors import (
 from ..progress import NO_PROGRESS, Progress
 from .recipe import Recipe
 
+__all__ = ["before_dedup", "after_dedup", "frame_of", "log_of", "dask_apply", "recipe_stages", "merge_notes"]
+
 
 def before_dedup(part: Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None,
                   offset: int, to_float: tuple[str, ...], to_object: tuple[str, ...],

@@ -45,6 +45,10 @@ from .probe import probe_after_fix
 from .recipe import Recipe
 from .result import FixResult
 
+__all__ = ["Written", "ResamplePlan", "OutOfCoreEngine", "fix_out_of_core", "is_classification", "fit_on_sample",
+           "target_as_in_memory", "add_sample_notes", "note_kind", "class_counts", "plan_resampling",
+           "synthetic_chunks", "replay"]
+
 
 @dataclass
 class Written:

@@ -26,6 +26,8 @@ from ..steps.target import ABSURD_Z
 from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
 
+__all__ = ["FittedSteps", "fit_steps", "quoted", "free_text_note", "target_levels"]
+
 
 @dataclass
 class FittedSteps:

@@ -14,6 +14,8 @@ from typing import Iterable, Sequence
 
 from ..analysis.findings import Finding
 
+__all__ = ["source_column", "new_after_fix"]
+
 _DERIVED = ("=", "__", " [")  # what follows a source column's name in the name of a column derived from it
 
 

@@ -34,6 +34,9 @@ from .probe import probe_after_fix
 from .recipe import Recipe
 from .result import FixResult
 
+__all__ = ["fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memory", "apply_frame", "apply_partition",
+           "transform_frame", "kept_columns"]
+
 
 def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
             missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FixResult:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 
+__all__ = ["CHOICES", "FIT_ROWS", "FixOptions"]
+
 CHOICES = {
     "scaler": ("mad", "robust", "standard", "none"),
     "impute": ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none"),

@@ -18,6 +18,8 @@ from ..steps.base import FitContext
 if TYPE_CHECKING:
     from .result import FixResult
 
+__all__ = ["probe_after_fix"]
+
 # the fitted method -> the option that reproduces it (``smote`` picks SMOTENC itself with text features)
 _REPLAY = {"over": "over", "under": "under", "smote": "smote", "smotenc": "smote"}
 

@@ -23,6 +23,8 @@ from ..progress import NO_PROGRESS, Progress
 from ..steps import STEPS
 from ..steps.base import RecipeError, Step
 
+__all__ = ["RECIPE_VERSION", "MAX_ABSENT_SHARE", "drop_duplicate_rows", "drop_missing_target", "Recipe"]
+
 RECIPE_VERSION = 1
 MAX_ABSENT_SHARE = 0.5  # apply refuses data missing more than this share of the recipe's input columns
 

@@ -14,6 +14,8 @@ from ..formatters.markdown import cell
 if TYPE_CHECKING:
     from .result import FixResult
 
+__all__ = ["FORMAT_BY_SUFFIX", "RISK_HEAD", "LEFT_HEAD", "render", "probe_rows"]
+
 FORMAT_BY_SUFFIX = {".json": "json", ".md": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
 
 

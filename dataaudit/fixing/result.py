@@ -13,6 +13,8 @@ from ..analysis.risk import split_leaks
 from .guard import new_after_fix, source_column
 from .recipe import Recipe
 
+__all__ = ["FixResult"]
+
 
 @dataclass
 class FixResult:

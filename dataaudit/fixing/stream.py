@@ -36,6 +36,8 @@ from .options import FixOptions
 from .recipe import Recipe
 from .result import FixResult
 
+__all__ = ["StreamEngine", "fix_stream"]
+
 
 class StreamEngine:
     """``fixing.driver``'s engine for ``--engine stream``: the file read in Arrow record batches, the output written

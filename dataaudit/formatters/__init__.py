@@ -8,6 +8,9 @@ from typing import Callable, Sequence
 from ..analysis.report import Report
 from . import github, html, json, junit, markdown, sarif, text
 
+__all__ = ["github", "html", "json", "junit", "markdown", "sarif", "text", "FORMATTERS",
+           "FORMAT_BY_SUFFIX", "format_for_path", "render"]
+
 FORMATTERS: dict[str, Callable[..., str]] = {
     "text": text.render_many,
     "json": json.render_many,

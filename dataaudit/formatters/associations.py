@@ -30,7 +30,9 @@ from ..analysis.report import Report
 from . import svg
 from .svg import esc
 
-__all__ = ["MAX_HEATMAP", "Pair", "reported_pairs", "section", "cramers_v", "correlation_ratio", "pearson"]
+__all__ = ["MAX_HEATMAP", "MAX_POOL", "MAX_CATEGORIES", "MAX_LEVELS", "MAX_ROWS", "SCREEN_ROWS", "MAX_REPORTED",
+           "MAX_OTHER_PAIRS", "MIN_OTHER", "NUMERIC_TYPES", "HEATMAP_TYPES", "CATEGORY_TYPES", "Pair",
+           "reported_pairs", "pearson", "cramers_v", "correlation_ratio", "HEAD", "section"]
 
 MAX_HEATMAP = 30  # columns in the heatmap: 435 cells
 MAX_POOL = 300  # columns screened for the strongest associations

@@ -27,7 +27,8 @@ from ..core.textvalues import missing_token_mask
 from . import svg
 from .svg import esc
 
-__all__ = ["MAX_CARDS", "TOP_VALUES", "figure", "histogram_figure", "order", "section", "top_values"]
+__all__ = ["MAX_CARDS", "TOP_VALUES", "SEVERITIES", "CATEGORY_TYPES", "figure", "histogram_figure", "order",
+           "top_values", "section"]
 
 MAX_CARDS = 200  # fully drawn cards; the rest are rows of a table
 TOP_VALUES = 8  # bars per categorical card

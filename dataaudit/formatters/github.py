@@ -11,6 +11,8 @@ from typing import Sequence
 from ..analysis.findings import Severity
 from ..analysis.report import Report
 
+__all__ = ["LEVEL", "render_many"]
+
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
 
 

@@ -26,7 +26,8 @@ from . import associations, columns, svg
 from .columns import figure, histogram_figure
 from .svg import esc
 
-__all__ = ["ROOT", "esc", "render_many", "render_fragment", "page", "findings_tables", "class_balance", "style"]
+__all__ = ["ROOT", "MAX_BARS", "MATRIX_ROWS", "OPEN_FINDINGS", "RULE_ROWS", "RULES", "style", "findings_tables",
+           "HEAD", "class_balance", "render_fragment", "page", "render_many"]
 
 ROOT = "dataaudit-report"  # the class of the report's root element: every CSS rule is scoped under it
 MAX_BARS = 40  # columns in the missing-value overview, classes in the class-balance chart

@@ -7,6 +7,8 @@ from typing import Sequence
 
 from ..analysis.report import Report
 
+__all__ = ["render", "render_many"]
+
 
 def render(report: Report, **_: object) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -14,6 +14,8 @@ from ..analysis.findings import Severity
 from ..analysis.registry import get_rule
 from ..analysis.report import Report
 
+__all__ = ["render_many"]
+
 
 def _case(name: str, classname: str, failure: str | None = None, kind: str = "", out: str | None = None) -> str:
     body = ""

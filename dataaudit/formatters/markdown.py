@@ -8,6 +8,8 @@ from typing import Sequence
 from ..analysis.probe import summary as probe_summary
 from ..analysis.report import Report
 
+__all__ = ["ICON", "cell", "render", "render_many"]
+
 ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
 
 

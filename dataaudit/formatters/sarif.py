@@ -31,6 +31,9 @@ from ..analysis.report import Report
 from ..analysis.rules import Rule
 from ..core.numfmt import json_safe
 
+__all__ = ["SCHEMA_URI", "LEVEL", "PROBLEM_SEVERITY", "MAX_DESCRIPTION", "artifact_uri", "fingerprint",
+           "render_many", "render"]
+
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
          Severity.LOW: "note", Severity.INFO: "note"}

@@ -14,6 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
+__all__ = ["BAR", "OVERFLOW", "BOUND", "MISSING", "LABEL_CHARS", "esc", "num", "Bins", "bin_values", "histogram",
+           "hbars", "missing_matrix", "heatmap"]
+
 BAR = "#5b84b1"
 OVERFLOW = "#c0504d"  # the end bins: values beyond the plotted range
 BOUND = "#b00"

@@ -12,6 +12,8 @@ from ..analysis.findings import Severity
 from ..analysis.probe import summary as probe_summary
 from ..analysis.report import Report
 
+__all__ = ["STYLE", "WIDTH", "render", "render_many"]
+
 STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 WIDTH = 100
 

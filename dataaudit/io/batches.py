@@ -22,6 +22,8 @@ from ..errors import InputError
 from .csv import convert_options, read_options, sniff_csv
 from .formats import check_readable, open_input
 
+__all__ = ["BATCH_BYTES", "CSV_BLOCK_BYTES", "PARQUET_BATCH_ROWS", "CONVERSION_ERROR", "StreamedFile", "open_stream"]
+
 BATCH_BYTES = 16 << 20  # Arrow data per batch the statistics see
 CSV_BLOCK_BYTES = 1 << 20  # CSV text per read block: pyarrow's reader holds many at once (4 MB blocks: +230 MB, 32 MB: +1.3 GB)
 PARQUET_BATCH_ROWS = 262_144

@@ -18,6 +18,9 @@ import pyarrow.csv as pacsv
 from ..errors import InputError, short_error
 from .formats import open_input
 
+__all__ = ["SNIFF_BYTES", "DELIMITERS", "sniff_csv", "read_csv", "READ_BLOCK_BYTES", "ENCODING_FALLBACKS",
+           "read_options", "convert_options", "next_encoding", "encoding_failed", "check_text"]
+
 SNIFF_BYTES = 1 << 20
 DELIMITERS = ",\t;|"
 

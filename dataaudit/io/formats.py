@@ -11,6 +11,9 @@ import pyarrow as pa
 
 from ..errors import InputError
 
+__all__ = ["CSV_SUFFIXES", "COMPRESSION_SUFFIXES", "FORMAT_BY_SUFFIX", "detect_format", "check_readable",
+           "open_input"]
+
 CSV_SUFFIXES = {".csv", ".tsv", ".tab", ".txt", ".dat"}
 COMPRESSION_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".zstd": "zstd", ".xz": "xz"}
 FORMAT_BY_SUFFIX = {

@@ -24,6 +24,9 @@ import pyarrow as pa
 from ..errors import DataTypeError, InputError, TargetError, UsageError, short_error
 from .read import LoadedTable, declare_missing, load, normalise_table
 
+__all__ = ["KINDS", "ACCEPTED", "DEFAULT_TARGET", "is_path", "frame_kind", "check_data", "frame_name", "load_data",
+           "to_table", "like_input", "parquet_dir"]
+
 KINDS = {"pandas": "pandas DataFrame", "polars": "polars DataFrame", "polars-lazy": "polars LazyFrame",
          "arrow": "pyarrow Table", "dask": "Dask DataFrame"}
 ACCEPTED = ("a path, a pandas DataFrame, a polars DataFrame or LazyFrame, a pyarrow Table or a Dask DataFrame")

@@ -24,6 +24,8 @@ from ..errors import InputError, TargetError, short_error
 from .csv import read_csv
 from .formats import check_readable
 
+__all__ = ["LoadedTable", "load", "declare_missing", "normalise_table", "from_frame", "to_frame", "check_target"]
+
 
 @dataclass
 class LoadedTable:

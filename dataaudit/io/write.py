@@ -10,6 +10,10 @@ from typing import Iterable, Iterator
 
 from ..errors import DataAuditError
 
+__all__ = ["OutputError", "check_not_input", "current_umask", "create_beside", "atomic_path", "write_text_atomic",
+           "FRAME_FORMATS", "frame_format", "check_frame_output", "FORMULA_START", "spreadsheet_safe",
+           "write_frame_atomic"]
+
 
 class OutputError(DataAuditError):
     """The output cannot be written (bad directory, permission, or it is an input file)."""

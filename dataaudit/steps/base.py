@@ -22,6 +22,9 @@ import pandas as pd
 
 from ..errors import DataAuditError
 
+__all__ = ["RecipeError", "FitContext", "Step", "feature_columns", "is_numeric", "at_most_two_values",
+           "restore_order", "add_absent_columns"]
+
 
 class RecipeError(DataAuditError):
     """A recipe that cannot be used: tampered, from a newer version, or not fitted."""

@@ -23,6 +23,8 @@ from .base import (
 )
 from .impute import INDICATOR
 
+__all__ = ["METHODS", "INSIDE", "Clip"]
+
 METHODS = ("mad", "none")
 # Bounds sit this share of their half-width inside the rule, so float rounding in robust-scale cannot put
 # a clipped value a hair past the scan's threshold (which would report "3.5 robust z-scores out").

@@ -8,6 +8,8 @@ import pandas as pd
 
 from .base import FitContext, Step
 
+__all__ = ["DROP_RULES", "TEXT_RULE", "Drop"]
+
 #: rule code -> why a column it flags is dropped
 DROP_RULES = {
     "DA601": "constant",

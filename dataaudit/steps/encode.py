@@ -14,6 +14,8 @@ import pandas as pd
 
 from .base import FitContext, Step
 
+__all__ = ["METHODS", "MISSING", "RARE", "MAX_FREQUENCIES", "Encode"]
+
 METHODS = ("onehot", "ordinal", "none")
 MISSING = "__missing__"  # a missing value is a category of its own
 RARE = "__rare__"  # bucket for categories seen fewer than min_frequency times, past the cap, or unseen

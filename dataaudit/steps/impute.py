@@ -23,6 +23,8 @@ from .base import (
     restore_order,
 )
 
+__all__ = ["STRATEGIES", "INDICATOR", "EMPTY_CATEGORY", "N_NEIGHBORS", "MAD_Z", "Impute"]
+
 STRATEGIES = ("auto", "median", "mean", "most-frequent", "knn", "iterative", "none")
 INDICATOR = "__missing"  # suffix of the missing-indicator columns
 EMPTY_CATEGORY = "__missing__"  # fill of a text column with no value at fit (encode's name for a missing category)

@@ -14,6 +14,8 @@ import pandas as pd
 from ..core.declared_missing import describe, mark_frame, values_problem
 from .base import FitContext, Step
 
+__all__ = ["MarkMissing"]
+
 
 class MarkMissing(Step):
     """Replace each column's declared missing-value codes (``values``: column -> list) by missing values."""

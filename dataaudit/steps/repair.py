@@ -18,6 +18,8 @@ from ..core import datevalues, textvalues
 from ..errors import DataMismatchError
 from .base import FitContext, Step, is_numeric
 
+__all__ = ["DATE_PARTS", "MAX_SPELLINGS", "Repair", "MIN_REFUSE_VALUES"]
+
 DATE_PARTS = ("month", "dayofweek", "days")  # a date's numeric parts, before the time of day
 MAX_SPELLINGS = 10_000  # spelling maps larger than this are not stored (such columns get frequency-encoded)
 

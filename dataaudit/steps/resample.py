@@ -16,6 +16,9 @@ from ..analysis.findings import Severity
 from ..core.numfmt import listed
 from .base import FitContext, Step, is_numeric
 
+__all__ = ["METHODS", "USED", "MIN_RATIO", "IMBALANCE_RULES", "SMOTE_MAX_ROWS", "SMOTE_MIN_ROWS", "MAX_CLASS_CODES",
+           "MAX_GROWTH", "WEIGHT_COLUMN", "NAMES", "Resample", "random_rows"]
+
 METHODS = ("auto", "over", "under", "smote", "weights", "none")
 USED = ("none", "over", "under", "smote", "smotenc", "weights")
 MIN_RATIO = 1.5  # auto leaves classes alone below this majority/minority ratio

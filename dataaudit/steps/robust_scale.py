@@ -24,6 +24,8 @@ from .base import (
 )
 from .impute import INDICATOR
 
+__all__ = ["SCALERS", "FLOAT_MAX", "RobustScale"]
+
 SCALERS = ("mad", "robust", "standard", "none")
 FLOAT_MAX = float(np.finfo(np.float64).max)
 

@@ -24,6 +24,8 @@ from ..core.measures import center_scale
 from ..errors import UsageError
 from .base import FitContext, Step
 
+__all__ = ["METHODS", "KINDS", "ABSURD_Z", "TargetTransform"]
+
 METHODS = ("auto", "log", "standard", "none")
 KINDS = ("log1p", "identity", "none")  # the fitted transform before standardising ("none": nothing at all)
 ABSURD_Z = 10.0  # robust z-scores (on the transformed scale) beyond which a target value is absurd

@@ -32,3 +32,5 @@ Parquet directory atomically. ``fix`` (``fixing.dask``) runs the scan's pass, th
 Dask is an optional extra (``pip install 'dataaudit[dask]'``), imported only here and only when used.
 The workers read the files by path: on a remote cluster they must see the same files and have dataaudit.
 """
+
+__all__: list[str] = []

@@ -12,6 +12,8 @@ from ...errors import (
     short_error,
 )
 
+__all__ = ["INSTALL_HINT", "import_dask", "cluster_client", "worker_count"]
+
 INSTALL_HINT = "--engine dask needs the dask extra: pip install 'dataaudit[dask]'"
 
 

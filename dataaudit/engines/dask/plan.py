@@ -20,6 +20,8 @@ from ...errors import (
 from ...io.csv import sniff_csv
 from ...io.formats import check_readable
 
+__all__ = ["BLOCK_BYTES", "MIN_BLOCK_BYTES", "Part", "Plan", "source_files", "plan_partitions"]
+
 BLOCK_BYTES = 64 << 20  # CSV bytes (Parquet: uncompressed row-group bytes) per partition, at most
 
 

@@ -19,6 +19,8 @@ from ...io.read import LoadedTable, normalise_table
 from .plan import Part, Plan
 from .tasks import meta_of
 
+__all__ = ["MAX_ROUNDS", "sample_threshold", "COUNT_MARGIN", "reconcile", "unify_types", "PartTyping", "part_typing"]
+
 MAX_ROUNDS = 20  # reconcile rounds (each widens a column or fixes row offsets); more means a bug
 
 

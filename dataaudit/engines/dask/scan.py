@@ -25,6 +25,8 @@ from .plan import Plan, plan_partitions
 from .reconcile import reconcile, unify_types
 from .tasks import count_rows, partition_stats
 
+__all__ = ["read_stats", "dask_stats", "StatsPass", "stats_pass", "dask_note", "note"]
+
 
 def read_stats(path: str | os.PathLike[str], *, progress: Progress = NO_PROGRESS, sheet: None = None,
                scheduler: str | None = None, **options: Any) -> tuple[LoadedTable, DatasetStats]:

@@ -21,6 +21,8 @@ from ...io.formats import open_input
 from ...io.read import LoadedTable, normalise_table, to_frame
 from .plan import Part
 
+__all__ = ["read_part", "count_rows", "partition_stats", "partition_schema", "meta_of", "read_frame"]
+
 
 class _Problem(Exception):
     """A partition could not be read as asked: ``kind`` is convert (a value does not fit the column's

@@ -12,6 +12,8 @@ from ...errors import (
 )
 from ...io.write import OutputError, create_beside, current_umask
 
+__all__ = ["PARQUET_SUFFIXES", "check_parquet_dir_output", "write_parquet_dir", "empty_frame"]
+
 PARQUET_SUFFIXES = ("", ".parquet", ".pq")
 
 
