@@ -31,7 +31,7 @@ __all__ = ["ENGINES", "APPLY_ENGINES", "AUTO_STREAM_SHARE", "SCAN_ENGINES", "sca
            "apply_recipe", "apply", "diff", "choose_engine"]
 
 ENGINES = ("auto", "pandas", "stream", "dask")  # scan and fix
-APPLY_ENGINES = ("pandas", "dask")
+APPLY_ENGINES = ("pandas", "stream", "dask")
 AUTO_STREAM_SHARE = 0.1  # "auto" streams a file larger than this share of the machine's memory
 SCAN_ENGINES = {"pandas": "memory", "stream": "stream", "dask": "dask.scan"}  # engine -> module of engines/
 

@@ -313,7 +313,8 @@ def fix_command(path: str, output: str | None, target: str | None, recipe_path: 
               help="Carry this column through unchanged, first, beside the model-ready ones (an ID to join "
                    "predictions back on); repeatable; the settings' apply.keep too.")
 @click.option("--engine", type=click.Choice(APPLY_ENGINES), default="pandas", show_default=True,
-              help="pandas: in memory; dask: partition by partition on a Dask cluster (PATH may be a quoted glob "
+              help="pandas: in memory; stream: batch by batch in bounded memory (the same rows); dask: partition by "
+                   "partition on a Dask cluster (PATH may be a quoted glob "
                    "or a directory; pip install 'dataaudit[dask]').")
 @_scheduler_option
 @_sheet_option

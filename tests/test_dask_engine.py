@@ -34,7 +34,8 @@ from dataaudit.engines.dask.tasks import (  # noqa: E402
     read_part,
 )
 from dataaudit.errors import InputError, TargetError, UsageError  # noqa: E402
-from dataaudit.fixing.dask_recipe import dask_apply, merge_notes  # noqa: E402
+from dataaudit.fixing.dask_recipe import dask_apply
+from dataaudit.fixing.notes import merge_notes
 from dataaudit.io.read import load, to_frame  # noqa: E402
 
 from .conftest import assert_valid, clean_frame, write_csv  # noqa: E402

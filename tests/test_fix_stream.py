@@ -284,3 +284,35 @@ def test_dry_run_writes_nothing_and_counts_every_row(tmp_path, small_batches):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
     memory = fix(path, target="label", engine="pandas", rescan=False, options=FixOptions(resample="under"))
     assert f"would write {memory.rows['out']:,} rows" in result.output
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_stream_apply_writes_the_in_memory_apply_output_on_every_sample_file(path, tmp_path, small_batches):
+    """``apply --engine stream`` reads the file batch by batch and writes the frame the in-memory apply returns:
+    every row, in order, with the same values and dtypes."""
+    recipe = tmp_path / "recipe.json"
+    fix(path, target=_target(path), recipe_path=recipe, rescan=False, options=FixOptions(resample="none"))
+    expected, _ = apply_recipe(recipe, path)
+    out = tmp_path / "stream.parquet"
+    frame, notes = apply_recipe(recipe, path, out, engine="stream")
+    assert frame is None and isinstance(notes, list)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), expected)
+
+
+def test_stream_apply_keeps_columns_and_writes_csv_as_in_memory(tmp_path, small_batches):
+    """--keep and a CSV output through the CLI: the same file as the in-memory apply writes, atomically."""
+    frame = imbalanced_frame(np.random.default_rng(3), 3000)
+    frame.insert(0, "id", np.arange(len(frame)))
+    path = write_csv(tmp_path / "data.csv", frame)
+    recipe = tmp_path / "recipe.json"
+    fix(path, target="label", recipe_path=recipe, rescan=False, options=FixOptions(resample="none"))
+    runner = CliRunner()
+    outs = {}
+    for engine in ("pandas", "stream"):
+        outs[engine] = tmp_path / f"{engine}.csv"
+        result = runner.invoke(cli, ["apply", str(recipe), str(path), "-o", str(outs[engine]), "--keep", "id",
+                                     "--engine", engine])
+        assert result.exit_code == 0, result.output
+        assert f"wrote {len(frame):,} rows" in result.output
+    pd.testing.assert_frame_equal(pd.read_csv(outs["stream"]), pd.read_csv(outs["pandas"]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv", "pandas.csv", "recipe.json", "stream.csv"]

@@ -15,12 +15,13 @@ The batches come from ``io.batches``; the merging from ``core.accumulate.StatsAc
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import pyarrow as pa
 
 from ..core import accumulate
 from ..core.accumulate import StatsAccumulator
+from ..core.declared_missing import add_counts, mark_table
 from ..core.stats import DatasetStats, chunk_stats
 from ..errors import InputError, short_error
 from ..io.batches import StreamedFile, open_stream
@@ -56,9 +57,20 @@ def stream_stats(
     source = open_stream(path) if source is None else source
     limit_heap_fragmentation()
     max_values = accumulate.MAX_VALUES if max_values is None else max_values
-    while True:  # a type conflict in a later batch restarts the read with that column widened
+    passed = read_through(source, lambda: _StatsPass(source, target, sample_size, missing_values, max_values, progress))
+    return passed.result()
+
+
+def read_through(source: StreamedFile, start: Callable[[], Any]) -> Any:
+    """Read ``source`` once through, batch by batch: ``start()`` makes a reader whose ``add(raw)`` sees each batch.
+    A value that does not fit a CSV column's type, or a later line that is not text in the sniffed encoding,
+    restarts the read with a new reader (the column widened, the next encoding), so the reader returned saw the
+    file as a second pass reads it again through ``source``."""
+    while True:
+        reader = start()
         try:
-            result = _stream(source, target, sample_size, missing_values, max_values, progress)
+            if _read_all(source, reader):
+                return reader
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             if source.format == "csv" and encoding_failed(exc, source.encoding) and next_encoding(source.encoding):
                 source.encoding = next_encoding(source.encoding)  # the first megabyte was text in it, a later line is not
@@ -70,19 +82,10 @@ def stream_stats(
             raise InputError(source.path, f"malformed {source.format}: {short_error(exc)}") from None
         except OSError as exc:
             raise InputError(source.path, f"cannot read: {short_error(exc)}") from None
-        if result is not None:
-            return result
 
 
-def _stream(source: StreamedFile, target: str | None, sample_size: int,
-            missing_values: Mapping[str, Iterable[Any]] | None, max_values: int,
-            progress: Progress) -> tuple[LoadedTable, DatasetStats] | None:
-    """One pass; None when a CSV column had to be widened (the caller reads again)."""
-    from ..core.declared_missing import add_counts, mark_table
-
-    acc = StatsAccumulator(sample_size, max_values, accumulate.MAX_TEXT_VALUES)
-    loaded: LoadedTable | None = None
-    declared: dict[str, dict[str, int]] = {}
+def _read_all(source: StreamedFile, reader: Any) -> bool:
+    """One pass; False when a CSV column had to be widened (the caller reads again)."""
     raw_names: list[str] = []  # the file's own column names and types, for widen()
     schema: pa.Schema | None = None
     batches = source.batches()
@@ -90,29 +93,48 @@ def _stream(source: StreamedFile, target: str | None, sample_size: int,
         try:
             raw = next(batches)
         except StopIteration:
-            break
+            return True
         except pa.ArrowInvalid as exc:
             if schema is not None and source.format == "csv" and source.widen(exc, raw_names, schema):
-                return None
+                return False
             raise
-        if loaded is None:
+        if schema is None:
             raw_names, schema = list(raw.column_names), raw.schema
-            loaded = LoadedTable(raw.slice(0, 0), str(source.path), source.format, source.encoding,
-                                 source.delimiter, source.compression)
-            loaded.table = normalise_table(loaded)
-            check_target(loaded.table, loaded.path, target)
-        table = normalise_table(LoadedTable(raw, loaded.path, loaded.format))
-        if missing_values:
-            table, counts = mark_table(table, missing_values)
-            add_counts(declared, counts)
-        acc.add(chunk_stats(table, row_offset=acc.rows, target=target, sample_size=sample_size, sketch=True,
-                            sample_below=acc.sample_threshold()))
-        progress.advance(raw.num_rows)
-    if loaded is None or acc.rows == 0:
-        raise InputError(source.path, "no data rows (header only)")
-    loaded.rows = acc.rows
-    loaded.declared_missing = declared
-    return loaded, acc.result()
+        reader.add(raw)
+
+
+class _StatsPass:
+    """``stream_stats``' reader: each batch normalised, its declared missing values marked, its statistics merged."""
+
+    def __init__(self, source: StreamedFile, target: str | None, sample_size: int,
+                 missing_values: Mapping[str, Iterable[Any]] | None, max_values: int, progress: Progress) -> None:
+        self.source, self.target, self.sample_size, self.missing_values = source, target, sample_size, missing_values
+        self.progress = progress
+        self.acc = StatsAccumulator(sample_size, max_values, accumulate.MAX_TEXT_VALUES)
+        self.loaded: LoadedTable | None = None
+        self.declared: dict[str, dict[str, int]] = {}
+
+    def add(self, raw: pa.Table) -> None:
+        source = self.source
+        if self.loaded is None:
+            self.loaded = LoadedTable(raw.slice(0, 0), str(source.path), source.format, source.encoding,
+                                      source.delimiter, source.compression)
+            self.loaded.table = normalise_table(self.loaded)
+            check_target(self.loaded.table, self.loaded.path, self.target)
+        table = normalise_table(LoadedTable(raw, self.loaded.path, self.loaded.format))
+        if self.missing_values:
+            table, counts = mark_table(table, self.missing_values)
+            add_counts(self.declared, counts)
+        self.acc.add(chunk_stats(table, row_offset=self.acc.rows, target=self.target, sample_size=self.sample_size,
+                                 sketch=True, sample_below=self.acc.sample_threshold()))
+        self.progress.advance(raw.num_rows)
+
+    def result(self) -> tuple[LoadedTable, DatasetStats]:
+        if self.loaded is None or self.acc.rows == 0:
+            raise InputError(self.source.path, "no data rows (header only)")
+        self.loaded.rows = self.acc.rows
+        self.loaded.declared_missing = self.declared
+        return self.loaded, self.acc.result()
 
 
 def engine_note(profile: Any) -> dict[str, Any]:

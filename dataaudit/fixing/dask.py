@@ -40,9 +40,10 @@ from ..engines.dask.write import empty_frame, write_parquet_dir
 from ..io.read import LoadedTable
 from ..progress import Progress
 from ..steps import Resample
-from .dask_recipe import frame_of, log_of, merge_notes, recipe_stages
+from .dask_recipe import frame_of, log_of, recipe_stages
 from .driver import ResamplePlan, Written, fix_out_of_core, note_kind, synthetic_chunks
 from .fit import FittedSteps
+from .notes import merge_notes
 from .options import FixOptions
 from .recipe import Recipe
 from .result import FixResult

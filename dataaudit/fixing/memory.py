@@ -23,6 +23,7 @@ from ..io.read import LoadedTable, load, to_frame
 from ..io.write import (
     check_frame_output,
     frame_format,
+    safe_note,
     spreadsheet_safe,
     write_frame_atomic,
 )
@@ -34,7 +35,7 @@ from .probe import probe_after_fix
 from .recipe import Recipe
 from .result import FixResult
 
-__all__ = ["fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memory", "apply_frame", "apply_partition",
+__all__ = ["with_kept", "fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memory", "apply_frame", "apply_partition",
            "transform_frame", "kept_columns"]
 
 
@@ -163,16 +164,22 @@ def transform_frame(recipe: Recipe, frame: pd.DataFrame, output: str | os.PathLi
         frame = recipe.transform(frame, log, progress=progress, keep_rows=not drop_duplicates).reset_index(drop=True)
     except DataMismatchError as exc:
         raise InputError(where, f"does not fit the recipe: {exc}") from None
-    if kept is not None:
-        clash = [c for c in kept.columns if c in frame.columns]
-        if clash:
-            raise UsageError(f"--keep {', '.join(clash)}: also a model-ready column of the recipe's output; keep "
-                             "columns the recipe drops or does not read (an ID, a timestamp)")
-        frame = pd.concat([kept.reset_index(drop=True), frame], axis=1)
+    frame = with_kept(frame, kept)
     if output is not None:
         progress.stage("write")
         write_frame_atomic(_safe_for_spreadsheets(frame, output, safe_csv, log), output, overwrite=overwrite)
     return frame, log
+
+
+def with_kept(frame: pd.DataFrame, kept: pd.DataFrame | None) -> pd.DataFrame:
+    """The ``--keep`` columns first, beside the model-ready ones (UsageError for one that is both)."""
+    if kept is None:
+        return frame
+    clash = [c for c in kept.columns if c in frame.columns]
+    if clash:
+        raise UsageError(f"--keep {', '.join(clash)}: also a model-ready column of the recipe's output; keep "
+                         "columns the recipe drops or does not read (an ID, a timestamp)")
+    return pd.concat([kept.reset_index(drop=True), frame], axis=1)
 
 
 def kept_columns(frame: pd.DataFrame, keep: Sequence[str], path: str | os.PathLike[str]) -> pd.DataFrame | None:
@@ -193,9 +200,5 @@ def _safe_for_spreadsheets(frame: pd.DataFrame, output: str | os.PathLike[str], 
     if not safe or frame_format(output) != "csv":
         return frame
     safe_frame, changed = spreadsheet_safe(frame)
-    if changed:
-        log.append("spreadsheet-safe CSV: a ' was put before " + ", ".join(
-            f"{n:,} cell(s) of `{c}`" for c, n in changed.items()) + " that a spreadsheet would run as formulas.")
-    else:
-        log.append("spreadsheet-safe CSV: no text cell looked like a formula.")
+    log.append(safe_note(changed))
     return safe_frame

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,20 +23,34 @@ from ..core.declared_missing import mark_table
 from ..core.hashing import row_hashes
 from ..core.stats import DatasetStats
 from ..engines import stream as stream_engine
-from ..engines.stream import engine_note, stream_stats
-from ..errors import InputError, short_error
+from ..engines.stream import engine_note, read_through, stream_stats
+from ..errors import DataMismatchError, InputError, short_error
 from ..io.batches import StreamedFile, open_stream
-from ..io.read import LoadedTable, normalise_table, to_frame
-from ..io.write import atomic_path, create_beside, frame_format, spreadsheet_safe
+from ..io.read import (
+    LoadedTable,
+    as_whole_file,
+    normalise_table,
+    to_frame,
+    whole_file_casts,
+)
+from ..io.write import (
+    atomic_path,
+    create_beside,
+    frame_format,
+    safe_note,
+    spreadsheet_safe,
+)
 from ..progress import Progress
 from ..steps import Resample
 from .driver import ResamplePlan, Written, fix_out_of_core, note_kind, synthetic_chunks
 from .fit import FittedSteps
+from .memory import kept_columns, with_kept
+from .notes import merge_notes
 from .options import FixOptions
 from .recipe import Recipe
 from .result import FixResult
 
-__all__ = ["StreamEngine", "fix_stream"]
+__all__ = ["apply_stream", "StreamEngine", "fix_stream"]
 
 
 class StreamEngine:
@@ -119,7 +133,7 @@ class StreamEngine:
     def notes(self, fitted_log: list[str], whole: bool) -> list[str]:
         notes = [] if whole else self.batch_notes.unseen(fitted_log)
         if self.sink is not None and self.sink.safe:
-            notes.append(_safe_note(self.sink.changed))
+            notes.append(safe_note(self.sink.changed))
         return notes
 
     def info(self) -> dict[str, Any]:
@@ -139,6 +153,70 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
         return fix_out_of_core(engine, path, output=output, target=target, recipe_path=recipe_path, options=options,
                                rescan=rescan, missing_values=missing_values, fit_rows=fit_rows, progress=progress,
                                checks=checks)
+
+
+
+def apply_stream(recipe: Recipe, path: str | os.PathLike[str], output: str | os.PathLike[str], *, overwrite: bool,
+                 safe_csv: bool, keep: Sequence[str], drop_duplicates: bool,
+                 progress: Progress) -> tuple[int, list[str], list[str]]:
+    """``api.apply_recipe`` with the stream engine: pass 1 reads the file through for its column types (as one
+    read of the whole file types them), pass 2 runs each batch through the recipe and writes it, into a temporary
+    file renamed into place at the end. The rows are those, in order, of the in-memory apply. Returns (rows,
+    columns, notes); the caller loaded the recipe and checked the output."""
+    progress.stage("read")
+    source = open_stream(path)
+    whole = read_through(source, lambda: _Typing(source))
+    if whole.table is None or whole.rows == 0:
+        raise InputError(path, "no data rows (header only)")
+    problem = recipe.schema_problem(whole.table.column_names)
+    if problem:
+        raise InputError(path, problem)
+    to_float, to_object = whole_file_casts(whole.table, whole.nulls)
+    progress.stage("apply and write", whole.rows)
+    logs: list[list[str]] = []
+    distinct = _SeenRows() if drop_duplicates else None
+    rows, offset, sink = 0, 0, None
+    with ExitStack() as stack:
+        for frame in _frames(source, str(source.path), None):
+            frame = as_whole_file(frame, offset, to_float, to_object)
+            offset += len(frame)
+            log: list[str] = []
+            try:
+                out = recipe.transform(frame, log, keep_rows=not drop_duplicates, drop_duplicates=distinct)
+            except DataMismatchError as exc:
+                raise InputError(path, f"does not fit the recipe: {exc}") from None
+            kept = kept_columns(frame, keep, path)
+            out = with_kept(out.reset_index(drop=True), None if kept is None else kept.loc[out.index])
+            if sink is None:
+                schema = pa.Table.from_pandas(out, preserve_index=False).schema
+                sink = stack.enter_context(_Sink.open(stack.enter_context(atomic_path(output)), frame_format(output),
+                                                      schema, safe_csv))
+            sink.write(_to_arrow(out, sink.schema))
+            rows += len(out)
+            logs.append(log)
+            progress.advance(len(frame))
+        sink.close()
+    notes = merge_notes(logs)
+    if sink.safe:
+        notes.append(safe_note(sink.changed))
+    return rows, list(sink.schema.names), notes
+
+
+class _Typing:
+    """Pass 1 of a stream apply: the file's normalised columns with their types, and the missing values of each."""
+
+    def __init__(self, source: StreamedFile) -> None:
+        self.source = source
+        self.table: pa.Table | None = None  # no rows: the columns and types
+        self.nulls: dict[str, int] = {}
+        self.rows = 0
+
+    def add(self, raw: pa.Table) -> None:
+        table = normalise_table(LoadedTable(raw, str(self.source.path), self.source.format))
+        self.table = table.slice(0, 0) if self.table is None else self.table
+        for name, column in zip(table.column_names, table.columns):
+            self.nulls[name] = self.nulls.get(name, 0) + column.null_count
+        self.rows += table.num_rows
 
 
 # ----------------------------------------------------------------------------------------------- reading
@@ -343,13 +421,6 @@ class _Sink:
             return
         self.closed = True
         (self.handle if self.handle is not None else self.writer).close()
-
-
-def _safe_note(changed: dict[str, int]) -> str:
-    if not changed:
-        return "spreadsheet-safe CSV: no text cell looked like a formula."
-    return "spreadsheet-safe CSV: a ' was put before " + ", ".join(
-        f"{n:,} cell(s) of `{c}`" for c, n in changed.items()) + " that a spreadsheet would run as formulas."
 
 
 # ------------------------------------------------------------------------------------------------- notes

@@ -217,3 +217,25 @@ def check_target(table: pa.Table, path: str | os.PathLike[str], target: str | No
     if target is not None and target not in table.column_names:
         raise TargetError(f"{path}: target column {target!r} not found{where} "
                           f"(columns: {listed(table.column_names, 10)})")
+
+
+def whole_file_casts(table: pa.Table, nulls: Mapping[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of ``table`` (the whole file's normalised types) that ``to_frame`` types otherwise for a part of
+    the file than for the whole: whole numbers and booleans with a missing value somewhere (``nulls``: column ->
+    missing values in the whole file) become float and object, as pandas converts the whole column."""
+    missing = [f for f in table.schema if nulls.get(f.name)]
+    return (tuple(f.name for f in missing if pa.types.is_integer(f.type)),
+            tuple(f.name for f in missing if pa.types.is_boolean(f.type)))
+
+
+def as_whole_file(frame: "pd.DataFrame", offset: int, to_float: Iterable[str], to_object: Iterable[str]) -> "pd.DataFrame":
+    """A part of a file (its first row is row ``offset``) as the rows of ``to_frame`` of the whole file: indexed by
+    their row numbers, with the dtypes ``whole_file_casts`` names."""
+    import pandas as pd
+
+    for name in to_float:
+        frame[name] = frame[name].astype("float64")
+    for name in to_object:
+        frame[name] = frame[name].astype(object)
+    frame.index = pd.RangeIndex(offset, offset + len(frame))
+    return frame

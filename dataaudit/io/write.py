@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 from ..errors import DataAuditError
 
-__all__ = ["OutputError", "check_not_input", "current_umask", "create_beside", "atomic_path", "write_text_atomic",
+__all__ = ["safe_note", "OutputError", "check_not_input", "current_umask", "create_beside", "atomic_path", "write_text_atomic",
            "FRAME_FORMATS", "frame_format", "check_frame_output", "FORMULA_START", "spreadsheet_safe",
            "write_frame_atomic"]
 
@@ -162,3 +162,11 @@ def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool =
             pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
         else:
             feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+
+
+def safe_note(changed: dict[str, int]) -> str:
+    """The log's note on a spreadsheet-safe CSV: which cells got a ' (``spreadsheet_safe``'s counts)."""
+    if not changed:
+        return "spreadsheet-safe CSV: no text cell looked like a formula."
+    return "spreadsheet-safe CSV: a ' was put before " + ", ".join(
+        f"{n:,} cell(s) of `{c}`" for c, n in changed.items()) + " that a spreadsheet would run as formulas."

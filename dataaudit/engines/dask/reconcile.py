@@ -15,7 +15,7 @@ from ...errors import (
     InputError,
 )
 from ...io.csv import next_encoding
-from ...io.read import LoadedTable, normalise_table
+from ...io.read import LoadedTable, normalise_table, whole_file_casts
 from .plan import Part, Plan
 from .tasks import meta_of
 
@@ -176,10 +176,8 @@ def part_typing(plan: Plan, parts: list[tuple[dict[str, Any], int]]) -> PartTypi
     schema = typed[0]["schema"]
     unified = unify_types(plan, typed, {})
     types = {name: t for name, t in zip(schema.names, unified) if t != pa.null()}
-    normalised = normalise_table(LoadedTable(pa.schema(list(zip(schema.names, unified))).empty_table(),
-                                             plan.source, plan.format)).column_names
-    declared = {name: sum(sum(m.get("declared", {}).get(name, {}).values()) for m in typed) for name in normalised}
-    nulls = [sum(m["nulls"][i] for m in typed) + declared[name] for i, name in enumerate(normalised)]
-    to_float = tuple(n for n, t, k in zip(normalised, unified, nulls) if k and pa.types.is_integer(t))
-    to_object = tuple(n for n, t, k in zip(normalised, unified, nulls) if k and pa.types.is_boolean(t))
-    return PartTyping(types, [offset for _, offset in parts], to_float, to_object)
+    whole = normalise_table(LoadedTable(pa.schema(list(zip(schema.names, unified))).empty_table(),
+                                        plan.source, plan.format))
+    declared = {name: sum(sum(m.get("declared", {}).get(name, {}).values()) for m in typed) for name in whole.column_names}
+    nulls = {name: sum(m["nulls"][i] for m in typed) + declared[name] for i, name in enumerate(whole.column_names)}
+    return PartTyping(types, [offset for _, offset in parts], *whole_file_casts(whole, nulls))

@@ -18,7 +18,7 @@ from ...errors import (
 from ...io.batches import CONVERSION_ERROR
 from ...io.csv import check_text, convert_options, encoding_failed, read_options
 from ...io.formats import open_input
-from ...io.read import LoadedTable, normalise_table, to_frame
+from ...io.read import LoadedTable, as_whole_file, normalise_table, to_frame
 from .plan import Part
 
 __all__ = ["read_part", "count_rows", "partition_stats", "partition_schema", "meta_of", "read_frame"]
@@ -172,16 +172,8 @@ def read_frame(part: Part, encoding: str | None, column_types: Mapping[str, pa.D
     its rows indexed by their row numbers; whole-number columns with a missing value anywhere in the
     dataset as float, boolean ones as object (as pandas converts the whole column). ``missing_values``
     (fix) are marked on the Arrow table, as ``load(path, missing_values=...)`` marks them."""
-    import pandas as pd
-
     raw = read_part(part, encoding, column_types)
     table = normalise_table(LoadedTable(raw, part.path, part.format))
     if missing_values:
         table, _ = mark_table(table, missing_values)
-    frame = to_frame(table)
-    for name in to_float:
-        frame[name] = frame[name].astype("float64")
-    for name in to_object:
-        frame[name] = frame[name].astype(object)
-    frame.index = pd.RangeIndex(offset, offset + len(frame))
-    return frame
+    return as_whole_file(to_frame(table), offset, to_float, to_object)
