@@ -84,7 +84,7 @@ def dask_apply(recipe: Any, source: str | os.PathLike[str], output: str | os.Pat
                progress: Progress = NO_PROGRESS) -> tuple[int, list[str], list[str]]:
     """Re-run a fitted recipe on a file, glob or directory on a Dask cluster and write a partitioned Parquet
     directory ``output`` (atomically: a temporary directory beside it, then renamed). The rows equal, in
-    order, those of ``fixing.apply_recipe`` on the same data. Returns (rows, columns, notes)."""
+    order, those of ``api.apply_recipe`` on the same data. Returns (rows, columns, notes)."""
     if not isinstance(recipe, Recipe):
         recipe = Recipe.load(recipe)
     check_parquet_dir_output(output, overwrite=overwrite)

@@ -110,7 +110,7 @@ class FixResult:
 
     @property
     def new_findings(self) -> list[Any]:
-        """Findings of the rescan that the input's scan did not have for the same source column (``fix_guard``)."""
+        """Findings of the rescan that the input's scan did not have for the same source column (``fixing.guard``)."""
         if self.after is None:
             return []
         return new_after_fix(self.before.findings, self.after.findings, self.recipe.input_columns, self.recipe.target)

@@ -6,7 +6,7 @@ a card per column, the worst first (``columns.py``: type, missing share, distinc
 top values, its findings), the associations between columns (``associations.py``), and the column
 types. The same markup is a notebook-safe fragment (``render_fragment``): no script, every CSS rule
 scoped under the root ``.dataaudit-report`` element, each section a ``<details>``. The fix report
-(``fix_report.py``) builds its page from the same parts.
+(``fixing/report.py``) builds its page from the same parts.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Why a cluster: a file (or a glob of many) too large for one machine's memory or time is cut into partitions
 that workers read and summarise in parallel, with the same per-chunk function as the other engines
-(``stats.chunk_stats``), so the findings are the in-memory engine's. Partitions are read with pyarrow, as
-``loading`` reads a whole file, not with ``dask.dataframe.read_csv`` (pandas' parser): pandas would read
+(``core.stats.chunk_stats``), so the findings are the in-memory engine's. Partitions are read with pyarrow, as
+``io.read`` reads a whole file, not with ``dask.dataframe.read_csv`` (pandas' parser): pandas would read
 'NA' and 'null' as missing and type columns differently, and the checks must see the file's raw text.
 
 A scan runs in three steps (``plan``, ``tasks`` and ``reconcile``; ``scan`` runs them, ``cluster`` gives the client,
