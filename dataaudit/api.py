@@ -15,7 +15,7 @@ from .analysis.pipeline import SAMPLE_ROWS, check_options, scan_frame, scan_with
 from .analysis.report import Report
 from .core.declared_missing import values_problem
 from .errors import DataMismatchError, InputError, UsageError
-from .fixing.options import FIT_ROWS
+from .fixing.options import FIT_ROWS, FixOptions
 from .io.frames import check_data, is_path, load_data, parquet_dir
 from .io.write import check_frame_output, check_not_input
 from .progress import NO_PROGRESS, Progress, finishes_progress
@@ -23,7 +23,6 @@ from .progress import NO_PROGRESS, Progress, finishes_progress
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .fixing.options import FixOptions
     from .fixing.recipe import Recipe
     from .fixing.result import FixResult
 
@@ -164,8 +163,6 @@ def fix(
     -------
     FixResult
     """
-    from .fixing.options import FixOptions
-
     options = options or FixOptions()
     options.validate()
     if not is_path(path):
