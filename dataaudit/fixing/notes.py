@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["merge_notes"]
+
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
