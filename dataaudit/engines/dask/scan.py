@@ -35,26 +35,18 @@ def read_stats(path: str | os.PathLike[str], *, progress: Progress = NO_PROGRESS
     return dask_stats(path, scheduler=scheduler, progress=progress, **options)
 
 
-def dask_stats(
-    source: str | os.PathLike[str],
-    *,
-    target: str | None = None,
-    sample_size: int = 100_000,
-    missing_values: Mapping[str, Iterable[Any]] | None = None,
-    max_values: int | None = None,
-    scheduler: str | None = None,
-    progress: Progress = NO_PROGRESS,
-) -> tuple[LoadedTable, DatasetStats]:
+def dask_stats(source: str | os.PathLike[str], *, scheduler: str | None = None,
+               **options: Any) -> tuple[LoadedTable, DatasetStats]:
     """Statistics of a file, a glob of files or a directory (one dataset, files in sorted order), computed
     on a Dask cluster; the same pair as ``engines.stream.stream_stats``: a LoadedTable holding the schema (its
     ``rows`` set) and the whole dataset's statistics.
 
-    ``scheduler``: a Dask scheduler address; None starts a local cluster for this call.
-    ``max_values``: sorted values kept per numeric column (default ``engines.stream.MAX_VALUES``).
+    ``scheduler``: a Dask scheduler address; None starts a local cluster for this call. ``options``: those of
+    ``stats_pass`` (target, sample_size, missing_values, max_values: sorted values kept per numeric column,
+    default ``core.accumulate.MAX_VALUES``, progress).
     """
     with cluster_client(scheduler) as client:
-        scanned = stats_pass(client, source, target=target, sample_size=sample_size, missing_values=missing_values,
-                             max_values=max_values, progress=progress)
+        scanned = stats_pass(client, source, **options)
     return scanned.loaded, scanned.stats
 
 
