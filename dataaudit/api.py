@@ -377,20 +377,11 @@ def _scan_frame(data: Any, *, target: Any, engine: str, scheduler: str | None, s
     """``scan`` of a frame: in memory (``scan_frame``), or a Dask DataFrame by the Dask engine, which reads its
     partitions from a temporary Parquet directory that Dask writes (``io.frames.parquet_dir``): the rows never
     gather on the client, and the statistics are the Dask engine's, as for a file."""
-    if check_data(data) == "dask":
-        if engine not in ("auto", "dask"):
-            raise UsageError(f"a Dask DataFrame is scanned by the Dask engine, not --engine {engine}")
-        if target is not None and not isinstance(target, str):
-            raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
+    if _on_dask(data, engine=engine, scheduler=scheduler, sheet=sheet, target=target, done="scanned"):
         with parquet_dir(data) as path:
             report = scan(path, target=target, engine="dask", scheduler=scheduler, progress=progress, **options)
         report.dataset["path"] = "<Dask DataFrame>"
         return report
-    if engine not in ("auto", "pandas") or scheduler is not None:
-        raise UsageError(f"a frame in memory is scanned in memory (--engine pandas), not with "
-                         f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
-    if sheet is not None:
-        raise UsageError("sheet is for Excel files, not for a frame in memory")
     return scan_frame(data, target=target, progress=progress, **options)
 
 
@@ -406,22 +397,13 @@ def _fix_frame(data: Any, *, output: str | os.PathLike[str] | None, target: Any,
     directory (``io.frames.parquet_dir``), which ``fix(..., engine="dask")`` reads; ``frame`` then holds the
     fitting sample, fixed, as for any dask fix, and the output (if any) is a partitioned Parquet directory."""
     checks = {"rule_options": rule_options, "column_rule_options": column_rule_options}
-    if check_data(data) == "dask":
-        if engine not in ("auto", "dask"):
-            raise UsageError(f"a Dask DataFrame is fixed by the dask engine, not --engine {engine}")
-        if target is not None and not isinstance(target, str):
-            raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
+    if _on_dask(data, engine=engine, scheduler=scheduler, sheet=sheet, target=target, done="fixed"):
         with parquet_dir(data) as path:
             result = fix(path, output=output, target=target, recipe_path=recipe_path, options=options,
                          overwrite=overwrite, rescan=rescan, missing_values=missing_values, engine="dask",
                          fit_rows=fit_rows, scheduler=scheduler, progress=progress, **checks)
         result.before.dataset["path"] = "<Dask DataFrame>"  # not the temporary directory, gone now
         return result
-    if engine not in ("auto", "pandas") or scheduler is not None:
-        raise UsageError(f"a frame in memory is fixed in memory (--engine pandas), not with "
-                         f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
-    if sheet is not None:
-        raise UsageError("sheet is for Excel files, not for a frame in memory")
     for out in (output, recipe_path):
         if out is not None and Path(out).is_dir():
             raise UsageError(f"{out}: is a directory, not a file to write")
@@ -435,6 +417,24 @@ def _fix_frame(data: Any, *, output: str | os.PathLike[str] | None, target: Any,
     return fix_loaded(loaded, output=output, target=target, recipe_path=recipe_path, options=options,
                       overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
                       progress=progress, checks={k: v for k, v in checks.items() if v})
+
+
+def _on_dask(data: Any, *, engine: str, scheduler: str | None, sheet: str | int | None, target: Any,
+             done: str) -> bool:
+    """Whether a frame goes to the Dask engine (a Dask DataFrame) or stays in memory (any other); UsageError for
+    an engine, a scheduler, a sheet or a target that it cannot take. ``done``: what the verb does to it."""
+    if check_data(data) == "dask":
+        if engine not in ("auto", "dask"):
+            raise UsageError(f"a Dask DataFrame is {done} by the Dask engine, not --engine {engine}")
+        if target is not None and not isinstance(target, str):
+            raise UsageError("with a Dask DataFrame, target must be the name of one of its columns")
+        return True
+    if engine not in ("auto", "pandas") or scheduler is not None:
+        raise UsageError(f"a frame in memory is {done} in memory (--engine pandas), not with "
+                         f"{'--scheduler' if scheduler is not None else '--engine ' + engine}")
+    if sheet is not None:
+        raise UsageError("sheet is for Excel files, not for a frame in memory")
+    return False
 
 
 def _recipe(recipe: Any) -> Recipe:
