@@ -133,7 +133,7 @@ def fix_dask(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | N
              recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
              missing_values: dict[str, list[Any]] | None, fit_rows: int, scheduler: str | None,
              progress: Progress, checks: dict[str, Any] | None = None) -> FixResult:
-    """``fixing.memory.fix`` with the dask engine (``fixing.driver.fix_out_of_core``); the caller checked the options and the
+    """``api.fix`` with the dask engine (``fixing.driver.fix_out_of_core``); the caller checked the options and the
     output (a Parquet directory). ``checks``: the rule options of the scans before and after (``scan``'s keywords)."""
     with DaskEngine(output, overwrite=overwrite, scheduler=scheduler, missing_values=missing_values) as engine:
         return fix_out_of_core(engine, path, output=output, target=target, recipe_path=recipe_path, options=options,

@@ -106,7 +106,7 @@ def fix_out_of_core(engine: OutOfCoreEngine, path: str | os.PathLike[str], *, ou
                     target: str | None, recipe_path: str | os.PathLike[str] | None, options: FixOptions,
                     rescan: bool, missing_values: dict[str, list[Any]] | None, fit_rows: int, progress: Progress,
                     checks: dict[str, Any] | None = None) -> FixResult:
-    """``fixing.memory.fix`` with an out-of-core engine; the caller checked the options and the output paths. ``checks``:
+    """``api.fix`` with an out-of-core engine; the caller checked the options and the output paths. ``checks``:
     the rule options of the scans before and after (``scan``'s keywords)."""
     checks = checks or {}
     progress.stage("read and statistics")

@@ -147,7 +147,7 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
                recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
                safe_csv: bool, missing_values: dict[str, list[Any]] | None, fit_rows: int,
                progress: Progress, checks: dict[str, Any] | None = None) -> FixResult:
-    """``fixing.memory.fix`` with the stream engine (``fixing.driver.fix_out_of_core``); the caller checked the options and
+    """``api.fix`` with the stream engine (``fixing.driver.fix_out_of_core``); the caller checked the options and
     the output paths. ``checks``: the rule options of the scans before and after (``scan``'s keywords)."""
     with StreamEngine(output, safe_csv=safe_csv, missing_values=missing_values) as engine:
         return fix_out_of_core(engine, path, output=output, target=target, recipe_path=recipe_path, options=options,
