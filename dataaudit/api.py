@@ -42,7 +42,7 @@ def scan_engine(name: str) -> ModuleType:
 
 @finishes_progress
 def scan(
-    path: Any,
+    data: Any,
     *,
     target: Any = None,
     select: Iterable[str] = (),
@@ -62,7 +62,7 @@ def scan(
 
     Parameters
     ----------
-    path : path to a CSV/TSV (optionally compressed), Parquet, Feather, JSON Lines or Excel file; or a pandas or
+    data : a path to a CSV/TSV (optionally compressed), Parquet, Feather, JSON Lines or Excel file; or a pandas or
         polars DataFrame, a polars LazyFrame, a pyarrow Table (scanned in memory, never modified), or a Dask
         DataFrame (scanned by the Dask engine, from a temporary Parquet directory Dask writes: ``_scan_frame``).
     target : name of the label column; enables the imbalance and leakage checks. With a frame, also the labels
@@ -96,13 +96,13 @@ def scan(
     """
     # a usage error should not wait for a large file to load
     check_options(select, ignore, fail_on, rule_options, column_rule_options, missing_values)
-    if not is_path(path):  # a frame in memory (io.frames)
-        return _scan_frame(path, target=target, select=select, ignore=ignore, fail_on=fail_on,
+    if not is_path(data):  # a frame in memory (io.frames)
+        return _scan_frame(data, target=target, select=select, ignore=ignore, fail_on=fail_on,
                            rule_options=rule_options, sheet=sheet, max_rows=max_rows, column_ignores=column_ignores,
                            column_rule_options=column_rule_options, missing_values=missing_values, engine=engine,
                            scheduler=scheduler, progress=progress)
-    chosen = choose_engine(engine, path, sheet, scheduler)
-    return scan_with(scan_engine(chosen), path, target=target, max_rows=max_rows, missing_values=missing_values,
+    chosen = choose_engine(engine, data, sheet, scheduler)
+    return scan_with(scan_engine(chosen), data, target=target, max_rows=max_rows, missing_values=missing_values,
                      sheet=sheet, scheduler=scheduler, progress=progress, select=select, ignore=ignore,
                      fail_on=fail_on, rule_options=rule_options, column_ignores=column_ignores,
                      column_rule_options=column_rule_options)
@@ -110,7 +110,7 @@ def scan(
 
 @finishes_progress
 def fix(
-    path: Any,
+    data: Any,
     *,
     output: str | os.PathLike[str] | None = None,
     target: Any = None,
@@ -132,8 +132,8 @@ def fix(
 
     Parameters
     ----------
-    path : input file (any format ``scan`` reads); or a frame (``scan``'s kinds), fixed in memory: the result's
-        ``frame`` is the fixed pandas DataFrame, nothing is written unless ``output`` is given, and a Dask
+    data : the input file's path (any format ``scan`` reads); or a frame (``scan``'s kinds), fixed in memory: the
+        result's ``frame`` is the fixed pandas DataFrame, nothing is written unless ``output`` is given, and a Dask
         DataFrame goes to the dask engine (``engine`` "auto" or "dask"; see ``_fix_frame``). Never modified.
     output : where to write the repaired data (.csv, .parquet, .feather, .jsonl; with the dask engine a
         partitioned Parquet directory, ``DIR`` or ``DIR.parquet``); None writes nothing.
@@ -151,7 +151,7 @@ def fix(
         uniform sample of ``fit_rows`` rows and writes the output batch by batch, in bounded memory (see
         ``fixing.stream``); ``"auto"`` streams as ``scan`` does (files larger than a tenth of the memory);
         ``"dask"`` does what the stream engine does partition by partition on a Dask cluster and writes a
-        partitioned Parquet directory (``fixing.dask``; ``path`` may be a glob or a directory).
+        partitioned Parquet directory (``fixing.dask``; ``data`` may be a glob or a directory).
     fit_rows : the stream and dask engines' fitting sample (every row of a smaller file).
     scheduler : the Dask scheduler's address for ``engine="dask"``; None starts a local cluster for the fix.
     progress : receives the stages (read, statistics, checks, probe, fix, rescan, write) and ``done()``
@@ -165,15 +165,15 @@ def fix(
     """
     options = options or FixOptions()
     options.validate()
-    if not is_path(path):
-        return _fix_frame(path, output=output, target=target, recipe_path=recipe_path, options=options,
+    if not is_path(data):
+        return _fix_frame(data, output=output, target=target, recipe_path=recipe_path, options=options,
                           overwrite=overwrite, rescan=rescan, sheet=sheet, safe_csv=safe_csv,
                           missing_values=missing_values, engine=engine, fit_rows=fit_rows, scheduler=scheduler,
                           progress=progress, rule_options=rule_options, column_rule_options=column_rule_options)
-    chosen = choose_engine(engine, path, sheet, scheduler)
+    chosen = choose_engine(engine, data, sheet, scheduler)
     for out in (output, recipe_path):
         if out is not None:
-            check_not_input(out, [path])
+            check_not_input(out, [data])
     if output is not None:
         _check_output(output, chosen, overwrite=overwrite, command="fix")
     _check_missing_values(missing_values)
@@ -192,17 +192,17 @@ def fix(
     if chosen == "pandas":
         from .fixing.memory import fix_in_memory
 
-        return fix_in_memory(path, sheet=sheet, safe_csv=safe_csv, **common)
+        return fix_in_memory(data, sheet=sheet, safe_csv=safe_csv, **common)
     try:
         if chosen == "dask":
             from .fixing.dask import fix_dask
 
-            return fix_dask(path, fit_rows=fit_rows, scheduler=scheduler, **common)
+            return fix_dask(data, fit_rows=fit_rows, scheduler=scheduler, **common)
         from .fixing.stream import fix_stream
 
-        return fix_stream(path, fit_rows=fit_rows, safe_csv=safe_csv, **common)
+        return fix_stream(data, fit_rows=fit_rows, safe_csv=safe_csv, **common)
     except DataMismatchError as exc:  # a batch far from the rows the steps were fitted on
-        raise InputError(path, f"a part of the file does not fit the steps fitted on the sample: {exc}") from None
+        raise InputError(data, f"a part of the file does not fit the steps fitted on the sample: {exc}") from None
 
 
 @dataclass
@@ -216,7 +216,7 @@ class Applied:
     notes: list[str]
 
 
-def apply_recipe(recipe: Recipe | FixResult | str | os.PathLike[str], path: Any,
+def apply_recipe(recipe: Recipe | FixResult | str | os.PathLike[str], data: Any,
                  output: str | os.PathLike[str] | None = None, *, overwrite: bool = False,
                  sheet: str | int | None = None, safe_csv: bool = False, keep: Sequence[str] = (),
                  drop_duplicates: bool = False, engine: str = "pandas", scheduler: str | None = None,
@@ -232,21 +232,21 @@ def apply_recipe(recipe: Recipe | FixResult | str | os.PathLike[str], path: Any,
     memory, the output written atomically (the same rows; the frame returned is None); ``"dask"`` partition by
     partition on a Dask cluster (``scheduler``) into a partitioned Parquet directory (frame None).
 
-    ``recipe``: a Recipe, the path of a saved one, or the FixResult of ``fix``. ``path`` may be a frame
+    ``recipe``: a Recipe, the path of a saved one, or the FixResult of ``fix``. ``data`` may be a frame
     (``scan``'s kinds): then the transformed frame alone is returned (``fixing.memory.apply_frame``), of the
     input's kind."""
-    if not is_path(path):
+    if not is_path(data):
         if engine != "pandas" or scheduler is not None:
             raise UsageError("a frame in memory is transformed in memory (--engine pandas)")
         from .fixing.memory import apply_frame
 
         progress = NO_PROGRESS if progress is None else progress
         try:
-            return apply_frame(_recipe(recipe), path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv,
+            return apply_frame(_recipe(recipe), data, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv,
                                keep=keep, drop_duplicates=drop_duplicates, progress=progress)
         finally:
             progress.done()
-    applied = apply(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
+    applied = apply(recipe, data, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep,
                     drop_duplicates=drop_duplicates, engine=engine, scheduler=scheduler, progress=progress)
     return applied.frame, applied.notes
 

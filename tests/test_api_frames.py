@@ -263,3 +263,12 @@ def test_a_pandas_target_beside_a_polars_frame_of_the_same_column_is_that_column
     frame = _frame()
     report = dataaudit.scan(pl.from_pandas(frame), target=frame["label"])
     assert report.target == "label" and _keys(report) == _keys(dataaudit.scan(frame, target="label"))
+
+
+def test_the_verbs_take_the_data_by_keyword_as_the_issue_names_it(tmp_path):
+    """``scan(data=…)``, ``fix(data=…)``, ``apply_recipe(recipe, data=…)``: the same keyword for a path and a frame."""
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 50.0] * 20, "y": [0, 1] * 50})
+    report = dataaudit.scan(data=frame, target="y")
+    result = dataaudit.fix(data=frame, target="y")
+    applied = dataaudit.apply_recipe(result, data=frame.drop(columns="y"))
+    assert report.dataset["rows"] == 100 and len(result.frame) > 0 and len(applied) == 100
