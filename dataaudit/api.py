@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from .analysis.pipeline import SAMPLE_ROWS, check_options, scan_frame, scan_with
 from .analysis.report import Report
 from .core.declared_missing import values_problem
+from .engines import APPLY_ENGINES, ENGINES
 from .errors import DataMismatchError, InputError, UsageError
 from .fixing.options import FIT_ROWS, FixOptions
 from .io.frames import check_data, is_path, load_data, parquet_dir
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["ENGINES", "APPLY_ENGINES", "AUTO_STREAM_SHARE", "SCAN_ENGINES", "scan_engine", "scan", "fix", "Applied",
            "apply_recipe", "apply", "diff", "choose_engine"]
 
-ENGINES = ("auto", "pandas", "stream", "dask")  # scan and fix
-APPLY_ENGINES = ("pandas", "stream", "dask")
 AUTO_STREAM_SHARE = 0.1  # "auto" streams a file larger than this share of the machine's memory
 SCAN_ENGINES = {"pandas": "memory", "stream": "stream", "dask": "dask.scan"}  # engine -> module of engines/
 

@@ -10,19 +10,19 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from . import baseline, config
 from ._version import __version__
 from .analysis.registry import all_rules, get_rule
 from .analysis.report import FAIL_ON_CHOICES
-from .api import APPLY_ENGINES, ENGINES, apply, diff, fix, scan
+from .engines import APPLY_ENGINES, ENGINES
 from .errors import DataAuditError, UsageError
-from .fixing import report as fix_report
 from .fixing.options import CHOICES, FIT_ROWS, FixOptions
-from .formatters import FORMATTERS, format_for_path, render
-from .io.write import check_not_input, write_text_atomic
 from .progress import for_cli as _progress
 
+# The commands import the library's verbs, the settings file, the formats and the fix report when they run, so
+# that `rules`, `explain` and `--version` start in the time of the rule registry's imports (bench/startup.py).
 FIX_ENGINES = ENGINES  # fix --engine: scan's
+#: ``formatters.FORMATTERS``' names (tests/test_cli.py checks they agree), for --format without importing them.
+FORMAT_NAMES = ("github", "html", "json", "junit", "markdown", "sarif", "text")
 
 
 class _Group(click.Group):
@@ -80,7 +80,7 @@ _progress_option = click.option(
 def _report_options(func):
     """--format, -o, --fail-on, --select and --ignore, shared by scan and diff."""
     options = [
-        click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)),
+        click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES),
                      help="Output format [default: text, or from -o's extension]."),
         click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
                      help="Write the report to FILE (atomically)."),
@@ -145,6 +145,11 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
                  write_baseline: str | None, show_progress: bool | None, engine: str,
                  scheduler: str | None) -> None:
     """Scan one or more data files and report findings and gradient risk."""
+    from . import baseline, config
+    from .api import scan
+    from .formatters import render
+    from .io.write import check_not_input, write_text_atomic
+
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items()})
     target, fail_on, max_rows, sheet = chosen["target"], chosen["fail_on"], chosen["max_rows"], chosen["sheet"]
@@ -180,12 +185,14 @@ def scan_command(paths: tuple[str, ...], target: str | None, fmt: str | None, ou
 
 def _output_format(fmt: str | None, output: str | None) -> str:
     """--format when given, else the one -o's extension names, else text."""
+    from .formatters import format_for_path
+
     if fmt is None and output:
         fmt = format_for_path(output)  # report.sarif.json → sarif, report.json → json
         if fmt is None:
             suffix = Path(output).suffix.lower()
             raise UsageError(f"{output}: cannot tell the format from {suffix or 'no extension'!r}; "
-                             f"use --format ({', '.join(sorted(FORMATTERS))})")
+                             f"use --format ({', '.join(FORMAT_NAMES)})")
     return fmt or "text"
 
 
@@ -203,6 +210,8 @@ def _resolved(configured: dict[str, object]) -> dict[str, object]:
 
 def _append_step_summary(reports) -> None:
     """In a GitHub Actions job, append the Markdown report to the job summary ($GITHUB_STEP_SUMMARY)."""
+    from .formatters import render
+
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary:
         return
@@ -268,6 +277,11 @@ def fix_command(path: str, output: str | None, target: str | None, recipe_path: 
                 sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
                 show_progress: bool | None) -> None:
     """Write a repaired, model-ready copy of PATH (and a recipe that reproduces it)."""
+    from . import config
+    from .api import fix
+    from .fixing import report as fix_report
+    from .io.write import check_not_input, write_text_atomic
+
     if output is None and not dry_run:
         raise UsageError("Missing option '--output' / '-o' (only --dry-run needs no destination).")
     settings = config.load(config_path, isolated=isolated)
@@ -325,6 +339,9 @@ def apply_command(recipe: str, path: str, output: str, overwrite: bool, keep: tu
                   scheduler: str | None, sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,
                   show_progress: bool | None) -> None:
     """Re-apply a fitted fix RECIPE to scoring data at PATH: every row out, in order; never resamples."""
+    from . import config
+    from .api import apply
+
     settings = config.load(config_path, isolated=isolated)
     keep = tuple(keep) or tuple(settings.apply.get("keep", ()))
     applied = apply(recipe, path, output, overwrite=overwrite, sheet=sheet, safe_csv=safe_csv, keep=keep, engine=engine,
@@ -349,6 +366,11 @@ def diff_command(reference: str, path: str, target: str | None, recipe_path: str
                  sheet: str | None, config_path: str | None, isolated: bool, show_progress: bool | None) -> None:
     """Compare PATH with REFERENCE: schema changes, new categories, distribution shift, missing rates,
     class balance, and with --recipe whether a fitted recipe still fits."""
+    from . import config
+    from .api import diff
+    from .formatters import render
+    from .io.write import check_not_input, write_text_atomic
+
     settings = config.load(config_path, isolated=isolated)
     chosen = _resolved({name: settings.get(key) for name, key in SCAN_SETTINGS.items() if name in DIFF_SETTINGS})
     if output:

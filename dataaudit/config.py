@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.report import FAIL_ON_CHOICES
-from .api import ENGINES
 from .core.declared_missing import values_problem
+from .engines import ENGINES
 from .errors import UsageError
 from .fixing.options import CHOICES
 

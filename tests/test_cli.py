@@ -509,6 +509,23 @@ def test_importing_the_package_loads_no_heavy_library():
     assert loaded.strip() == "[]"
 
 
+def test_the_light_commands_load_neither_the_verbs_nor_the_formats():
+    """`dataaudit rules`, `explain` and `--version` import the rule registry and the command line only: the
+    pipeline, the readers, the formats and the settings file load when scan, fix, apply or diff runs."""
+    code = ("import sys, dataaudit.cli; print(sorted(m for m in sys.modules if m.startswith(('dataaudit.api', "
+            "'dataaudit.analysis.pipeline', 'dataaudit.formatters', 'dataaudit.io', 'dataaudit.config', "
+            "'dataaudit.baseline', 'dataaudit.steps', 'dataaudit.analysis.probe'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_the_command_line_offers_every_format():
+    from dataaudit.cli import FORMAT_NAMES
+    from dataaudit.formatters import FORMATTERS
+
+    assert FORMAT_NAMES == tuple(sorted(FORMATTERS))
+
+
 def test_importing_the_package_loads_no_engine_module():
     """Nor the engines (the Dask engine's modules above all) or the repair half but its options: they load when a
     command picks them."""
