@@ -220,3 +220,22 @@ def test_repair_leaves_the_columns_drop_removes_alone(mixed_fix):
     assert "customer_id" in dropped
     assert not dropped & set(steps["repair"].kinds_)
     assert set(steps["repair"].kinds_) == set(steps["repair"].columns_) - dropped
+
+
+def test_apply_keeps_each_kept_value_beside_its_own_row_when_duplicates_are_dropped(tmp_path):
+    """``--keep`` with ``--drop-duplicates``: the kept column follows the rows the recipe keeps (it was misaligned,
+    padding the end with empty features)."""
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame({"x": rng.normal(size=200).round(3), "c": rng.choice(["a", "b"], 200),
+                          "y": rng.integers(0, 2, 200)})
+    result = fix(train, target="y", options=FixOptions(resample="none"))
+    new = train.copy()
+    new.loc[10:19] = new.loc[0:9].to_numpy()  # ten rows repeat earlier ones
+    new["tag"] = np.arange(200) * 10
+    new.to_csv(tmp_path / "new.csv", index=False)
+    dropped, _ = apply_recipe(result.recipe, tmp_path / "new.csv", keep=["tag"], drop_duplicates=True)
+    every, _ = apply_recipe(result.recipe, tmp_path / "new.csv", keep=["tag"])
+    assert len(dropped) < 190 and not set(range(100, 200, 10)) & set(dropped["tag"])
+    assert dropped.notna().all().all()
+    expected = every.set_index("tag").loc[dropped["tag"]].reset_index()
+    pd.testing.assert_frame_equal(dropped, expected)

@@ -161,10 +161,12 @@ def transform_frame(recipe: Recipe, frame: pd.DataFrame, output: str | os.PathLi
         raise InputError(where, problem)
     log: list[str] = []
     try:
-        frame = recipe.transform(frame, log, progress=progress, keep_rows=not drop_duplicates).reset_index(drop=True)
+        frame = recipe.transform(frame, log, progress=progress, keep_rows=not drop_duplicates)
     except DataMismatchError as exc:
         raise InputError(where, f"does not fit the recipe: {exc}") from None
-    frame = with_kept(frame, kept)
+    if kept is not None:  # the rows the recipe kept (it drops duplicates by mask, keeping the index): their values
+        kept = kept.loc[frame.index]
+    frame = with_kept(frame.reset_index(drop=True), kept)
     if output is not None:
         progress.stage("write")
         write_frame_atomic(_safe_for_spreadsheets(frame, output, safe_csv, log), output, overwrite=overwrite)
