@@ -11,7 +11,7 @@ from .._version import __version__
 from ..core.numfmt import json_safe
 from .findings import Finding, Severity
 
-__all__ = ["SCHEMA_VERSION", "FAIL_ON_CHOICES", "FINDING_COLUMNS", "VIEWS", "Report", "flat_scalars",
+__all__ = ["SCHEMA_VERSION", "FAIL_ON_CHOICES", "FINDING_COLUMNS", "VIEWS", "Viewed", "Report", "flat_scalars",
            "report_schema", "Component", "GradientRisk"]
 
 SCHEMA_VERSION = 1
@@ -24,8 +24,24 @@ FINDING_COLUMNS = ("rule", "check", "category", "severity", "column", "columns",
 VIEWS: dict[str, Callable[[Any], str]] = {}
 
 
+class Viewed:
+    """``str()`` and the notebook's HTML through the views ``display`` registers in ``VIEWS`` (by the names in
+    ``TEXT_VIEW`` and ``HTML_VIEW``); without them, ``repr`` and no HTML."""
+
+    TEXT_VIEW = "text"  # the text report (``formatters.text``), as ``dataaudit scan`` prints it
+    HTML_VIEW = "html"  # the notebook fragment: no script, its CSS scoped to its own root element
+
+    def __str__(self) -> str:
+        view = VIEWS.get(self.TEXT_VIEW)
+        return view(self) if view is not None else repr(self)
+
+    def _repr_html_(self) -> str | None:
+        view = VIEWS.get(self.HTML_VIEW)
+        return view(self) if view is not None else None
+
+
 @dataclass
-class Report:
+class Report(Viewed):
     """What one scan found in one dataset."""
 
     dataset: dict[str, Any]
@@ -43,16 +59,6 @@ class Report:
     def __repr__(self) -> str:
         """One line: ``Report(mixed.csv: 19 findings, 7 high; gradient risk 100 critical)``."""
         return f"Report({self.name}: {self.summary_line()})"
-
-    def __str__(self) -> str:
-        """The text report (``formatters.text``), as ``dataaudit scan`` prints it."""
-        view = VIEWS.get("text")
-        return view(self) if view is not None else repr(self)
-
-    def _repr_html_(self) -> str | None:
-        """The HTML report as a notebook fragment: no script, its CSS scoped to its own root element."""
-        view = VIEWS.get("html")
-        return view(self) if view is not None else None
 
     @property
     def name(self) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis.report import VIEWS, Component, GradientRisk, Report
+from ..analysis.report import Component, GradientRisk, Report, Viewed
 from ..analysis.risk import split_leaks
 from .guard import new_after_fix, source_column
 from .recipe import Recipe
@@ -17,12 +17,15 @@ __all__ = ["FixResult"]
 
 
 @dataclass
-class FixResult:
+class FixResult(Viewed):
     """The repaired frame, the recipe that reproduces it, and the before/after evidence.
 
     With the stream and dask engines the output is only on disk: ``frame`` and ``pre_resample`` then hold the
     rows the steps were fitted on (a uniform sample of the file, every row when it is small enough), fixed, and
     ``engine`` says so; ``rows`` always counts the whole file and output."""
+
+    TEXT_VIEW = "fix-text"  # the fix report as text (``dataaudit fix --report fix.txt``)
+    HTML_VIEW = "fix-html"  # the before/after table (``display.fix_html``): escaped, no script, scoped CSS
 
     frame: pd.DataFrame  # the output (after resampling)
     pre_resample: pd.DataFrame  # what `apply` reproduces
@@ -43,16 +46,6 @@ class FixResult:
         features = self.feature_counts()
         return (f"FixResult({self.before.name}: {self.rows['in']:,} -> {self.rows['out']:,} rows, "
                 f"{features['in']:,} -> {features['out']:,} features; gradient risk {risk})")
-
-    def __str__(self) -> str:
-        """The fix report as text (``dataaudit fix --report fix.txt``)."""
-        view = VIEWS.get("fix-text")
-        return view(self) if view is not None else repr(self)
-
-    def _repr_html_(self) -> str | None:
-        """The before/after table for a notebook (``dataaudit.display.fix_html``): escaped, no script, scoped CSS."""
-        view = VIEWS.get("fix-html")
-        return view(self) if view is not None else None
 
     @property
     def frame_is_output(self) -> bool:
