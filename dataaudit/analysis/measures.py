@@ -5,6 +5,7 @@ shows, the words of a column's name."""
 from __future__ import annotations
 
 import re
+from typing import Callable, Hashable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,9 +13,36 @@ import pandas as pd
 from ..core.kernels import sorted_mad
 from .profiling import ColumnProfile, DatasetProfile
 
-__all__ = ["name_words", "CODE_NAME", "NOMINAL_NAME", "GROUP_NAME", "integer_code_reason", "DATE_LAYOUTS",
+__all__ = ["shared", "sorted_unique", "name_words", "CODE_NAME", "NOMINAL_NAME", "GROUP_NAME", "integer_code_reason", "DATE_LAYOUTS",
            "MIN_DATES", "packed_date", "DAYS_IN_MONTH", "real_days", "numeric_inputs", "magnitude",
            "missing_indicator"]
+
+
+T = TypeVar("T")
+
+
+def shared(data: DatasetProfile, key: Hashable, compute: Callable[[], T], *, on: object = None) -> T:
+    """``compute()``, once per profile (one scan) for ``key``: what several checks and the risk derive alike (the
+    numeric inputs, a date column parsed on the sampled rows) is derived once. ``on``: an object the value depends
+    on (the rows judged), compared by identity; the value kept is for the last one given. A profile whose ``memo``
+    is None keeps nothing (every call computes, as the tests compare)."""
+    memo = data.memo
+    if memo is None:
+        return compute()
+    kept = memo.get(key)
+    if kept is None or kept[0] is not on:
+        kept = memo[key] = (on, compute())
+    return kept[1]
+
+
+def sorted_unique(v: np.ndarray) -> np.ndarray:
+    """``np.unique(v)`` of an already sorted array without NaN (a column's sorted finite values), in one pass."""
+    if v.size < 2:
+        return v.copy()
+    keep = np.empty(v.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(v[1:], v[:-1], out=keep[1:])
+    return v[keep]
 
 
 def name_words(name: str) -> list[str]:
@@ -57,7 +85,7 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     if GROUP_NAME.search(col.name):
         return "its name says it numbers groups of rows (a stratum, a brood): a label, not a quantity"
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
-    uniq = np.unique(num_stats.values)
+    uniq = sorted_unique(num_stats.values)
     if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:
         return None  # all multiples of 5, 25, 100...: a measurement rounded to a step, not codes
     if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05:
@@ -83,7 +111,7 @@ def packed_date(col: ColumnProfile) -> str | None:
     larger than 20298 (2 Feb 1998)."""
     if "date" not in name_words(col.name) or col.numeric is None or col.distinct < MIN_DATES:
         return None
-    uniq = np.unique(col.numeric.values)
+    uniq = sorted_unique(col.numeric.values)
     if uniq[0] < 10100 or uniq[-1] >= 1e8 or not np.all(uniq == np.round(uniq)):
         return None
     v = uniq.astype(np.int64)
@@ -112,8 +140,8 @@ def real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> bool:
 
 def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
     """Numeric inputs a model takes as magnitudes (integer category codes will be encoded instead)."""
-    return [c for c in data.features if c.is_numeric_feature and c.numeric.count > 0
-            and integer_code_reason(c) is None]
+    return list(shared(data, "numeric_inputs", lambda: [c for c in data.features if c.is_numeric_feature
+                                                         and c.numeric.count > 0 and integer_code_reason(c) is None]))
 
 
 def magnitude(col: ColumnProfile) -> float:

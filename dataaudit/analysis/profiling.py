@@ -169,6 +169,8 @@ class DatasetProfile:
     columns: dict[str, ColumnProfile]
     source: dict[str, Any]
     target: TargetProfile | None = None
+    #: values several readers derive from this profile, computed once (``analysis.measures.shared``); None: none kept
+    memo: dict[Any, Any] | None = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def rows(self) -> int:

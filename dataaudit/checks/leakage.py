@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
-from ..analysis.measures import missing_indicator
+from ..analysis.measures import missing_indicator, shared
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core import datevalues
@@ -67,7 +67,12 @@ def as_numbers(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
         return data.numeric_sample.loc[index, col.name].to_numpy(dtype=float)
     if col.inferred_type != "datetime" or col.name not in data.sample.columns:
         return None
-    raw = data.sample.loc[index, col.name]
+    # a date column is parsed once for the rows judged (the key and the rank AUC both read it)
+    return shared(data, ("leakage-dates", col.name), lambda: _date_numbers(data.sample.loc[index, col.name]), on=index)
+
+
+def _date_numbers(raw: pd.Series) -> np.ndarray:
+    """Seconds since 1970 of dates (read-only: it is shared), NaN where not a date."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         dates = raw.dt.tz_convert(None) if getattr(raw.dt, "tz", None) is not None else raw
     else:
@@ -75,7 +80,9 @@ def as_numbers(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
         order = datevalues.date_order(pd.Series(counts.index.to_numpy(dtype=object), dtype="str"), counts.to_numpy())
         dates = datevalues.parse_dates(raw.where(raw.notna(), None), order.day_first)
     values = np.asarray(dates.to_numpy(), dtype="datetime64[s]")  # seconds: no overflow for the year 9999
-    return np.where(np.isnat(values), np.nan, values.astype(np.int64).astype(float))
+    out = np.where(np.isnat(values), np.nan, values.astype(np.int64).astype(float))
+    out.flags.writeable = False
+    return out
 
 
 def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, float]:
