@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import numpy as np
+import pandas as pd
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.measures import (
@@ -93,12 +94,17 @@ def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2) -> Iter
                                      "examples": _value_examples(col, words)})
 
 
-def spelling_groups(col: ColumnProfile) -> list[dict]:
-    """Groups of distinct values that are the same after NFKC, case folding and whitespace normalisation."""
+def spelling_groups(col: ColumnProfile, keys: pd.Series | None = None) -> list[dict]:
+    """Groups of distinct values that are the same after NFKC, case folding and whitespace normalisation.
+
+    ``keys``: those spellings of the column's values other than tokens, when already normalised (with the
+    other columns' at once)."""
     frame = col.text.frame[~col.text.frame["token"]]
     if len(frame) < 2:
         return []
-    keys = textvalues.normalise(frame["value"].astype("str"))
+    keys = textvalues.normalise(frame["value"].astype("str")) if keys is None else keys
+    if not keys.duplicated().any():  # every spelling its own: no group (the usual case)
+        return []
     grouped = frame.assign(key=keys.to_numpy()).groupby("key", sort=False)
     sizes = grouped["value"].transform("size")
     multi = frame.assign(key=keys.to_numpy())[sizes.to_numpy() > 1]
@@ -119,10 +125,14 @@ def inconsistent_spellings(data: DatasetProfile) -> Iterator[Hit]:
 
     How fix repairs it: repair normalises spellings (Unicode NFKC, whitespace, case) to the most frequent form.
     """
-    for col in _text_columns(data):
-        if col.inferred_type not in ("categorical", "boolean", "text") or col.text.sampled:
-            continue
-        groups = spelling_groups(col)
+    cols = [col for col in _text_columns(data)
+            if col.inferred_type in ("categorical", "boolean", "text") and not col.text.sampled]
+    values = [col.text.frame.loc[~col.text.frame["token"], "value"].astype("str") for col in cols]
+    # one normalisation for every column (a wide table's hundreds of small ones), cut back per column
+    keys = textvalues.normalise(pd.concat(values, ignore_index=True)) if values else None
+    ends = np.cumsum([len(v) for v in values])
+    for col, end, size in zip(cols, ends, (len(v) for v in values)):
+        groups = spelling_groups(col, keys.iloc[end - size:end].reset_index(drop=True))
         if not groups:
             continue
         rows = sum(sum(list(g["variants"].values())[1:]) for g in groups)

@@ -279,20 +279,24 @@ def informative_missingness(data: DatasetProfile, *, min_effect: float = 0.1, ma
     if y is None:
         return
     known = y.notna().to_numpy()
+    target = y[known]
+    if data.target.task == "classification":  # the class of each row, in sorted label order (as a crosstab's)
+        classes, codes = np.unique(target.to_numpy(), return_inverse=True)
     for col in data.features:
         if col.missing < 10 or col.missing > 0.99 * col.rows:
             continue
         miss = missing_indicator(col, data.sample[col.name])[known]
         if miss.all() or not miss.any():
             continue
-        target = y[known]
         if data.target.task == "classification":
-            table = pd.crosstab(miss, target.to_numpy())
-            if table.shape[0] < 2 or table.shape[1] < 2:
+            if len(classes) < 2:
                 continue
-            chi2, p = _chi_square(table.to_numpy())
-            effect = float(np.sqrt(chi2 / (table.to_numpy().sum() * (min(table.shape) - 1))))
-            rates = table.loc[True] / table.sum(axis=0)
+            # the crosstab of missing (False, True) by class, counted in one pass
+            observed = np.bincount(miss.astype(np.int64) * len(classes) + codes,
+                                   minlength=2 * len(classes)).reshape(2, len(classes))
+            chi2, p = _chi_square(observed)
+            effect = float(np.sqrt(chi2 / (observed.sum() * (min(observed.shape) - 1))))
+            rates = pd.Series(observed[1] / observed.sum(axis=0), index=classes)
             detail = {"cramers_v": effect, "p_value": p,
                       "missing_rate_by_class": {str(k): float(v) for k, v in rates.items()}}
             lo, hi = rates.idxmin(), rates.idxmax()
