@@ -9,6 +9,13 @@ appended with ``pyarrow.csv.CSVWriter``, so 10M rows never need the whole table 
 Files are written atomically and reused while the manifest's generator version, rows, seed and byte size
 match (the cache key is (rows, seed); the chunk size is part of the generator version).
 
+    python bench/scale/generate.py --wide 5000x1000 [--seed 0] [--workdir ...] [--force]
+
+writes the wide table of issue 20 instead: ``bench/html_wide.wide_frame(columns, rows, seed)`` (``columns``
+features, a leak and the binary ``label``) as ``<workdir>/wide_<rows>x<columns>_seed<seed>.csv`` with
+``to_csv(index=False)``, and a manifest with no planted ground truth (its speed is measured, not its detection),
+cached the same way.
+
 The columns (a realistic mix, one planted problem per column so a finding can be matched by family and column,
 like bench/corrupt.py's ground truth; ``corruption`` uses corrupt.py's names):
 
@@ -362,17 +369,108 @@ def ensure(rows: int, seed: int = 0, workdir: Path = DEFAULT_WORKDIR, parquet: b
     return manifest, True
 
 
+# --------------------------------------------------------------------------- the wide table
+
+
+WIDE_VERSION = 1  # bump when bench/html_wide.wide_frame changes what a (rows, columns, seed) produces
+
+
+def wide_shape(text: str) -> tuple[int, int]:
+    """'5000x1000' -> (rows, columns)."""
+    rows, sep, columns = text.lower().partition("x")
+    if not sep or not rows.isdigit() or not columns.isdigit() or int(rows) < 1 or int(columns) < 1:
+        raise ValueError(f"a wide table is ROWSxCOLUMNS (5000x1000), not {text!r}")
+    return int(rows), int(columns)
+
+
+def wide_paths(workdir: Path, rows: int, columns: int, seed: int) -> dict[str, Path]:
+    stem = f"wide_{rows}x{columns}_seed{seed}"
+    return {"csv": workdir / f"{stem}.csv", "manifest": workdir / f"{stem}.manifest.json"}
+
+
+def write_wide(rows: int, columns: int, seed: int, workdir: Path) -> dict[str, Any]:
+    """Write the wide CSV atomically (bench/html_wide.wide_frame, then ``to_csv(index=False)``) and its manifest."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/html_wide.py: pandas and this dataaudit
+    from html_wide import wide_frame
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    where = wide_paths(workdir, rows, columns, seed)
+    started = time.perf_counter()
+    frame = wide_frame(columns, rows, seed)
+    tmp = where["csv"].with_name(where["csv"].name + ".part")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, where["csv"])
+    manifest = {
+        "generator": "bench/scale/generate.py --wide (bench/html_wide.wide_frame)", "generator_version": WIDE_VERSION,
+        "wide": True, "rows": rows, "columns": int(frame.shape[1]), "features": columns, "seed": seed,
+        "target": TARGET, "task": "classification", "csv": str(where["csv"]), "bytes": where["csv"].stat().st_size,
+        "generate_seconds": round(time.perf_counter() - started, 3),
+        "column_descriptions": {}, "planted": [], "tolerated": [], "counts": {},
+    }
+    part = where["manifest"].with_name(where["manifest"].name + ".part")
+    part.write_text(json.dumps(manifest, indent=1) + "\n")
+    os.replace(part, where["manifest"])
+    return manifest
+
+
+def cached_wide(rows: int, columns: int, seed: int, workdir: Path) -> dict[str, Any] | None:
+    """The manifest of a complete cached wide file for (rows, columns, seed), or None."""
+    where = wide_paths(workdir, rows, columns, seed)
+    try:
+        manifest = json.loads(where["manifest"].read_text())
+    except (OSError, ValueError):
+        return None
+    ok = (manifest.get("generator_version") == WIDE_VERSION and manifest.get("rows") == rows
+          and manifest.get("features") == columns and manifest.get("seed") == seed and where["csv"].exists()
+          and manifest.get("bytes") == where["csv"].stat().st_size)
+    return manifest if ok else None
+
+
+def ensure_wide(rows: int, columns: int, seed: int = 0, workdir: Path = DEFAULT_WORKDIR,
+                force: bool = False) -> tuple[dict[str, Any], bool]:
+    """(manifest, generated_now) of the wide table; generated in a child process, as ``ensure``."""
+    workdir = Path(workdir)
+    if not force:
+        manifest = cached_wide(rows, columns, seed, workdir)
+        if manifest is not None:
+            return manifest, False
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--wide", f"{rows}x{columns}", "--seed", str(seed),
+           "--workdir", str(workdir), "--force", "--quiet"]
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"generating the wide table {rows}x{columns} failed: {proc.stderr.strip()[-2000:]}")
+    manifest = cached_wide(rows, columns, seed, workdir)
+    if manifest is None:
+        raise RuntimeError(f"generating the wide table {rows}x{columns} left no complete file in {workdir}")
+    return manifest, True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--wide", help="ROWSxCOLUMNS: the wide table (bench/html_wide.wide_frame) instead")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--parquet", action="store_true", help="also write a Parquet copy")
     parser.add_argument("--force", action="store_true", help="regenerate even if a cached file matches")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
-    if args.rows < 1:
-        parser.error("--rows must be positive")
+    if args.wide is not None:
+        try:
+            rows, columns = wide_shape(args.wide)
+        except ValueError as exc:
+            parser.error(str(exc))
+        manifest = cached_wide(rows, columns, args.seed, args.workdir) if not args.force else None
+        state = "reusing"
+        if manifest is None:
+            manifest = write_wide(rows, columns, args.seed, args.workdir)
+            state = f"generated in {manifest['generate_seconds']:.1f} s:"
+        if not args.quiet:
+            print(f"{state} {manifest['csv']} ({manifest['bytes'] / 2**20:.1f} MiB, {rows:,} rows x "
+                  f"{manifest['columns']} columns)")
+        return 0
+    if args.rows is None or args.rows < 1:
+        parser.error("--rows must be given and positive (or --wide ROWSxCOLUMNS)")
     manifest = cached(args.rows, args.seed, args.workdir, args.parquet) if not args.force else None
     state = "reusing"
     if manifest is None:

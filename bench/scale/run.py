@@ -2,6 +2,11 @@
 
     python bench/scale/run.py --rows 100000 1000000 10000000 [--repeat 3] [--tasks ...] \
         [--peers ydata-minimal deepchecks] [--timeout 600] [--out docs/scale.md]
+    python bench/scale/run.py --wide 5000x1000 --tasks arrow-read scan fix --peers none   (issue 20's wide table)
+
+``--wide ROWSxCOLUMNS`` (with or without ``--rows``) adds issue 20's wide table: bench/html_wide.wide_frame(COLUMNS,
+ROWS, seed) written as CSV by bench/scale/generate.py (seeded, cached like the others), its tasks run the same
+way; it has no planted ground truth, so no detection is scored, and its goal is the issue's: scan within 4× the read.
 
 For each size, bench/scale/generate.py writes (or reuses) a seeded mixed CSV with planted problems and its ground
 truth. One unmeasured ``pyarrow.csv.read_csv`` warms the page cache and records the Arrow table's in-memory size
@@ -374,8 +379,12 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_size(rows: int, plan: list[str], args: argparse.Namespace, failed_peers: dict[str, str],
-             available: dict[str, bool]) -> dict[str, Any]:
-    manifest, generated = generate.ensure(rows, args.seed, args.workdir)
+             available: dict[str, bool], wide: int | None = None) -> dict[str, Any]:
+    """Every task of ``plan`` on the scale file of ``rows`` rows, or on the wide table of ``rows`` × ``wide``."""
+    if wide is None:
+        manifest, generated = generate.ensure(rows, args.seed, args.workdir)
+    else:
+        manifest, generated = generate.ensure_wide(rows, wide, args.seed, args.workdir)
     print(f"[{rows:,} rows] {'generated' if generated else 'reusing'} {manifest['csv']} "
           f"({manifest['bytes'] / MB:.1f} MiB)", flush=True)
     arrow = arrow_table_info(manifest, args.workdir)
@@ -426,7 +435,7 @@ def run_size(rows: int, plan: list[str], args: argparse.Namespace, failed_peers:
     found: dict[str, Any] = {}
     for task in plan:
         ok = [r for r in runs[task] if r["status"] == "ok"]
-        if not ok:
+        if not ok or not manifest["planted"]:  # the wide table plants nothing: speed only
             continue
         try:
             if task in ("scan", "scan-stream", "scan-dask"):
@@ -438,7 +447,7 @@ def run_size(rows: int, plan: list[str], args: argparse.Namespace, failed_peers:
                 found[task]["version"] = ok[0]["result"].get("version")
         except (OSError, ValueError, KeyError) as exc:
             found[task] = {"error": f"{type(exc).__name__}: {exc}"}
-    out = {"rows": rows, "data": {k: manifest[k] for k in ("csv", "bytes", "rows", "columns", "seed", "generator_version",
+    out = {"rows": rows, **({"wide": manifest["columns"]} if wide is not None else {}), "data": {k: manifest[k] for k in ("csv", "bytes", "rows", "columns", "seed", "generator_version",
                                                             "counts", "column_descriptions", "planted", "tolerated")},
            "arrow_table": arrow, "tasks": tasks_summary, "detection": found, "runs": runs}
     Path(csv).with_name(Path(csv).stem + ".results.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
@@ -489,10 +498,11 @@ def goals(size: dict[str, Any]) -> list[tuple[str, str, str]]:
     fix_stream = t.get("fix-stream", {})
     ydata = t.get("peer:ydata-minimal", {})
     out = []
+    limit = 4 if size.get("wide") else 3  # issue 20: a wide table's scan within 4× its read
     if scan.get("ok_runs"):
-        out.append(("scan within 3× arrow-read (wall / work)",
+        out.append((f"scan within {limit}× arrow-read (wall / work)",
                     f"{_x(scan['wall_x_read'])} / {_x(scan['work_x_read'])}",
-                    f"{_goal(scan['wall_x_read'] <= 3)} / {_goal(scan['work_x_read'] <= 3)}"))
+                    f"{_goal(scan['wall_x_read'] <= limit)} / {_goal(scan['work_x_read'] <= limit)}"))
         out.append(("scan peak RSS within 3× the Arrow table", _x(scan["rss_x_table"]),
                     _goal(scan["rss_x_table"] <= 3)))
     if stream.get("ok_runs"):
@@ -580,8 +590,8 @@ def render(results: dict[str, Any]) -> str:
         "```",
         "",
     ]
-    if results["sizes"]:
-        data = results["sizes"][0]["data"]
+    if any(not size.get("wide") for size in results["sizes"]):
+        data = next(size for size in results["sizes"] if not size.get("wide"))["data"]
         planted = {p["column"]: f"{p['family']}: {p['corruption']} ({p['detail']})" for p in data["planted"]}
         tolerated = {t["column"]: f"tolerated {t['family']}: {t['why']}" for t in data["tolerated"]}
         lines += ["## Data", "",
@@ -594,7 +604,8 @@ def render(results: dict[str, Any]) -> str:
         lines.append("")
     for size in results["sizes"]:
         rows, data, arrow = size["rows"], size["data"], size["arrow_table"]
-        lines += [f"## {rows:,} rows × {data['columns']} columns", "",
+        title = " (the wide table: bench/html_wide.wide_frame)" if size.get("wide") else ""
+        lines += [f"## {rows:,} rows × {data['columns']} columns{title}", "",
                   f"CSV {data['bytes'] / MB:,.1f} MiB (`{data['csv']}`, seed {data['seed']}); "
                   f"Arrow table {arrow['nbytes'] / MB:,.1f} MiB.", "",
                   "| task | wall (best) | × arrow-read | work (best) | × arrow-read | peak RSS | × Arrow table | status |",
@@ -643,7 +654,10 @@ def render(results: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--rows", type=int, nargs="+", help="rows of each scale file [default: 100000, "
+                        "none with --wide]")
+    parser.add_argument("--wide", nargs="+", default=[], metavar="ROWSxCOLUMNS",
+                        help="wide tables too (issue 20: 5000x1000), from bench/html_wide.wide_frame")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each task per size (fresh process each)")
     parser.add_argument("--tasks", nargs="*", default=list(DEFAULT_TASKS), choices=list(task_module.TASKS))
     parser.add_argument("--peers", nargs="*", default=list(DEFAULT_PEERS),
@@ -664,6 +678,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(peers) - set(peers_run.PEERS))
     if unknown:
         parser.error(f"unknown peer(s) {unknown}; one of {', '.join(peers_run.PEERS)}")
+    if args.rows is None:
+        args.rows = [] if args.wide else [100_000]
+    try:
+        wide = [generate.wide_shape(w) for w in args.wide]
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.repeat < 1 or any(r < 1 for r in args.rows):
         parser.error("--repeat and --rows must be positive")
     args.workdir = args.workdir.resolve()
@@ -682,6 +702,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = []
     for rows in sorted(args.rows):
         sizes.append(run_size(rows, plan, args, failed_peers, available))
+    for rows, columns in wide:
+        sizes.append(run_size(rows, plan, args, failed_peers, available, wide=columns))
     peer_versions = {}
     for size in sizes:
         for task, d in size["detection"].items():
@@ -689,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
                 peer_versions.setdefault(task[5:], d["version"])
     results = {
         "command": " ".join(shlex.quote(a) for a in [sys.executable.rsplit("/", 1)[-1], *sys.argv]),
-        "args": {"rows": sorted(args.rows), "repeat": args.repeat, "tasks": args.tasks, "peers": peers,
+        "args": {"rows": sorted(args.rows), "wide": list(args.wide), "repeat": args.repeat, "tasks": args.tasks, "peers": peers,
                  "timeout": args.timeout, "task_timeout": args.task_timeout, "rss_limit_bytes": args.rss_limit,
                  "seed": args.seed, "workdir": str(args.workdir), "note": args.note},
         "machine": info, "peer_versions": peer_versions, "plan": plan, "started": started,
