@@ -22,7 +22,7 @@ __all__ = ["scale_disparity", "GROUP_ORDERS", "near_zero_variance", "ill_conditi
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))
 def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ratio: float = 1e3,
                     high_ratio: float = 1e6) -> Iterator[Hit]:
-    """A numeric feature whose typical magnitude is 100× or more above or below that of the other features.
+    """A numeric feature whose typical magnitude is 100× or more above or below that of the other features (on the large ones when the small ones are nearer unit scale).
 
     Each feature is compared with the median typical size of the others (median |x|; of the non-zero
     values for a sparse column), so one feature recorded in the wrong unit stands out even when the
