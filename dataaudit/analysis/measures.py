@@ -13,8 +13,9 @@ import pandas as pd
 from ..core.kernels import sorted_mad
 from .profiling import ColumnProfile, DatasetProfile
 
-__all__ = ["shared", "sorted_unique", "name_words", "CODE_NAME", "NOMINAL_NAME", "GROUP_NAME", "integer_code_reason", "DATE_LAYOUTS",
-           "MIN_DATES", "packed_date", "DAYS_IN_MONTH", "real_days", "numeric_inputs", "magnitude",
+__all__ = ["shared", "sorted_unique", "name_words", "CODE_NAME", "NOMINAL_NAME", "GROUP_NAME", "integer_code_reason",
+           "DATE_LAYOUTS", "MIN_DATES", "packed_date", "DAYS_IN_MONTH", "real_days", "group_code_reason",
+           "numeric_inputs", "magnitude",
            "missing_indicator"]
 
 
@@ -138,10 +139,22 @@ def real_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> bool:
     return bool(((day >= 1) & (day <= last)).all())
 
 
+def group_code_reason(data: DatasetProfile, col: ColumnProfile) -> str | None:
+    """Why an integer column is a code of groups, told from the target (``analysis.groups``), else None."""
+    found = data.group_codes.get(col.name)
+    if found is None:
+        return None
+    low, high = found["rows_per_group"]
+    return (f"its values number {found['groups']} groups of {low} to {high} rows whose target means follow no "
+            f"order of the number (the groups hold {found['between_share']:.0%} of the target's variance, "
+            "neighbouring codes differ as much as any two): a label, not a quantity")
+
+
 def numeric_inputs(data: DatasetProfile) -> list[ColumnProfile]:
     """Numeric inputs a model takes as magnitudes (integer category codes will be encoded instead)."""
     return list(shared(data, "numeric_inputs", lambda: [c for c in data.features if c.is_numeric_feature
-                                                         and c.numeric.count > 0 and integer_code_reason(c) is None]))
+                                                         and c.numeric.count > 0 and integer_code_reason(c) is None
+                                                         and c.name not in data.group_codes]))
 
 
 def magnitude(col: ColumnProfile) -> float:

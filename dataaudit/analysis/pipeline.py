@@ -20,6 +20,7 @@ from ..io.read import LoadedTable, check_target, from_frame
 from ..progress import NO_PROGRESS, Progress, finishes_progress
 from .attribution import attribute
 from .findings import Finding
+from .groups import mark_groups
 from .probe import probe_frame
 from .profiling import build_profile
 from .registry import get_rule, select_rules
@@ -177,6 +178,7 @@ def scan_loaded(
     profile = build_profile(stats, loaded.describe(), target, max_values=accumulate.MAX_VALUES if streamed else None)
     for name, declared in loaded.declared_missing.items():
         profile.columns[name].declared_missing = declared
+    mark_groups(profile)
     if target is not None and profile.columns[target].inferred_type == "empty":
         raise TargetError(f"{loaded.path}: target column {target!r} has no values (every cell is missing)")
     timing["profile"] = time.perf_counter() - t

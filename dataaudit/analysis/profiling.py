@@ -169,6 +169,7 @@ class DatasetProfile:
     columns: dict[str, ColumnProfile]
     source: dict[str, Any]
     target: TargetProfile | None = None
+    group_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # analysis.groups: codes of unordered groups
     #: values several readers derive from this profile, computed once (``analysis.measures.shared``); None: none kept
     memo: dict[Any, Any] | None = field(default_factory=dict, init=False, repr=False, compare=False)
 

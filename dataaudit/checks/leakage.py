@@ -544,13 +544,16 @@ def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
-    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID).
+    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``); an upper-case name ending
     in ID (``PID``, ``HHID``), or a name ending in code run together (``zipcode``, ``distcod``), counts when its
-    values are unique. Strings: unique, token-like, or mostly distinct
-    under such a name.
+    values are unique. Whole numbers whatever their name are a panel's unit (the same entity in several rows) when
+    each value fills one block of consecutive rows (10 blocks or more, most of two rows or more, more blocks than
+    rows in a block) in which another integer column, a year or a wave, rises (or falls) strictly in every block,
+    with at most three times as many values as the longest block has rows (``nr``: 545 men, 8 rows each, 1980 to
+    1987 in each). Strings: unique, token-like, or mostly distinct under such a name.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
@@ -559,7 +562,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     """
     for col in data.features:
         if col.inferred_type == "identifier":
-            yield Hit(col.name, f"looks like a row identifier ({col.evidence.get('rule')}; "
+            what = "an identifier of the same entity in several rows" if "panel" in col.evidence else "a row identifier"
+            yield Hit(col.name, f"looks like {what} ({col.evidence.get('rule')}; "
                       f"{pct(col.evidence.get('distinct_ratio', 0))} distinct)", dict(col.evidence))
 
 

@@ -22,7 +22,7 @@ __all__ = ["scale_disparity", "GROUP_ORDERS", "near_zero_variance", "ill_conditi
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("robust-scale",))
 def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ratio: float = 1e3,
                     high_ratio: float = 1e6) -> Iterator[Hit]:
-    """A numeric feature whose typical magnitude is 100× or more above or below that of the other features.
+    """A numeric feature whose typical magnitude is 100× or more above or below that of the other features (on the large ones when the small ones are nearer unit scale).
 
     Each feature is compared with the median typical size of the others (median |x|; of the non-zero
     values for a sparse column), so one feature recorded in the wrong unit stands out even when the
@@ -31,8 +31,11 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
     in the tens of thousands beside shares) are one disparity, reported once naming them all, on the
     farthest. Features far above the rest and others far below them are one disparity seen from both ends:
     reported on the large ones (their gradients dominate), naming the small ones too (``population`` in the
-    hundreds of thousands beside an attitude score near 1). Severity: low from 10², medium from 10³, high from 10⁶
-    (of the farthest).
+    hundreds of thousands beside an attitude score near 1). Features far below the rest when the rest are further
+    from unit scale than they are are that disparity seen from below: reported on the rest that are 100× above
+    them, measured from their size, naming them (``educ`` 12 and ``age`` 32 beside three earnings of 17,000: the
+    dollars are the disparity, not the years). Severity: low from 10², medium from 10³, high from 10⁶ (of the
+    farthest).
 
     Why it hurts training: a weight's gradient is proportional to its input, so the largest-scale feature
     gets updates thousands of times larger than the smallest; one learning rate cannot suit both (the
@@ -59,11 +62,13 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
             continue
         other_names = names_[:i] + names_[i + 1:]
         far.append((orders, name, reference, other_names[int(np.argmin(others) if orders > 0 else np.argmax(others))]))
-    groups = _same_magnitude(far, logs, names_)
+    large = _nearer_unit_scale(far, logs, names_, np.log10(min_ratio))
+    by_magnitude = _same_magnitude(far, logs, names_)
+    groups = [large] if large else by_magnitude
     # features far above the rest and others far below are one disparity, seen from both ends: reported on the
     # large ones (their gradients dominate), naming the small ones too
     above = [g for g in groups if g[0][0] > 0]
-    below = [m[1] for g in groups if g[0][0] < 0 for m in g] if above else []
+    below = [m[1] for g in by_magnitude if g[0][0] < 0 for m in g] if above else []
     if above:
         groups = above
     for group in groups:
@@ -78,8 +83,10 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
             low, high = min(sizes[m] for m in members), max(sizes[m] for m in members)
             said = (f"{', '.join(f'`{m}`' for m in members)} are typically {num(low)} to {num(high)}, "
                     f"{min(abs(g[0]) for g in group):.1f} to {abs(orders):.1f} orders of magnitude {side}")
-        yield Hit(name, f"{said} the other numeric features (median size {num(median_size)}; `{farthest}` is "
-                  f"{num(sizes[farthest])})",
+        against = (f"{names(below)}, the features nearer unit scale (median size {num(median_size)}; `{farthest}` is "
+                   f"{num(sizes[farthest])})" if large else
+                   f"the other numeric features (median size {num(median_size)}; `{farthest}` is {num(sizes[farthest])})")
+        yield Hit(name, f"{said} {against}",
                   {"ratio": jsonable(ratio), "orders_of_magnitude": jsonable(abs(orders)), "direction": side,
                    "size": jsonable(sizes[name]), "median_other_size": jsonable(median_size),
                    "farthest": {farthest: jsonable(sizes[farthest])},
@@ -91,6 +98,27 @@ def scale_disparity(data: DatasetProfile, *, min_ratio: float = 100.0, medium_ra
 
 
 GROUP_ORDERS = 0.5  # features far from the rest within half an order of magnitude of each other are one disparity
+
+
+def _nearer_unit_scale(far: list[tuple[float, str, float, str]], logs: np.ndarray, names_: list[str],
+                       min_orders: float) -> list[tuple[float, str, float, str]]:
+    """When only features far below the rest stand out but the rest are further from unit scale than they are,
+    the rest are the disparity: the features at least ``min_orders`` above every small one, measured from the
+    small ones' median size, the farthest first (one group: one disparity seen from its large side); else [].
+    Two of five features in years (``educ`` 12, ``age`` 32) beside three in dollars (``re74`` … ``re78``, 1.7e4)
+    put the median among the dollars, yet the dollars are what a learning rate tuned near 1 cannot suit."""
+    if not far or any(f[0] > 0 for f in far):
+        return []
+    small = {f[1] for f in far}
+    small_logs = np.array([lg for n, lg in zip(names_, logs) if n in small])
+    rest = np.array([lg for n, lg in zip(names_, logs) if n not in small])
+    if not rest.size or abs(float(np.median(rest))) <= float(np.abs(small_logs).max()):
+        return []  # the small ones are the furthest from unit scale: they are the disparity
+    reference = float(np.median(small_logs))
+    smallest = min(small, key=lambda n: logs[names_.index(n)])
+    large = [(float(lg - reference), n, reference, smallest) for n, lg in zip(names_, logs)
+             if n not in small and lg - small_logs.max() >= min_orders]
+    return sorted(large, key=lambda f: (-f[0], f[1]))
 
 
 def _same_magnitude(far: list[tuple[float, str, float, str]], logs: np.ndarray,

@@ -143,3 +143,27 @@ def test_a_date_packed_into_an_integer_is_found_and_numbers_named_as_dates_are_n
     g["date"] = rng.integers(10_000, 130_000, 600)  # a number that merely is called date: most are no day
     g["days_to_update"] = rng.integers(10_100, 123_199, 600)
     assert _scan(tmp_path, g, "DA408") == []
+
+
+def test_a_code_of_groups_whose_target_means_follow_no_order_is_codes(tmp_path, rng):
+    """Pupils of 60 schools numbered 1..60: each school has its own level, in no order of its number. Honest integers
+    beside it stay quantities: an age with a smooth effect, a count with none, a teacher's years of experience
+    shared by a class of pupils, and a year with jagged year effects (a time, whatever its target means do)."""
+    n = 3000
+    school = rng.integers(1, 61, n)
+    level = rng.normal(0, 18, 61)  # each school's level, unrelated to its number
+    year = rng.integers(1990, 2020, n)
+    shock = rng.normal(0, 12, 2020)
+    teacher = rng.integers(0, 150, n)  # 150 classes of 20 pupils, each teacher with one experience
+    f = pd.DataFrame({"schidkn": school, "age": rng.integers(18, 66, n), "siblings": rng.poisson(1.5, n),
+                      "totexp": rng.integers(0, 28, 150)[teacher], "year": year})
+    f["score"] = (480 + level[school] + 0.02 * (f["age"] - 40) ** 2 + rng.normal(0, 5, 150)[teacher]
+                  + shock[year] + rng.normal(0, 25, n)).round(1)
+    found = _scan(tmp_path, f, "DA408", target="score")
+    assert [x.column for x in found] == ["schidkn"]
+    assert found[0].evidence["group_effect"]["groups"] == 60 and "follow no order" in found[0].message
+    assert "schidkn" not in {c for x in scan(write_csv(tmp_path / "t.csv", f), target="score",
+                                              select=["DA501", "DA201", "DA203"]).findings for c in x.columns}
+    # the same schools with no level of their own: nothing to tell a code from a number by, so quiet
+    f["score"] = (480 + 0.02 * (f["age"] - 40) ** 2 + rng.normal(0, 25, n)).round(1)
+    assert _scan(tmp_path, f, "DA408", target="score") == []

@@ -397,3 +397,26 @@ def test_the_cheapest_alternative_or_one_unrelated_to_the_choice_is_no_leak(tmp_
     f["cheapest"] = prices.min(axis=1)  # computed from the features: known before the choice
     f["quoted"] = prices[np.arange(len(f)), rng.integers(0, 4, len(f))]  # one mode's price, picked at random
     assert _scan(tmp_path, f, "DA701", target="mode") == []
+
+
+def test_a_panel_unit_stored_one_unit_after_another_is_an_identifier(tmp_path, rng):
+    """545 men, eight rows each (1980-87), one block per man: `nr` numbers the man, not a quantity, although its
+    name is not an identifier's and most of its values repeat. A file sorted by an honest integer gives runs too,
+    but with no wave rising inside them: quiet."""
+    men, years = 300, np.arange(1980, 1988)
+    nr = np.repeat(np.sort(rng.choice(np.arange(13, 12_549), men, replace=False)), years.size)
+    school = np.repeat(rng.integers(8, 17, men), years.size)
+    f = pd.DataFrame({"nr": nr, "year": np.tile(years, men), "school": school,
+                      "exper": np.tile(np.arange(years.size), men) + np.repeat(rng.integers(0, 6, men), years.size)})
+    f["wage"] = (0.08 * f["school"] + 0.05 * f["exper"] + np.repeat(rng.normal(0, 0.4, men), years.size)
+                 + rng.normal(0, 0.3, len(f))).round(3)
+    found = scan(write_csv(tmp_path / "t.csv", f), target="wage").findings
+    on = {x.rule for x in found if "nr" in x.columns}
+    assert on == {"DA702"}
+    (ident,) = [x for x in found if x.rule == "DA702"]
+    assert ident.evidence["panel"] == {"cycle": "year", "blocks": men, "rows_per_block": [8, 8]}
+    # sorted by an honest integer (an income in hundreds, runs of every length), with an age beside it
+    g = pd.DataFrame({"income": rng.integers(50, 400, 2400), "age": rng.integers(18, 66, 2400),
+                      "wave": rng.integers(1, 9, 2400)}).sort_values(["income", "wave"]).reset_index(drop=True)
+    g["y"] = (0.01 * g["income"] + rng.normal(0, 1, len(g))).round(3)
+    assert scan(write_csv(tmp_path / "t.csv", g), target="y", select=["DA702"]).findings == []

@@ -114,3 +114,20 @@ def test_ill_conditioning_made_by_one_correlated_pair_is_that_pair_only(tmp_path
     f["nd2"] = (f["nd1"] * np.log((ndt + 1) / 10) + rng.normal(0, 0.3, len(f))).round(4)
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA503", "DA605"]).findings
     assert [x.rule for x in found] == ["DA605"]
+
+
+def test_small_features_nearer_unit_scale_than_the_rest_put_the_disparity_on_the_rest(tmp_path, rng):
+    """Years of schooling and age beside three years' earnings in dollars: the median size is a dollar amount, so
+    the two small features stand out below it, yet the dollars are what no learning rate tuned near 1 suits."""
+    n = 500
+    frame = pd.DataFrame({"educ": rng.integers(8, 18, n), "age": rng.integers(18, 55, n),
+                          **{f"re7{y}": rng.gamma(2.0, 9000.0, n).round(1) for y in (4, 5, 8)}})
+    (finding,) = _scan(tmp_path, frame)
+    assert finding.column in {"re74", "re75", "re78"} and finding.evidence["direction"] == "above"
+    assert set(finding.columns) == {"re74", "re75", "re78", "educ", "age"}
+    assert set(finding.evidence["far_below"]) == {"educ", "age"} and "nearer unit scale" in finding.message
+    # a small feature further from unit scale than the rest is the disparity itself, reported on it
+    frame = _spread_frame(rng) * 50  # the bulk from 50 to 2,000
+    frame["ratio"] = rng.uniform(1e-5, 3e-5, len(frame))  # 1e-5: seven orders below, five from unit scale
+    (finding,) = _scan(tmp_path, frame)
+    assert finding.column == "ratio" and finding.evidence["direction"] == "below"
