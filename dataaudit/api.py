@@ -139,7 +139,7 @@ def fix(
     target : label column: kept as is, drives resampling and target-aware checks. With a frame, also the labels
         as values aligned with the rows (``fix(X, target=y)``: they become a column of the result's frame).
     recipe_path : where to write the JSON recipe for ``apply``.
-    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky, keep_text, clip_k).
+    options : FixOptions (scaler, impute, outliers, encode, resample, seed, drop_leaky, keep_text, clip_k, codes).
     overwrite : replace an existing output file.
     rescan : scan the output too, for the before/after report.
     sheet : Excel only: the sheet to read (name or 0-based position).

@@ -109,7 +109,7 @@ DIFF_SETTINGS = ("target", "fail_on", "select", "ignore", "sheet")  # the scan s
 FIX_SETTINGS = {"scaler": "scaler", "impute": "impute", "outliers": "outliers", "encode": "encode",
                 "resample": "resample", "seed": "seed", "clip_k": "clip-k", "drop_leaky": "drop-leaky",
                 "target_transform": "target-transform", "drop_absurd_target": "drop-absurd-target",
-                "keep_text": "keep-text", "safe_csv": "spreadsheet-safe"}
+                "keep_text": "keep-text", "codes": "codes", "safe_csv": "spreadsheet-safe"}
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -238,6 +238,10 @@ def _append_step_summary(reports) -> None:
 @click.option("--outliers", type=click.Choice(CHOICES["outliers"]), default="clip", show_default=True)
 @click.option("--encode", type=click.Choice(CHOICES["encode"]), default="onehot", show_default=True)
 @click.option("--resample", type=click.Choice(CHOICES["resample"]), default="auto", show_default=True)
+@click.option("--codes", type=click.Choice(CHOICES["codes"]), default="categorical", show_default=True,
+              help="Integer category codes (DA408: a race stored as 1/2/3, a school number): categorical imputes, "
+                   "encodes and never clips or scales them; numeric keeps them numbers. Dates packed into numbers "
+                   "stay numbers either way.")
 @click.option("--clip-k", type=float, default=3.5, show_default=True,
               help="Clip at median ± k robust z-scores (k·MAD/0.6745).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random step.")
@@ -271,7 +275,7 @@ def _append_step_summary(reports) -> None:
 @_config_options
 @_progress_option
 def fix_command(path: str, output: str | None, target: str | None, recipe_path: str | None, report_path: str | None,
-                scaler: str, impute: str, outliers: str, encode: str, resample: str, clip_k: float, seed: int,
+                scaler: str, impute: str, outliers: str, encode: str, resample: str, codes: str, clip_k: float, seed: int,
                 drop_leaky: bool, keep_text: bool, target_transform: str, drop_absurd_target: bool, dry_run: bool,
                 overwrite: bool, engine: str, fit_rows: int, scheduler: str | None,
                 sheet: str | None, safe_csv: bool, config_path: str | None, isolated: bool,

@@ -29,7 +29,7 @@ SCAN_KEYS: dict[str, type | tuple[type, ...]] = {
 FIX_KEYS: dict[str, type | tuple[type, ...]] = {
     "scaler": str, "impute": str, "outliers": str, "encode": str, "resample": str, "seed": int,
     "drop-leaky": bool, "keep-text": bool, "clip-k": (int, float), "spreadsheet-safe": bool,
-    "target-transform": str, "drop-absurd-target": bool,
+    "target-transform": str, "drop-absurd-target": bool, "codes": str,
 }
 APPLY_KEYS: dict[str, type | tuple[type, ...]] = {"keep": list}
 #: keys of one column's table, ``[columns.<name>]``

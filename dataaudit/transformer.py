@@ -33,7 +33,8 @@ class FixTransformer(TransformerMixin, BaseEstimator):
     """Repair, impute, clip, scale and encode like ``dataaudit fix``; ``recipe_`` is the JSON-able state."""
 
     def __init__(self, *, scaler: str = "mad", impute: str = "auto", outliers: str = "clip",
-                 encode: str = "onehot", drop_leaky: bool = False, keep_text: bool = False, seed: int = 0) -> None:
+                 encode: str = "onehot", drop_leaky: bool = False, keep_text: bool = False, seed: int = 0,
+                 codes: str = "categorical") -> None:
         self.scaler = scaler
         self.impute = impute
         self.outliers = outliers
@@ -41,6 +42,7 @@ class FixTransformer(TransformerMixin, BaseEstimator):
         self.drop_leaky = drop_leaky
         self.keep_text = keep_text
         self.seed = seed
+        self.codes = codes
 
     def fit(self, X, y=None):
         frame = _frame(X)
@@ -53,7 +55,7 @@ class FixTransformer(TransformerMixin, BaseEstimator):
         before = scan_frame(frame, target=target)
         options = FixOptions(scaler=self.scaler, impute=self.impute, outliers=self.outliers, encode=self.encode,
                              resample="none", seed=self.seed, drop_leaky=self.drop_leaky,
-                             keep_text=self.keep_text,
+                             keep_text=self.keep_text, codes=self.codes,
                              target_transform="none")  # a transformer never changes y (TransformedTargetRegressor does)
         result = fit_fix(to_frame(from_frame(frame).table), before, options)
         result.recipe.drop_duplicate_rows = False  # a transformer keeps one output row per input row

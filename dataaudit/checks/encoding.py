@@ -311,7 +311,10 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     Why it hurts training: a linear model or network treats the code as a magnitude, so 90210 is "larger"
     than 10001; the gradient fits an ordering that does not exist and the large values inflate the updates.
 
-    How fix repairs it: encode treats the column as categorical (one-hot or frequency encoding).
+    How fix repairs it: codes are categories to every step (``fix --codes categorical``, the default): impute fills a
+    gap with the most frequent code, clip and robust-scale leave the column alone, and encode one-hot (or frequency)
+    encodes it by each code's integer text (3 and 3.0 are one category); ``--codes numeric`` keeps them numbers. A
+    date packed into a number (evidence ``kind`` "date") stays a number.
     """
     for col in data.features:
         reason = integer_code_reason(col, max_distinct) or group_code_reason(data, col)
@@ -321,7 +324,8 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
         what = "a date stored as a number" if reason.startswith("a date") else "integer codes that look categorical"
         yield Hit(col.name, f"{what} ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
-                  {"distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
+                  {"kind": "date" if what.startswith("a date") else "codes",  # what fix treats as categories
+                   "distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
                    "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)
                                            or GROUP_NAME.search(col.name)),
                    "density": jsonable(col.distinct / (hi - lo + 1)),

@@ -26,7 +26,7 @@ from ..steps.target import ABSURD_Z
 from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
 
-__all__ = ["FittedSteps", "fit_steps", "quoted", "free_text_note", "target_levels"]
+__all__ = ["FittedSteps", "fit_steps", "quoted", "free_text_note", "codes_note", "target_levels"]
 
 
 @dataclass
@@ -56,7 +56,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     for f in before.findings:
         flagged.setdefault(f.rule, set()).update(f.columns)
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
-                         profile=before.profile)
+                         profile=before.profile, codes=options.codes)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
     task = getattr(getattr(before.profile, "target", None), "task", None)
     drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
@@ -90,9 +90,9 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
         progress.advance()
     # a target-transform that found nothing to transform (fewer than two finite values) stays out of the recipe
     steps = [s for s in steps if not (s.name == "target-transform" and s.kind_ == "none")]
-    note = free_text_note(drop, steps[-1])
-    if note:
-        log.append(note)
+    for note in (free_text_note(drop, steps[-1]), codes_note(context, steps[-1])):
+        if note:
+            log.append(note)
     return FittedSteps(steps, context, current, rows, log)
 
 
@@ -124,14 +124,36 @@ def free_text_note(drop: Drop, encode: Encode) -> str | None:
     if not drop.keep_text:
         return (f"drop: dropped {len(drop.text_):,} free-text column(s) (DA414): {listed(quoted(drop.text_))}; "
                 "--keep-text keeps free text, frequency-encoded.")
-    kinds = {"frequency": "frequency-encoded", "onehot": "one-hot encoded", "ordinal": "ordinal-encoded",
-             "dropped": "dropped by the encoder"}
     grouped: dict[str, list[str]] = {}
     for column in drop.text_:
         kind = encode.encodings_.get(column, {}).get("kind")
-        grouped.setdefault(kinds.get(kind, "left as it is"), []).append(column)
+        grouped.setdefault(KINDS.get(kind, "left as it is"), []).append(column)
     return (f"--keep-text: kept {len(drop.text_):,} free-text column(s) (DA414): "
             + "; ".join(f"{listed(quoted(cols))} {how}" for how, cols in grouped.items()) + ".")
+
+
+KINDS = {"frequency": "frequency-encoded", "onehot": "one-hot encoded", "ordinal": "ordinal-encoded",
+         "dropped": "dropped by the encoder"}
+
+
+def codes_note(context: FitContext, encode: Encode) -> str | None:
+    """What fix did with the integer category codes (DA408) that reached the encoder, and the option that does the
+    other thing."""
+    flagged = {f.column for f in context.findings if f.rule == "DA408" and f.evidence.get("kind", "codes") == "codes"}
+    present = [c for c in encode.input_columns_ if c in flagged and c != context.target]
+    if context.codes == "numeric":
+        return (f"encode: {listed(quoted(present))} integer codes (DA408) kept as numbers (--codes numeric): clipped, "
+                "scaled and given to the model as magnitudes." if present else None)
+    if encode.method == "none":
+        return (f"encode: {listed(quoted(present))} integer codes (DA408) left as they are (--encode none): neither "
+                "clipped nor scaled, so they can be encoded as categories later." if present else None)
+    grouped: dict[str, list[str]] = {}
+    for column in encode.codes_:
+        grouped.setdefault(KINDS[encode.encodings_[column]["kind"]], []).append(column)
+    if not grouped:
+        return None
+    return ("encode: " + "; ".join(f"{listed(quoted(cols))} integer codes {how}" for how, cols in grouped.items())
+            + " (DA408): categories, neither clipped nor scaled (--codes numeric keeps them numbers).")
 
 
 def target_levels(before: Report) -> list[str]:

@@ -15,6 +15,7 @@ CHOICES = {
     "encode": ("onehot", "ordinal", "none"),
     "resample": ("auto", "none", "over", "under", "smote", "weights"),
     "target_transform": ("auto", "log", "standard", "none"),  # a regression target's (steps/target.py)
+    "codes": ("categorical", "numeric"),  # integer category codes (DA408): encoded as categories, or kept numbers
 }
 
 FIT_ROWS = 250_000  # fix --engine stream: rows of the uniform sample the steps are fitted on (--fit-rows)
@@ -35,6 +36,7 @@ class FixOptions:
     clip_k: float = 3.5
     target_transform: str = "auto"
     drop_absurd_target: bool = False
+    codes: str = "categorical"  # integer category codes (DA408): categories to every step, or "numeric" as before
 
     def validate(self) -> None:
         for name, allowed in CHOICES.items():

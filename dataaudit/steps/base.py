@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import DataAuditError
 
 __all__ = ["RecipeError", "FitContext", "Step", "feature_columns", "is_numeric", "at_most_two_values",
-           "restore_order", "add_absent_columns"]
+           "restore_order", "add_absent_columns", "code_text"]
 
 
 class RecipeError(DataAuditError):
@@ -41,6 +41,7 @@ class FitContext:
     profile: Any = None  # the scan's DatasetProfile (inferred types), when fitting from a scan
     dropping: set[str] = field(default_factory=set)  # the columns the drop step will remove (set by fit_steps)
     sources: dict[str, str] = field(default_factory=dict)  # derived column -> the input column it comes from
+    codes: str = "categorical"  # fix --codes: integer category codes (DA408) are categories, or numbers ("numeric")
 
     def source_of(self, column: str) -> str:
         """The input column that ``column`` was derived from (the repair step's date parts, unit columns)."""
@@ -48,6 +49,14 @@ class FitContext:
 
     def columns_flagged(self, *codes: str) -> set[str]:
         return set().union(*(self.flagged.get(code, set()) for code in codes)) if codes else set()
+
+    def code_columns(self) -> set[str]:
+        """The columns the scan called integer category codes (DA408; not its dates packed into numbers, evidence
+        ``kind`` "date"), which the steps treat as categories; none with ``codes="numeric"``."""
+        if self.codes != "categorical":
+            return set()
+        return {f.column for f in self.findings
+                if f.rule == "DA408" and f.column is not None and f.evidence.get("kind", "codes") == "codes"}
 
 
 class Step:
@@ -145,3 +154,25 @@ def add_absent_columns(frame: pd.DataFrame, fitted: list[str], step: str, log: l
     for name in absent:
         log.append(f"{step}: column {name!r} is absent from the data; it was added as all-missing.")
     return frame.reindex(columns=restore_order(list(frame.columns), fitted)) if absent else frame
+
+
+def code_text(series: pd.Series, missing: Any = np.nan) -> pd.Series:
+    """Integer category codes as text, each code by its integer's canonical spelling (3, 3.0 and "3.0" are all
+    "3", -0.0 is "0"; a value that is no whole number keeps its shortest float spelling, "2.5"; a text that is no
+    number stays as it is), missing as ``missing``. Each distinct value is spelt once, then spread to the rows."""
+    rows, distinct = pd.factorize(series, use_na_sentinel=True)
+    spelt = [_code_spelling(v) for v in distinct]
+    out = pd.Series(np.array([*spelt, ""], dtype=object)[rows], index=series.index, dtype="str")
+    return out.where(rows >= 0, missing)
+
+
+def _code_spelling(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not np.isfinite(number):
+        return str(value)
+    if number == np.floor(number) and abs(number) < 2.0 ** 63:
+        return str(int(number))
+    return repr(number)

@@ -56,8 +56,8 @@ def _bounds(x: np.ndarray, k: float) -> tuple[list[float] | None, str]:
 class Clip(Step):
     """Clip each continuous numeric feature to robust bounds learnt at fit.
 
-    Skipped: the target, text columns, ``*__missing`` indicators and columns with two distinct values
-    or fewer. When MAD is 0 (one value fills half the column) the bounds come from the other values'
+    Skipped: the target, text columns, ``*__missing`` indicators, integer category codes (DA408, recorded in
+    ``reasons_``: clipping would merge categories) and columns with two distinct values or fewer. When MAD is 0 (one value fills half the column) the bounds come from the other values'
     median and MAD, then IQR fences; when nothing gives a spread the column is left alone (the bounds
     are DA201's, ``checks.outliers.robust_bounds``). NaN stays NaN (imputation is not this step's job);
     ±inf are clipped to the bounds.
@@ -83,9 +83,12 @@ class Clip(Step):
             return self
         columns = [c for c in frame.columns
                    if c != context.target and is_numeric(frame[c]) and not str(c).endswith(INDICATOR)]
+        codes = context.code_columns()
         rows = max(len(frame), 1)
 
         def fit_column(c: str) -> tuple[list[float] | None, str, float]:
+            if c in codes:  # clipping would merge categories
+                return None, "integer codes of categories (DA408): not clipped; encode encodes them", 0.0
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
             bounds, reason = _bounds(x[np.isfinite(x)], float(self.k))
             share = float(((x < bounds[0]) | (x > bounds[1])).sum() / rows) if bounds is not None else 0.0

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import FitContext, Step
+from .base import FitContext, Step, code_text, is_numeric
 
 __all__ = ["METHODS", "MISSING", "RARE", "MAX_FREQUENCIES", "Encode"]
 
@@ -55,11 +55,16 @@ class Encode(Step):
       codes) and many are dropped (``kind`` "dropped", with the reason), as the shares would tell
       nothing.
     - ``none``: text columns are left as they are.
+
+    Integer category codes (numeric columns the scan called codes, DA408: ``context.code_columns()``) are encoded
+    like text, each code by its integer's text (``code_text``: 3 and 3.0 are category "3", whichever file type they
+    were read from); ``codes_`` lists them, so ``apply`` encodes them the same way.
     """
 
     name = "encode"
     params = ("method", "min_frequency", "max_categories", "max_onehot_cardinality", "drop_reference")
-    fitted = ("input_columns_", "columns_", "encodings_")
+    fitted = ("input_columns_", "columns_", "encodings_", "codes_")
+    defaults = {"codes_": []}  # recipes written before integer codes were encoded: none
 
     def __init__(self, *, method: str = "onehot", min_frequency: int = 5, max_categories: int = 20,
                  max_onehot_cardinality: int = 50, drop_reference: bool = False) -> None:
@@ -72,10 +77,17 @@ class Encode(Step):
     def fit(self, frame: pd.DataFrame, context: FitContext) -> Encode:
         self._check_params()
         self.input_columns_ = [str(c) for c in frame.columns]
+        codes = context.code_columns()
+        self.codes_ = [] if self.method == "none" else [
+            c for c in self.input_columns_ if c != context.target and c in codes and is_numeric(frame[c])]
         self.columns_ = [] if self.method == "none" else [
-            c for c in self.input_columns_ if c != context.target and _is_categorical(frame[c])]
-        self.encodings_ = {c: self._plan(_categories(frame[c])) for c in self.columns_}
+            c for c in self.input_columns_ if c != context.target and (_is_categorical(frame[c]) or c in self.codes_)]
+        self.encodings_ = {c: self._plan(self._categories(c, frame[c])) for c in self.columns_}
         return self
+
+    def _categories(self, name: str, series: pd.Series) -> pd.Series:
+        """A column's category of each row: integer codes by their integer's text, other values as text."""
+        return code_text(series, MISSING) if name in self.codes_ else _categories(series)
 
     def _plan(self, values: pd.Series) -> dict[str, Any]:
         """Which categories get their own column (or code); the rest share the rare bucket."""
@@ -110,7 +122,7 @@ class Encode(Step):
             if name not in self.encodings_:
                 out[name] = frame[name]
             elif name in frame.columns:
-                out.update(self._encode(name, _categories(frame[name]), log))
+                out.update(self._encode(name, self._categories(name, frame[name]), log))
             else:
                 log.append(f"encode: column {name!r} is absent from the data; encoded as if every value were missing.")
                 out.update(self._encode(name, pd.Series(MISSING, index=frame.index, dtype="str"), []))
@@ -210,6 +222,8 @@ def _check_state(step: Encode) -> None:
 
     require(strings(step.input_columns_) and strings(step.columns_), "column lists must be lists of distinct names")
     require(set(step.columns_) <= set(step.input_columns_), "encoded columns must be input columns")
+    require(strings(step.codes_) and set(step.codes_) <= set(step.columns_),
+            "integer-code columns must be a list of distinct encoded columns")
     require(isinstance(step.encodings_, dict) and set(step.encodings_) == set(step.columns_),
             "encodings must cover exactly the encoded columns")
     for name, spec in step.encodings_.items():

@@ -1,7 +1,7 @@
 """Fill missing values so no NaN reaches the loss, and keep the fact that a value was missing.
 
-Numeric columns get the chosen strategy; text (category) columns always get their most frequent
-category. Where missingness is substantial or informative (DA105), a ``<col>__missing`` 0/1 column
+Numeric columns get the chosen strategy; text (category) columns and integer category codes (DA408) always get
+their most frequent category. Where missingness is substantial or informative (DA105), a ``<col>__missing`` 0/1 column
 keeps that signal, since a filled value alone would hide it. The fitted state is plain JSON.
 """
 
@@ -85,7 +85,8 @@ class Impute(Step):
         columns = [] if self.strategy == "none" else [c for c in frame.columns if c != context.target]
         self.columns_ = list(columns)
         self.strategy_, self.fill_, self.reasons_ = {}, {}, {}
-        numeric = [c for c in columns if is_numeric(frame[c])]
+        codes = context.code_columns()
+        numeric = [c for c in columns if is_numeric(frame[c]) and c not in codes]
 
         def fit_column(c: str) -> tuple[str, str, float]:
             x = _floats(frame[c])
@@ -97,7 +98,11 @@ class Impute(Step):
         for c, (strategy, reason, fill) in zip(numeric, fitted):
             self.strategy_[c], self.reasons_[c], self.fill_[c] = strategy, reason, fill
         for c in columns:
-            if c not in self.fill_:
+            if c in self.fill_:
+                continue
+            if is_numeric(frame[c]):  # integer codes of categories: the most frequent code, as a category's
+                self.strategy_[c], self.fill_[c], self.reasons_[c] = _most_frequent_code(_floats(frame[c]))
+            else:
                 self.strategy_[c], self.fill_[c], self.reasons_[c] = _most_frequent_category(frame[c])
         modelled = [c for c in numeric if self.strategy_[c] in ("knn", "iterative")]
         self.model_ = self._fit_model(modelled, frame, context)
@@ -245,6 +250,18 @@ def _most_frequent_category(series: pd.Series) -> tuple[str, str, str]:
         return "constant", EMPTY_CATEGORY, f"no category observed when fitting: filled with {EMPTY_CATEGORY!r}"
     best = min(str(v) for v in counts.index[counts == counts.max()])  # ties: the first in sort order
     return "most-frequent", best, f"most-frequent: {best!r} ({counts.max() / counts.sum():.0%} of the known values)"
+
+
+def _most_frequent_code(x: np.ndarray) -> tuple[str, float, str]:
+    """Integer category codes (DA408) are filled like a category: with the most frequent code (ties: the smallest)."""
+    observed = x[~np.isnan(x)]
+    if observed.size == 0:
+        return "constant", 0.0, "integer codes of categories (DA408) with no value observed when fitting: filled with 0"
+    values, counts = np.unique(observed, return_counts=True)
+    best = int(np.argmax(counts))
+    return ("most-frequent", float(values[best]), f"most-frequent: integer codes of categories (DA408), filled like a "
+            f"category with the most frequent code {values[best]:.6g} ({counts[best] / observed.size:.0%} of the known "
+            "values)")
 
 
 def _spread(X: np.ndarray) -> np.ndarray:

@@ -36,11 +36,12 @@ class RobustScale(Step):
     ``scaler``: ``mad`` (default) ``(x − median) / (1.4826·MAD)``; ``robust`` ``(x − median) / IQR``
     as scikit-learn's RobustScaler; ``standard`` ``(x − mean) / std``; ``none`` leaves data as is.
     Columns with two distinct values or fewer (0/1 flags, ``*__missing`` indicators) are kept as they
-    are: scaling would only move a clean 0/1 code. NaN stays NaN; ±inf become the fitted minimum or
+    are: scaling would only move a clean 0/1 code; so are integer category codes (DA408, method ``codes``),
+    which encode encodes. NaN stays NaN; ±inf become the fitted minimum or
     maximum first, so the output is finite.
     Fitted: ``columns_`` (columns scaled), ``center_`` and ``scale_`` (column -> float), ``range_``
     (column -> [min, max] seen at fit), ``method_`` (numeric feature column -> mad | iqr | std | unit
-    | kept, the scale actually used).
+    | kept | codes, the scale actually used).
     """
 
     name = "robust-scale"
@@ -55,6 +56,7 @@ class RobustScale(Step):
         self.columns_, self.center_, self.scale_, self.range_, self.method_ = [], {}, {}, {}, {}
         if self.scaler == "none":
             return self
+        codes = context.code_columns()
         columns = [c for c in frame.columns if c != context.target and is_numeric(frame[c])]
 
         def fit_column(c: str) -> tuple[float, float, str, list[float]] | None:
@@ -64,8 +66,11 @@ class RobustScale(Step):
                 return None
             return (*center_scale(x, self.scaler), [float(x.min()), float(x.max())])
 
-        fitted = thread_map(fit_column, columns)
+        fitted = thread_map(lambda c: None if c in codes else fit_column(c), columns)
         for c, result in zip(columns, fitted):  # columns fitted in parallel, recorded in order
+            if c in codes:  # integer category codes (DA408): encode encodes them
+                self.method_[c] = "codes"
+                continue
             if str(c).endswith(INDICATOR) or result is None:
                 self.method_[c] = "kept"
                 continue
