@@ -330,6 +330,7 @@ seed = 7
 drop-leaky = true
 clip-k = 4
 spreadsheet-safe = true
+codes = "numeric"
 """
 
 
@@ -371,7 +372,7 @@ _AGREE_BAD = [
     '[columns.x]\nmissing-values = [{a = 1}]\n', '[columns.x]\nignore = "DA702"\n', '[columns.x]\nrules = 3\n',
     '[columns.x.rules.DA203]\nskew = 8.0\n', '[fix]\nscalar = "mad"\n', '[fix]\nscaler = 3\n',
     '[fix]\nscaler = "madd"\n', '[fix]\nseed = 1.5\n', '[fix]\ndrop-leaky = "yes"\n', '[fix]\nclip-k = "4"\n',
-    'fix = 3\n',
+    '[fix]\ncodes = "nominal"\n', '[fix]\ncodes = true\n', 'fix = 3\n',
 ]
 
 
