@@ -1,6 +1,7 @@
 """Does `fix` make gradient training work? Train a small gradient model on raw and on repaired data.
 
     python bench/train_models.py [--seed 0] [--seeds 1] [--resample auto|over|smote|weights|none]
+                                 [--codes categorical|numeric]
 
 For each sample dataset with a target: split it (stratified, seeded) into train and test CSVs, then
   raw    the minimum a user does to make scikit-learn run: numeric columns only (text dropped),
@@ -73,7 +74,7 @@ def train(x_train, y_train, x_test, y_test, seed: int, weights: np.ndarray | Non
     return results
 
 
-def run(name: str, target: str, seed: int, tmp: Path, resample: str = "auto") -> list[dict]:
+def run(name: str, target: str, seed: int, tmp: Path, resample: str = "auto", codes: str = "categorical") -> list[dict]:
     frame = pd.read_csv(SAMPLE / name)
     frame = frame[frame[target].notna()]
     train_frame, test_frame = train_test_split(frame, test_size=0.3, random_state=seed,
@@ -88,7 +89,7 @@ def run(name: str, target: str, seed: int, tmp: Path, resample: str = "auto") ->
                           test_frame[target].astype(str).to_numpy(), seed).items():
         rows.append({"dataset": name, "data": "raw", "model": model, **r})
     result = fix(train_path, target=target, recipe_path=tmp / f"recipe_{name}.json", rescan=False,
-                 options=FixOptions(resample=resample))  # resampling, if any, on the training split only
+                 options=FixOptions(resample=resample, codes=codes))  # resampling, if any, on the training split only
     applied, _ = apply_recipe(tmp / f"recipe_{name}.json", test_path)
     fixed_train, weight = result.frame, result.weight_column  # --resample weights: a column of class weights
     features = [c for c in fixed_train.columns if c not in (target, weight)]
@@ -107,12 +108,13 @@ def main() -> None:
                              "(imbalance.csv's smallest class has 3 rows: one test row moves its balanced accuracy "
                              "by a third, so one seed is noise there)")
     parser.add_argument("--resample", default="auto", help="fix's --resample on the training split")
+    parser.add_argument("--codes", default="categorical", help="fix's --codes (integer category codes, DA408)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(args.seed, args.seed + args.seeds):
             for name, target in DATASETS.items():
-                rows += [{**r, "seed": seed} for r in run(name, target, seed, Path(tmp), args.resample)]
+                rows += [{**r, "seed": seed} for r in run(name, target, seed, Path(tmp), args.resample, args.codes)]
     table = pd.DataFrame(rows)
     pd.set_option("display.width", 140)
     if args.seeds == 1:
