@@ -105,6 +105,7 @@ def test_a_date_packed_into_an_integer_stays_a_number(tmp_path, rng):
     result = fix(write_csv(tmp_path / "dated.csv", frame), target="label")
     kinds = {f.column: f.evidence["kind"] for f in result.before.findings if f.rule == "DA408"}
     assert kinds == {"race": "codes", "site": "codes", "date": "date"}
+    assert {f.column: f.fix for f in result.before.findings if f.rule == "DA408"}["date"] == "none"
     assert "date" in result.pre_resample.columns and "race" not in result.pre_resample.columns
     assert result.recipe.steps[-2].codes_ == ["race", "site"]  # the encoder, before resampling
 
@@ -125,3 +126,14 @@ def test_dask_fix_encodes_codes_as_in_memory(coded_csv, tmp_path, scheduler, sma
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "d"), pd.read_parquet(tmp_path / "m.parquet"))
     assert dask.recipe.to_dict() == memory.recipe.to_dict() and "race=1" in dask.recipe.output_columns
     assert [n for n in dask.log if not n.startswith("dask engine:")] == memory.log
+
+
+def test_fix_transformer_takes_codes(rng):
+    from dataaudit import FixTransformer
+
+    frame = _coded(rng)
+    X, y = frame.drop(columns="label"), frame["label"]
+    names = list(FixTransformer().fit(X, y).get_feature_names_out())
+    assert "race=2" in names and "race" not in names
+    assert FixTransformer().get_params()["codes"] == "categorical"
+    assert "race" in list(FixTransformer(codes="numeric").fit(X, y).get_feature_names_out())

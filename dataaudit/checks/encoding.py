@@ -321,15 +321,17 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
         if reason is None:
             continue
         lo, hi = float(col.numeric.values[0]), float(col.numeric.values[-1])
-        what = "a date stored as a number" if reason.startswith("a date") else "integer codes that look categorical"
+        date = reason.startswith("a date")
+        what = "a date stored as a number" if date else "integer codes that look categorical"
         yield Hit(col.name, f"{what} ({reason}; {col.distinct:,} distinct values "
                   f"between {num(lo)} and {num(hi)})",
-                  {"kind": "date" if what.startswith("a date") else "codes",  # what fix treats as categories
+                  {"kind": "date" if date else "codes",  # fix treats codes as categories, keeps a date a number
                    "distinct": col.distinct, "min": jsonable(lo), "max": jsonable(hi),
                    "named_like_code": bool(CODE_NAME.search(col.name) or NOMINAL_NAME.search(col.name)
                                            or GROUP_NAME.search(col.name)),
                    "density": jsonable(col.distinct / (hi - lo + 1)),
-                   **({"group_effect": data.group_codes[col.name]} if col.name in data.group_codes else {})})
+                   **({"group_effect": data.group_codes[col.name]} if col.name in data.group_codes else {})},
+                  fix="none" if date else None)
 
 
 @check("DA409", "mojibake", Category.ENCODING, Severity.MEDIUM,
