@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import DataAuditError
 
 __all__ = ["RecipeError", "FitContext", "Step", "feature_columns", "is_numeric", "at_most_two_values",
-           "restore_order", "add_absent_columns", "code_text"]
+           "restore_order", "add_absent_columns", "code_text", "code_spelling"]
 
 
 class RecipeError(DataAuditError):
@@ -161,12 +161,13 @@ def code_text(series: pd.Series, missing: Any = np.nan) -> pd.Series:
     "3", -0.0 is "0"; a value that is no whole number keeps its shortest float spelling, "2.5"; a text that is no
     number stays as it is), missing as ``missing``. Each distinct value is spelt once, then spread to the rows."""
     rows, distinct = pd.factorize(series, use_na_sentinel=True)
-    spelt = [_code_spelling(v) for v in distinct]
+    spelt = [code_spelling(v) for v in distinct]
     out = pd.Series(np.array([*spelt, ""], dtype=object)[rows], index=series.index, dtype="str")
     return out.where(rows >= 0, missing)
 
 
-def _code_spelling(value: Any) -> str:
+def code_spelling(value: Any) -> str:
+    """One integer category code's canonical text (see ``code_text``)."""
     try:
         number = float(value)
     except (TypeError, ValueError):

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .base import FitContext, Step, code_text, is_numeric
+from .base import FitContext, Step, code_spelling, code_text, is_numeric
 
 __all__ = ["METHODS", "MISSING", "RARE", "MAX_FREQUENCIES", "Encode"]
 
@@ -122,19 +122,30 @@ class Encode(Step):
             if name not in self.encodings_:
                 out[name] = frame[name]
             elif name in frame.columns:
-                out.update(self._encode(name, self._categories(name, frame[name]), log))
+                out.update(self._encode(name, *self._factorized(name, frame[name]), log))
             else:
                 log.append(f"encode: column {name!r} is absent from the data; encoded as if every value were missing.")
-                out.update(self._encode(name, pd.Series(MISSING, index=frame.index, dtype="str"), []))
+                out.update(self._encode(name, np.zeros(len(frame), dtype=np.intp), [MISSING], []))
         return pd.DataFrame(out, index=frame.index)
 
-    def _encode(self, name: str, values: pd.Series, log: list[str]) -> dict[str, np.ndarray]:
+    def _factorized(self, name: str, series: pd.Series) -> tuple[np.ndarray, list[str]]:
+        """Each row's position among the column's distinct categories, and those categories (``_categories``);
+        integer codes are factorised as numbers and only their distinct values spelt (fast on millions of rows)."""
+        if name not in self.codes_:
+            rows, distinct = pd.factorize(_categories(series))
+            return rows, [str(v) for v in distinct]
+        rows, distinct = pd.factorize(series)  # missing: -1
+        spelt = [code_spelling(v) for v in distinct]
+        if (rows < 0).any():
+            rows = np.where(rows < 0, len(spelt), rows)
+            spelt.append(MISSING)
+        return rows, spelt
+
+    def _encode(self, name: str, rows: np.ndarray, distinct: list[str], log: list[str]) -> dict[str, np.ndarray]:
         spec = self.encodings_[name]
         if spec["kind"] == "dropped":
             return {}
-        # look up each distinct value once, then spread to the rows (fast on millions of rows)
-        rows, distinct = pd.factorize(values)
-        distinct = [str(v) for v in distinct]
+        # each distinct value is looked up once, then spread to the rows (fast on millions of rows)
         if spec["kind"] == "frequency":
             shares = np.array([spec["frequencies"].get(v, np.nan) for v in distinct] + [np.nan])[rows]
             unseen_distinct = [v not in spec["frequencies"] for v in distinct]

@@ -120,3 +120,14 @@ def test_impute_fills_codes_with_the_most_frequent_code(rng, strategy):
     assert set(out["race"].unique()) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 40.0}
     assert (out.loc[frame["race"].isna(), "race"] == 1.0).all()
     assert Impute(strategy=strategy).fit(frame, _context(codes="numeric")).reasons_["race"].find("DA408") < 0
+
+
+def test_codes_without_missing_values_log_nothing_unseen(rng):
+    frame = _frame(rng).dropna()
+    step = Encode().fit(frame, _context())
+    assert MISSING not in step.encodings_["race"]["categories"] + step.encodings_["race"]["rare"]
+    step.transform(frame, log := [])
+    assert log == []
+    step.transform(frame.assign(race=np.nan), log := [])
+    assert log == [f"encode: column 'race' has {len(frame):,} row(s) with 1 category not seen when fitting; they "
+                   f"were put in race={RARE}."]
