@@ -137,3 +137,17 @@ def test_fix_transformer_takes_codes(rng):
     assert "race=2" in names and "race" not in names
     assert FixTransformer().get_params()["codes"] == "categorical"
     assert "race" in list(FixTransformer(codes="numeric").fit(X, y).get_feature_names_out())
+
+
+def test_one_hot_columns_of_rare_codes_are_not_findings_the_fix_created(coded_csv):
+    """A site's 0/1 column covers 1/12 of the rows: near-constant by construction (DA602), not something the fix
+    made worse; other findings on derived columns still count."""
+    from dataaudit.fixing.guard import new_after_fix
+
+    result = fix(coded_csv, target="label")
+    assert any(f.rule == "DA602" and f.column.startswith("race=") for f in result.after.findings)
+    assert [f for f in result.new_findings if f.rule == "DA602"] == []
+    near = next(f for f in result.after.findings if f.rule == "DA602" and f.column.startswith("race="))
+    inputs = result.recipe.input_columns
+    assert new_after_fix([], [near], inputs) == []
+    assert new_after_fix([], [near], [c for c in inputs if c != "race"]) == [near]  # "race=6" an input column itself

@@ -5,7 +5,8 @@ scan whose rule did not fire on the same source column before (dataset-level fin
 output column is judged by the input column it came from, read off its name: the encoder's ``<col>=<value>``
 and ``<col>__freq``, the imputer's ``<col>__missing``, the repair step's ``<col>__days`` (and the other date
 parts) and ``<col> [unit]``. Findings about the target only are left out: the fix does not change it, apart
-from resampling.
+from resampling; so is a near-constant one-hot column (DA602 on the encoder's ``<col>=<value>``): the 0/1 column of
+a category under 5% of the rows is near-constant by construction, whatever encodes it one-hot.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Iterable, Sequence
 
 from ..analysis.findings import Finding
 
-__all__ = ["source_column", "new_after_fix"]
+__all__ = ["ONE_HOT_RULES", "source_column", "new_after_fix"]
 
 _DERIVED = ("=", "__", " [")  # what follows a source column's name in the name of a column derived from it
+ONE_HOT_RULES = ("DA602",)  # what a one-hot column of a rare-ish category raises by construction
 
 
 def source_column(name: str, inputs: Iterable[str]) -> str:
@@ -43,4 +45,11 @@ def new_after_fix(before: Sequence[Finding], after: Sequence[Finding], inputs: S
     ``inputs`` are the input's column names (the recipe's ``input_columns``)."""
     inputs = list(inputs)
     seen = set().union(*(_keys(f, inputs, target) for f in before))
-    return [f for f in after if _keys(f, inputs, target) - seen]
+    return [f for f in after if _keys(f, inputs, target) - seen
+            and not (f.rule in ONE_HOT_RULES and f.columns and all(_one_hot(c, inputs) for c in f.columns))]
+
+
+def _one_hot(name: str, inputs: Sequence[str]) -> bool:
+    """Whether ``name`` is an encoder's one-hot column ``<col>=<value>`` of an input column."""
+    source = source_column(name, inputs)
+    return source != name and name.startswith(f"{source}=")
