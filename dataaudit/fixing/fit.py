@@ -142,8 +142,8 @@ def codes_note(context: FitContext, encode: Encode) -> str | None:
     flagged = {f.column for f in context.findings if f.rule == "DA408" and f.evidence.get("kind", "codes") == "codes"}
     present = [c for c in encode.input_columns_ if c in flagged and c != context.target]
     if context.codes == "numeric":
-        return (f"encode: {listed(quoted(present))} integer codes (DA408) kept as numbers (--codes numeric): clipped, "
-                "scaled and given to the model as magnitudes." if present else None)
+        return (f"encode: {listed(quoted(present))} integer codes (DA408) kept as numbers (--codes numeric): the "
+                "model reads them as magnitudes." if present else None)
     if encode.method == "none":
         return (f"encode: {listed(quoted(present))} integer codes (DA408) left as they are (--encode none): neither "
                 "clipped nor scaled, so they can be encoded as categories later." if present else None)
