@@ -151,3 +151,11 @@ def test_one_hot_columns_of_rare_codes_are_not_findings_the_fix_created(coded_cs
     inputs = result.recipe.input_columns
     assert new_after_fix([], [near], inputs) == []
     assert new_after_fix([], [near], [c for c in inputs if c != "race"]) == [near]  # "race=6" an input column itself
+
+
+def test_encode_none_leaves_codes_as_they_are_unscaled(coded_csv):
+    result = fix(coded_csv, target="label", options=FixOptions(encode="none"))
+    out, raw = result.pre_resample, pd.read_csv(coded_csv)
+    assert sorted(out["site"].unique()) == list(range(1, 13))  # the codes themselves, neither clipped nor scaled
+    assert set(out["race"].unique()) <= {1.0, 2.0, 3.0, 4.0, 5.0, 6.0} and raw["race"].isna().any()
+    assert any("left as they are (--encode none)" in n for n in result.log)
