@@ -509,7 +509,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
-    or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``); an upper-case name ending
+    or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
+    nbr run together: ``intnum``, an interview number whose family fills 1-11 rows); an upper-case name ending
     in ID (``PID``, ``HHID``), or a name ending in code run together (``zipcode``, ``distcod``), counts when its
     values are unique. Whole numbers whatever their name are a panel's unit (the same entity in several rows) when
     each value fills one block of consecutive rows (10 blocks or more, most of two rows or more, more blocks than

@@ -272,6 +272,22 @@ def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng)
     assert found == {"PID", "HHID", "distcod"}
 
 
+def test_whole_numbers_named_with_a_fused_num_are_an_identifier_even_when_they_repeat(tmp_path, rng):
+    """``intnum`` (an interview number: a family in 1-11 rows, the file sorted by it) and ``casenum`` (unique)
+    are identifiers; a count with such a name whose values mostly repeat (``enum``, ``childNum``) is not, nor is
+    a mostly distinct amount with a plain name (``amount``)."""
+    from ..conftest import clean_frame
+
+    f = clean_frame(rng, 600)
+    f["intnum"] = np.sort(np.repeat(rng.choice(np.arange(4, 9400), 400, replace=False), 2)[:600])
+    f["casenum"] = rng.choice(np.arange(1000, 99_999), 600, replace=False)
+    f["enum"] = rng.integers(1, 8, 600)
+    f["childNum"] = rng.integers(1, 12, 600)
+    f["amount"] = rng.integers(200, 50_000, 600)
+    found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
+    assert found == {"intnum", "casenum"}
+
+
 def _prices(rng, n: int = 300) -> pd.DataFrame:
     """Cars: a low and a high price quote (r ≈ 0.9 with each other), honest specifications, and a price."""
     base = rng.lognormal(3.0, 0.4, n)
