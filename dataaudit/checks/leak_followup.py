@@ -7,12 +7,14 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.findings import Hit, Severity
+from ..analysis.measures import name_words
 from ..analysis.profiling import ColumnProfile
 from ..core import distance
 from ._common import jsonable
-from .leak_names import post_outcome_cue
+from .leak_names import END_WORDS, post_outcome_cue
 
-__all__ = ["POST_OUTCOME_MIN_ROWS", "one_vs_rest_auc", "one_vs_rest_ks", "post_outcome"]
+__all__ = ["POST_OUTCOME_MIN_ROWS", "START_NAMES", "INTERVAL_SHARE", "one_vs_rest_auc", "one_vs_rest_ks",
+           "interval_start", "post_outcome"]
 
 
 def one_vs_rest_auc(x: np.ndarray, labels: np.ndarray, k: int, min_rows: int) -> tuple[float | None, int]:
@@ -55,8 +57,8 @@ def post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels:
     score, which = one_vs_rest_auc(x, labels, len(classes), POST_OUTCOME_MIN_ROWS if paired else min_rows)
     if score is None:
         return None
-    shape = None
-    if score < (paired_auc if paired else min_auc):
+    shape, opened = None, interval_start(col.name, x, numeric) if paired else None
+    if score < (paired_auc if paired else min_auc) and opened is None:
         shape = one_vs_rest_ks(x, labels, len(classes), POST_OUTCOME_MIN_ROWS) if paired else None
         if shape is None or shape[1] >= paired_p:
             return None
@@ -65,7 +67,12 @@ def post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels:
     against = "" if len(classes) == 2 else " against the rest"
     pair = f", beside `{target}`, read as the follow-up's status (the time and the status of one outcome)" \
         if paired else ""
-    if shape is None:
+    if opened is not None and score < paired_auc:
+        evidence["interval_start"] = opened
+        how = (f"ends the interval `{opened}` opens in every row (the counting-process form, Surv({opened}, "
+               f"{col.name}, {target}): the status is recorded at its end), though alone it barely separates the "
+               f"classes of `{target}` (rank AUC {score:.3f})")
+    elif shape is None:
         how = f"separates the classes of `{target}` (rank AUC {score:.3f} for class {str(classes[which])!r}" \
               f"{against}, chance 0.500)"
     else:
@@ -76,6 +83,29 @@ def post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels:
                f"(rank AUC {score:.3f}): censoring ends one class's follow-ups at other times than the events")
     return Hit(col.name, f"{how} and {why}{pair}: likely recorded at or after the outcome (a post-outcome leak), "
                "unknown at prediction time", evidence, severity=Severity.MEDIUM)
+
+
+#: the start of a counting-process interval, named wholly so (``start``, ``tstart``), beside its end (``stop``)
+START_NAMES = frozenset({"start", "tstart", "entry", "enter", "begin", "tbegin"})
+#: the share of rows in which the start must lie strictly before the end (it never lies after it)
+INTERVAL_SHARE = 0.99
+
+
+def interval_start(name: str, end: np.ndarray, numeric: pd.DataFrame) -> str | None:
+    """The column that opens the interval a column named as an episode's end (``stop``, ``tstop``) closes: named
+    as a start, never after the end and strictly before it in 99% of the rows where both are known (a
+    counting-process table: each row one interval of a subject); None when there is none."""
+    if not END_WORDS.intersection(name_words(name)) or "los" in name_words(name):
+        return None
+    for other in numeric.columns:
+        if other == name or "".join(name_words(str(other))) not in START_NAMES:
+            continue
+        start = numeric[other].to_numpy(dtype=float)
+        both = np.isfinite(start) & np.isfinite(end)
+        if both.sum() >= POST_OUTCOME_MIN_ROWS and (start[both] <= end[both]).all() \
+                and (start[both] < end[both]).mean() >= INTERVAL_SHARE:
+            return str(other)
+    return None
 
 
 def one_vs_rest_ks(x: np.ndarray, labels: np.ndarray, k: int, min_rows: int) -> tuple[float, float, int] | None:

@@ -198,8 +198,10 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     ``survtime``, ``tstop``) is read so beside any two-class target (``time`` beside ``rinfct``, a reinfection),
     and so is a time coded as the target's indicator is (``T3`` beside ``D3``, KMsurv's pairs); a time coded as
     another event's (``T1`` beside ``D3``: excision, which runs to the end of follow-up when it is not seen) is
-    judged as a duration beside no status (rank AUC ≥ 0.9). ``days`` alone, or ``stop`` beside no status, is not
-    read as a follow-up (days past due; a stop number).
+    judged as a duration beside no status (rank AUC ≥ 0.9). The end of a counting-process interval beside its
+    status (``stop`` after a ``start`` that lies before it in 99% of the rows and never after it: Surv(start,
+    stop, event), the status recorded at the stop) is called one whatever it separates. ``days`` alone, or
+    ``stop`` beside no status, is not read as a follow-up (days past due; a stop number).
 
     A field implied by the target (severity medium): in a column named as a sibling of the target (the target's
     name inside its own, or the target's name with another first letter: ``p401k``, participation, beside

@@ -217,6 +217,36 @@ def test_an_honest_time_or_a_plain_duration_beside_an_unnamed_target_is_quiet(tm
     assert _scan(tmp_path, f, "DA701", target="reinfected") == []
 
 
+def _intervals(rng, n: int = 200) -> pd.DataFrame:
+    """The counting-process form (survival's ``heart``): one row per interval of a patient, ``start`` and ``stop``
+    in days, ``event`` 1 when the patient died at ``stop``; here the stops do not separate the classes at all."""
+    event = (rng.random(n) < 0.45).astype(int)
+    start = np.where(rng.random(n) < 0.4, rng.integers(1, 300, n), 0)
+    stop = start + rng.integers(1, 1500, n)
+    return pd.DataFrame({"start": start, "stop": stop, "age": rng.normal(0, 9, n).round(1),
+                         "transplant": (start > 0).astype(int), "event": event})
+
+
+def test_the_end_of_a_counting_process_interval_beside_its_status_is_post_outcome(tmp_path):
+    """``stop`` closes the interval ``start`` opens in every row, beside ``event``: Surv(start, stop, event), the
+    status recorded at the stop, however little the stop separates the classes alone."""
+    f = _intervals(np.random.default_rng(25))
+    (found,) = _scan(tmp_path, f, "DA701", target="event")
+    assert found.column == "stop" and found.evidence["interval_start"] == "start"
+    assert found.evidence["score"] < 0.6 and "counting-process" in found.message
+
+
+def test_a_stop_without_an_interval_or_without_a_status_is_quiet(tmp_path):
+    """A ``stop`` whose ``start`` lies after it in some rows opens no interval; beside a target that is no status
+    (``outcome``), a ``stop`` is not read as a follow-up's end (a stop number)."""
+    rng = np.random.default_rng(26)
+    f = _intervals(rng)
+    f["start"] = rng.integers(0, 2000, len(f))
+    assert _scan(tmp_path, f, "DA701", target="event") == []
+    g = _intervals(rng).rename(columns={"event": "outcome"})
+    assert _scan(tmp_path, g, "DA701", target="outcome") == []
+
+
 def _pairs(rng, n: int = 300) -> pd.DataFrame:
     """A KMsurv-style table: times T1..T3 and their indicators D1, D2, the target D3. ``T3`` ends at the
     target's event (shorter for the infected: AUC ≈ 0.75); ``T1`` is the time of another event that ends at
