@@ -518,7 +518,10 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     each value fills one block of consecutive rows (10 blocks or more, most of two rows or more, more blocks than
     rows in a block) in which another integer column, a year or a wave, rises (or falls) strictly in every block,
     with at most three times as many values as the longest block has rows (``nr``: 545 men, 8 rows each, 1980 to
-    1987 in each). Strings: unique, token-like, or mostly distinct under such a name.
+    1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
+    compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
+    they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
+    Strings: unique, token-like, or mostly distinct under such a name.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
@@ -527,7 +530,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     """
     for col in data.features:
         if col.inferred_type == "identifier":
-            what = "an identifier of the same entity in several rows" if "panel" in col.evidence else "a row identifier"
+            what = ("an identifier of the same entity in several rows" if "panel" in col.evidence
+                    else "part of a compound key" if "compound_with" in col.evidence else "a row identifier")
             yield Hit(col.name, f"looks like {what} ({col.evidence.get('rule')}; "
                       f"{pct(col.evidence.get('distinct_ratio', 0))} distinct)", dict(col.evidence))
 

@@ -318,6 +318,42 @@ def test_whole_numbers_named_with_a_fused_num_are_an_identifier_even_when_they_r
     assert found == {"intnum", "casenum"}
 
 
+def _families(rng, families: int = 400) -> pd.DataFrame:
+    """A household survey: ``intnum`` numbers a family (1-3 persons each, the file sorted by it), ``persnum`` a
+    person within it (1-29, or 170+ for those who joined later), and coarse features with many zeros."""
+    size = rng.choice([1, 1, 2, 2, 3], families)
+    intnum = np.repeat(np.sort(rng.choice(np.arange(4, 9400), families, replace=False)), size)
+    persnum = np.concatenate([np.sort(rng.choice(np.r_[1:30, 170:180], k, replace=False)) for k in size])
+    n = len(intnum)
+    hours = np.where(rng.random(n) < 0.12, 0, rng.integers(1, 60, n) * 40)
+    return pd.DataFrame({"intnum": intnum, "persnum": persnum, "age": rng.integers(18, 80, n),
+                         "kids": rng.integers(0, 7, n), "hours": hours,
+                         "earnings": np.where(hours == 0, 0, hours * rng.integers(4, 20, n))})
+
+
+def test_a_number_within_a_repeating_identifier_is_the_rest_of_a_compound_key(tmp_path):
+    """``persnum`` repeats across families (a few distinct values) but with ``intnum`` tells every row apart:
+    a person's number in the family, an identifier; rows equal but for both are not called copies of a record."""
+    f = _families(np.random.default_rng(27))
+    path = write_csv(tmp_path / "t.csv", f)
+    found = {x.column: x for x in scan(path, target="earnings", select=["DA702"]).findings}
+    assert set(found) == {"intnum", "persnum"} and found["persnum"].evidence["compound_with"] == "intnum"
+    assert "part of a compound key" in found["persnum"].message
+    assert f.drop(columns=["intnum", "persnum"]).duplicated().any()  # coarse rows: persons alike but for the key
+    assert scan(path, target="earnings", select=["DA603"]).findings == []
+
+
+def test_a_number_that_does_not_complete_a_key_or_is_not_named_so_is_not_an_identifier(tmp_path):
+    """A ``visit_no`` that repeats within a family (two rows share it) completes no key, and ``age`` (named as no
+    number) is a quantity whatever it tells apart."""
+    rng = np.random.default_rng(28)
+    f = _families(rng)
+    f["visit_no"] = rng.integers(1, 3, len(f))
+    f = f.drop(columns="persnum")
+    found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="earnings", select=["DA702"]).findings}
+    assert found == {"intnum"}
+
+
 def _prices(rng, n: int = 300) -> pd.DataFrame:
     """Cars: a low and a high price quote (r ≈ 0.9 with each other), honest specifications, and a price."""
     base = rng.lognormal(3.0, 0.4, n)
