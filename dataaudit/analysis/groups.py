@@ -15,9 +15,9 @@ from ..core.groups import (
     unordered_groups,
 )
 from .measures import name_words
-from .profiling import ColumnProfile, DatasetProfile
+from .profiling import FUSED_NUMBER, ID_NAME, ColumnProfile, DatasetProfile
 
-__all__ = ["TIME_WORDS", "mark_groups"]
+__all__ = ["TIME_WORDS", "COMPOUND_REPEAT_SHARE", "mark_groups"]
 
 #: a number named as a time or an age is a quantity whatever its target means do: a year of jagged year effects
 TIME_WORDS = frozenset({"year", "years", "yr", "yrs", "month", "months", "week", "weeks", "day", "days", "date",
@@ -42,6 +42,7 @@ def mark_groups(profile: DatasetProfile) -> None:
         found = panel_cycle(values[col.name], others)
         if found is not None:
             _as_panel_unit(col, *found)
+    _mark_compound_keys(profile, integers)
     target = _target_matrix(profile)
     if target is None:
         return
@@ -55,6 +56,31 @@ def mark_groups(profile: DatasetProfile) -> None:
         effect = unordered_groups(x[keep], matrix[keep])
         if effect is not None:
             profile.group_codes[col.name] = effect
+
+
+#: the share of sampled rows whose unit repeats an earlier row's before a number within it can be the key's rest
+COMPOUND_REPEAT_SHARE = 0.2
+
+
+def _mark_compound_keys(profile: DatasetProfile, integers: list[ColumnProfile]) -> None:
+    """Type as an identifier whole numbers named like one (``persnum``, ``person_no``) that are too repetitive
+    to be one alone but, with an identifier that repeats (``intnum``: a family in several rows), tell every
+    sampled row apart: a person's number within its family, the rest of a compound key."""
+    units = [c.name for c in profile.features if c.inferred_type == "identifier" and c.name in profile.sample.columns
+             and c.evidence.get("distinct_ratio", 1.0) < 0.98]
+    named = [c for c in integers if c.inferred_type == "integer" and c.name in profile.sample.columns
+             and (ID_NAME.search(c.name) or FUSED_NUMBER.search(c.name))]
+    for unit in units:
+        repeats = profile.sample[unit].duplicated()
+        if repeats.mean() < COMPOUND_REPEAT_SHARE:
+            continue
+        for col in named:
+            if col.inferred_type == "integer" and not profile.sample[[unit, col.name]].duplicated().any():
+                col.inferred_type = "identifier"
+                col.evidence["rule"] = (f"whole numbers named like an identifier that, with `{unit}` (an identifier "
+                                        "that repeats), tell every row apart: a number within its unit, the rest "
+                                        "of a compound key")
+                col.evidence["compound_with"] = unit
 
 
 def _as_panel_unit(col: ColumnProfile, cycle: str, blocks: np.ndarray) -> None:

@@ -13,7 +13,8 @@ import pandas as pd
 from ..core.kernels import sorted_mad
 from .profiling import ColumnProfile, DatasetProfile
 
-__all__ = ["shared", "sorted_unique", "name_words", "CODE_NAME", "NOMINAL_NAME", "GROUP_NAME", "integer_code_reason",
+__all__ = ["shared", "sorted_unique", "name_words", "CODE_NAME", "NOMINAL_NAME", "WHOLE_NOMINAL_NAME", "GROUP_NAME",
+           "integer_code_reason",
            "DATE_LAYOUTS", "MIN_DATES", "packed_date", "DAYS_IN_MONTH", "real_days", "group_code_reason",
            "numeric_inputs", "magnitude",
            "missing_indicator"]
@@ -61,6 +62,10 @@ NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality
                           # only as the whole name: yrs_married and distance_to_center are measurements
                           r"|^(?:married|inst|institution|institute|site|center|centre|clinic|hospital|state|group)$",
                           re.IGNORECASE)
+#: the names NOMINAL_NAME takes only whole: short words that name a measurement too (``inst``, a distance to the
+#: interstate in feet; ``center``, a distance), so values on a step of 5 or more (1,000, 2,000 …) make them one
+WHOLE_NOMINAL_NAME = re.compile(r"^(?:married|inst|institution|institute|site|center|centre|clinic|hospital|state|"
+                                r"group)$", re.IGNORECASE)
 
 
 #: a name's last word that numbers groups of rows (a matched set, a brood, a litter): the number labels a group
@@ -79,15 +84,16 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     if not 3 <= col.distinct <= max_distinct or col.distinct > 0.5 * col.nonmissing:
         return None
     lo, hi = float(num_stats.values[0]), float(num_stats.values[-1])
+    uniq = sorted_unique(num_stats.values)
+    stepped = bool(np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5)
     if CODE_NAME.search(col.name):
         return "its name says it is a code"
-    if NOMINAL_NAME.search(col.name):
+    if NOMINAL_NAME.search(col.name) and not (stepped and WHOLE_NOMINAL_NAME.match(col.name)):
         return "its name is an attribute with no order or magnitude"
     if GROUP_NAME.search(col.name):
         return "its name says it numbers groups of rows (a stratum, a brood): a label, not a quantity"
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
-    uniq = sorted_unique(num_stats.values)
-    if np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5:
+    if stepped:
         return None  # all multiples of 5, 25, 100...: a measurement rounded to a step, not codes
     if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05:
         return f"fixed-width {int(digits[0])}-digit values spread sparsely"

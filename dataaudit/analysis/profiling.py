@@ -23,7 +23,7 @@ from ..core.numfmt import significant
 from ..core.stats import ColumnStats, DatasetStats, NumericStats, TextStats
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "NAMED_ID_SHARE", "ACRONYM_ID", "FUSED_CODE",
-           "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile",
+           "FUSED_NUMBER", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile",
            "analyse_text", "profile_column", "build_profile", "type_group"]
 
 MAX_DISTINCT_ANALYSED = 10_000
@@ -37,6 +37,9 @@ NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least t
 ACRONYM_ID = re.compile(r"^[A-Z]{1,6}ID$")
 #: a name ending in code or cod run together with the word before (zipcode, distcod): an identifier when unique
 FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
+#: a name ending in num or nbr run together with the word before (intnum, an interview number; casenum, provnbr):
+#: whole numbers so named are an identifier when mostly distinct, as under ID_NAME (the same family in several rows)
+FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
 MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
 
@@ -464,8 +467,8 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         if integral and numeric.count >= 20 and not numeric.posinf and not numeric.neginf:
             span = float(numeric.values[-1] - numeric.values[0] + 1)
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
-            name_hint = name_hint or (ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name)
-                                                             or FUSED_CODE.search(stats.name)))
+            name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name)) or (
+                ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)))
             if sequential or (name_hint and ratio >= NAMED_ID_SHARE):
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
                                     else "whole numbers, mostly distinct, in a column named like an identifier"

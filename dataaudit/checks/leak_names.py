@@ -8,7 +8,8 @@ import re
 
 from ..analysis.measures import name_words
 
-__all__ = ["DURATION_WORDS", "END_WORDS", "STATUS_WORDS", "sibling_name", "status_target", "post_outcome_cue"]
+__all__ = ["DURATION_WORDS", "END_WORDS", "STATUS_WORDS", "FOLLOW_UP_NAMES", "TIME_CODE", "INDICATOR_CODE",
+           "sibling_name", "status_target", "time_indicator_pair", "post_outcome_cue"]
 
 #: words of a column name that say it is a duration: a time to an event, a follow-up, a survival time
 DURATION_WORDS = frozenset({"time", "times", "futime", "stime", "survtime", "day", "days", "weeks", "months",
@@ -19,6 +20,16 @@ END_WORDS = frozenset({"los", "stop", "tstop"})
 #: a target named like one of these (or ending so: ``pgstat``) is the status of a follow-up: the event seen or censored
 STATUS_WORDS = ("status", "stat", "event", "death", "dead", "died", "deceased", "vital", "cens", "censor", "censored",
                 "censoring", "fail", "failure", "failed", "relapse", "recur", "recurrence", "progression")
+#: a column named wholly so (its words run together) is the follow-up time of a survival table whatever the
+#: two-class target is called (``time`` beside ``rinfct``, a reinfection): R's Surv(time, event). ``days`` is not
+#: one: alone it is as often an honest count (days past due, days in the programme) as a follow-up; nor is a bare
+#: ``stop`` (a stop number), which is the end of an interval only beside a status
+FOLLOW_UP_NAMES = frozenset({"time", "futime", "stime", "survtime", "survivaltime", "followup", "followuptime",
+                             "fu", "tte", "timetoevent", "tstop"})
+#: a survival table's time of an event numbered or lettered as its indicator is (``T3`` beside ``D3``, ``t1``)
+TIME_CODE = re.compile(r"^(?:t|time)[_.]?([a-z]?\d{1,2}|[a-z])$", re.IGNORECASE)
+#: the event indicator of such a pair: d (delta, death), e (event), c (censoring), s (status), then the same code
+INDICATOR_CODE = re.compile(r"^(?:d|e|c|s|delta|event|status|cens)[_.]?([a-z]?\d{1,2}|[a-z])$", re.IGNORECASE)
 
 
 def sibling_name(name: str, target: str) -> str | None:
@@ -42,18 +53,36 @@ def status_target(target: str) -> bool:
     return bool(set(words).intersection(STATUS_WORDS)) or (joined.endswith(("stat", "status")) and len(joined) > 4)
 
 
+def time_indicator_pair(name: str, target: str) -> bool | None:
+    """Whether a column and the target are named as a survival table's time and event indicator (``T3`` and
+    ``D3``, ``t_a`` and ``d_a``): True when they carry the same code (the time of the target's own event), False
+    when both have the shape but different codes (the time of another event of the same follow-up, which ends at
+    the target's when that event is not seen: ``t2`` beside ``d3``), None when they do not have the shape."""
+    own, theirs = TIME_CODE.match(name), INDICATOR_CODE.match(target)
+    if own is None or theirs is None:
+        return None
+    return own.group(1).lower() == theirs.group(1).lower()
+
+
 def post_outcome_cue(name: str, target: str, minimum: float) -> tuple[str, bool] | None:
     """Why a column's name says it is recorded at the outcome, and whether it is the time of a follow-up beside its
-    status (a duration or an episode's end beside a status target, or ``pgtime`` beside ``pgstat``): a duration
-    word (with no negative value), or the target's name (three letters or more) inside its own; None when the
-    name says neither."""
+    status (a duration or an episode's end beside a status target, ``pgtime`` beside ``pgstat``, a column named
+    wholly as a follow-up time, ``time`` or ``futime``, beside any target, or ``T3`` beside ``D3``): a duration
+    word (with no negative value), a time coded as the target's indicator is, or the target's name (three
+    letters or more) inside its own; None when the name says none of these."""
     words = name_words(name)
     own, theirs = "".join(words), "".join(name_words(target))
     stem = os.path.commonprefix([own, theirs])
     stem_pair = len(stem) >= 2 and own[len(stem):] in DURATION_WORDS and status_target(theirs[len(stem):])
+    coded = time_indicator_pair(name, target)
+    if minimum >= 0 and coded is not None:
+        return ((f"its name codes it as the time of the event `{target}` indicates (a survival table's pairs)"
+                 if coded else f"its name codes it as the time of another event of the follow-up `{target}` "
+                 "ends (a survival table's pairs), which runs to the end of follow-up when that event is not seen"),
+                coded)
     if minimum >= 0 and (DURATION_WORDS.intersection(words) or END_WORDS.intersection(words) or stem_pair):
         return ("its name says it is a duration (a time to the event, a follow-up, a length of stay)",
-                stem_pair or status_target(target))
+                stem_pair or status_target(target) or own in FOLLOW_UP_NAMES)
     if len(theirs) >= 3 and theirs in own and own != theirs:
         return "its name contains the target's name", False
     return None

@@ -18,11 +18,12 @@ from ..core.kernels import least_squares
 from ..core.numfmt import num
 from ._common import jsonable, pct, plural
 from .leak_choice import chosen_alternative
-from .leak_names import post_outcome_cue, sibling_name
+from .leak_followup import post_outcome
+from .leak_names import sibling_name
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
-           "linear_combination", "one_vs_rest_auc", "POST_OUTCOME_MIN_ROWS", "rank_auc", "balanced_accuracy",
+           "linear_combination", "rank_auc", "balanced_accuracy",
            "identifier_column", "conflicting_labels"]
 
 BINS = 20
@@ -163,10 +164,10 @@ MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect sep
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
-                   status_pair_auc: float = 0.6, implied_share: float = 0.5,
+                   status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.5,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes, one value marks one class exactly, a number holds the value of the alternative the class chose, or a regression target is a linear combination of a few features.
+    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -189,8 +190,18 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     (``status``, ``death``, ``died``, ``cens``, ``pgstat``), a duration or an episode's end (``time``, ``futime``,
     ``los``: a length of stay, ``tstop``: the end of an interval, ``pgtime`` beside ``pgstat``) is the time of the
     same outcome (R's Surv(time, status)): it is called one as soon as it separates a class at all (rank AUC
-    ≥ 0.6, one class against the rest, classes of five rows or more), which keeps quiet a planned follow-up unrelated
-    to the outcome, a time at entry (``diagtime``) and a lab value in seconds (``protime``: not a duration word).
+    ≥ 0.6, one class against the rest, classes of five rows or more), or when its distribution differs in shape
+    between a class and the rest (a two-sample Kolmogorov–Smirnov test, p < 0.001: the events' times spread
+    while the censored follow-ups bunch at the study's end, at a rank AUC near chance), which keeps quiet a
+    planned follow-up unrelated to the outcome, a time at entry (``diagtime``) and a lab value in seconds
+    (``protime``: not a duration word). A column named wholly as a follow-up time (``time``, ``futime``,
+    ``survtime``, ``tstop``) is read so beside any two-class target (``time`` beside ``rinfct``, a reinfection),
+    and so is a time coded as the target's indicator is (``T3`` beside ``D3``, KMsurv's pairs); a time coded as
+    another event's (``T1`` beside ``D3``: excision, which runs to the end of follow-up when it is not seen) is
+    judged as a duration beside no status (rank AUC ≥ 0.9). The end of a counting-process interval beside its
+    status (``stop`` after a ``start`` that lies before it in 99% of the rows and never after it: Surv(start,
+    stop, event), the status recorded at the stop) is called one whatever it separates. ``days`` alone, or
+    ``stop`` beside no status, is not read as a follow-up (days past due; a stop number).
 
     A field implied by the target (severity medium): in a column named as a sibling of the target (the target's
     name inside its own, or the target's name with another first letter: ``p401k``, participation, beside
@@ -251,8 +262,8 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                 if implied is not None:
                     yield implied
                     continue
-                post = _post_outcome(col, data.target.name, numeric, labels, np.asarray(classes, dtype=str),
-                                     post_outcome_auc, status_pair_auc)
+                post = post_outcome(col, data.target.name, numeric, labels, np.asarray(classes, dtype=str),
+                                    post_outcome_auc, status_pair_auc, status_pair_p, MIN_CLASS_ROWS)
                 if post is not None:
                     yield post
                     continue
@@ -445,53 +456,6 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     return None
 
 
-def one_vs_rest_auc(x: np.ndarray, labels: np.ndarray, k: int, min_rows: int) -> tuple[float | None, int]:
-    """The strongest rank AUC (Mann–Whitney, ties averaged; folded, so 0.3 counts as 0.7) of ``x`` for one class
-    against the others, over its finite values and the classes with ``min_rows`` rows on each side, and that
-    class (for two classes, the one ``x`` is higher in); None when no class qualifies."""
-    keep = np.isfinite(x)
-    x, labels = x[keep], labels[keep]
-    n = len(x)
-    sizes = np.bincount(labels, minlength=k)
-    ranks = pd.Series(x).rank(method="average").to_numpy()
-    rank_sums = np.bincount(labels, weights=ranks, minlength=k)
-    judged = (sizes >= min_rows) & (n - sizes >= min_rows)
-    if not judged.any():
-        return None, 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        auc = (rank_sums - sizes * (sizes + 1) / 2) / (sizes * (n - sizes))
-    folded = np.where(judged, np.maximum(auc, 1 - auc), -1.0)
-    best = int(np.argmax(folded + 1e-9 * (auc >= 0.5)))  # two classes tie: name the one x is higher in
-    return float(folded[best]), best
-
-
-POST_OUTCOME_MIN_ROWS = 5  # a follow-up's status class needs this many rows for its time to be judged
-
-
-def _post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels: np.ndarray, classes: np.ndarray,
-                  min_auc: float, paired_auc: float) -> Hit | None:
-    """A post-outcome field: a number named like a time to the outcome that separates a class of the target
-    strongly (``min_auc``), or, beside a target named as a follow-up's status, at all (``paired_auc``)."""
-    if not col.is_numeric_feature or col.name not in numeric.columns or col.numeric is None or not col.numeric.count:
-        return None
-    cue = post_outcome_cue(col.name, target, float(col.numeric.values[0]))
-    if cue is None:
-        return None
-    why, paired = cue
-    paired = paired and col.distinct >= 5  # a time takes many values; a 0/1 flag with such a name is no time
-    score, which = one_vs_rest_auc(numeric[col.name].to_numpy(dtype=float), labels, len(classes),
-                                   POST_OUTCOME_MIN_ROWS if paired else MIN_CLASS_ROWS)
-    if score is None or score < (paired_auc if paired else min_auc):
-        return None
-    evidence = {"score": jsonable(score), "metric": "rank AUC", "baseline": 0.5, "rows_used": len(labels),
-                "kind": "post-outcome", "cue": why, "status_pair": paired}
-    against = "" if len(classes) == 2 else " against the rest"
-    pair = f", beside `{target}`, a follow-up's status (the time and the status of one outcome)" if paired else ""
-    return Hit(col.name, f"separates the classes of `{target}` (rank AUC {score:.3f} for class "
-               f"{str(classes[which])!r}{against}, chance 0.500) and {why}{pair}: likely recorded at or after the "
-               "outcome (a post-outcome leak), unknown at prediction time", evidence, severity=Severity.MEDIUM)
-
-
 def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame,
                      min_score: float) -> tuple[str, float, float, str] | None:
     key = _bins(col, data, y.index, numeric)
@@ -547,13 +511,17 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
-    or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``); an upper-case name ending
+    or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
+    nbr run together: ``intnum``, an interview number whose family fills 1-11 rows); an upper-case name ending
     in ID (``PID``, ``HHID``), or a name ending in code run together (``zipcode``, ``distcod``), counts when its
     values are unique. Whole numbers whatever their name are a panel's unit (the same entity in several rows) when
     each value fills one block of consecutive rows (10 blocks or more, most of two rows or more, more blocks than
     rows in a block) in which another integer column, a year or a wave, rises (or falls) strictly in every block,
     with at most three times as many values as the longest block has rows (``nr``: 545 men, 8 rows each, 1980 to
-    1987 in each). Strings: unique, token-like, or mostly distinct under such a name.
+    1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
+    compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
+    they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
+    Strings: unique, token-like, or mostly distinct under such a name.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
@@ -562,7 +530,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     """
     for col in data.features:
         if col.inferred_type == "identifier":
-            what = "an identifier of the same entity in several rows" if "panel" in col.evidence else "a row identifier"
+            what = ("an identifier of the same entity in several rows" if "panel" in col.evidence
+                    else "part of a compound key" if "compound_with" in col.evidence else "a row identifier")
             yield Hit(col.name, f"looks like {what} ({col.evidence.get('rule')}; "
                       f"{pct(col.evidence.get('distinct_ratio', 0))} distinct)", dict(col.evidence))
 

@@ -88,7 +88,10 @@ def missing_target(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA102", "disguised-missing-tokens", Category.MISSING, Severity.MEDIUM,
        effect=GradientEffect.NAN_LOSS, fix_steps=("repair", "impute"))
 def disguised_missing_tokens(data: DatasetProfile) -> Iterator[Hit]:
-    """Text such as '?', 'N/A', 'null', '-' or blanks standing for a missing value.
+    """Text such as '?', 'N/A', 'null', '-', blanks or a survey's non-response ('NA/DF', "don't know") standing for a missing value.
+
+    A survey's non-response codes count only in the spellings that cannot be a real value: 'NA/DF', 'DK/NA',
+    "don't know", 'not ascertained', 'no answer'; a bare 'DK' (Denmark) or 'refused' (a loan decision) is a value.
 
     Why it hurts training: the token is not a number, so a numeric column is read as text and either
     dropped, one-hot encoded as a real category, or coerced to NaN at training time (NaN loss).

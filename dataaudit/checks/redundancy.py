@@ -70,7 +70,8 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     dropped by fix, and the copies with it. They are counted when the row sample holds every row, and only
     when most rows are distinct otherwise and they are more than twice what independent columns would repeat by
     chance (a coarse table, such as a contingency table expanded to one row per person, or sex, treatment, age
-    in years and a three-level answer, repeats its combinations legitimately), and when rows equal in every
+    in years and a three-level answer, repeats its combinations legitimately; a number within a unit, the rest of
+    a compound key such as a person's number in a family, is compared as a feature), and when rows equal in every
     feature agree on the target in most of their pairs or more than twice as often as chance (chicks of one brood
     share its height and year, not their tick counts: members of a group, not copies of a record).
 
@@ -135,7 +136,9 @@ def target_mostly_differs(rest: pd.DataFrame, target: str) -> bool:
 
 
 def _repeats_but_for_identifiers(data: DatasetProfile, min_distinct_share: float = 0.5) -> Iterator[Hit]:
-    ids = [c.name for c in data.features if c.inferred_type == "identifier"]
+    # a number within a unit (``persnum`` with ``intnum``) stays in the comparison: it tells persons apart, and a
+    # record entered twice would repeat it too
+    ids = [c.name for c in data.features if c.inferred_type == "identifier" and "compound_with" not in c.evidence]
     if not ids or data.stats.sample.num_rows < data.rows:
         return
     rest = data.sample.drop(columns=ids)

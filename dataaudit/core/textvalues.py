@@ -23,6 +23,10 @@ __all__ = ["MISSING_TOKENS", "BOOL_TRUE", "BOOL_FALSE", "normalise", "missing_to
 MISSING_TOKENS = frozenset({
     "?", "??", "???", "na", "n/a", "n.a.", "n.a", "nan", "null", "none", "nil", "-", "--", "---",
     "#n/a", "#na", "#null!", "missing", "undefined", "not available", ".", "<na>", "(null)", "(blank)",
+    # survey non-response written as a category (PSID's 'NA/DF': not ascertained, don't know); never a bare 'dk'
+    # (Denmark) or 'refused' (a loan decision), which are real values as often
+    "na/df", "df/na", "na/dk", "dk/na", "dk/rf", "rf/dk", "dk/na/rf", "don't know", "dont know", "not ascertained",
+    "no answer",
 })
 BOOL_TRUE = frozenset({"yes", "y", "true", "t", "on"})
 BOOL_FALSE = frozenset({"no", "n", "false", "f", "off"})

@@ -122,6 +122,17 @@ def test_states_groups_hospitals_and_numbered_groups_of_rows_are_codes(tmp_path,
                                                                      "state", "stratum"]
 
 
+def test_a_short_nominal_name_on_values_in_steps_is_a_measurement(tmp_path, rng):
+    """``inst`` is an institution's code 1..33, but ``inst`` in whole thousands of feet (hprice3's distance to the
+    interstate, 1,000 to 34,000) is a distance: a short name taken whole says less than values on a step of 5 or
+    more; a name that says nominal in a longer form (``mother_religion``) stays codes whatever its values."""
+    f = clean_frame(rng, 600)
+    f["inst"] = rng.choice(np.arange(1, 35) * 1000, 600)
+    f["center"] = rng.choice(np.arange(1, 30) * 500, 600)
+    f["mother_religion"] = rng.choice([10, 20, 30, 40], 600)
+    assert [x.column for x in _scan(tmp_path, f, "DA408")] == ["mother_religion"]
+
+
 def test_sizes_and_counts_named_after_groups_are_not_codes(tmp_path, rng):
     f = clean_frame(rng, 600)
     f["group_size"] = rng.integers(2, 12, 600)

@@ -183,6 +183,104 @@ def test_honest_times_beside_a_status_are_not_post_outcome(tmp_path):
     assert _scan(tmp_path, f, "DA701", target="status") == []
 
 
+def _reinfection(rng, n: int = 800, censored_like_events: bool = False) -> pd.DataFrame:
+    """A reinfection study: ``reinfected`` (a name that says no status), ``time`` the days to reinfection or to
+    the end of follow-up. The events' times spread widely; the censored follow-ups bunch where the study ended,
+    so the two distributions differ in shape though their ranks barely separate them (rank AUC ≈ 0.55).
+    With ``censored_like_events`` both classes' times come from one distribution (an honest time)."""
+    y = (rng.random(n) < 0.4).astype(int)
+    events = rng.exponential(330, n)
+    ends = rng.normal(300, 40, n)
+    time = np.where((y == 1) | censored_like_events, events, ends).clip(1).round()
+    return pd.DataFrame({"time": time, "age": rng.normal(25, 5, n).round(), "partners": rng.poisson(2, n),
+                         "reinfected": y})
+
+
+def test_a_follow_up_time_is_a_leak_when_its_shape_differs_by_class(tmp_path):
+    """``time`` alone as a name is a follow-up's time whatever the two-class target is called; beside it, a time
+    whose distribution differs between the classes (censoring at the study's end) leaks the outcome even at
+    a rank AUC near chance."""
+    f = _reinfection(np.random.default_rng(21))
+    (found,) = _scan(tmp_path, f, "DA701", target="reinfected")
+    assert found.column == "time" and found.severity == 2 and found.evidence["status_pair"] is True
+    assert found.evidence["score"] < 0.6 and found.evidence["ks_distance"] > 0.2
+    assert "Kolmogorov" in found.message and "post-outcome" in found.message
+
+
+def test_an_honest_time_or_a_plain_duration_beside_an_unnamed_target_is_quiet(tmp_path):
+    """The same distribution in both classes says nothing, and ``days`` (a count as often as a follow-up) or
+    ``stop`` (a stop number) beside a target not named as a status is not read as a follow-up time."""
+    rng = np.random.default_rng(22)
+    f = _reinfection(rng, censored_like_events=True)
+    f["days"] = _reinfection(rng)["time"].to_numpy()  # differs in shape by class, but only named as days
+    f["stop"] = f["days"].to_numpy()[::-1].copy()
+    assert _scan(tmp_path, f, "DA701", target="reinfected") == []
+
+
+def _intervals(rng, n: int = 200) -> pd.DataFrame:
+    """The counting-process form (survival's ``heart``): one row per interval of a patient, ``start`` and ``stop``
+    in days, ``event`` 1 when the patient died at ``stop``; here the stops do not separate the classes at all."""
+    event = (rng.random(n) < 0.45).astype(int)
+    start = np.where(rng.random(n) < 0.4, rng.integers(1, 300, n), 0)
+    stop = start + rng.integers(1, 1500, n)
+    return pd.DataFrame({"start": start, "stop": stop, "age": rng.normal(0, 9, n).round(1),
+                         "transplant": (start > 0).astype(int), "event": event})
+
+
+def test_the_end_of_a_counting_process_interval_beside_its_status_is_post_outcome(tmp_path):
+    """``stop`` closes the interval ``start`` opens in every row, beside ``event``: Surv(start, stop, event), the
+    status recorded at the stop, however little the stop separates the classes alone."""
+    f = _intervals(np.random.default_rng(25))
+    (found,) = _scan(tmp_path, f, "DA701", target="event")
+    assert found.column == "stop" and found.evidence["interval_start"] == "start"
+    assert found.evidence["score"] < 0.6 and "counting-process" in found.message
+
+
+def test_a_stop_without_an_interval_or_without_a_status_is_quiet(tmp_path):
+    """A ``stop`` whose ``start`` lies after it in some rows opens no interval; beside a target that is no status
+    (``outcome``), a ``stop`` is not read as a follow-up's end (a stop number)."""
+    rng = np.random.default_rng(26)
+    f = _intervals(rng)
+    f["start"] = rng.integers(0, 2000, len(f))
+    assert _scan(tmp_path, f, "DA701", target="event") == []
+    g = _intervals(rng).rename(columns={"event": "outcome"})
+    assert _scan(tmp_path, g, "DA701", target="outcome") == []
+
+
+def _pairs(rng, n: int = 300) -> pd.DataFrame:
+    """A KMsurv-style table: times T1..T3 and their indicators D1, D2, the target D3. ``T3`` ends at the
+    target's event (shorter for the infected: AUC ≈ 0.75); ``T1`` is the time of another event that ends at
+    the end of follow-up when it is not seen (AUC ≈ 0.95 here); ``T2`` another event's, unrelated (≈ 0.5)."""
+    y = (rng.random(n) < 0.3).astype(int)
+    t3 = np.where(y == 1, rng.gamma(2.0, 6.0, n), rng.gamma(2.0, 14.0, n)).round() + 1
+    t1 = np.where(y == 1, rng.gamma(4.0, 3.0, n), rng.gamma(4.0, 12.0, n)).round() + 1
+    return pd.DataFrame({"T1": t1, "D1": rng.integers(0, 2, n), "T2": rng.gamma(2.0, 10.0, n).round() + 1,
+                         "D2": rng.integers(0, 2, n), "Z4": rng.integers(2, 95, n), "T3": t3, "D3": y})
+
+
+def test_times_coded_as_the_targets_indicator_are_post_outcome(tmp_path):
+    """``T3`` beside ``D3`` is the time of the target's own event: a leak as soon as it separates the classes;
+    ``T1`` beside ``D3`` another event's time of the same follow-up: a leak only when it separates strongly."""
+    f = _pairs(np.random.default_rng(23))
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="D3")}
+    assert set(found) == {"T1", "T3"}
+    assert found["T3"].evidence["status_pair"] is True and 0.6 <= found["T3"].evidence["score"] < 0.9
+    assert found["T1"].evidence["status_pair"] is False and found["T1"].evidence["score"] >= 0.9
+
+
+def test_times_coded_beside_an_indicator_are_quiet_when_they_do_not_separate(tmp_path):
+    """Another event's time at a moderate AUC, the target's own time when it separates nothing, and a ``T3``
+    beside a target that is no indicator (``y``) stay quiet."""
+    rng = np.random.default_rng(24)
+    f = _pairs(rng)
+    y = f["D3"].to_numpy()
+    f["T1"] = np.where(y == 1, rng.gamma(4.0, 8.0, len(f)), rng.gamma(4.0, 12.0, len(f))).round() + 1  # AUC ~0.7
+    f["T3"] = rng.gamma(2.0, 12.0, len(f)).round() + 1
+    assert _scan(tmp_path, f, "DA701", target="D3") == []
+    g = _pairs(rng).rename(columns={"D3": "y"})
+    assert [x.column for x in _scan(tmp_path, g, "DA701", target="y")] == []
+
+
 def test_a_duration_named_field_is_no_leak_of_a_regression_target(tmp_path):
     f = _follow_up(np.random.default_rng(9))
     f["cost"] = f["days"] * 2.0 + np.random.default_rng(0).normal(0, 2000, len(f))
@@ -202,6 +300,58 @@ def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng)
     f["episode"] = rng.choice(np.arange(1, 5000), 500, replace=False)  # not a code: unique minutes watched
     found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
     assert found == {"PID", "HHID", "distcod"}
+
+
+def test_whole_numbers_named_with_a_fused_num_are_an_identifier_even_when_they_repeat(tmp_path, rng):
+    """``intnum`` (an interview number: a family in 1-11 rows, the file sorted by it) and ``casenum`` (unique)
+    are identifiers; a count with such a name whose values mostly repeat (``enum``, ``childNum``) is not, nor is
+    a mostly distinct amount with a plain name (``amount``)."""
+    from ..conftest import clean_frame
+
+    f = clean_frame(rng, 600)
+    f["intnum"] = np.sort(np.repeat(rng.choice(np.arange(4, 9400), 400, replace=False), 2)[:600])
+    f["casenum"] = rng.choice(np.arange(1000, 99_999), 600, replace=False)
+    f["enum"] = rng.integers(1, 8, 600)
+    f["childNum"] = rng.integers(1, 12, 600)
+    f["amount"] = rng.integers(200, 50_000, 600)
+    found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
+    assert found == {"intnum", "casenum"}
+
+
+def _families(rng, families: int = 400) -> pd.DataFrame:
+    """A household survey: ``intnum`` numbers a family (1-3 persons each, the file sorted by it), ``persnum`` a
+    person within it (1-29, or 170+ for those who joined later), and coarse features with many zeros."""
+    size = rng.choice([1, 1, 2, 2, 3], families)
+    intnum = np.repeat(np.sort(rng.choice(np.arange(4, 9400), families, replace=False)), size)
+    persnum = np.concatenate([np.sort(rng.choice(np.r_[1:30, 170:180], k, replace=False)) for k in size])
+    n = len(intnum)
+    hours = np.where(rng.random(n) < 0.12, 0, rng.integers(1, 60, n) * 40)
+    return pd.DataFrame({"intnum": intnum, "persnum": persnum, "age": rng.integers(18, 80, n),
+                         "kids": rng.integers(0, 7, n), "hours": hours,
+                         "earnings": np.where(hours == 0, 0, hours * rng.integers(4, 20, n))})
+
+
+def test_a_number_within_a_repeating_identifier_is_the_rest_of_a_compound_key(tmp_path):
+    """``persnum`` repeats across families (a few distinct values) but with ``intnum`` tells every row apart:
+    a person's number in the family, an identifier; rows equal but for both are not called copies of a record."""
+    f = _families(np.random.default_rng(27))
+    path = write_csv(tmp_path / "t.csv", f)
+    found = {x.column: x for x in scan(path, target="earnings", select=["DA702"]).findings}
+    assert set(found) == {"intnum", "persnum"} and found["persnum"].evidence["compound_with"] == "intnum"
+    assert "part of a compound key" in found["persnum"].message
+    assert f.drop(columns=["intnum", "persnum"]).duplicated().any()  # coarse rows: persons alike but for the key
+    assert scan(path, target="earnings", select=["DA603"]).findings == []
+
+
+def test_a_number_that_does_not_complete_a_key_or_is_not_named_so_is_not_an_identifier(tmp_path):
+    """A ``visit_no`` that repeats within a family (two rows share it) completes no key, and ``age`` (named as no
+    number) is a quantity whatever it tells apart."""
+    rng = np.random.default_rng(28)
+    f = _families(rng)
+    f["visit_no"] = rng.integers(1, 3, len(f))
+    f = f.drop(columns="persnum")
+    found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="earnings", select=["DA702"]).findings}
+    assert found == {"intnum"}
 
 
 def _prices(rng, n: int = 300) -> pd.DataFrame:

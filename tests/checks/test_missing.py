@@ -55,6 +55,18 @@ def test_tokens_are_counted_by_spelling(tmp_path, rng):
     assert str(finding.severity) == "high"  # the column is numbers otherwise
 
 
+def test_survey_non_response_written_as_a_category_is_missing(tmp_path, rng):
+    """PSID's 'NA/DF' (not ascertained, don't know) and "Don't know" among marital statuses are missing values;
+    'DK' (Denmark) among countries and 'refused' among loan decisions are real values."""
+    f = clean_frame(rng, 600)
+    f["married"] = rng.choice(["married", "never married", "divorced", "NA/DF", "Don't know"], 600,
+                              p=[0.6, 0.2, 0.16, 0.02, 0.02])
+    f["country"] = rng.choice(["DK", "SE", "NO", "FI"], 600)
+    f["decision"] = rng.choice(["approved", "refused"], 600)
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), select=["DA102"]).findings
+    assert found.column == "married" and set(found.evidence["tokens"]) == {"NA/DF", "Don't know"}
+
+
 def test_missing_labels_are_their_own_finding_whose_fix_drops_the_rows(tmp_path, rng):
     f = clean_frame(rng, 300).astype({"label": "object"})
     f.loc[:9, "label"] = np.nan
