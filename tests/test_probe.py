@@ -300,3 +300,28 @@ def test_attribution_links_an_identifier_and_a_class_share_to_their_findings(tmp
     assert links["`customer_id`"]["rules"] == ["DA702"]
     classes = [a for a in report.probe["attribution"] if a["symptom"].startswith("class")]
     assert all("DA301" in a["rules"] for a in classes)
+
+
+def _direct_condition(M: np.ndarray) -> tuple[float, int]:
+    """cond(MᵀM) over the spanned directions and the rank, from M's own SVDs (no shared QR)."""
+    norms = np.linalg.norm(M, axis=0)
+    unit = np.linalg.svd(M[:, norms > 0] / norms[norms > 0], compute_uv=False)
+    rank = int(np.count_nonzero(unit > unit[0] * max(M.shape) * np.finfo(np.float64).eps))
+    sv = np.linalg.svd(M / np.max(np.abs(M)), compute_uv=False)
+    return float((sv[0] / max(sv[rank - 1], sv[0] * np.finfo(np.float64).eps)) ** 2), rank
+
+
+@pytest.mark.parametrize("rows", [120, 2_000])  # fewer than two rows per column, and a tall matrix (shared QR)
+def test_condition_numbers_match_the_direct_svd_on_any_shape(rows):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(rows, 80)) * 10.0 ** rng.integers(-3, 6, 80)  # columns orders of magnitude apart
+    X[:, 5] = 2 * X[:, 4]
+    X[:, 9] = X[:, 7] + X[:, 8]  # two exactly redundant directions
+    y = (X[:, 0] > 0).astype(int)
+    result = probe(X, y, "classification", names=[f"x{i}" for i in range(80)])
+    raw, _ = _direct_condition(X)
+    standard = (X - X.mean(axis=0)) / X.std(axis=0)
+    cond, rank = _direct_condition(standard)
+    assert result["redundant_directions"] == 80 - rank == 2
+    assert result["condition_number"] == pytest.approx(cond, rel=1e-3)  # the result keeps 4 digits
+    assert result["raw_condition_number"] == pytest.approx(raw, rel=1e-3)

@@ -123,3 +123,22 @@ def test_string_hash_matches_its_definition(values):
 
     expected = [_reference_string_hash(v) for v in values]
     assert string_hash(pa.array(values, type=pa.string())).tolist() == expected
+
+
+@pytest.mark.parametrize("values", [
+    ["b", "a", None, "b", "c", "a", None, "d"],
+    [None, None, "x", "x"],
+    [None, None],
+    [f"id{i}" for i in np.random.default_rng(0).permutation(5000)],
+    list(np.random.default_rng(1).choice(np.array(["u", "v", "w", None], dtype=object), 5000)),
+])
+def test_text_first_rows_are_each_values_first_appearance(values):
+    table = pa.table({"t": pa.array(values, type=pa.string())})
+    text = chunk_stats(table, row_offset=7).columns["t"].text
+    expected: dict[str, int] = {}
+    for row, value in enumerate(values):  # the reference, one value at a time
+        if value is not None:
+            expected.setdefault(value, row + 7)
+    assert list(text.values) == list(expected)
+    assert text.first_row.tolist() == list(expected.values())
+    assert text.counts.tolist() == [values.count(v) for v in expected]

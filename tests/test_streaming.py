@@ -247,3 +247,27 @@ def test_conversion_errors_are_recognised_with_or_without_the_row_number():
         schema = pa.schema([("a", pa.string()), ("b", pa.int64())])
         assert source.widen(pa.ArrowInvalid(message), ["a", "b"], schema)
         assert source.column_types["b"] == (pa.float64() if "1.5" in message else pa.string())
+
+
+def test_batches_merge_on_their_own_thread_and_the_sample_is_the_same(tmp_path, small_batches, monkeypatch):
+    """Each batch's statistics merge on the merge thread while the next batch's are computed (the next batch's
+    sample bound is then one merge older, so looser): the row sample is still the lowest-priority rows."""
+    import threading
+
+    from dataaudit.core.hashing import row_priority
+
+    frame = clean_frame(np.random.default_rng(4), 30_000)
+    path = write_csv(tmp_path / "many_batches.csv", frame)
+    threads: list[str] = []
+    real = accumulate.StatsAccumulator.add
+
+    def spy(self, chunk):
+        threads.append(threading.current_thread().name)
+        return real(self, chunk)
+
+    monkeypatch.setattr(accumulate.StatsAccumulator, "add", spy)
+    _, stats = stream_stats(path, target="label", sample_size=2_000)
+    assert len(threads) > 3 and all(name.startswith("dataaudit-merge") for name in threads)
+    rows = np.sort(stats.sample.column("__row__").to_numpy())
+    lowest = np.sort(np.argsort(row_priority(np.arange(len(frame), dtype=np.int64)), kind="stable")[:2_000])
+    assert stats.rows == len(frame) and rows.tolist() == lowest.tolist()

@@ -63,3 +63,21 @@ def test_format_masks_match_as_with_python_re():
         expected = [v is not None and not pd.isna(v) and re.search(pattern, v) is not None for v in values]
         assert textvalues._format_mask(values, name, comma).tolist() == expected, name
     assert not textvalues._format_mask(values, "decimal_comma", False).any()
+
+
+def test_date_shapes_are_pythons_fullmatch_of_date_pattern():
+    """``date_mask`` compiles DATE_PATTERN with re.DOTALL (a flag sends pandas straight to Python's re): the shapes
+    are the pattern's own fullmatch, dots, newlines and non-ASCII digits included."""
+    from dataaudit.core import datevalues
+
+    values = ["2024-01-05", "2024.01.05", "2024x01x05", "05/03/2024", "5.3.24", "12 Mar 2024", "Mar. 3rd, 2024",
+              "Tue, Mar 3, 2024", "2024-01-05 10:00:00.5 PM UTC", " 2024-01-05\n", "2024-01-05\n\n", "2024-01-05\nx",
+              "٢٠٢٤-٠١-٠٥", "2024-01-05\u00a0", "1.5", "abc", "", "Mar 3 2024", "3-Mar-24", "2024-1-5T10:00Z"]
+    series = pd.Series(values, dtype="str")
+    shaped = np.array([re.fullmatch(datevalues.DATE_PATTERN, v) is not None for v in values])
+    assert shaped.any() and not shaped.all()
+    assert (series.str.fullmatch(datevalues.DATE_PATTERN, na=False).to_numpy(dtype=bool) == shaped).all()
+    mask = datevalues.date_mask(series)
+    assert not (mask & ~shaped).any()  # a date is shaped like one first
+    assert mask[values.index("2024-01-05")] and mask[values.index("12 Mar 2024")]
+    assert not mask[values.index("2024x01x05")]  # '.'s of the pattern are literal dots, DOTALL or not

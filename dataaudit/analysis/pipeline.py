@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from ..core import accumulate
 from ..core.declared_missing import values_problem
 from ..core.measures import SMALL_TABLE_ROWS
+from ..core.parallel import one_blas_thread
 from ..core.stats import DatasetStats, chunk_stats
 from ..errors import DataAuditError, TargetError, UsageError
 from ..io.frames import load_data
@@ -144,6 +145,7 @@ def rescan_frame(frame: "pd.DataFrame", *, name: str, target: str | None = None,
     return scan_loaded(from_frame(frame, name), target=target, **options)
 
 
+@one_blas_thread()
 def scan_loaded(
     loaded: LoadedTable,
     *,

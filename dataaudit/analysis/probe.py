@@ -403,6 +403,9 @@ def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, f
     return cond, raw_cond, zero_var, int(standard.shape[1] - rank)
 
 
+_QR_FIRST = 2  # rows per column from which LAPACK's gesdd factors M = QR first (it does from 11/6)
+
+
 def _effective_condition(M: np.ndarray) -> tuple[float | None, int]:
     """cond(MᵀM) over the directions the data spans, and the rank of M.
 
@@ -416,9 +419,18 @@ def _effective_condition(M: np.ndarray) -> tuple[float | None, int]:
     norms = _l2(M, axis=0)
     if not np.all(np.isfinite(norms)) or not np.any(norms > 0):
         return None, 0
-    unit = np.linalg.svd(M[:, norms > 0] / norms[norms > 0], compute_uv=False)
+    biggest = np.max(np.abs(M))
+    if M.shape[0] >= _QR_FIRST * M.shape[1]:
+        # A tall matrix: one QR serves both SVDs (M = QR, so M·D has R·D's singular values). LAPACK's gesdd
+        # takes this same QR path for such shapes, so ``sv`` is unchanged to the last bit; the column-scaled
+        # R only decides the rank, against a tolerance far above its rounding.
+        r = np.linalg.qr(M / biggest, mode="r")
+        unit = np.linalg.svd(r[:, norms > 0] * (biggest / norms[norms > 0]), compute_uv=False)
+        sv = np.linalg.svd(r, compute_uv=False)
+    else:
+        unit = np.linalg.svd(M[:, norms > 0] / norms[norms > 0], compute_uv=False)
+        sv = np.linalg.svd(M / biggest, compute_uv=False)
     rank = int(np.count_nonzero(unit > unit[0] * max(M.shape) * np.finfo(np.float64).eps))
-    sv = np.linalg.svd(M / np.max(np.abs(M)), compute_uv=False)
     smallest = max(sv[rank - 1], sv[0] * np.finfo(np.float64).eps)
     return _num((sv[0] / smallest) ** 2), rank
 

@@ -9,6 +9,7 @@ the checks report it (DA413).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,10 @@ DATE_PATTERN = (
     + r"|\d{1,2}(?:st|nd|rd|th)?[ -]" + _MONTH + r"[ ,-]+\d{2,4}" + _TIME
     + r"|(?:[A-Za-z]{3,9},? )?" + _MONTH + r" \d{1,2}(?:st|nd|rd|th)?,? \d{4}" + _TIME + r")\s*$"
 )
+# DATE_PATTERN compiled for ``date_mask``. It has no '.' wildcard (every dot is escaped or in a class), so re.DOTALL
+# changes no match; a flag sends pandas straight to Python's re, which it would pick for this pattern anyway (\s),
+# instead of parsing the long pattern again on every call to decide (3 ms a call, 300 calls on a wide table).
+_DATE_RE = re.compile(DATE_PATTERN, re.DOTALL)
 _YMD = r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(.*)$"
 _NUMERIC_DMY = r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{2,4})(.*)$"
 
@@ -58,7 +63,7 @@ class DateOrder:
 
 def date_mask(values: pd.Series) -> np.ndarray:
     """Values shaped like a date that pandas can also parse as one."""
-    shaped = values.str.fullmatch(DATE_PATTERN, na=False).to_numpy(dtype=bool)
+    shaped = values.str.fullmatch(_DATE_RE, na=False).to_numpy(dtype=bool)
     if not shaped.any():
         return shaped
     candidates = values[shaped]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator, TypeVar
 
-__all__ = ["T", "R", "pool", "thread_map"]
+__all__ = ["T", "R", "pool", "thread_map", "one_blas_thread"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,3 +28,19 @@ def thread_map(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
     """``[func(x) for x in items]``, run in the shared thread pool: for per-column numpy work (sorts,
     partitions, reductions), which releases the GIL. Results in the order of ``items``."""
     return list(pool().map(func, items))
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS/LAPACK (numpy's OpenBLAS) on the calling thread only, restored on exit; usable as a decorator.
+
+    The scan's dense algebra (the probe's SVDs, the Gram and correlation matrices of a wide table) is small
+    enough that BLAS's own threads gain little, and on a busy machine (more runnable threads than cores, or
+    this module's pool working beside them) they spin and wait for each other: the wide table's probe took
+    about 1 s on one thread, up to 11 s on two under load. One thread also makes the last digits of those
+    results independent of the machine's core count."""
+    # scikit-learn's dependency; cheap to import, but only the scan needs it
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

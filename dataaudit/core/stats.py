@@ -360,10 +360,16 @@ class TextStats:
         k = len(encoded.dictionary)
         valid = indices >= 0
         counts = np.bincount(indices[valid], minlength=k).astype(np.int64)
-        # First row of each distinct value: a hash-based pass, not a sort.
-        first_pos = np.flatnonzero(valid & ~pd.Series(indices).duplicated().to_numpy())
+        # First row of each distinct value. Arrow numbers the values in order of first appearance, so a value
+        # first appears where its code passes every code before it: one running maximum, no hashing.
+        seen = np.maximum.accumulate(indices)
+        first_pos = np.flatnonzero(indices > np.concatenate([[-1], seen[:-1]]))
         first_row = np.zeros(k, dtype=np.int64)
-        first_row[indices[first_pos]] = rows[first_pos]
+        if np.array_equal(indices[first_pos], np.arange(k)):
+            first_row[:] = rows[first_pos]
+        else:  # not numbered so (never seen): a hash-based pass
+            first_pos = np.flatnonzero(valid & ~pd.Series(indices).duplicated().to_numpy())
+            first_row[indices[first_pos]] = rows[first_pos]
         values = pd.Series(encoded.dictionary.to_pandas(), dtype="str") if k else pd.Series([], dtype="str")
         return cls(values, counts, np.asarray(first_row, dtype=np.int64), string_hash(encoded.dictionary.cast(pa.string()))), indices
 

@@ -15,6 +15,7 @@ The batches come from ``io.batches``; the merging from ``core.accumulate.StatsAc
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Mapping
 
 import pyarrow as pa
@@ -31,6 +32,8 @@ from ..progress import NO_PROGRESS, Progress
 from .allocator import limit_heap_fragmentation
 
 __all__ = ["read_stats", "stream_stats", "engine_note", "note"]
+
+_MERGER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dataaudit-merge")  # one merge at a time, in order
 
 
 def read_stats(path: str | os.PathLike[str], *, progress: Progress = NO_PROGRESS, sheet: None = None,
@@ -113,6 +116,11 @@ class _StatsPass:
         self.acc = StatsAccumulator(sample_size, max_values, accumulate.MAX_TEXT_VALUES)
         self.loaded: LoadedTable | None = None
         self.declared: dict[str, dict[str, int]] = {}
+        # The merge of a batch's statistics runs on its own thread while the next batch's are computed; the
+        # next batch's sample bound is the one before that merge: looser, so the sample is the same.
+        self.rows = 0
+        self.threshold: int | None = None
+        self.merging: Future[None] | None = None
 
     def add(self, raw: pa.Table) -> None:
         source = self.source
@@ -125,11 +133,22 @@ class _StatsPass:
         if self.missing_values:
             table, counts = mark_table(table, self.missing_values)
             add_counts(self.declared, counts)
-        self.acc.add(chunk_stats(table, row_offset=self.acc.rows, target=self.target, sample_size=self.sample_size,
-                                 sketch=True, sample_below=self.acc.sample_threshold()))
+        chunk = chunk_stats(table, row_offset=self.rows, target=self.target, sample_size=self.sample_size,
+                            sketch=True, sample_below=self.threshold)
+        self.rows += table.num_rows
+        self._merged()
+        self.merging = _MERGER.submit(self.acc.add, chunk)
         self.progress.advance(raw.num_rows)
 
+    def _merged(self) -> None:
+        """Wait for the merge under way (its error raised here), then take the sample bound it left."""
+        if self.merging is not None:
+            merging, self.merging = self.merging, None
+            merging.result()
+            self.threshold = self.acc.sample_threshold()
+
     def result(self) -> tuple[LoadedTable, DatasetStats]:
+        self._merged()
         if self.loaded is None or self.acc.rows == 0:
             raise InputError(self.source.path, "no data rows (header only)")
         self.loaded.rows = self.acc.rows
