@@ -140,7 +140,7 @@ class StreamEngine:
         return {}
 
     def rescan(self, output: str | os.PathLike[str], target: str | None, checks: dict[str, Any]) -> Report:
-        return scan_with(stream_engine, output, target=target, **checks)
+        return scan_with(stream_engine, output, target=target, probe=False, **checks)
 
 
 def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
