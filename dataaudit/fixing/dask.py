@@ -121,6 +121,9 @@ class DaskEngine:
     def info(self) -> dict[str, Any]:
         return {"partitions": len(self.sizes)}
 
+    def after_sample(self) -> dict[str, int] | None:
+        return None  # the rescan reads the whole written directory
+
     def rescan(self, output: str | os.PathLike[str], target: str | None, checks: dict[str, Any]) -> Report:
         """The written directory, scanned as `scan --engine dask` would, on the same cluster."""
         after = stats_pass(self.client, output, target=target, sample_size=SAMPLE_ROWS)

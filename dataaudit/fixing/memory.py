@@ -29,6 +29,7 @@ from ..io.write import (
 )
 from ..progress import NO_PROGRESS, Progress
 from ..steps import Resample
+from .after import sample_rows
 from .fit import fit_steps, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
@@ -90,7 +91,13 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
                              f"{describe(declared)}.")
     if rescan:
         progress.stage("rescan")
-        result.after = rescan_frame(result.features_frame, name=str(output or "<fixed>"), target=target, **checks)
+        scanned = result.features_frame
+        rows = sample_rows(len(scanned), options.seed)  # None: every row, as scanned before
+        if rows is not None:  # a uniform sample of the output (``fixing.after``)
+            result.after_sample = {"rows": int(rows.size), "of": len(scanned)}
+            scanned = scanned.iloc[rows].reset_index(drop=True)
+        result.after = rescan_frame(scanned, name=str(output or "<fixed>"), target=target, **checks)
+        del scanned
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")

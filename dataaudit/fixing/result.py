@@ -36,6 +36,7 @@ class FixResult(Viewed):
     log: list[str] = field(default_factory=list)
     engine: dict[str, Any] | None = None  # the stream engine: {"name": "stream", "fit_rows": ..., "rows": ...}
     # (the dask engine: name "dask", with "partitions" too)
+    after_sample: dict[str, int] | None = None  # the after-report from a sample of the output: {rows, of}
 
     def __repr__(self) -> str:
         """One line: ``FixResult(train.csv: 1,500 -> 2,502 rows, 15 -> 20 features; gradient risk 100 critical -> 12
@@ -64,7 +65,8 @@ class FixResult(Viewed):
             "before": {"gradient_risk": self.before.to_dict()["gradient_risk"],
                        "findings": [f.to_dict() for f in self.before.findings]},
             "after": None if self.after is None else {"gradient_risk": self.after.to_dict()["gradient_risk"],
-                                                      "findings": [f.to_dict() for f in self.after.findings]},
+                                                      "findings": [f.to_dict() for f in self.after.findings],
+                                                      **({"sample": self.after_sample} if self.after_sample else {})},
             "new_after_fix": None if self.after is None else [f.to_dict() for f in self.new_findings],
             "kept_leaks": None if self.after is None else self.kept_leaks,
             "gradient_risk_left": None if self.after is None else self.risk_left_dict(),
