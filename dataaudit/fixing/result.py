@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..analysis.report import Component, GradientRisk, Report, Viewed
 from ..analysis.risk import split_leaks
-from .guard import new_after_fix, source_column
+from .guard import input_set, new_after_fix, source_column
 from .recipe import Recipe
 
 __all__ = ["FixResult"]
@@ -77,7 +77,7 @@ class FixResult(Viewed):
         scan called a leak too (or any, when no row was resampled: a leak only resampled rows show is not one)."""
         if self.after is None:
             return []
-        inputs = self.recipe.input_columns
+        inputs = input_set(self.recipe.input_columns)
         leaked = {f.column for f in self.before.findings if f.rule == "DA701"}
         resampled = bool(self.rows.get("added_by_resampling"))
         return [f for f in self.after.findings if f.rule == "DA701" and f.severity >= 2 and f.column is not None
@@ -86,7 +86,8 @@ class FixResult(Viewed):
     @property
     def kept_leaks(self) -> list[str]:
         """The input columns the fix kept that still leak the target in the output (without --drop-leaky)."""
-        return sorted({source_column(f.column, self.recipe.input_columns) for f in self.kept_leak_findings()})
+        inputs = input_set(self.recipe.input_columns)
+        return sorted({source_column(f.column, inputs) for f in self.kept_leak_findings()})
 
     def risk_left(self) -> tuple[Component, GradientRisk] | None:
         """The gradient risk after the fix, split: the part because of kept leaks (the spurious-signal component
