@@ -89,7 +89,8 @@ class Resample(Step):
         if target is None or target not in frame.columns:
             return self._skip(frame, log, "no target column was given" if target is None
                               else f"the target column {target!r} is not in the data")
-        labelled = frame[frame[target].notna().to_numpy()]
+        has_label = frame[target].notna().to_numpy()
+        labelled = frame if has_label.all() else frame[has_label]  # fix dropped the unlabelled rows: no copy
         if not _is_classification(labelled[target], context):
             return self._skip(frame, log, f"the target {target!r} looks like a regression target, not classes")
         self.counts_before_ = self.counts_after_ = _counts(labelled[target])
@@ -104,10 +105,11 @@ class Resample(Step):
         self.rows_added_ = max(len(resampled) - len(labelled), 0)
         self.rows_removed_ = max(len(labelled) - len(resampled), 0)
         log.append(self.describe())
-        unlabelled = frame[frame[target].isna().to_numpy()]
-        if len(unlabelled):
-            log.append(f"resample: {len(unlabelled):,} row(s) with a missing target were kept out of "
-                       "resampling and appended unchanged.")
+        if has_label.all():
+            return resampled.reset_index(drop=True)  # nothing to append: no copy of the resampled rows
+        unlabelled = frame[~has_label]
+        log.append(f"resample: {len(unlabelled):,} row(s) with a missing target were kept out of "
+                   "resampling and appended unchanged.")
         return pd.concat([resampled, unlabelled], ignore_index=True)
 
     def plan(self, sample: pd.DataFrame, context: FitContext, counts: dict[str, int], rows: int,
