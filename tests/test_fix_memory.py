@@ -43,3 +43,18 @@ def test_the_input_frame_is_freed_before_the_later_steps(monkeypatch):
     result = fit_fix(box, before, FixOptions())
     assert alive_at_impute == [False]
     assert result.recipe.input_columns == ["x", "c"] and result.rows["in"] == 400
+
+
+def test_over_sampled_output_holds_the_rows_before_resampling_once():
+    """Random over-sampling keeps every row in order before its copies: ``pre_resample`` is the output's first rows
+    (no second copy of the frame), and still what ``apply`` gives."""
+    from dataaudit import apply_recipe, fix
+
+    rng = np.random.default_rng(1)
+    n = 2000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "c": rng.choice(["a", "b"], n),
+                          "label": rng.choice([0, 1], n, p=[0.9, 0.1])})
+    result = fix(frame, target="label", options=FixOptions(resample="over"))
+    assert len(result.frame) > len(result.pre_resample)
+    assert np.shares_memory(result.pre_resample["x"].to_numpy(), result.frame["x"].to_numpy())
+    pd.testing.assert_frame_equal(apply_recipe(result, frame), result.pre_resample)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
+import pyarrow as pa
 
 from ..analysis.pipeline import rescan_frame, scan_loaded
 from ..analysis.report import Report
@@ -59,8 +60,14 @@ def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: F
     recipe = Recipe([*fitted.steps, resampler], target, inputs, list(current.columns),
                     drop_duplicate_rows=True,  # what apply writes: no weight column
                     target_levels=target_levels(before))
-    return FixResult(out.reset_index(drop=True), current.reset_index(drop=True), recipe, before, None, rows,
-                     fitted.log)
+    out = out.reset_index(drop=True)
+    if resampler.method_ == "over" and len(out) > len(current) and current[target].notna().all():
+        # random over-sampling keeps every row, in order, then adds the copies: the rows before resampling are
+        # the output's first rows (a view), and the fitted frame's own copy is freed with ``fitted``
+        pre_resample = out.iloc[:len(current)]
+    else:
+        pre_resample = current.reset_index(drop=True)
+    return FixResult(out, pre_resample, recipe, before, None, rows, fitted.log)
 
 
 def fix_in_memory(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
@@ -85,6 +92,7 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
     handed = [to_frame(loaded.table)]
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
+    pa.default_memory_pool().release_unused()  # and give the pages Arrow's allocator kept back to the system
     # handed over: fit_steps frees the input frame once the first step has transformed it
     result = fit_fix(handed, before, options, missing_values=missing_values, progress=progress)
     if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
