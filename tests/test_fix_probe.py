@@ -97,3 +97,35 @@ def test_regression_target_diverges_before_and_decreases_after(tmp_path):
     assert after["class_gradient_share"] is None
     md = render(result, "markdown")
     assert "| loss over 50 steps | diverges | decreases |" in md and "minority class" not in md
+
+
+@pytest.mark.parametrize("engine", ["pandas", "stream"])
+def test_the_scan_after_the_fix_runs_no_probe_of_its_own(tmp_path, monkeypatch, engine):
+    """The after-report's probe is the fix's replay on the rows probed before (``fixing.probe``): the rescan skips
+    the scan's own probe, whose result would be thrown away."""
+    import importlib
+
+    pipeline = importlib.import_module("dataaudit.analysis.pipeline")
+    calls = []
+    original = pipeline.probe_frame
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "probe_frame", counted)
+    frame = _logistic(n=500)
+    result = fix(_write(tmp_path, frame), target="label", engine=engine, output=str(tmp_path / "out.csv"))
+    assert len(calls) == 1  # the scan before the fix
+    assert result.after is not None and result.after.probe is not None  # the replayed probe, as before
+    assert result.after.probe["rows_used"] == result.before.probe["rows_used"]
+
+
+def test_scan_loaded_without_probe():
+    from dataaudit.analysis.pipeline import scan_loaded
+    from dataaudit.io.read import from_frame
+
+    frame = _logistic(n=300)
+    assert scan_loaded(from_frame(frame, "f"), target="label").probe is not None
+    report = scan_loaded(from_frame(frame, "f"), target="label", probe=False)
+    assert report.probe is None and "probe" not in report.timing

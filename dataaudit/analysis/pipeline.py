@@ -141,8 +141,9 @@ def scan_frame(
 
 def rescan_frame(frame: "pd.DataFrame", *, name: str, target: str | None = None, **options: Any) -> Report:
     """The scan of a fix's output, a pandas frame of the library's own making: as ``scan_frame``, but a frame
-    the fix left without feature columns or rows is scanned as it is (the report says what is left), not refused."""
-    return scan_loaded(from_frame(frame, name), target=target, **options)
+    the fix left without feature columns or rows is scanned as it is (the report says what is left), not refused; and
+    without the gradient probe, which the fix runs on the rows the scan before it probed (``fixing.probe``)."""
+    return scan_loaded(from_frame(frame, name), target=target, probe=False, **options)
 
 
 @one_blas_thread()
@@ -159,13 +160,15 @@ def scan_loaded(
     column_rule_options: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     progress: Progress | None = None,
     stats: DatasetStats | None = None,
+    probe: bool = True,
 ) -> Report:
     """Profile an already loaded table and run the selected checks on it (declared missing values, if
     any, were replaced when it was loaded: ``io.read.load(..., missing_values=...)``).
 
     ``stats``: the table's statistics when they were computed already (the stream engine; ``loaded.table``
     then holds only the schema). ``progress`` gets the statistics, checks and probe stages, but not
-    ``done()``: the caller's run goes on."""
+    ``done()``: the caller's run goes on. ``probe=False``: no gradient probe (the scan after a fix, whose probe
+    ``fixing.probe`` runs on the rows probed before it)."""
     rules = check_options(select, ignore, fail_on, rule_options, column_rule_options)
     checked_max_rows(max_rows)
     timing: dict[str, float] = {}
@@ -190,9 +193,9 @@ def scan_loaded(
                           column_rule_options=column_rule_options, column_ignores=column_ignores, progress=progress)
     timing["checks"] = time.perf_counter() - t
     risk = gradient_risk(profile, findings)
-    if profile.target is not None:
+    if profile.target is not None and probe:
         progress.stage("probe")
-    measured = _probe(profile, timing)
+    measured = _probe(profile, timing) if probe else None
     if measured is not None:
         measured["attribution"] = attribute(measured, findings, target=target)
     timing["total"] = time.perf_counter() - start

@@ -101,6 +101,8 @@ class OutOfCoreEngine(Protocol):
 
     def rescan(self, output: str | os.PathLike[str], target: str | None, checks: dict[str, Any]) -> Report: ...
 
+    def after_sample(self) -> dict[str, int] | None: ...  # the rescan's sample of the output ({rows, of}), or None
+
 
 def fix_out_of_core(engine: OutOfCoreEngine, path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None,
                     target: str | None, recipe_path: str | os.PathLike[str] | None, options: FixOptions,
@@ -149,6 +151,7 @@ def fix_out_of_core(engine: OutOfCoreEngine, path: str | os.PathLike[str], *, ou
         progress.stage("rescan")
         result.after = engine.rescan(output, target, checks) if output is not None else \
             rescan_frame(result.frame, name="<fixed sample>", target=target, **checks)
+        result.after_sample = engine.after_sample() if output is not None else None
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if recipe_path is not None:
         progress.stage("write")

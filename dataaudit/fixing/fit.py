@@ -26,7 +26,7 @@ from ..steps.target import ABSURD_Z
 from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
 
-__all__ = ["FittedSteps", "fit_steps", "quoted", "free_text_note", "codes_note", "target_levels"]
+__all__ = ["FittedSteps", "fit_steps", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
 
 
 @dataclass
@@ -40,7 +40,7 @@ class FittedSteps:
     log: list[str]
 
 
-def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
+def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
               missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FittedSteps:
     """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
     each on the output of the one before; rows with a missing target are dropped once values declared missing
@@ -50,7 +50,11 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     columns ``frame`` has, so ``apply`` marks them in new data too. ``progress`` gets the ``fix`` stage, one
     unit per step plus one left for the caller's resampling. Shared by ``fit_fix`` (in memory),
     ``fixing.stream`` and ``fixing.dask`` (which fit on a row sample of the file).
+
+    ``frame`` may come as a list holding it, which this function empties (``handed``): it then holds the only
+    reference, and the input's memory is freed as soon as the first step has transformed it.
     """
+    frame = handed(frame)
     options.validate()
     flagged: dict[str, set[str]] = {}
     for f in before.findings:
@@ -70,6 +74,7 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     log: list[str] = []
     rows: dict[str, int] = {"in": len(frame)}
     current = frame
+    del frame  # ``current`` is the only reference left: the first step's output replaces it
     progress = NO_PROGRESS if progress is None else progress
     progress.stage("fix", len(steps) + 1)
     for step in steps:
@@ -94,6 +99,12 @@ def fit_steps(frame: pd.DataFrame, before: Report, options: FixOptions, *,
         if note:
             log.append(note)
     return FittedSteps(steps, context, current, rows, log)
+
+
+def handed(frame: pd.DataFrame | list[pd.DataFrame]) -> pd.DataFrame:
+    """The frame itself, or the one frame a list holds, taken out of it: a caller hands its frame over by passing
+    ``[frame]`` and keeping no other reference, so that the callee can free it."""
+    return frame.pop() if isinstance(frame, list) else frame
 
 
 def _drop_absurd_target(step: TargetTransform, frame: pd.DataFrame, rows: dict[str, int],

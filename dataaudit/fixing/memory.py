@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
+import pyarrow as pa
 
 from ..analysis.pipeline import rescan_frame, scan_loaded
 from ..analysis.report import Report
@@ -29,6 +30,7 @@ from ..io.write import (
 )
 from ..progress import NO_PROGRESS, Progress
 from ..steps import Resample
+from .after import sample_rows
 from .fit import fit_steps, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
@@ -39,13 +41,14 @@ __all__ = ["with_kept", "fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memo
            "transform_frame", "kept_columns"]
 
 
-def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
+def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
             missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FixResult:
     """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it, then resample.
 
     See ``fit_steps`` for ``missing_values`` and ``progress`` (the ``fix`` stage, one unit per step,
-    resampling included).
+    resampling included), and for ``frame`` handed over in a list (freed once the first step has read it).
     """
+    inputs = [c for c in (frame[0] if isinstance(frame, list) else frame).columns if c != before.target]
     fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress)
     target, current, rows = before.target, fitted.frame, fitted.rows
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
@@ -54,11 +57,17 @@ def fit_fix(frame: pd.DataFrame, before: Report, options: FixOptions, *,
     rows["added_by_resampling"] = max(len(out) - len(current), 0)
     rows["removed_by_resampling"] = max(len(current) - len(out), 0)
     rows["out"] = len(out)
-    recipe = Recipe([*fitted.steps, resampler], target, [c for c in frame.columns if c != target],
-                    list(current.columns), drop_duplicate_rows=True,  # what apply writes: no weight column
+    recipe = Recipe([*fitted.steps, resampler], target, inputs, list(current.columns),
+                    drop_duplicate_rows=True,  # what apply writes: no weight column
                     target_levels=target_levels(before))
-    return FixResult(out.reset_index(drop=True), current.reset_index(drop=True), recipe, before, None, rows,
-                     fitted.log)
+    out = out.reset_index(drop=True)
+    if resampler.method_ == "over" and len(out) > len(current) and current[target].notna().all():
+        # random over-sampling keeps every row, in order, then adds the copies: the rows before resampling are
+        # the output's first rows (a view), and the fitted frame's own copy is freed with ``fitted``
+        pre_resample = out.iloc[:len(current)]
+    else:
+        pre_resample = current.reset_index(drop=True)
+    return FixResult(out, pre_resample, recipe, before, None, rows, fitted.log)
 
 
 def fix_in_memory(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
@@ -80,17 +89,24 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
     """The in-memory fix of a loaded table (a file's or a frame's): scan, fit, transform, resample, rescan, write.
     The caller checked the options and the outputs."""
     before = scan_loaded(loaded, target=target, progress=progress, **checks)
-    frame = to_frame(loaded.table)
+    handed = [to_frame(loaded.table)]
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
-    result = fit_fix(frame, before, options, missing_values=missing_values, progress=progress)
-    del frame
+    pa.default_memory_pool().release_unused()  # and give the pages Arrow's allocator kept back to the system
+    # handed over: fit_steps frees the input frame once the first step has transformed it
+    result = fit_fix(handed, before, options, missing_values=missing_values, progress=progress)
     if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
         result.log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
                              f"{describe(declared)}.")
     if rescan:
         progress.stage("rescan")
-        result.after = rescan_frame(result.features_frame, name=str(output or "<fixed>"), target=target, **checks)
+        scanned = result.features_frame
+        rows = sample_rows(len(scanned), options.seed)  # None: every row, as scanned before
+        if rows is not None:  # a uniform sample of the output (``fixing.after``)
+            result.after_sample = {"rows": int(rows.size), "of": len(scanned)}
+            scanned = scanned.iloc[rows].reset_index(drop=True)
+        result.after = rescan_frame(scanned, name=str(output or "<fixed>"), target=target, **checks)
+        del scanned
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")

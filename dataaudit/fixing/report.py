@@ -10,6 +10,7 @@ from ..analysis.probe import batch_shares, minority_class
 from ..core.numfmt import DASH, count, finite, fmt, json_safe, pct
 from ..formatters import html
 from ..formatters.markdown import cell
+from .after import sample_note
 
 if TYPE_CHECKING:
     from .result import FixResult
@@ -84,6 +85,8 @@ def render(result: "FixResult", fmt: str) -> str:
     if reasons:
         lines += ["", "Imputation, per column with missing values:"]
         lines += [f"- {cell(c) if md else c}: {cell(why) if md else why}" for c, why in reasons.items()]
+    if result.after_sample:
+        lines += ["", sample_note(result.after_sample)]
     lines += ["", _risk_line(result, md), ""]
     risk = _risk_rows(result)
     split = bool(risk) and len(risk[0]) > 3
@@ -246,6 +249,8 @@ def _html(result: "FixResult") -> str:
                                    ("feature columns out (the target aside)", result.feature_counts()["out"]),
                                    *([("target column (in and out)", result.feature_counts()["target"])]
                                      if result.feature_counts()["target"] else [])])]
+    if result.after_sample:
+        body.append(f"<p>{html.esc(sample_note(result.after_sample))}</p>")
     if result.dropped_columns:
         body += ["<p>Dropped columns:</p>", _table(("column", "why"), list(result.dropped_columns.items()))]
     if result.log:

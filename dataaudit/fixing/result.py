@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..analysis.report import Component, GradientRisk, Report, Viewed
 from ..analysis.risk import split_leaks
-from .guard import new_after_fix, source_column
+from .guard import input_set, new_after_fix, source_column
 from .recipe import Recipe
 
 __all__ = ["FixResult"]
@@ -36,6 +36,7 @@ class FixResult(Viewed):
     log: list[str] = field(default_factory=list)
     engine: dict[str, Any] | None = None  # the stream engine: {"name": "stream", "fit_rows": ..., "rows": ...}
     # (the dask engine: name "dask", with "partitions" too)
+    after_sample: dict[str, int] | None = None  # the after-report from a sample of the output: {rows, of}
 
     def __repr__(self) -> str:
         """One line: ``FixResult(train.csv: 1,500 -> 2,502 rows, 15 -> 20 features; gradient risk 100 critical -> 12
@@ -64,7 +65,8 @@ class FixResult(Viewed):
             "before": {"gradient_risk": self.before.to_dict()["gradient_risk"],
                        "findings": [f.to_dict() for f in self.before.findings]},
             "after": None if self.after is None else {"gradient_risk": self.after.to_dict()["gradient_risk"],
-                                                      "findings": [f.to_dict() for f in self.after.findings]},
+                                                      "findings": [f.to_dict() for f in self.after.findings],
+                                                      **({"sample": self.after_sample} if self.after_sample else {})},
             "new_after_fix": None if self.after is None else [f.to_dict() for f in self.new_findings],
             "kept_leaks": None if self.after is None else self.kept_leaks,
             "gradient_risk_left": None if self.after is None else self.risk_left_dict(),
@@ -75,7 +77,7 @@ class FixResult(Viewed):
         scan called a leak too (or any, when no row was resampled: a leak only resampled rows show is not one)."""
         if self.after is None:
             return []
-        inputs = self.recipe.input_columns
+        inputs = input_set(self.recipe.input_columns)
         leaked = {f.column for f in self.before.findings if f.rule == "DA701"}
         resampled = bool(self.rows.get("added_by_resampling"))
         return [f for f in self.after.findings if f.rule == "DA701" and f.severity >= 2 and f.column is not None
@@ -84,7 +86,8 @@ class FixResult(Viewed):
     @property
     def kept_leaks(self) -> list[str]:
         """The input columns the fix kept that still leak the target in the output (without --drop-leaky)."""
-        return sorted({source_column(f.column, self.recipe.input_columns) for f in self.kept_leak_findings()})
+        inputs = input_set(self.recipe.input_columns)
+        return sorted({source_column(f.column, inputs) for f in self.kept_leak_findings()})
 
     def risk_left(self) -> tuple[Component, GradientRisk] | None:
         """The gradient risk after the fix, split: the part because of kept leaks (the spurious-signal component

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..analysis.pipeline import scan_with
+from ..analysis.pipeline import rescan_frame, scan_with
 from ..analysis.report import Report
 from ..core.declared_missing import mark_table
 from ..core.hashing import row_hashes
@@ -42,6 +42,7 @@ from ..io.write import (
 )
 from ..progress import Progress
 from ..steps import Resample
+from .after import AfterSample
 from .driver import ResamplePlan, Written, fix_out_of_core, note_kind, synthetic_chunks
 from .fit import FittedSteps
 from .memory import kept_columns, with_kept
@@ -64,8 +65,10 @@ class StreamEngine:
     synthetic_place = "the synthetic rows follow the rows of the file"
 
     def __init__(self, output: str | os.PathLike[str] | None, *, safe_csv: bool,
-                 missing_values: dict[str, list[Any]] | None) -> None:
+                 missing_values: dict[str, list[Any]] | None, sample_seed: int | None = None) -> None:
         self.output, self.safe_csv, self.missing_values = output, safe_csv, missing_values
+        # the rows of the output the report after the fix scans, gathered as they are written (``fixing.after``)
+        self.after = AfterSample(sample_seed) if sample_seed is not None and output is not None else None
         self.fmt = frame_format(output) if output is not None else None
         self.stack = ExitStack()
         self.sink: _Sink | None = None
@@ -96,7 +99,7 @@ class StreamEngine:
             self.sink = self.stack.enter_context(
                 _Sink.open(self.stack.enter_context(_scratch(self.output)), "arrow", self.schema) if staged
                 else _Sink.open(self.stack.enter_context(atomic_path(self.output)), self.fmt, self.schema,
-                                self.safe_csv))
+                                self.safe_csv, self.after))
         classes, distinct = (_Classes() if classification else None), _SeenRows()
         progress.stage("transform and write")
         for frame in _frames(self.source, self.loaded.path, self.missing_values):
@@ -121,7 +124,7 @@ class StreamEngine:
         """With the rows staged, the resampled output from them; then the output is in place (renamed)."""
         if self.staged:
             final = self.stack.enter_context(_Sink.open(self.stack.enter_context(atomic_path(self.output)), self.fmt,
-                                                        self.schema, self.safe_csv))
+                                                        self.schema, self.safe_csv, self.after))
             _write_planned(self.sink.path, final, plan, fitted, resampler, self.schema)
             final.close()
             self.sink = final  # for its spreadsheet-safe counts
@@ -140,7 +143,14 @@ class StreamEngine:
         return {}
 
     def rescan(self, output: str | os.PathLike[str], target: str | None, checks: dict[str, Any]) -> Report:
-        return scan_with(stream_engine, output, target=target, **checks)
+        """The written output scanned with the stream engine; past ``fixing.after.AFTER_SAMPLE_ROWS`` rows, the
+        sample of it gathered while writing, in memory."""
+        if self.after is not None and self.after.sampled:
+            return rescan_frame(self.after.result(), name=str(output), target=target, **checks)
+        return scan_with(stream_engine, output, target=target, probe=False, **checks)
+
+    def after_sample(self) -> dict[str, int] | None:
+        return self.after.info() if self.after is not None else None
 
 
 def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] | None, target: str | None,
@@ -149,7 +159,8 @@ def fix_stream(path: str | os.PathLike[str], *, output: str | os.PathLike[str] |
                progress: Progress, checks: dict[str, Any] | None = None) -> FixResult:
     """``api.fix`` with the stream engine (``fixing.driver.fix_out_of_core``); the caller checked the options and
     the output paths. ``checks``: the rule options of the scans before and after (``scan``'s keywords)."""
-    with StreamEngine(output, safe_csv=safe_csv, missing_values=missing_values) as engine:
+    with StreamEngine(output, safe_csv=safe_csv, missing_values=missing_values,
+                      sample_seed=options.seed if rescan else None) as engine:
         return fix_out_of_core(engine, path, output=output, target=target, recipe_path=recipe_path, options=options,
                                rescan=rescan, missing_values=missing_values, fit_rows=fit_rows, progress=progress,
                                checks=checks)
@@ -362,11 +373,12 @@ class _Sink:
 
     ROWS = 65_536
 
-    def __init__(self, path: str, fmt: str, schema: pa.Schema, safe_csv: bool = False) -> None:
+    def __init__(self, path: str, fmt: str, schema: pa.Schema, safe_csv: bool = False,
+                 sample: AfterSample | None = None) -> None:
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
-        self.path, self.fmt, self.schema = path, fmt, schema
+        self.path, self.fmt, self.schema, self.sample = path, fmt, schema, sample
         self.safe = safe_csv and fmt == "csv"
         self.changed: dict[str, int] = {}
         self.pending: list[pa.Table] = []
@@ -385,8 +397,9 @@ class _Sink:
 
     @classmethod
     @contextmanager
-    def open(cls, path: str, fmt: str, schema: pa.Schema, safe_csv: bool = False) -> Iterator["_Sink"]:
-        sink = cls(path, fmt, schema, safe_csv)
+    def open(cls, path: str, fmt: str, schema: pa.Schema, safe_csv: bool = False,
+             sample: AfterSample | None = None) -> Iterator["_Sink"]:
+        sink = cls(path, fmt, schema, safe_csv, sample)
         try:
             yield sink
         finally:
@@ -410,6 +423,8 @@ class _Sink:
             for column, n in changed.items():
                 self.changed[column] = self.changed.get(column, 0) + n
             table = _to_arrow(frame, self.schema)
+        if self.sample is not None:
+            self.sample.add(table)
         if self.handle is not None:
             self.handle.write(to_frame(table).to_json(orient="records", lines=True, force_ascii=False))
         else:

@@ -12,7 +12,7 @@ from ..errors import DataAuditError
 
 __all__ = ["safe_note", "OutputError", "check_not_input", "current_umask", "create_beside", "atomic_path", "write_text_atomic",
            "FRAME_FORMATS", "frame_format", "check_frame_output", "FORMULA_START", "spreadsheet_safe",
-           "write_frame_atomic"]
+           "PARQUET_ROWS", "CSV_ROWS", "write_frame_atomic"]
 
 
 class OutputError(DataAuditError):
@@ -144,8 +144,16 @@ def spreadsheet_safe(frame):
     return out, changed
 
 
+PARQUET_ROWS = 1024 * 1024  # pyarrow's default row group: a larger frame is converted and written a group at a time
+CSV_ROWS = 65_536  # a CSV is written in slices of this many rows
+
+
 def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-    """Write a pandas frame by extension into a temporary file beside ``path``, then rename it over."""
+    """Write a pandas frame by extension into a temporary file beside ``path``, then rename it over.
+
+    A Parquet or CSV output larger than one slice (``PARQUET_ROWS``, ``CSV_ROWS``) is converted to Arrow and
+    written a slice at a time, with the whole frame's schema, rather than as one Arrow copy of the frame: the file
+    is the same (Parquet's row groups are its default ones; the CSV writer writes in batches anyway)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.feather as feather
@@ -156,12 +164,31 @@ def write_frame_atomic(frame, path: str | os.PathLike[str], *, overwrite: bool =
     with _atomic(path) as tmp:
         if fmt == "jsonl":
             frame.to_json(tmp, orient="records", lines=True, force_ascii=False)
+        elif fmt == "csv" and len(frame) > CSV_ROWS:
+            schema = pa.Schema.from_pandas(frame, preserve_index=False)
+            with pacsv.CSVWriter(tmp, schema) as writer:
+                for part in _arrow_slices(frame, schema, CSV_ROWS):
+                    writer.write_table(part)
         elif fmt == "csv":
             pacsv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+        elif fmt == "parquet" and len(frame) > PARQUET_ROWS:
+            schema = pa.Schema.from_pandas(frame, preserve_index=False)
+            with pq.ParquetWriter(tmp, schema) as writer:
+                for part in _arrow_slices(frame, schema, PARQUET_ROWS):
+                    writer.write_table(part)
         elif fmt == "parquet":
             pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
         else:
             feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+
+
+def _arrow_slices(frame, schema, rows: int):
+    """``frame`` as Arrow tables of ``rows`` rows, each of ``schema`` (the whole frame's), one at a time."""
+    import pyarrow as pa
+
+    for start in range(0, len(frame), rows):
+        part = pa.Table.from_pandas(frame.iloc[start:start + rows], schema=schema, preserve_index=False)
+        yield part.replace_schema_metadata(schema.metadata)
 
 
 def safe_note(changed: dict[str, int]) -> str:

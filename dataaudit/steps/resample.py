@@ -89,7 +89,8 @@ class Resample(Step):
         if target is None or target not in frame.columns:
             return self._skip(frame, log, "no target column was given" if target is None
                               else f"the target column {target!r} is not in the data")
-        labelled = frame[frame[target].notna().to_numpy()]
+        has_label = frame[target].notna().to_numpy()
+        labelled = frame if has_label.all() else frame[has_label]  # fix dropped the unlabelled rows: no copy
         if not _is_classification(labelled[target], context):
             return self._skip(frame, log, f"the target {target!r} looks like a regression target, not classes")
         self.counts_before_ = self.counts_after_ = _counts(labelled[target])
@@ -104,10 +105,11 @@ class Resample(Step):
         self.rows_added_ = max(len(resampled) - len(labelled), 0)
         self.rows_removed_ = max(len(labelled) - len(resampled), 0)
         log.append(self.describe())
-        unlabelled = frame[frame[target].isna().to_numpy()]
-        if len(unlabelled):
-            log.append(f"resample: {len(unlabelled):,} row(s) with a missing target were kept out of "
-                       "resampling and appended unchanged.")
+        if has_label.all():
+            return resampled.reset_index(drop=True)  # nothing to append: no copy of the resampled rows
+        unlabelled = frame[~has_label]
+        log.append(f"resample: {len(unlabelled):,} row(s) with a missing target were kept out of "
+                   "resampling and appended unchanged.")
         return pd.concat([resampled, unlabelled], ignore_index=True)
 
     def plan(self, sample: pd.DataFrame, context: FitContext, counts: dict[str, int], rows: int,
@@ -327,19 +329,60 @@ def random_rows(method: str, labels: np.ndarray, seed: int, goal: dict[str, int]
     Only the labels count, so ``labels`` may be integer codes (1 to 4 bytes a row) in the order of the
     labels they stand for (``names``: code -> label), and the rows are not passed at all: the stream engine
     draws the rows of a whole file from its class codes, exactly as the in-memory fix draws them from the
-    labels. ``goal`` (over-sampling; label as text -> rows, ``Resample.goal``): the capped class sizes."""
-    # imported when used, as in synthesize
-    from imblearn.over_sampling import RandomOverSampler
-    from imblearn.under_sampling import RandomUnderSampler
+    labels. ``goal`` (over-sampling; label as text -> rows, ``Resample.goal``): the capped class sizes.
 
-    strategy: Any = "auto"
-    if goal is not None and method == "over":
-        text = {value: str(value if names is None else names[value]) for value in pd.unique(labels)}
-        strategy = {value: goal[label] for value, label in text.items()}
-    sampler = (RandomOverSampler if method == "over" else RandomUnderSampler)(random_state=seed,
-                                                                              sampling_strategy=strategy)
-    sampler.fit_resample(np.zeros((len(labels), 1), dtype=np.int8), labels)
-    return sampler.sample_indices_
+    A replay in numpy of ``RandomOverSampler`` / ``RandomUnderSampler`` (imbalanced-learn 0.14; importing it takes
+    more than a second): the same ``RandomState(seed)`` draws in the same order — classes in sorted order, the
+    majority (over) or minority (under) the first class of that size — so the rows are the same for the same seed
+    (``tests/steps/test_resample.py`` compares them), and the same ValueErrors for labels it refuses."""
+    labels = np.asarray(labels)
+    _check_labels(labels)
+    if labels.dtype == object:  # text: pandas' hash table, then its sorted classes (np.unique sorts every row)
+        codes, classes = pd.factorize(labels, sort=True)
+        counts = np.bincount(codes, minlength=classes.size)
+        classes = np.asarray(classes, dtype=object)
+    else:
+        classes, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    if classes.size <= 1:
+        raise ValueError(f"The target 'y' needs to have more than 1 class. Got {classes.size} class instead")
+    codes = codes.reshape(-1)
+    members = np.split(np.argsort(codes, kind="stable"), np.cumsum(counts)[:-1])  # each class's rows, ascending
+    random_state = np.random.RandomState(seed)
+    if method == "over":
+        if goal is None:  # "auto": every class but the majority up to the majority's rows
+            majority = int(np.argmax(counts))
+            wanted = {i: int(counts[majority] - counts[i]) for i in range(classes.size) if i != majority}
+        else:
+            text = [str(value if names is None else names[value]) for value in classes.tolist()]
+            wanted = {i: int(goal[text[i]] - counts[i]) for i in range(classes.size)}
+            if any(n < 0 for n in wanted.values()):
+                raise ValueError("With over-sampling methods, the number of samples in a class should be greater "
+                                 "or equal to the original number of samples.")
+        drawn = [np.arange(labels.shape[0])]
+        for i in sorted(wanted):
+            drawn.append(random_state.choice(members[i], size=wanted[i], replace=True))
+        return np.concatenate(drawn).astype(np.int64, copy=False)
+    minority = int(np.argmin(counts))  # "auto": every class but the minority down to the minority's rows
+    kept = []
+    for i in range(classes.size):
+        if i == minority:
+            kept.append(members[i])
+        else:
+            kept.append(members[i][random_state.choice(range(int(counts[i])), size=int(counts[minority]),
+                                                       replace=False)])
+    return np.concatenate(kept).astype(np.int64, copy=False)
+
+
+def _check_labels(labels: np.ndarray) -> None:
+    """imbalanced-learn's refusal of labels that are not classes (scikit-learn's ``check_classification_targets``
+    for one column): non-whole or missing floats, objects that are not text."""
+    if labels.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            if not np.all(np.isfinite(labels)) or np.any(labels != np.trunc(labels)):
+                raise ValueError("Unknown label type: continuous. Maybe you are trying to fit a classifier, which "
+                                 "expects discrete classes on a regression target with continuous values.")
+    elif labels.dtype == object and labels.size and not isinstance(labels.flat[0], str):
+        raise ValueError("Unknown label type: unknown")
 
 
 def _count(value: Any) -> bool:

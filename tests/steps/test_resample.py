@@ -181,3 +181,69 @@ def test_auto_does_not_resample_a_file_whose_scan_found_no_imbalance(tmp_path):
     skewed = frame.assign(label=(rng.random(n) < 0.1).astype(int))  # 9 to 1: DA301 medium, resampled
     skewed.to_csv(tmp_path / "s.csv", index=False)
     assert fix(tmp_path / "s.csv", target="label").rows["added_by_resampling"] > 0
+
+
+def _imblearn_rows(method, labels, seed, strategy="auto"):
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+
+    sampler = (RandomOverSampler if method == "over" else RandomUnderSampler)(random_state=seed,
+                                                                              sampling_strategy=strategy)
+    sampler.fit_resample(np.zeros((len(labels), 1), dtype=np.int8), labels)
+    return sampler.sample_indices_
+
+
+LABEL_SETS = {
+    "binary ints": lambda rng: rng.choice([0, 1], size=3000, p=[0.85, 0.15]),
+    "three strings": lambda rng: rng.choice(np.array(["b", "a", "c"], dtype=object), size=2000, p=[0.6, 0.3, 0.1]),
+    "tied majority": lambda rng: np.repeat([3, 1, 2], [50, 50, 7]),
+    "whole floats": lambda rng: rng.choice([0.0, 2.0, 5.0], size=500, p=[0.7, 0.2, 0.1]),
+    "int32 codes": lambda rng: rng.choice(np.arange(5, dtype=np.int32), size=4000, p=[0.5, 0.2, 0.15, 0.1, 0.05]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LABEL_SETS))
+@pytest.mark.parametrize("method", ["over", "under"])
+@pytest.mark.parametrize("seed", [0, 7, 2**32 - 1])
+def test_random_rows_are_imbalanced_learns_rows(name, method, seed):
+    """The numpy replay draws exactly the rows imbalanced-learn draws, for the same seed."""
+    from dataaudit.steps.resample import random_rows
+
+    labels = LABEL_SETS[name](np.random.default_rng(seed % 1000))
+    ours = random_rows(method, labels, seed)
+    theirs = _imblearn_rows(method, labels, seed)
+    assert ours.dtype == np.int64 and np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("seed", [0, 11])
+def test_random_rows_with_a_capped_goal_and_codes_are_imbalanced_learns(seed):
+    from dataaudit.steps.resample import random_rows
+
+    rng = np.random.default_rng(seed)
+    names = ["z", "m", "a"]  # code -> label, in the labels' sort order as the stream engine passes them
+    codes = rng.choice(np.arange(3, dtype=np.int32), size=5000, p=[0.9, 0.098, 0.002])
+    counts = np.bincount(codes)
+    goal = {"z": int(counts[0]), "m": int(counts[0]), "a": int(20 * counts[2])}
+    ours = random_rows("over", codes, seed, goal, names)
+    theirs = _imblearn_rows("over", codes, seed, {i: goal[names[i]] for i in range(3)})
+    assert np.array_equal(ours, theirs)
+
+
+def test_random_rows_refuse_what_imbalanced_learn_refuses():
+    from dataaudit.steps.resample import random_rows
+
+    with pytest.raises(ValueError, match="continuous"):
+        random_rows("over", np.array([0.5, 1.0, 0.5, 1.0]), 0)
+    with pytest.raises(ValueError, match="more than 1 class"):
+        random_rows("under", np.array([1, 1, 1]), 0)
+
+
+def test_random_resampling_does_not_import_imbalanced_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from dataaudit.steps.resample import random_rows; "
+            "random_rows('over', np.array([0] * 9 + [1]), 0); random_rows('under', np.array([0] * 9 + [1]), 0); "
+            "print('imblearn' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
+        == "False"
