@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Iterator
 
 import numpy as np
@@ -23,7 +24,8 @@ from .leak_names import sibling_name
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
-           "linear_combination", "rank_auc", "balanced_accuracy",
+           "linear_combination", "rank_auc", "balanced_accuracy", "MIN_SMALL_CLASS", "SMALL_CLASS_P",
+           "separation_chance", "PRESENCE_BA",
            "identifier_column", "conflicting_labels"]
 
 BINS = 20
@@ -158,6 +160,14 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
 
 
 MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect separation means anything
+MIN_SMALL_CLASS = 5  # a class of 5-9 rows is judged too, when it is separated perfectly and chance cannot do that
+SMALL_CLASS_P = 1e-6  # the chance (permutation bound) below which a small class's separation counts
+
+
+def separation_chance(minority: int, rows: int) -> float:
+    """The chance (two-sided) that ``minority`` rows drawn at random from ``rows`` all lie beyond every other row:
+    2 / C(rows, minority), the permutation probability of a perfect separation."""
+    return float(min(1.0, 2.0 / math.comb(rows, minority)))
 
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
@@ -180,6 +190,15 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     held-out R² of the key, or the squared Spearman correlation of a number (a monotone function of the target
     is a leak however it bends), ≥ 0.98. Measured on distinct rows: exact copies of a row would let a lookup
     "predict" each copy from the one it was fitted on.
+
+    A class needs ten rows for these bars; a smaller class of five rows or more counts when chance cannot explain
+    what is seen: a number that puts every row of it beyond every other row (rank AUC 1.0), or a key that tells
+    exactly its rows (a recoding of the label), where a random draw of that many rows would do so with a chance
+    2 / C(rows, class rows) below one in a million (8 losers of 186 all below the winners; 5 of 20 is not enough).
+    A near-perfect AUC on so few rows is within a strong honest feature's noise, so it needs the ten rows. A
+    field recorded mostly for one class (severity medium) is a presence leak: its missingness tells the classes
+    apart with balanced accuracy ≥ 0.9 and the missing rows hold so many of a class's rows that chance would do so
+    below one in a million (hypergeometric tail: 7 of 8 losers among 9 missing rows of 186).
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
     perfectly (rank AUC ≥ 0.9) and whose name says what it is: a non-negative duration (a word such as time,
@@ -272,10 +291,13 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         if hit is not None:
             leaked.add(col.name)
             what, score, baseline, detail = hit
+            partial = what == "balanced accuracy of its missingness" and score < min_balanced_accuracy
             yield Hit(col.name, f"predicts `{data.target.name}` alone: {what} {score:.3f} (chance {baseline:.3f})"
-                      f"{detail}: likely leaked from the target",
+                      f"{detail}" + (": the field is recorded mostly for one class, far beyond chance (a presence "
+                                     "fixed by the outcome), likely recorded after it" if partial else
+                                     ": likely leaked from the target"),
                       {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
-                       "rows_used": len(y)})
+                       "rows_used": len(y)}, severity=Severity.MEDIUM if partial else None)
     if classification:
         names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1]
         yield from chosen_alternative(names, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
@@ -423,6 +445,18 @@ def _combination_hit(target: str, combo: tuple[str, ...], r2: float, coef: np.nd
                columns=tuple(combo), severity=Severity.MEDIUM if weighted else None)
 
 
+PRESENCE_BA = 0.9  # a missingness this telling (balanced accuracy) is a presence leak when chance cannot explain it
+
+
+def _missing_chance(missing: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """The smallest, over the classes, hypergeometric chance that the missing rows hold as many of a class's rows as
+    they do (7 of 8 losers among 9 missing rows of 186): how unlikely the missingness is if unrelated to the class."""
+    from scipy.stats import hypergeom  # noqa: I001  (scipy loads when a test runs, not with the package)
+    caught = np.bincount(labels[missing], minlength=k)
+    sizes = np.bincount(labels, minlength=k)
+    return float(np.min(hypergeom.sf(caught - 1, len(labels), sizes, int(missing.sum()))))
+
+
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
                          labels: np.ndarray, classes: np.ndarray, min_auc: float, min_ba: float,
                          recoded_score: float) -> tuple[str, float, float, str] | None:
@@ -433,8 +467,11 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     # missing as repair leaves it (tokens such as 'N/A' included): what a missing indicator of the column would show
     missing = missing_indicator(col, data.sample.loc[index, col.name]) if col.name in data.sample.columns else None
     if missing is not None and 0 < missing.sum() < len(missing):
-        score = balanced_accuracy(missing.astype(np.int64), labels, k)
-        if score >= min_ba:
+        # a small class (five rows or more) counts when its missingness could hardly fall so by chance
+        unlikely = _missing_chance(missing, labels, k) < SMALL_CLASS_P
+        score = balanced_accuracy(missing.astype(np.int64), labels, k,
+                                  min_rows=MIN_SMALL_CLASS if unlikely else MIN_CLASS_ROWS)
+        if score >= min_ba or (score >= PRESENCE_BA and unlikely):
             present = np.bincount(labels[~missing], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
             which = str(classes[int(np.argmax(present))])
             return ("balanced accuracy of its missingness", score, chance,
@@ -442,14 +479,14 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     if k == 2:
         x = as_numbers(col, data, index, numeric)
         if x is not None:
-            auc, which = rank_auc(x, labels)
+            auc, which = rank_auc(x, labels, SMALL_CLASS_P)
             if auc is not None and max(auc, 1 - auc) >= min_auc:
                 return ("rank AUC", max(auc, 1 - auc), 0.5, f" for class {str(classes[which])!r}")
     key = _bins(col, data, index, numeric)
     if key is None:
         return None
     codes, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
-    score = balanced_accuracy(codes, labels, k)
+    score = balanced_accuracy(codes, labels, k, SMALL_CLASS_P)
     recoded = col.distinct <= k + 1 and score >= recoded_score
     if score >= min_ba or recoded:
         return "balanced accuracy as a key", score, chance, ""
@@ -471,25 +508,37 @@ def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, num
     return (what, score, baseline, "") if score >= min_score else None
 
 
-def rank_auc(x: np.ndarray, labels: np.ndarray) -> tuple[float | None, int]:
+def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) -> tuple[float | None, int]:
     """Rank AUC (Mann–Whitney, ties averaged) of ``x`` for class 1 against class 0 over its finite values, and the
-    class it points to (1 when AUC ≥ 0.5); None when either class has fewer than ``MIN_CLASS_ROWS`` of them."""
+    class it points to (1 when AUC ≥ 0.5); None when either class has fewer than ``MIN_CLASS_ROWS`` of them.
+
+    ``small_p``: a class of ``MIN_SMALL_CLASS`` rows or more but fewer than ``MIN_CLASS_ROWS`` is judged too when it
+    is separated perfectly (AUC 1) and the chance of that (``separation_chance``) is below it (8 losers of 186 all
+    below the rest). A near-perfect AUC on so few rows is within the noise of a strong honest feature's."""
     keep = np.isfinite(x)
     x, labels = x[keep], labels[keep]
     pos = labels == 1
     m, n = int(pos.sum()), int((~pos).sum())
-    if min(m, n) < MIN_CLASS_ROWS:
+    small = min(m, n) < MIN_CLASS_ROWS
+    if small and (small_p is None or min(m, n) < MIN_SMALL_CLASS):
         return None, 0
     ranks = pd.Series(x).rank(method="average").to_numpy()
     auc = (ranks[pos].sum() - m * (m + 1) / 2) / (m * n)
+    if small and (min(auc, 1 - auc) > 0 or separation_chance(min(m, n), m + n) >= small_p):
+        return None, 0
     return float(auc), int(auc >= 0.5)
 
 
-def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
+def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int, small_p: float | None = None,
+                      min_rows: int = MIN_CLASS_ROWS) -> float:
     """Balanced accuracy of predicting the class from a key, each row held out from its own key's counts: the
     predicted class is the one the key's other rows over-represent most (count / class size), so a small class
     is predicted where its rows gather. A key seen in no other row predicts nothing (counts as wrong). The mean
-    recall is over the classes with at least ``MIN_CLASS_ROWS`` rows (0 when fewer than two have them)."""
+    recall is over the classes with at least ``min_rows`` rows (0 when fewer than two have them).
+
+    ``small_p``: a class of ``MIN_SMALL_CLASS`` to ``MIN_CLASS_ROWS`` - 1 rows counts too when the key tells it
+    exactly (the rows predicted as it are its rows, all of them) and a random draw would do so with a chance
+    (``separation_chance``) below ``small_p``: an exact function of the label, 8 losers of 186."""
     n_keys = int(keys.max()) + 1 if keys.size else 0
     table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k).astype(float)
     totals = np.bincount(labels, minlength=k).astype(float)
@@ -501,7 +550,12 @@ def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
     predicted = np.argmax(rates, axis=1)
     predicted[counts.sum(axis=1) == 0] = -1  # nothing else with this key: no prediction
     # a class of fewer than MIN_CLASS_ROWS rows is too small to judge a key by (five rows fall on one side by chance)
-    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= MIN_CLASS_ROWS]
+    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= min_rows]
+    if small_p is not None:
+        for c in np.flatnonzero((totals >= MIN_SMALL_CLASS) & (totals < MIN_CLASS_ROWS)):
+            exact = bool(np.array_equal(predicted == c, labels == c))
+            if exact and separation_chance(int(totals[c]), len(labels)) < small_p:
+                recalls.append(1.0)
     return float(np.mean(recalls)) if len(recalls) >= 2 else 0.0
 
 

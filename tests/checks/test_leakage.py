@@ -570,3 +570,55 @@ def test_a_panel_unit_stored_one_unit_after_another_is_an_identifier(tmp_path, r
                       "wave": rng.integers(1, 9, 2400)}).sort_values(["income", "wave"]).reset_index(drop=True)
     g["y"] = (0.01 * g["income"] + rng.normal(0, 1, len(g))).round(3)
     assert scan(write_csv(tmp_path / "t.csv", g), target="y", select=["DA702"]).findings == []
+
+
+def _election(rng, n: int = 186, losers: int = 8) -> pd.DataFrame:
+    """Incumbents running again: ``losers`` of ``n`` lose; honest features (a spending share, AUC ≈ 0.85)."""
+    y = np.ones(n, dtype=int)
+    y[rng.choice(n, losers, replace=False)] = 0
+    return pd.DataFrame({"prtystr": rng.normal(50, 9, n).round(1), "incshr": (rng.normal(0, 1, n) + 1.5 * y).round(3),
+                         "win": y})
+
+
+def test_an_exact_recoding_or_perfect_score_is_a_leak_with_a_small_minority(tmp_path):
+    """8 losers of 186: a perfect separation of so many rows is far beyond chance (2 / C(186, 8))."""
+    rng = np.random.default_rng(5)
+    f = _election(rng)
+    y = f["win"].to_numpy()
+    f["vote"] = np.where(y == 1, rng.uniform(50.5, 80, len(f)), rng.uniform(40, 49.5, len(f))).round(1)
+    f["cwin"] = y - 1  # the label shifted
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="win")}
+    assert set(found) == {"vote", "cwin"}
+    assert found["vote"].evidence["metric"] == "rank AUC" and found["vote"].evidence["score"] == 1.0
+
+
+def test_a_presence_mostly_of_one_small_class_is_a_leak(tmp_path):
+    """tenure recorded for 1 of 8 losers and 176 of 178 winners: the missing rows hold 7 losers of 9."""
+    rng = np.random.default_rng(6)
+    f = _election(rng)
+    y = f["win"].to_numpy()
+    tenure = rng.integers(1, 30, len(f)).astype(float)
+    losers, winners = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
+    tenure[losers[:7]] = np.nan
+    tenure[winners[:2]] = np.nan
+    f["tenure"] = tenure
+    (finding,) = _scan(tmp_path, f, "DA701", target="win")
+    assert finding.column == "tenure" and "missingness" in finding.evidence["metric"]
+    assert finding.severity.name == "MEDIUM"
+
+
+def test_small_classes_with_near_perfect_or_chance_separations_are_quiet(tmp_path):
+    """Five losers of 20 all below the rest could be chance (2 / C(20, 5) ≈ 1e-4); AUC 0.99 on 8 rows is within a
+    strong honest feature's noise; a missingness of 3 rows spread over both classes says nothing."""
+    rng = np.random.default_rng(7)
+    small = _election(rng, n=20, losers=5)
+    y = small["win"].to_numpy()
+    small["vote"] = np.where(y == 1, rng.uniform(50.5, 80, 20), rng.uniform(40, 49.5, 20)).round(1)
+    assert _scan(tmp_path, small, "DA701", target="win") == []
+    f = _election(rng)
+    y = f["win"].to_numpy()
+    strong = np.where(y == 1, rng.uniform(50.5, 80, len(f)), rng.uniform(40, 49.5, len(f)))
+    strong[np.flatnonzero(y == 0)[0]] = 60.0  # one loser among the winners: AUC just under 1
+    f["vote"] = strong.round(1)
+    f["lawyer"] = np.where(rng.random(len(f)) < 0.02, np.nan, rng.integers(0, 2, len(f)).astype(float))
+    assert _scan(tmp_path, f, "DA701", target="win") == []
