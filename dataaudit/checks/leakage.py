@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Iterator
 
 import numpy as np
@@ -16,16 +15,24 @@ from ..analysis.rules import check
 from ..core import datevalues
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
-from ..core.numfmt import num
 from ._common import jsonable, pct, plural
+from .leak_chance import (
+    MIN_CLASS_ROWS,
+    MIN_SMALL_CLASS,
+    PRESENCE_BA,
+    SMALL_CLASS_P,
+    missing_chance,
+    separation_chance,
+)
 from .leak_choice import chosen_alternative
+from .leak_code import class_code
 from .leak_followup import post_outcome
 from .leak_names import sibling_name
+from .leak_product import target_product
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
-           "linear_combination", "rank_auc", "balanced_accuracy", "MIN_SMALL_CLASS", "SMALL_CLASS_P",
-           "separation_chance", "PRESENCE_BA",
+           "linear_combination", "rank_auc", "balanced_accuracy",
            "identifier_column", "conflicting_labels"]
 
 BINS = 20
@@ -159,16 +166,6 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
     return ~pd.Series(key).duplicated().to_numpy()
 
 
-MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect separation means anything
-MIN_SMALL_CLASS = 5  # a class of 5-9 rows is judged too, when it is separated perfectly and chance cannot do that
-SMALL_CLASS_P = 1e-6  # the chance (permutation bound) below which a small class's separation counts
-
-
-def separation_chance(minority: int, rows: int) -> float:
-    """The chance (two-sided) that ``minority`` rows drawn at random from ``rows`` all lie beyond every other row:
-    2 / C(rows, minority), the permutation probability of a perfect separation."""
-    return float(min(1.0, 2.0 / math.comb(rows, minority)))
-
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
@@ -199,6 +196,12 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     field recorded mostly for one class (severity medium) is a presence leak: its missingness tells the classes
     apart with balanced accuracy ≥ 0.9 and the missing rows hold so many of a class's rows that chance would do so
     below one in a million (hypergeometric tail: 7 of 8 losers among 9 missing rows of 186).
+
+    A product of the target with another column: a feature equal in every row to one class's indicator times
+    another numeric column (``trre74`` = ``train`` × ``re74``, ``trun74`` = ``train`` × ``unem74``), zero in every
+    row of the other classes though its factor is non-zero in 30 of them or more, is built from the label and is a
+    leak whatever it separates. A count zero in both classes or a flag set only within one class that no other
+    column completes outside it is not one.
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
     perfectly (rank AUC ≥ 0.9) and whose name says what it is: a non-negative duration (a word such as time,
@@ -301,40 +304,12 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     if classification:
         names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1]
         yield from chosen_alternative(names, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
+        flags = [c.name for c in data.features if c.numeric is not None and c.distinct > 1]  # 0/1 flags too
+        yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
             yield combination
-
-
-def class_code(col: ColumnProfile, data: DatasetProfile, index: pd.Index, labels: np.ndarray, classes: np.ndarray,
-               min_share: float) -> Hit | None:
-    """A single value (or missingness) of the column held by ``min_share`` of one class's rows and by almost no
-    other row: a code written with the label. Judged over classes of ``MIN_CLASS_ROWS`` rows or more."""
-    if col.name not in data.sample.columns:
-        return None
-    keys, values = pd.factorize(data.sample.loc[index, col.name].to_numpy(), use_na_sentinel=False)
-    k, n_keys = len(classes), len(values)
-    if n_keys < 2:
-        return None
-    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k)
-    per_class, per_value = table.sum(axis=0), table.sum(axis=1)
-    precision = table / np.maximum(per_value[:, None], 1)
-    recall = table / np.maximum(per_class[None, :], 1)
-    fit = np.minimum(precision, recall)
-    fit[:, per_class < MIN_CLASS_ROWS] = 0.0
-    v, c = np.unravel_index(int(np.argmax(fit)), fit.shape)
-    if fit[v, c] < min_share:
-        return None
-    value = values[v]
-    shown = "missing" if pd.isna(value) else f"the value {value!r}" if isinstance(value, str) else \
-        f"the value {num(float(value))}" if isinstance(value, (int, float, np.number)) else f"the value {str(value)!r}"
-    return Hit(col.name, f"{shown} marks class {str(classes[c])!r} of `{data.target.name}`: {int(table[v, c]):,} of "
-               f"its {int(per_class[c]):,} rows hold it and {int(per_value[v] - table[v, c]):,} other rows do "
-               "(a code written with the label, such as 'censored'): likely leaked from the target",
-               {"kind": "class-code", "metric": "share of the class holding the value", "score": jsonable(float(
-                   fit[v, c])), "baseline": 0.0, "class": str(classes[c]), "value": jsonable(value) if not
-                   pd.isna(value) else None, "rows_used": int(len(labels))})
 
 
 IMPLIED_EXPECTED = 30  # rows of the other classes a value would hold if it were unrelated to the target
@@ -445,18 +420,6 @@ def _combination_hit(target: str, combo: tuple[str, ...], r2: float, coef: np.nd
                columns=tuple(combo), severity=Severity.MEDIUM if weighted else None)
 
 
-PRESENCE_BA = 0.9  # a missingness this telling (balanced accuracy) is a presence leak when chance cannot explain it
-
-
-def _missing_chance(missing: np.ndarray, labels: np.ndarray, k: int) -> float:
-    """The smallest, over the classes, hypergeometric chance that the missing rows hold as many of a class's rows as
-    they do (7 of 8 losers among 9 missing rows of 186): how unlikely the missingness is if unrelated to the class."""
-    from scipy.stats import hypergeom  # noqa: I001  (scipy loads when a test runs, not with the package)
-    caught = np.bincount(labels[missing], minlength=k)
-    sizes = np.bincount(labels, minlength=k)
-    return float(np.min(hypergeom.sf(caught - 1, len(labels), sizes, int(missing.sum()))))
-
-
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
                          labels: np.ndarray, classes: np.ndarray, min_auc: float, min_ba: float,
                          recoded_score: float) -> tuple[str, float, float, str] | None:
@@ -468,7 +431,7 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     missing = missing_indicator(col, data.sample.loc[index, col.name]) if col.name in data.sample.columns else None
     if missing is not None and 0 < missing.sum() < len(missing):
         # a small class (five rows or more) counts when its missingness could hardly fall so by chance
-        unlikely = _missing_chance(missing, labels, k) < SMALL_CLASS_P
+        unlikely = missing_chance(missing, labels, k) < SMALL_CLASS_P
         score = balanced_accuracy(missing.astype(np.int64), labels, k,
                                   min_rows=MIN_SMALL_CLASS if unlikely else MIN_CLASS_ROWS)
         if score >= min_ba or (score >= PRESENCE_BA and unlikely):

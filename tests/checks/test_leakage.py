@@ -622,3 +622,35 @@ def test_small_classes_with_near_perfect_or_chance_separations_are_quiet(tmp_pat
     f["vote"] = strong.round(1)
     f["lawyer"] = np.where(rng.random(len(f)) < 0.02, np.nan, rng.integers(0, 2, len(f)).astype(float))
     assert _scan(tmp_path, f, "DA701", target="win") == []
+
+
+def _trainees(rng, n: int = 2000, share: float = 0.07) -> pd.DataFrame:
+    """A job-training table: earnings before the programme (zero for a fifth of the men, both classes), honest."""
+    y = (rng.random(n) < share).astype(int)
+    re74 = np.where(rng.random(n) < 0.2 + 0.4 * y, 0.0, rng.lognormal(2.8, 0.6, n).round(3))
+    return pd.DataFrame({"age": rng.integers(17, 55, n), "re74": re74, "unem74": (re74 == 0).astype(int),
+                         "visits": rng.poisson(0.4 + 0.3 * y, n), "train": y})
+
+
+def test_a_product_of_the_target_with_another_column_is_a_leak(tmp_path):
+    """trre74 = train × re74 (zero for every non-trainee, re74 for trainees), trun74 = train × unem74."""
+    rng = np.random.default_rng(8)
+    f = _trainees(rng)
+    f["trre74"] = f["train"] * f["re74"]
+    f["trun74"] = f["train"] * f["unem74"]
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="train")}
+    assert set(found) == {"trre74", "trun74"}
+    assert found["trre74"].evidence["kind"] == "target-product" and found["trre74"].evidence["factor"] == "re74"
+    assert found["trun74"].evidence["factor"] == "unem74"
+
+
+def test_zero_inflated_counts_one_sided_flags_and_copies_are_no_products(tmp_path):
+    """A count zero for many rows of both classes, a coarse flag set only for some trainees that no other column
+    completes outside the class, and a copy of a column zero outside the class: none is built from the label."""
+    rng = np.random.default_rng(9)
+    f = _trainees(rng)
+    y = f["train"].to_numpy()
+    f["referred"] = np.where((y == 1) & (rng.random(len(f)) < 0.3), 1, 0)  # one-sided, honest: a referral route
+    f["referral_score"] = np.where(f["referred"] == 1, rng.integers(1, 9, len(f)), 0)
+    f["referral_score_copy"] = f["referral_score"]
+    assert _scan(tmp_path, f, "DA701", target="train") == []
