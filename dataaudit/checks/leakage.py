@@ -16,6 +16,7 @@ from ..core import datevalues
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
 from ._common import jsonable, pct, plural
+from .leak_bounds import regression_bound
 from .leak_chance import (
     MIN_CLASS_ROWS,
     MIN_SMALL_CLASS,
@@ -188,20 +189,18 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     is a leak however it bends), ≥ 0.98. Measured on distinct rows: exact copies of a row would let a lookup
     "predict" each copy from the one it was fitted on.
 
-    A class needs ten rows for these bars; a smaller class of five rows or more counts when chance cannot explain
-    what is seen: a number that puts every row of it beyond every other row (rank AUC 1.0), or a key that tells
-    exactly its rows (a recoding of the label), where a random draw of that many rows would do so with a chance
-    2 / C(rows, class rows) below one in a million (8 losers of 186 all below the winners; 5 of 20 is not enough).
-    A near-perfect AUC on so few rows is within a strong honest feature's noise, so it needs the ten rows. A
-    field recorded mostly for one class (severity medium) is a presence leak: its missingness tells the classes
-    apart with balanced accuracy ≥ 0.9 and the missing rows hold so many of a class's rows that chance would do so
-    below one in a million (hypergeometric tail: 7 of 8 losers among 9 missing rows of 186).
-
-    A product of the target with another column: a feature equal in every row to one class's indicator times
-    another numeric column (``trre74`` = ``train`` × ``re74``, ``trun74`` = ``train`` × ``unem74``), zero in every
-    row of the other classes though its factor is non-zero in 30 of them or more, is built from the label and is a
-    leak whatever it separates. A count zero in both classes or a flag set only within one class that no other
-    column completes outside it is not one.
+    A class needs ten rows for these bars; a class of five rows or more counts when chance cannot explain it: a
+    number putting every row of it beyond every other row (AUC 1.0), or a key telling exactly its rows, where a
+    random draw would do so with a chance 2 / C(rows, class rows) below 1e-6 (8 losers of 186; not 5 of 20). A
+    field recorded mostly for one class (severity medium) is a presence leak: its missingness has balanced accuracy
+    ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186). A product of the
+    target with another column (a class's indicator times another column in every row, zero in every other row
+    though the factor is not in 30 of them: ``trre74`` = ``train`` × ``re74``) is a leak whatever it separates.
+    Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
+    rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
+    (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
+    children ever born, beside those alive), or a field missing only where the target takes one value (medium:
+    covering half its rows or more, beyond chance: ``agefbrth`` missing for women with no child).
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
     perfectly (rank AUC ≥ 0.9) and whose name says what it is: a non-negative duration (a word such as time,
@@ -265,6 +264,11 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     numeric = data.numeric_sample.loc[y.index]
     classification = data.target.task == "classification"
     labels, classes = pd.factorize(y.to_numpy()) if classification else (None, None)
+    # the target as numbers when it has an order: a regression's, or a count read as three classes or more
+    ordered = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float) if not classification or len(classes) > 2 \
+        else None
+    if ordered is not None and not np.isfinite(ordered).all():
+        ordered = None
     leaked = set()
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
@@ -291,6 +295,14 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                     continue
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
+        if hit is None and ordered is not None:
+            bound = regression_bound(col.name, numeric[col.name].to_numpy(dtype=float) if col.name in numeric.columns
+                                     else None, missing_indicator(col, data.sample.loc[y.index, col.name])
+                                     if col.name in data.sample.columns else None, ordered, data.target.name)
+            if bound is not None:
+                leaked.add(col.name)
+                yield bound
+                continue
         if hit is not None:
             leaked.add(col.name)
             what, score, baseline, detail = hit

@@ -654,3 +654,43 @@ def test_zero_inflated_counts_one_sided_flags_and_copies_are_no_products(tmp_pat
     f["referral_score"] = np.where(f["referred"] == 1, rng.integers(1, 9, len(f)), 0)
     f["referral_score_copy"] = f["referral_score"]
     assert _scan(tmp_path, f, "DA701", target="train") == []
+
+
+def _births(rng, n: int = 1500) -> pd.DataFrame:
+    """Birth weights with honest predictors: gestation weeks (strong), a smoking flag, the mother's age."""
+    weeks = rng.normal(39, 2, n).round(0)
+    smokes = (rng.random(n) < 0.15).astype(int)
+    bwght = (3400 + 160 * (weeks - 39) - 200 * smokes + rng.normal(0, 380, n)).round(0)
+    return pd.DataFrame({"weeks": weeks, "smokes": smokes, "mage": rng.integers(16, 45, n),
+                         "preterm": (weeks + rng.normal(0, 1.0, n) < 37).astype(int), "bwght": bwght})
+
+
+def test_a_threshold_of_a_regression_target_is_a_leak(tmp_path):
+    rng = np.random.default_rng(10)
+    f = _births(rng)
+    f["lbw"] = (f["bwght"] <= 2500).astype(int)
+    (finding,) = _scan(tmp_path, f, "DA701", target="bwght")
+    assert finding.column == "lbw" and finding.evidence["kind"] == "target-threshold"
+
+
+def test_a_bound_and_a_presence_that_fix_an_ordered_target_are_leaks(tmp_path):
+    """children alive <= children ever born (equal in most rows); age at first birth missing for the childless."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    age = rng.integers(15, 50, n)
+    ceb = rng.poisson(0.12 * (age - 14))
+    children = ceb - rng.binomial(ceb, 0.05)
+    f = pd.DataFrame({"age": age, "educ": rng.integers(0, 16, n), "ceb": ceb,
+                      "agefbrth": np.where(ceb > 0, rng.integers(15, 30, n), np.nan), "children": children})
+    found = {x.column: x.evidence["kind"] for x in _scan(tmp_path, f, "DA701", target="children")}
+    assert found == {"ceb": "target-bound", "agefbrth": "presence-fixes-target"}
+
+
+def test_honest_coarse_features_and_scattered_missingness_do_not_fix_an_ordered_target(tmp_path):
+    """A preterm flag (strong, ranges overlap), honest counts and a field missing mostly, not only, at one value."""
+    rng = np.random.default_rng(12)
+    f = _births(rng)
+    f["visits"] = np.where(rng.random(len(f)) < 0.3, 0, rng.poisson(8, len(f)))
+    light = f["bwght"] < 2800
+    f["nicu_days"] = np.where(light & (rng.random(len(f)) < 0.95), np.nan, rng.integers(0, 5, len(f)))
+    assert _scan(tmp_path, f, "DA701", target="bwght") == []
