@@ -4,14 +4,15 @@ value in the class's rows. DA701 reports it (``checks/leakage.py``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
-from ..analysis.findings import Hit
+from ..analysis.findings import Hit, Severity
 
-__all__ = ["MAX_COLUMNS", "PRODUCT_ROWS", "MIN_NONZERO", "target_product"]
+__all__ = ["MAX_COLUMNS", "PRODUCT_ROWS", "MIN_NONZERO", "target_product", "derived_from_leak"]
 
 MAX_COLUMNS = 60  # numeric features compared with each other: the first this many (a columns² cost, capped)
 PRODUCT_ROWS = 30  # rows of the other classes where the factor is non-zero and the product zero, at least
@@ -58,3 +59,55 @@ def target_product(names: list[str], numeric: pd.DataFrame, labels: np.ndarray, 
                        "score": 1.0, "baseline": 0.0, "class": shown,
                        "factor": factor, "rows_used": int(len(labels))})
             break
+
+
+def derived_from_leak(names: list[str], numeric: pd.DataFrame, leaked: list[str], target: str) -> Iterator[Hit]:
+    """Columns equal in every row (finite in all three, ``PRODUCT_ROWS`` or more) to a leaked column plus or minus
+    the same quantity at another period, named as it with other digits (``cvote`` = ``vote90`` - ``vote88``, a
+    change whose end is the leaked result): they carry the leak however weakly they separate on their own. The other
+    period itself (``vote88`` = ``vote90`` - ``cvote``) is not one. Among the first ``MAX_COLUMNS`` numeric columns."""
+    names = [n for n in names if n in numeric.columns][:MAX_COLUMNS]
+    sources = [names.index(n) for n in leaked if n in names]
+    if not sources or len(names) < 3:
+        return
+    x = numeric[names].to_numpy(dtype=float)
+    finite = np.isfinite(x)
+    for j, name in enumerate(names):
+        if name in leaked:
+            continue
+        found = next((f for s in sources if (f := _formula(x, finite, j, s, _periods(names, s))) is not None), None)
+        if found is None:
+            continue
+        s, sign, other, other_sign = found
+        formula = f"{'' if sign > 0 else '-'}`{names[s]}` {'+' if other_sign > 0 else '-'} `{names[other]}`"
+        yield Hit(name, f"equals {formula} in every row, and `{names[s]}` leaks `{target}`: it carries the leaked "
+                  "value (a change or a sum with the leak as a term), likely recorded after the outcome",
+                  {"kind": "derived-from-leak", "metric": "rows equal to the formula", "score": 1.0, "baseline": 0.0,
+                   "source": names[s], "other": names[other],
+                   "rows_used": int((finite[:, j] & finite[:, s] & finite[:, other]).sum())}, severity=Severity.MEDIUM)
+
+
+def _periods(names: list[str], s: int) -> np.ndarray:
+    """Mask of the columns named as column ``s`` with other digits (``vote88`` beside ``vote90``)."""
+    letters = [re.sub(r"\d+", "#", n.lower()) for n in names]
+    return np.array([letters[i] == letters[s] and "#" in letters[s] and i != s for i in range(len(names))])
+
+
+def _formula(x: np.ndarray, finite: np.ndarray, j: int, s: int,
+             periods: np.ndarray) -> tuple[int, float, int, float] | None:
+    """(s, sign, other, other_sign) with column j = sign·x[s] + other_sign·x[other] in every row finite in all three
+    (``PRODUCT_ROWS`` or more), the other column one of ``periods`` and not zero throughout; None when none is."""
+    rows = finite[:, j] & finite[:, s]
+    both = finite & rows[:, None]
+    usable = periods & (both.sum(axis=0) >= PRODUCT_ROWS) & (np.abs(np.where(finite, x, 0.0)) > 0).any(axis=0)
+    usable[j] = False
+    if not usable.any():
+        return None
+    for sign in (1.0, -1.0):
+        rest = (x[:, j] - sign * x[:, s])[:, None]
+        for other_sign in (1.0, -1.0):
+            close = np.where(both, np.isclose(rest, other_sign * x, rtol=1e-6, atol=1e-6), True).all(axis=0)
+            ok = close & usable
+            if ok.any():
+                return s, sign, int(np.argmax(ok)), other_sign
+    return None

@@ -29,7 +29,7 @@ from .leak_choice import chosen_alternative
 from .leak_code import class_code
 from .leak_followup import post_outcome
 from .leak_names import sibling_name
-from .leak_product import target_product
+from .leak_product import derived_from_leak, target_product
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
@@ -196,6 +196,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186). A product of the
     target with another column (a class's indicator times another column in every row, zero in every other row
     though the factor is not in 30 of them: ``trre74`` = ``train`` × ``re74``) is a leak whatever it separates.
+    So is (medium) a change whose end is a leaked column (``cvote`` = ``vote90`` - ``vote88``), not the other period.
     Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
     rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
     (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
@@ -313,15 +314,16 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                                      ": likely leaked from the target"),
                       {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
                        "rows_used": len(y)}, severity=Severity.MEDIUM if partial else None)
+    flags = [c.name for c in data.features if c.numeric is not None and c.distinct > 1]  # 0/1 flags too
     if classification:
         names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1]
         yield from chosen_alternative(names, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
-        flags = [c.name for c in data.features if c.numeric is not None and c.distinct > 1]  # 0/1 flags too
         yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
             yield combination
+    yield from derived_from_leak(flags, numeric, sorted(leaked), data.target.name)
 
 
 IMPLIED_EXPECTED = 30  # rows of the other classes a value would hold if it were unrelated to the target

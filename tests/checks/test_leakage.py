@@ -694,3 +694,18 @@ def test_honest_coarse_features_and_scattered_missingness_do_not_fix_an_ordered_
     light = f["bwght"] < 2800
     f["nicu_days"] = np.where(light & (rng.random(len(f)) < 0.95), np.nan, rng.integers(0, 5, len(f)))
     assert _scan(tmp_path, f, "DA701", target="bwght") == []
+
+
+def test_a_change_whose_end_is_a_leaked_column_carries_the_leak(tmp_path):
+    """cvote = vote90 - vote88 with vote90 the leaked result: cvote carries it, vote88 (the earlier period) does not,
+    and a change of honest columns (cspend = spend90 - spend88) is no leak."""
+    rng = np.random.default_rng(13)
+    n = 600
+    y = (rng.random(n) < 0.2).astype(int)
+    vote88 = rng.uniform(50, 80, n).round(1)
+    vote90 = np.where(y == 1, rng.uniform(50.5, 80, n), rng.uniform(35, 49.5, n)).round(1)
+    spend88, spend90 = rng.lognormal(12, 0.5, n).round(0), rng.lognormal(12, 0.5, n).round(0)
+    f = pd.DataFrame({"vote88": vote88, "vote90": vote90, "cvote": (vote90 - vote88).round(1), "spend88": spend88,
+                      "spend90": spend90, "cspend": spend90 - spend88, "win": y})
+    found = {x.column: x.evidence.get("kind") for x in _scan(tmp_path, f, "DA701", target="win")}
+    assert found == {"vote90": None, "cvote": "derived-from-leak"}
