@@ -6,7 +6,6 @@ women with no child). DA701 reports them (``checks/leakage.py``)."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..analysis.findings import Hit, Severity
 from ..core.numfmt import num
@@ -39,22 +38,28 @@ def _threshold(name: str, x: np.ndarray, y: np.ndarray, finite_y: np.ndarray, ta
     disjoint ranges of the target (its values step with the target), where chance would separate the smallest
     value's rows from the rest with a probability below ``SMALL_CLASS_P``."""
     keep = np.isfinite(x) & finite_y
-    frame = pd.DataFrame({"x": x[keep], "y": y[keep]})
-    if frame["x"].nunique() < 2 or frame["x"].nunique() > MAX_STEPS or frame["y"].nunique() <= MAX_STEPS:
+    xs, ys = x[keep], y[keep]
+    if xs.size == 0 or np.unique(xs[:1000]).size > MAX_STEPS:  # a quick refusal of most numbers
         return None
-    ranges = frame.groupby("x")["y"].agg(["min", "max", "size"]).sort_values("min", kind="stable")
-    if ranges["size"].min() < MIN_SMALL_CLASS:
+    values, codes = np.unique(xs, return_inverse=True)
+    if not 2 <= values.size <= MAX_STEPS or np.unique(ys).size <= MAX_STEPS:
         return None
-    if not (ranges["max"].to_numpy()[:-1] < ranges["min"].to_numpy()[1:]).all():
+    lows, highs = np.full(values.size, np.inf), np.full(values.size, -np.inf)
+    np.minimum.at(lows, codes, ys)
+    np.maximum.at(highs, codes, ys)
+    sizes = np.bincount(codes, minlength=values.size)
+    order = np.argsort(lows, kind="stable")
+    lows, highs, sizes = lows[order], highs[order], sizes[order]
+    if sizes.min() < MIN_SMALL_CLASS or not (highs[:-1] < lows[1:]).all():
         return None
-    if separation_chance(int(ranges["size"].min()), int(keep.sum())) >= SMALL_CLASS_P:
+    if separation_chance(int(sizes.min()), int(keep.sum())) >= SMALL_CLASS_P:
         return None
-    cuts = ", ".join(num(float(v)) for v in ranges["max"].to_numpy()[:-1])
-    return Hit(name, f"is a threshold of `{target}`: each of its {len(ranges)} values holds a range of `{target}` "
-               f"that no other value's rows reach (cut after {cuts}; smallest group {int(ranges['size'].min()):,} "
+    cuts = ", ".join(num(float(v)) for v in highs[:-1])
+    return Hit(name, f"is a threshold of `{target}`: each of its {values.size} values holds a range of `{target}` "
+               f"that no other value's rows reach (cut after {cuts}; smallest group {int(sizes.min()):,} "
                f"rows of {int(keep.sum()):,}): computed from the target, likely leaked from it",
                {"kind": "target-threshold", "metric": "disjoint target ranges per value", "score": 1.0,
-                "baseline": 0.0, "values": int(len(ranges)), "rows_used": int(keep.sum())})
+                "baseline": 0.0, "values": int(values.size), "rows_used": int(keep.sum())})
 
 
 def _bound(name: str, x: np.ndarray, y: np.ndarray, finite_y: np.ndarray, target: str) -> Hit | None:
@@ -84,7 +89,6 @@ def _bound(name: str, x: np.ndarray, y: np.ndarray, finite_y: np.ndarray, target
 def _presence(name: str, missing: np.ndarray, y: np.ndarray, finite_y: np.ndarray, target: str) -> Hit | None:
     """Missing rows (``MIN_SMALL_CLASS`` or more) that all hold one value of the target, covering ``PRESENCE_COVER``
     of that value's rows, where the chance of so many rows falling on it is below ``SMALL_CLASS_P``."""
-    from scipy.stats import hypergeom  # noqa: I001  (scipy loads when a test runs, not with the package)
     m = int(missing.sum())
     if m < MIN_SMALL_CLASS or m == finite_y.sum():
         return None
@@ -93,7 +97,10 @@ def _presence(name: str, missing: np.ndarray, y: np.ndarray, finite_y: np.ndarra
         return None
     value = float(held[0])
     rows = int((y[finite_y] == value).sum())
-    if m < PRESENCE_COVER * rows or hypergeom.sf(m - 1, int(finite_y.sum()), rows, m) >= SMALL_CLASS_P:
+    if m < PRESENCE_COVER * rows:
+        return None
+    from scipy.stats import hypergeom  # noqa: I001  (scipy loads when a test runs, not with the package)
+    if hypergeom.sf(m - 1, int(finite_y.sum()), rows, m) >= SMALL_CLASS_P:
         return None
     return Hit(name, f"is missing exactly where `{target}` = {num(value)}: all {m:,} missing rows hold it "
                f"({pct(m / rows)} of its {rows:,} rows): the field exists only for the other outcomes, so its "

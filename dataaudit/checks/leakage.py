@@ -445,9 +445,10 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     missing = missing_indicator(col, data.sample.loc[index, col.name]) if col.name in data.sample.columns else None
     if missing is not None and 0 < missing.sum() < len(missing):
         # a small class (five rows or more) counts when its missingness could hardly fall so by chance
-        unlikely = missing_chance(missing, labels, k) < SMALL_CLASS_P
-        score = balanced_accuracy(missing.astype(np.int64), labels, k,
-                                  min_rows=MIN_SMALL_CLASS if unlikely else MIN_CLASS_ROWS)
+        scores = [balanced_accuracy(missing.astype(np.int64), labels, k, min_rows=r) for r in (MIN_SMALL_CLASS,
+                                                                                              MIN_CLASS_ROWS)]
+        unlikely = max(scores) >= PRESENCE_BA and missing_chance(missing, labels, k) < SMALL_CLASS_P
+        score = scores[0] if unlikely else scores[1]
         if score >= min_ba or (score >= PRESENCE_BA and unlikely):
             present = np.bincount(labels[~missing], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
             which = str(classes[int(np.argmax(present))])
