@@ -15,11 +15,21 @@ from ..analysis.rules import check
 from ..core import datevalues
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
-from ..core.numfmt import num
 from ._common import jsonable, pct, plural
+from .leak_bounds import regression_bound
+from .leak_chance import (
+    MIN_CLASS_ROWS,
+    MIN_SMALL_CLASS,
+    PRESENCE_BA,
+    SMALL_CLASS_P,
+    missing_chance,
+    separation_chance,
+)
 from .leak_choice import chosen_alternative
+from .leak_code import class_code
 from .leak_followup import post_outcome
 from .leak_names import sibling_name
+from .leak_product import derived_from_leak, target_product
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
@@ -157,8 +167,6 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
     return ~pd.Series(key).duplicated().to_numpy()
 
 
-MIN_CLASS_ROWS = 10  # a class needs this many sampled rows before a perfect separation means anything
-
 
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
@@ -167,7 +175,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                    status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.5,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, or a regression target is a linear combination of a few features.
+    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column or a threshold or bound of the target, or a regression target is a linear combination of a few features.
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -180,6 +188,20 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     held-out R² of the key, or the squared Spearman correlation of a number (a monotone function of the target
     is a leak however it bends), ≥ 0.98. Measured on distinct rows: exact copies of a row would let a lookup
     "predict" each copy from the one it was fitted on.
+
+    A class needs ten rows for these bars; a class of five rows or more counts when chance cannot explain it: a
+    number putting every row of it beyond every other row (AUC 1.0), or a key telling exactly its rows, where a
+    random draw would do so with a chance 2 / C(rows, class rows) below 1e-6 (8 losers of 186; not 5 of 20). A
+    field recorded mostly for one class (severity medium) is a presence leak: its missingness has balanced accuracy
+    ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186). A product of the
+    target with another column (a class's indicator times another column in every row, zero in every other row
+    though the factor is not in 30 of them: ``trre74`` = ``train`` × ``re74``) is a leak whatever it separates.
+    So is (medium) a change whose end is a leaked column (``cvote`` = ``vote90`` - ``vote88``), not the other period.
+    Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
+    rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
+    (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
+    children ever born, beside those alive), or a field missing only where the target takes one value (medium:
+    covering half its rows or more, beyond chance: ``agefbrth`` missing for women with no child).
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
     perfectly (rank AUC ≥ 0.9) and whose name says what it is: a non-negative duration (a word such as time,
@@ -243,6 +265,11 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     numeric = data.numeric_sample.loc[y.index]
     classification = data.target.task == "classification"
     labels, classes = pd.factorize(y.to_numpy()) if classification else (None, None)
+    # the target as numbers when it has an order: a regression's, or a count read as three classes or more
+    ordered = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float) if not classification or len(classes) > 2 \
+        else None
+    if ordered is not None and not np.isfinite(ordered).all():
+        ordered = None
     leaked = set()
     for col in data.features:
         if col.inferred_type in ("identifier", "constant", "empty", "text"):
@@ -269,50 +296,34 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                     continue
         else:
             hit = _regression_leak(col, data, y, numeric, min_score)
+        if hit is None and ordered is not None:
+            bound = regression_bound(col.name, numeric[col.name].to_numpy(dtype=float) if col.name in numeric.columns
+                                     else None, missing_indicator(col, data.sample.loc[y.index, col.name])
+                                     if col.name in data.sample.columns else None, ordered, data.target.name)
+            if bound is not None:
+                leaked.add(col.name)
+                yield bound
+                continue
         if hit is not None:
             leaked.add(col.name)
             what, score, baseline, detail = hit
+            partial = what == "balanced accuracy of its missingness" and score < min_balanced_accuracy
             yield Hit(col.name, f"predicts `{data.target.name}` alone: {what} {score:.3f} (chance {baseline:.3f})"
-                      f"{detail}: likely leaked from the target",
+                      f"{detail}" + (": the field is recorded mostly for one class, far beyond chance (a presence "
+                                     "fixed by the outcome), likely recorded after it" if partial else
+                                     ": likely leaked from the target"),
                       {"score": jsonable(score), "metric": what, "baseline": jsonable(baseline),
-                       "rows_used": len(y)})
+                       "rows_used": len(y)}, severity=Severity.MEDIUM if partial else None)
+    flags = [c.name for c in data.features if c.numeric is not None and c.distinct > 1]  # 0/1 flags too
     if classification:
         names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1]
         yield from chosen_alternative(names, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
+        yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
             yield combination
-
-
-def class_code(col: ColumnProfile, data: DatasetProfile, index: pd.Index, labels: np.ndarray, classes: np.ndarray,
-               min_share: float) -> Hit | None:
-    """A single value (or missingness) of the column held by ``min_share`` of one class's rows and by almost no
-    other row: a code written with the label. Judged over classes of ``MIN_CLASS_ROWS`` rows or more."""
-    if col.name not in data.sample.columns:
-        return None
-    keys, values = pd.factorize(data.sample.loc[index, col.name].to_numpy(), use_na_sentinel=False)
-    k, n_keys = len(classes), len(values)
-    if n_keys < 2:
-        return None
-    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k)
-    per_class, per_value = table.sum(axis=0), table.sum(axis=1)
-    precision = table / np.maximum(per_value[:, None], 1)
-    recall = table / np.maximum(per_class[None, :], 1)
-    fit = np.minimum(precision, recall)
-    fit[:, per_class < MIN_CLASS_ROWS] = 0.0
-    v, c = np.unravel_index(int(np.argmax(fit)), fit.shape)
-    if fit[v, c] < min_share:
-        return None
-    value = values[v]
-    shown = "missing" if pd.isna(value) else f"the value {value!r}" if isinstance(value, str) else \
-        f"the value {num(float(value))}" if isinstance(value, (int, float, np.number)) else f"the value {str(value)!r}"
-    return Hit(col.name, f"{shown} marks class {str(classes[c])!r} of `{data.target.name}`: {int(table[v, c]):,} of "
-               f"its {int(per_class[c]):,} rows hold it and {int(per_value[v] - table[v, c]):,} other rows do "
-               "(a code written with the label, such as 'censored'): likely leaked from the target",
-               {"kind": "class-code", "metric": "share of the class holding the value", "score": jsonable(float(
-                   fit[v, c])), "baseline": 0.0, "class": str(classes[c]), "value": jsonable(value) if not
-                   pd.isna(value) else None, "rows_used": int(len(labels))})
+    yield from derived_from_leak(flags, numeric, sorted(leaked), data.target.name)
 
 
 IMPLIED_EXPECTED = 30  # rows of the other classes a value would hold if it were unrelated to the target
@@ -433,8 +444,12 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     # missing as repair leaves it (tokens such as 'N/A' included): what a missing indicator of the column would show
     missing = missing_indicator(col, data.sample.loc[index, col.name]) if col.name in data.sample.columns else None
     if missing is not None and 0 < missing.sum() < len(missing):
-        score = balanced_accuracy(missing.astype(np.int64), labels, k)
-        if score >= min_ba:
+        # a small class (five rows or more) counts when its missingness could hardly fall so by chance
+        scores = [balanced_accuracy(missing.astype(np.int64), labels, k, min_rows=r) for r in (MIN_SMALL_CLASS,
+                                                                                              MIN_CLASS_ROWS)]
+        unlikely = max(scores) >= PRESENCE_BA and missing_chance(missing, labels, k) < SMALL_CLASS_P
+        score = scores[0] if unlikely else scores[1]
+        if score >= min_ba or (score >= PRESENCE_BA and unlikely):
             present = np.bincount(labels[~missing], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
             which = str(classes[int(np.argmax(present))])
             return ("balanced accuracy of its missingness", score, chance,
@@ -442,14 +457,14 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
     if k == 2:
         x = as_numbers(col, data, index, numeric)
         if x is not None:
-            auc, which = rank_auc(x, labels)
+            auc, which = rank_auc(x, labels, SMALL_CLASS_P)
             if auc is not None and max(auc, 1 - auc) >= min_auc:
                 return ("rank AUC", max(auc, 1 - auc), 0.5, f" for class {str(classes[which])!r}")
     key = _bins(col, data, index, numeric)
     if key is None:
         return None
     codes, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
-    score = balanced_accuracy(codes, labels, k)
+    score = balanced_accuracy(codes, labels, k, SMALL_CLASS_P)
     recoded = col.distinct <= k + 1 and score >= recoded_score
     if score >= min_ba or recoded:
         return "balanced accuracy as a key", score, chance, ""
@@ -471,25 +486,37 @@ def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, num
     return (what, score, baseline, "") if score >= min_score else None
 
 
-def rank_auc(x: np.ndarray, labels: np.ndarray) -> tuple[float | None, int]:
+def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) -> tuple[float | None, int]:
     """Rank AUC (Mann–Whitney, ties averaged) of ``x`` for class 1 against class 0 over its finite values, and the
-    class it points to (1 when AUC ≥ 0.5); None when either class has fewer than ``MIN_CLASS_ROWS`` of them."""
+    class it points to (1 when AUC ≥ 0.5); None when either class has fewer than ``MIN_CLASS_ROWS`` of them.
+
+    ``small_p``: a class of ``MIN_SMALL_CLASS`` rows or more but fewer than ``MIN_CLASS_ROWS`` is judged too when it
+    is separated perfectly (AUC 1) and the chance of that (``separation_chance``) is below it (8 losers of 186 all
+    below the rest). A near-perfect AUC on so few rows is within the noise of a strong honest feature's."""
     keep = np.isfinite(x)
     x, labels = x[keep], labels[keep]
     pos = labels == 1
     m, n = int(pos.sum()), int((~pos).sum())
-    if min(m, n) < MIN_CLASS_ROWS:
+    small = min(m, n) < MIN_CLASS_ROWS
+    if small and (small_p is None or min(m, n) < MIN_SMALL_CLASS):
         return None, 0
     ranks = pd.Series(x).rank(method="average").to_numpy()
     auc = (ranks[pos].sum() - m * (m + 1) / 2) / (m * n)
+    if small and (min(auc, 1 - auc) > 0 or separation_chance(min(m, n), m + n) >= small_p):
+        return None, 0
     return float(auc), int(auc >= 0.5)
 
 
-def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
+def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int, small_p: float | None = None,
+                      min_rows: int = MIN_CLASS_ROWS) -> float:
     """Balanced accuracy of predicting the class from a key, each row held out from its own key's counts: the
     predicted class is the one the key's other rows over-represent most (count / class size), so a small class
     is predicted where its rows gather. A key seen in no other row predicts nothing (counts as wrong). The mean
-    recall is over the classes with at least ``MIN_CLASS_ROWS`` rows (0 when fewer than two have them)."""
+    recall is over the classes with at least ``min_rows`` rows (0 when fewer than two have them).
+
+    ``small_p``: a class of ``MIN_SMALL_CLASS`` to ``MIN_CLASS_ROWS`` - 1 rows counts too when the key tells it
+    exactly (the rows predicted as it are its rows, all of them) and a random draw would do so with a chance
+    (``separation_chance``) below ``small_p``: an exact function of the label, 8 losers of 186."""
     n_keys = int(keys.max()) + 1 if keys.size else 0
     table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k).astype(float)
     totals = np.bincount(labels, minlength=k).astype(float)
@@ -501,7 +528,12 @@ def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int) -> float:
     predicted = np.argmax(rates, axis=1)
     predicted[counts.sum(axis=1) == 0] = -1  # nothing else with this key: no prediction
     # a class of fewer than MIN_CLASS_ROWS rows is too small to judge a key by (five rows fall on one side by chance)
-    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= MIN_CLASS_ROWS]
+    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= min_rows]
+    if small_p is not None:
+        for c in np.flatnonzero((totals >= MIN_SMALL_CLASS) & (totals < MIN_CLASS_ROWS)):
+            exact = bool(np.array_equal(predicted == c, labels == c))
+            if exact and separation_chance(int(totals[c]), len(labels)) < small_p:
+                recalls.append(1.0)
     return float(np.mean(recalls)) if len(recalls) >= 2 else 0.0
 
 

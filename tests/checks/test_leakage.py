@@ -570,3 +570,142 @@ def test_a_panel_unit_stored_one_unit_after_another_is_an_identifier(tmp_path, r
                       "wave": rng.integers(1, 9, 2400)}).sort_values(["income", "wave"]).reset_index(drop=True)
     g["y"] = (0.01 * g["income"] + rng.normal(0, 1, len(g))).round(3)
     assert scan(write_csv(tmp_path / "t.csv", g), target="y", select=["DA702"]).findings == []
+
+
+def _election(rng, n: int = 186, losers: int = 8) -> pd.DataFrame:
+    """Incumbents running again: ``losers`` of ``n`` lose; honest features (a spending share, AUC ≈ 0.85)."""
+    y = np.ones(n, dtype=int)
+    y[rng.choice(n, losers, replace=False)] = 0
+    return pd.DataFrame({"prtystr": rng.normal(50, 9, n).round(1), "incshr": (rng.normal(0, 1, n) + 1.5 * y).round(3),
+                         "win": y})
+
+
+def test_an_exact_recoding_or_perfect_score_is_a_leak_with_a_small_minority(tmp_path):
+    """8 losers of 186: a perfect separation of so many rows is far beyond chance (2 / C(186, 8))."""
+    rng = np.random.default_rng(5)
+    f = _election(rng)
+    y = f["win"].to_numpy()
+    f["vote"] = np.where(y == 1, rng.uniform(50.5, 80, len(f)), rng.uniform(40, 49.5, len(f))).round(1)
+    f["cwin"] = y - 1  # the label shifted
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="win")}
+    assert set(found) == {"vote", "cwin"}
+    assert found["vote"].evidence["metric"] == "rank AUC" and found["vote"].evidence["score"] == 1.0
+
+
+def test_a_presence_mostly_of_one_small_class_is_a_leak(tmp_path):
+    """tenure recorded for 1 of 8 losers and 176 of 178 winners: the missing rows hold 7 losers of 9."""
+    rng = np.random.default_rng(6)
+    f = _election(rng)
+    y = f["win"].to_numpy()
+    tenure = rng.integers(1, 30, len(f)).astype(float)
+    losers, winners = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
+    tenure[losers[:7]] = np.nan
+    tenure[winners[:2]] = np.nan
+    f["tenure"] = tenure
+    (finding,) = _scan(tmp_path, f, "DA701", target="win")
+    assert finding.column == "tenure" and "missingness" in finding.evidence["metric"]
+    assert finding.severity.name == "MEDIUM"
+
+
+def test_small_classes_with_near_perfect_or_chance_separations_are_quiet(tmp_path):
+    """Five losers of 20 all below the rest could be chance (2 / C(20, 5) ≈ 1e-4); AUC 0.99 on 8 rows is within a
+    strong honest feature's noise; a missingness of 3 rows spread over both classes says nothing."""
+    rng = np.random.default_rng(7)
+    small = _election(rng, n=20, losers=5)
+    y = small["win"].to_numpy()
+    small["vote"] = np.where(y == 1, rng.uniform(50.5, 80, 20), rng.uniform(40, 49.5, 20)).round(1)
+    assert _scan(tmp_path, small, "DA701", target="win") == []
+    f = _election(rng)
+    y = f["win"].to_numpy()
+    strong = np.where(y == 1, rng.uniform(50.5, 80, len(f)), rng.uniform(40, 49.5, len(f)))
+    strong[np.flatnonzero(y == 0)[0]] = 60.0  # one loser among the winners: AUC just under 1
+    f["vote"] = strong.round(1)
+    f["lawyer"] = np.where(rng.random(len(f)) < 0.02, np.nan, rng.integers(0, 2, len(f)).astype(float))
+    assert _scan(tmp_path, f, "DA701", target="win") == []
+
+
+def _trainees(rng, n: int = 2000, share: float = 0.07) -> pd.DataFrame:
+    """A job-training table: earnings before the programme (zero for a fifth of the men, both classes), honest."""
+    y = (rng.random(n) < share).astype(int)
+    re74 = np.where(rng.random(n) < 0.2 + 0.4 * y, 0.0, rng.lognormal(2.8, 0.6, n).round(3))
+    return pd.DataFrame({"age": rng.integers(17, 55, n), "re74": re74, "unem74": (re74 == 0).astype(int),
+                         "visits": rng.poisson(0.4 + 0.3 * y, n), "train": y})
+
+
+def test_a_product_of_the_target_with_another_column_is_a_leak(tmp_path):
+    """trre74 = train × re74 (zero for every non-trainee, re74 for trainees), trun74 = train × unem74."""
+    rng = np.random.default_rng(8)
+    f = _trainees(rng)
+    f["trre74"] = f["train"] * f["re74"]
+    f["trun74"] = f["train"] * f["unem74"]
+    found = {x.column: x for x in _scan(tmp_path, f, "DA701", target="train")}
+    assert set(found) == {"trre74", "trun74"}
+    assert found["trre74"].evidence["kind"] == "target-product" and found["trre74"].evidence["factor"] == "re74"
+    assert found["trun74"].evidence["factor"] == "unem74"
+
+
+def test_zero_inflated_counts_one_sided_flags_and_copies_are_no_products(tmp_path):
+    """A count zero for many rows of both classes, a coarse flag set only for some trainees that no other column
+    completes outside the class, and a copy of a column zero outside the class: none is built from the label."""
+    rng = np.random.default_rng(9)
+    f = _trainees(rng)
+    y = f["train"].to_numpy()
+    f["referred"] = np.where((y == 1) & (rng.random(len(f)) < 0.3), 1, 0)  # one-sided, honest: a referral route
+    f["referral_score"] = np.where(f["referred"] == 1, rng.integers(1, 9, len(f)), 0)
+    f["referral_score_copy"] = f["referral_score"]
+    assert _scan(tmp_path, f, "DA701", target="train") == []
+
+
+def _births(rng, n: int = 1500) -> pd.DataFrame:
+    """Birth weights with honest predictors: gestation weeks (strong), a smoking flag, the mother's age."""
+    weeks = rng.normal(39, 2, n).round(0)
+    smokes = (rng.random(n) < 0.15).astype(int)
+    bwght = (3400 + 160 * (weeks - 39) - 200 * smokes + rng.normal(0, 380, n)).round(0)
+    return pd.DataFrame({"weeks": weeks, "smokes": smokes, "mage": rng.integers(16, 45, n),
+                         "preterm": (weeks + rng.normal(0, 1.0, n) < 37).astype(int), "bwght": bwght})
+
+
+def test_a_threshold_of_a_regression_target_is_a_leak(tmp_path):
+    rng = np.random.default_rng(10)
+    f = _births(rng)
+    f["lbw"] = (f["bwght"] <= 2500).astype(int)
+    (finding,) = _scan(tmp_path, f, "DA701", target="bwght")
+    assert finding.column == "lbw" and finding.evidence["kind"] == "target-threshold"
+
+
+def test_a_bound_and_a_presence_that_fix_an_ordered_target_are_leaks(tmp_path):
+    """children alive <= children ever born (equal in most rows); age at first birth missing for the childless."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    age = rng.integers(15, 50, n)
+    ceb = rng.poisson(0.12 * (age - 14))
+    children = ceb - rng.binomial(ceb, 0.05)
+    f = pd.DataFrame({"age": age, "educ": rng.integers(0, 16, n), "ceb": ceb,
+                      "agefbrth": np.where(ceb > 0, rng.integers(15, 30, n), np.nan), "children": children})
+    found = {x.column: x.evidence["kind"] for x in _scan(tmp_path, f, "DA701", target="children")}
+    assert found == {"ceb": "target-bound", "agefbrth": "presence-fixes-target"}
+
+
+def test_honest_coarse_features_and_scattered_missingness_do_not_fix_an_ordered_target(tmp_path):
+    """A preterm flag (strong, ranges overlap), honest counts and a field missing mostly, not only, at one value."""
+    rng = np.random.default_rng(12)
+    f = _births(rng)
+    f["visits"] = np.where(rng.random(len(f)) < 0.3, 0, rng.poisson(8, len(f)))
+    light = f["bwght"] < 2800
+    f["nicu_days"] = np.where(light & (rng.random(len(f)) < 0.95), np.nan, rng.integers(0, 5, len(f)))
+    assert _scan(tmp_path, f, "DA701", target="bwght") == []
+
+
+def test_a_change_whose_end_is_a_leaked_column_carries_the_leak(tmp_path):
+    """cvote = vote90 - vote88 with vote90 the leaked result: cvote carries it, vote88 (the earlier period) does not,
+    and a change of honest columns (cspend = spend90 - spend88) is no leak."""
+    rng = np.random.default_rng(13)
+    n = 600
+    y = (rng.random(n) < 0.2).astype(int)
+    vote88 = rng.uniform(50, 80, n).round(1)
+    vote90 = np.where(y == 1, rng.uniform(50.5, 80, n), rng.uniform(35, 49.5, n)).round(1)
+    spend88, spend90 = rng.lognormal(12, 0.5, n).round(0), rng.lognormal(12, 0.5, n).round(0)
+    f = pd.DataFrame({"vote88": vote88, "vote90": vote90, "cvote": (vote90 - vote88).round(1), "spend88": spend88,
+                      "spend90": spend90, "cspend": spend90 - spend88, "win": y})
+    found = {x.column: x.evidence.get("kind") for x in _scan(tmp_path, f, "DA701", target="win")}
+    assert found == {"vote90": None, "cvote": "derived-from-leak"}
