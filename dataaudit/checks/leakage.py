@@ -15,7 +15,7 @@ from ..analysis.rules import check
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
 from ._common import jsonable, pct, plural
-from .leak_batch import class_scores
+from .leak_batch import balanced_accuracy, class_scores
 from .leak_bounds import regression_bound
 from .leak_chance import (
     MIN_CLASS_ROWS,
@@ -461,36 +461,6 @@ def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) ->
     if small and (min(auc, 1 - auc) > 0 or separation_chance(min(m, n), m + n) >= small_p):
         return None, 0
     return float(auc), int(auc >= 0.5)
-
-
-def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int, small_p: float | None = None,
-                      min_rows: int = MIN_CLASS_ROWS) -> float:
-    """Balanced accuracy of predicting the class from a key, each row held out from its own key's counts: the
-    predicted class is the one the key's other rows over-represent most (count / class size), so a small class
-    is predicted where its rows gather. A key seen in no other row predicts nothing (counts as wrong). The mean
-    recall is over the classes with at least ``min_rows`` rows (0 when fewer than two have them).
-
-    ``small_p``: a class of ``MIN_SMALL_CLASS`` to ``MIN_CLASS_ROWS`` - 1 rows counts too when the key tells it
-    exactly (the rows predicted as it are its rows, all of them) and a random draw would do so with a chance
-    (``separation_chance``) below ``small_p``: an exact function of the label, 8 losers of 186."""
-    n_keys = int(keys.max()) + 1 if keys.size else 0
-    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k).astype(float)
-    totals = np.bincount(labels, minlength=k).astype(float)
-    own = np.zeros((len(keys), k))
-    own[np.arange(len(keys)), labels] = 1.0
-    counts = table[keys] - own  # the key's other rows, by class
-    sizes = np.maximum(totals[None, :] - own, 1.0)
-    rates = counts / sizes
-    predicted = np.argmax(rates, axis=1)
-    predicted[counts.sum(axis=1) == 0] = -1  # nothing else with this key: no prediction
-    # a class of fewer than MIN_CLASS_ROWS rows is too small to judge a key by (five rows fall on one side by chance)
-    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= min_rows]
-    if small_p is not None:
-        for c in np.flatnonzero((totals >= MIN_SMALL_CLASS) & (totals < MIN_CLASS_ROWS)):
-            exact = bool(np.array_equal(predicted == c, labels == c))
-            if exact and separation_chance(int(totals[c]), len(labels)) < small_p:
-                recalls.append(1.0)
-    return float(np.mean(recalls)) if len(recalls) >= 2 else 0.0
 
 
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,

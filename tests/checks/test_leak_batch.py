@@ -6,14 +6,32 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataaudit.checks.leak_batch import (
-    BLOCK_CELLS,
-    balanced_accuracies,
-    column_ranks,
-    rank_aucs,
+from dataaudit.checks.leak_batch import column_ranks, rank_aucs
+from dataaudit.checks.leak_chance import (
+    MIN_CLASS_ROWS,
+    MIN_SMALL_CLASS,
+    SMALL_CLASS_P,
+    separation_chance,
 )
-from dataaudit.checks.leak_chance import SMALL_CLASS_P
 from dataaudit.checks.leakage import balanced_accuracy, rank_auc
+
+
+def _row_by_row(keys, labels, k, small_p=None, min_rows=MIN_CLASS_ROWS):
+    """The balanced accuracy as defined, row by row (each row's prediction from its key's other rows)."""
+    n_keys = int(keys.max()) + 1
+    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k).astype(float)
+    totals = np.bincount(labels, minlength=k).astype(float)
+    own = np.zeros((len(keys), k))
+    own[np.arange(len(keys)), labels] = 1.0
+    counts = table[keys] - own
+    predicted = np.argmax(counts / np.maximum(totals[None, :] - own, 1.0), axis=1)
+    predicted[counts.sum(axis=1) == 0] = -1
+    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= min_rows]
+    if small_p is not None:
+        for c in np.flatnonzero((totals >= MIN_SMALL_CLASS) & (totals < MIN_CLASS_ROWS)):
+            if np.array_equal(predicted == c, labels == c) and separation_chance(int(totals[c]), len(labels)) < small_p:
+                recalls.append(1.0)
+    return float(np.mean(recalls)) if len(recalls) >= 2 else 0.0
 
 
 def _numbers(rng, n: int, labels: np.ndarray) -> np.ndarray:
@@ -53,7 +71,7 @@ def test_rank_aucs_small_class_beyond_chance(rng):
 
 
 @pytest.mark.parametrize("k", [2, 3, 12])
-def test_balanced_accuracies_are_each_keys_own(rng, k):
+def test_balanced_accuracy_by_key_and_class_is_row_by_row(rng, k):
     n = 300
     labels = rng.integers(0, k, n)
     if k == 3:  # a small class of 7 rows, told exactly by the last key
@@ -61,18 +79,9 @@ def test_balanced_accuracies_are_each_keys_own(rng, k):
         labels[:7] = 2
     keys = [pd.factorize(rng.integers(0, m, n))[0] for m in (1, 2, 5, 40)] + [rng.permutation(n),
                                                                              pd.factorize(labels)[0]]
-    together = balanced_accuracies(keys, labels, k, SMALL_CLASS_P)
-    assert together.tolist() == [balanced_accuracy(key, labels, k, SMALL_CLASS_P) for key in keys]
-    assert together[-1] == 1.0  # the label as a key
-    assert together[4] == 0.0  # unique keys: no other row to predict from
-    assert together[1] < 0.7
-
-
-def test_balanced_accuracies_across_blocks(rng, monkeypatch):
-    import dataaudit.checks.leak_batch as batch
-
-    monkeypatch.setattr(batch, "BLOCK_CELLS", 2 * 100 * 2)  # two keys a block: every block boundary crossed
-    labels = rng.integers(0, 2, 100)
-    keys = [pd.factorize(rng.integers(0, m, 100))[0] for m in (2, 3, 7, 11, 13)]
-    assert batch.balanced_accuracies(keys, labels, 2).tolist() == [balanced_accuracy(key, labels, 2) for key in keys]
-    assert BLOCK_CELLS > 1_000
+    for small_p in (None, SMALL_CLASS_P):
+        scores = [balanced_accuracy(key, labels, k, small_p) for key in keys]
+        assert scores == [_row_by_row(key, labels, k, small_p) for key in keys]
+    assert scores[-1] == 1.0  # the label as a key
+    assert scores[4] == 0.0  # unique keys: no other row to predict from
+    assert scores[1] < 0.7  # a random key stays near chance
