@@ -350,9 +350,10 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         evidence["rule"] = "values parse as dates"
         evidence["date_share"] = round(text.date / present, 4)
         return "datetime"
-    lengths = text.frame["value"].str.len()
+    lengths = text.frame["value"].str.len() if text.lengths is None else text.lengths
     mean_len = float(np.average(lengths, weights=text.frame["count"])) if len(lengths) else 0.0
-    spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool)
+    spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool) \
+        if text.spaced is None else text.spaced
     space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
     evidence["mean_length"] = round(mean_len, 2)
     if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)

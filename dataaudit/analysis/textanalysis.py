@@ -48,6 +48,10 @@ class TextAnalysis:
     numbers: pd.DataFrame | None = None
     number_stats: NumericStats | None = None  # the same from the stream engine's parse of every batch
     unit: str | None = None  # the unit written after the numbers ('km/h' in '13.6 km/h'), if any
+    #: each analysed value's length and whether it holds a space once stripped (the frame's order), for the
+    #: type inference; None: computed from the frame when needed
+    lengths: np.ndarray | None = None
+    spaced: np.ndarray | None = None
 
     def numbers_of(self, raw: pd.Series) -> pd.Series:
         """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
@@ -141,6 +145,8 @@ def analyse_texts(columns: Sequence[ColumnStats],
     masks = {"token": token, "numeric": numeric_like, "boolean": boolean, "date": date,
              "mojibake": textvalues.mojibake_mask(values), "whitespace": textvalues.whitespace_mask(values) & ~token}
     weighted = {k: seg(masks[k]) for k in ("token", "boolean", "date", "mojibake", "whitespace")}
+    lengths = np.asarray(values.str.len().to_numpy())
+    spaced = values.str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool)
     other_rows = seg(rest & ~date)
 
     def finish(c: int) -> TextAnalysis:
@@ -148,8 +154,11 @@ def analyse_texts(columns: Sequence[ColumnStats],
         part = parts[c]
         frame = pd.DataFrame({"value": part.raw, "count": part.counts, "first_row": part.first_row,
                               **{k: m[s] for k, m in masks.items()}, "parsed": parsed[s]})
-        return _finish(part, frame, values.iloc[s], is_plain[s], is_formatted[s], formats[c], bool(decimal_comma[c]),
-                       units[c], {k: int(w[c]) for k, w in weighted.items()}, int(other_rows[c]))
+        analysis = _finish(part, frame, values.iloc[s], is_plain[s], is_formatted[s], formats[c],
+                           bool(decimal_comma[c]), units[c], {k: int(w[c]) for k, w in weighted.items()},
+                           int(other_rows[c]))
+        analysis.lengths, analysis.spaced = lengths[s], spaced[s]
+        return analysis
 
     return list(map_columns(finish, range(n)))
 
