@@ -553,7 +553,11 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
     compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
     they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
-    Strings: unique, token-like, or mostly distinct under such a name.
+    Strings: unique, token-like, or mostly distinct under such a name. Whole numbers or token-like strings
+    however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
+    ``index``, ``nr``, ``household_id``, ``subjectId``, ``case_no``, ``order_number``, ``ref``) and they hold 20
+    values or more: households, interviewers or children observed in several rows, whose outcome follows the
+    unit. A name ending in code (``region_code``) is not enough for that: a few codes are as often a category.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
@@ -563,6 +567,7 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     for col in data.features:
         if col.inferred_type == "identifier":
             what = ("an identifier of the same entity in several rows" if "panel" in col.evidence
+                    or col.evidence.get("repeated")
                     else "part of a compound key" if "compound_with" in col.evidence else "a row identifier")
             yield Hit(col.name, f"looks like {what} ({col.evidence.get('rule')}; "
                       f"{pct(col.evidence.get('distinct_ratio', 0))} distinct)", dict(col.evidence))

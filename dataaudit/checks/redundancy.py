@@ -16,6 +16,7 @@ from ..core.kernels import least_squares
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
 from ._common import EXACT_CONDITION, jsonable, pct, plural
+from .recode_kinds import coarsenings, mask_digest, monotone_pair, spike_flags
 
 __all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
            "MEMBER_AGREEMENT", "target_mostly_differs", "duplicate_columns", "correlated_features",
@@ -288,21 +289,25 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     flags: dict[bytes, str] = {}  # the row mask of either value of each two-valued column, hashed
     categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # codes (int8), values, non-missing ones
     for col in data.features:
-        if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
+        if col.inferred_type not in (*RECODING_TYPES, "numeric") or not 2 <= col.distinct <= max_values:
             continue
         codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
+            continue
+        if col.inferred_type == "numeric":  # a number of few values: only a monotone map of it is a recoding
+            groups.setdefault((len(uniques), _numbering(codes)), []).append(col.name)
             continue
         # a value's rows: its dummy marks them, and neither holds it where the other is missing (NA in both)
         present = np.unique(codes[sample[col.name].notna().to_numpy()])
         if len(present) == 2:  # either of its values may be the one a dummy marks
             for j in present:
-                flags.setdefault(_mask_digest(codes == j), col.name)
+                flags.setdefault(mask_digest(codes == j), col.name)
         elif 3 <= len(present) <= MAX_DUMMY_VALUES:
             categories[col.name] = codes.astype(np.int8), uniques, present
-        digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
-        groups.setdefault((len(uniques), digest), []).append(col.name)
-    yield from _beside_dummies(categories, flags)
+        groups.setdefault((len(uniques), _numbering(codes)), []).append(col.name)
+    dummies = list(_beside_dummies(categories, flags))
+    yield from dummies
+    reported = {c for hit in dummies for c in hit.columns}
     for (k, _), names in groups.items():
         first = names[0]
         for other in names[1:]:
@@ -310,20 +315,41 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
                 continue  # identical: DA604
             if _near_linear(data, first, other):
                 continue  # DA605
+            if "numeric" in (data.columns[first].inferred_type, data.columns[other].inferred_type) \
+                    and not monotone_pair(sample, first, other, k):
+                continue  # two attributes of the same few groups, not one a transform of the other
+            reported.update((first, other))
             pairs = (pd.DataFrame({"a": sample[first].astype("str"), "b": sample[other].astype("str")})
                      .drop_duplicates().head(3))
+            pairs = pairs.assign(a=_shown(data, first, pairs["a"]), b=_shown(data, other, pairs["b"]))
             shown = ", ".join(f"{a!r} ↔ {b!r}" for a, b in zip(pairs["a"], pairs["b"]))
             yield Hit(other, f"a one-to-one recoding of `{first}` ({k} values: {shown}): the same information twice",
                       {"recoding_of": first, "values": k, "examples": [{"a": a, "b": b} for a, b in
                                                                        zip(pairs["a"], pairs["b"])]},
                       columns=(first, other))
+    numbers = [c.name for c in data.features if c.inferred_type in ("integer", "numeric")]
+    for hit in spike_flags(data, flags, numbers):
+        if not _near_linear(data, *hit.columns):
+            reported.update(hit.columns)
+            yield hit
+    fine = [c.name for c in data.features if c.inferred_type == "categorical" and c.stats.kind == "string"]
+    coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")]
+    yield from coarsenings(data, fine, coarse, reported)
+
+
+def _shown(data: DatasetProfile, name: str, values: pd.Series) -> list[str]:
+    """A few example values as text, non-integer numbers to 6 significant digits (their last digits mean nothing)."""
+    if data.columns[name].inferred_type != "numeric":
+        return values.tolist()
+    return [f"{float(v):.6g}" for v in pd.to_numeric(values, errors="coerce")]
+
+
+def _numbering(codes: np.ndarray) -> bytes:
+    """A column's values numbered by first appearance, hashed: two columns map one to one when these are equal."""
+    return hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()
 
 
 MAX_DUMMY_VALUES = 20  # a category with more values is not stored beside a dummy for each
-
-
-def _mask_digest(mask: np.ndarray) -> bytes:
-    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
 
 
 def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
@@ -335,7 +361,7 @@ def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarr
         return
     for name, (codes, uniques, present) in categories.items():
         k = len(present)
-        dummies = {str(uniques[j]): flags.get(_mask_digest(codes == j)) for j in present}
+        dummies = {str(uniques[j]): flags.get(mask_digest(codes == j)) for j in present}
         dummies = {value: flag for value, flag in dummies.items() if flag is not None and flag != name}
         if len(set(dummies.values())) < k - 1:
             continue

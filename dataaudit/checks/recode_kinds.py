@@ -1,0 +1,117 @@
+"""Recodings DA606 finds beyond two columns numbered alike: a number and a monotone transform of it with few
+values (11 income brackets and their logs), a 0/1 flag that marks exactly the rows where a number takes its
+commonest value (``unem96`` = ``earn96`` == 0) and a category that is a coarsening of another (``ap`` a function
+of ``trt``: placebo exactly when p). Each is exact, on every sampled row; none compares rows one by one."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.findings import Hit
+from ..analysis.profiling import DatasetProfile
+from ._common import pct
+
+__all__ = ["MIN_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES", "spike_flags",
+           "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "coarsenings", "mask_digest"]
+
+#: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
+#: more (two attributes of the same few groups map one to one without being one a transform of the other; five
+#: values fall in order by chance once in 60, eleven once in 20 million)
+MIN_TRANSFORM_VALUES = 5
+
+
+def mask_digest(mask: np.ndarray) -> bytes:
+    """A row mask hashed: two masks are the same rows exactly when their digests are equal."""
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+
+def monotone_pair(sample: pd.DataFrame, a: str, b: str, k: int) -> bool:
+    """Whether two columns that map one to one (``k`` values each) are a monotone map of each other: sorted by
+    one, the other's values only rise or only fall. Numbers only; at least ``MIN_TRANSFORM_VALUES`` values."""
+    if k < MIN_TRANSFORM_VALUES:
+        return False
+    x = pd.to_numeric(sample[a], errors="coerce")
+    y = pd.to_numeric(sample[b], errors="coerce")
+    pairs = pd.DataFrame({"x": x, "y": y}).dropna().drop_duplicates().sort_values("x")
+    if len(pairs) < MIN_TRANSFORM_VALUES:
+        return False
+    return bool(pairs["y"].is_monotonic_increasing or pairs["y"].is_monotonic_decreasing)
+
+
+#: a number's commonest value must fill this many sampled rows before a flag of exactly those rows is its recoding
+MIN_SPIKE_ROWS = 5
+#: and the number must hold this many values: fewer is a category, whose one-value flags are dummies
+MIN_SPIKE_VALUES = 10
+
+
+def spike_flags(data: DatasetProfile, flags: dict[bytes, str], numbers: list[str]) -> Iterator[Hit]:
+    """Two-valued columns (``flags``: the row mask of either value, hashed, to the column) that mark exactly the
+    rows where a number takes its commonest value (``unem96`` = 1 exactly where ``earn96`` is 0): the flag is
+    that number read at one value, the same fact twice. One mask per number: no pair is compared."""
+    if not flags:
+        return
+    sample = data.numeric_sample
+    for name in numbers:
+        if name not in sample.columns or data.columns[name].distinct < MIN_SPIKE_VALUES:
+            continue
+        x = sample[name].to_numpy(dtype=float)
+        known = x[np.isfinite(x)]
+        if not known.size:
+            continue
+        values, counts = np.unique(known, return_counts=True)
+        top = int(np.argmax(counts))
+        if counts[top] < MIN_SPIKE_ROWS:
+            continue
+        mask = x == values[top]
+        flag = flags.get(mask_digest(mask))
+        if flag is None or flag == name:
+            continue
+        value = float(values[top])
+        shown = f"{value:g}"
+        yield Hit(flag, f"marks exactly the rows where `{name}` is {shown} ({pct(float(mask.mean()))} of rows): "
+                  "a recoding of that number at one value, the same fact twice",
+                  {"recoding_of": name, "kind": "value-flag", "value": value, "rows": int(mask.sum())},
+                  columns=(name, flag))
+
+
+#: a category coarsened by another has at most this many values (more: a key whose functions are its attributes)
+MAX_COARSE_VALUES = 20
+#: and fills this many sampled rows per value on average (fewer: a function by the lack of rows)
+MIN_ROWS_PER_VALUE = 5
+
+
+def coarsenings(data: DatasetProfile, fine: list[str], coarse: list[str], skip: set[str]) -> Iterator[Hit]:
+    """Categories (``coarse``) that are a function of another text category with more values (``fine``), in
+    every sampled row: each of its values falls within one of the coarser's (``ap`` = p exactly for ``trt`` =
+    placebo, a for drug and drug+). One grouped count per fine category: no row is visited in Python."""
+    sample = data.sample
+    rows = len(sample)
+    for name in fine:
+        k = int(sample[name].nunique(dropna=False))
+        if not 3 <= k <= MAX_COARSE_VALUES or rows < MIN_ROWS_PER_VALUE * k:
+            continue
+        others = [c for c in coarse if c != name and c not in skip
+                  and 2 <= int(sample[c].nunique(dropna=False)) < k]
+        if not others:
+            continue
+        keys = pd.Series(pd.factorize(sample[name].astype("str").to_numpy(), use_na_sentinel=False)[0],
+                         index=sample.index)
+        codes = pd.DataFrame({c: pd.factorize(sample[c].astype("str").to_numpy(), use_na_sentinel=False)[0]
+                              for c in others}, index=sample.index)
+        within = codes.groupby(keys).nunique().max()
+        for other in others:
+            if within[other] != 1:
+                continue
+            pairs = (pd.DataFrame({"a": sample[name].astype("str"), "b": sample[other].astype("str")})
+                     .drop_duplicates().head(4))
+            shown = ", ".join(f"{a!r} → {b!r}" for a, b in zip(pairs["a"], pairs["b"]))
+            kb = int(sample[other].nunique(dropna=False))
+            yield Hit(other, f"a coarsening of `{name}` in every row ({k} values onto {kb}: {shown}): `{name}` "
+                      "already holds all it says", {"recoding_of": name, "kind": "coarsening", "values": k,
+                                                    "onto": kb, "examples": [{"a": a, "b": b} for a, b in
+                                                                             zip(pairs["a"], pairs["b"])]},
+                      columns=(name, other))
