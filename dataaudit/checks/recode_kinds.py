@@ -15,13 +15,16 @@ from ..analysis.findings import Hit
 from ..analysis.profiling import DatasetProfile
 from ._common import pct
 
-__all__ = ["MIN_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES", "spike_flags",
-           "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "coarsenings", "mask_digest"]
+__all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
+           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "coarsenings", "mask_digest"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
 #: values fall in order by chance once in 60, eleven once in 20 million)
 MIN_TRANSFORM_VALUES = 5
+#: and of at most this many: levels or brackets. A continuous number beside its log is a correlation (DA605's
+#: Pearson, which a log of a long tail escapes), not a recoding of levels
+MAX_TRANSFORM_VALUES = 50
 
 
 def mask_digest(mask: np.ndarray) -> bytes:
@@ -31,8 +34,9 @@ def mask_digest(mask: np.ndarray) -> bytes:
 
 def monotone_pair(sample: pd.DataFrame, a: str, b: str, k: int) -> bool:
     """Whether two columns that map one to one (``k`` values each) are a monotone map of each other: sorted by
-    one, the other's values only rise or only fall. Numbers only; at least ``MIN_TRANSFORM_VALUES`` values."""
-    if k < MIN_TRANSFORM_VALUES:
+    one, the other's values only rise or only fall. Numbers only, of ``MIN_TRANSFORM_VALUES`` to
+    ``MAX_TRANSFORM_VALUES`` values."""
+    if not MIN_TRANSFORM_VALUES <= k <= MAX_TRANSFORM_VALUES:
         return False
     x = pd.to_numeric(sample[a], errors="coerce")
     y = pd.to_numeric(sample[b], errors="coerce")

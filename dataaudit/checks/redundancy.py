@@ -333,7 +333,9 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
             reported.update(hit.columns)
             yield hit
     fine = [c.name for c in data.features if c.inferred_type == "categorical" and c.stats.kind == "string"]
-    coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")]
+    # stored as text both: a 0/1 flag made from a category (``emergency`` = type 3) is an honest derived feature
+    coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")
+              and c.stats.kind == "string"]
     yield from coarsenings(data, fine, coarse, reported)
 
 
