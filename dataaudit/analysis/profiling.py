@@ -40,13 +40,13 @@ FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
 #: a name ending in num or nbr run together with the word before (intnum, an interview number; casenum, provnbr):
 #: whole numbers so named are an identifier when mostly distinct, as under ID_NAME (the same family in several rows)
 FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
-#: a name that says identifier and nothing else: ``id``, ``ID``, ``index``, ``nr`` alone, or ending in an
-#: identifier word after a separator or in camel case (``household_id``, ``subjectId``, ``case_no``, ``order_number``,
-#: ``ref``). Such whole numbers or strings are an identifier even when each value fills many rows (households,
-#: interviewers, children observed several weeks), once they hold ``REPEATED_ID_VALUES`` values or more. A code
-#: (``region_code``, ``zipcode``) is left out: a few codes are as often a real category.
-REPEATED_ID_NAME = re.compile(r"^(?:id|idx|index|key|ref|nr)$|[_\s.-](?:id|idx|key|no|nr|number|ref)$"
-                              r"|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref))$", re.IGNORECASE)
+#: a name that says identifier and nothing else: ``id``, ``ID``, ``index``, ``key`` alone, or ending in id or key
+#: after a separator or in camel case (``household_id``, ``Ketchup.id``, ``subjectId``, ``patientID``). Such whole
+#: numbers or token-like strings are an identifier even when each value fills many rows (households, interviewers,
+#: children observed several weeks), once they hold ``REPEATED_ID_VALUES`` values or more. A number or a code
+#: (``room_number``, ``visit_no``, ``region_code``, ``bmi_index``) is left to the half-distinct bar: a room, a
+#: visit's rank or a region is as often a category or an ordinal as a key.
+REPEATED_ID_NAME = re.compile(r"^(?:id|idx|index|key)$|[_\s.-](?:id|key)$|(?-i:[a-z](?:Id|ID))$", re.IGNORECASE)
 REPEATED_ID_VALUES = 20
 REPEATED_RULE = "values that repeat, in a column named as an identifier"
 MAX_CONDITIONING_COLUMNS = 2_000

@@ -555,9 +555,10 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
     Strings: unique, token-like, or mostly distinct under such a name. Whole numbers or token-like strings
     however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
-    ``index``, ``nr``, ``household_id``, ``subjectId``, ``case_no``, ``order_number``, ``ref``) and they hold 20
-    values or more: households, interviewers or children observed in several rows, whose outcome follows the
-    unit. A name ending in code (``region_code``) is not enough for that: a few codes are as often a category.
+    ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) and they hold 20 values or more:
+    households, interviewers or children observed in several rows, whose outcome follows the unit. A name ending
+    in number, no or code (``room_number``, ``visit_no``, ``region_code``) is not enough for that: a room, a visit's
+    rank or a region is as often a category or an ordinal as a key.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
