@@ -79,9 +79,10 @@ def rare_classes(data: DatasetProfile, *, min_rows: int = SMOTE_MIN_ROWS) -> Ite
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("target-transform",))
 def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0,
                   min_heap_share: float = 0.5) -> Iterator[Hit]:
-    """A regression target with a heavy tail or extreme skew, or heaped at one end: its smallest (or largest)
-    value fills half of its rows or more while the rest spread over 10 values or more (cigarettes a day, 0 for
-    the 62% who do not smoke, 1-80 for the others), whatever its skewness.
+    """A regression target with a heavy tail or extreme skew, or heaped at one end (cigarettes a day: 0 for the 62% who do not smoke).
+
+    Heaped at one end: its smallest (or largest) value fills half of its rows or more (``min_heap_share``) while
+    the rest spread over 10 values or more, whatever its skewness.
 
     Why it hurts training: squared-error gradients grow with the residual, so the few rows in the tail
     dominate the updates and the fit of the bulk suffers; the loss scale swings between batches.

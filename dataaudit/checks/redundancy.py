@@ -263,13 +263,22 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that map one to one: a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country
-    name beside its ISO code), on the row sample.
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another (``ap`` from ``trt``).
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
     no pair is compared. Identical columns are DA604's, near-linear numbers DA605's, identifiers DA702's; two 0/1
-    flags that recode each other (``mi`` = 1 − ``ky``: one state named twice) are this rule's.
+    flags that recode each other (``mi`` = 1 − ``ky``: one state named twice) are this rule's. A number with
+    non-integer values maps one to one as a recoding only when the map is monotone and of 5 to 50 values (11 income
+    brackets beside their logs, which Pearson's r, DA605's, misses): two attributes of the same few groups map one
+    to one in no order, and a continuous number beside its log is a correlation.
+
+    Two more recodings, each exact in every sampled row: a two-valued column that marks exactly the rows where a
+    number of 10 values or more takes its commonest value (``unem96`` = 1 exactly where ``earn96`` is 0: the same
+    fact twice), and a text category that is a function of another text category of 3 to 20 values (5 rows per
+    value or more), a coarsening (``ap`` = p exactly for ``trt`` = placebo, a for drug and drug+). A 0/1 flag made
+    from a category (``emergency`` = type 3) is an honest derived feature and is not reported; nor is a flag of one
+    value of a count of fewer than 10 values (a dummy).
 
     Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
     (ill-conditioning); one-hot columns of the two are exactly collinear.
@@ -279,8 +288,8 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     marks exactly their rows (a row missing in the category and its dummies holds no value); it is reported on the
     category, with its dummies.
 
-    How fix repairs it: drop keeps the first column and removes its recoding; a category stored beside its own one-hot
-    dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
+    How fix repairs it: drop keeps the first column and removes its recoding (the flag of a number's value, the
+    coarser category); a category stored beside its own one-hot dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
     """
     if data.rows < SMALL_TABLE_ROWS:  # DA304: a handful of rows maps one to one by chance
         return
