@@ -1,7 +1,7 @@
 """Recodings DA606 finds beyond two columns numbered alike: a number and a monotone transform of it with few
 values (11 income brackets and their logs), a 0/1 flag that marks exactly the rows where a number takes its
-commonest value (``unem96`` = ``earn96`` == 0) and a category that is a coarsening of another (``ap`` a function
-of ``trt``: placebo exactly when p). Each is exact, on every sampled row; none compares rows one by one."""
+commonest value (``unem96`` = ``earn96`` == 0) and a category that is a coarsening of another which it completes
+with a third (``ap`` a function of ``trt``: placebo exactly when p; ``trt`` is ``ap`` and ``hilo`` combined). Each is exact, on every sampled row; none compares rows one by one."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..analysis.profiling import DatasetProfile
 from ._common import pct
 
 __all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
-           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "coarsenings", "mask_digest"]
+           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
@@ -89,33 +89,52 @@ MIN_ROWS_PER_VALUE = 5
 
 
 def coarsenings(data: DatasetProfile, fine: list[str], coarse: list[str], skip: set[str]) -> Iterator[Hit]:
-    """Categories (``coarse``) that are a function of another text category with more values (``fine``), in
-    every sampled row: each of its values falls within one of the coarser's (``ap`` = p exactly for ``trt`` =
-    placebo, a for drug and drug+). One grouped count per fine category: no row is visited in Python."""
+    """Categories (``coarse``) that are a function of a text category with more values (``fine``) in every sampled
+    row while that category is in turn the combination of them with a third (``ap`` = p exactly for ``trt`` =
+    placebo, a for drug and drug+; ``trt`` is ``ap`` and ``hilo`` recoded): the finer column holds all the coarser
+    says. A category of regions beside its cities is a coarsening too, but no column completes it back into the
+    cities: a hierarchy, kept quiet. One grouped count per fine category and per pair of coarser ones."""
     sample = data.sample
     rows = len(sample)
+    codes = {c: pd.Series(pd.factorize(sample[c].astype("str").to_numpy(), use_na_sentinel=False)[0],
+                          index=sample.index) for c in dict.fromkeys([*fine, *coarse])}
+    sizes = {c: int(v.max()) + 1 for c, v in codes.items()}
     for name in fine:
-        k = int(sample[name].nunique(dropna=False))
+        k = sizes[name]
         if not 3 <= k <= MAX_COARSE_VALUES or rows < MIN_ROWS_PER_VALUE * k:
             continue
-        others = [c for c in coarse if c != name and c not in skip
-                  and 2 <= int(sample[c].nunique(dropna=False)) < k]
+        others = [c for c in coarse if c != name and 2 <= sizes[c] < k][:MAX_COARSE_PARTNERS]
         if not others:
             continue
-        keys = pd.Series(pd.factorize(sample[name].astype("str").to_numpy(), use_na_sentinel=False)[0],
-                         index=sample.index)
-        codes = pd.DataFrame({c: pd.factorize(sample[c].astype("str").to_numpy(), use_na_sentinel=False)[0]
-                              for c in others}, index=sample.index)
-        within = codes.groupby(keys).nunique().max()
-        for other in others:
-            if within[other] != 1:
+        within = pd.DataFrame({c: codes[c] for c in others}).groupby(codes[name]).nunique().max()
+        for other in (c for c in others if within[c] == 1 and c not in skip):
+            partner = _completing(codes, name, other, others)
+            if partner is None:
                 continue
             pairs = (pd.DataFrame({"a": sample[name].astype("str"), "b": sample[other].astype("str")})
                      .drop_duplicates().head(4))
             shown = ", ".join(f"{a!r} → {b!r}" for a, b in zip(pairs["a"], pairs["b"]))
-            kb = int(sample[other].nunique(dropna=False))
-            yield Hit(other, f"a coarsening of `{name}` in every row ({k} values onto {kb}: {shown}): `{name}` "
-                      "already holds all it says", {"recoding_of": name, "kind": "coarsening", "values": k,
-                                                    "onto": kb, "examples": [{"a": a, "b": b} for a, b in
-                                                                             zip(pairs["a"], pairs["b"])]},
-                      columns=(name, other))
+            yield Hit(other, f"a coarsening of `{name}` in every row ({k} values onto {sizes[other]}: {shown}), and "
+                      f"`{name}` is `{other}` and `{partner}` combined: `{name}` already holds all `{other}` says",
+                      {"recoding_of": name, "kind": "coarsening", "values": k, "onto": sizes[other],
+                       "combined_with": partner, "examples": [{"a": a, "b": b} for a, b in
+                                                               zip(pairs["a"], pairs["b"])]},
+                      columns=(name, other, partner))
+
+
+#: at most this many coarser categories are tried beside one fine category (a wide table's cost)
+MAX_COARSE_PARTNERS = 200
+
+
+def _completing(codes: dict[str, pd.Series], name: str, coarse: str, others: list[str]) -> str | None:
+    """The first other category that, with ``coarse``, tells every value of ``name`` (``name`` a function of the
+    pair in every row); None when none does."""
+    base = codes[coarse].to_numpy()
+    target = codes[name].to_numpy()
+    for partner in others:
+        if partner == coarse:
+            continue
+        key = base * (int(codes[partner].max()) + 1) + codes[partner].to_numpy()
+        if pd.Series(target).groupby(key).nunique().max() == 1:
+            return partner
+    return None

@@ -263,7 +263,7 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another (``ap`` from ``trt``).
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``).
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
@@ -276,9 +276,11 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     Two more recodings, each exact in every sampled row: a two-valued column that marks exactly the rows where a
     number of 10 values or more takes its commonest value (``unem96`` = 1 exactly where ``earn96`` is 0: the same
     fact twice), and a text category that is a function of another text category of 3 to 20 values (5 rows per
-    value or more), a coarsening (``ap`` = p exactly for ``trt`` = placebo, a for drug and drug+). A 0/1 flag made
-    from a category (``emergency`` = type 3) is an honest derived feature and is not reported; nor is a flag of one
-    value of a count of fewer than 10 values (a dummy).
+    value or more), a coarsening, when the finer one is in turn the coarser combined with a third text category
+    (``ap`` = p exactly for ``trt`` = placebo, a for drug and drug+, and ``trt`` is ``ap`` and ``hilo`` combined: a
+    category made of two others, stored beside them). Regions beside their cities are a hierarchy, not reported
+    (no column completes a region into its city); nor is a 0/1 flag made from a category (``emergency`` = type 3,
+    an honest derived feature), nor a flag of one value of a count of fewer than 10 values (a dummy).
 
     Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
     (ill-conditioning); one-hot columns of the two are exactly collinear.

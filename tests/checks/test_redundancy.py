@@ -133,17 +133,20 @@ def _survey(rng, n: int = 900) -> pd.DataFrame:
 
 def test_a_log_of_brackets_a_flag_of_zero_earnings_and_a_coarsened_arm_are_recodings(tmp_path):
     """``lincome`` = log(``income``) over 11 brackets (Pearson about 0.9: DA605 misses it), ``unemployed`` = 1
-    exactly where ``earnings`` is 0, and ``active`` (no/yes) a function of ``arm`` in every row: each a DA606
-    finding naming its pair, on the derived column (the one fix drops)."""
+    exactly where ``earnings`` is 0, and ``active`` (no/yes) a function of ``arm`` in every row, ``arm`` being
+    ``active`` and the ``encouragement`` combined (placebo; low or high dose): each a DA606 finding naming its
+    columns, on the derived column (the one fix drops)."""
     rng = np.random.default_rng(71)
     f = _survey(rng)
     f["lincome"] = np.log(f["income"]).round(6)
     f["unemployed"] = (f["earnings"] == 0).astype(int)
     f["active"] = np.where(f["arm"] == "placebo", "no", "yes")
+    f["encouragement"] = np.where(f["arm"] == "high dose", "hi", np.where(f["arm"] == "low dose", "lo",
+                                                                           rng.choice(["hi", "lo"], len(f))))
     found = {x.column: x for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings}
     assert {c: x.columns for c, x in found.items()} == {"lincome": ("income", "lincome"),
                                                         "unemployed": ("earnings", "unemployed"),
-                                                        "active": ("arm", "active")}
+                                                        "active": ("arm", "active", "encouragement")}
     assert found["unemployed"].evidence["kind"] == "value-flag" and found["unemployed"].evidence["value"] == 0
     assert found["active"].evidence["kind"] == "coarsening" and found["active"].evidence["onto"] == 2
 
@@ -151,8 +154,9 @@ def test_a_log_of_brackets_a_flag_of_zero_earnings_and_a_coarsened_arm_are_recod
 def test_honest_numbers_flags_and_categories_near_a_recoding_are_quiet(tmp_path):
     """Two attributes of the same eight states (one to one, in no order), a wage and its log (hundreds of values: a
     correlation, not a recoding of levels), a flag that is ``earnings`` == 0 but in 1% of rows, a flag of no
-    children (a dummy of a count of 6 values), a text category that follows the arm but for a few rows, and a
-    0/1 flag made from the arm: none is a DA606 recoding."""
+    children (a dummy of a count of 6 values), a text category that follows the arm but for a few rows, a 0/1
+    flag made from the arm, and regions beside their cities (a hierarchy no column completes): none is a DA606
+    recoding."""
     rng = np.random.default_rng(72)
     f = _survey(rng)
     state = rng.integers(0, 8, len(f))
@@ -164,4 +168,6 @@ def test_honest_numbers_flags_and_categories_near_a_recoding_are_quiet(tmp_path)
     f["childless"] = (f["kids"] == 0).astype(int)
     f["active"] = np.where((f["arm"] == "placebo") ^ (rng.random(len(f)) < 0.01), "no", "yes")
     f["treated"] = (f["arm"] != "placebo").astype(int)
+    f["city"] = rng.choice(["Lyon", "Nice", "Paris", "Lille", "Rouen"], len(f))
+    f["region"] = f["city"].map({"Lyon": "south", "Nice": "south", "Paris": "north", "Lille": "north", "Rouen": "north"})
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings == []
