@@ -30,8 +30,9 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "NAMED_ID_SHARE", "ACRONYM_ID", "FUSED_CODE",
-           "FUSED_NUMBER", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile",
-           "analyse_text", "analyse_texts", "profile_column", "build_profile", "type_group"]
+           "FUSED_NUMBER", "REPEATED_ID_NAME", "REPEATED_ID_VALUES", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+           "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
+           "build_profile", "type_group"]
 
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
                      r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
@@ -45,6 +46,15 @@ FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
 #: a name ending in num or nbr run together with the word before (intnum, an interview number; casenum, provnbr):
 #: whole numbers so named are an identifier when mostly distinct, as under ID_NAME (the same family in several rows)
 FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
+#: a name that says identifier and nothing else: ``id``, ``ID``, ``index``, ``key`` alone, or ending in id or key
+#: after a separator or in camel case (``household_id``, ``Ketchup.id``, ``subjectId``, ``patientID``). Such whole
+#: numbers or token-like strings are an identifier even when each value fills many rows (households, interviewers,
+#: children observed several weeks), once they hold ``REPEATED_ID_VALUES`` values or more. A number or a code
+#: (``room_number``, ``visit_no``, ``region_code``, ``bmi_index``) is left to the half-distinct bar: a room, a
+#: visit's rank or a region is as often a category or an ordinal as a key.
+REPEATED_ID_NAME = re.compile(r"^(?:id|idx|index|key)$|[_\s.-](?:id|key)$|(?-i:[a-z](?:Id|ID))$", re.IGNORECASE)
+REPEATED_ID_VALUES = 20
+REPEATED_RULE = "values that repeat, in a column named as an identifier"
 MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
 
@@ -328,11 +338,15 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
             name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name)) or (
                 ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)))
-            if sequential or (name_hint and ratio >= NAMED_ID_SHARE):
+            repeated = not sequential and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
+            if sequential or (name_hint and ratio >= NAMED_ID_SHARE) or repeated:
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
+                                    else REPEATED_RULE if repeated
                                     else "whole numbers, mostly distinct, in a column named like an identifier"
                                     + (" (some repeat: the same entity in several rows)" if ratio < 0.98 else ""))
                 evidence["span_per_value"] = round(span / distinct, 3)
+                if repeated:
+                    evidence["repeated"] = True
                 return "identifier"
         evidence["rule"] = "whole numbers" if integral else "numbers"
         if stats.kind == "string":
@@ -356,16 +370,26 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         if text.spaced is None else text.spaced
     space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
     evidence["mean_length"] = round(mean_len, 2)
+    repeated = space_share < 0.05 and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
     if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)
-                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5)):
-        evidence["rule"] = ("mostly distinct strings in a column named like an identifier" if name_hint
+                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5) or repeated):
+        evidence["rule"] = (REPEATED_RULE if repeated and not (ratio >= 0.95 and mean_len <= 64)
+                            else "mostly distinct strings in a column named like an identifier" if name_hint
                             else "unique token-like strings")
+        if evidence["rule"] == REPEATED_RULE:
+            evidence["repeated"] = True
         return "identifier"
     if distinct <= 50 or (ratio <= 0.5 and space_share < 0.5):
         evidence["rule"] = "repeated labels"
         return "categorical"
     evidence["rule"] = "many distinct strings"
     return "text"
+
+
+def _repeated_id(name: str, distinct: int) -> bool:
+    """Whether a column too repetitive for a row key is still an identifier by its name: one that says
+    identifier and nothing else (``REPEATED_ID_NAME``, not a code) with ``REPEATED_ID_VALUES`` values or more."""
+    return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name))
 
 
 def _target_task(col: ColumnProfile) -> str:

@@ -466,7 +466,7 @@ def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) ->
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
-    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value).
+    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value), or a unit named as an id that repeats (``id`` of households, children observed weekly).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
@@ -479,7 +479,12 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
     compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
     they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
-    Strings: unique, token-like, or mostly distinct under such a name.
+    Strings: unique, token-like, or mostly distinct under such a name. Whole numbers or token-like strings
+    however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
+    ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) and they hold 20 values or more:
+    households, interviewers or children observed in several rows, whose outcome follows the unit. A name ending
+    in number, no or code (``room_number``, ``visit_no``, ``region_code``) is not enough for that: a room, a visit's
+    rank or a region is as often a category or an ordinal as a key.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
@@ -489,6 +494,7 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     for col in data.features:
         if col.inferred_type == "identifier":
             what = ("an identifier of the same entity in several rows" if "panel" in col.evidence
+                    or col.evidence.get("repeated")
                     else "part of a compound key" if "compound_with" in col.evidence else "a row identifier")
             yield Hit(col.name, f"looks like {what} ({col.evidence.get('rule')}; "
                       f"{pct(col.evidence.get('distinct_ratio', 0))} distinct)", dict(col.evidence))
