@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -412,12 +413,18 @@ def rules_command(fmt: str) -> None:
 @cli.command("explain")
 @click.argument("code")
 def explain_command(code: str) -> None:
-    """Explain a rule: what it detects, why it hurts training, how fix repairs it."""
+    """Explain a rule: what it detects, how it decides, why it hurts training, how fix repairs it."""
     rule = get_rule(code)
     click.echo(f"{rule.code} {rule.name} ({rule.category}, default severity {rule.severity})")
     click.echo("")
     click.echo(f"What it detects: {rule.summary}")
     click.echo("")
+    if rule.details:
+        click.echo("How it decides:")
+        for paragraph in rule.details:
+            click.echo(textwrap.fill(paragraph, width=100, initial_indent="  ", subsequent_indent="  ",
+                                     break_on_hyphens=False))
+        click.echo("")
     click.echo(f"Why it hurts training: {rule.section('Why it hurts training')}")
     click.echo("")
     click.echo(f"How fix repairs it: {rule.section('How fix repairs it')}")

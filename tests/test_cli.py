@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import dataaudit
-from dataaudit.analysis.registry import all_rules
+from dataaudit.analysis.registry import all_rules, get_rule
 from dataaudit.analysis.report import report_schema
 from dataaudit.cli import cli
 
@@ -397,6 +397,23 @@ def test_cli_explain_prints_why_it_hurts_training():
     why = [line for line in result.stdout.splitlines() if line.startswith("Why it hurts training:")]
     assert len(why) == 1 and len(why[0]) > len("Why it hurts training: ") + 20
     assert "How fix repairs it:" in result.stdout
+
+
+def test_cli_explain_says_how_the_rule_decides():
+    """The docstring's paragraphs between the summary and "Why it hurts training" (DA701's measures and bars)."""
+    result = _run("explain", "DA701")
+    assert result.exit_code == 0
+    decides = result.stdout.split("How it decides:\n", 1)[1].split("Why it hurts training:", 1)[0]
+    assert "rank AUC" in decides and "balanced accuracy" in decides
+    assert all(len(line) <= 100 for line in decides.splitlines())
+    rule = get_rule("DA701")
+    assert " ".join(decides.split()) == " ".join(" ".join(rule.details).split())
+
+
+def test_cli_explain_leaves_out_how_it_decides_when_the_docstring_has_nothing_between():
+    bare = next(r for r in all_rules() if not r.details)
+    result = _run("explain", bare.code)
+    assert result.exit_code == 0 and "How it decides:" not in result.stdout
 
 
 @pytest.mark.parametrize("spelling", ["da201", "robust-outliers"])
