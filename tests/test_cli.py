@@ -526,6 +526,21 @@ def test_importing_the_package_loads_no_heavy_library():
     assert loaded.strip() == "[]"
 
 
+def test_the_light_commands_load_no_check_and_no_pandas():
+    """`dataaudit rules`, `explain` and `--version` read the rule catalogue: neither the checks nor pandas or
+    pyarrow load, so they start in a fraction of pandas' own import (bench/startup.py)."""
+    code = ("import sys, dataaudit.cli; print(sorted(m for m in sys.modules if m in ('pandas', 'pyarrow') "
+            "or m.startswith(('dataaudit.checks', 'dataaudit.analysis.registry'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_the_package_still_offers_the_registry_on_first_use():
+    code = "import dataaudit; print(len(dataaudit.RULES) == len(dataaudit.all_rules()) > 40)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
+        == "True"
+
+
 def test_the_light_commands_load_neither_the_verbs_nor_the_formats():
     """`dataaudit rules`, `explain` and `--version` import the rule registry and the command line only: the
     pipeline, the readers, the formats and the settings file load when scan, fix, apply or diff runs."""
