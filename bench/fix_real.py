@@ -1,6 +1,7 @@
 """Does `fix` help a gradient model on real tables? Judged on held-out rows that `apply` transformed.
 
     python bench/fix_real.py [--split tune|heldout|all] [--tables NAME ...] [--seeds 1] [--out FILE]
+                             [--option NAME=VALUE ...]
 
 For each real table of ``bench/real`` (packaged data, nothing downloaded; the target and task from its truth file),
 the columns its truth calls leaks or identifiers (``leak-*``, ``identifier*``: no honest model has them; a row
@@ -49,11 +50,13 @@ import tables  # noqa: E402
 import truth as truth_module  # noqa: E402
 
 from dataaudit.api import apply_recipe, fix  # noqa: E402
+from dataaudit.fixing.options import FixOptions  # noqa: E402
 
 EPOCHS = 200
 FLOOR = -1.0  # R² below this counts as this (a diverged fit)
 CLOSE = 0.02  # fixed within this of the better baseline: "as good"
 WORSE = 0.05  # fixed this far below the better baseline: listed
+OPTIONS: dict[str, str] = {}  # fix's options (--option NAME=VALUE), its defaults otherwise
 
 
 def _model(task: str, seed: int):
@@ -118,7 +121,7 @@ def _sklearn(train: pd.DataFrame, test: pd.DataFrame, target: str, task: str, se
 def _fixed(train_path: Path, test_path: Path, test: pd.DataFrame, target: str, task: str, seed: int,
            tmp: Path) -> tuple[float, str]:
     recipe_path = tmp / "recipe.json"
-    result = fix(train_path, target=target, recipe_path=recipe_path, rescan=False)
+    result = fix(train_path, target=target, recipe_path=recipe_path, rescan=False, options=FixOptions(**OPTIONS))
     applied, _ = apply_recipe(recipe_path, test_path)
     fitted, weight = result.frame, result.weight_column
     columns = [c for c in fitted.columns if c not in (target, weight)]
@@ -189,7 +192,10 @@ def main() -> None:
     parser.add_argument("--tables", nargs="*", help="only these tables (names of bench/real/truth/*.json)")
     parser.add_argument("--seeds", type=int, default=1, help="seeds 0, 1, …: the scores are their mean")
     parser.add_argument("--out", type=Path, help="also write the tables as Markdown here")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a fix option (FixOptions' field), e.g. target_transform=standard; repeatable")
     args = parser.parse_args()
+    OPTIONS.update(o.split("=", 1) for o in args.option)
     names = args.tables or [n for n in truth_module.names()
                             if args.split == "all" or truth_module.load(n).split == args.split]
     rows = []

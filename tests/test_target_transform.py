@@ -28,6 +28,25 @@ def houses(n: int = 1500, seed: int = 0, typos: int = 4, missing: float = 0.03) 
     return pd.DataFrame({"area": area.round(1), "age": age, "hood": hood, "price": price})
 
 
+def test_predictions_beyond_the_logged_targets_are_bounded_before_expm1(tmp_path):
+    """A model two units too high on the log scale would predict e² times the largest price: predictions map back
+    within the prices seen at fit (on the log scale), so one extrapolated row cannot decide the error; a recipe
+    written before the range was kept maps back unbounded, as it did."""
+    frame = houses(typos=0)
+    result = _fix(tmp_path, frame)
+    step = next(s for s in result.recipe.steps if s.name == "target-transform")
+    low, high = frame["price"].min(), frame["price"].max()
+    assert step.range_ == [low, high]
+    far = np.array([-50.0, 0.0, 50.0])  # standardised predictions far below, at and far above the bulk
+    back = result.recipe.inverse_target(far)
+    assert back[0] == pytest.approx(low) and back[2] == pytest.approx(high) and low < back[1] < high
+    data = result.recipe.to_dict()
+    stored = next(s for s in data["steps"] if s["step"] == "target-transform")
+    del stored["fitted"]["range"]
+    old = Recipe.from_dict(json.loads(json.dumps(data)))
+    assert old.inverse_target(far)[2] > 1e6 * high
+
+
 def _fix(tmp_path, frame, **options):
     path = tmp_path / "houses.csv"
     frame.to_csv(path, index=False)
@@ -96,7 +115,11 @@ def test_apply_transforms_a_present_target_and_needs_none(tmp_path):
     out, _ = apply_recipe(result.recipe, tmp_path / "scoring.csv")
     assert len(out) == 200 and "price" not in out.columns
     labelled, _ = apply_recipe(result.recipe, tmp_path / "labelled.csv")
-    np.testing.assert_allclose(result.recipe.inverse_target(labelled["price"]), scoring["price"], rtol=1e-9)
+    back, truth = result.recipe.inverse_target(labelled["price"]), scoring["price"].to_numpy()
+    low, high = frame["price"].min(), frame["price"].max()
+    seen = (truth >= low) & (truth <= high)  # mapped back exactly; beyond the prices seen at fit, to their bound
+    np.testing.assert_allclose(back[seen], truth[seen], rtol=1e-9)
+    np.testing.assert_allclose(back[~seen], np.clip(truth[~seen], low, high), rtol=1e-9)
 
 
 def test_a_model_on_the_transformed_target_beats_the_raw_one_on_held_out_rows(tmp_path):

@@ -48,7 +48,8 @@ class TargetTransform(Step):
 
     name = "target-transform"
     params = ("method", "drop_absurd")
-    fitted = ("column_", "kind_", "centre_", "scale_", "absurd_", "reason_")
+    fitted = ("column_", "kind_", "centre_", "scale_", "absurd_", "reason_", "range_")
+    defaults = {"range_": None}  # recipes written before the range was kept: predictions mapped back unclipped
 
     def __init__(self, *, method: str = "auto", drop_absurd: bool = False) -> None:
         self.method = method
@@ -59,6 +60,7 @@ class TargetTransform(Step):
         task = getattr(getattr(context.profile, "target", None), "task", None)
         self.column_, self.centre_, self.scale_ = target, 0.0, 1.0
         self.absurd_ = {"count": 0, "low": None, "high": None}
+        self.range_ = None
         values = frame[target] if target is not None and target in frame.columns else None
         if self.method == "none" or values is None or task != "regression":
             self.kind_ = "none"
@@ -71,6 +73,7 @@ class TargetTransform(Step):
             self.kind_, self.reason_ = "none", "fewer than two finite target values"
             return self
         self.kind_, self.reason_ = self._choose(y)
+        self.range_ = [float(y.min()), float(y.max())]
         self.centre_, self.scale_, _ = center_scale(np.log1p(y) if self.kind_ == "log1p" else y, "mad")
         absurd = np.abs(self._forward(y)) > ABSURD_Z
         if absurd.any():
@@ -121,13 +124,22 @@ class TargetTransform(Step):
         return out
 
     def inverse(self, values: Any) -> np.ndarray:
-        """Predictions on the transformed scale -> the target's own units."""
+        """Predictions on the transformed scale -> the target's own units.
+
+        After log1p, a prediction is first bounded by the log of the targets seen at fit: expm1 turns a step
+        beyond them into a multiple (a model two units too high on the log scale predicts 7 times the largest
+        target), so one extrapolated row would decide the error; on the standardised scale alone predictions
+        pass as they are."""
         self.check_fitted()
         if self.kind_ == "none":
             return np.asarray(values)
         z = np.asarray(values, dtype=float)
         t = z * self.scale_ + self.centre_
-        return np.expm1(t) if self.kind_ == "log1p" else t
+        if self.kind_ != "log1p":
+            return t
+        if self.range_ is not None:
+            t = np.clip(t, np.log1p(self.range_[0]), np.log1p(self.range_[1]))
+        return np.expm1(t)
 
     def describe(self) -> str:
         """One sentence for the fix report."""
@@ -149,3 +161,6 @@ class TargetTransform(Step):
             raise ValueError("centre must be a finite number")
         if not isinstance(self.absurd_, dict) or set(self.absurd_) != {"count", "low", "high"}:
             raise ValueError("absurd must hold count, low and high")
+        if self.range_ is not None and not (isinstance(self.range_, list) and len(self.range_) == 2 and all(
+                isinstance(v, (int, float)) and np.isfinite(v) for v in self.range_) and self.range_[0] <= self.range_[1]):
+            raise ValueError("range must be the [min, max] of the target seen at fit")
