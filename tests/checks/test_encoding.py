@@ -31,6 +31,21 @@ def test_decimal_comma_column(tmp_path, rng):
     assert finding.evidence["decimal_comma"] is True
 
 
+def test_many_multi_word_labels_that_repeat_are_a_category_not_free_text(tmp_path, rng):
+    """60 country names, most of two words, in 1,000 rows (6% distinct): a category of many values (DA405),
+    which fix encodes; names that are mostly distinct are free text (DA414)."""
+    f = clean_frame(rng, 1000)
+    countries = [f"{a} {b}" for a in ("United", "South", "New", "North", "West", "East") for b in
+                 ("Korea", "Island", "Guinea", "Zealand", "Sudan", "Kingdom", "Africa", "Timor", "Bank", "Macedonia")]
+    f["country"] = rng.choice(countries, 1000)
+    report = scan(write_csv(tmp_path / "t.csv", f), target="label")
+    assert report.profile.columns["country"].inferred_type == "categorical"
+    assert {x.rule for x in report.findings if x.column == "country"} & {"DA414"} == set()
+    f["country"] = [f"{c} {i}" for i, c in enumerate(rng.choice(countries, 1000))]  # every value its own
+    assert "DA414" in {x.rule for x in scan(write_csv(tmp_path / "u.csv", f), target="label").findings
+                       if x.column == "country"}
+
+
 def test_mostly_numeric_column_with_stray_words_is_mixed(tmp_path, rng):
     f = clean_frame(rng, 500)
     qty = rng.integers(1, 100, 500).astype(str)
