@@ -16,6 +16,7 @@ from ..core.kernels import least_squares
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
 from ._common import EXACT_CONDITION, jsonable, pct, plural
+from .linear_deps import dependency_inputs, exact_dependencies
 from .recode_kinds import coarsenings, mask_digest, monotone_pair, spike_flags
 
 __all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
@@ -398,10 +399,14 @@ def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
 def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_CONDITION) -> Iterator[Hit]:
     """Numeric features that are linearly dependent: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; shares that sum to 100).
 
-    Found, on the row sample, as a direction of (almost) no variance of the standardised numeric features: their
-    condition number (DA503's) is 10¹⁰ or more. The columns that direction mixes are named, with the fit of the
-    first on the others. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning
-    is DA503's.
+    Found on the row sample among the numeric features and 0/1 flags, gaps filled with each column's mean (which
+    keeps exact a dependency among columns missing in the same rows): going through the columns in order, one
+    whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is reported with exactly
+    the columns of its combination, one finding per dependency: six position dummies that sum to 1 (`outfield`
+    = 1 − `frstbase` − …), `apoe3` = 1 − `apoe2` − `apoe4`, `exper` = `age` − `educ` − 6. Otherwise, a condition
+    number of the standardised numeric features (DA503's) of 10¹⁰ or more names the columns its flattest
+    direction mixes. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning is
+    DA503's.
 
     Why it hurts training: the weights of dependent features are not determined by the data: any amount can move
     from one to the others without changing the loss, so gradient descent wanders along a flat valley and the
@@ -410,7 +415,18 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     How fix repairs it: fix does not choose which column to drop: drop one of those named (the one derived from the
     others); regularisation also settles the weights.
     """
-    measured = data.conditioning if data.rows >= SMALL_TABLE_ROWS else None  # DA304: too few rows
+    if data.rows < SMALL_TABLE_ROWS:  # DA304: too few rows
+        return
+    found = exact_dependencies(dependency_inputs(data))
+    for dep in found:
+        yield Hit(None, f"{', '.join(f'`{c}`' for c in dep.columns)} are linearly dependent ({dep.relation()} in "
+                  "every row of the sample): one of them adds nothing the others do not hold",
+                  {"columns_involved": list(dep.columns), "relation": dep.relation(),
+                   "rows_used": len(data.numeric_sample)},
+                  columns=dep.columns)
+    if found:
+        return
+    measured = data.conditioning
     if measured is None or measured[0] < min_condition:
         return
     cond, weights = measured
