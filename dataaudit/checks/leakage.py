@@ -31,6 +31,7 @@ from .leak_followup import post_outcome
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_names import sibling_name
 from .leak_product import derived_from_leak, target_product
+from .linear_deps import exact_dependencies
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
@@ -315,6 +316,7 @@ def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, num
                severity=Severity.MEDIUM)
 
 
+TARGET_COLUMN = "\x00target"  # the target's name beside the features in the dependency search
 COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
 PART_R2 = 0.9  # a part of a weighted sum explains at most this much of the total alone
 MIN_FIT_ROWS = 30  # a fit of the target on a few features needs this many rows (and ten per coefficient)
@@ -337,6 +339,13 @@ def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame
     if not np.isfinite(target.to_numpy()).all() or target.std() == 0:
         return None
     r = frame.corrwith(target).abs().dropna()
+    exact = exact_dependencies(frame.assign(**{TARGET_COLUMN: target}), limit=1, dependent=TARGET_COLUMN)
+    if exact and len(exact[0].terms) <= max_terms:  # computed from features however weakly each goes with it
+        dep = exact[0]
+        combo = tuple(name for name, _ in dep.terms)
+        coef = np.array([dep.intercept, *(c for _, c in dep.terms)])
+        return _combination_hit(data.target.name, combo, 1.0 - dep.residual, coef, len(frame),
+                                float(target.std()), max(float(r.get(c, 0.0)) ** 2 for c in combo), False)
     top = list(r.sort_values(ascending=False, kind="stable").index[:COMBINATION_CANDIDATES])
     fits = []  # (terms, combo, r2, coef, rows)
     for terms in range(2, max_terms + 1):

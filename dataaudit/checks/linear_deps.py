@@ -17,9 +17,10 @@ import pandas as pd
 
 from ..analysis.profiling import DatasetProfile
 
-__all__ = ["Dependency", "MAX_DEPENDENCY_COLUMNS", "exact_dependencies", "dependency_inputs"]
+__all__ = ["Dependency", "MAX_DEPENDENCY_COLUMNS", "MAX_DEPENDENCY_ROWS", "exact_dependencies", "dependency_inputs"]
 
 MAX_DEPENDENCY_COLUMNS = 400  # the first 400 candidate columns of a wider table: p² memory, p³ time
+MAX_DEPENDENCY_ROWS = 2_000  # an exact dependency holds on any rows: the sample's first 2,000 (rows · p² time)
 RESIDUAL = 1e-9  # 1 − R² at or below which a column is a combination of the earlier ones
 MIN_WEIGHT = 1e-4  # standardised weights below this are rounding, not a part of the dependency
 
@@ -47,12 +48,14 @@ class Dependency:
         return f"`{self.column}` = {text}"
 
 
-def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int = 2) -> list[Dependency]:
+def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int = 2,
+                       dependent: str | None = None) -> list[Dependency]:
     """Each column of ``frame`` (numbers, NaN for gaps) that is an exact linear combination of ``min_terms`` or more
-    earlier independent columns, at most ``limit`` of them, in column order. Columns without spread are skipped."""
+    earlier independent columns, at most ``limit`` of them, in column order. Columns without spread are skipped.
+    With ``dependent``, only that column is reported (put it last: a target computed from the features)."""
     from scipy.linalg import solve_triangular  # noqa: I001  (scipy loads when a check runs, not with the package)
 
-    frame = frame.iloc[:, :MAX_DEPENDENCY_COLUMNS]
+    frame = frame.iloc[:MAX_DEPENDENCY_ROWS, :MAX_DEPENDENCY_COLUMNS]
     if frame.shape[0] < 3 or frame.shape[1] < min_terms + 1:
         return []
     matrix = frame.to_numpy(dtype=float, copy=True)
@@ -82,11 +85,11 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
         k = len(accepted)
         w = solve_triangular(chol[:k, :k], corr[accepted, j], lower=True, check_finite=False)
         residual = float(corr[j, j] - w @ w)
-        if residual > RESIDUAL:
-            if k < p:
+        if residual > RESIDUAL or (dependent is not None and names[j] != dependent):
+            if residual > RESIDUAL:
                 chol[k, :k] = w
                 chol[k, k] = np.sqrt(residual)
-            accepted.append(j)
+                accepted.append(j)
             continue
         beta = solve_triangular(chol[:k, :k].T, w, lower=False, check_finite=False)
         parts = [(i, b) for i, b in zip(accepted, beta) if abs(b) > MIN_WEIGHT]

@@ -378,6 +378,24 @@ def test_a_regression_target_computed_from_two_features_is_a_leak(tmp_path):
     assert set(found.columns) == {"min_price", "max_price", "rebate"}
 
 
+def test_a_target_computed_from_features_weak_on_their_own_is_a_leak_beside_stronger_ones(tmp_path):
+    """Minutes asleep a week = 10080 − leisure − work: each part weakly tied to sleep, six honest features more so."""
+    rng = np.random.default_rng(13)
+    n = 500
+    sleep = rng.normal(3300, 400, n).round()
+    work = rng.normal(2100, 900, n).clip(0).round()
+    f = pd.DataFrame({f"habit{i}": (sleep + rng.normal(0, 300 + 40 * i, n)).round() for i in range(6)})
+    f["work"] = work
+    f["leisure"] = 10080 - sleep - work
+    f["sleep"] = sleep
+    assert f[["work", "leisure"]].corrwith(f["sleep"]).abs().max() < f.filter(like="habit").corrwith(f["sleep"]).min()
+    (found,) = _scan(tmp_path, f, "DA701", target="sleep")
+    assert set(found.columns) == {"work", "leisure"} and found.evidence["kind"] == "linear-combination"
+    assert found.evidence["intercept"] == pytest.approx(10080)
+    f["sleep"] = sleep + rng.normal(0, 30, n).round()  # the same diary with its own noise: an honest regression
+    assert [x for x in _scan(tmp_path, f, "DA701", target="sleep") if x.evidence.get("kind") == "linear-combination"] == []
+
+
 def test_an_honest_strong_regression_is_no_linear_combination(tmp_path):
     rng = np.random.default_rng(12)
     f = _prices(rng)
