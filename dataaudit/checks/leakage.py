@@ -27,6 +27,7 @@ from .leak_chance import (
 )
 from .leak_choice import chosen_alternative
 from .leak_code import class_code
+from .leak_compare import target_comparison
 from .leak_followup import post_outcome
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_names import sibling_name
@@ -139,10 +140,16 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     target with another column (a class's indicator times another column in every row, zero in every other row
     though the factor is not in 30 of them: ``trre74`` = ``train`` × ``re74``) is a leak whatever it separates.
     So is (medium) a change whose end is a leaked column (``cvote`` = ``vote90`` - ``vote88``), not the other period.
+    So is a two-class target that says which of two features is larger: among the eight numeric features that
+    separate the classes best alone (each below the single-feature bar), a pair whose difference has rank AUC
+    ≥ 0.995 (``favwin`` = ``favscr`` > ``undscr``, final scores beside who won); both columns are named.
     Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
     rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
     (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
-    children ever born, beside those alive), or a field missing only where the target takes one value (medium:
+    children ever born, beside those alive), a part of it or the target with a part added (medium: never past
+    the target, equal to it in 20% of the rows and of those off its commonest value, Spearman ≥ 0.5: ``nfarr86``,
+    felony arrests, beside all arrests; ``slpnaps``, sleep with naps; an honest bound such as age above the years of
+    schooling is never equal to it), or a field missing only where the target takes one value (medium:
     covering half its rows or more, beyond chance: ``agefbrth`` missing for women with no child).
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
@@ -185,7 +192,10 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     A regression target computed from features (severity high): a least-squares fit of the target on two to
     four numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
     total beside its parts or a mean beside the values averaged (``Price`` = (``Min.Price`` + ``Max.Price``)/2).
-    The candidates are the six features most correlated with the target that no other DA701 finding names;
+    An exact one (1 − R² ≤ 10⁻⁹, DA607's dependency search with the target last, gaps mean-filled) is found among
+    all numeric features however weakly each goes with the target alone (``sleep`` = 10080 − ``leis1`` −
+    ``totwrk``); otherwise the candidates are the six features most correlated with the target that no other
+    DA701 finding names;
     honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak). A weighted
     sum of parts (severity medium) reaches the single-feature bar, R² ≥ 0.98, with every weight of one sign and
     no part explaining more than 90% of the target alone: calories from protein, fat and carbohydrates, each
@@ -264,6 +274,8 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1]
         yield from chosen_alternative(names, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
         yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
+        yield from target_comparison([c.name for c in data.features if c.is_numeric_feature and c.distinct > 2],
+                                     numeric, labels, np.asarray(classes), data.target.name, leaked, min_auc)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:

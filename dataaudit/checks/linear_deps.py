@@ -17,11 +17,11 @@ import pandas as pd
 
 from ..analysis.profiling import DatasetProfile
 
-__all__ = ["Dependency", "MAX_DEPENDENCY_COLUMNS", "MAX_DEPENDENCY_ROWS", "exact_dependencies", "dependency_inputs"]
+__all__ = ["Dependency", "MAX_DEPENDENCY_COLUMNS", "exact_dependencies", "dependency_inputs"]
 
 MAX_DEPENDENCY_COLUMNS = 400  # the first 400 candidate columns of a wider table: p² memory, p³ time
-MAX_DEPENDENCY_ROWS = 2_000  # an exact dependency holds on any rows: the sample's first 2,000 (rows · p² time)
 RESIDUAL = 1e-9  # 1 − R² at or below which a column is a combination of the earlier ones
+MIN_ROWS = 30  # rows where a dependency's columns are all present, at least
 MIN_WEIGHT = 1e-4  # standardised weights below this are rounding, not a part of the dependency
 
 
@@ -55,19 +55,21 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
     With ``dependent``, only that column is reported (put it last: a target computed from the features)."""
     from scipy.linalg import solve_triangular  # noqa: I001  (scipy loads when a check runs, not with the package)
 
-    frame = frame.iloc[:MAX_DEPENDENCY_ROWS, :MAX_DEPENDENCY_COLUMNS]
+    frame = frame.iloc[:, :MAX_DEPENDENCY_COLUMNS]  # every sampled row: a dependency of a few rows is no dependency
     if frame.shape[0] < 3 or frame.shape[1] < min_terms + 1:
         return []
     matrix = frame.to_numpy(dtype=float, copy=True)
     matrix[~np.isfinite(matrix)] = np.nan
+    present = ~np.isnan(matrix)
     with np.errstate(all="ignore"):
-        mean = np.nanmean(matrix, axis=0)
-        matrix = np.where(np.isnan(matrix), mean, matrix)
+        mean = np.where(present, matrix, 0.0).sum(axis=0) / present.sum(axis=0)
+        matrix = np.where(present, matrix, mean)
         std = matrix.std(axis=0)
     keep = np.isfinite(mean) & np.isfinite(std) & (std > 0)
     if keep.sum() < min_terms + 1:
         return []
     names = [c for c, k in zip(frame.columns, keep) if k]
+    raw = np.where(present, matrix, np.nan)[:, keep]
     mean, std = mean[keep], std[keep]
     z = (matrix[:, keep] - mean) / std
     if not np.isfinite(z).all():
@@ -97,6 +99,8 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
             continue  # a rescaled copy of one column: DA604 / DA605's pair
         coef = [(names[i], float(b * std[j] / std[i])) for i, b in parts]
         intercept = float(mean[j] - sum(c * mean[i] for (i, _), (_, c) in zip(parts, coef)))
+        if not _holds(raw[:, [j, *(i for i, _ in parts)]], np.array([c for _, c in coef]), intercept, float(std[j])):
+            continue  # exact only through filled gaps, or on too few rows where every column is present
         if abs(intercept) < 1e-9 * max(abs(float(mean[j])), float(std[j])):
             intercept = 0.0
         found.append(Dependency(names[j], tuple(coef), intercept, max(residual, 0.0)))
@@ -116,3 +120,13 @@ def dependency_inputs(data: DatasetProfile) -> pd.DataFrame:
             seen.add(digest)
             cols.append(col.name)
     return data.numeric_sample[cols]
+
+
+def _holds(block: np.ndarray, coef: np.ndarray, intercept: float, spread: float) -> bool:
+    """Whether ``block[:, 0]`` = ``block[:, 1:]`` · ``coef`` + ``intercept`` within 10⁻⁴ of its spread in every row
+    where all are present, of which there are ``MIN_ROWS`` or more (and ten per term)."""
+    rows = np.isfinite(block).all(axis=1)
+    if rows.sum() < max(MIN_ROWS, 10 * block.shape[1]):
+        return False
+    fitted = block[rows, 1:] @ coef + intercept
+    return bool(np.abs(block[rows, 0] - fitted).max() <= 1e-4 * spread)
