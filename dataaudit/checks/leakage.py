@@ -136,7 +136,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     number putting every row of it beyond every other row (AUC 1.0), or a key telling exactly its rows, where a
     random draw would do so with a chance 2 / C(rows, class rows) below 1e-6 (8 losers of 186; not 5 of 20). A
     field recorded mostly for one class (severity medium) is a presence leak: its missingness has balanced accuracy
-    ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186). A product of the
+    ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186), or it is present
+    only in rows of one class, 20 of them or more, with a chance below 1e-5 (a diagnosis recorded for 43 cases and
+    no control, whatever share of the cases it covers). A product of the
     target with another column (a class's indicator times another column in every row, zero in every other row
     though the factor is not in 30 of them: ``trre74`` = ``train`` × ``re74``) is a leak whatever it separates.
     So is (medium) a change whose end is a leaked column (``cvote`` = ``vote90`` - ``vote88``), not the other period.
@@ -328,6 +330,9 @@ def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, num
                severity=Severity.MEDIUM)
 
 
+COUNT_CLASSES = 5  # whole-number target values from which a target is a count (DA703)
+PRESENCE_ONLY_ROWS = 20  # rows where a field present for one class only is present, at least
+PRESENCE_ONLY_P = 1e-5  # the hypergeometric chance of so many present rows all in that class, at most
 TARGET_COLUMN = "\x00target"  # the target's name beside the features in the dependency search
 COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
 PART_R2 = 0.9  # a part of a weighted sum explains at most this much of the total alone
@@ -419,7 +424,10 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
                                                                                               MIN_CLASS_ROWS)]
         unlikely = max(scores) >= PRESENCE_BA and missing_chance(missing, labels, k) < SMALL_CLASS_P
         score = scores[0] if unlikely else scores[1]
-        if score >= min_ba or (score >= PRESENCE_BA and unlikely):
+        # present only in one class's rows, more of them than chance would put there (a diagnosis for cases only)
+        only = (~missing).sum() >= PRESENCE_ONLY_ROWS and np.unique(labels[~missing]).size == 1 \
+            and missing_chance(~missing, labels, k) < PRESENCE_ONLY_P
+        if score >= min_ba or (score >= PRESENCE_BA and unlikely) or only:
             present = np.bincount(labels[~missing], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
             which = str(classes[int(np.argmax(present))])
             return ("balanced accuracy of its missingness", score, chance,
@@ -526,6 +534,9 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
 def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -> Iterator[Hit]:
     """Rows identical in every feature but with different target labels.
 
+    Severity medium from 1% of the rows, low below; low too when the target is a count (whole numbers, five values or
+    more: arrests, visits), whose rows with the same inputs differ by the count's own noise as much as by error.
+
     Why it hurts training: the same input is pushed towards two answers, so their gradients cancel and the
     loss has a floor it cannot pass; often a sign of label noise or a join that duplicated rows.
 
@@ -545,8 +556,11 @@ def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -
         return
     groups = int(pd.unique(data.stats.row_hash[conflicting]).size)
     fraction = count / data.rows
+    target = data.columns[data.target.name]
+    counted = target.inferred_type == "integer" and target.distinct >= COUNT_CLASSES  # arrests, visits, a 1-10 score
     yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) in {plural(groups, 'group')} share identical features but "
-              "have different labels",
+              "have different labels" + (f" (of a count target with {target.distinct} values: the same inputs giving "
+                                         "different counts is partly the count's own noise)" if counted else ""),
               {"count": count, "groups": groups, "fraction": jsonable(fraction),
                "examples": [{"row": int(r)} for r in np.flatnonzero(conflicting)[:5]]},
-              severity=Severity.MEDIUM if fraction >= 0.01 else Severity.LOW)
+              severity=Severity.MEDIUM if fraction >= 0.01 and not counted else Severity.LOW)

@@ -783,3 +783,51 @@ def test_two_strong_honest_features_whose_difference_predicts_the_class_well_are
     f["fav_win"] = (f["fav_rating"] - f["und_rating"] + np.random.default_rng(18).normal(0, 4, len(f)) > 0).astype(int)
     assert [x for x in _scan(tmp_path, f, "DA701", target="fav_win")
             if x.evidence.get("kind") == "target-comparison"] == []
+
+
+def _cohort(rng: np.random.Generator, n: int = 800, cases: float = 0.5) -> pd.DataFrame:
+    y = (rng.random(n) < cases).astype(int)
+    return pd.DataFrame({"age": rng.integers(40, 90, n), "score": rng.normal(50, 10, n).round(1),
+                         "sex": rng.choice(["F", "M"], n), "pd": y})
+
+
+def test_a_field_present_only_for_some_cases_is_a_presence_leak(tmp_path):
+    rng = np.random.default_rng(19)
+    f = _cohort(rng)
+    diagnosed = rng.choice(np.flatnonzero(f["pd"] == 1), 40, replace=False)  # a diagnosis for 40 cases, no control
+    f["diag"] = np.nan
+    f.loc[diagnosed, "diag"] = rng.choice([1.0, 2.0], 40)
+    (found,) = _scan(tmp_path, f, "DA701", target="pd")
+    assert found.column == "diag" and found.evidence["metric"] == "balanced accuracy of its missingness"
+    assert str(found.severity) == "medium" and "0% of the rest" in found.message
+
+
+def test_a_field_present_in_both_classes_or_by_chance_in_the_majority_is_no_presence_leak(tmp_path):
+    rng = np.random.default_rng(20)
+    f = _cohort(rng)
+    cases, controls = np.flatnonzero(f["pd"] == 1), np.flatnonzero(f["pd"] == 0)
+    noted = np.r_[rng.choice(cases, 36, replace=False), rng.choice(controls, 4, replace=False)]
+    f["note"] = np.nan
+    f.loc[noted, "note"] = 1.0  # mostly cases, but controls too
+    assert _scan(tmp_path, f, "DA701", target="pd") == []
+    g = _cohort(rng, 1000, cases=0.05)  # 5% cases: 25 rows present, all controls, as chance often gives
+    g["note"] = np.nan
+    g.loc[rng.choice(np.flatnonzero(g["pd"] == 0), 25, replace=False), "note"] = 1.0
+    assert _scan(tmp_path, g, "DA701", target="pd") == []
+
+
+def test_conflicting_counts_are_reported_low_and_conflicting_classes_medium(tmp_path):
+    from ..conftest import clean_frame
+
+    rng = np.random.default_rng(21)
+    f = clean_frame(rng, 1000)
+    copies = f.iloc[:40].copy()
+    copies["label"] = 1 - copies["label"]  # the same inputs, the other class: label noise
+    (found,) = _scan(tmp_path, pd.concat([f, copies], ignore_index=True), "DA703")
+    assert str(found.severity) == "medium" and "count target" not in found.message
+    f["visits"] = rng.poisson(2.5, len(f))
+    copies = f.iloc[:40].copy()
+    copies["visits"] = copies["visits"] + 1  # the same inputs, another count: the count's own noise as much
+    (found,) = _scan(tmp_path, pd.concat([f, copies], ignore_index=True).drop(columns="label"), "DA703",
+                     target="visits")
+    assert str(found.severity) == "low" and "count target" in found.message
