@@ -16,7 +16,8 @@ from ..analysis.profiling import DatasetProfile
 from ._common import pct
 
 __all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
-           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest"]
+           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest",
+           "MAX_CASE_COLUMNS", "MIN_CASE_VALUES", "case_variants"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
@@ -138,3 +139,32 @@ def _completing(codes: dict[str, pd.Series], name: str, coarse: str, others: lis
         if pd.Series(target).groupby(key).nunique().max() == 1:
             return partner
     return None
+
+
+MAX_CASE_COLUMNS = 200  # text columns compared for the same text in another case: the first this many
+MIN_CASE_VALUES = 5  # distinct values such a pair holds, at least (two spellings of yes/no are DA403's concern)
+
+
+def case_variants(data: DatasetProfile, names: list[str], reported: set[str]) -> Iterator[Hit]:
+    """Text columns equal to an earlier one in every sampled row once case and runs of spaces are set aside
+    (``district`` = ``municipa`` title-cased), though not equal as they stand (DA604's): the same text twice. Each
+    column is normalised and hashed once, so no pair is compared row by row."""
+    sample = data.sample
+    seen: dict[bytes, str] = {}
+    for name in names[:MAX_CASE_COLUMNS]:
+        if name in reported or data.columns[name].distinct < MIN_CASE_VALUES:
+            continue
+        text = sample[name]
+        norm = text.astype("str").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+        norm = norm.where(text.notna(), "\x00")  # missing stays missing, apart from any text
+        digest = hashlib.blake2b(pd.util.hash_array(norm.to_numpy(dtype=object)).tobytes(), digest_size=16).digest()
+        first = seen.setdefault(digest, name)
+        if first == name or data.stats.column_digest[first] == data.stats.column_digest[name]:
+            continue
+        differ = text.notna() & (text.astype("str") != sample[first].astype("str"))
+        example = sample.loc[differ, [first, name]].head(1)
+        shown = "" if example.empty else f" ({example.iloc[0, 0]!r} ↔ {example.iloc[0, 1]!r})"
+        yield Hit(name, f"the text of `{first}` in another case or spacing in every row{shown}: the same information "
+                  f"twice ({pct(float(differ.mean()))} of the rows differ only so)",
+                  {"recoding_of": first, "kind": "case-variant", "rows_differing": int(differ.sum())},
+                  columns=(first, name))

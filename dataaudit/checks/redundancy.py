@@ -17,7 +17,13 @@ from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
 from ._common import EXACT_CONDITION, jsonable, pct, plural
 from .linear_deps import dependency_inputs, exact_dependencies
-from .recode_kinds import coarsenings, mask_digest, monotone_pair, spike_flags
+from .recode_kinds import (
+    case_variants,
+    coarsenings,
+    mask_digest,
+    monotone_pair,
+    spike_flags,
+)
 
 __all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
            "MEMBER_AGREEMENT", "target_mostly_differs", "duplicate_columns", "correlated_features",
@@ -291,6 +297,9 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     marks exactly their rows (a row missing in the category and its dummies holds no value); it is reported on the
     category, with its dummies.
 
+    A text column equal to an earlier one once case and runs of spaces are set aside (``district`` = ``municipa``
+    title-cased, mostly distinct names both) is a recoding too, exact in every sampled row.
+
     How fix repairs it: drop keeps the first column and removes its recoding (the flag of a number's value, the
     coarser category); a category stored beside its own one-hot dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
     """
@@ -349,6 +358,9 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")
               and c.stats.kind == "string"]
     yield from coarsenings(data, fine, coarse, reported)
+    texts = [c.name for c in data.features if c.inferred_type in ("categorical", "text", "identifier")
+             and c.stats.kind == "string"]
+    yield from case_variants(data, texts, reported)
 
 
 def _shown(data: DatasetProfile, name: str, values: pd.Series) -> list[str]:

@@ -214,3 +214,27 @@ def test_the_usual_dummies_and_an_approximate_difference_are_no_linear_dependenc
     f["school"] = rng.integers(10, 17, n)
     f["exper"] = f["age"] - f["school"] - 6 + (rng.random(n) < 0.1) * rng.choice([-1, 1], n)  # a tenth off by a year
     assert scan(write_csv(tmp_path / "t.csv", f), target="salary", select=["DA607"]).findings == []
+
+
+def _towns(rng: np.random.Generator, n: int = 140) -> pd.DataFrame:
+    stems = ["abing", "acton", "ames", "bel", "brook", "canton", "dal", "dover", "east", "fal", "gran", "hol"]
+    ends = ["ton", "field", "bury", "wood", "ford", " falls", "ham", "ville", "mont", " river", "stead", "well"]
+    names = pd.Series([f"{a}{b}" for a in stems for b in ends]).sample(n, random_state=1).to_numpy()
+    return pd.DataFrame({"town": np.char.upper(names.astype(str)), "spending": rng.normal(5000, 800, n).round(),
+                         "score": rng.normal(700, 20, n).round(1)})
+
+
+def test_a_text_column_that_is_another_in_title_case_is_a_recoding(tmp_path, rng):
+    f = _towns(rng)
+    f["district"] = f["town"].str.title()  # ABINGTON and Abington: the same names twice
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="score", select=["DA606"]).findings
+    assert found.column == "district" and set(found.columns) == {"town", "district"}
+    assert found.evidence["kind"] == "case-variant" and "in another case or spacing in every row" in found.message
+
+
+def test_distinct_texts_that_differ_in_more_than_case_are_no_recoding(tmp_path, rng):
+    f = _towns(rng)
+    f["district"] = f["town"].str.title()
+    f.loc[:9, "district"] = "Regional District"  # ten towns belong to a regional district: more than a case change
+    f["county"] = rng.choice(["Essex", "Middlesex", "Norfolk"], len(f))
+    assert scan(write_csv(tmp_path / "t.csv", f), target="score", select=["DA606"]).findings == []
