@@ -118,7 +118,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                    status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.5,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column or a threshold or bound of the target, or a regression target is a linear combination of a few features.
+    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -495,7 +495,7 @@ def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) ->
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
-    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value), or a unit named as an id that repeats (``id`` of households, children observed weekly).
+    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID; R's row names under an empty header) or the unit of a panel (one block of rows per value), or a unit named as an id that repeats (``id`` of households, children observed weekly).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
@@ -533,7 +533,7 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA703", "conflicting-labels", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=())
 def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -> Iterator[Hit]:
-    """Rows identical in every feature but with different target labels.
+    """Rows identical in every feature but with different target labels (low for a count target).
 
     Severity medium from 1% of the rows, low below; low too when the target is a count (whole numbers, five values or
     more: arrests, visits), whose rows with the same inputs differ by the count's own noise as much as by error.

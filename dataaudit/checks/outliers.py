@@ -36,7 +36,7 @@ def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
 def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.01,
                     extreme_z: float = 6.0, max_share: float = 0.2) -> Iterator[Hit]:
-    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values.
+    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values; or a value or two cut off from the rest by a gap far wider than the tail's steps (an age of 1 where the next is 17).
 
     A heavy-tailed non-negative column (DA203's shape: skewness ≥ 2 and a lopsided 1–99% range) is judged on
     the log scale: a lognormal income's long tail is a shape, not 14% outliers; a value detached even from

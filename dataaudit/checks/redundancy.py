@@ -270,7 +270,7 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``).
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``), a text that is another in another case (``district`` = ``municipa`` title-cased).
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
@@ -409,7 +409,7 @@ def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
 @check("DA607", "linear-dependency", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=(), on_sample=True)
 def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_CONDITION) -> Iterator[Hit]:
-    """Numeric features that are linearly dependent: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; shares that sum to 100).
+    """Numeric features and 0/1 flags that are linearly dependent, each dependency named with its own columns: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; dummies that sum to 1, shares that sum to 100).
 
     Found on the row sample among the numeric features and 0/1 flags, gaps filled with each column's mean (which
     keeps exact a dependency among columns missing in the same rows): going through the columns in order, one
