@@ -147,24 +147,39 @@ MIN_CASE_VALUES = 5  # distinct values such a pair holds, at least (two spelling
 
 def case_variants(data: DatasetProfile, names: list[str], reported: set[str]) -> Iterator[Hit]:
     """Text columns equal to an earlier one in every sampled row once case and runs of spaces are set aside
-    (``district`` = ``municipa`` title-cased), though not equal as they stand (DA604's): the same text twice. Each
-    column is normalised and hashed once, so no pair is compared row by row."""
+    (``district`` = ``municipa`` title-cased), though not equal as they stand (DA604's): the same text twice. Only
+    columns of the same distinct and missing counts are numbered (by first appearance), and only pairs numbered
+    alike compare their distinct values, normalised: no row is compared."""
     sample = data.sample
-    seen: dict[bytes, str] = {}
+    by_counts: dict[tuple[int, int], list[str]] = {}
     for name in names[:MAX_CASE_COLUMNS]:
-        if name in reported or data.columns[name].distinct < MIN_CASE_VALUES:
+        col = data.columns[name]
+        if name not in reported and col.distinct >= MIN_CASE_VALUES:
+            by_counts.setdefault((col.distinct, col.missing), []).append(name)
+    for group in by_counts.values():
+        if len(group) < 2:
             continue
-        text = sample[name]
-        norm = text.astype("str").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
-        norm = norm.where(text.notna(), "\x00")  # missing stays missing, apart from any text
-        digest = hashlib.blake2b(pd.util.hash_array(norm.to_numpy(dtype=object)).tobytes(), digest_size=16).digest()
-        first = seen.setdefault(digest, name)
-        if first == name or data.stats.column_digest[first] == data.stats.column_digest[name]:
-            continue
-        differ = text.notna() & (text.astype("str") != sample[first].astype("str"))
-        example = sample.loc[differ, [first, name]].head(1)
-        shown = "" if example.empty else f" ({example.iloc[0, 0]!r} ↔ {example.iloc[0, 1]!r})"
-        yield Hit(name, f"the text of `{first}` in another case or spacing in every row{shown}: the same information "
-                  f"twice ({pct(float(differ.mean()))} of the rows differ only so)",
-                  {"recoding_of": first, "kind": "case-variant", "rows_differing": int(differ.sum())},
-                  columns=(first, name))
+        numbered: dict[bytes, list[tuple[str, np.ndarray]]] = {}
+        for name in group:
+            codes, uniques = pd.factorize(sample[name].to_numpy(dtype=object), use_na_sentinel=True)
+            key = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()
+            norm = pd.Series(uniques, dtype=object).astype("str").str.casefold() \
+                .str.replace(r"\s+", " ", regex=True).str.strip().to_numpy()
+            numbered.setdefault(key, []).append((name, norm))
+        for alike in numbered.values():
+            for i, (name, norm) in enumerate(alike[1:], start=1):
+                match = next((a for a, other in alike[:i] if np.array_equal(other, norm)), None)
+                if match is None or data.stats.column_digest[match] == data.stats.column_digest[name]:
+                    continue
+                yield _case_hit(sample, match, name)
+
+
+def _case_hit(sample: pd.DataFrame, first: str, name: str) -> Hit:
+    text = sample[name]
+    differ = text.notna() & (text.astype("str") != sample[first].astype("str"))
+    example = sample.loc[differ, [first, name]].head(1)
+    shown = "" if example.empty else f" ({example.iloc[0, 0]!r} ↔ {example.iloc[0, 1]!r})"
+    return Hit(name, f"the text of `{first}` in another case or spacing in every row{shown}: the same information "
+               f"twice ({pct(float(differ.mean()))} of the rows differ only so)",
+               {"recoding_of": first, "kind": "case-variant", "rows_differing": int(differ.sum())},
+               columns=(first, name))

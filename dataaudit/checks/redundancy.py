@@ -358,8 +358,9 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")
               and c.stats.kind == "string"]
     yield from coarsenings(data, fine, coarse, reported)
-    texts = [c.name for c in data.features if c.inferred_type in ("categorical", "text", "identifier")
-             and c.stats.kind == "string"]
+    # the mostly distinct texts the numbering above leaves out (fewer repeated labels map one to one there)
+    texts = [c.name for c in data.features if c.stats.kind == "string" and (c.inferred_type in ("text", "identifier")
+             or (c.inferred_type == "categorical" and c.distinct > min(max_values, 0.5 * c.nonmissing)))]
     yield from case_variants(data, texts, reported)
 
 
