@@ -432,8 +432,10 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
         return
     found = exact_dependencies(dependency_inputs(data))
     for dep in found:
+        gaps = bool(data.numeric_sample[list(dep.columns)].isna().to_numpy().any())
         yield Hit(None, f"{', '.join(f'`{c}`' for c in dep.columns)} are linearly dependent ({dep.relation()} in "
-                  "every row of the sample): one of them adds nothing the others do not hold",
+                  "every row of the sample" + (" where they are all present" if gaps else "") + "): one of them adds "
+                  "nothing the others do not hold",
                   {"columns_involved": list(dep.columns), "relation": dep.relation(),
                    "rows_used": len(data.numeric_sample)},
                   columns=dep.columns)
