@@ -46,7 +46,8 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
     steps are reported too, even within 3.5 robust z-scores (an age of 1 where the next is 17, the ages after
     it a year apart; 5,840 hours a year where the next is 3,792): the gap is at least 0.75 robust standard
     deviations wide and, weighted by its rank from the end, 20 times the mean of the next 10 such spacings, or
-    4 times that mean and 6.5 times the spacing a normal tail of this size has at its end (scale / √(2 ln n)),
+    4 times that mean and 6.5 times the spacing a normal tail of this size has at its end (scale / √(2 ln n)), the
+    outermost value 4 robust standard deviations or more from the median,
     in a column of 200 values or more with 20 distinct values or more. Severity follows the robust z-score.
 
     Why it hurts training: the gradient of a weight is proportional to its input, so a row at 800 robust
@@ -74,7 +75,7 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
         if count <= 0 or not outside or (max_z < extreme_z and fraction < min_share):
             # a normal tail of this size, or nothing beyond the bounds: still report a value or two cut off
             # from the rest by a gap out of scale with the tail's spacing (an age of 1 where the next is 17)
-            detached = detached_extremes(judged, scale)
+            detached = detached_extremes(judged, scale, center=med)
             if not detached:
                 continue
             outside = [(v, r) for v, r, _, _ in detached]

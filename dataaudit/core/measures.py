@@ -233,8 +233,8 @@ def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> Bounds | N
 
 def detached_extremes(num_stats: NumericStats, scale: float, *, max_count: int = 2, window: int = 10,
                       min_rows: int = 200, min_distinct: int = 20, min_gap: float = 0.75,
-                      min_ratio: float = 4.0, min_tail_z: float = 6.5,
-                      strong_ratio: float = 20.0) -> list[tuple[float, int, float, float]]:
+                      min_ratio: float = 4.0, min_tail_z: float = 6.5, min_z: float = 4.0,
+                      strong_ratio: float = 20.0, center: float | None = None) -> list[tuple[float, int, float, float]]:
     """The one or two values at either end of a column cut off from the rest by a gap out of scale with the tail.
 
     Near an end of a sample the spacings between order statistics, each multiplied by its rank from the end
@@ -243,7 +243,8 @@ def detached_extremes(num_stats: NumericStats, scale: float, *, max_count: int =
     (``scale``) wide and, so weighted, either ``strong_ratio`` times the mean of the next ``window`` weighted
     spacings (an age of 1 where the next is 17 and the ages after it step by one year), or ``min_ratio`` times
     that mean and ``min_tail_z`` times the spacing a normal tail of this size has at its end,
-    scale / sqrt(2 ln n) (5,840 and 4,742 hours a year where the next is 3,792). Returns
+    scale / sqrt(2 ln n), the outermost value ``min_z`` robust standard deviations or more from ``center`` (5,840
+    and 4,742 hours a year where the next is 3,792). Returns
     ``(value, row, gap, next value)`` for each detached value. Needs the exact sorted values (weight 1), at
     least ``min_rows`` of them and ``min_distinct`` distinct values: on fewer, spacings say little.
     """
@@ -259,8 +260,9 @@ def detached_extremes(num_stats: NumericStats, scale: float, *, max_count: int =
         for k in range(max_count, 0, -1):
             local = float(weighted[k:k + window].mean())
             ratio = weighted[k - 1] / local if local > 0 else np.inf
+            far = center is None or abs(float(end[0]) - center) >= min_z * scale
             if len(extremes) >= k and gaps[k - 1] >= min_gap * scale and \
-                    (ratio >= strong_ratio or (ratio >= min_ratio and weighted[k - 1] >= min_tail_z * tail)):
+                    (ratio >= strong_ratio or (ratio >= min_ratio and far and weighted[k - 1] >= min_tail_z * tail)):
                 out += [(float(val), row, float(gaps[k - 1]), float(end[k])) for val, row in extremes[:k]]
                 break
     if out and np.unique(v).size < min_distinct:
