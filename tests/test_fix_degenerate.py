@@ -135,6 +135,13 @@ def test_a_missing_indicator_beside_its_imputed_value_is_no_new_recoding():
     assert [f.columns for f in created] == [("x", "z"), ("c=a", "x")]
 
 
+def test_a_dependency_among_one_hot_columns_only_is_the_encoders_not_new():
+    """Every level of `c` one-hot sums to 1 by construction; a dependency reaching an ordinary column is new."""
+    after = [_finding("DA607", "c=a", "c=b", "c=z"), _finding("DA607", "x", "c=a", "c=b")]
+    created = new_after_fix([], after, ["c", "x", "label"], target="label")
+    assert [f.columns for f in created] == [("x", "c=a", "c=b")]
+
+
 def test_fix_report_lists_findings_the_fix_created_in_every_format(tmp_path):
     """Two columns holding the same dates, one in two formats: parsing shows them identical (DA604), which the
     input's scan could not see. The fix cannot drop what it finds only after the drop step, so it says so."""

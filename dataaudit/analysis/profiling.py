@@ -29,14 +29,17 @@ from .textanalysis import (
     analyse_texts,
 )
 
-__all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "NAMED_ID_SHARE", "ACRONYM_ID", "FUSED_CODE",
-           "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+__all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
+           "FUSED_CODE", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES",
+           "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
 
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
                      r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
                      re.IGNORECASE)
+#: the name the reader gives a column with an empty header: unique strings there are row names ('Acura Integra 4')
+ROW_NAMES = re.compile(r"^Unnamed: \d+$")
 NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least this share of its values differ
 #: an upper-case abbreviation ending in ID (PID, HHID, SUBJID): an identifier when its values are unique, since
 #: a few English words are spelled so too (PAID, VOID) and may hold mostly distinct amounts
@@ -378,6 +381,9 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
                             else "unique token-like strings")
         if evidence["rule"] == REPEATED_RULE:
             evidence["repeated"] = True
+        return "identifier"
+    if nonmissing >= 20 and ratio >= 0.98 and ROW_NAMES.match(stats.name):
+        evidence["rule"] = "unique strings in a column with no name: the file's row names (R writes them so)"
         return "identifier"
     if distinct <= 50 or (ratio <= 0.5 and space_share < 0.5) or ratio < MIN_TEXT_SHARE:
         evidence["rule"] = "repeated labels"

@@ -1,5 +1,6 @@
 """Features that fix a regression target's value without following it closely: a threshold of the target (``lbw`` =
-``bwght`` ≤ 2000), a bound of it equal to it in most rows (``ceb``, children ever born, beside ``children`` alive),
+``bwght`` ≤ 2000), a bound of it equal to it in most rows (``ceb``, children ever born, beside ``children`` alive) or in part of
+them while moving with it (``nfarr86``, felony arrests, a part of ``narr86``; ``slpnaps``, sleep with naps),
 and a field missing exactly where the target takes one value (``agefbrth``, age at first birth, missing for the
 women with no child). DA701 reports them (``checks/leakage.py``)."""
 
@@ -12,11 +13,14 @@ from ..core.numfmt import num
 from ._common import jsonable, pct
 from .leak_chance import MIN_SMALL_CLASS, SMALL_CLASS_P, separation_chance
 
-__all__ = ["MAX_STEPS", "BOUND_ROWS", "BOUND_EQUAL", "PRESENCE_COVER", "regression_bound"]
+__all__ = ["MAX_STEPS", "BOUND_ROWS", "BOUND_EQUAL", "PART_EQUAL", "PART_SPEARMAN", "PRESENCE_COVER",
+           "regression_bound"]
 
 MAX_STEPS = 10  # a threshold feature has at most this many values (each a disjoint range of the target)
 BOUND_ROWS = 30  # rows a bound is judged on, at least
 BOUND_EQUAL = 0.8  # share of the rows (and of those off the target's most frequent value) where a bound equals it
+PART_EQUAL = 0.2  # share of the rows (and of those off the target's mode) where a part or superset equals it
+PART_SPEARMAN = 0.5  # rank correlation of such a part with the target, at least
 PRESENCE_COVER = 0.5  # share of the target value's rows that the missing rows cover
 
 
@@ -75,15 +79,39 @@ def _bound(name: str, x: np.ndarray, y: np.ndarray, finite_y: np.ndarray, target
         return None
     values, counts = np.unique(ys, return_counts=True)
     off = ys != values[int(np.argmax(counts))]
-    if equal.mean() < BOUND_EQUAL or off.sum() < BOUND_ROWS or equal[off].mean() < BOUND_EQUAL:
+    if off.sum() < BOUND_ROWS or equal.mean() < PART_EQUAL or equal[off].mean() < PART_EQUAL:
         return None
     side = "above" if (xs >= ys).all() else "below"
+    if equal.mean() < BOUND_EQUAL or equal[off].mean() < BOUND_EQUAL:
+        return _part(name, xs, ys, equal, side, target)
     return Hit(name, f"bounds `{target}`: never on the other side of it and equal to it in {pct(equal.mean())} of "
                f"{int(keep.sum()):,} rows (it lies {side} it in the rest): the target is this number with a part "
                "taken away, likely recorded with the outcome",
                {"kind": "target-bound", "metric": "share of rows equal to the target, never past it",
                 "score": jsonable(float(equal.mean())), "baseline": 0.0, "side": side,
                 "rows_used": int(keep.sum())}, severity=Severity.MEDIUM)
+
+
+def _part(name: str, xs: np.ndarray, ys: np.ndarray, equal: np.ndarray, side: str, target: str) -> Hit | None:
+    """A bound equal to the target in ``PART_EQUAL`` of the rows (and of those off its most frequent value) that
+    moves with it (Spearman ≥ ``PART_SPEARMAN``): a part of the target (felony arrests among all arrests) or the
+    target with a part added (sleep with naps). An honest bound (age above the years of schooling) is never equal."""
+    rho = _spearman(xs, ys)
+    if not rho >= PART_SPEARMAN:
+        return None
+    what = "a part of it" if side == "below" else "it with a part added"
+    return Hit(name, f"bounds `{target}`: never on the other side of it, equal to it in {pct(equal.mean())} of "
+               f"{xs.size:,} rows and moving with it (Spearman {rho:.3f}): {what}, likely recorded with the outcome",
+               {"kind": "target-part", "metric": "Spearman correlation of a bound equal to the target in part of "
+                "the rows", "score": jsonable(rho), "baseline": 0.0, "side": side,
+                "equal_share": jsonable(float(equal.mean())), "rows_used": int(xs.size)}, severity=Severity.MEDIUM)
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    from scipy.stats import rankdata  # noqa: I001  (scipy loads when a test runs, not with the package)
+    rx, ry = rankdata(x), rankdata(y)
+    with np.errstate(all="ignore"):
+        return float(np.corrcoef(rx, ry)[0, 1])
 
 
 def _presence(name: str, missing: np.ndarray, y: np.ndarray, finite_y: np.ndarray, target: str) -> Hit | None:

@@ -27,10 +27,12 @@ from .leak_chance import (
 )
 from .leak_choice import chosen_alternative
 from .leak_code import class_code
+from .leak_compare import target_comparison
 from .leak_followup import post_outcome
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_names import sibling_name
 from .leak_product import derived_from_leak, target_product
+from .linear_deps import exact_dependencies
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
@@ -116,7 +118,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                    status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.5,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column or a threshold or bound of the target, or a regression target is a linear combination of a few features.
+    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -134,14 +136,22 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     number putting every row of it beyond every other row (AUC 1.0), or a key telling exactly its rows, where a
     random draw would do so with a chance 2 / C(rows, class rows) below 1e-6 (8 losers of 186; not 5 of 20). A
     field recorded mostly for one class (severity medium) is a presence leak: its missingness has balanced accuracy
-    ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186). A product of the
+    ≥ 0.9 and a hypergeometric chance below 1e-6 (7 of 8 losers among 9 missing rows of 186), or it is present
+    only in rows of one class, 20 of them or more, with a chance below 1e-5 (a diagnosis recorded for 43 cases and
+    no control, whatever share of the cases it covers). A product of the
     target with another column (a class's indicator times another column in every row, zero in every other row
     though the factor is not in 30 of them: ``trre74`` = ``train`` × ``re74``) is a leak whatever it separates.
     So is (medium) a change whose end is a leaked column (``cvote`` = ``vote90`` - ``vote88``), not the other period.
+    So is a two-class target that says which of two features is larger: among the eight numeric features that
+    separate the classes best alone (each below the single-feature bar), a pair whose difference has rank AUC
+    ≥ 0.995 (``favwin`` = ``favscr`` > ``undscr``, final scores beside who won); both columns are named.
     Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
     rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
     (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
-    children ever born, beside those alive), or a field missing only where the target takes one value (medium:
+    children ever born, beside those alive), a part of it or the target with a part added (medium: never past
+    the target, equal to it in 20% of the rows and of those off its commonest value, Spearman ≥ 0.5: ``nfarr86``,
+    felony arrests, beside all arrests; ``slpnaps``, sleep with naps; an honest bound such as age above the years of
+    schooling is never equal to it), or a field missing only where the target takes one value (medium:
     covering half its rows or more, beyond chance: ``agefbrth`` missing for women with no child).
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
@@ -184,7 +194,10 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     A regression target computed from features (severity high): a least-squares fit of the target on two to
     four numeric features explains it almost exactly (R² ≥ 0.999 on the sampled rows, with an intercept), a
     total beside its parts or a mean beside the values averaged (``Price`` = (``Min.Price`` + ``Max.Price``)/2).
-    The candidates are the six features most correlated with the target that no other DA701 finding names;
+    An exact one (1 − R² ≤ 10⁻⁹, DA607's dependency search with the target last, gaps mean-filled) is found among
+    all numeric features however weakly each goes with the target alone (``sleep`` = 10080 − ``leis1`` −
+    ``totwrk``); otherwise the candidates are the six features most correlated with the target that no other
+    DA701 finding names;
     honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak). A weighted
     sum of parts (severity medium) reaches the single-feature bar, R² ≥ 0.98, with every weight of one sign and
     no part explaining more than 90% of the target alone: calories from protein, fat and carbohydrates, each
@@ -263,6 +276,8 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1]
         yield from chosen_alternative(names, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
         yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
+        yield from target_comparison([c.name for c in data.features if c.is_numeric_feature and c.distinct > 2],
+                                     numeric, labels, np.asarray(classes), data.target.name, leaked, min_auc)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
@@ -315,6 +330,10 @@ def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, num
                severity=Severity.MEDIUM)
 
 
+COUNT_CLASSES = 5  # whole-number target values from which a target is a count (DA703)
+PRESENCE_ONLY_ROWS = 20  # rows where a field present for one class only is present, at least
+PRESENCE_ONLY_P = 1e-5  # the hypergeometric chance of so many present rows all in that class, at most
+TARGET_COLUMN = "\x00target"  # the target's name beside the features in the dependency search
 COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
 PART_R2 = 0.9  # a part of a weighted sum explains at most this much of the total alone
 MIN_FIT_ROWS = 30  # a fit of the target on a few features needs this many rows (and ten per coefficient)
@@ -337,6 +356,13 @@ def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame
     if not np.isfinite(target.to_numpy()).all() or target.std() == 0:
         return None
     r = frame.corrwith(target).abs().dropna()
+    exact = exact_dependencies(frame.assign(**{TARGET_COLUMN: target}), limit=1, dependent=TARGET_COLUMN)
+    if exact and len(exact[0].terms) <= max_terms:  # computed from features however weakly each goes with it
+        dep = exact[0]
+        combo = tuple(name for name, _ in dep.terms)
+        coef = np.array([dep.intercept, *(c for _, c in dep.terms)])
+        return _combination_hit(data.target.name, combo, 1.0 - dep.residual, coef, len(frame),
+                                float(target.std()), max(float(r.get(c, 0.0)) ** 2 for c in combo), False)
     top = list(r.sort_values(ascending=False, kind="stable").index[:COMBINATION_CANDIDATES])
     fits = []  # (terms, combo, r2, coef, rows)
     for terms in range(2, max_terms + 1):
@@ -398,7 +424,10 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
                                                                                               MIN_CLASS_ROWS)]
         unlikely = max(scores) >= PRESENCE_BA and missing_chance(missing, labels, k) < SMALL_CLASS_P
         score = scores[0] if unlikely else scores[1]
-        if score >= min_ba or (score >= PRESENCE_BA and unlikely):
+        # present only in one class's rows, more of them than chance would put there (a diagnosis for cases only)
+        only = (~missing).sum() >= PRESENCE_ONLY_ROWS and np.unique(labels[~missing]).size == 1 \
+            and missing_chance(~missing, labels, k) < PRESENCE_ONLY_P
+        if score >= min_ba or (score >= PRESENCE_BA and unlikely) or only:
             present = np.bincount(labels[~missing], minlength=k) / np.maximum(np.bincount(labels, minlength=k), 1)
             which = str(classes[int(np.argmax(present))])
             return ("balanced accuracy of its missingness", score, chance,
@@ -466,7 +495,7 @@ def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) ->
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
-    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value), or a unit named as an id that repeats (``id`` of households, children observed weekly).
+    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID; R's row names under an empty header) or the unit of a panel (one block of rows per value), or a unit named as an id that repeats (``id`` of households, children observed weekly).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
@@ -479,7 +508,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
     compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
     they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
-    Strings: unique, token-like, or mostly distinct under such a name. Whole numbers or token-like strings
+    Strings: unique, token-like, or mostly distinct under such a name; unique strings under an empty header
+    (read as ``Unnamed: 0``) are the file's row names, whatever they hold (``Acura Integra 4``). Whole numbers or token-like strings
     however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
     ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) and they hold 20 values or more:
     households, interviewers or children observed in several rows, whose outcome follows the unit. A name ending
@@ -503,7 +533,10 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA703", "conflicting-labels", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=())
 def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -> Iterator[Hit]:
-    """Rows identical in every feature but with different target labels.
+    """Rows identical in every feature but with different target labels (low for a count target).
+
+    Severity medium from 1% of the rows, low below; low too when the target is a count (whole numbers, five values or
+    more: arrests, visits), whose rows with the same inputs differ by the count's own noise as much as by error.
 
     Why it hurts training: the same input is pushed towards two answers, so their gradients cancel and the
     loss has a floor it cannot pass; often a sign of label noise or a join that duplicated rows.
@@ -524,8 +557,11 @@ def conflicting_labels(data: DatasetProfile, *, min_unique_share: float = 0.9) -
         return
     groups = int(pd.unique(data.stats.row_hash[conflicting]).size)
     fraction = count / data.rows
+    target = data.columns[data.target.name]
+    counted = target.inferred_type == "integer" and target.distinct >= COUNT_CLASSES  # arrests, visits, a 1-10 score
     yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) in {plural(groups, 'group')} share identical features but "
-              "have different labels",
+              "have different labels" + (f" (of a count target with {target.distinct} values: the same inputs giving "
+                                         "different counts is partly the count's own noise)" if counted else ""),
               {"count": count, "groups": groups, "fraction": jsonable(fraction),
                "examples": [{"row": int(r)} for r in np.flatnonzero(conflicting)[:5]]},
-              severity=Severity.MEDIUM if fraction >= 0.01 else Severity.LOW)
+              severity=Severity.MEDIUM if fraction >= 0.01 and not counted else Severity.LOW)

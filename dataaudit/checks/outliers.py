@@ -8,6 +8,7 @@ from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core.measures import (
+    detached_extremes,
     is_skewed,
     log_stats,
     robust_bounds,
@@ -35,11 +36,19 @@ def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("clip", "robust-scale"))
 def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.01,
                     extreme_z: float = 6.0, max_share: float = 0.2) -> Iterator[Hit]:
-    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values.
+    """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values; or a value or two cut off from the rest by a gap far wider than the tail's steps (an age of 1 where the next is 17).
 
     A heavy-tailed non-negative column (DA203's shape: skewness ≥ 2 and a lopsided 1–99% range) is judged on
     the log scale: a lognormal income's long tail is a shape, not 14% outliers; a value detached even from
     that tail (a unit slip, a 1e9 typo) still is one.
+
+    A value or two at an end of the column cut off from the rest by a gap out of scale with the tail's own
+    steps are reported too, even within 3.5 robust z-scores (an age of 1 where the next is 17, the ages after
+    it a year apart; 5,840 hours a year where the next is 3,792): the gap is at least 0.75 robust standard
+    deviations wide and, weighted by its rank from the end, 20 times the mean of the next 10 such spacings, or
+    4 times that mean and 6.5 times the spacing a normal tail of this size has at its end (scale / √(2 ln n)), the
+    outermost value 4 robust standard deviations or more from the median,
+    in a column of 200 values or more with 20 distinct values or more. Severity follows the robust z-score.
 
     Why it hurts training: the gradient of a weight is proportional to its input, so a row at 800 robust
     z-scores makes an update hundreds of times larger than a typical row: the loss spikes or diverges, and
@@ -60,28 +69,45 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
         lo, hi, med, scale, method = bounds
         count = judged.count_between(lo, hi)
         outside = [(v, r) for v, r in judged.low + judged.high if not lo <= v <= hi]
-        if count <= 0 or not outside:
-            continue
-        max_z = max(abs(v - med) / scale for v, _ in outside)
+        max_z = max((abs(v - med) / scale for v, _ in outside), default=0.0)
+        fraction = count / num_stats.count
+        detached = []
+        if count <= 0 or not outside or (max_z < extreme_z and fraction < min_share):
+            # a normal tail of this size, or nothing beyond the bounds: still report a value or two cut off
+            # from the rest by a gap out of scale with the tail's spacing (an age of 1 where the next is 17)
+            detached = detached_extremes(judged, scale, center=med)
+            if not detached:
+                continue
+            outside = [(v, r) for v, r, _, _ in detached]
+            count = len(outside)
+            fraction = count / num_stats.count
+            max_z = max(abs(v - med) / scale for v, _ in outside)
+        if fraction > max_share:
+            continue  # a fifth of the values is not "outliers": a spread-out or two-humped shape (DA203)
         if logged:  # report in the column's own units
             lo, hi, med = float(back(lo)), float(back(hi)), float(back(med))
             outside = [(float(back(v)), r) for v, r in outside]
+            detached = [(float(back(v)), r, gap, float(back(nxt))) for v, r, gap, nxt in detached]
             method = "log-" + method
-        fraction = count / num_stats.count
-        if max_z < extreme_z and fraction < min_share:
-            continue  # what a normal tail of this size produces
-        if fraction > max_share:
-            continue  # a fifth of the values is not "outliers": a spread-out or two-humped shape (DA203)
         severity = Severity.HIGH if max_z >= 100 else Severity.MEDIUM if max_z >= 20 else Severity.LOW
-        yield Hit(col.name,
-                  f"{plural(count, 'value')} ({pct(fraction)}) more than {num(threshold)} robust z-scores from the median "
-                  f"{num(med)}" + (f" of the values other than {num(num_stats.median)} (which fill half the column)"
-                                   if method.endswith("mad-of-rest") else "")
-                  + (" on the log scale of this heavy-tailed column" if logged else "")
-                  + f"; the most extreme is {max_z:,.1f} robust z-scores out",
-                  jsonable({"count": count, "fraction": fraction, "max_robust_z": max_z, "method": method,
-                            "median": med, "bounds": [lo, hi], "examples": examples(outside)}),
-                  severity=severity)
+        evidence = {"count": count, "fraction": fraction, "max_robust_z": max_z, "method": method,
+                    "median": med, "bounds": [lo, hi], "examples": examples(outside)}
+        if detached:
+            shown = sorted({v for v, _, _, _ in detached})
+            nexts = sorted({nxt for _, _, _, nxt in detached})
+            evidence.update({"detached": True, "next_values": nexts})
+            message = (f"{plural(count, 'value')} ({pct(fraction)}) detached from the rest: "
+                       f"{' and '.join(num(v) for v in shown)} where the next is {' and '.join(num(v) for v in nexts)}, "
+                       "a gap far wider than the steps between the values behind it"
+                       + (" on the log scale of this heavy-tailed column" if logged else "")
+                       + f" ({max_z:,.1f} robust z-scores from the median {num(med)})")
+        else:
+            message = (f"{plural(count, 'value')} ({pct(fraction)}) more than {num(threshold)} robust z-scores from the "
+                       f"median {num(med)}" + (f" of the values other than {num(num_stats.median)} (which fill half the "
+                                               f"column)" if method.endswith("mad-of-rest") else "")
+                       + (" on the log scale of this heavy-tailed column" if logged else "")
+                       + f"; the most extreme is {max_z:,.1f} robust z-scores out")
+        yield Hit(col.name, message, jsonable(evidence), severity=severity)
 
 
 @check("DA202", "infinite-values", Category.OUTLIERS, Severity.CRITICAL,

@@ -16,7 +16,8 @@ from ..analysis.profiling import DatasetProfile
 from ._common import pct
 
 __all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
-           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest"]
+           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest",
+           "MAX_CASE_COLUMNS", "MIN_CASE_VALUES", "case_variants"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
@@ -138,3 +139,47 @@ def _completing(codes: dict[str, pd.Series], name: str, coarse: str, others: lis
         if pd.Series(target).groupby(key).nunique().max() == 1:
             return partner
     return None
+
+
+MAX_CASE_COLUMNS = 200  # text columns compared for the same text in another case: the first this many
+MIN_CASE_VALUES = 5  # distinct values such a pair holds, at least (two spellings of yes/no are DA403's concern)
+
+
+def case_variants(data: DatasetProfile, names: list[str], reported: set[str]) -> Iterator[Hit]:
+    """Text columns equal to an earlier one in every sampled row once case and runs of spaces are set aside
+    (``district`` = ``municipa`` title-cased), though not equal as they stand (DA604's): the same text twice. Only
+    columns of the same distinct and missing counts are numbered (by first appearance), and only pairs numbered
+    alike compare their distinct values, normalised: no row is compared."""
+    sample = data.sample
+    by_counts: dict[tuple[int, int], list[str]] = {}
+    for name in names[:MAX_CASE_COLUMNS]:
+        col = data.columns[name]
+        if name not in reported and col.distinct >= MIN_CASE_VALUES:
+            by_counts.setdefault((col.distinct, col.missing), []).append(name)
+    for group in by_counts.values():
+        if len(group) < 2:
+            continue
+        numbered: dict[bytes, list[tuple[str, np.ndarray]]] = {}
+        for name in group:
+            codes, uniques = pd.factorize(sample[name].to_numpy(dtype=object), use_na_sentinel=True)
+            key = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()
+            norm = pd.Series(uniques, dtype=object).astype("str").str.casefold() \
+                .str.replace(r"\s+", " ", regex=True).str.strip().to_numpy()
+            numbered.setdefault(key, []).append((name, norm))
+        for alike in numbered.values():
+            for i, (name, norm) in enumerate(alike[1:], start=1):
+                match = next((a for a, other in alike[:i] if np.array_equal(other, norm)), None)
+                if match is None or data.stats.column_digest[match] == data.stats.column_digest[name]:
+                    continue
+                yield _case_hit(sample, match, name)
+
+
+def _case_hit(sample: pd.DataFrame, first: str, name: str) -> Hit:
+    text = sample[name]
+    differ = text.notna() & (text.astype("str") != sample[first].astype("str"))
+    example = sample.loc[differ, [first, name]].head(1)
+    shown = "" if example.empty else f" ({example.iloc[0, 0]!r} ↔ {example.iloc[0, 1]!r})"
+    return Hit(name, f"the text of `{first}` in another case or spacing in every row{shown}: the same information "
+               f"twice ({pct(float(differ.mean()))} of the rows differ only so)",
+               {"recoding_of": first, "kind": "case-variant", "rows_differing": int(differ.sum())},
+               columns=(first, name))

@@ -16,7 +16,14 @@ from ..core.kernels import least_squares
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
 from ._common import EXACT_CONDITION, jsonable, pct, plural
-from .recode_kinds import coarsenings, mask_digest, monotone_pair, spike_flags
+from .linear_deps import dependency_inputs, exact_dependencies
+from .recode_kinds import (
+    case_variants,
+    coarsenings,
+    mask_digest,
+    monotone_pair,
+    spike_flags,
+)
 
 __all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
            "MEMBER_AGREEMENT", "target_mostly_differs", "duplicate_columns", "correlated_features",
@@ -287,7 +294,7 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``).
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``), a text that is another in another case (``district`` = ``municipa`` title-cased).
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
@@ -313,6 +320,9 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     ``type1``, ``type2``, ``type3``) is a recoding too, once all its values but one have a two-valued column that
     marks exactly their rows (a row missing in the category and its dummies holds no value); it is reported on the
     category, with its dummies.
+
+    A text column equal to an earlier one once case and runs of spaces are set aside (``district`` = ``municipa``
+    title-cased, mostly distinct names both) is a recoding too, exact in every sampled row.
 
     How fix repairs it: drop keeps the first column and removes its recoding (the flag of a number's value, the
     coarser category); a category stored beside its own one-hot dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
@@ -372,6 +382,10 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")
               and c.stats.kind == "string"]
     yield from coarsenings(data, fine, coarse, reported)
+    # the mostly distinct texts the numbering above leaves out (fewer repeated labels map one to one there)
+    texts = [c.name for c in data.features if c.stats.kind == "string" and (c.inferred_type in ("text", "identifier")
+             or (c.inferred_type == "categorical" and c.distinct > min(max_values, 0.5 * c.nonmissing)))]
+    yield from case_variants(data, texts, reported)
 
 
 def _shown(data: DatasetProfile, name: str, values: pd.Series) -> list[str]:
@@ -420,12 +434,16 @@ def _near_linear(data: DatasetProfile, a: str, b: str) -> bool:
 @check("DA607", "linear-dependency", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=(), on_sample=True)
 def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_CONDITION) -> Iterator[Hit]:
-    """Numeric features that are linearly dependent: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; shares that sum to 100).
+    """Numeric features and 0/1 flags that are linearly dependent, each dependency named with its own columns: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; dummies that sum to 1, shares that sum to 100).
 
-    Found, on the row sample, as a direction of (almost) no variance of the standardised numeric features: their
-    condition number (DA503's) is 10¹⁰ or more. The columns that direction mixes are named, with the fit of the
-    first on the others. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning
-    is DA503's.
+    Found on the row sample among the numeric features and 0/1 flags, gaps filled with each column's mean (which
+    keeps exact a dependency among columns missing in the same rows): going through the columns in order, one
+    whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is reported with exactly
+    the columns of its combination, one finding per dependency: six position dummies that sum to 1 (`outfield`
+    = 1 − `frstbase` − …), `apoe3` = 1 − `apoe2` − `apoe4`, `exper` = `age` − `educ` − 6. Otherwise, a condition
+    number of the standardised numeric features (DA503's) of 10¹⁰ or more names the columns its flattest
+    direction mixes. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning is
+    DA503's.
 
     Why it hurts training: the weights of dependent features are not determined by the data: any amount can move
     from one to the others without changing the loss, so gradient descent wanders along a flat valley and the
@@ -434,7 +452,20 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     How fix repairs it: fix does not choose which column to drop: drop one of those named (the one derived from the
     others); regularisation also settles the weights.
     """
-    measured = data.conditioning if data.rows >= SMALL_TABLE_ROWS else None  # DA304: too few rows
+    if data.rows < SMALL_TABLE_ROWS:  # DA304: too few rows
+        return
+    found = exact_dependencies(dependency_inputs(data))
+    for dep in found:
+        gaps = bool(data.numeric_sample[list(dep.columns)].isna().to_numpy().any())
+        yield Hit(None, f"{', '.join(f'`{c}`' for c in dep.columns)} are linearly dependent ({dep.relation()} in "
+                  "every row of the sample" + (" where they are all present" if gaps else "") + "): one of them adds "
+                  "nothing the others do not hold",
+                  {"columns_involved": list(dep.columns), "relation": dep.relation(),
+                   "rows_used": len(data.numeric_sample)},
+                  columns=dep.columns)
+    if found:
+        return
+    measured = data.conditioning
     if measured is None or measured[0] < min_condition:
         return
     cond, weights = measured

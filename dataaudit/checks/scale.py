@@ -13,6 +13,7 @@ from ..analysis.rules import check
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import num
 from ._common import EXACT_CONDITION, jsonable, names
+from .linear_deps import dependency_inputs, exact_dependencies
 
 __all__ = ["scale_disparity", "GROUP_ORDERS", "near_zero_variance", "ill_conditioning", "PAIR_R",
            "condition_without_correlated_pairs"]
@@ -169,7 +170,8 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
 
     From a condition number of 10¹⁰ one feature is, up to rounding, a linear combination of others: that
     redundancy is DA607's (linear-dependency), not reported here as well. Nor is a condition number that falls
-    below 10,000 once one feature of each pair correlated at |r| ≥ 0.98 is left out: those pairs are DA605's
+    below 10,000 once one feature of each pair correlated at |r| ≥ 0.98 is left out, nor one whose weakest direction
+    mixes only columns of an exact dependency DA607 names (shares that sum to 100, their gaps median-filled here): those pairs are DA605's
     (``ND1`` = 10/(``NDT``+1) beside ``ND2`` = ``ND1``·log(…), r −0.992), and dropping one of each repairs it.
 
     Why it hurts training: the loss surface is a narrow valley; gradient descent zig-zags across it and
@@ -186,6 +188,9 @@ def ill_conditioning(data: DatasetProfile, *, max_condition: float = 1e4) -> Ite
         return  # near-duplicate pairs make it: DA605's, and fix's drop of one of each pair repairs it
     ranked = sorted(weights, key=lambda c: (-abs(weights[c]), c))
     involved = [c for c in ranked[:4] if abs(weights[c]) > 0.1]
+    exact = {c for dep in exact_dependencies(dependency_inputs(data)) for c in dep.columns}
+    if involved and set(involved) <= exact:
+        return  # an exact dependency the median-filled gaps blur (shares that sum to 100): DA607's
     yield Hit(None, f"condition number of the {data.conditioning_inputs()} is {cond:.3g}; the weakest direction "
               f"mixes {names(involved)}", {"condition_number": jsonable(cond), "columns_involved": involved,
                                            "rows_used": len(data.numeric_sample)}, columns=tuple(involved))

@@ -13,7 +13,7 @@ from .stats import NumericStats
 
 __all__ = ["KNOWN_SENTINELS", "UNMISTAKABLE", "find_sentinels", "UNMISTAKABLE_MAX_SHARE", "ZERO_SPIKE_SHARE",
            "FLAG_PLACEHOLDER_SHARE", "NEXT_STEP", "log_of_whole_numbers", "MEASURED_DIGITS", "measured_shaped",
-           "placeholder_shaped", "without_sentinels", "MAD_Z", "Bounds", "robust_bounds", "log_stats",
+           "placeholder_shaped", "without_sentinels", "MAD_Z", "Bounds", "robust_bounds", "detached_extremes", "log_stats",
            "skew_profile", "skewness_after_log1p", "is_skewed", "MAD_TO_STD", "IQR_TO_STD", "center_scale",
            "SMALL_TABLE_ROWS"]
 
@@ -229,6 +229,45 @@ def robust_bounds(num_stats: NumericStats, threshold: float = 3.5) -> Bounds | N
     if iqr > 0:
         return Bounds(q1 - 3 * iqr, q3 + 3 * iqr, med, iqr / 1.349, "iqr")
     return None
+
+
+def detached_extremes(num_stats: NumericStats, scale: float, *, max_count: int = 2, window: int = 10,
+                      min_rows: int = 200, min_distinct: int = 20, min_gap: float = 0.75,
+                      min_ratio: float = 4.0, min_tail_z: float = 6.5, min_z: float = 4.0,
+                      strong_ratio: float = 20.0, center: float | None = None) -> list[tuple[float, int, float, float]]:
+    """The one or two values at either end of a column cut off from the rest by a gap out of scale with the tail.
+
+    Near an end of a sample the spacings between order statistics, each multiplied by its rank from the end
+    (``i·(x₍ᵢ₎ − x₍ᵢ₊₁₎)``), are about equal for any exponential-like or normal tail. The k outermost values
+    (k ≤ ``max_count``) are detached when the gap behind them is at least ``min_gap`` robust standard deviations
+    (``scale``) wide and, so weighted, either ``strong_ratio`` times the mean of the next ``window`` weighted
+    spacings (an age of 1 where the next is 17 and the ages after it step by one year), or ``min_ratio`` times
+    that mean and ``min_tail_z`` times the spacing a normal tail of this size has at its end,
+    scale / sqrt(2 ln n), the outermost value ``min_z`` robust standard deviations or more from ``center`` (5,840
+    and 4,742 hours a year where the next is 3,792). Returns
+    ``(value, row, gap, next value)`` for each detached value. Needs the exact sorted values (weight 1), at
+    least ``min_rows`` of them and ``min_distinct`` distinct values: on fewer, spacings say little.
+    """
+    v = num_stats.values
+    if num_stats.weight != 1 or v.size < min_rows or scale <= 0 or not np.isfinite(scale):
+        return []
+    tail = scale / np.sqrt(2 * np.log(v.size))  # a normal tail's spacing at its end, times the rank
+    out: list[tuple[float, int, float, float]] = []
+    for end, extremes in ((v[:max_count + window + 1], num_stats.low),
+                          (v[::-1][:max_count + window + 1], num_stats.high)):
+        gaps = np.abs(np.diff(end))
+        weighted = gaps * np.arange(1, gaps.size + 1)
+        for k in range(max_count, 0, -1):
+            local = float(weighted[k:k + window].mean())
+            ratio = weighted[k - 1] / local if local > 0 else np.inf
+            far = center is None or abs(float(end[0]) - center) >= min_z * scale
+            if len(extremes) >= k and gaps[k - 1] >= min_gap * scale and \
+                    (ratio >= strong_ratio or (ratio >= min_ratio and far and weighted[k - 1] >= min_tail_z * tail)):
+                out += [(float(val), row, float(gaps[k - 1]), float(end[k])) for val, row in extremes[:k]]
+                break
+    if out and np.unique(v).size < min_distinct:
+        return []
+    return out
 
 
 def log_stats(num_stats: NumericStats) -> tuple[NumericStats, object, object]:

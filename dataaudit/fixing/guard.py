@@ -6,9 +6,10 @@ output column is judged by the input column it came from, read off its name: the
 and ``<col>__freq``, the imputer's ``<col>__missing``, the repair step's ``<col>__days`` (and the other date
 parts) and ``<col> [unit]``. Findings about the target only are left out: the fix does not change it, apart
 from resampling; so is a near-constant one-hot column (DA602 on the encoder's ``<col>=<value>``): the 0/1 column of
-a category under 5% of the rows is near-constant by construction, whatever encodes it one-hot. So is a recoding
-(DA606) of the imputer's ``<col>__missing``: it marks exactly the rows where ``<col>`` (and the columns missing
-with it, which share the indicator) hold the value put in, often their commonest.
+a category under 5% of the rows is near-constant by construction, whatever encodes it one-hot; nor is a linear
+dependency among one-hot columns only (DA607): a column's dummies for every level sum to 1 by construction. So is a
+recoding (DA606) of the imputer's ``<col>__missing``: it marks exactly the rows where ``<col>`` (and the columns
+missing with it, which share the indicator) hold the value put in, often their commonest.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..analysis.findings import Finding
 __all__ = ["ONE_HOT_RULES", "SELF_RECODING_RULES", "source_column", "input_set", "new_after_fix"]
 
 _DERIVED = ("=", "__", " [")  # what follows a source column's name in the name of a column derived from it
-ONE_HOT_RULES = ("DA602",)  # what a one-hot column of a rare-ish category raises by construction
+ONE_HOT_RULES = ("DA602", "DA607")  # what one-hot columns raise by construction (a rare category; all levels sum to 1)
 SELF_RECODING_RULES = ("DA606",)  # what a missing indicator and the value imputed raise by construction
 
 

@@ -120,8 +120,11 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     f["yrs_married"] = rng.choice([1, 3, 6, 9, 13, 17, 23], 600)  # a duration
     f["distance_to_center"] = rng.choice(np.arange(100, 200, 10), 600) + 3  # metres, in a few steps
     f["spouse"] = rng.integers(0, 2, 600)
+    f["fregion"] = rng.integers(0, 5, 600)  # the favourite's region of the country, 0-4, a prefix on region
+    f["regional_rank"] = rng.integers(1, 30, 600)  # a rank that merely mentions a region
     g = clean_frame(rng, 600).assign(married=rng.integers(0, 2, 600))  # the usual 0/1 flag: no codes
-    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["inst", "married", "mother_religion", "race"]
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["fregion", "inst", "married", "mother_religion",
+                                                                     "race"]
     assert _scan(tmp_path, g, "DA408") == []
 
 

@@ -57,3 +57,24 @@ def test_few_valued_ids_codes_numbers_and_indexes_by_name_are_not_identifiers(tm
     f["visit_no"] = rng.integers(1, 25, len(f))
     f["comfort_index"] = rng.integers(20, 80, len(f))
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings == []
+
+
+def _cars(rng, n: int = 120) -> pd.DataFrame:
+    makes = ["Acura", "Audi", "BMW", "Buick", "Dodge", "Ford", "Honda", "Mazda", "Nissan", "Toyota"]
+    models = [f"{m} {w} {k}" for m in makes for w in ["Integra", "Legend", "Colt", "Omni", "Escort", "Civic"]
+              for k in (4, 6)][:n]
+    return pd.DataFrame({"model": models, "price": rng.normal(15000, 4000, n).round(),
+                         "mileage": rng.normal(25, 4, n).round(), "type": rng.choice(["Small", "Large"], n)})
+
+
+def test_unique_strings_under_an_empty_header_are_the_files_row_names(tmp_path, rng):
+    f = _cars(rng)
+    path = tmp_path / "t.csv"
+    f.rename(columns={"model": ""}).to_csv(path, index=False)  # R's write.csv: the row names' header is empty
+    found = [x for x in scan(path, target="price", select=["DA702"]).findings]
+    assert [x.column for x in found] == ["Unnamed: 0"] and "row names" in found[0].message
+
+
+def test_unique_multi_word_names_under_a_name_are_free_text_not_an_identifier(tmp_path, rng):
+    found = scan(write_csv(tmp_path / "t.csv", _cars(rng)), target="price", select=["DA702", "DA414"]).findings
+    assert [(x.rule, x.column) for x in found] == [("DA414", "model")]

@@ -400,6 +400,24 @@ def test_a_regression_target_computed_from_two_features_is_a_leak(tmp_path):
     assert set(found.columns) == {"min_price", "max_price", "rebate"}
 
 
+def test_a_target_computed_from_features_weak_on_their_own_is_a_leak_beside_stronger_ones(tmp_path):
+    """Minutes asleep a week = 10080 − leisure − work: each part weakly tied to sleep, six honest features more so."""
+    rng = np.random.default_rng(13)
+    n = 500
+    sleep = rng.normal(3300, 400, n).round()
+    work = rng.normal(2100, 900, n).clip(0).round()
+    f = pd.DataFrame({f"habit{i}": (sleep + rng.normal(0, 300 + 40 * i, n)).round() for i in range(6)})
+    f["work"] = work
+    f["leisure"] = 10080 - sleep - work
+    f["sleep"] = sleep
+    assert f[["work", "leisure"]].corrwith(f["sleep"]).abs().max() < f.filter(like="habit").corrwith(f["sleep"]).min()
+    (found,) = _scan(tmp_path, f, "DA701", target="sleep")
+    assert set(found.columns) == {"work", "leisure"} and found.evidence["kind"] == "linear-combination"
+    assert found.evidence["intercept"] == pytest.approx(10080)
+    f["sleep"] = sleep + rng.normal(0, 30, n).round()  # the same diary with its own noise: an honest regression
+    assert [x for x in _scan(tmp_path, f, "DA701", target="sleep") if x.evidence.get("kind") == "linear-combination"] == []
+
+
 def test_an_honest_strong_regression_is_no_linear_combination(tmp_path):
     rng = np.random.default_rng(12)
     f = _prices(rng)
@@ -708,6 +726,35 @@ def test_a_bound_and_a_presence_that_fix_an_ordered_target_are_leaks(tmp_path):
     assert found == {"ceb": "target-bound", "agefbrth": "presence-fixes-target"}
 
 
+def test_a_part_of_the_target_and_the_target_with_a_part_added_are_leaks(tmp_path):
+    """Felony arrests among all arrests (equal where every arrest was a felony), sleep with naps added."""
+    rng = np.random.default_rng(14)
+    n = 2000
+    arrests = rng.poisson(0.6, n)
+    f = pd.DataFrame({"priors": rng.poisson(1.5, n), "age": rng.integers(18, 40, n),
+                      "felonies": rng.binomial(arrests, 0.6), "arrests": arrests})
+    found = {x.column: x.evidence["kind"] for x in _scan(tmp_path, f, "DA701", target="arrests")}
+    assert found == {"felonies": "target-part"}
+    sleep = rng.normal(3300, 400, n).round()
+    g = pd.DataFrame({"age": rng.integers(20, 65, n), "work": rng.normal(2100, 900, n).clip(0).round(),
+                      "with_naps": sleep + np.where(rng.random(n) < 0.5, 0, rng.integers(30, 600, n)), "sleep": sleep})
+    (found,) = _scan(tmp_path, g, "DA701", target="sleep")
+    assert found.column == "with_naps" and found.evidence["side"] == "above" and "a part added" in found.message
+
+
+def test_an_honest_bound_of_the_target_is_no_part_of_it(tmp_path):
+    """Years of schooling never above age, a count of children never above the household's size: bounds, never equal
+    (or seldom) and loosely tied, not parts."""
+    rng = np.random.default_rng(15)
+    n = 2000
+    age = rng.integers(18, 70, n)
+    kids = rng.poisson(1.2, n)
+    f = pd.DataFrame({"educ": np.minimum(rng.integers(6, 20, n), age - 6), "kids": kids,
+                      "age": age, "hhsize": kids + 1 + rng.poisson(1.0, n)})
+    assert _scan(tmp_path, f, "DA701", target="age") == []
+    assert _scan(tmp_path, f.drop(columns="age"), "DA701", target="hhsize") == []
+
+
 def test_honest_coarse_features_and_scattered_missingness_do_not_fix_an_ordered_target(tmp_path):
     """A preterm flag (strong, ranges overlap), honest counts and a field missing mostly, not only, at one value."""
     rng = np.random.default_rng(12)
@@ -731,3 +778,78 @@ def test_a_change_whose_end_is_a_leaked_column_carries_the_leak(tmp_path):
                       "spend90": spend90, "cspend": spend90 - spend88, "win": y})
     found = {x.column: x.evidence.get("kind") for x in _scan(tmp_path, f, "DA701", target="win")}
     assert found == {"vote90": None, "cvote": "derived-from-leak"}
+
+
+def _games(rng: np.random.Generator, n: int = 550) -> pd.DataFrame:
+    """Games: the favourite's and the underdog's strength, the spread, and the final scores."""
+    fav, und = rng.normal(75, 8, n).round(1), rng.normal(70, 8, n).round(1)
+    f = pd.DataFrame({"fav_rating": fav, "und_rating": und, "spread": (fav - und + rng.normal(0, 3, n)).round(1),
+                      "home": rng.integers(0, 2, n)})
+    f["fav_score"] = (fav / 3 + rng.normal(0, 9, n)).round().clip(0)
+    f["und_score"] = (und / 3 + rng.normal(0, 9, n)).round().clip(0)
+    f["und_score"] = np.where(f["fav_score"] == f["und_score"], f["und_score"] + 1, f["und_score"])  # no draws
+    return f
+
+
+def test_a_class_that_says_which_of_two_features_is_larger_is_a_leak_of_both(tmp_path):
+    f = _games(np.random.default_rng(16))
+    f["fav_win"] = (f["fav_score"] > f["und_score"]).astype(int)
+    (found,) = _scan(tmp_path, f, "DA701", target="fav_win")
+    assert set(found.columns) == {"fav_score", "und_score"} and found.evidence["kind"] == "target-comparison"
+    assert found.evidence["score"] >= 0.995 and "which of the two is larger" in found.message
+
+
+def test_two_strong_honest_features_whose_difference_predicts_the_class_well_are_no_comparison(tmp_path):
+    f = _games(np.random.default_rng(17)).drop(columns=["fav_score", "und_score"])
+    # the win follows the ratings' difference closely, with the noise of a game: AUC about 0.9, not 1
+    f["fav_win"] = (f["fav_rating"] - f["und_rating"] + np.random.default_rng(18).normal(0, 4, len(f)) > 0).astype(int)
+    assert [x for x in _scan(tmp_path, f, "DA701", target="fav_win")
+            if x.evidence.get("kind") == "target-comparison"] == []
+
+
+def _cohort(rng: np.random.Generator, n: int = 800, cases: float = 0.5) -> pd.DataFrame:
+    y = (rng.random(n) < cases).astype(int)
+    return pd.DataFrame({"age": rng.integers(40, 90, n), "score": rng.normal(50, 10, n).round(1),
+                         "sex": rng.choice(["F", "M"], n), "pd": y})
+
+
+def test_a_field_present_only_for_some_cases_is_a_presence_leak(tmp_path):
+    rng = np.random.default_rng(19)
+    f = _cohort(rng)
+    diagnosed = rng.choice(np.flatnonzero(f["pd"] == 1), 40, replace=False)  # a diagnosis for 40 cases, no control
+    f["diag"] = np.nan
+    f.loc[diagnosed, "diag"] = rng.choice([1.0, 2.0], 40)
+    (found,) = _scan(tmp_path, f, "DA701", target="pd")
+    assert found.column == "diag" and found.evidence["metric"] == "balanced accuracy of its missingness"
+    assert str(found.severity) == "medium" and "0% of the rest" in found.message
+
+
+def test_a_field_present_in_both_classes_or_by_chance_in_the_majority_is_no_presence_leak(tmp_path):
+    rng = np.random.default_rng(20)
+    f = _cohort(rng)
+    cases, controls = np.flatnonzero(f["pd"] == 1), np.flatnonzero(f["pd"] == 0)
+    noted = np.r_[rng.choice(cases, 36, replace=False), rng.choice(controls, 4, replace=False)]
+    f["note"] = np.nan
+    f.loc[noted, "note"] = 1.0  # mostly cases, but controls too
+    assert _scan(tmp_path, f, "DA701", target="pd") == []
+    g = _cohort(rng, 1000, cases=0.05)  # 5% cases: 25 rows present, all controls, as chance often gives
+    g["note"] = np.nan
+    g.loc[rng.choice(np.flatnonzero(g["pd"] == 0), 25, replace=False), "note"] = 1.0
+    assert _scan(tmp_path, g, "DA701", target="pd") == []
+
+
+def test_conflicting_counts_are_reported_low_and_conflicting_classes_medium(tmp_path):
+    from ..conftest import clean_frame
+
+    rng = np.random.default_rng(21)
+    f = clean_frame(rng, 1000)
+    copies = f.iloc[:40].copy()
+    copies["label"] = 1 - copies["label"]  # the same inputs, the other class: label noise
+    (found,) = _scan(tmp_path, pd.concat([f, copies], ignore_index=True), "DA703")
+    assert str(found.severity) == "medium" and "count target" not in found.message
+    f["visits"] = rng.poisson(2.5, len(f))
+    copies = f.iloc[:40].copy()
+    copies["visits"] = copies["visits"] + 1  # the same inputs, another count: the count's own noise as much
+    (found,) = _scan(tmp_path, pd.concat([f, copies], ignore_index=True).drop(columns="label"), "DA703",
+                     target="visits")
+    assert str(found.severity) == "low" and "count target" in found.message

@@ -105,3 +105,45 @@ def test_two_features_far_apart_are_one_scale_finding(tmp_path):
                       "label": rng.integers(0, 2, 500)})
     (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA501"]).findings
     assert found.column == "bytes" and set(found.columns) == {"bytes", "ratio"}
+
+
+def _survey(rng: np.random.Generator, n: int = 450) -> pd.DataFrame:
+    """Respondents 17-90 years old, hours worked in a year, a 1-36 test score: ordinary bounded columns."""
+    return pd.DataFrame({"age": np.clip(rng.normal(42, 15, n), 17, 90).round(),
+                         "hours": np.clip(rng.normal(1400, 800, n), 0, None).round(),
+                         "score": np.clip(rng.normal(26, 5, n), 1, 36).round(),
+                         "label": rng.integers(0, 2, n)})
+
+
+def test_a_value_or_two_cut_off_from_the_rest_is_an_outlier_within_the_robust_bounds(tmp_path):
+    rng = np.random.default_rng(5)
+    f = _survey(rng)
+    f.loc[7, "age"] = 1.0  # a respondent aged 1: two robust z-scores from the median, 16 years below the next
+    f.loc[[20, 30], "hours"] = [5600.0, 6400.0]  # 15-17 hours every day, far past the tail's steps
+    found = {x.column: x for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA201"]).findings}
+    assert set(found) == {"age", "hours"}
+    age = found["age"].evidence
+    assert age["detached"] is True and age["count"] == 1 and age["examples"] == [{"row": 7, "value": 1}]
+    assert age["next_values"] == [f["age"].drop(7).min()] and age["max_robust_z"] < 3.5
+    assert "detached from the rest: 1 where the next is" in found["age"].message
+    hours = found["hours"].evidence
+    assert hours["count"] == 2 and {e["row"] for e in hours["examples"]} == {20, 30}
+    assert str(found["hours"].severity) == "low"
+
+
+def test_ordinary_bounded_columns_have_no_detached_values(tmp_path):
+    for seed in range(6):
+        f = _survey(np.random.default_rng(seed), 2000)
+        findings = scan(write_csv(tmp_path / f"t{seed}.csv", f), target="label", select=["DA201"]).findings
+        assert [x for x in findings if x.evidence.get("detached")] == [], seed
+
+
+def test_a_value_detached_from_a_small_sample_is_left_alone_below_200_values(tmp_path):
+    """Below 200 values the spacings at an end say too little; from 200 the same gap is reported."""
+    counts = {}
+    for n in (150, 300):
+        x = np.r_[np.random.default_rng(3).normal(50, 5, n).round(1), [25.0]]  # 5 robust z out, 11 below the next
+        f = pd.DataFrame({"x": x, "label": np.arange(x.size) % 2})
+        findings = scan(write_csv(tmp_path / f"t{n}.csv", f), target="label", select=["DA201"]).findings
+        counts[n] = [x.evidence["count"] for x in findings if x.evidence.get("detached")]
+    assert counts == {150: [], 300: [1]}

@@ -171,3 +171,71 @@ def test_honest_numbers_flags_and_categories_near_a_recoding_are_quiet(tmp_path)
     f["city"] = rng.choice(["Lyon", "Nice", "Paris", "Lille", "Rouen"], len(f))
     f["region"] = f["city"].map({"Lyon": "south", "Nice": "south", "Paris": "north", "Lille": "north", "Rouen": "north"})
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings == []
+
+
+def _players(rng: np.random.Generator, n: int = 400) -> pd.DataFrame:
+    """Baseball players: career counts and the position each plays, as one 0/1 dummy per position."""
+    position = rng.choice(["first", "second", "short", "third", "catcher", "outfield"], n)
+    f = pd.DataFrame({"years": rng.integers(1, 20, n), "hits": rng.poisson(600, n), "salary": rng.lognormal(13, 1, n)})
+    for p in ["first", "second", "short", "third", "catcher"]:
+        f[p] = (position == p).astype(int)
+    return f
+
+
+def test_dummies_that_sum_to_one_are_one_linear_dependency_named_with_every_dummy(tmp_path, rng):
+    f = _players(rng)
+    f["outfield"] = 1 - f[["first", "second", "short", "third", "catcher"]].sum(axis=1)
+    (dep,) = scan(write_csv(tmp_path / "t.csv", f), target="salary", select=["DA607"]).findings
+    assert set(dep.columns) == {"first", "second", "short", "third", "catcher", "outfield"}
+    assert "`outfield` = 1 - `first` - `second` - `short` - `third` - `catcher` in every row" in dep.message
+
+
+def test_dependencies_among_columns_missing_in_the_same_rows_are_each_named(tmp_path, rng):
+    n = 600
+    genotype = rng.choice(["22", "23", "24", "33", "34", "44"], n)
+    f = pd.DataFrame({"age": rng.integers(40, 90, n), "score": rng.normal(50, 10, n).round(1),
+                      "label": rng.integers(0, 2, n)})
+    for allele in "234":
+        f[f"apoe{allele}"] = pd.Series(genotype).str.contains(allele).astype(float)
+    f["apoe3"] = 1 - f["apoe2"] - f["apoe4"]  # carriers of 3 are the rest (no 2/4 genotype here)
+    f["apoe234"] = f["apoe4"] - f["apoe2"]
+    untyped = rng.random(n) < 0.45  # not genotyped: every allele column missing in the same rows
+    f.loc[untyped, ["apoe2", "apoe3", "apoe4", "apoe234"]] = np.nan
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA607"]).findings
+    by_columns = {tuple(sorted(x.columns)): x.message for x in found}
+    assert set(by_columns) == {("apoe2", "apoe3", "apoe4"), ("apoe2", "apoe234", "apoe3")}  # on independent columns
+    assert "(`apoe4` = 1 - `apoe2` - `apoe3` in every row of the sample where they are all present)" in \
+        by_columns["apoe2", "apoe3", "apoe4"]
+
+
+def test_the_usual_dummies_and_an_approximate_difference_are_no_linear_dependency(tmp_path, rng):
+    f = _players(rng)  # one position left out, as one-hot encoders do: independent
+    n = len(f)
+    f["age"] = rng.integers(22, 40, n)
+    f["school"] = rng.integers(10, 17, n)
+    f["exper"] = f["age"] - f["school"] - 6 + (rng.random(n) < 0.1) * rng.choice([-1, 1], n)  # a tenth off by a year
+    assert scan(write_csv(tmp_path / "t.csv", f), target="salary", select=["DA607"]).findings == []
+
+
+def _towns(rng: np.random.Generator, n: int = 140) -> pd.DataFrame:
+    stems = ["abing", "acton", "ames", "bel", "brook", "canton", "dal", "dover", "east", "fal", "gran", "hol"]
+    ends = ["ton", "field", "bury", "wood", "ford", " falls", "ham", "ville", "mont", " river", "stead", "well"]
+    names = pd.Series([f"{a}{b}" for a in stems for b in ends]).sample(n, random_state=1).to_numpy()
+    return pd.DataFrame({"town": np.char.upper(names.astype(str)), "spending": rng.normal(5000, 800, n).round(),
+                         "score": rng.normal(700, 20, n).round(1)})
+
+
+def test_a_text_column_that_is_another_in_title_case_is_a_recoding(tmp_path, rng):
+    f = _towns(rng)
+    f["district"] = f["town"].str.title()  # ABINGTON and Abington: the same names twice
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="score", select=["DA606"]).findings
+    assert found.column == "district" and set(found.columns) == {"town", "district"}
+    assert found.evidence["kind"] == "case-variant" and "in another case or spacing in every row" in found.message
+
+
+def test_distinct_texts_that_differ_in_more_than_case_are_no_recoding(tmp_path, rng):
+    f = _towns(rng)
+    f["district"] = f["town"].str.title()
+    f.loc[:9, "district"] = "Regional District"  # ten towns belong to a regional district: more than a case change
+    f["county"] = rng.choice(["Essex", "Middlesex", "Norfolk"], len(f))
+    assert scan(write_csv(tmp_path / "t.csv", f), target="score", select=["DA606"]).findings == []

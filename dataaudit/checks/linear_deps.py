@@ -1,0 +1,132 @@
+"""Exact linear dependencies among numeric features and 0/1 flags, each named with its own columns (DA607).
+
+One column is an exact linear combination of earlier ones (``exper`` = ``age`` − ``educ`` − 6; six position
+dummies that sum to 1; ``apoe3`` = 1 − ``apoe2`` − ``apoe4``). They are found one by one, in column order, by an
+incremental Cholesky factorisation of the correlation matrix of the sample: a column whose part not explained by the
+earlier independent columns is (up to rounding) nil depends on them, and its weights on them, unique because those
+are independent, name exactly the columns of its dependency. Gaps are filled with the column's mean on the sample,
+which keeps a dependency among columns missing in the same rows exact (a median would not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.profiling import DatasetProfile
+
+__all__ = ["Dependency", "MAX_DEPENDENCY_COLUMNS", "exact_dependencies", "dependency_inputs"]
+
+MAX_DEPENDENCY_COLUMNS = 400  # the first 400 candidate columns of a wider table: p² memory, p³ time
+RESIDUAL = 1e-9  # 1 − R² at or below which a column is a combination of the earlier ones
+MIN_ROWS = 30  # rows where a dependency's columns are all present, at least
+MIN_WEIGHT = 1e-4  # standardised weights below this are rounding, not a part of the dependency
+
+
+@dataclass(frozen=True)
+class Dependency:
+    column: str  # the dependent column (the later one)
+    terms: tuple[tuple[str, float], ...]  # (column, coefficient in the columns' own units)
+    intercept: float
+    residual: float  # 1 − R² of the fit on the sample
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column, *(name for name, _ in self.terms))
+
+    def relation(self) -> str:
+        """'`exper` = `age` - `educ` - 6', '`catcher` = 1 - `frstbase` - `scndbase`' (3 significant digits)."""
+        parts = [(c, "" if f"{abs(c):.3g}" == "1" else f"{abs(c):.3g}·", f"`{n}`") for n, c in self.terms]
+        if self.intercept != 0.0:
+            parts.append((self.intercept, f"{abs(self.intercept):.3g}", ""))
+        if parts[0][0] < 0 and parts[-1][0] > 0 and self.intercept != 0.0:
+            parts.insert(0, parts.pop())  # a constant first: '1 - `a` - `b`', not '-`a` - `b` + 1'
+        text = " ".join(f"{'-' if c < 0 else '+'} {k}{n}" for c, k, n in parts)
+        text = text[2:] if text.startswith("+ ") else "-" + text[2:]
+        return f"`{self.column}` = {text}"
+
+
+def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int = 2,
+                       dependent: str | None = None) -> list[Dependency]:
+    """Each column of ``frame`` (numbers, NaN for gaps) that is an exact linear combination of ``min_terms`` or more
+    earlier independent columns, at most ``limit`` of them, in column order. Columns without spread are skipped.
+    With ``dependent``, only that column is reported (put it last: a target computed from the features)."""
+    from scipy.linalg import solve_triangular  # noqa: I001  (scipy loads when a check runs, not with the package)
+
+    frame = frame.iloc[:, :MAX_DEPENDENCY_COLUMNS]  # every sampled row: a dependency of a few rows is no dependency
+    if frame.shape[0] < 3 or frame.shape[1] < min_terms + 1:
+        return []
+    matrix = frame.to_numpy(dtype=float, copy=True)
+    matrix[~np.isfinite(matrix)] = np.nan
+    present = ~np.isnan(matrix)
+    with np.errstate(all="ignore"):
+        mean = np.where(present, matrix, 0.0).sum(axis=0) / present.sum(axis=0)
+        matrix = np.where(present, matrix, mean)
+        std = matrix.std(axis=0)
+    keep = np.isfinite(mean) & np.isfinite(std) & (std > 0)
+    if keep.sum() < min_terms + 1:
+        return []
+    names = [c for c, k in zip(frame.columns, keep) if k]
+    raw = np.where(present, matrix, np.nan)[:, keep]
+    mean, std = mean[keep], std[keep]
+    z = (matrix[:, keep] - mean) / std
+    if not np.isfinite(z).all():
+        return []
+    corr = (z.T @ z) / len(z)
+    p = len(names)
+    chol = np.zeros((p, p))  # lower factor of the accepted columns' correlations, in acceptance order
+    accepted: list[int] = []
+    found: list[Dependency] = []
+    for j in range(p):
+        if not accepted:
+            chol[0, 0] = np.sqrt(corr[j, j])
+            accepted.append(j)
+            continue
+        k = len(accepted)
+        w = solve_triangular(chol[:k, :k], corr[accepted, j], lower=True, check_finite=False)
+        residual = float(corr[j, j] - w @ w)
+        if residual > RESIDUAL or (dependent is not None and names[j] != dependent):
+            if residual > RESIDUAL:
+                chol[k, :k] = w
+                chol[k, k] = np.sqrt(residual)
+                accepted.append(j)
+            continue
+        beta = solve_triangular(chol[:k, :k].T, w, lower=False, check_finite=False)
+        parts = [(i, b) for i, b in zip(accepted, beta) if abs(b) > MIN_WEIGHT]
+        if len(parts) < min_terms:
+            continue  # a rescaled copy of one column: DA604 / DA605's pair
+        coef = [(names[i], float(b * std[j] / std[i])) for i, b in parts]
+        intercept = float(mean[j] - sum(c * mean[i] for (i, _), (_, c) in zip(parts, coef)))
+        if not _holds(raw[:, [j, *(i for i, _ in parts)]], np.array([c for _, c in coef]), intercept, float(std[j])):
+            continue  # exact only through filled gaps, or on too few rows where every column is present
+        if abs(intercept) < 1e-9 * max(abs(float(mean[j])), float(std[j])):
+            intercept = 0.0
+        found.append(Dependency(names[j], tuple(coef), intercept, max(residual, 0.0)))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def dependency_inputs(data: DatasetProfile) -> pd.DataFrame:
+    """The sample's numeric features and 0/1 flags (identifiers, constants and exact copies left out), as numbers."""
+    seen: set[int] = set()
+    cols = []
+    for col in data.features:
+        digest = data.stats.column_digest[col.name]
+        if col.numeric is not None and col.inferred_type in ("numeric", "integer", "boolean") and col.distinct > 1 \
+                and digest not in seen and col.name in data.numeric_sample.columns:
+            seen.add(digest)
+            cols.append(col.name)
+    return data.numeric_sample[cols]
+
+
+def _holds(block: np.ndarray, coef: np.ndarray, intercept: float, spread: float) -> bool:
+    """Whether ``block[:, 0]`` = ``block[:, 1:]`` · ``coef`` + ``intercept`` within 10⁻⁴ of its spread in every row
+    where all are present, of which there are ``MIN_ROWS`` or more (and ten per term)."""
+    rows = np.isfinite(block).all(axis=1)
+    if rows.sum() < max(MIN_ROWS, 10 * block.shape[1]):
+        return False
+    fitted = block[rows, 1:] @ coef + intercept
+    return bool(np.abs(block[rows, 0] - fitted).max() <= 1e-4 * spread)
