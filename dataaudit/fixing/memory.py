@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
-import pyarrow as pa
 
 from ..analysis.pipeline import rescan_frame, scan_loaded
 from ..analysis.report import Report
 from ..core.declared_missing import describe
+from ..engines.allocator import limit_heap_fragmentation
 from ..errors import DataMismatchError, InputError, UsageError
 from ..io.frames import check_data, like_input, load_data
 from ..io.read import LoadedTable, load, to_frame
@@ -35,6 +35,7 @@ from .fit import fit_steps, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
 from .recipe import Recipe
+from .release import release_memory
 from .result import FixResult
 
 __all__ = ["with_kept", "fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memory", "apply_frame", "apply_partition",
@@ -77,7 +78,10 @@ def fix_in_memory(path: str | os.PathLike[str], *, output: str | os.PathLike[str
     """``api.fix`` of a file in memory; the caller checked the options and the output paths. ``checks``: the rule
     options of the scans before and after (``scan``'s keywords)."""
     progress.stage("read")
-    return fix_loaded(load(path, sheet=sheet, missing_values=missing_values), output=output, target=target,
+    limit_heap_fragmentation()  # the steps' whole-column arrays go back to the system when freed (see there)
+    loaded = load(path, sheet=sheet, missing_values=missing_values)
+    release_memory()  # the reader's buffers (the CSV parser's blocks), before the scan makes its statistics
+    return fix_loaded(loaded, output=output, target=target,
                       recipe_path=recipe_path, options=options, overwrite=overwrite, rescan=rescan, safe_csv=safe_csv,
                       missing_values=missing_values, progress=progress, checks=checks or {})
 
@@ -89,15 +93,17 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
     """The in-memory fix of a loaded table (a file's or a frame's): scan, fit, transform, resample, rescan, write.
     The caller checked the options and the outputs."""
     before = scan_loaded(loaded, target=target, progress=progress, **checks)
+    release_memory()  # the scan's temporary columns, before the frame is made
     handed = [to_frame(loaded.table)]
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
-    pa.default_memory_pool().release_unused()  # and give the pages Arrow's allocator kept back to the system
+    release_memory()  # and give the pages Arrow's allocator and glibc's heap kept back to the system
     # handed over: fit_steps frees the input frame once the first step has transformed it
     result = fit_fix(handed, before, options, missing_values=missing_values, progress=progress)
     if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
         result.log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
                              f"{describe(declared)}.")
+    release_memory()  # what the steps and resampling freed, before the rescan and the write make their copies
     if rescan:
         progress.stage("rescan")
         scanned = result.features_frame
