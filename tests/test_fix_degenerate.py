@@ -126,6 +126,15 @@ def test_new_after_fix_judges_by_rule_and_source_column():
     assert [(f.rule, f.columns) for f in created] == [("DA601", ("c=b",)), ("DA604", ("x__missing", "c=a"))]
 
 
+def test_a_missing_indicator_beside_its_imputed_value_is_no_new_recoding():
+    """The imputer's ``x__missing`` marks exactly where ``x`` (and ``z``, missing with it) got one value: DA606 by
+    construction. A recoding between two other outputs is still new."""
+    after = [_finding("DA606", "x", "x__missing"), _finding("DA606", "z", "x__missing"),
+             _finding("DA606", "x", "z"), _finding("DA606", "c=a", "x")]
+    created = new_after_fix([], after, ["c", "x", "z", "label"], target="label")
+    assert [f.columns for f in created] == [("x", "z"), ("c=a", "x")]
+
+
 def test_fix_report_lists_findings_the_fix_created_in_every_format(tmp_path):
     """Two columns holding the same dates, one in two formats: parsing shows them identical (DA604), which the
     input's scan could not see. The fix cannot drop what it finds only after the drop step, so it says so."""

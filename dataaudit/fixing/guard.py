@@ -6,7 +6,9 @@ output column is judged by the input column it came from, read off its name: the
 and ``<col>__freq``, the imputer's ``<col>__missing``, the repair step's ``<col>__days`` (and the other date
 parts) and ``<col> [unit]``. Findings about the target only are left out: the fix does not change it, apart
 from resampling; so is a near-constant one-hot column (DA602 on the encoder's ``<col>=<value>``): the 0/1 column of
-a category under 5% of the rows is near-constant by construction, whatever encodes it one-hot.
+a category under 5% of the rows is near-constant by construction, whatever encodes it one-hot. So is a recoding
+(DA606) of the imputer's ``<col>__missing``: it marks exactly the rows where ``<col>`` (and the columns missing
+with it, which share the indicator) hold the value put in, often their commonest.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from typing import Iterable, Sequence
 
 from ..analysis.findings import Finding
 
-__all__ = ["ONE_HOT_RULES", "source_column", "input_set", "new_after_fix"]
+__all__ = ["ONE_HOT_RULES", "SELF_RECODING_RULES", "source_column", "input_set", "new_after_fix"]
 
 _DERIVED = ("=", "__", " [")  # what follows a source column's name in the name of a column derived from it
 ONE_HOT_RULES = ("DA602",)  # what a one-hot column of a rare-ish category raises by construction
+SELF_RECODING_RULES = ("DA606",)  # what a missing indicator and the value imputed raise by construction
 
 
 def source_column(name: str, inputs: Iterable[str]) -> str:
@@ -59,10 +62,17 @@ def new_after_fix(before: Sequence[Finding], after: Sequence[Finding], inputs: S
     inputs = input_set(inputs)
     seen = set().union(*(_keys(f, inputs, target) for f in before))
     return [f for f in after if _keys(f, inputs, target) - seen
-            and not (f.rule in ONE_HOT_RULES and f.columns and all(_one_hot(c, inputs) for c in f.columns))]
+            and not (f.rule in ONE_HOT_RULES and f.columns and all(_one_hot(c, inputs) for c in f.columns))
+            and not (f.rule in SELF_RECODING_RULES and any(_indicator(c, inputs) for c in f.columns))]
 
 
 def _one_hot(name: str, inputs: Sequence[str]) -> bool:
     """Whether ``name`` is an encoder's one-hot column ``<col>=<value>`` of an input column."""
     source = source_column(name, inputs)
     return source != name and name.startswith(f"{source}=")
+
+
+def _indicator(name: str, inputs: Sequence[str]) -> bool:
+    """Whether ``name`` is the imputer's missing indicator ``<col>__missing`` of an input column."""
+    source = source_column(name, inputs)
+    return source != name and name == f"{source}__missing"
