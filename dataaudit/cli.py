@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
 from ._version import __version__
-from .analysis.registry import all_rules, get_rule
+from .analysis.catalogue import catalogue, lookup
 from .analysis.report import FAIL_ON_CHOICES
 from .engines import APPLY_ENGINES, ENGINES
 from .errors import DataAuditError, UsageError
@@ -396,7 +397,7 @@ def diff_command(reference: str, path: str, target: str | None, recipe_path: str
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules_command(fmt: str) -> None:
     """List every rule: code, name, command (scan or diff), category, default severity, gradient effect, fix step."""
-    rules = all_rules()
+    rules = catalogue()
     if fmt == "markdown":
         click.echo("| code | name | command | category | severity | gradient effect | fix | what it detects |")
         click.echo("|---|---|---|---|---|---|---|---|")
@@ -412,20 +413,25 @@ def rules_command(fmt: str) -> None:
 @cli.command("explain")
 @click.argument("code")
 def explain_command(code: str) -> None:
-    """Explain a rule: what it detects, why it hurts training, how fix repairs it."""
-    rule = get_rule(code)
+    """Explain a rule: what it detects, how it decides, why it hurts training, how fix repairs it."""
+    rule = lookup(code)
     click.echo(f"{rule.code} {rule.name} ({rule.category}, default severity {rule.severity})")
     click.echo("")
     click.echo(f"What it detects: {rule.summary}")
     click.echo("")
-    click.echo(f"Why it hurts training: {rule.section('Why it hurts training')}")
+    if rule.details:
+        click.echo("How it decides:")
+        for paragraph in rule.details:
+            click.echo(textwrap.fill(paragraph, width=100, initial_indent="  ", subsequent_indent="  ",
+                                     break_on_hyphens=False))
+        click.echo("")
+    click.echo(f"Why it hurts training: {rule.why}")
     click.echo("")
-    click.echo(f"How fix repairs it: {rule.section('How fix repairs it')}")
+    click.echo(f"How fix repairs it: {rule.how}")
     click.echo("")
     click.echo(f"Gradient effect: {rule.gradient_effect}. Fix step: {rule.fix}.")
-    params = rule.parameters()
-    if params:
-        click.echo("Options: " + ", ".join(f"{k}={v}" for k, v in params.items()))
+    if rule.options:
+        click.echo("Options: " + ", ".join(f"{k}={v}" for k, v in rule.options))
 
 
 def _terminate(signum, frame) -> None:

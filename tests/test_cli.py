@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import dataaudit
-from dataaudit.analysis.registry import all_rules
+from dataaudit.analysis.registry import all_rules, get_rule
 from dataaudit.analysis.report import report_schema
 from dataaudit.cli import cli
 
@@ -399,6 +399,23 @@ def test_cli_explain_prints_why_it_hurts_training():
     assert "How fix repairs it:" in result.stdout
 
 
+def test_cli_explain_says_how_the_rule_decides():
+    """The docstring's paragraphs between the summary and "Why it hurts training" (DA701's measures and bars)."""
+    result = _run("explain", "DA701")
+    assert result.exit_code == 0
+    decides = result.stdout.split("How it decides:\n", 1)[1].split("Why it hurts training:", 1)[0]
+    assert "rank AUC" in decides and "balanced accuracy" in decides
+    assert all(len(line) <= 100 for line in decides.splitlines())
+    rule = get_rule("DA701")
+    assert " ".join(decides.split()) == " ".join(" ".join(rule.details).split())
+
+
+def test_cli_explain_leaves_out_how_it_decides_when_the_docstring_has_nothing_between():
+    bare = next(r for r in all_rules() if not r.details)
+    result = _run("explain", bare.code)
+    assert result.exit_code == 0 and "How it decides:" not in result.stdout
+
+
 @pytest.mark.parametrize("spelling", ["da201", "robust-outliers"])
 def test_cli_explain_accepts_lowercase_code_and_check_name(spelling):
     result = _run("explain", spelling)
@@ -507,6 +524,21 @@ def test_importing_the_package_loads_no_heavy_library():
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_light_commands_load_no_check_and_no_pandas():
+    """`dataaudit rules`, `explain` and `--version` read the rule catalogue: neither the checks nor pandas or
+    pyarrow load, so they start in a fraction of pandas' own import (bench/startup.py)."""
+    code = ("import sys, dataaudit.cli; print(sorted(m for m in sys.modules if m in ('pandas', 'pyarrow') "
+            "or m.startswith(('dataaudit.checks', 'dataaudit.analysis.registry'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_the_package_still_offers_the_registry_on_first_use():
+    code = "import dataaudit; print(len(dataaudit.RULES) == len(dataaudit.all_rules()) > 40)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
+        == "True"
 
 
 def test_the_light_commands_load_neither_the_verbs_nor_the_formats():

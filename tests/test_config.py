@@ -282,6 +282,19 @@ def test_schema_rules_match_the_registry():
         "DATAAUDIT_UPDATE_GOLDEN=1 python -m pytest -q tests/test_config.py -k schema_rules and review the diff")
 
 
+def test_schema_rules_catalogue_matches_the_registry():
+    """``dataaudit rules`` and ``explain`` read the shipped catalogue (no check imported): it must say what the
+    checks' own docstrings and options say. DATAAUDIT_UPDATE_GOLDEN=1 rewrites it."""
+    from dataaudit.analysis import catalogue
+
+    if os.environ.get("DATAAUDIT_UPDATE_GOLDEN") == "1":
+        catalogue.write()
+        catalogue.catalogue.cache_clear()
+    assert list(catalogue.catalogue()) == catalogue.build(), (
+        "a rule's text or options changed: regenerate dataaudit/resources/rules.json with "
+        "DATAAUDIT_UPDATE_GOLDEN=1 python -m pytest -q tests/test_config.py -k schema_rules and review the diff")
+
+
 def test_schema_and_hand_validation_know_the_same_keys():
     from dataaudit.analysis.report import FAIL_ON_CHOICES
     from dataaudit.fixing.options import CHOICES

@@ -239,3 +239,36 @@ def test_apply_keeps_each_kept_value_beside_its_own_row_when_duplicates_are_drop
     assert dropped.notna().all().all()
     expected = every.set_index("tag").loc[dropped["tag"]].reset_index()
     pd.testing.assert_frame_equal(dropped, expected)
+
+
+def _households(rng, with_copies: bool) -> pd.DataFrame:
+    """Sixty households, ten weeks each, choosing among three brands at three prices: once the household id is
+    dropped many rows agree (360 combinations of week, price, promotion, size and brand in 600 rows), yet no row
+    is a copy of another. ``with_copies`` adds 30 rows entered twice (DA603)."""
+    n = 600
+    frame = pd.DataFrame({"household_id": np.repeat(np.arange(1, 61), 10), "week": np.tile(np.arange(1, 11), 60),
+                          "price": rng.choice([1.09, 1.29, 1.49], n), "promo": rng.integers(0, 2, n),
+                          "size": rng.choice(["small", "large"], n), "bought": rng.choice(["a", "b", "c"], n)})
+    return pd.concat([frame, frame.iloc[100:130]], ignore_index=True) if with_copies else frame
+
+
+@pytest.mark.parametrize("engine", ["pandas", "stream"])
+def test_fix_keeps_the_rows_of_a_panel_that_agree_once_the_unit_id_is_dropped(tmp_path, engine):
+    """The scan judged no row a copy (no DA603), so fix keeps the purchases of different households that agree
+    once `household_id` is dropped (it dropped 56% of them before), and the recipe says so to apply."""
+    path = tmp_path / "panel.csv"
+    _households(np.random.default_rng(3), with_copies=False).to_csv(path, index=False)
+    result = fix(path, target="bought", engine=engine, output=tmp_path / "out.parquet",
+                 options=FixOptions(resample="none"))
+    assert "DA603" not in {f.rule for f in result.before.findings}
+    assert "household_id" in result.dropped_columns
+    assert result.rows["duplicates_dropped"] == 0 and result.rows["out"] == 600
+    assert len(pd.read_parquet(tmp_path / "out.parquet")) == 600
+    assert result.recipe.drop_duplicate_rows is False
+
+
+def test_fix_drops_copies_when_the_scan_found_them():
+    frame = _households(np.random.default_rng(3), with_copies=True)
+    result = fix(frame, target="bought", options=FixOptions(resample="none"))
+    assert "DA603" in {f.rule for f in result.before.findings}
+    assert result.recipe.drop_duplicate_rows is True and result.rows["duplicates_dropped"] >= 30

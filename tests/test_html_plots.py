@@ -47,6 +47,22 @@ def test_html_histogram_draws_outlier_bounds_and_the_share_outside(tmp_path):
     assert "<title>10 values &gt; " in fig and "beyond the plotted range" in fig  # in the right end bin
 
 
+def test_html_date_column_gets_a_histogram_over_time_with_dates_at_its_ends(tmp_path):
+    """A timestamp column's card plots its values over time; the axis ends and the bars' tooltips are dates, not
+    seconds since 1970."""
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2021-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 10**7, 400)), unit="s")
+    stamps = stamps.insert(0, pd.Timestamp("2021-01-01")).append(pd.DatetimeIndex([pd.Timestamp("2021-05-01")]))
+    path = tmp_path / "dates.parquet"
+    pd.DataFrame({"<b>when</b>": stamps, "x": rng.normal(size=len(stamps))}).to_parquet(path)
+    fig = _figure(render([scan(path)], "html"), "&lt;b&gt;when&lt;/b&gt;")
+    assert "<svg" in fig and "dates of &lt;b&gt;when&lt;/b&gt;" in fig and "<b>when" not in fig
+    assert "402 dates from 2021-01-01 to 2021-05-01" in fig
+    assert ">2021-01-01<" in fig and ">2021-05-01<" in fig  # the axis ends
+    assert re.search(r"<title>\[2021-01-01, 2021-01-04\): \d+ values</title>", fig)  # 120 days in 40 bins
+    assert "1609459200" not in fig  # no seconds since 1970
+
+
 def test_html_missing_overview_only_when_values_are_missing(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=300), "b": ["x", "?", "y"] * 100})

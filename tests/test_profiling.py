@@ -81,6 +81,20 @@ def test_integer_target_with_few_values_is_classification(tmp_path, rng):
     assert sum(profile.target.classes.values()) == 300
 
 
+@pytest.mark.parametrize("values, task", [
+    (np.minimum(np.random.default_rng(1).negative_binomial(1, 0.3, 600), 15), "regression"),  # arrests: a count
+    (np.random.default_rng(2).binomial(20, 0.55, 600), "regression"),  # a test score out of 20
+    (np.random.default_rng(3).integers(0, 10, 600), "classification"),  # ten digits 0-9: classes
+    (np.random.default_rng(4).choice([1, 5, 9, 14, 20, 33, 41, 56, 60, 72, 80, 99], 600), "classification"),
+])
+def test_a_count_target_is_regression_and_few_codes_are_classes(tmp_path, values, task):
+    """Whole numbers of 11 to 20 values that are non-negative and nearly consecutive are a count or a score;
+    twelve scattered codes stay labels, and so do ten digits."""
+    frame = pd.DataFrame({"x": np.random.default_rng(0).normal(size=600), "y": values})
+    report = scan(write_csv(tmp_path / "t.csv", frame), target="y")
+    assert report.profile.target.task == task
+
+
 def test_numbers_as_text_with_many_distinct_values_count_missing_over_every_row():
     """Past MAX_DISTINCT_ANALYSED distinct values the numbers are parsed from every value, so the rows
     analysed are every row too: the share of numbers stays ≤ 1 and the missing count is the tokens."""

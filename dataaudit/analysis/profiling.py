@@ -30,7 +30,7 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "NAMED_ID_SHARE", "ACRONYM_ID", "FUSED_CODE",
-           "FUSED_NUMBER", "REPEATED_ID_NAME", "REPEATED_ID_VALUES", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+           "FUSED_NUMBER", "COUNT_TARGET_VALUES", "REPEATED_ID_NAME", "REPEATED_ID_VALUES", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
 
@@ -392,8 +392,21 @@ def _repeated_id(name: str, distinct: int) -> bool:
     return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name))
 
 
+#: whole-number targets with more distinct values than this are a count or a score (regression) when they are
+#: non-negative and nearly consecutive: arrests 0-12, a vocabulary score 0-10, articles published 0-19
+COUNT_TARGET_VALUES = 10
+
+
 def _target_task(col: ColumnProfile) -> str:
+    """Regression for numbers, for whole numbers of more than 20 values, and for a count: more than
+    ``COUNT_TARGET_VALUES`` non-negative whole numbers, nearly consecutive (their range at most 1.5 times their
+    count). Classes otherwise: labels are few (two to five codes in every real table of bench/real); a class
+    target coded 0 to 10 or more reads as a count."""
     if col.inferred_type in ("numeric",) or (col.inferred_type == "integer" and col.distinct > 20):
+        return "regression"
+    values = col.numeric.values if col.inferred_type == "integer" and col.numeric is not None else None
+    if values is not None and values.size and col.distinct > COUNT_TARGET_VALUES and values[0] >= 0 \
+            and values[-1] - values[0] + 1 <= 1.5 * col.distinct:
         return "regression"
     return "classification"
 

@@ -37,6 +37,18 @@ class Rule:
     def summary(self) -> str:
         return self.doc.splitlines()[0] if self.doc else ""
 
+    @property
+    def details(self) -> list[str]:
+        """The paragraphs between the summary and ``Why it hurts training:``: how the rule decides (its measures,
+        thresholds and what it leaves quiet), each on one line."""
+        paragraphs = self.doc.split("\n\n")[1:]
+        out: list[str] = []
+        for paragraph in paragraphs:
+            if paragraph.lstrip().startswith(("Why it hurts training:", "How fix repairs it:")):
+                break
+            out.append(" ".join(paragraph.split()))
+        return [p for p in out if p]
+
     def section(self, title: str) -> str:
         """Text of the ``Why it hurts training:`` or ``How fix repairs it:`` paragraph."""
         text = self.doc

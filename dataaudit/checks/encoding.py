@@ -69,8 +69,12 @@ def numbers_as_text(data: DatasetProfile) -> Iterator[Hit]:
 
 @check("DA402", "mixed-types", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.DEAD_PARAMETERS, fix_steps=("repair",))
-def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2) -> Iterator[Hit]:
+def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2, min_number_values: int = 5) -> Iterator[Hit]:
     """A column in which a substantial share of values are numbers and others are words (not missing-value tokens).
+
+    The numbers must be measurements, not labels: at least ``min_number_values`` distinct numbers (a drive train
+    of 'f', 'r' and '4', a grade of 'A', 'B' and '1' are categories whose labels include a digit, which repair
+    would turn into missing values).
 
     Why it hurts training: no single encoding fits: as text, each number becomes its own category; coerced
     to numbers, the words become NaN (NaN loss) unless imputed.
@@ -88,6 +92,8 @@ def mixed_types(data: DatasetProfile, *, min_numeric_share: float = 0.2) -> Iter
         if not col.numeric_from_text and col.text.other / present < 0.02:
             continue  # a text column with a few numbers in it ('Route 66') is not mixed
         frame = col.text.frame
+        if not col.numeric_from_text and int(frame["numeric"].sum()) < min_number_values:
+            continue  # a category with a digit among its labels ('f', 'r', '4'), not numbers among words
         words = ~frame["token"].to_numpy() & ~frame["numeric"].to_numpy()
         yield Hit(col.name, f"{pct(numeric / present)} of values are numbers and {pct(col.text.other / present)} "
                   "are other text", {"numeric_share": jsonable(numeric / present),

@@ -76,7 +76,12 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
     feature agree on the target in most of their pairs or more than twice as often as chance (chicks of one brood
     share its height and year, not their tick counts: members of a group, not copies of a record).
 
-    How fix repairs it: drop removes the repeats (counted in the report).
+    Exact repeats are left out too when every row is sampled, every column holds at most 50 values, and they are
+    within twice what independent columns would repeat by chance: a table of a few coarse columns (class, age group, sex, survived) repeats its
+    combinations in nearly every row, and none is a copy.
+
+    How fix repairs it: drop removes the repeats (counted in the report); where this rule is quiet, fix keeps every
+    row.
     """
     if not data.stats.repeated_rows:  # no two rows share their features, so none repeats in full
         yield from _repeats_but_for_identifiers(data)
@@ -87,7 +92,7 @@ def duplicate_rows(data: DatasetProfile, *, medium_share: float = 0.05) -> Itera
             full = full * np.uint64(1099511628211) + data.stats.target_hash
     duplicate = duplicate_mask(full)
     count = int(duplicate.sum())
-    if not count:
+    if not count or _coarse_coincidence(data, count):
         return
     fraction = count / data.rows
     rows = np.flatnonzero(duplicate)[:5]
@@ -111,6 +116,25 @@ def chance_repeats(frame: pd.DataFrame) -> float:
         agree *= float((p ** 2).sum())
     n = len(frame)
     return n * (n - 1) / 2 * agree
+
+
+#: a column of a coarse table holds at most this many values: the chance that two rows agree on it is then
+#: measured by its value shares; a finer column's shares (each value once or twice) would credit chance with copies
+MAX_COARSE_VALUES = 50
+
+
+def _coarse_coincidence(data: DatasetProfile, count: int) -> bool:
+    """Whether ``count`` exact repeats are what a coarse table gives by chance: every row sampled, every column of
+    at most ``MAX_COARSE_VALUES`` values, and no more than twice what independent columns would repeat (class, age
+    group, sex and survival of 1,316 passengers: 24 combinations, so nearly every row repeats one, and none is a
+    copy). Copies made by a join or an export repeat in tables with a fine-grained column too, where chance
+    repeats nothing."""
+    sample = data.sample
+    if data.stats.sample.num_rows < data.rows or sample.shape[1] == 0:
+        return False
+    if any(sample[c].nunique(dropna=False) > MAX_COARSE_VALUES for c in sample.columns):
+        return False
+    return count <= CHANCE_FACTOR * chance_repeats(sample)
 
 
 MEMBER_AGREEMENT = 0.5  # feature-equal rows agreeing on the target in fewer of their pairs are a group's members

@@ -121,7 +121,7 @@ def fix_out_of_core(engine: OutOfCoreEngine, path: str | os.PathLike[str], *, ou
     del stats
     whole = fitted_on >= rows_in
     recipe = Recipe(list(fitted.steps), target, [c for c in loaded.table.column_names if c != target],
-                    [str(c) for c in fitted.frame.columns], drop_duplicate_rows=True,
+                    [str(c) for c in fitted.frame.columns], drop_duplicate_rows=fitted.drop_duplicates,
                     target_levels=target_levels(before))
     classification = is_classification(before, target)
     staged = classification and options.resample != "none" and output is not None

@@ -59,7 +59,7 @@ def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: F
     rows["removed_by_resampling"] = max(len(current) - len(out), 0)
     rows["out"] = len(out)
     recipe = Recipe([*fitted.steps, resampler], target, inputs, list(current.columns),
-                    drop_duplicate_rows=True,  # what apply writes: no weight column
+                    drop_duplicate_rows=fitted.drop_duplicates,  # what apply writes: no weight column
                     target_levels=target_levels(before))
     out = out.reset_index(drop=True)
     if resampler.method_ == "over" and len(out) > len(current) and current[target].notna().all():

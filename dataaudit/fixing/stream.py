@@ -102,9 +102,11 @@ class StreamEngine:
                                 self.safe_csv, self.after))
         classes, distinct = (_Classes() if classification else None), _SeenRows()
         progress.stage("transform and write")
+        rows = 0
         for frame in _frames(self.source, self.loaded.path, self.missing_values):
             batch_log: list[str] = []
             table = _to_arrow(recipe.transform(frame, batch_log, drop_duplicates=distinct), self.schema)
+            rows += table.num_rows
             if classes is not None:
                 classes.add(table.column(target))
             if self.sink is not None:
@@ -113,7 +115,7 @@ class StreamEngine:
             progress.advance(len(frame))
         if self.sink is not None:
             self.sink.close()
-        return Written(distinct.rows, distinct.dropped, classes)
+        return Written(rows, distinct.dropped, classes)  # every row kept, duplicates dropped or not (the recipe)
 
     def drawn(self, plan: ResamplePlan) -> str:
         return ("stream engine: imbalanced-learn drew the rows from the class of every row written, as in memory"

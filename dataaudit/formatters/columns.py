@@ -65,6 +65,17 @@ def histogram_figure(col: ColumnProfile) -> str:
     return figure(chart, f"<code>{esc(col.name)}</code>: {esc(text)}")
 
 
+def dates_figure(col: ColumnProfile) -> str:
+    """A histogram of a date column over time (its values are seconds since 1970), the range's ends as dates."""
+    values = col.numeric
+    bins = svg.bin_values(values.values, weight=values.weight, neginf=values.neginf, posinf=values.posinf)
+    chart = svg.histogram(bins, title=f"dates of {col.name}", approx=not values.exact, fmt=_moment)
+    text = f"{bins.total:,} dates from {_moment(bins.low)} to {_moment(bins.high)}"
+    if not values.exact:
+        text += "; counts estimated from thinned values"
+    return figure(chart, f"<code>{esc(col.name)}</code>: {esc(text)}")
+
+
 def _worst(findings: Sequence[Finding]) -> dict[str, int]:
     worst: dict[str, int] = {}
     for f in findings:
@@ -167,6 +178,8 @@ def _plot(col: ColumnProfile | None, profile: DatasetProfile | None) -> str:
     if (col.is_numeric_feature or (col.is_target and profile.target is not None and profile.target.task == "regression"
                                    and col.numeric is not None)) and col.numeric.count:
         return histogram_figure(col)
+    if col.inferred_type == "datetime" and col.numeric is not None and col.numeric.count:
+        return dates_figure(col)
     if col.inferred_type in CATEGORY_TYPES and col.inferred_type != "identifier":
         return _value_bars(col)
     return ""

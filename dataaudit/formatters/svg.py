@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -78,10 +78,12 @@ class Bins:
     total: int  # finite values, weighted
     whole: bool = False  # bins of whole numbers, edges half-way between them
 
-    def span(self, a: float, b: float) -> str:
-        """The values a bin holds, in words: '[5, 8.661)', or '5–6' for whole numbers."""
-        if not self.whole:
-            return f"[{num(a)}, {num(b)})"
+    def span(self, a: float, b: float, fmt: Callable[[float], str] | None = None) -> str:
+        """The values a bin holds, in words: '[5, 8.661)', or '5–6' for whole numbers; ``fmt`` writes a value
+        (dates from seconds since 1970)."""
+        if fmt is not None or not self.whole:
+            fmt = fmt or num
+            return f"[{fmt(a)}, {fmt(b)})"
         return num(a + 0.5) if b - a == 1 else f"{num(a + 0.5)}–{num(b - 0.5)}"
 
 
@@ -120,8 +122,10 @@ def bin_values(values: np.ndarray, *, weight: int = 1, bounds: tuple[float, floa
 
 
 def histogram(bins: Bins, *, title: str, bounds: tuple[float, float] | None = None, approx: bool = False,
-              width: float = 340, height: float = 160) -> str:
-    """Bars for the bins, red end bins for what lies beyond the range, dashed lines at the bounds."""
+              width: float = 340, height: float = 160, fmt: Callable[[float], str] | None = None) -> str:
+    """Bars for the bins, red end bins for what lies beyond the range, dashed lines at the bounds. ``fmt``
+    writes the range's ends and the bins' spans (dates); numbers by default."""
+    ends = fmt or num
     left, right, top, bottom = 42.0, width - 8, 26.0, height - 34
     end_w, gap = 30.0, 6.0
     x0 = left + (end_w + gap if bins.below else 0)
@@ -143,8 +147,8 @@ def histogram(bins: Bins, *, title: str, bounds: tuple[float, float] | None = No
         if count:
             xa, xb = x(a), x(b)
             body.append(_rect(xa, bottom - bar(count), max(xb - xa - 0.5, 0.5), bar(count), BAR,
-                              f"{bins.span(a, b)}: {about}{_values(count)}"))
-    body += [_text(x0, bottom + 12, num(bins.low)), _text(x1, bottom + 12, num(bins.high), "end")]
+                              f"{bins.span(a, b, fmt)}: {about}{_values(count)}"))
+    body += [_text(x0, bottom + 12, ends(bins.low)), _text(x1, bottom + 12, ends(bins.high), "end")]
     for count, start, sign, edge, anchor in ((bins.below, left, "<", bins.low, "start"),
                                              (bins.above, right - end_w, ">", bins.high, "end")):
         if count:

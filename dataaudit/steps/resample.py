@@ -17,7 +17,7 @@ from ..core.numfmt import listed
 from .base import FitContext, Step, is_numeric
 
 __all__ = ["METHODS", "USED", "MIN_RATIO", "IMBALANCE_RULES", "SMOTE_MAX_ROWS", "SMOTE_MIN_ROWS", "MAX_CLASS_CODES",
-           "MAX_GROWTH", "WEIGHT_COLUMN", "NAMES", "Resample", "random_rows"]
+           "MAX_GROWTH", "WEIGHT_COLUMN", "NAMES", "Resample", "random_rows", "label_array"]
 
 METHODS = ("auto", "over", "under", "smote", "weights", "none")
 USED = ("none", "over", "under", "smote", "smotenc", "weights")
@@ -241,7 +241,7 @@ class Resample(Step):
         return method, f"the imbalance ratio is {ratio:.1f} and {mix}"
 
     def _resample(self, data: pd.DataFrame, target: str) -> pd.DataFrame:
-        labels = data[target].to_numpy(dtype=object if not is_numeric(data[target]) else None)
+        labels = label_array(data[target])
         if self.method_ in ("over", "under"):
             # resample row numbers, then copy whole rows: dtypes and values stay exactly as they were
             goal = self.goal(self.counts_before_) if self.method_ == "over" else None
@@ -262,7 +262,7 @@ class Resample(Step):
         ``k_neighbors`` is ``min(5, smallest class - 1)`` over ``counts_before_``, and at most the smallest
         sampled class in ``wanted`` less one. ``seed``: instead of ``self.seed`` (a later round of rows)."""
         seed = self.seed if seed is None else seed
-        labels = data[target].to_numpy(dtype=object if not is_numeric(data[target]) else None)
+        labels = label_array(data[target])
         features = [c for c in data.columns if c != target]
         text = [i for i, c in enumerate(features) if not is_numeric(data[c])]
         k = min(5, min(self.counts_before_.values()) - 1)
@@ -410,3 +410,11 @@ def _is_classification(labels: pd.Series, context: FitContext) -> bool:
 def _is_binary(series: pd.Series) -> bool:
     values = series.dropna()
     return len(values) > 0 and bool(values.isin([0.0, 1.0]).all())
+
+
+def label_array(labels: pd.Series) -> np.ndarray:
+    """The class labels as imbalanced-learn reads them: numbers as numbers, True/False as a bool array (an object
+    array of Python bools is an "unknown" target to scikit-learn), anything else as objects."""
+    if pd.api.types.is_bool_dtype(labels.dtype) and not labels.isna().any():
+        return labels.to_numpy(dtype=bool)
+    return labels.to_numpy(dtype=object if not is_numeric(labels) else None)

@@ -36,12 +36,15 @@ class RobustScale(Step):
     ``scaler``: ``mad`` (default) ``(x − median) / (1.4826·MAD)``; ``robust`` ``(x − median) / IQR``
     as scikit-learn's RobustScaler; ``standard`` ``(x − mean) / std``; ``none`` leaves data as is.
     Columns with two distinct values or fewer (0/1 flags, ``*__missing`` indicators) are kept as they
-    are: scaling would only move a clean 0/1 code; so are integer category codes (DA408, method ``codes``),
+    are: scaling would only move a clean 0/1 code; two values other than 0 and 1 (a year of 1999 or 2008, a sex
+    coded 1/2) become that code, ``(x − low) / (high − low)`` (method ``binary``: a survey year of 2008 would
+    otherwise reach the model as it is, three orders of magnitude above the scaled columns); so are integer
+    category codes (DA408, method ``codes``),
     which encode encodes. NaN stays NaN; ±inf become the fitted minimum or
     maximum first, so the output is finite.
     Fitted: ``columns_`` (columns scaled), ``center_`` and ``scale_`` (column -> float), ``range_``
     (column -> [min, max] seen at fit), ``method_`` (numeric feature column -> mad | iqr | std | unit
-    | kept | codes, the scale actually used).
+    | binary | kept | codes, the scale actually used).
     """
 
     name = "robust-scale"
@@ -63,7 +66,12 @@ class RobustScale(Step):
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
             x = x[np.isfinite(x)]
             if at_most_two_values(x):
-                return None
+                low, high = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
+                if low in (0.0, 1.0) and high in (0.0, 1.0):
+                    return None  # a 0/1 flag (or a constant 0 or 1): kept as it is
+                if high == low:  # one value other than 0 and 1: 0, as a flag that never fires
+                    return low, 1.0, "binary", [low, high]
+                return low, high - low, "binary", [low, high]
             return (*center_scale(x, self.scaler), [float(x.min()), float(x.max())])
 
         fitted = thread_map(lambda c: None if c in codes else fit_column(c), columns)

@@ -212,6 +212,12 @@ def _(rng):
     return Case(f.assign(quantity=mixed), column="quantity")
 
 
+@silent("DA402")
+def _(rng):
+    f = clean_frame(rng)  # a drive train: front, rear, 4-wheel; a label that is a digit is not a number among words
+    return Case(f.assign(drv=rng.choice(["f", "4", "r"], len(f), p=[0.45, 0.44, 0.11])))
+
+
 @fire("DA403")
 def _(rng):
     f = clean_frame(rng)

@@ -114,6 +114,28 @@ def test_a_coarse_table_with_row_numbers_is_not_duplicated(tmp_path, rng):
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA603"]).findings == []
 
 
+def test_a_coarse_table_without_row_numbers_repeats_by_chance_not_by_copying(tmp_path, rng):
+    """The same passengers without their numbers: nearly every row repeats an earlier one exactly (24
+    combinations), as chance gives; they are not copies, and fix keeps them all."""
+    n = 1000
+    f = pd.DataFrame({"klass": rng.choice(["1st", "2nd", "3rd"], n), "sex": rng.choice(["m", "f"], n),
+                      "age": rng.choice(["child", "adult"], n), "label": rng.integers(0, 2, n)})
+    path = write_csv(tmp_path / "t.csv", f)
+    assert scan(path, target="label", select=["DA603"]).findings == []
+    from dataaudit.api import fix
+
+    assert fix(path, target="label", output=tmp_path / "o.parquet").rows["duplicates_dropped"] == 0
+
+
+def test_copies_in_a_coarse_table_with_one_fine_column_are_duplicates(tmp_path, rng):
+    n = 1000  # a fare to the cent tells passengers apart: thirty rows exported twice repeat far beyond chance
+    f = pd.DataFrame({"klass": rng.choice(["1st", "2nd", "3rd"], n), "sex": rng.choice(["m", "f"], n),
+                      "fare": rng.lognormal(3, 1, n).round(2), "label": rng.integers(0, 2, n)})
+    f = pd.concat([f, f.iloc[100:130]], ignore_index=True)
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA603"]).findings
+    assert 30 <= found.evidence["count"] <= 40  # and a few fares equal to the cent by chance
+
+
 def _follow_up(rng, n: int = 2000) -> pd.DataFrame:
     """A trial's table: ``status`` 1 when the event was seen; the days to the event or to censoring end at the
     outcome (rank AUC ≈ 0.91); ``age`` and ``income`` are honest features as strong or stronger (≈ 0.93, 0.95)."""

@@ -152,6 +152,24 @@ def test_robust_scale_mad_default_gives_unit_robust_spread():
     assert log == [] and np.isfinite(out.select_dtypes("number").to_numpy()).all()
 
 
+def test_robust_scale_codes_two_values_other_than_0_and_1_as_0_and_1():
+    """A survey year of 1999 or 2008 (mpg's `year`) reached the model as it was, 2,000 where every scaled column is
+    near 0: the MLP on it diverged. Two values become 0/1 (low, high); a 0/1 flag is kept as it is."""
+    n = 200
+    frame = pd.DataFrame({"year": np.where(np.arange(n) % 3 == 0, 2008, 1999), "sex": np.arange(n) % 2 + 1,
+                          "flag": np.arange(n) % 2, "ones": np.ones(n), "x": np.linspace(0, 5, n)})
+    step = RobustScale().fit(frame, FitContext())
+    assert step.method_ == {"year": "binary", "sex": "binary", "flag": "kept", "ones": "kept", "x": "mad"}
+    out = step.transform(frame, [])
+    assert sorted(set(out["year"])) == [0.0, 1.0] and (out["year"] == (frame["year"] == 2008)).all()
+    assert sorted(set(out["sex"])) == [0.0, 1.0]
+    pd.testing.assert_series_equal(out["flag"], frame["flag"])
+    rebuilt = _round_trip(step)
+    new = pd.DataFrame({"year": [1999, 2008, 2014], "sex": [2, 1, 2], "flag": [0, 1, 1], "ones": [1.0] * 3,
+                        "x": [0.0, 1.0, 2.0]})
+    assert rebuilt.transform(new, [])["year"].tolist() == pytest.approx([0.0, 1.0, 15 / 9])
+
+
 def test_robust_scale_fallback_chain_never_divides_by_zero():
     n = 100
     frame = pd.DataFrame({

@@ -49,6 +49,16 @@ def test_resample_balances_classes(method, used):
     assert len(log) == 1 and step.reason_ in log[0]
 
 
+@pytest.mark.parametrize("method", ["smote", "over", "under"])
+def test_resample_a_true_false_target(method):
+    """A bool target (a CSV's True/False): imbalanced-learn called an object array of Python bools an "unknown"
+    target and fix stopped (wooldridge-style `treat`, 7% True)."""
+    frame = _frame(np.random.default_rng(0)).assign(label=np.r_[np.zeros(90, bool), np.ones(10, bool)])
+    step, out, _ = _resample(frame, method)
+    counts = out["label"].value_counts()
+    assert out["label"].dtype == bool and counts[True] == counts[False]
+
+
 def test_resample_keeps_original_rows_first_and_unchanged():
     rng = np.random.default_rng(0)
     frame = _frame(rng)
