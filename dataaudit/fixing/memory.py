@@ -52,20 +52,23 @@ def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: F
     inputs = [c for c in (frame[0] if isinstance(frame, list) else frame).columns if c != before.target]
     fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress)
     target, current, rows = before.target, fitted.frame, fitted.rows
+    columns, n = list(current.columns), len(current)
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
-    out = resampler.fit_resample(current, fitted.context, fitted.log)
+    # handed over: random over-sampling frees each fitted column once its rows are copied (``current`` is then
+    # left without columns; the rows before resampling are the output's first rows)
+    out = resampler.fit_resample(current, fitted.context, fitted.log, consume=True)
     (NO_PROGRESS if progress is None else progress).advance()
-    rows["added_by_resampling"] = max(len(out) - len(current), 0)
-    rows["removed_by_resampling"] = max(len(current) - len(out), 0)
+    rows["added_by_resampling"] = max(len(out) - n, 0)
+    rows["removed_by_resampling"] = max(n - len(out), 0)
     rows["out"] = len(out)
-    recipe = Recipe([*fitted.steps, resampler], target, inputs, list(current.columns),
+    recipe = Recipe([*fitted.steps, resampler], target, inputs, columns,
                     drop_duplicate_rows=fitted.drop_duplicates,  # what apply writes: no weight column
                     target_levels=target_levels(before))
     out = out.reset_index(drop=True)
-    if resampler.method_ == "over" and len(out) > len(current) and current[target].notna().all():
+    if getattr(resampler, "consumed_", False):
         # random over-sampling keeps every row, in order, then adds the copies: the rows before resampling are
-        # the output's first rows (a view), and the fitted frame's own copy is freed with ``fitted``
-        pre_resample = out.iloc[:len(current)]
+        # the output's first rows (a view); the fitted frame's columns were freed as they were taken
+        pre_resample = out.iloc[:n]
     else:
         pre_resample = current.reset_index(drop=True)
     return FixResult(out, pre_resample, recipe, before, None, rows, fitted.log)
