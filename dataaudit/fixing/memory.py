@@ -116,6 +116,7 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
             scanned = scanned.iloc[rows].reset_index(drop=True)
         result.after = rescan_frame(scanned, name=str(output or "<fixed>"), target=target, **checks)
         del scanned
+        release_memory()  # the rescan's columns and statistics of the sample, before the probe makes its matrices
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")
