@@ -201,7 +201,9 @@ and the month and day of week only where they tell more than the days since the 
         sentinels = self.sentinels_.get(name, [])
         if is_numeric(series) or pd.api.types.is_bool_dtype(series):
             values = series.astype(float)
-            values = values.mask(~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
+            infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+            if infinite.any():  # NaN is missing already: only ±inf need masking (no copy of a finite column)
+                values = values.mask(infinite)
             return (values.mask(values.isin(sentinels)) if sentinels else values), 1.0
         unit = self.units_.get(name)
         codes, uniques = pd.factorize(_as_text(series), use_na_sentinel=True)  # each distinct value read once
