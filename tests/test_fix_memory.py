@@ -58,3 +58,28 @@ def test_over_sampled_output_holds_the_rows_before_resampling_once():
     assert len(result.frame) > len(result.pre_resample)
     assert np.shares_memory(result.pre_resample["x"].to_numpy(), result.frame["x"].to_numpy())
     pd.testing.assert_frame_equal(apply_recipe(result, frame), result.pre_resample)
+
+
+def test_fit_fix_hands_the_fitted_frame_to_over_sampling_which_frees_its_columns(monkeypatch):
+    from dataaudit.steps import Resample
+
+    rng = np.random.default_rng(2)
+    n = 2000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "c": rng.choice(["a", "b"], n),
+                          "label": rng.choice([0, 1], n, p=[0.9, 0.1])})
+    before = scan_frame(frame, target="label")
+    handed_over = []
+    original = Resample.fit_resample
+
+    def spy(self, data, context, log, **kwargs):
+        handed_over.append((data, kwargs))
+        return original(self, data, context, log, **kwargs)
+
+    monkeypatch.setattr(Resample, "fit_resample", spy)
+    result = fit_fix([frame.copy()], before, FixOptions(resample="over"))
+    (data, kwargs), = handed_over
+    assert kwargs == {"consume": True} and data.shape[1] == 0  # every fitted column freed once its rows were taken
+    assert list(result.pre_resample.columns) == list(result.frame.columns) and len(result.pre_resample) == n
+    pd.testing.assert_frame_equal(result.pre_resample, result.frame.iloc[:n])
+    under = fit_fix([frame.copy()], before, FixOptions(resample="under"))  # not consumed: pre_resample is whole
+    assert len(under.pre_resample) == n and under.pre_resample.shape[1] == result.frame.shape[1]

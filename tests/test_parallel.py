@@ -43,3 +43,21 @@ def test_the_scan_runs_its_checks_with_one_blas_thread(monkeypatch):
     dataaudit.scan(str(SAMPLES / "mixed.csv"), target="churned")
     assert seen and all(set(threads) == {1} for threads in seen)
     assert set(_blas_threads()) == set(before)  # restored (the scan may load scipy's BLAS beside numpy's)
+
+
+def test_the_probe_after_a_fix_runs_with_one_blas_thread(monkeypatch):
+    import dataaudit.fixing.probe as fix_probe
+
+    seen: list[list[int]] = []
+    real = fix_probe.probe_frame
+
+    def spy(*args, **kwargs):
+        seen.append(_blas_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fix_probe, "probe_frame", spy)
+    before = _blas_threads()
+    result = dataaudit.fix(str(SAMPLES / "mixed.csv"), target="churned")
+    assert result.after.probe is not None  # the probe ran, on the fixed rows
+    assert len(seen) == 1 and set(seen[0]) == {1}
+    assert set(_blas_threads()) == set(before)  # restored once the fix is done

@@ -25,6 +25,7 @@ from ..steps.base import FitContext, Step
 from ..steps.target import ABSURD_Z
 from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
+from .release import release_memory
 
 __all__ = ["FittedSteps", "fit_steps", "copies_judged", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
 
@@ -94,9 +95,10 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
             current = step.transform(_drop_absurd_target(step, current, rows, log), log)
             progress.advance()
             continue
-        current = step.fit(current, context).transform(current, log)
+        current = step.fit_transform(current, context, log)  # the repair step parses each column once
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current) if dedup else (current, 0)
+        release_memory()  # the step's input is freed: return its pages before the next step makes its columns
         progress.advance()
     # a target-transform that found nothing to transform (fewer than two finite values) stays out of the recipe
     steps = [s for s in steps if not (s.name == "target-transform" and s.kind_ == "none")]

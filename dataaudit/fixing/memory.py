@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import pandas as pd
-import pyarrow as pa
 
 from ..analysis.pipeline import rescan_frame, scan_loaded
 from ..analysis.report import Report
 from ..core.declared_missing import describe
+from ..engines.allocator import limit_heap_fragmentation
 from ..errors import DataMismatchError, InputError, UsageError
 from ..io.frames import check_data, like_input, load_data
 from ..io.read import LoadedTable, load, to_frame
@@ -35,6 +35,7 @@ from .fit import fit_steps, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
 from .recipe import Recipe
+from .release import release_memory
 from .result import FixResult
 
 __all__ = ["with_kept", "fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memory", "apply_frame", "apply_partition",
@@ -51,20 +52,23 @@ def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: F
     inputs = [c for c in (frame[0] if isinstance(frame, list) else frame).columns if c != before.target]
     fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress)
     target, current, rows = before.target, fitted.frame, fitted.rows
+    columns, n = list(current.columns), len(current)
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
-    out = resampler.fit_resample(current, fitted.context, fitted.log)
+    # handed over: random over-sampling frees each fitted column once its rows are copied (``current`` is then
+    # left without columns; the rows before resampling are the output's first rows)
+    out = resampler.fit_resample(current, fitted.context, fitted.log, consume=True)
     (NO_PROGRESS if progress is None else progress).advance()
-    rows["added_by_resampling"] = max(len(out) - len(current), 0)
-    rows["removed_by_resampling"] = max(len(current) - len(out), 0)
+    rows["added_by_resampling"] = max(len(out) - n, 0)
+    rows["removed_by_resampling"] = max(n - len(out), 0)
     rows["out"] = len(out)
-    recipe = Recipe([*fitted.steps, resampler], target, inputs, list(current.columns),
+    recipe = Recipe([*fitted.steps, resampler], target, inputs, columns,
                     drop_duplicate_rows=fitted.drop_duplicates,  # what apply writes: no weight column
                     target_levels=target_levels(before))
     out = out.reset_index(drop=True)
-    if resampler.method_ == "over" and len(out) > len(current) and current[target].notna().all():
+    if getattr(resampler, "consumed_", False):
         # random over-sampling keeps every row, in order, then adds the copies: the rows before resampling are
-        # the output's first rows (a view), and the fitted frame's own copy is freed with ``fitted``
-        pre_resample = out.iloc[:len(current)]
+        # the output's first rows (a view); the fitted frame's columns were freed as they were taken
+        pre_resample = out.iloc[:n]
     else:
         pre_resample = current.reset_index(drop=True)
     return FixResult(out, pre_resample, recipe, before, None, rows, fitted.log)
@@ -77,7 +81,10 @@ def fix_in_memory(path: str | os.PathLike[str], *, output: str | os.PathLike[str
     """``api.fix`` of a file in memory; the caller checked the options and the output paths. ``checks``: the rule
     options of the scans before and after (``scan``'s keywords)."""
     progress.stage("read")
-    return fix_loaded(load(path, sheet=sheet, missing_values=missing_values), output=output, target=target,
+    limit_heap_fragmentation()  # the steps' whole-column arrays go back to the system when freed (see there)
+    loaded = load(path, sheet=sheet, missing_values=missing_values)
+    release_memory()  # the reader's buffers (the CSV parser's blocks), before the scan makes its statistics
+    return fix_loaded(loaded, output=output, target=target,
                       recipe_path=recipe_path, options=options, overwrite=overwrite, rescan=rescan, safe_csv=safe_csv,
                       missing_values=missing_values, progress=progress, checks=checks or {})
 
@@ -89,15 +96,17 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
     """The in-memory fix of a loaded table (a file's or a frame's): scan, fit, transform, resample, rescan, write.
     The caller checked the options and the outputs."""
     before = scan_loaded(loaded, target=target, progress=progress, **checks)
+    release_memory()  # the scan's temporary columns, before the frame is made
     handed = [to_frame(loaded.table)]
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
-    pa.default_memory_pool().release_unused()  # and give the pages Arrow's allocator kept back to the system
+    release_memory()  # and give the pages Arrow's allocator and glibc's heap kept back to the system
     # handed over: fit_steps frees the input frame once the first step has transformed it
     result = fit_fix(handed, before, options, missing_values=missing_values, progress=progress)
     if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
         result.log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
                              f"{describe(declared)}.")
+    release_memory()  # what the steps and resampling freed, before the rescan and the write make their copies
     if rescan:
         progress.stage("rescan")
         scanned = result.features_frame
@@ -107,6 +116,7 @@ def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, ta
             scanned = scanned.iloc[rows].reset_index(drop=True)
         result.after = rescan_frame(scanned, name=str(output or "<fixed>"), target=target, **checks)
         del scanned
+        release_memory()  # the rescan's columns and statistics of the sample, before the probe makes its matrices
         result.after.probe = probe_after_fix(result)  # on the rows probed before, not a new sample
     if output is not None or recipe_path is not None:
         progress.stage("write")

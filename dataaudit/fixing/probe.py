@@ -3,6 +3,10 @@
 The scan probes its row sample of the input. Here the same sample goes through the fitted recipe, and,
 when the fix resampled, through the same resampler (same method and seed), and is probed again with
 the same seed. When the sample holds every row (up to 100,000 rows) that is exactly the fixed output.
+
+The probe runs with BLAS on the calling thread only, as the scan's does (``core.parallel.one_blas_thread``): its
+SVDs of a wide fixed output (5,000 rows × 3,300 one-hot and scaled columns) are the fix's largest cost there, and
+on a busy machine two BLAS threads took twice the wall time of one, and twice the CPU.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.attribution import attribute
 from ..analysis.probe import probe_frame
+from ..core.parallel import one_blas_thread
 from ..io.read import to_frame
 from ..steps import Resample
 from ..steps.base import FitContext
@@ -24,6 +29,7 @@ __all__ = ["probe_after_fix"]
 _REPLAY = {"over": "over", "under": "under", "smote": "smote", "smotenc": "smote"}
 
 
+@one_blas_thread()
 def probe_after_fix(result: "FixResult") -> dict[str, Any] | None:
     """Probe the fixed rows of the scan's sample; None when the scan did not probe (no target)."""
     before = result.before

@@ -126,7 +126,7 @@ class Encode(Step):
             else:
                 log.append(f"encode: column {name!r} is absent from the data; encoded as if every value were missing.")
                 out.update(self._encode(name, np.zeros(len(frame), dtype=np.intp), [MISSING], []))
-        return pd.DataFrame(out, index=frame.index)
+        return pd.DataFrame(out, index=frame.index, copy=False)  # the columns as made: no consolidating copy
 
     def _factorized(self, name: str, series: pd.Series) -> tuple[np.ndarray, list[str]]:
         """Each row's position among the column's distinct categories, and those categories (``_categories``);

@@ -204,7 +204,7 @@ class Impute(Step):
             more = f" and {len(filled) - 10} more" if len(filled) > 10 else ""
             log.append(f"impute: filled {sum(filled.values()):,} missing value(s) in {len(filled)} column(s) "
                        f"({listed}{more}).")
-        return pd.DataFrame(out, index=frame.index)
+        return pd.DataFrame(out, index=frame.index, copy=False)  # the columns as made: no consolidating copy
 
     def get_feature_names_out(self, input_columns: list[str] | None = None) -> list[str]:
         """Output columns for a frame with ``input_columns`` (default: the columns handled at fit)."""

@@ -78,6 +78,17 @@ and the month and day of week only where they tell more than the days since the 
               "parsed_share_")
 
     def fit(self, frame: pd.DataFrame, context: FitContext) -> "Repair":
+        return self._fit(frame, context, None)
+
+    def fit_transform(self, frame: pd.DataFrame, context: FitContext, log: list[str]) -> pd.DataFrame:
+        """``fit`` then ``transform`` of the same frame, each numeric and date column parsed once: fitting
+        parses them to measure them (the share that reads as numbers, the first date), and the transform reuses
+        those values, which are the ones it would compute (same column, same fitted state)."""
+        parsed: dict[str, Any] = {}
+        return self._fit(frame, context, parsed)._transform(frame, log, parsed)
+
+    def _fit(self, frame: pd.DataFrame, context: FitContext, parsed: dict[str, Any] | None) -> "Repair":
+        """``fit``; with ``parsed`` (a dict), each parsed column is kept there for ``_transform``."""
         profile = context.profile
         self.columns_ = [c for c in frame.columns if c != context.target]
         self.kinds_, self.decimal_comma_, self.sentinels_, self.spellings_ = {}, {}, {}, {}
@@ -102,10 +113,15 @@ and the month and day of week only where they tell more than the days since the 
                 if analysis is not None and analysis.unit:
                     self.units_[name] = analysis.unit
                     context.sources[textvalues.unit_column(name, analysis.unit)] = name
-                self.parsed_share_[name] = round(self._numbers(frame[name], name)[1], 6)
+                numbers = self._numbers(frame[name], name)
+                self.parsed_share_[name] = round(numbers[1], 6)
+                if parsed is not None:
+                    parsed[name] = numbers
             elif kind == "datetime":
                 first = day_first[name] if name in day_first else _day_first(frame[name])  # DA413 decided it
                 dates = _to_datetime(frame[name], first)
+                if parsed is not None:
+                    parsed[name] = dates
                 origin = dates.min()
                 seconds = _seconds_of_day(dates)
                 self.dates_[name] = {"origin": None if pd.isna(origin) else origin.strftime("%Y-%m-%d"),
@@ -121,6 +137,11 @@ and the month and day of week only where they tell more than the days since the 
         return self
 
     def transform(self, frame: pd.DataFrame, log: list[str]) -> pd.DataFrame:
+        return self._transform(frame, log, {})
+
+    def _transform(self, frame: pd.DataFrame, log: list[str], parsed: dict[str, Any]) -> pd.DataFrame:
+        """``transform``, taking a column's parsed values from ``parsed`` when fitting kept them (each popped
+        once used, so the frame's columns are not held twice)."""
         self.check_fitted()
         out: dict[str, Any] = {}
         for name in frame.columns:
@@ -130,7 +151,7 @@ and the month and day of week only where they tell more than the days since the 
             series = frame[name]
             kind = self.kinds_[name]
             if kind in ("numeric", "numeric-text"):
-                values, share = self._numbers(series, name)
+                values, share = parsed.pop(name) if name in parsed else self._numbers(series, name)
                 fitted = self.parsed_share_.get(name, 0.0)
                 if fitted >= 0.5 and share < 0.1:  # counted only then: a second pass over the column
                     present = _present(series)
@@ -146,7 +167,7 @@ and the month and day of week only where they tell more than the days since the 
                              else _map_distinct(_as_text(series), _parse_booleans))
             elif kind == "datetime":
                 spec = self.dates_[name]
-                dates = _to_datetime(series, spec["day_first"])
+                dates = parsed.pop(name) if name in parsed else _to_datetime(series, spec["day_first"])
                 origin = pd.Timestamp(spec["origin"]) if spec["origin"] else dates.min()
                 parts = spec.get("parts", DATE_PARTS)  # recipes written before "parts" kept all three
                 if "month" in parts:
@@ -164,7 +185,7 @@ and the month and day of week only where they tell more than the days since the 
         if missing:
             log.append(f"repair: {len(missing)} column(s) absent from the data: {', '.join(missing[:5])}"
                        + (f" and {len(missing) - 5} more" if len(missing) > 5 else ""))
-        return pd.DataFrame(out, index=frame.index)
+        return pd.DataFrame(out, index=frame.index, copy=False)  # the columns as made: no consolidating copy
 
     def validate(self) -> None:
         """Refuse date parts this version would not have written."""
@@ -180,7 +201,9 @@ and the month and day of week only where they tell more than the days since the 
         sentinels = self.sentinels_.get(name, [])
         if is_numeric(series) or pd.api.types.is_bool_dtype(series):
             values = series.astype(float)
-            values = values.mask(~np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
+            infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+            if infinite.any():  # NaN is missing already: only ±inf need masking (no copy of a finite column)
+                values = values.mask(infinite)
             return (values.mask(values.isin(sentinels)) if sentinels else values), 1.0
         unit = self.units_.get(name)
         codes, uniques = pd.factorize(_as_text(series), use_na_sentinel=True)  # each distinct value read once

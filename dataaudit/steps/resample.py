@@ -17,7 +17,7 @@ from ..core.numfmt import listed
 from .base import FitContext, Step, is_numeric
 
 __all__ = ["METHODS", "USED", "MIN_RATIO", "IMBALANCE_RULES", "SMOTE_MAX_ROWS", "SMOTE_MIN_ROWS", "MAX_CLASS_CODES",
-           "MAX_GROWTH", "WEIGHT_COLUMN", "NAMES", "Resample", "random_rows", "label_array"]
+           "MAX_GROWTH", "WEIGHT_COLUMN", "NAMES", "Resample", "take_consuming", "random_rows", "label_array"]
 
 METHODS = ("auto", "over", "under", "smote", "weights", "none")
 USED = ("none", "over", "under", "smote", "smotenc", "weights")
@@ -79,13 +79,20 @@ class Resample(Step):
         self.check_fitted()
         return frame
 
-    def fit_resample(self, frame: pd.DataFrame, context: FitContext, log: list[str]) -> pd.DataFrame:
-        """Resample ``frame`` (the training data) and record what was done; returns the new frame."""
+    def fit_resample(self, frame: pd.DataFrame, context: FitContext, log: list[str], *,
+                     consume: bool = False) -> pd.DataFrame:
+        """Resample ``frame`` (the training data) and record what was done; returns the new frame.
+
+        ``consume``: the caller hands ``frame`` over (it holds no other copy of its columns and reads none of
+        them after): random over-sampling of a frame whose every row is labelled then takes the rows column by
+        column and deletes each column from ``frame`` once taken (``consumed_`` says it did), so the input and
+        the larger output are never held whole at once. The same rows and dtypes either way."""
         self._check_params()
         target = context.target
         self.counts_before_ = self.counts_after_ = {}
         self.rows_added_ = self.rows_removed_ = 0
         self.weights_ = {}
+        self.consumed_ = False
         if target is None or target not in frame.columns:
             return self._skip(frame, log, "no target column was given" if target is None
                               else f"the target column {target!r} is not in the data")
@@ -100,7 +107,8 @@ class Resample(Step):
         self.method_, self.reason_ = method, reason
         if method == "weights":
             return self._weigh(frame, labelled, target, log)
-        resampled = self._resample(labelled, target)
+        self.consumed_ = consume and method == "over" and bool(has_label.all()) and frame.columns.is_unique
+        resampled = self._resample(labelled, target, consume=self.consumed_)
         self.counts_after_ = _counts(resampled[target])
         self.rows_added_ = max(len(resampled) - len(labelled), 0)
         self.rows_removed_ = max(len(labelled) - len(resampled), 0)
@@ -240,12 +248,14 @@ class Resample(Step):
         mix = "features mix numbers and text categories" if method == "smotenc" else "all features are numeric"
         return method, f"the imbalance ratio is {ratio:.1f} and {mix}"
 
-    def _resample(self, data: pd.DataFrame, target: str) -> pd.DataFrame:
+    def _resample(self, data: pd.DataFrame, target: str, *, consume: bool = False) -> pd.DataFrame:
         labels = label_array(data[target])
         if self.method_ in ("over", "under"):
             # resample row numbers, then copy whole rows: dtypes and values stay exactly as they were
             goal = self.goal(self.counts_before_) if self.method_ == "over" else None
             rows = random_rows(self.method_, labels, self.seed, goal)
+            if consume:
+                return take_consuming(data, rows)
             return data.iloc[np.sort(rows) if self.method_ == "under" else rows].reset_index(drop=True)
         # SMOTE returns the original rows first and unchanged; keep ours to be exact
         goal = self.goal(self.counts_before_)
@@ -319,6 +329,17 @@ def _weights_ok_for(weights: Any, method: str) -> bool:
             and isinstance(weights["column"], str) and isinstance(weights["class_weight"], dict)
             and all(isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
                     and np.isfinite(v) and v > 0 for k, v in weights["class_weight"].items()))
+
+
+def take_consuming(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[rows]`` with a fresh index, taken column by column, each column deleted from ``frame`` once
+    taken (``frame`` ends with no columns): a column's memory goes as soon as its rows are copied, when nothing
+    else holds it. Same values and dtypes as the whole-frame take; ``frame``'s column names must be unique."""
+    out: dict[Any, Any] = {}
+    for name in list(frame.columns):
+        out[name] = frame[name].array.take(rows)
+        del frame[name]
+    return pd.DataFrame(out, index=pd.RangeIndex(rows.size), copy=False)
 
 
 def random_rows(method: str, labels: np.ndarray, seed: int, goal: dict[str, int] | None = None,

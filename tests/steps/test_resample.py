@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dataaudit.steps.base import FitContext, RecipeError
-from dataaudit.steps.resample import Resample
+from dataaudit.steps.resample import Resample, take_consuming
 
 
 def _frame(rng, majority: int = 90, minority: int = 10, text: bool = False) -> pd.DataFrame:
@@ -257,3 +257,48 @@ def test_random_resampling_does_not_import_imbalanced_learn():
             "print('imblearn' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
         == "False"
+
+
+def test_take_consuming_is_the_whole_frame_take_and_empties_its_input():
+    rng = np.random.default_rng(3)
+    n = 200
+    frame = pd.DataFrame({"x": rng.normal(size=n), "k": rng.integers(0, 5, n), "flag": rng.random(n) > 0.5,
+                          "shape": pd.Series(rng.choice(["round", "star", None], n), dtype="str"),
+                          "cat": pd.Categorical(rng.choice(["p", "q"], n)),
+                          "count": pd.array(rng.integers(0, 3, n), dtype="Int64")})
+    rows = np.concatenate([np.arange(n), rng.integers(0, n, 150)])
+    expected = frame.iloc[rows].reset_index(drop=True)
+    handed = frame.copy()
+    out = take_consuming(handed, rows)
+    pd.testing.assert_frame_equal(out, expected, check_exact=True)
+    assert list(out.dtypes) == list(frame.dtypes)
+    assert handed.shape == (n, 0)  # every column freed once taken
+
+
+def test_over_sampling_a_handed_over_frame_gives_the_same_rows_and_consumes_it():
+    rng = np.random.default_rng(0)
+    frame = _frame(rng, majority=300, minority=40, text=True)
+    step, expected, log = _resample(frame.copy(), "over")
+    handed = frame.copy()
+    consuming = Resample(method="over", seed=0)
+    out = consuming.fit_resample(handed, FitContext(target="label", seed=0), [], consume=True)
+    pd.testing.assert_frame_equal(out, expected, check_exact=True)
+    assert consuming.consumed_ and not step.consumed_ and handed.shape[1] == 0
+    assert consuming.to_dict() == step.to_dict()  # the recipe's entry is the same
+
+
+@pytest.mark.parametrize("method", ["under", "smote"])
+def test_consume_leaves_the_frame_alone_unless_over_sampling_every_labelled_row(method):
+    rng = np.random.default_rng(1)
+    frame = _frame(rng, majority=300, minority=40)
+    handed = frame.copy()
+    step = Resample(method=method, seed=0)
+    step.fit_resample(handed, FitContext(target="label", seed=0), [], consume=True)
+    assert not step.consumed_
+    pd.testing.assert_frame_equal(handed, frame)
+    unlabelled = frame.assign(label=frame["label"].where(np.arange(len(frame)) % 50 != 7))  # some rows unlabelled
+    handed = unlabelled.copy()
+    over = Resample(method="over", seed=0)
+    over.fit_resample(handed, FitContext(target="label", seed=0), [], consume=True)
+    assert not over.consumed_
+    pd.testing.assert_frame_equal(handed, unlabelled)
