@@ -34,11 +34,16 @@ def mark_groups(profile: DatasetProfile) -> None:
     sample = profile.numeric_sample
     if not sample.index.is_monotonic_increasing:
         sample = sample.sort_index()
-    values = {c.name: sample[c.name].to_numpy(dtype=float) for c in integers if c.name in sample.columns}
+    # whole numbers typed identifiers by their name alone (a purchase's number within its household) may still be
+    # what rises inside another column's blocks
+    counters = [c for c in profile.features if c.evidence.get("repeated") and c.numeric is not None
+                and c.name in sample.columns and c.stats.kind != "string"]
+    values = {c.name: sample[c.name].to_numpy(dtype=float) for c in [*integers, *counters] if c.name in sample.columns}
     for col in integers:
         if col.name not in values or not MIN_BLOCKS <= col.distinct <= col.nonmissing / 2:
             continue
-        others = {c.name: values[c.name] for c in integers if c is not col and c.name in values and c.distinct >= 2}
+        others = {c.name: values[c.name] for c in [*integers, *counters]
+                  if c is not col and c.name in values and c.distinct >= 2}
         found = panel_cycle(values[col.name], others)
         if found is not None:
             _as_panel_unit(col, *found)

@@ -17,17 +17,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core import datevalues, textvalues
+from ..core import textvalues
 from ..core.arrow_types import times_as_durations
 from ..core.numfmt import significant
-from ..core.stats import ColumnStats, DatasetStats, NumericStats, TextStats
+from ..core.stats import ColumnStats, DatasetStats, NumericStats
+from .textanalysis import (
+    MAX_DISTINCT_ANALYSED,
+    NUMERIC_TEXT_SHARE,
+    TextAnalysis,
+    analyse_text,
+    analyse_texts,
+)
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "NAMED_ID_SHARE", "ACRONYM_ID", "FUSED_CODE",
-           "FUSED_NUMBER", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile",
-           "analyse_text", "profile_column", "build_profile", "type_group"]
+           "FUSED_NUMBER", "REPEATED_ID_NAME", "REPEATED_ID_VALUES", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+           "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
+           "build_profile", "type_group"]
 
-MAX_DISTINCT_ANALYSED = 10_000
-NUMERIC_TEXT_SHARE = 0.9  # share of non-missing text values that must parse for a column to be numeric text
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
                      r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
                      re.IGNORECASE)
@@ -40,52 +46,17 @@ FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
 #: a name ending in num or nbr run together with the word before (intnum, an interview number; casenum, provnbr):
 #: whole numbers so named are an identifier when mostly distinct, as under ID_NAME (the same family in several rows)
 FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
+#: a name that says identifier and nothing else: ``id``, ``ID``, ``index``, ``key`` alone, or ending in id or key
+#: after a separator or in camel case (``household_id``, ``Ketchup.id``, ``subjectId``, ``patientID``). Such whole
+#: numbers or token-like strings are an identifier even when each value fills many rows (households, interviewers,
+#: children observed several weeks), once they hold ``REPEATED_ID_VALUES`` values or more. A number or a code
+#: (``room_number``, ``visit_no``, ``region_code``, ``bmi_index``) is left to the half-distinct bar: a room, a
+#: visit's rank or a region is as often a category or an ordinal as a key.
+REPEATED_ID_NAME = re.compile(r"^(?:id|idx|index|key)$|[_\s.-](?:id|key)$|(?-i:[a-z](?:Id|ID))$", re.IGNORECASE)
+REPEATED_ID_VALUES = 20
+REPEATED_RULE = "values that repeat, in a column named as an identifier"
 MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
-
-
-@dataclass
-class TextAnalysis:
-    """Counts (weighted by rows) of what the distinct values of a text column look like."""
-
-    analysed_rows: int  # rows whose value was classified (all rows unless sampled)
-    sampled: bool
-    tokens: dict[str, int]  # missing-like tokens found, raw spelling -> rows
-    plain: int  # rows a naive float() parses
-    formatted: int  # rows that parse only after removing separators/currency/percent
-    formats: dict[str, int]
-    decimal_comma: bool
-    boolean: int
-    date: int
-    mojibake: int
-    whitespace: int
-    other: int  # non-missing rows that are none of numeric, boolean, date
-    parsed: pd.Series  # distinct value -> parsed float (NaN if not a number)
-    frame: pd.DataFrame  # the analysed distinct values with counts, first_row and flags
-    # every distinct value's number (columns parsed, count, first_row), when the analysis was sampled
-    # and the sample says numbers: the column's statistics must not rest on its most frequent values
-    numbers: pd.DataFrame | None = None
-    number_stats: NumericStats | None = None  # the same from the stream engine's parse of every batch
-    unit: str | None = None  # the unit written after the numbers ('km/h' in '13.6 km/h'), if any
-
-    def numbers_of(self, raw: pd.Series) -> pd.Series:
-        """Floats of raw values of the column: looked up in ``parsed``, and parsed here where the analysis
-        never saw them (a summarised column of the stream engine keeps only some of its strings) or when
-        ``parsed`` is much larger than ``raw`` (both give the same numbers: ``parsed`` is ``parse_numbers``'s)."""
-        present = raw.notna().to_numpy()
-        if len(self.parsed) > 2 * len(raw):  # parsing the sample's values is cheaper than indexing a million
-            codes = np.full(len(raw), -1)
-        else:
-            codes = np.where(present, self.parsed.index.get_indexer(raw.astype("str")), -1)  # isin is slow on str
-        out = pd.Series(np.where(codes >= 0, self.parsed.to_numpy(dtype=float)[codes], np.nan), index=raw.index)
-        unseen = (codes < 0) & present
-        if unseen.any():
-            values = pd.Series(raw[unseen].unique(), dtype="str")
-            token = textvalues.missing_token_mask(values)
-            parsed, *_ = textvalues.parse_numbers(values, np.ones(len(values), np.int64), token, self.decimal_comma,
-                                                  self.unit)
-            out[unseen] = raw[unseen].map(pd.Series(parsed, index=pd.Index(values, dtype="str"))).astype(float)
-        return out
 
 
 @dataclass
@@ -276,97 +247,6 @@ def _label_strings(raw: pd.Series) -> pd.Series:
     return out.where(raw.notna())
 
 
-def analyse_text(stats: ColumnStats) -> TextAnalysis:
-    """Classify the distinct values of a text column, weighting each by its row count."""
-    text = stats.text
-    assert text is not None
-    frame = pd.DataFrame({"value": text.values, "count": text.counts, "first_row": text.first_row})
-    sampled = len(frame) > MAX_DISTINCT_ANALYSED or text.summarised
-    if len(frame) > MAX_DISTINCT_ANALYSED:
-        # Missing-value tokens first, then the most frequent values; among equally frequent ones a hash
-        # order, i.e. a random but reproducible subset (first rows would bias towards the file's start).
-        token = textvalues.missing_token_mask(frame["value"])
-        priority = text.hashes >> np.uint64(32)
-        rank = np.minimum(frame["count"].to_numpy(), 2**31 - 1).astype(np.uint64)
-        key = np.where(token, np.uint64(0), ((np.uint64(2**31) - rank) << np.uint64(32)) | priority)
-        chosen = np.argpartition(key, MAX_DISTINCT_ANALYSED)[:MAX_DISTINCT_ANALYSED]  # O(n), no full sort
-        frame = frame.iloc[chosen[np.argsort(key[chosen], kind="stable")]]
-    frame = frame.reset_index(drop=True)
-    values = frame["value"].astype("str")
-    counts = frame["count"].to_numpy()
-    token = textvalues.missing_token_mask(values)
-    decimal_comma = textvalues.uses_decimal_comma(values[~token])
-    parsed_values, is_plain, is_formatted, format_rows = textvalues.parse_numbers(values, counts, token, decimal_comma)
-    boolean = textvalues.boolean_mask(values) & ~token
-    numeric_like = is_plain | is_formatted
-    unit = None
-    if counts[numeric_like].sum() < NUMERIC_TEXT_SHARE * counts[~token].sum():  # '13.6 km/h': numbers with a unit
-        unit = textvalues.common_unit(values, counts, ~token & ~numeric_like & ~boolean)
-        if unit is not None:
-            stripped, _ = textvalues.strip_unit(values, unit)
-            comma = textvalues.uses_decimal_comma(stripped[~token])
-            parsed = textvalues.parse_numbers(values, counts, token, comma, unit)
-            if counts[parsed[1] | parsed[2]].sum() >= NUMERIC_TEXT_SHARE * counts[~token].sum():
-                decimal_comma, (parsed_values, is_plain, is_formatted, format_rows) = comma, parsed
-                numeric_like = is_plain | is_formatted
-            else:  # '5 kg' beside '500 g': not one unit, so not numbers with a unit
-                unit = None
-    rest = ~token & ~numeric_like & ~boolean
-    date = np.zeros(len(values), dtype=bool)
-    date[rest] = datevalues.date_mask(values[rest])
-    # Booleans like '1'/'0' stay numbers; dates like '2023' stay numbers.
-    frame["token"] = token
-    frame["numeric"] = numeric_like
-    frame["boolean"] = boolean
-    frame["date"] = date
-    frame["mojibake"] = textvalues.mojibake_mask(values)
-    frame["whitespace"] = textvalues.whitespace_mask(values) & ~token
-    frame["parsed"] = parsed_values
-    weighted = {k: int(counts[frame[k].to_numpy()].sum()) for k in ("token", "boolean", "date", "mojibake", "whitespace")}
-    tokens = {str(v): int(c) for v, c in zip(values[token], counts[token])}
-    other = ~token & ~numeric_like & ~boolean & ~date
-    numbers = number_stats = None
-    plain_rows, formatted_rows = int(counts[is_plain].sum()), int(counts[is_formatted].sum())
-    present = int(counts[~token].sum())
-    parsed = pd.Series(parsed_values, index=pd.Index(values, dtype="str"))
-    parsed_batches = unit is None and text.numbers is not None and text.numbers.stats is not None and not text.numbers.unparsed
-    if sampled and present and (plain_rows + formatted_rows) / present >= NUMERIC_TEXT_SHARE / 2:
-        if not text.summarised:
-            numbers, plain_rows, formatted_rows, format_rows = _parse_every_value(text, decimal_comma, unit)
-            parsed = pd.Series(numbers["parsed"].to_numpy(), index=pd.Index(text.values, dtype="str"))
-        elif parsed_batches:
-            number_stats = text.numbers.stats
-            plain_rows, formatted_rows = text.numbers.plain, text.numbers.formatted
-            format_rows = dict(text.numbers.formats)
-    analysed_rows, other_rows = int(counts.sum()), int(counts[other].sum())
-    if numbers is not None or number_stats is not None:
-        # the number counts are over every row now: so are the rows analysed, and the rows of other text
-        # are the rest, split as in the sample between other text and booleans or dates
-        analysed_rows = int(np.asarray(text.counts).sum()) + text.dropped
-        rest = max(analysed_rows - sum(tokens.values()) - plain_rows - formatted_rows, 0)
-        sampled_rest = int(counts[~token & ~numeric_like].sum())
-        other_rows = round(rest * other_rows / sampled_rest) if sampled_rest else rest
-    return TextAnalysis(
-        analysed_rows=analysed_rows,
-        sampled=sampled,
-        tokens=dict(sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))),
-        plain=plain_rows,
-        formatted=formatted_rows,
-        formats=format_rows,
-        decimal_comma=decimal_comma,
-        boolean=weighted["boolean"],
-        date=weighted["date"],
-        mojibake=weighted["mojibake"],
-        whitespace=weighted["whitespace"],
-        other=other_rows,
-        parsed=parsed,
-        frame=frame,
-        numbers=numbers,
-        number_stats=number_stats,
-        unit=unit,
-    )
-
-
 def _levels_as_labels(text: TextAnalysis) -> TextAnalysis:
     """A target's text with the tokens that name a level ('None' beside 'Some' and 'Marked',
     ``textvalues.level_tokens``) read as labels: a class of the target, not a missing label."""
@@ -381,18 +261,6 @@ def _levels_as_labels(text: TextAnalysis) -> TextAnalysis:
                                other=text.other + rows)
 
 
-def _parse_every_value(text: TextStats, decimal_comma: bool,
-                       unit: str | None) -> tuple[pd.DataFrame, int, int, dict[str, int]]:
-    """Numbers of all distinct values of a sampled numeric-text column (vectorised): the frame of parsed
-    values with counts and first rows, the rows of plain and formatted numbers, and rows per format."""
-    values = text.values.astype("str").reset_index(drop=True)
-    counts = np.asarray(text.counts)
-    token = textvalues.missing_token_mask(values)
-    parsed, is_plain, is_formatted, formats = textvalues.parse_numbers(values, counts, token, decimal_comma, unit)
-    frame = pd.DataFrame({"parsed": parsed, "count": counts, "first_row": np.asarray(text.first_row)})
-    return frame, int(counts[is_plain].sum()), int(counts[is_formatted].sum()), formats
-
-
 def _numeric_from_text(analysis: TextAnalysis, max_values: int | None = None) -> NumericStats:
     """The column's numbers, from its distinct values and their counts (thinned past ``max_values``)."""
     if analysis.number_stats is not None:
@@ -405,13 +273,13 @@ def _numeric_from_text(analysis: TextAnalysis, max_values: int | None = None) ->
 
 
 def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_rows: int = 0,
-                   max_values: int | None = None) -> ColumnProfile:
-    """Infer the column's type from its statistics and say which evidence decided it."""
+                   max_values: int | None = None, text: TextAnalysis | None = None) -> ColumnProfile:
+    """Infer the column's type from its statistics and say which evidence decided it. ``text``: the text
+    column's ``analyse_text``, when it was computed already (``build_profile`` analyses all text columns at once)."""
     evidence: dict[str, Any] = {}
-    text = None
     numeric = stats.numeric
     if stats.text is not None:
-        text = analyse_text(stats)
+        text = analyse_text(stats) if text is None else text
         if is_target:
             text = _levels_as_labels(text)
         token_rows = sum(text.tokens.values())
@@ -428,6 +296,7 @@ def profile_column(stats: ColumnStats, *, is_target: bool = False, duplicate_row
             else stats.text.distinct_count()
         top = int(text.frame["count"].to_numpy()[distinct_mask].max()) if distinct_mask.any() else 0
     else:
+        text = None
         assert numeric is not None
         missing = numeric.nan  # nulls are NaN in the numeric view
         uniq, counts = numeric.distinct()
@@ -469,11 +338,15 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
             name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name)) or (
                 ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)))
-            if sequential or (name_hint and ratio >= NAMED_ID_SHARE):
+            repeated = not sequential and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
+            if sequential or (name_hint and ratio >= NAMED_ID_SHARE) or repeated:
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
+                                    else REPEATED_RULE if repeated
                                     else "whole numbers, mostly distinct, in a column named like an identifier"
                                     + (" (some repeat: the same entity in several rows)" if ratio < 0.98 else ""))
                 evidence["span_per_value"] = round(span / distinct, 3)
+                if repeated:
+                    evidence["repeated"] = True
                 return "identifier"
         evidence["rule"] = "whole numbers" if integral else "numbers"
         if stats.kind == "string":
@@ -491,21 +364,32 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         evidence["rule"] = "values parse as dates"
         evidence["date_share"] = round(text.date / present, 4)
         return "datetime"
-    lengths = text.frame["value"].str.len()
+    lengths = text.frame["value"].str.len() if text.lengths is None else text.lengths
     mean_len = float(np.average(lengths, weights=text.frame["count"])) if len(lengths) else 0.0
-    spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool)
+    spaces = text.frame["value"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool) \
+        if text.spaced is None else text.spaced
     space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
     evidence["mean_length"] = round(mean_len, 2)
+    repeated = space_share < 0.05 and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
     if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)
-                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5)):
-        evidence["rule"] = ("mostly distinct strings in a column named like an identifier" if name_hint
+                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5) or repeated):
+        evidence["rule"] = (REPEATED_RULE if repeated and not (ratio >= 0.95 and mean_len <= 64)
+                            else "mostly distinct strings in a column named like an identifier" if name_hint
                             else "unique token-like strings")
+        if evidence["rule"] == REPEATED_RULE:
+            evidence["repeated"] = True
         return "identifier"
     if distinct <= 50 or (ratio <= 0.5 and space_share < 0.5):
         evidence["rule"] = "repeated labels"
         return "categorical"
     evidence["rule"] = "many distinct strings"
     return "text"
+
+
+def _repeated_id(name: str, distinct: int) -> bool:
+    """Whether a column too repetitive for a row key is still an identifier by its name: one that says
+    identifier and nothing else (``REPEATED_ID_NAME``, not a code) with ``REPEATED_ID_VALUES`` values or more."""
+    return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name))
 
 
 def _target_task(col: ColumnProfile) -> str:
@@ -520,8 +404,11 @@ def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | Non
     parsed from text keep at most that many sorted values (the stream engine's bound; None: all)."""
     duplicates = stats.repeated_rows
     with ThreadPoolExecutor(max_workers=min(8, 2 * (os.cpu_count() or 1))) as pool:
+        texts = [cs for cs in stats.columns.values() if cs.text is not None]
+        analysed = dict(zip((cs.name for cs in texts), analyse_texts(texts, pool.map)))
         profiles = pool.map(lambda cs: profile_column(cs, is_target=(cs.name == target), duplicate_rows=duplicates,
-                                                      max_values=max_values), stats.columns.values())
+                                                      max_values=max_values, text=analysed.get(cs.name)),
+                            stats.columns.values())
         columns = {p.name: p for p in profiles}
     target_profile = None
     if target is not None:

@@ -131,8 +131,15 @@ def inconsistent_spellings(data: DatasetProfile) -> Iterator[Hit]:
     values = [col.text.frame.loc[~col.text.frame["token"], "value"].astype("str") for col in cols]
     # one normalisation for every column (a wide table's hundreds of small ones), cut back per column
     keys = textvalues.normalise(pd.concat(values, ignore_index=True)) if values else None
-    ends = np.cumsum([len(v) for v in values])
-    for col, end, size in zip(cols, ends, (len(v) for v in values)):
+    sizes = np.array([len(v) for v in values], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    # a column has groups only where one of its keys repeats: found for every column at once
+    owner = np.repeat(np.arange(len(cols)), sizes)
+    repeats = pd.DataFrame({"column": owner, "key": keys}).duplicated().to_numpy() if values else np.zeros(0, bool)
+    grouped = np.bincount(owner[repeats], minlength=len(cols)) > 0
+    for col, end, size, any_group in zip(cols, ends, sizes, grouped):
+        if not any_group:
+            continue
         groups = spelling_groups(col, keys.iloc[end - size:end].reset_index(drop=True))
         if not groups:
             continue

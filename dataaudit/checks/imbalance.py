@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import numpy as np
+
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
 from ..analysis.profiling import DatasetProfile
 from ..analysis.rules import check
@@ -75,8 +77,12 @@ def rare_classes(data: DatasetProfile, *, min_rows: int = SMOTE_MIN_ROWS) -> Ite
 
 @check("DA303", "skewed-target", Category.IMBALANCE, Severity.MEDIUM,
        effect=GradientEffect.DOMINATED_GRADIENTS, fix_steps=("target-transform",))
-def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0) -> Iterator[Hit]:
-    """A regression target with a heavy tail or extreme skew.
+def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio: float = 4.0,
+                  min_heap_share: float = 0.5) -> Iterator[Hit]:
+    """A regression target with a heavy tail or extreme skew, or heaped at one end (cigarettes a day: 0 for the 62% who do not smoke).
+
+    Heaped at one end: its smallest (or largest) value fills half of its rows or more (``min_heap_share``) while
+    the rest spread over 10 values or more, whatever its skewness.
 
     Why it hurts training: squared-error gradients grow with the residual, so the few rows in the tail
     dominate the updates and the fit of the bulk suffers; the loss scale swings between batches.
@@ -92,6 +98,31 @@ def skewed_target(data: DatasetProfile, *, min_skew: float = 2.0, min_tail_ratio
     if is_skewed(prof, min_skew, min_tail_ratio):
         yield Hit(col.name, f"the regression target is skewed (skewness {prof['skewness']:.1f}, "
                   f"tail ratio {num(prof['tail_ratio'])})", jsonable(prof))
+        return
+    heap = _end_heap(col.numeric, min_heap_share) if prof is not None else None
+    if heap is not None:
+        value, share = heap
+        yield Hit(col.name, f"the regression target is heaped at one end: {num(value)} in {pct(share)} of its rows, "
+                  f"the rest spread over {col.distinct - 1:,} values (skewness {prof['skewness']:.1f}); a squared "
+                  "error is ruled by the heap (a model of zero or not, then of the amount, or a Poisson or "
+                  "Tweedie loss, fits it)", jsonable({**prof, "heap_value": value, "heap_share": share}))
+
+
+#: a target heaped at one end spreads its other rows over this many values (fewer: classes, not a quantity)
+MIN_HEAP_VALUES = 10
+
+
+def _end_heap(numeric, min_share: float) -> tuple[float, float] | None:
+    """(value, share) when the commonest value of a numeric target is its smallest or largest and fills
+    ``min_share`` of its values or more, with ``MIN_HEAP_VALUES`` other values; None otherwise."""
+    values, counts = numeric.distinct()
+    if values.size <= MIN_HEAP_VALUES or not counts.sum():
+        return None
+    top = int(np.argmax(counts))
+    share = float(counts[top] / counts.sum())
+    if share < min_share or top not in (0, values.size - 1):
+        return None
+    return float(values[top]), share
 
 
 @check("DA304", "too-few-rows", Category.IMBALANCE, Severity.MEDIUM, effect=GradientEffect.SPURIOUS_SIGNAL)

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
-from ..analysis.measures import missing_indicator, shared
+from ..analysis.measures import missing_indicator
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
-from ..core import datevalues
 from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
 from ._common import jsonable, pct, plural
+from .leak_batch import balanced_accuracy, class_scores
 from .leak_bounds import regression_bound
 from .leak_chance import (
     MIN_CLASS_ROWS,
@@ -28,6 +28,7 @@ from .leak_chance import (
 from .leak_choice import chosen_alternative
 from .leak_code import class_code
 from .leak_followup import post_outcome
+from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_names import sibling_name
 from .leak_product import derived_from_leak, target_product
 
@@ -35,66 +36,6 @@ __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_R
            "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
            "linear_combination", "rank_auc", "balanced_accuracy",
            "identifier_column", "conflicting_labels"]
-
-BINS = 20
-SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own
-
-
-def _bins(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
-          numeric: pd.DataFrame | None = None) -> pd.Series | None:
-    """The feature on the sampled rows ``index`` as a discrete key: value-aware bins for numbers and dates (a value
-    that fills ``SPIKE_SHARE`` of the rows is its own bin, the rest quantile bins), else the value itself.
-
-    ``numeric``: the numeric sample already cut to ``index`` (one cut for all columns of a wide table)."""
-    numbers = as_numbers(col, data, index, numeric) if col.distinct > BINS else None
-    if numbers is not None:
-        x = np.where(np.isfinite(numbers), numbers, np.nan)
-        finite = ~np.isnan(x)
-        codes = np.full(len(x), -1, dtype=np.int64)
-        if finite.any():
-            uniq, counts = np.unique(x[finite], return_counts=True)
-            spikes = uniq[counts >= SPIKE_SHARE * finite.sum()]
-            spiked = np.isin(x, spikes) & finite
-            rest = finite & ~spiked
-            if rest.any():
-                edges = np.unique(np.quantile(x[rest], np.linspace(0, 1, BINS + 1)[1:-1]))
-                codes[rest] = np.searchsorted(edges, x[rest], side="right")
-            codes[spiked] = BINS + 1 + np.searchsorted(spikes, x[spiked])
-        return pd.Series(codes, index=index)
-    if col.inferred_type in ("categorical", "boolean", "integer", "numeric", "datetime"):
-        return data.sample.loc[index, col.name].astype("str").fillna("<missing>")
-    return None
-
-
-def as_numbers(col: ColumnProfile, data: DatasetProfile, index: pd.Index,
-               numeric: pd.DataFrame | None = None) -> np.ndarray | None:
-    """The feature on the sampled rows ``index`` as floats: a numeric feature's values, a date's seconds since
-    1970 (text dates parsed, in the day order their values show; NaN where not a date), else None. A date is
-    ordered as the days repair derives from it are, so a date recorded one way for each class is judged as
-    those days would be."""
-    if col.is_numeric_feature:
-        if numeric is not None:
-            return numeric[col.name].to_numpy(dtype=float) if col.name in numeric.columns else None
-        return data.numeric_sample.loc[index, col.name].to_numpy(dtype=float)
-    if col.inferred_type != "datetime" or col.name not in data.sample.columns:
-        return None
-    # a date column is parsed once for the rows judged (the key and the rank AUC both read it)
-    return shared(data, ("leakage-dates", col.name), lambda: _date_numbers(data.sample.loc[index, col.name]), on=index)
-
-
-def _date_numbers(raw: pd.Series) -> np.ndarray:
-    """Seconds since 1970 of dates (read-only: it is shared), NaN where not a date."""
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        dates = raw.dt.tz_convert(None) if getattr(raw.dt, "tz", None) is not None else raw
-    else:
-        counts = raw.dropna().astype("str").value_counts()
-        order = datevalues.date_order(pd.Series(counts.index.to_numpy(dtype=object), dtype="str"), counts.to_numpy())
-        dates = datevalues.parse_dates(raw.where(raw.notna(), None), order.day_first)
-    values = np.asarray(dates.to_numpy(), dtype="datetime64[s]")  # seconds: no overflow for the year 9999
-    out = np.where(np.isnat(values), np.nan, values.astype(np.int64).astype(float))
-    out.flags.writeable = False
-    return out
-
 
 def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, float]:
     """(score, baseline) of predicting y from the key alone, leave-one-out: each row is predicted from
@@ -271,12 +212,15 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     if ordered is not None and not np.isfinite(ordered).all():
         ordered = None
     leaked = set()
-    for col in data.features:
-        if col.inferred_type in ("identifier", "constant", "empty", "text"):
-            continue
+    judged = [c for c in data.features if c.inferred_type not in ("identifier", "constant", "empty", "text")]
+    sample = measured = None
+    if classification and len(classes) >= 2:  # every feature's measures at once, on one cut of the sample
+        sample = data.sample.loc[y.index]
+        measured = class_scores(judged, data, y.index, numeric, sample, labels, len(classes), SMALL_CLASS_P)
+    for col in judged:
         if classification:
             hit = _classification_leak(col, data, y.index, numeric, labels, np.asarray(classes, dtype=str),
-                                       min_auc, min_balanced_accuracy, recoded_score)
+                                       min_auc, min_balanced_accuracy, recoded_score, measured, sample)
             if hit is None and len(classes) > 2:
                 code = class_code(col, data, y.index, labels, np.asarray(classes, dtype=str), class_code_share)
                 if code is not None:
@@ -338,7 +282,7 @@ def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, num
     an honest strong flag can be one-sided too (a region where only one answer is ever given). Judged over classes
     of ``MIN_CLASS_ROWS`` rows or more."""
     cue = sibling_name(col.name, data.target.name)
-    key = _bins(col, data, index, numeric) if cue is not None else None
+    key = feature_key(col, data, index, numeric) if cue is not None else None
     if key is None:
         return None
     keys, values = pd.factorize(key.to_numpy(), use_na_sentinel=False)
@@ -436,13 +380,18 @@ def _combination_hit(target: str, combo: tuple[str, ...], r2: float, coef: np.nd
 
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
                          labels: np.ndarray, classes: np.ndarray, min_auc: float, min_ba: float,
-                         recoded_score: float) -> tuple[str, float, float, str] | None:
+                         recoded_score: float, measured: tuple[dict, dict] | None = None,
+                         sample: pd.DataFrame | None = None) -> tuple[str, float, float, str] | None:
+    """``measured``: every feature's rank AUC and key balanced accuracy (``leak_batch.class_scores``), when they were
+    computed together; ``sample``: the raw sample cut to ``index``."""
     k = len(classes)
     if k < 2:
         return None
     chance = 1.0 / k
     # missing as repair leaves it (tokens such as 'N/A' included): what a missing indicator of the column would show
-    missing = missing_indicator(col, data.sample.loc[index, col.name]) if col.name in data.sample.columns else None
+    raw = (data.sample.loc[index, col.name] if sample is None else sample[col.name]) \
+        if col.name in data.sample.columns else None
+    missing = missing_indicator(col, raw) if raw is not None else None
     if missing is not None and 0 < missing.sum() < len(missing):
         # a small class (five rows or more) counts when its missingness could hardly fall so by chance
         scores = [balanced_accuracy(missing.astype(np.int64), labels, k, min_rows=r) for r in (MIN_SMALL_CLASS,
@@ -455,16 +404,23 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
             return ("balanced accuracy of its missingness", score, chance,
                     f"; present for {present.max():.0%} of class {which!r} and {np.sort(present)[-2]:.0%} of the rest")
     if k == 2:
-        x = as_numbers(col, data, index, numeric)
-        if x is not None:
-            auc, which = rank_auc(x, labels, SMALL_CLASS_P)
-            if auc is not None and max(auc, 1 - auc) >= min_auc:
-                return ("rank AUC", max(auc, 1 - auc), 0.5, f" for class {str(classes[which])!r}")
-    key = _bins(col, data, index, numeric)
-    if key is None:
-        return None
-    codes, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
-    score = balanced_accuracy(codes, labels, k, SMALL_CLASS_P)
+        if measured is not None:
+            auc, which = measured[0].get(col.name, (None, 0))
+        else:
+            x = as_numbers(col, data, index, numeric)
+            auc, which = rank_auc(x, labels, SMALL_CLASS_P) if x is not None else (None, 0)
+        if auc is not None and max(auc, 1 - auc) >= min_auc:
+            return ("rank AUC", max(auc, 1 - auc), 0.5, f" for class {str(classes[which])!r}")
+    if measured is not None:
+        if col.name not in measured[1]:
+            return None
+        score = measured[1][col.name]
+    else:
+        key = feature_key(col, data, index, numeric)
+        if key is None:
+            return None
+        codes, _ = pd.factorize(key.to_numpy(), use_na_sentinel=False)
+        score = balanced_accuracy(codes, labels, k, SMALL_CLASS_P)
     recoded = col.distinct <= k + 1 and score >= recoded_score
     if score >= min_ba or recoded:
         return "balanced accuracy as a key", score, chance, ""
@@ -473,7 +429,7 @@ def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Ind
 
 def _regression_leak(col: ColumnProfile, data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame,
                      min_score: float) -> tuple[str, float, float, str] | None:
-    key = _bins(col, data, y.index, numeric)
+    key = feature_key(col, data, y.index, numeric)
     if key is None:
         return None
     score, baseline = predictive_power(key, y, "regression")
@@ -507,40 +463,10 @@ def rank_auc(x: np.ndarray, labels: np.ndarray, small_p: float | None = None) ->
     return float(auc), int(auc >= 0.5)
 
 
-def balanced_accuracy(keys: np.ndarray, labels: np.ndarray, k: int, small_p: float | None = None,
-                      min_rows: int = MIN_CLASS_ROWS) -> float:
-    """Balanced accuracy of predicting the class from a key, each row held out from its own key's counts: the
-    predicted class is the one the key's other rows over-represent most (count / class size), so a small class
-    is predicted where its rows gather. A key seen in no other row predicts nothing (counts as wrong). The mean
-    recall is over the classes with at least ``min_rows`` rows (0 when fewer than two have them).
-
-    ``small_p``: a class of ``MIN_SMALL_CLASS`` to ``MIN_CLASS_ROWS`` - 1 rows counts too when the key tells it
-    exactly (the rows predicted as it are its rows, all of them) and a random draw would do so with a chance
-    (``separation_chance``) below ``small_p``: an exact function of the label, 8 losers of 186."""
-    n_keys = int(keys.max()) + 1 if keys.size else 0
-    table = np.bincount(keys * k + labels, minlength=n_keys * k).reshape(n_keys, k).astype(float)
-    totals = np.bincount(labels, minlength=k).astype(float)
-    own = np.zeros((len(keys), k))
-    own[np.arange(len(keys)), labels] = 1.0
-    counts = table[keys] - own  # the key's other rows, by class
-    sizes = np.maximum(totals[None, :] - own, 1.0)
-    rates = counts / sizes
-    predicted = np.argmax(rates, axis=1)
-    predicted[counts.sum(axis=1) == 0] = -1  # nothing else with this key: no prediction
-    # a class of fewer than MIN_CLASS_ROWS rows is too small to judge a key by (five rows fall on one side by chance)
-    recalls = [(predicted[labels == c] == c).mean() for c in range(k) if totals[c] >= min_rows]
-    if small_p is not None:
-        for c in np.flatnonzero((totals >= MIN_SMALL_CLASS) & (totals < MIN_CLASS_ROWS)):
-            exact = bool(np.array_equal(predicted == c, labels == c))
-            if exact and separation_chance(int(totals[c]), len(labels)) < small_p:
-                recalls.append(1.0)
-    return float(np.mean(recalls)) if len(recalls) >= 2 else 0.0
-
-
 @check("DA702", "identifier-column", Category.LEAKAGE, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",))
 def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
-    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value).
+    """A column that identifies rows (unique keys, sequential numbers, UUIDs, numbers named as IDs: customer_id, PID) or the unit of a panel (one block of rows per value), or a unit named as an id that repeats (``id`` of households, children observed weekly).
 
     Whole numbers are an identifier when they are unique and nearly contiguous, or mostly distinct (half of them
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
@@ -553,7 +479,12 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
     compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
     they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
-    Strings: unique, token-like, or mostly distinct under such a name.
+    Strings: unique, token-like, or mostly distinct under such a name. Whole numbers or token-like strings
+    however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
+    ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) and they hold 20 values or more:
+    households, interviewers or children observed in several rows, whose outcome follows the unit. A name ending
+    in number, no or code (``room_number``, ``visit_no``, ``region_code``) is not enough for that: a room, a visit's
+    rank or a region is as often a category or an ordinal as a key.
 
     Why it hurts training: the model can memorise rows through their IDs, and sequential IDs often encode
     collection time or order; the gradient fits a signal that will not hold on new rows.
@@ -563,6 +494,7 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     for col in data.features:
         if col.inferred_type == "identifier":
             what = ("an identifier of the same entity in several rows" if "panel" in col.evidence
+                    or col.evidence.get("repeated")
                     else "part of a compound key" if "compound_with" in col.evidence else "a row identifier")
             yield Hit(col.name, f"looks like {what} ({col.evidence.get('rule')}; "
                       f"{pct(col.evidence.get('distinct_ratio', 0))} distinct)", dict(col.evidence))

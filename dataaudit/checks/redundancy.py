@@ -16,6 +16,7 @@ from ..core.kernels import least_squares
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
 from ._common import EXACT_CONDITION, jsonable, pct, plural
+from .recode_kinds import coarsenings, mask_digest, monotone_pair, spike_flags
 
 __all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
            "MEMBER_AGREEMENT", "target_mostly_differs", "duplicate_columns", "correlated_features",
@@ -262,13 +263,24 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that map one to one: a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country
-    name beside its ISO code), on the row sample.
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``).
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
     no pair is compared. Identical columns are DA604's, near-linear numbers DA605's, identifiers DA702's; two 0/1
-    flags that recode each other (``mi`` = 1 − ``ky``: one state named twice) are this rule's.
+    flags that recode each other (``mi`` = 1 − ``ky``: one state named twice) are this rule's. A number with
+    non-integer values maps one to one as a recoding only when the map is monotone and of 5 to 50 values (11 income
+    brackets beside their logs, which Pearson's r, DA605's, misses): two attributes of the same few groups map one
+    to one in no order, and a continuous number beside its log is a correlation.
+
+    Two more recodings, each exact in every sampled row: a two-valued column that marks exactly the rows where a
+    number of 10 values or more takes its commonest value (``unem96`` = 1 exactly where ``earn96`` is 0: the same
+    fact twice), and a text category that is a function of another text category of 3 to 20 values (5 rows per
+    value or more), a coarsening, when the finer one is in turn the coarser combined with a third text category
+    (``ap`` = p exactly for ``trt`` = placebo, a for drug and drug+, and ``trt`` is ``ap`` and ``hilo`` combined: a
+    category made of two others, stored beside them). Regions beside their cities are a hierarchy, not reported
+    (no column completes a region into its city); nor is a 0/1 flag made from a category (``emergency`` = type 3,
+    an honest derived feature), nor a flag of one value of a count of fewer than 10 values (a dummy).
 
     Why it hurts training: the same information enters twice, in two encodings whose weights trade off freely
     (ill-conditioning); one-hot columns of the two are exactly collinear.
@@ -278,8 +290,8 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     marks exactly their rows (a row missing in the category and its dummies holds no value); it is reported on the
     category, with its dummies.
 
-    How fix repairs it: drop keeps the first column and removes its recoding; a category stored beside its own one-hot
-    dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
+    How fix repairs it: drop keeps the first column and removes its recoding (the flag of a number's value, the
+    coarser category); a category stored beside its own one-hot dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
     """
     if data.rows < SMALL_TABLE_ROWS:  # DA304: a handful of rows maps one to one by chance
         return
@@ -288,21 +300,25 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     flags: dict[bytes, str] = {}  # the row mask of either value of each two-valued column, hashed
     categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # codes (int8), values, non-missing ones
     for col in data.features:
-        if col.inferred_type not in RECODING_TYPES or not 2 <= col.distinct <= max_values:
+        if col.inferred_type not in (*RECODING_TYPES, "numeric") or not 2 <= col.distinct <= max_values:
             continue
         codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
+            continue
+        if col.inferred_type == "numeric":  # a number of few values: only a monotone map of it is a recoding
+            groups.setdefault((len(uniques), _numbering(codes)), []).append(col.name)
             continue
         # a value's rows: its dummy marks them, and neither holds it where the other is missing (NA in both)
         present = np.unique(codes[sample[col.name].notna().to_numpy()])
         if len(present) == 2:  # either of its values may be the one a dummy marks
             for j in present:
-                flags.setdefault(_mask_digest(codes == j), col.name)
+                flags.setdefault(mask_digest(codes == j), col.name)
         elif 3 <= len(present) <= MAX_DUMMY_VALUES:
             categories[col.name] = codes.astype(np.int8), uniques, present
-        digest = hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()  # the numbering
-        groups.setdefault((len(uniques), digest), []).append(col.name)
-    yield from _beside_dummies(categories, flags)
+        groups.setdefault((len(uniques), _numbering(codes)), []).append(col.name)
+    dummies = list(_beside_dummies(categories, flags))
+    yield from dummies
+    reported = {c for hit in dummies for c in hit.columns}
     for (k, _), names in groups.items():
         first = names[0]
         for other in names[1:]:
@@ -310,20 +326,43 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
                 continue  # identical: DA604
             if _near_linear(data, first, other):
                 continue  # DA605
+            if "numeric" in (data.columns[first].inferred_type, data.columns[other].inferred_type) \
+                    and not monotone_pair(sample, first, other, k):
+                continue  # two attributes of the same few groups, not one a transform of the other
+            reported.update((first, other))
             pairs = (pd.DataFrame({"a": sample[first].astype("str"), "b": sample[other].astype("str")})
                      .drop_duplicates().head(3))
+            pairs = pairs.assign(a=_shown(data, first, pairs["a"]), b=_shown(data, other, pairs["b"]))
             shown = ", ".join(f"{a!r} ↔ {b!r}" for a, b in zip(pairs["a"], pairs["b"]))
             yield Hit(other, f"a one-to-one recoding of `{first}` ({k} values: {shown}): the same information twice",
                       {"recoding_of": first, "values": k, "examples": [{"a": a, "b": b} for a, b in
                                                                        zip(pairs["a"], pairs["b"])]},
                       columns=(first, other))
+    numbers = [c.name for c in data.features if c.inferred_type in ("integer", "numeric")]
+    for hit in spike_flags(data, flags, numbers):
+        if not _near_linear(data, *hit.columns):
+            reported.update(hit.columns)
+            yield hit
+    fine = [c.name for c in data.features if c.inferred_type == "categorical" and c.stats.kind == "string"]
+    # stored as text both: a 0/1 flag made from a category (``emergency`` = type 3) is an honest derived feature
+    coarse = [c.name for c in data.features if c.inferred_type in ("categorical", "boolean")
+              and c.stats.kind == "string"]
+    yield from coarsenings(data, fine, coarse, reported)
+
+
+def _shown(data: DatasetProfile, name: str, values: pd.Series) -> list[str]:
+    """A few example values as text, non-integer numbers to 6 significant digits (their last digits mean nothing)."""
+    if data.columns[name].inferred_type != "numeric":
+        return values.tolist()
+    return [f"{float(v):.6g}" for v in pd.to_numeric(values, errors="coerce")]
+
+
+def _numbering(codes: np.ndarray) -> bytes:
+    """A column's values numbered by first appearance, hashed: two columns map one to one when these are equal."""
+    return hashlib.blake2b(codes.astype(np.int64).tobytes(), digest_size=16).digest()
 
 
 MAX_DUMMY_VALUES = 20  # a category with more values is not stored beside a dummy for each
-
-
-def _mask_digest(mask: np.ndarray) -> bytes:
-    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
 
 
 def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
@@ -335,7 +374,7 @@ def _beside_dummies(categories: dict[str, tuple[np.ndarray, np.ndarray, np.ndarr
         return
     for name, (codes, uniques, present) in categories.items():
         k = len(present)
-        dummies = {str(uniques[j]): flags.get(_mask_digest(codes == j)) for j in present}
+        dummies = {str(uniques[j]): flags.get(mask_digest(codes == j)) for j in present}
         dummies = {value: flag for value, flag in dummies.items() if flag is not None and flag != name}
         if len(set(dummies.values())) < k - 1:
             continue

@@ -298,3 +298,73 @@ def strip_unit(values: pd.Series, unit: str) -> tuple[pd.Series, np.ndarray]:
 def unit_column(name: str, unit: str) -> str:
     """The name of the numeric column that fix writes for the numbers of ``name`` written with ``unit``."""
     return f"{name} [{unit}]"
+
+
+# Batched forms: the distinct values of many columns in one Series, ``owner`` giving each value's column
+# (0..n-1, values of a column contiguous). One Arrow/pandas call over all of them replaces one call per column:
+# on a wide table the calls' fixed cost, not the values, is what a per-column pass pays for.
+
+def segment_sums(x: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Sums of ``x`` over the segments ``bounds[i]:bounds[i + 1]`` (exact for integers; empty segments 0)."""
+    cs = np.concatenate([[0], np.cumsum(np.asarray(x, dtype=np.int64))])
+    return cs[bounds[1:]] - cs[bounds[:-1]]
+
+
+def decimal_comma_by(values: pd.Series, keep: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """``uses_decimal_comma`` of each column's ``values[keep]``, for ``n`` columns at once."""
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+
+    def count(pattern: str) -> np.ndarray:
+        hit = np.asarray(pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False),
+                         dtype=bool) & keep
+        return np.bincount(owner[hit], minlength=n)
+
+    comma = count(_COMMA_DECIMAL)
+    dot = np.maximum(count(_DOT_DECIMAL) - count(_DOT_THOUSANDS_THEN_COMMA), 0)
+    return comma > dot
+
+
+_FORMAT_NAMES = ("thousands_separator", "currency", "percent", "decimal_comma", "parenthesised_negative")
+
+
+def parse_numbers_by(values: pd.Series, counts: np.ndarray, token: np.ndarray, decimal_comma: np.ndarray,
+                     owner: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict[str, int]]]:
+    """``parse_numbers`` (without a unit) of ``n`` columns at once: ``decimal_comma`` is each column's; the masks
+    are over every value, the rows per format one dict per column."""
+    comma = decimal_comma[owner]
+    plain = plain_numbers(values)
+    if comma.any():
+        plain[comma & values.str.contains(",", regex=False, na=False).to_numpy(dtype=bool)] = np.nan
+    is_plain = ~np.isnan(plain) & ~token
+    rest = ~is_plain & ~token
+    formatted = np.full(len(values), np.nan)
+    formats: list[dict[str, int]] = [{} for _ in range(n)]
+    for flag in (False, True):
+        chosen = np.flatnonzero(rest & (comma == flag))
+        if not chosen.size:
+            continue
+        formatted[chosen], _ = formatted_numbers(values.iloc[chosen].reset_index(drop=True), flag)
+        found = chosen[~np.isnan(formatted[chosen])]
+        if not found.size:
+            continue
+        candidates = values.iloc[found].reset_index(drop=True)
+        by_name = {}
+        for name in _FORMAT_NAMES:
+            mask = _format_mask(candidates, name, flag)
+            if mask.any():
+                by_name[name] = (np.bincount(owner[found][mask], weights=None, minlength=n),
+                                 np.bincount(owner[found][mask], weights=np.asarray(counts)[found][mask], minlength=n))
+        for c in np.unique(owner[found]):
+            formats[c] = {name: int(round(rows[c])) for name, (hits, rows) in by_name.items() if hits[c]}
+    is_formatted = ~np.isnan(formatted)
+    return np.where(is_plain, plain, formatted), is_plain, is_formatted, formats
+
+
+def unit_columns(values: pd.Series, candidates: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Columns (of ``n``) where ``common_unit`` may find a unit: some of their ``candidates`` are written as a
+    number followed by a unit. Elsewhere it finds none."""
+    out = np.zeros(n, dtype=bool)
+    if candidates.any():
+        units = values[candidates].str.extract(_NUMBER_WITH_UNIT)[1].str.strip()
+        out[np.unique(owner[candidates][units.notna().to_numpy()])] = True
+    return out

@@ -119,3 +119,55 @@ def test_chicks_of_one_brood_with_their_own_counts_are_not_repeats_but_copied_re
     g = pd.concat([g, g.iloc[:40]], ignore_index=True).assign(INDEX=np.arange(1, 441))  # copied, new ids
     (found,) = scan(write_csv(tmp_path / "t.csv", g), target="ticks", select=["DA603"]).findings
     assert found.evidence["count"] == 40
+
+
+def _survey(rng, n: int = 900) -> pd.DataFrame:
+    """Adults: income in 11 brackets, earnings (0 for a third: not working), children, a treatment arm."""
+    f = clean_frame(rng, n)
+    f["income"] = rng.choice([500, 1500, 2500, 3500, 4500, 5500, 6500, 8000, 10000, 20000, 30000], n)
+    f["earnings"] = np.where(rng.random(n) < 0.3, 0.0, rng.lognormal(9.5, 0.6, n).round(0))
+    f["kids"] = rng.integers(0, 6, n)
+    f["arm"] = rng.choice(["placebo", "low dose", "high dose"], n, p=[0.4, 0.3, 0.3])
+    return f
+
+
+def test_a_log_of_brackets_a_flag_of_zero_earnings_and_a_coarsened_arm_are_recodings(tmp_path):
+    """``lincome`` = log(``income``) over 11 brackets (Pearson about 0.9: DA605 misses it), ``unemployed`` = 1
+    exactly where ``earnings`` is 0, and ``active`` (no/yes) a function of ``arm`` in every row, ``arm`` being
+    ``active`` and the ``encouragement`` combined (placebo; low or high dose): each a DA606 finding naming its
+    columns, on the derived column (the one fix drops)."""
+    rng = np.random.default_rng(71)
+    f = _survey(rng)
+    f["lincome"] = np.log(f["income"]).round(6)
+    f["unemployed"] = (f["earnings"] == 0).astype(int)
+    f["active"] = np.where(f["arm"] == "placebo", "no", "yes")
+    f["encouragement"] = np.where(f["arm"] == "high dose", "hi", np.where(f["arm"] == "low dose", "lo",
+                                                                           rng.choice(["hi", "lo"], len(f))))
+    found = {x.column: x for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings}
+    assert {c: x.columns for c, x in found.items()} == {"lincome": ("income", "lincome"),
+                                                        "unemployed": ("earnings", "unemployed"),
+                                                        "active": ("arm", "active", "encouragement")}
+    assert found["unemployed"].evidence["kind"] == "value-flag" and found["unemployed"].evidence["value"] == 0
+    assert found["active"].evidence["kind"] == "coarsening" and found["active"].evidence["onto"] == 2
+
+
+def test_honest_numbers_flags_and_categories_near_a_recoding_are_quiet(tmp_path):
+    """Two attributes of the same eight states (one to one, in no order), a wage and its log (hundreds of values: a
+    correlation, not a recoding of levels), a flag that is ``earnings`` == 0 but in 1% of rows, a flag of no
+    children (a dummy of a count of 6 values), a text category that follows the arm but for a few rows, a 0/1
+    flag made from the arm, and regions beside their cities (a hierarchy no column completes): none is a DA606
+    recoding."""
+    rng = np.random.default_rng(72)
+    f = _survey(rng)
+    state = rng.integers(0, 8, len(f))
+    f["state_tax"] = np.array([0.31, 0.12, 0.55, 0.08, 0.47, 0.26, 0.19, 0.40])[state]
+    f["state_wage"] = np.array([9.1, 11.5, 7.25, 12.0, 8.4, 10.2, 13.1, 7.9])[state]
+    f["wage"] = rng.lognormal(2.5, 0.5, len(f)).round(2)
+    f["lwage"] = np.log(f["wage"]).round(4)
+    f["no_job"] = ((f["earnings"] == 0) ^ (rng.random(len(f)) < 0.01)).astype(int)
+    f["childless"] = (f["kids"] == 0).astype(int)
+    f["active"] = np.where((f["arm"] == "placebo") ^ (rng.random(len(f)) < 0.01), "no", "yes")
+    f["treated"] = (f["arm"] != "placebo").astype(int)
+    f["city"] = rng.choice(["Lyon", "Nice", "Paris", "Lille", "Rouen"], len(f))
+    f["region"] = f["city"].map({"Lyon": "south", "Nice": "south", "Paris": "north", "Lille": "north", "Rouen": "north"})
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA606"]).findings == []

@@ -1,0 +1,140 @@
+"""Recodings DA606 finds beyond two columns numbered alike: a number and a monotone transform of it with few
+values (11 income brackets and their logs), a 0/1 flag that marks exactly the rows where a number takes its
+commonest value (``unem96`` = ``earn96`` == 0) and a category that is a coarsening of another which it completes
+with a third (``ap`` a function of ``trt``: placebo exactly when p; ``trt`` is ``ap`` and ``hilo`` combined). Each is exact, on every sampled row; none compares rows one by one."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.findings import Hit
+from ..analysis.profiling import DatasetProfile
+from ._common import pct
+
+__all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
+           "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest"]
+
+#: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
+#: more (two attributes of the same few groups map one to one without being one a transform of the other; five
+#: values fall in order by chance once in 60, eleven once in 20 million)
+MIN_TRANSFORM_VALUES = 5
+#: and of at most this many: levels or brackets. A continuous number beside its log is a correlation (DA605's
+#: Pearson, which a log of a long tail escapes), not a recoding of levels
+MAX_TRANSFORM_VALUES = 50
+
+
+def mask_digest(mask: np.ndarray) -> bytes:
+    """A row mask hashed: two masks are the same rows exactly when their digests are equal."""
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+
+def monotone_pair(sample: pd.DataFrame, a: str, b: str, k: int) -> bool:
+    """Whether two columns that map one to one (``k`` values each) are a monotone map of each other: sorted by
+    one, the other's values only rise or only fall. Numbers only, of ``MIN_TRANSFORM_VALUES`` to
+    ``MAX_TRANSFORM_VALUES`` values."""
+    if not MIN_TRANSFORM_VALUES <= k <= MAX_TRANSFORM_VALUES:
+        return False
+    x = pd.to_numeric(sample[a], errors="coerce")
+    y = pd.to_numeric(sample[b], errors="coerce")
+    pairs = pd.DataFrame({"x": x, "y": y}).dropna().drop_duplicates().sort_values("x")
+    if len(pairs) < MIN_TRANSFORM_VALUES:
+        return False
+    return bool(pairs["y"].is_monotonic_increasing or pairs["y"].is_monotonic_decreasing)
+
+
+#: a number's commonest value must fill this many sampled rows before a flag of exactly those rows is its recoding
+MIN_SPIKE_ROWS = 5
+#: and the number must hold this many values: fewer is a category, whose one-value flags are dummies
+MIN_SPIKE_VALUES = 10
+
+
+def spike_flags(data: DatasetProfile, flags: dict[bytes, str], numbers: list[str]) -> Iterator[Hit]:
+    """Two-valued columns (``flags``: the row mask of either value, hashed, to the column) that mark exactly the
+    rows where a number takes its commonest value (``unem96`` = 1 exactly where ``earn96`` is 0): the flag is
+    that number read at one value, the same fact twice. One mask per number: no pair is compared."""
+    if not flags:
+        return
+    sample = data.numeric_sample
+    for name in numbers:
+        if name not in sample.columns or data.columns[name].distinct < MIN_SPIKE_VALUES:
+            continue
+        x = sample[name].to_numpy(dtype=float)
+        known = x[np.isfinite(x)]
+        if not known.size:
+            continue
+        values, counts = np.unique(known, return_counts=True)
+        top = int(np.argmax(counts))
+        if counts[top] < MIN_SPIKE_ROWS:
+            continue
+        mask = x == values[top]
+        flag = flags.get(mask_digest(mask))
+        if flag is None or flag == name:
+            continue
+        value = float(values[top])
+        shown = f"{value:g}"
+        yield Hit(flag, f"marks exactly the rows where `{name}` is {shown} ({pct(float(mask.mean()))} of rows): "
+                  "a recoding of that number at one value, the same fact twice",
+                  {"recoding_of": name, "kind": "value-flag", "value": value, "rows": int(mask.sum())},
+                  columns=(name, flag))
+
+
+#: a category coarsened by another has at most this many values (more: a key whose functions are its attributes)
+MAX_COARSE_VALUES = 20
+#: and fills this many sampled rows per value on average (fewer: a function by the lack of rows)
+MIN_ROWS_PER_VALUE = 5
+
+
+def coarsenings(data: DatasetProfile, fine: list[str], coarse: list[str], skip: set[str]) -> Iterator[Hit]:
+    """Categories (``coarse``) that are a function of a text category with more values (``fine``) in every sampled
+    row while that category is in turn the combination of them with a third (``ap`` = p exactly for ``trt`` =
+    placebo, a for drug and drug+; ``trt`` is ``ap`` and ``hilo`` recoded): the finer column holds all the coarser
+    says. A category of regions beside its cities is a coarsening too, but no column completes it back into the
+    cities: a hierarchy, kept quiet. One grouped count per fine category and per pair of coarser ones."""
+    sample = data.sample
+    rows = len(sample)
+    codes = {c: pd.Series(pd.factorize(sample[c].astype("str").to_numpy(), use_na_sentinel=False)[0],
+                          index=sample.index) for c in dict.fromkeys([*fine, *coarse])}
+    sizes = {c: int(v.max()) + 1 for c, v in codes.items()}
+    for name in fine:
+        k = sizes[name]
+        if not 3 <= k <= MAX_COARSE_VALUES or rows < MIN_ROWS_PER_VALUE * k:
+            continue
+        others = [c for c in coarse if c != name and 2 <= sizes[c] < k][:MAX_COARSE_PARTNERS]
+        if not others:
+            continue
+        within = pd.DataFrame({c: codes[c] for c in others}).groupby(codes[name]).nunique().max()
+        for other in (c for c in others if within[c] == 1 and c not in skip):
+            partner = _completing(codes, name, other, others)
+            if partner is None:
+                continue
+            pairs = (pd.DataFrame({"a": sample[name].astype("str"), "b": sample[other].astype("str")})
+                     .drop_duplicates().head(4))
+            shown = ", ".join(f"{a!r} → {b!r}" for a, b in zip(pairs["a"], pairs["b"]))
+            yield Hit(other, f"a coarsening of `{name}` in every row ({k} values onto {sizes[other]}: {shown}), and "
+                      f"`{name}` is `{other}` and `{partner}` combined: `{name}` already holds all `{other}` says",
+                      {"recoding_of": name, "kind": "coarsening", "values": k, "onto": sizes[other],
+                       "combined_with": partner, "examples": [{"a": a, "b": b} for a, b in
+                                                               zip(pairs["a"], pairs["b"])]},
+                      columns=(name, other, partner))
+
+
+#: at most this many coarser categories are tried beside one fine category (a wide table's cost)
+MAX_COARSE_PARTNERS = 200
+
+
+def _completing(codes: dict[str, pd.Series], name: str, coarse: str, others: list[str]) -> str | None:
+    """The first other category that, with ``coarse``, tells every value of ``name`` (``name`` a function of the
+    pair in every row); None when none does."""
+    base = codes[coarse].to_numpy()
+    target = codes[name].to_numpy()
+    for partner in others:
+        if partner == coarse:
+            continue
+        key = base * (int(codes[partner].max()) + 1) + codes[partner].to_numpy()
+        if pd.Series(target).groupby(key).nunique().max() == 1:
+            return partner
+    return None

@@ -1,0 +1,59 @@
+"""DA702 on identifiers that repeat: named as an identifier and nothing else, a unit observed in many rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dataaudit import scan
+
+from ..conftest import clean_frame, write_csv
+
+
+def _purchases(rng, households: int = 300) -> pd.DataFrame:
+    """A purchase panel: each household buys 5-40 times, mostly its favourite brand, at shelf prices."""
+    trips = rng.integers(5, 41, households)
+    household = np.repeat(np.arange(1, households + 1), trips)
+    n = len(household)
+    favourite = rng.choice(["heinz", "hunts", "store"], households, p=[0.5, 0.3, 0.2])[household - 1]
+    other = rng.choice(["heinz", "hunts", "store"], n)
+    choice = np.where(rng.random(n) < 0.7, favourite, other)
+    return pd.DataFrame({"id": household, "price_heinz": rng.choice([3.2, 3.5, 3.9, 4.3], n),
+                         "price_hunts": rng.choice([2.9, 3.1, 3.4], n),
+                         "display": (rng.random(n) < 0.1).astype(int), "choice": choice})
+
+
+def test_a_repeating_id_of_households_is_an_identifier_and_nothing_else(tmp_path):
+    """``id`` numbers 300 households (11% of values distinct, the file sorted by it): an identifier although its
+    values repeat, reported by DA702 alone (not scale, outliers, skew or integer codes)."""
+    f = _purchases(np.random.default_rng(61))
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="choice").findings
+    assert {x.rule for x in findings if "id" in x.columns} == {"DA702"}
+    (found,) = [x for x in findings if x.rule == "DA702"]
+    assert found.evidence["repeated"] is True and "same entity in several rows" in found.message
+
+
+def test_repeating_string_and_camel_case_ids_are_identifiers(tmp_path):
+    """Children tested at several visits (``ID`` X01..X50, strings) and a camel-case ``subjectId``."""
+    rng = np.random.default_rng(62)
+    child = np.repeat(np.arange(1, 51), rng.integers(2, 6, 50))
+    n = len(child)
+    f = pd.DataFrame({"ID": [f"X{c:02d}" for c in child], "subjectId": child + 1000,
+                      "week": rng.choice([0, 2, 4, 6, 11], n), "dose": rng.choice(["placebo", "drug"], n),
+                      "y": np.where(rng.random(n) < 0.8, "y", "n")})
+    found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="y", select=["DA702"]).findings}
+    assert found == {"ID", "subjectId"}
+
+
+def test_few_valued_ids_codes_numbers_and_indexes_by_name_are_not_identifiers(tmp_path):
+    """A store id of 8 stores (too few values to be more than a category), a region code of 25 regions, a room
+    number of 30 rooms, a visit number and a whole-number index of a measurement: categories, ordinals and
+    quantities, however they are named."""
+    rng = np.random.default_rng(63)
+    f = clean_frame(rng, 1500)
+    f["store_id"] = rng.integers(1, 9, len(f))
+    f["region_code"] = rng.integers(1, 26, len(f))
+    f["room_number"] = rng.integers(1, 31, len(f))
+    f["visit_no"] = rng.integers(1, 25, len(f))
+    f["comfort_index"] = rng.integers(20, 80, len(f))
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings == []
