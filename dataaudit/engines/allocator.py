@@ -5,11 +5,6 @@ its mmap threshold (up to 32 MB), so the stream engine's per-batch arrays of a f
 heap arenas, where freed blocks stay mapped between batches of other sizes. On a 10M-row scan that kept
 about 500 MB of freed memory resident (peak 1.44 GB; 0.95 GB with the threshold fixed). Setting the
 threshold explicitly turns the adjustment off. Other platforms and C libraries are left alone.
-
-The threshold is 1 MB, above a batch's per-row arrays (about 100k rows of 8 bytes): at 256 kB every one of
-them was mapped fresh and faulted in page by page (a third of a 3M-row scan's CPU time was the kernel's).
-The arenas are limited to two (glibc makes up to 8 per core, one per thread that allocates): each keeps its
-own freed blocks, so the statistics' four threads would multiply what stays resident.
 """
 
 from __future__ import annotations
@@ -18,19 +13,16 @@ import ctypes
 import os
 import sys
 
-__all__ = ["MMAP_THRESHOLD", "ARENAS", "limit_heap_fragmentation"]
+__all__ = ["MMAP_THRESHOLD", "limit_heap_fragmentation"]
 
-MMAP_THRESHOLD = 1 << 20  # allocations at least this large are mmapped, and unmapped when freed
-ARENAS = 2  # malloc arenas shared by the threads
-_M_MMAP_THRESHOLD = -3  # mallopt parameters (malloc.h)
-_M_ARENA_MAX = -8
+MMAP_THRESHOLD = 256 << 10  # allocations at least this large are mmapped, and unmapped when freed
+_M_MMAP_THRESHOLD = -3  # mallopt parameter (malloc.h)
 _done = False
 
 
 def limit_heap_fragmentation() -> bool:
-    """Fix glibc's mmap threshold at ``MMAP_THRESHOLD`` and its arenas at ``ARENAS`` (once per process); False
-    where that does not apply or the user set ``MALLOC_MMAP_THRESHOLD_`` themselves (``MALLOC_ARENA_MAX``:
-    their arenas are left alone)."""
+    """Fix glibc's mmap threshold at ``MMAP_THRESHOLD`` (once per process); False where that does not apply
+    or the user set ``MALLOC_MMAP_THRESHOLD_`` themselves."""
     global _done
     if _done:
         return True
@@ -42,6 +34,4 @@ def limit_heap_fragmentation() -> bool:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     _done = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
-    if _done and "MALLOC_ARENA_MAX" not in os.environ:
-        mallopt(_M_ARENA_MAX, ARENAS)
     return _done
