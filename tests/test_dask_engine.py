@@ -287,3 +287,58 @@ def test_cli_scan_engine_dask_and_its_errors(tmp_path, scheduler, monkeypatch):
     missing = CliRunner().invoke(cli, ["scan", str(path), "--engine", "dask", "--isolated", "--no-progress"])
     assert missing.exit_code == 2
     assert missing.output.strip() == "dataaudit: error: --engine dask needs the dask extra: pip install 'dataaudit[dask]'"
+
+
+def _parquet_with_nulls(path: Path, n: int = 3000, **options) -> Path:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "i": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(0, 9, n)), dtype="Int64"),
+        "f": np.where(rng.random(n) < 0.2, np.nan, rng.random(n)),
+        "s": np.where(rng.random(n) < 0.3, None, "a"),
+        "c": pd.Categorical(rng.choice(["x", "y", None], n)),
+        "t": pd.date_range("2020-01-01", periods=n, freq="h"),
+        "b": rng.random(n) < 0.5,
+    })
+    frame.to_parquet(path, row_group_size=300, **options)
+    return path
+
+
+def _read_description(part, types) -> dict:
+    table = read_part(part, None, types)
+    return {"rows": table.num_rows, "schema": table.schema, "nulls": [c.null_count for c in table.columns]}
+
+
+def test_a_parquet_partition_is_described_from_its_footer_without_reading_its_rows(tmp_path, small_blocks,
+                                                                                   monkeypatch):
+    """apply's typing pass: rows, types (cast as asked) and null counts of each Parquet partition from its row
+    groups' metadata, equal to those of reading it."""
+    from dataaudit.engines.dask import tasks
+
+    path = _parquet_with_nulls(tmp_path / "nulls.parquet")
+    plan = plan_partitions(path, workers=2)
+    assert len(plan.parts) > 2
+    wanted = {"i": pa.float64()}
+    read = [[_read_description(part, types) for part in plan.parts] for types in (None, wanted)]
+    monkeypatch.setattr(tasks, "read_part", lambda *args: pytest.fail("a partition's rows were read"))
+    for types, expected in zip((None, wanted), read):
+        described = [partition_schema(part, None, types, 0, None) for part in plan.parts]
+        assert [d["rows"] for d in described] == [e["rows"] for e in expected]
+        assert [d["nulls"] for d in described] == [e["nulls"] for e in expected]
+        assert all(d["schema"].equals(e["schema"]) for d, e in zip(described, expected))
+    assert sum(d["rows"] for d in described) == 3000 and sum(d["nulls"][0] for d in described) > 0
+    assert described[0]["schema"].field("i").type == pa.float64()
+
+
+def test_a_parquet_partition_without_null_counts_is_read(tmp_path, small_blocks, monkeypatch):
+    """No statistics in the footer (written without them): the partition is read, as before."""
+    from dataaudit.engines.dask import tasks
+
+    path = _parquet_with_nulls(tmp_path / "bare.parquet", write_statistics=False)
+    plan = plan_partitions(path, workers=2)
+    expected = [_read_description(part, None) for part in plan.parts]
+    reads = []
+    monkeypatch.setattr(tasks, "read_part", lambda *args: reads.append(args) or read_part(*args))
+    described = [partition_schema(part, None, None, 0, None) for part in plan.parts]
+    assert len(reads) == len(plan.parts) > 2
+    assert [d["rows"] for d in described] == [e["rows"] for e in expected]
+    assert [d["nulls"] for d in described] == [e["nulls"] for e in expected]

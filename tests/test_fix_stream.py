@@ -16,6 +16,7 @@ from dataaudit.cli import cli
 from dataaudit.fixing import stream as fix_stream
 from dataaudit.fixing.options import FixOptions
 from dataaudit.io import batches
+from dataaudit.io.write import OutputError
 
 from .conftest import imbalanced_frame, write_csv
 
@@ -176,6 +177,38 @@ def test_a_failure_while_writing_leaves_no_file(resample, tmp_path, small_batche
         fix(path, output=tmp_path / "out.parquet", target="label", engine="stream", rescan=False,
             options=FixOptions(resample=resample))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+@pytest.mark.parametrize("resample", ["none", "over"])
+def test_a_failure_on_the_writer_thread_is_raised_and_leaves_no_file(resample, tmp_path, small_batches, monkeypatch):
+    """The tables are written on a writer thread: an error there (a full disk, say) reaches the caller, once,
+    and the unfinished output is removed."""
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(4), 3000))
+    monkeypatch.setattr(fix_stream._Sink, "ROWS", 100)
+    calls = {"n": 0}
+    write = fix_stream._Sink._write
+
+    def failing(self, table):
+        calls["n"] += self.fmt == "parquet"
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        write(self, table)
+
+    monkeypatch.setattr(fix_stream._Sink, "_write", failing)
+    with pytest.raises(OutputError, match="No space left"):
+        fix(path, output=tmp_path / "out.parquet", target="label", engine="stream", rescan=False,
+            options=FixOptions(resample=resample))
+    assert calls["n"] == 3  # nothing more was written after the failure
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_the_writer_thread_writes_every_table_in_order(tmp_path, small_batches, monkeypatch):
+    """Many small flushes through the writer thread give the rows of the in-memory fix, in its order."""
+    monkeypatch.setattr(fix_stream._Sink, "ROWS", 50)
+    path = write_csv(tmp_path / "data.csv", imbalanced_frame(np.random.default_rng(6), 4000))
+    _, _, memory_out, stream_out = _both(path, tmp_path, target="label", rescan=False,
+                                         options=FixOptions(resample="none"))
+    assert pd.read_parquet(stream_out).equals(pd.read_parquet(memory_out))
 
 
 def test_fitted_on_a_sample_the_parameters_are_close_and_apply_reproduces_the_output(tmp_path, small_batches):

@@ -8,6 +8,7 @@ settled on, runs the recipe on each batch and writes it (``StreamEngine``). What
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -368,10 +369,17 @@ def _scratch(output: str | os.PathLike[str]) -> Iterator[str]:
                 os.unlink(path)
 
 
+# One writer thread for the sinks: a table is encoded and written (Parquet/Arrow encoding releases the GIL) while
+# the next batch is transformed; each sink keeps one table in flight, so the tables are written in order.
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dataaudit-write")
+
+
 class _Sink:
     """Tables of one schema written to ``path`` batch by batch: Parquet, CSV (header once), Feather, JSON Lines,
     or an uncompressed Arrow file (``arrow``: the rows before resampling). Small tables are gathered into
-    about ``ROWS`` rows first, so a Parquet file does not get a row group per small batch."""
+    about ``ROWS`` rows first, so a Parquet file does not get a row group per small batch. The writing (and the
+    after-report's sample, ``fixing.after``) runs on a writer thread, one table at a time, in order; its errors
+    are raised by the next ``write`` or by ``close``."""
 
     ROWS = 65_536
 
@@ -386,6 +394,7 @@ class _Sink:
         self.pending: list[pa.Table] = []
         self.closed = False
         self.handle: Any = None
+        self.writing: Future[None] | None = None  # the table being written on the writer thread
         if fmt == "parquet":
             self.writer: Any = pq.ParquetWriter(path, schema)
         elif fmt == "csv":
@@ -407,7 +416,7 @@ class _Sink:
         finally:
             if not sink.closed:  # an error: release the file, which the caller removes
                 sink.pending = []
-                sink.close()
+                sink.close(abandon=True)
 
     def write(self, table: pa.Table) -> None:
         if table.num_rows:
@@ -416,10 +425,24 @@ class _Sink:
                 self._flush()
 
     def _flush(self) -> None:
+        """Hand the pending tables to the writer thread (after the table before them is written: one in flight)."""
         if not self.pending:
             return
         table = pa.concat_tables(self.pending)
         self.pending = []
+        self._wait()
+        self.writing = _WRITER.submit(self._write, table)
+
+    def _wait(self) -> None:
+        """Wait for the table being written; its error is raised here."""
+        if self.writing is not None:
+            try:
+                self.writing.result()
+            finally:
+                self.writing = None
+
+    def _write(self, table: pa.Table) -> None:
+        """(on the writer thread) Make the table spreadsheet-safe, sample it for the report after the fix, write it."""
         if self.safe:
             frame, changed = spreadsheet_safe(to_frame(table))
             for column, n in changed.items():
@@ -432,12 +455,24 @@ class _Sink:
         else:
             self.writer.write_table(table)
 
-    def close(self) -> None:
-        self._flush()
+    def close(self, abandon: bool = False) -> None:
+        """Write what is pending and close the file; ``abandon`` (an error is under way): close it without
+        raising a write's error over the one under way."""
         if self.closed:
             return
         self.closed = True
-        (self.handle if self.handle is not None else self.writer).close()
+        try:
+            if not abandon:
+                self._flush()
+            self._wait()
+        except Exception:
+            if not abandon:
+                raise
+        finally:
+            if self.writing is not None:  # interrupted while waiting: the file is closed once the write ends
+                wait([self.writing])
+                self.writing = None
+            (self.handle if self.handle is not None else self.writer).close()
 
 
 # ------------------------------------------------------------------------------------------------- notes

@@ -151,8 +151,42 @@ def partition_stats(part: Part, encoding: str | None, column_types: Mapping[str,
 
 def partition_schema(part: Part, encoding: str | None, column_types: Mapping[str, pa.DataType] | None,
                       offset: int, sample_below: int | None) -> dict[str, Any]:
-    """Rows, types and null counts of one partition (apply's typing pass)."""
+    """Rows, types and null counts of one partition (apply's typing pass). A Parquet partition's are read from
+    the file's metadata (its row groups' null counts) when it has them, without reading its rows."""
+    if part.format == "parquet":
+        described = _parquet_description(part, column_types)
+        if described is not None:
+            return described
     return _outcome(lambda: _describe(read_part(part, encoding, column_types)))
+
+
+def _parquet_description(part: Part, column_types: Mapping[str, pa.DataType] | None) -> dict[str, Any] | None:
+    """``_describe(read_part(part, None, column_types))`` from the Parquet footer: the Arrow schema it stores
+    (with ``column_types`` as ``read_part`` casts to them; a cast keeps the nulls), the row groups' row and null
+    counts. None when that is not known so: nested columns (several Parquet columns per Arrow column), a row
+    group without null counts, or a footer that cannot be read (the read then names the problem)."""
+    import pyarrow.parquet as pq
+
+    try:
+        with pq.ParquetFile(part.path) as parquet:
+            meta, schema = parquet.metadata, parquet.schema_arrow
+    except (pa.ArrowException, OSError):
+        return None
+    if meta.num_columns != len(schema) or any(pa.types.is_nested(f.type) for f in schema):
+        return None
+    nulls = [0] * len(schema)
+    rows = 0
+    for i in part.row_groups:
+        group = meta.row_group(i)
+        rows += group.num_rows
+        for j in range(len(schema)):
+            statistics = group.column(j).statistics
+            if statistics is None or not statistics.has_null_count:
+                return None
+            nulls[j] += statistics.null_count
+    if column_types:
+        schema = pa.schema([f.with_type(column_types.get(f.name, f.type)) for f in schema])
+    return {"rows": rows, "schema": schema, "nulls": nulls}
 
 
 def _describe(raw: pa.Table) -> dict[str, Any]:
