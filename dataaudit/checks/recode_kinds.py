@@ -100,6 +100,8 @@ def coarsenings(data: DatasetProfile, fine: list[str], coarse: list[str], skip: 
     codes = {c: pd.Series(pd.factorize(sample[c].astype("str").to_numpy(), use_na_sentinel=False)[0],
                           index=sample.index) for c in dict.fromkeys([*fine, *coarse])}
     sizes = {c: int(v.max()) + 1 for c, v in codes.items()}
+    matrix = np.column_stack([codes[c].to_numpy() for c in coarse]) if coarse else np.zeros((rows, 0), np.int64)
+    position = {c: i for i, c in enumerate(coarse)}
     for name in fine:
         k = sizes[name]
         if not 3 <= k <= MAX_COARSE_VALUES or rows < MIN_ROWS_PER_VALUE * k:
@@ -107,8 +109,15 @@ def coarsenings(data: DatasetProfile, fine: list[str], coarse: list[str], skip: 
         others = [c for c in coarse if c != name and 2 <= sizes[c] < k][:MAX_COARSE_PARTNERS]
         if not others:
             continue
-        within = pd.DataFrame({c: codes[c] for c in others}).groupby(codes[name]).nunique().max()
-        for other in (c for c in others if within[c] == 1 and c not in skip):
+        columns = np.array([position[c] for c in others])
+        of = codes[name].to_numpy()
+        # a function of ``name`` on every row is one on the first rows too: test those first (most columns fail
+        # there), then every row for the few left
+        head = min(rows, SCREEN_ROWS)
+        kept = columns[_functions_of(of[:head], matrix[:head, columns], np.array([sizes[c] for c in others]))]
+        whole = _functions_of(of, matrix[:, kept], np.array([sizes[coarse[i]] for i in kept])) if kept.size else []
+        functions = {coarse[i] for i, ok in zip(kept, whole) if ok}
+        for other in (c for c in others if c in functions and c not in skip):
             partner = _completing(codes, name, other, others)
             if partner is None:
                 continue
@@ -125,6 +134,18 @@ def coarsenings(data: DatasetProfile, fine: list[str], coarse: list[str], skip: 
 
 #: at most this many coarser categories are tried beside one fine category (a wide table's cost)
 MAX_COARSE_PARTNERS = 200
+#: rows a candidate is screened on before every sampled row is compared
+SCREEN_ROWS = 256
+
+
+def _functions_of(of: np.ndarray, codes: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """For each column of ``codes`` (rows x columns, each column's codes below its ``sizes``), whether it is a
+    function of the codes ``of`` on these rows: as many distinct (of, column) pairs as distinct values of ``of``."""
+    if codes.shape[1] == 0:
+        return np.zeros(0, dtype=bool)
+    pairs = np.sort(of[:, None].astype(np.int64) * sizes[None, :] + codes, axis=0)
+    distinct = 1 + (pairs[1:] != pairs[:-1]).sum(axis=0)
+    return distinct == np.unique(of).size
 
 
 def _completing(codes: dict[str, pd.Series], name: str, coarse: str, others: list[str]) -> str | None:
