@@ -119,3 +119,13 @@ def test_duplicate_rows_dropped_exactly_as_pandas_sees_them():
     kept, none = drop_duplicate_rows(unique)
     assert none == 0
     pd.testing.assert_frame_equal(kept, unique)
+
+
+
+def test_repair_joins_a_key_written_two_ways_and_maps_nothing_for_clean_categories():
+    frame = pd.DataFrame({"city": pd.Series(["Paris", "paris", "Paris", "Lyon", " lyon ", "Lyon", None] * 10,
+                                            dtype="str"),
+                          "plan": pd.Series(["basic", "Pro", "team", None] * 10 + ["basic"] * 30, dtype="str")})
+    step = Repair().fit(frame, FitContext())
+    assert step.spellings_["city"] == {"paris": "Paris", "lyon": "Lyon"}  # the most frequent spelling of each key
+    assert step.spellings_["plan"] == {}  # one spelling per key: nothing to map (the early exit)
