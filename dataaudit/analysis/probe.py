@@ -404,7 +404,7 @@ def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, f
 
 
 _QR_FIRST = 1  # rows per column from which M = QR is factored first (LAPACK's gesdd itself does from 11/6)
-_EQUAL_NORMS = 1e-10  # columns whose norms agree to this (relative) share one scale: the standardised matrix's
+_EQUAL_NORMS = 1e-10  # columns whose norms agree to this (relative) share one scale, as a standardised matrix's do
 
 
 def _effective_condition(M: np.ndarray) -> tuple[float | None, int]:

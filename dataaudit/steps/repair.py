@@ -329,8 +329,9 @@ def _spelling_map(series: pd.Series) -> dict[str, str]:
     raw = _as_text(series).value_counts()  # clean the distinct values, then add up their counts
     cleaned = _clean_text(pd.Series(raw.index.to_numpy(dtype=object), dtype="str"))
     distinct = pd.Series(cleaned.dropna().unique(), dtype="str")
-    if distinct.str.casefold().nunique() == len(distinct):  # no key written two ways: nothing to map (the common
-        return {}  # case; skips the counts' sort and groupby: the wide table's 300 text columns, 2.5 -> 1.3 s)
+    # No key written two ways (the common case): nothing to map, and the counts' groupby and sort are skipped.
+    if distinct.str.casefold().nunique() == len(distinct):
+        return {}
     counts = pd.Series(raw.to_numpy(), index=cleaned.to_numpy(dtype=object)).groupby(level=0).sum()
     counts = counts[counts.index.notna()].sort_values(ascending=False, kind="stable")
     if len(counts) > MAX_SPELLINGS:

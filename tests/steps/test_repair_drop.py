@@ -121,7 +121,6 @@ def test_duplicate_rows_dropped_exactly_as_pandas_sees_them():
     pd.testing.assert_frame_equal(kept, unique)
 
 
-
 def test_repair_joins_a_key_written_two_ways_and_maps_nothing_for_clean_categories():
     frame = pd.DataFrame({"city": pd.Series(["Paris", "paris", "Paris", "Lyon", " lyon ", "Lyon", None] * 10,
                                             dtype="str"),
