@@ -48,7 +48,7 @@ def post_outcome(col: ColumnProfile, target: str, numeric: pd.DataFrame, labels:
     against the rest at ``paired_p``). ``min_rows``: a class judged without a status pair has this many rows."""
     if not col.is_numeric_feature or col.name not in numeric.columns or col.numeric is None or not col.numeric.count:
         return None
-    cue = post_outcome_cue(col.name, target, float(col.numeric.values[0]))
+    cue = post_outcome_cue(col.name, target, float(col.numeric.values[0]), numeric.columns)
     if cue is None:
         return None
     why, paired = cue

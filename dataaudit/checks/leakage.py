@@ -35,7 +35,7 @@ from .leak_product import derived_from_leak, target_product
 from .linear_deps import exact_dependencies
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
-           "IMPLIED_EXPECTED", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
+           "IMPLIED_EXPECTED", "IMPLIED_RANGE_SHARE", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
            "linear_combination", "rank_auc", "balanced_accuracy",
            "identifier_column", "conflicting_labels"]
 
@@ -115,7 +115,7 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
                    min_score: float = 0.98, recoded_score: float = 0.95, post_outcome_auc: float = 0.9,
-                   status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.5,
+                   status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.1,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
     """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
@@ -156,8 +156,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
 
     A post-outcome field (severity medium): a number that separates a two-class target strongly but not
     perfectly (rank AUC ≥ 0.9) and whose name says what it is: a non-negative duration (a word such as time,
-    days, duration, follow-up or survival: the days to the event or to censoring, which end at the outcome) or
-    the target's own name inside its name (``edrel`` beside ``rel``, ``days_to_churn`` beside ``churn``). Data
+    days, duration, follow-up, survival or spell: the days to the event or to censoring, which end at the
+    outcome), the target's own name inside its name (``edrel`` beside ``rel``, ``days_to_churn`` beside
+    ``churn``), or the later of a pre/post pair (``postrpi``, a rating after the tournament, beside ``prerpi``). Data
     alone cannot tell such a field from an honest strong feature, so a strong feature with a plain name
     (``age``, ``income``, a lab value) is never called one. Beside a target named as a follow-up's status
     (``status``, ``death``, ``died``, ``cens``, ``pgstat``), a duration or an episode's end (``time``, ``futime``,
@@ -177,9 +178,11 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     ``stop`` beside no status, is not read as a follow-up (days past due; a stop number).
 
     A field implied by the target (severity medium): in a column named as a sibling of the target (the target's
-    name inside its own, or the target's name with another first letter: ``p401k``, participation, beside
-    ``e401k``, eligibility), a value that half of one class's rows hold and no row of another class does, where an
-    unrelated column would put 30 rows of the others or more: it can take that value only for that class.
+    name inside its own, the target's name with another first letter: ``p401k``, participation, beside
+    ``e401k``, eligibility, or with another number: ``censor2``, another end of the spell, beside ``censor1``), a
+    value that a tenth of one class's rows hold (a range of a number's values: half of them) and no row of another
+    class does, where an unrelated column would put 30 rows of the others or more: it can take that value only
+    for that class.
 
     A value that marks one class of a target of three classes or more: 99% of that class's rows hold it and 99%
     of the rows holding it are of that class (``upper`` = 999, "right-censored", in exactly the rows answering
@@ -286,13 +289,16 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
 
 
 IMPLIED_EXPECTED = 30  # rows of the other classes a value would hold if it were unrelated to the target
+IMPLIED_RANGE_SHARE = 0.5  # a range of a number's values (a quantile bin) must hold half its class: a tail is no value
 
 
 def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,
                   labels: np.ndarray, classes: np.ndarray, min_recall: float) -> Hit | None:
     """In a column named as a sibling of the target (``sibling_name``), a value (a value-aware bin of a number) that
     ``min_recall`` of one class's rows hold and no row of any other class does, where an unrelated column would put
-    ``IMPLIED_EXPECTED`` rows or more of the others on it: the column can take that value only for that class, a
+    ``IMPLIED_EXPECTED`` rows or more of the others on it (a range of a number's values: ``IMPLIED_RANGE_SHARE`` of
+    the class, since the tail of an honest strong number is one class's too): the column can take that value only
+    for that class, a
     consequence of the label (a participation that requires the eligibility being predicted). The name is needed:
     an honest strong flag can be one-sided too (a region where only one answer is ever given). Judged over classes
     of ``MIN_CLASS_ROWS`` rows or more."""
@@ -309,14 +315,17 @@ def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, num
     pure = (table == per_value[:, None]) & (per_value[:, None] > 0)
     expected = per_value[:, None] * (1 - per_class[None, :] / len(labels))
     recall = table / np.maximum(per_class[None, :], 1)
-    ok = pure & (expected >= IMPLIED_EXPECTED) & (recall >= min_recall) & (per_class[None, :] >= MIN_CLASS_ROWS) \
+    ranged = col.distinct > BINS and col.is_numeric_feature  # the keys are bins: quantile ranges, then spikes
+    ranges = np.array([ranged and int(value) < BINS + 1 for value in values])  # one per key, not per row
+    share = np.where(ranges, max(min_recall, IMPLIED_RANGE_SHARE), min_recall)[:, None]
+    ok = pure & (expected >= IMPLIED_EXPECTED) & (recall >= share) & (per_class[None, :] >= MIN_CLASS_ROWS) \
         & (len(labels) - per_class[None, :] >= MIN_CLASS_ROWS)
     if not ok.any():
         return None
     v, c = np.unravel_index(int(np.argmax(np.where(ok, recall, -1.0))), ok.shape)
     value = values[v]
-    if col.distinct > BINS and col.is_numeric_feature:
-        shown = "a range of its values" if int(value) < BINS + 1 else "one of its values"
+    if ranged:
+        shown = "a range of its values" if ranges[v] else "one of its values"
     else:
         shown = "missing" if value == "<missing>" else f"the value {str(value)!r}"
     return Hit(col.name, f"{shown} marks class {str(classes[c])!r} of `{data.target.name}` one way: {int(table[v, c]):,} "

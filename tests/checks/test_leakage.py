@@ -158,6 +158,28 @@ def test_a_duration_to_the_outcome_is_a_post_outcome_leak(tmp_path, name, target
     assert "post-outcome" in found.message
 
 
+def test_the_later_of_a_pre_post_pair_is_a_post_outcome_leak(tmp_path):
+    """A rating after the tournament (``postrpi``) beside the one before it (``prerpi``): measured after the
+    selection being predicted, it separates it strongly (rank AUC ≈ 0.91); the pre-season rating is honest."""
+    rng = np.random.default_rng(9)
+    f = _follow_up(rng).rename(columns={"days": "postrpi", "status": "tourney"})
+    f["prerpi"] = f["postrpi"] * rng.lognormal(0, 0.6, len(f))
+    (found,) = _scan(tmp_path, f, "DA701", target="tourney")
+    assert found.column == "postrpi" and found.severity == 2 and found.evidence["kind"] == "post-outcome"
+    assert "`prerpi` (a pre/post pair)" in found.message
+
+
+def test_a_weak_post_member_and_a_strong_post_name_without_a_pair_are_quiet(tmp_path):
+    """The later of a pair that separates the classes only moderately (rank AUC ≈ 0.82) is a strong feature, not a
+    leak; a strong number named ``post...`` with no ``pre...`` beside it (a postcode's district score) says nothing."""
+    rng = np.random.default_rng(10)
+    f = _follow_up(rng).rename(columns={"days": "postal_score", "status": "tourney"})
+    y = f["tourney"].to_numpy()
+    f["post_test"] = (np.where(y == 1, 300, 600) * rng.lognormal(0, 0.55, len(f))).round()
+    f["pre_test"] = f["post_test"] * rng.lognormal(0, 0.5, len(f))
+    assert _scan(tmp_path, f, "DA701", target="tourney") == []
+
+
 def test_strong_honest_features_and_weak_durations_are_not_post_outcome(tmp_path):
     rng = np.random.default_rng(8)
     f = _follow_up(rng).rename(columns={"status": "default"})  # age (AUC 0.93), income (0.95): plain names, honest
@@ -188,7 +210,8 @@ def _trial(rng, n: int, classes: int = 2, shift: float = 0.45) -> pd.DataFrame:
 
 @pytest.mark.parametrize("name, target, classes", [("time", "status", 2), ("time", "status", 3),
                                                     ("pgtime", "pgstat", 2), ("los", "died", 2),
-                                                    ("tstop", "status", 2), ("futime", "death", 2)])
+                                                    ("tstop", "status", 2), ("futime", "death", 2),
+                                                    ("spell", "censor1", 2)])
 def test_a_follow_up_time_beside_its_status_is_a_post_outcome_leak_at_moderate_auc(tmp_path, name, target, classes):
     """The time and the status of one outcome (R's Surv(time, status)): the time is known only with the outcome,
     so beside a target named as a follow-up's status it is a leak as soon as it separates the classes at all."""
@@ -508,13 +531,32 @@ def test_a_sibling_of_the_target_that_only_one_class_can_hold_is_a_leak(tmp_path
 
 def test_one_sided_honest_flags_and_weak_siblings_are_not_implied_by_the_target(tmp_path):
     """An honest one-sided flag with a plain name (``union``) stays quiet, and so does a sibling-named column
-    whose one-sided value covers too little of its class (20%) or that the other class holds too (a few rows)."""
+    whose one-sided value covers too little of its class (5%) or that the other class holds too (a few rows)."""
     rng = np.random.default_rng(22)
     f = _eligibility(rng)
     y = f["e401k"].to_numpy()
-    f["p401k"] = np.where(y == 1, rng.random(len(f)) < 0.2, 0).astype(int)  # 20% of the eligible only
+    f["p401k"] = np.where(y == 1, rng.random(len(f)) < 0.05, 0).astype(int)  # 5% of the eligible only
     f["a401k"] = np.where(y == 1, rng.random(len(f)) < 0.7, rng.random(len(f)) < 0.02).astype(int)  # 2% others
     assert _scan(tmp_path, f, "DA701", target="e401k") == []
+
+
+def test_a_sibling_a_fifth_of_one_class_holds_and_numbered_outcomes_are_implied_by_the_target(tmp_path):
+    """A fifth of the eligible take part and nobody else can (``p401k``); beside the target ``censor1``
+    (re-employed full-time), the spell's other ends ``censor2`` and ``censor3`` (part-time, left the job) are 1
+    only where ``censor1`` is 0: a numbered family of outcomes, each a consequence of the label."""
+    rng = np.random.default_rng(23)
+    f = _eligibility(rng)
+    y = f["e401k"].to_numpy()
+    f["p401k"] = np.where(y == 1, rng.random(len(f)) < 0.2, 0).astype(int)
+    (found,) = _scan(tmp_path, f, "DA701", target="e401k")
+    assert found.column == "p401k" and found.evidence["kind"] == "implied-by-target"
+    end = np.where(y == 1, 0, rng.choice(3, len(f), p=[0.5, 0.2, 0.3]))  # the other ends of the non-targets' spells
+    f = f.drop(columns="p401k").rename(columns={"e401k": "censor1"})
+    f["censor2"], f["censor3"] = (end == 1).astype(int), (end == 2).astype(int)
+    found = _scan(tmp_path, f, "DA701", target="censor1")
+    assert sorted(h.column for h in found) == ["censor2", "censor3"]
+    assert all(h.evidence["kind"] == "implied-by-target" and h.evidence["class"] == "0" for h in found)
+    assert "another number" in found[0].message
 
 
 def _cereals(rng, n: int = 80) -> pd.DataFrame:
