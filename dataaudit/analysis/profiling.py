@@ -30,7 +30,7 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
-           "FUSED_CODE", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES",
+           "FUSED_CODE", "FUSED_ID", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES",
            "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
@@ -46,6 +46,11 @@ NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least t
 ACRONYM_ID = re.compile(r"^[A-Z]{1,6}ID$")
 #: a name ending in code or cod run together with the word before (zipcode, distcod): an identifier when unique
 FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
+#: a lower-case name ending in id run together with the word before (studyid, a student's number; custid): an
+#: identifier when unique. Not after a, o or u (medicaid, paid, thyroid, fluid) nor an English word (valid, rapid)
+FUSED_ID = re.compile(r"^(?!(?:in)?valid$|solid$|rapid$|rigid$|vivid$|hybrid$|humid$|timid$|candid$|stupid$|lucid$"
+                      r"|arid$|avid$|placid$|acid$|torrid$|florid$|morbid$|frigid$|horrid$|splendid$|intrepid$"
+                      r"|putrid$|insipid$|tepid$|pyramid$|orchid$|lipid$|fetid$|sordid$)[a-z]{2,}(?<![aou])id$")
 #: a name ending in num or nbr run together with the word before (intnum, an interview number; casenum, provnbr):
 #: whole numbers so named are an identifier when mostly distinct, as under ID_NAME (the same family in several rows)
 FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
@@ -340,7 +345,8 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
             span = float(numeric.values[-1] - numeric.values[0] + 1)
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
             name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name)) or (
-                ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)))
+                ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)
+                                      or FUSED_ID.match(stats.name)))
             repeated = not sequential and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
             if sequential or (name_hint and ratio >= NAMED_ID_SHARE) or repeated:
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential

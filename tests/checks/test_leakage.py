@@ -343,8 +343,11 @@ def test_an_upper_case_abbreviation_ending_in_id_is_an_identifier(tmp_path, rng)
     f["distcod"] = rng.choice(np.arange(61_000, 76_000), 500, replace=False)  # 5-digit district codes, one per row
     f["zipcode"] = rng.choice(np.arange(10_000, 10_400), 500)  # a zip code shared by neighbours: a category
     f["episode"] = rng.choice(np.arange(1, 5000), 500, replace=False)  # not a code: unique minutes watched
+    f["studyid"] = np.sort(rng.choice(np.arange(21, 20_720), 500, replace=False))  # a student's number, sparse
+    f["medicaid"] = rng.choice(np.arange(100, 90_000), 500, replace=False)  # unique dollars paid: no id
+    f["prtyid"] = rng.integers(1, 8, 500)  # party identification, a 7-point scale: repeats, no id
     found = {x.column for x in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings}
-    assert found == {"PID", "HHID", "distcod"}
+    assert found == {"PID", "HHID", "distcod", "studyid"}
 
 
 def test_whole_numbers_named_with_a_fused_num_are_an_identifier_even_when_they_repeat(tmp_path, rng):
