@@ -32,6 +32,7 @@ from .leak_followup import post_outcome
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_names import sibling_name
 from .leak_product import derived_from_leak, target_product
+from .leak_ratio import target_ratio
 from .linear_deps import exact_dependencies
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
@@ -285,6 +286,11 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
             yield combination
+        names = [c.name for c in data.features if c.numeric is not None and c.distinct > 1]  # 0/1 flags too
+        for ratio in target_ratio(names, numeric, pd.to_numeric(y, errors="coerce").to_numpy(dtype=float),
+                                  data.target.name, leaked, {c.name: c.distinct for c in data.features}):
+            leaked.add(ratio.column)
+            yield ratio
     yield from derived_from_leak(flags, numeric, sorted(leaked), data.target.name)
 
 

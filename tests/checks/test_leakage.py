@@ -898,3 +898,38 @@ def test_conflicting_counts_are_reported_low_and_conflicting_classes_medium(tmp_
     (found,) = _scan(tmp_path, pd.concat([f, copies], ignore_index=True).drop(columns="label"), "DA703",
                      target="visits")
     assert str(found.severity) == "low" and "count target" in found.message
+
+
+def _shops(rng, n: int = 400) -> pd.DataFrame:
+    """Shops: floor size, staff and hours (honest features of a regression target, annual sales ``tsales``, which
+    grows with size and staff, lognormal noise), a year dummy."""
+    size = rng.integers(40, 400, n).astype(float)
+    staff = rng.integers(1, 12, n).astype(float)
+    return pd.DataFrame({"ssize": size, "staff": staff, "hours": rng.normal(60, 8, n).round(1),
+                         "y81": rng.integers(0, 2, n),
+                         "tsales": (900 * size ** 0.6 * staff ** 0.3 * rng.lognormal(0, 0.35, n)).round()})
+
+
+def test_the_target_over_a_feature_or_its_log_deflated_is_a_leak(tmp_path):
+    """``sales`` per square metre is the target over the shop's size, and ``lrsales`` the log of the target
+    deflated in the 1981 rows: each is named once, with its partner, the quotient (more values) as the leak."""
+    rng = np.random.default_rng(31)
+    f = _shops(rng)
+    f["sales"] = f["tsales"] / f["ssize"]
+    f["lrsales"] = np.log(f["tsales"]) - 0.264 * f["y81"]
+    found = {h.column: h for h in _scan(tmp_path, f, "DA701", target="tsales")}
+    assert set(found) == {"sales", "lrsales"}
+    assert found["sales"].columns == ("sales", "ssize") and found["sales"].evidence["kind"] == "target-ratio"
+    assert "is `tsales` over `ssize`" in found["sales"].message
+    assert found["lrsales"].evidence["partner"] == "y81" and found["lrsales"].evidence["kind"] == "target-log-rescaled"
+
+
+def test_honest_rates_and_noisy_ratios_of_the_target_are_no_rescaled_target(tmp_path):
+    """Sales per staff member measured with 10% noise (an estimate, not the target rescaled), costs that grow
+    with sales (r ≈ 0.9), and a rate unrelated to the target stay quiet."""
+    rng = np.random.default_rng(32)
+    f = _shops(rng)
+    f["per_staff"] = (f["tsales"] / f["staff"] * rng.lognormal(0, 0.1, len(f))).round(1)
+    f["costs"] = (0.6 * f["tsales"] * rng.lognormal(0, 0.2, len(f))).round()
+    f["rate"] = rng.lognormal(0, 0.5, len(f)).round(3)
+    assert _scan(tmp_path, f, "DA701", target="tsales") == []

@@ -1,0 +1,136 @@
+"""A regression target rescaled by another feature: a feature equal, row by row, to the target times or over another
+column (``beratio`` = ``annbens`` / ``annearn``, ``sales`` = ``tsales`` / ``ssize``, per square metre), or, when the
+feature is a logarithm, to the target's log plus a multiple of another column (``lrprice`` = log(``price``) -
+0.264 × ``y81``, the log of the deflated price). A feature so built holds the target whatever else it mixes in, so a
+model reads the target back off it. DA701 reports it (``checks/leakage.py``).
+
+All pairs are judged at once: in log space the relation is linear, log f - log y = b · h(g) + a with h the log (a
+ratio, a product, a power) or the identity (a log deflated by a dummy), so every pair's least-squares residual comes
+from a handful of masked matrix products over the sampled rows; the few pairs that pass are then checked row by row.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.findings import Hit, Severity
+from ._common import jsonable
+
+__all__ = ["RATIO_ROWS", "RATIO_COLUMNS", "RATIO_TOLERANCE", "RATIO_SHARE", "MIN_SPREAD", "target_ratio"]
+
+RATIO_ROWS = 5_000  # sampled rows the relation is judged on (an exact relation shows on a few hundred)
+RATIO_COLUMNS = 300  # numeric features tried on each side, at most (pairs cost columns²: a wide table is capped)
+RATIO_TOLERANCE = 0.02  # a row fits when its log residual is within this (2%: a ratio stored to a few digits)
+RATIO_SHARE = 0.95  # of the rows where all three are known and positive, at least, that must fit
+MIN_SPREAD = 0.05  # the log of feature / target must vary by this much (SD): a constant multiple is a copy, found apart
+MIN_ROWS = 30  # rows where all three are known, at least
+
+
+def _logs(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+
+
+def _masked_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For every column pair (i of ``y``, j of ``x``; NaN where unknown): the rows both know, the residual SD of the
+    least-squares line of y_i on x_j over them, the SD of y_i there, and the slope."""
+    wy, wx = np.isfinite(y), np.isfinite(x)
+    y0, x0 = np.where(wy, y, 0.0), np.where(wx, x, 0.0)
+    fy, fx = wy.astype(float), wx.astype(float)
+    m = fy.T @ fx
+    sy, sx = y0.T @ fx, fy.T @ x0
+    syy, sxx, sxy = (y0 * y0).T @ fx, fy.T @ (x0 * x0), y0.T @ x0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vy = syy / m - (sy / m) ** 2
+        vx = sxx / m - (sx / m) ** 2
+        cxy = sxy / m - sy * sx / m ** 2
+        slope = np.where(vx > 1e-12, cxy / vx, 0.0)
+        resid = np.sqrt(np.maximum(vy - slope * cxy, 0.0))
+    return m, resid, np.sqrt(np.maximum(vy, 0.0)), slope
+
+
+def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target: str, skip: set[str],
+                 distinct: dict[str, int]) -> Iterator[Hit]:
+    """Features equal to the (positive) target times a power of another feature, or to its log plus a multiple of
+    another feature: the log residual within ``RATIO_TOLERANCE`` in ``RATIO_SHARE`` of the rows where both are
+    known and the target positive, ``MIN_ROWS`` of them or more, with log(feature / target) spread by
+    ``MIN_SPREAD`` or more (so the other column really enters). A pair is one relation seen from either side
+    (``beratio`` = y / ``annearn`` and ``annearn`` = y / ``beratio``), reported once: the column with more
+    ``distinct`` values is named as the leak (a quotient takes more values than its inputs: ``sales`` per square
+    metre beside the shop's size), its partner beside it; a column already in a reported pair is not judged again."""
+    names = [n for n in names if n in numeric.columns and n not in skip]
+    if len(names) < 2:
+        return
+    step = max(1, len(y) // RATIO_ROWS)
+    x = numeric[names].to_numpy(dtype=float)[::step]
+    ly = _logs(np.asarray(y, dtype=float)[::step])
+    if np.isfinite(ly).sum() < MIN_ROWS:
+        return
+    x = np.where(np.isfinite(x), x, np.nan)
+    lx = _logs(x)
+    # the features most tied to the log target come first when a wide table is capped
+    order = np.arange(len(names))
+    if len(names) > RATIO_COLUMNS:
+        both = np.isfinite(lx) & np.isfinite(ly)[:, None]
+        r = np.abs(pd.DataFrame(np.where(both, lx, np.nan)).corrwith(pd.Series(ly)).fillna(0).to_numpy())
+        order = np.argsort(-r, kind="stable")[:RATIO_COLUMNS]
+    x, lx = x[:, order], lx[:, order]
+    picked = [names[i] for i in order]
+    found: set[str] = set()
+    # the feature as a ratio (its log minus the target's) or as a log (itself minus the target's log)
+    for as_log, left in ((False, lx - ly[:, None]), (True, x - ly[:, None])):
+        for partner_log, right in (((False, x), (True, lx)) if as_log else ((True, lx), (False, x))):
+            m, resid, spread, slope = _masked_fit(left, right)
+            # judged on half the rows where the feature is known at least, and never for a flag (its log is 0)
+            known = np.isfinite(x).sum(axis=0)
+            judged = (np.array([distinct.get(n, 0) > 2 for n in picked]) & (np.isfinite(left).sum(axis=0)
+                                                                             >= 0.5 * known))[:, None]
+            ok = judged & (m >= MIN_ROWS) & (resid <= 2.5 * RATIO_TOLERANCE) & (spread >= MIN_SPREAD) \
+                & (np.abs(slope) > 1e-9)
+            np.fill_diagonal(ok, False)
+            for i, j in zip(*np.nonzero(ok)):
+                name, other = picked[int(i)], picked[int(j)]
+                if name in found or other in found:
+                    continue
+                hit = _confirm(name, other, left[:, i], right[:, j], as_log, partner_log, target,
+                               distinct.get(other, 0) > distinct.get(name, 0))
+                if hit is not None:
+                    found.update((name, other))
+                    yield hit
+
+
+def _confirm(name: str, other: str, left: np.ndarray, right: np.ndarray, as_log: bool, partner_log: bool,
+             target: str, swap: bool) -> Hit | None:
+    """The pair row by row: the line's residual within ``RATIO_TOLERANCE`` in ``RATIO_SHARE`` of the rows. A
+    quotient (``name`` = y / ``other``) is the same relation from the other side; ``swap`` names ``other`` as the
+    leak then."""
+    rows = np.isfinite(left) & np.isfinite(right)
+    a, b = left[rows], right[rows]
+    slope, intercept = np.polyfit(b, a, 1)
+    fit = np.abs(a - slope * b - intercept) <= RATIO_TOLERANCE
+    if rows.sum() < MIN_ROWS or fit.mean() < RATIO_SHARE:
+        return None
+    power = float(slope)
+    if as_log:
+        how = (f"is the log of `{target}` plus {power:.3g} × `{other}`" if not partner_log
+               else f"is the log of `{target}` plus {power:.3g} × log `{other}`")
+        kind = "target-log-rescaled"
+    elif partner_log and abs(abs(power) - 1) <= 0.02:
+        if swap and power < 0:  # y / other = name, so y / name = other: the quotient is the one of more values
+            name, other = other, name
+        scale = np.exp(intercept)
+        how = f"is `{target}` {'times' if power > 0 else 'over'} `{other}`" + (
+            f" (times {scale:.3g})" if abs(scale - 1) > 0.01 else "")
+        kind = "target-ratio"
+    else:
+        how = (f"is `{target}` times `{other}` to the power {power:.3g}" if partner_log
+               else f"is `{target}` times exp({power:.3g} × `{other}`)")
+        kind = "target-rescaled"
+    return Hit(name, f"{how} in {fit.mean():.0%} of {int(rows.sum()):,} rows (within {RATIO_TOLERANCE:.0%}): "
+               f"built from the target, so a model reads `{target}` back off it (a leak, not a feature)",
+               {"kind": kind, "metric": "share of rows within the tolerance", "score": jsonable(float(fit.mean())),
+                "baseline": 0.0, "partner": other, "power": jsonable(round(power, 4)),
+                "rows_used": int(rows.sum())}, columns=(name, other), severity=Severity.HIGH)
