@@ -19,10 +19,11 @@ import pandas as pd
 from ..analysis.findings import Hit, Severity
 from ._common import jsonable
 
-__all__ = ["RATIO_ROWS", "RATIO_COLUMNS", "RATIO_TOLERANCE", "RATIO_SHARE", "MIN_SPREAD", "target_ratio"]
+__all__ = ["RATIO_ROWS", "RATIO_COLUMNS", "RATIO_CANDIDATES", "RATIO_TOLERANCE", "RATIO_SHARE", "MIN_SPREAD", "target_ratio"]
 
-RATIO_ROWS = 5_000  # sampled rows the relation is judged on (an exact relation shows on a few hundred)
-RATIO_COLUMNS = 300  # numeric features tried on each side, at most (pairs cost columns²: a wide table is capped)
+RATIO_ROWS = 1_000  # sampled rows the relation is judged on (an exact relation shows on a few hundred)
+RATIO_COLUMNS = 200  # numeric features tried as partners, at most (pairs cost columns²: a wide table is capped)
+RATIO_CANDIDATES = 60  # of them, the features most tied to the log target judged as leaks, at most
 RATIO_TOLERANCE = 0.02  # a row fits when its log residual is within this (2%: a ratio stored to a few digits)
 RATIO_SHARE = 0.95  # of the rows where all three are known and positive, at least, that must fit
 MIN_SPREAD = 0.05  # the log of feature / target must vary by this much (SD): a constant multiple is a copy, found apart
@@ -34,12 +35,31 @@ def _logs(x: np.ndarray) -> np.ndarray:
         return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
 
 
+def _tie(x: np.ndarray, ly: np.ndarray) -> np.ndarray:
+    """|Pearson r| of each column of ``x`` with ``ly`` over the rows both know (0 where undefined)."""
+    both = np.isfinite(x) & np.isfinite(ly)[:, None]
+    w = both.astype(float)
+    m = np.maximum(w.sum(axis=0), 1.0)
+    a, b = np.where(both, x, 0.0), np.where(both, ly[:, None], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(both, a - a.sum(axis=0) / m, 0.0)
+        b = np.where(both, b - b.sum(axis=0) / m, 0.0)
+        r = (a * b).sum(axis=0) / np.sqrt((a * a).sum(axis=0) * (b * b).sum(axis=0))
+    return np.nan_to_num(np.abs(r), nan=0.0)
+
+
 def _masked_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For every column pair (i of ``y``, j of ``x``; NaN where unknown): the rows both know, the residual SD of the
     least-squares line of y_i on x_j over them, the SD of y_i there, and the slope."""
     wy, wx = np.isfinite(y), np.isfinite(x)
-    y0, x0 = np.where(wy, y, 0.0), np.where(wx, x, 0.0)
-    fy, fx = wy.astype(float), wx.astype(float)
+    with np.errstate(invalid="ignore"):  # centred and x scaled, the sums hold in float32 (a screen, confirmed later)
+        cy = np.nanmean(np.where(wy, y, np.nan), axis=0) if wy.any() else 0.0
+        cx = np.nanmean(np.where(wx, x, np.nan), axis=0)
+        sd = np.nanstd(np.where(wx, x, np.nan), axis=0)
+    sd = np.where(np.isfinite(sd) & (sd > 0), sd, 1.0)
+    y0 = np.where(wy, y - np.nan_to_num(cy), 0.0).astype(np.float32)
+    x0 = np.where(wx, (x - np.nan_to_num(cx)) / sd, 0.0).astype(np.float32)
+    fy, fx = wy.astype(np.float32), wx.astype(np.float32)
     m = fy.T @ fx
     sy, sx = y0.T @ fx, fy.T @ x0
     syy, sxx, sxy = (y0 * y0).T @ fx, fy.T @ (x0 * x0), y0.T @ x0
@@ -49,7 +69,7 @@ def _masked_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
         cxy = sxy / m - sy * sx / m ** 2
         slope = np.where(vx > 1e-12, cxy / vx, 0.0)
         resid = np.sqrt(np.maximum(vy - slope * cxy, 0.0))
-    return m, resid, np.sqrt(np.maximum(vy, 0.0)), slope
+    return m, resid, np.sqrt(np.maximum(vy, 0.0)), slope / sd[None, :]
 
 
 def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target: str, skip: set[str],
@@ -71,35 +91,35 @@ def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target:
         return
     x = np.where(np.isfinite(x), x, np.nan)
     lx = _logs(x)
-    # the features most tied to the log target come first when a wide table is capped
-    order = np.arange(len(names))
-    if len(names) > RATIO_COLUMNS:
-        both = np.isfinite(lx) & np.isfinite(ly)[:, None]
-        r = np.abs(pd.DataFrame(np.where(both, lx, np.nan)).corrwith(pd.Series(ly)).fillna(0).to_numpy())
-        order = np.argsort(-r, kind="stable")[:RATIO_COLUMNS]
-    x, lx = x[:, order], lx[:, order]
-    picked = [names[i] for i in order]
+    # partners: the features most tied to the log target first when a wide table is capped; leaks: those of them
+    # with more than two values (a flag's log is 0), capped again
+    tie = np.maximum(_tie(lx, ly), _tie(x, ly))
+    partners = np.argsort(-tie, kind="stable")[:RATIO_COLUMNS]
+    leaks = np.array([i for i in partners if distinct.get(names[i], 0) > 2], dtype=np.int64)[:RATIO_CANDIDATES]
+    if not leaks.size:
+        return
+    same = leaks[:, None] == partners[None, :]
     found: set[str] = set()
     # the feature as a ratio (its log minus the target's) or as a log (itself minus the target's log)
-    for as_log, left in ((False, lx - ly[:, None]), (True, x - ly[:, None])):
+    for as_log, left in ((False, lx[:, leaks] - ly[:, None]), (True, x[:, leaks] - ly[:, None])):
+        # judged on half the rows where the feature is known at least
+        judged = (np.isfinite(left).sum(axis=0) >= 0.5 * np.isfinite(x[:, leaks]).sum(axis=0))[:, None]
         for partner_log, right in (((False, x), (True, lx)) if as_log else ((True, lx), (False, x))):
+            right = right[:, partners]
             m, resid, spread, slope = _masked_fit(left, right)
-            # judged on half the rows where the feature is known at least, and never for a flag (its log is 0)
-            known = np.isfinite(x).sum(axis=0)
-            judged = (np.array([distinct.get(n, 0) > 2 for n in picked]) & (np.isfinite(left).sum(axis=0)
-                                                                             >= 0.5 * known))[:, None]
-            ok = judged & (m >= MIN_ROWS) & (resid <= 2.5 * RATIO_TOLERANCE) & (spread >= MIN_SPREAD) \
+            ok = judged & ~same & (m >= MIN_ROWS) & (resid <= 2.5 * RATIO_TOLERANCE) & (spread >= MIN_SPREAD) \
                 & (np.abs(slope) > 1e-9)
-            np.fill_diagonal(ok, False)
-            for i, j in zip(*np.nonzero(ok)):
-                name, other = picked[int(i)], picked[int(j)]
-                if name in found or other in found:
-                    continue
-                hit = _confirm(name, other, left[:, i], right[:, j], as_log, partner_log, target,
-                               distinct.get(other, 0) > distinct.get(name, 0))
-                if hit is not None:
-                    found.update((name, other))
-                    yield hit
+            for i in np.flatnonzero(ok.any(axis=1)):  # each leak's best-fitting partners first
+                for j in sorted(np.flatnonzero(ok[i]), key=lambda j: (resid[i, j], j)):
+                    name, other = names[int(leaks[i])], names[int(partners[j])]
+                    if name in found or other in found:
+                        break
+                    hit = _confirm(name, other, left[:, i], right[:, j], as_log, partner_log, target,
+                                   distinct.get(other, 0) > distinct.get(name, 0))
+                    if hit is not None:
+                        found.update((name, other))
+                        yield hit
+                        break
 
 
 def _confirm(name: str, other: str, left: np.ndarray, right: np.ndarray, as_log: bool, partner_log: bool,
