@@ -122,9 +122,12 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     f["spouse"] = rng.integers(0, 2, 600)
     f["fregion"] = rng.integers(0, 5, 600)  # the favourite's region of the country, 0-4, a prefix on region
     f["regional_rank"] = rng.integers(1, 30, 600)  # a rank that merely mentions a region
+    f["nbh"] = rng.integers(0, 7, 600)  # a neighbourhood, 0-6
+    f["district"] = rng.integers(1, 43, 600)  # a congressional district's number within its state
+    f["district_pop"] = rng.integers(400, 900, 600)  # thousands of people: a measurement of a district
     g = clean_frame(rng, 600).assign(married=rng.integers(0, 2, 600))  # the usual 0/1 flag: no codes
-    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["fregion", "inst", "married", "mother_religion",
-                                                                     "race"]
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["district", "fregion", "inst", "married",
+                                                                     "mother_religion", "nbh", "race"]
     assert _scan(tmp_path, g, "DA408") == []
 
 
