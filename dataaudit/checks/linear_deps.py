@@ -5,7 +5,8 @@ dummies that sum to 1; ``apoe3`` = 1 − ``apoe2`` − ``apoe4``). They are foun
 incremental Cholesky factorisation of the correlation matrix of the sample: a column whose part not explained by the
 earlier independent columns is (up to rounding) nil depends on them, and its weights on them, unique because those
 are independent, name exactly the columns of its dependency. Gaps are filled with the column's mean on the sample,
-which keeps a dependency among columns missing in the same rows exact (a median would not).
+which keeps a dependency among columns missing in the same rows exact (a median would not); one whose columns are
+missing in different rows is found again on the rows complete over the columns that are rarely missing.
 """
 
 from __future__ import annotations
@@ -52,10 +53,36 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
                        dependent: str | None = None) -> list[Dependency]:
     """Each column of ``frame`` (numbers, NaN for gaps) that is an exact linear combination of ``min_terms`` or more
     earlier independent columns, at most ``limit`` of them, in column order. Columns without spread are skipped.
-    With ``dependent``, only that column is reported (put it last: a target computed from the features)."""
+    With ``dependent``, only that column is reported (put it last: a target computed from the features).
+
+    Gaps filled with the mean keep a dependency exact only where its columns are missing in the same rows; one whose
+    columns are missing in different rows (``clchexp`` = ``lchexp90`` - ``lchexp88``, the first always present) is
+    found by a second search on the rows complete over the columns missing in at most ``COMPLETE_MISSING`` of them,
+    when those rows are enough (``MIN_ROWS`` and twice the columns, plus thirty)."""
+    frame = frame.iloc[:, :MAX_DEPENDENCY_COLUMNS]  # every sampled row: a dependency of a few rows is no dependency
+    found = _search(frame, limit, min_terms, dependent)
+    missing = frame.isna().mean() if len(found) < limit else None
+    if missing is None or not missing.any():
+        return found
+    cols = [c for c in frame.columns if missing[c] <= COMPLETE_MISSING or c == dependent]
+    rows = frame[cols].notna().all(axis=1).to_numpy()
+    if not missing[cols].any() or rows.sum() < max(MIN_ROWS, 2 * len(cols) + 30):
+        return found
+    seen = {frozenset(dep.columns) for dep in found}
+    for dep in _search(frame.loc[rows, cols], limit, min_terms, dependent):
+        if frozenset(dep.columns) not in seen and len(found) < limit:
+            seen.add(frozenset(dep.columns))
+            found.append(dep)
+    return found
+
+
+COMPLETE_MISSING = 0.2  # the columns of the complete-rows search are missing in at most this share of the rows
+
+
+def _search(frame: pd.DataFrame, limit: int, min_terms: int, dependent: str | None) -> list[Dependency]:
+    """The incremental Cholesky search on ``frame``, gaps mean-filled (``exact_dependencies``)."""
     from scipy.linalg import solve_triangular  # noqa: I001  (scipy loads when a check runs, not with the package)
 
-    frame = frame.iloc[:, :MAX_DEPENDENCY_COLUMNS]  # every sampled row: a dependency of a few rows is no dependency
     if frame.shape[0] < 3 or frame.shape[1] < min_terms + 1:
         return []
     matrix = frame.to_numpy(dtype=float, copy=True)
@@ -101,7 +128,7 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
         intercept = float(mean[j] - sum(c * mean[i] for (i, _), (_, c) in zip(parts, coef)))
         if not _holds(raw[:, [j, *(i for i, _ in parts)]], np.array([c for _, c in coef]), intercept, float(std[j])):
             continue  # exact only through filled gaps, or on too few rows where every column is present
-        if abs(intercept) < 1e-9 * max(abs(float(mean[j])), float(std[j])):
+        if abs(intercept) < 1e-6 * max(abs(float(mean[j])), float(std[j])):  # rounding of stored values, no constant
             intercept = 0.0
         found.append(Dependency(names[j], tuple(coef), intercept, max(residual, 0.0)))
         if len(found) >= limit:

@@ -437,7 +437,9 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     """Numeric features and 0/1 flags that are linearly dependent, each dependency named with its own columns: one is, up to rounding, a linear combination of others (``exper`` = ``age`` − ``educ`` − 6; dummies that sum to 1, shares that sum to 100).
 
     Found on the row sample among the numeric features and 0/1 flags, gaps filled with each column's mean (which
-    keeps exact a dependency among columns missing in the same rows): going through the columns in order, one
+    keeps exact a dependency among columns missing in the same rows; one whose columns are missing in different
+    rows, ``clchexp`` = ``lchexp90`` − ``lchexp88`` with the later period always present, is searched again on the
+    rows complete over the columns missing in at most 20% of them): going through the columns in order, one
     whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is reported with exactly
     the columns of its combination, one finding per dependency: six position dummies that sum to 1 (`outfield`
     = 1 − `frstbase` − …), `apoe3` = 1 − `apoe2` − `apoe4`, `exper` = `age` − `educ` − 6. Otherwise, a condition

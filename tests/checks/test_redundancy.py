@@ -208,6 +208,24 @@ def test_dependencies_among_columns_missing_in_the_same_rows_are_each_named(tmp_
         by_columns["apoe2", "apoe3", "apoe4"]
 
 
+def test_a_change_missing_where_its_first_period_is_is_a_linear_dependency(tmp_path, rng):
+    """A change between two elections (``clchexp`` = ``lchexp90`` - ``lchexp88``) is missing where the first
+    period is (a new candidate), while the later period is always present: the mean-filled gaps break the
+    dependency, the rows complete over the columns rarely missing keep it. A noisy change in the same table does
+    not."""
+    n = 300
+    f = pd.DataFrame({"lchexp90": rng.normal(12, 1, n).round(4), "lchexp88": rng.normal(12, 1, n).round(4),
+                      "party": rng.integers(0, 2, n), "win": rng.integers(0, 2, n)})
+    f["clchexp"] = f["lchexp90"] - f["lchexp88"]
+    new = rng.random(n) < 0.15
+    f.loc[new, ["lchexp88", "clchexp"]] = np.nan
+    f["inc90"], f["inc88"] = rng.normal(80, 10, n).round(2), rng.normal(80, 10, n).round(2)
+    f["cinc"] = (f["inc90"] - f["inc88"] + rng.normal(0, 1, n)).round(2)  # measured apart: not exact
+    (dep,) = scan(write_csv(tmp_path / "t.csv", f), target="win", select=["DA607"]).findings
+    assert set(dep.columns) == {"lchexp90", "lchexp88", "clchexp"}
+    assert "where they are all present" in dep.message
+
+
 def test_the_usual_dummies_and_an_approximate_difference_are_no_linear_dependency(tmp_path, rng):
     f = _players(rng)  # one position left out, as one-hot encoders do: independent
     n = len(f)
