@@ -11,13 +11,14 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from ..analysis.findings import Hit
+from ..analysis.findings import Hit, Severity
 from ..analysis.profiling import DatasetProfile
 from ._common import pct
 
 __all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
            "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest",
-           "MAX_CASE_COLUMNS", "MIN_CASE_VALUES", "case_variants"]
+           "MAX_CASE_COLUMNS", "MIN_CASE_VALUES", "case_variants", "THRESHOLD_ROWS", "THRESHOLD_COLUMNS",
+           "MIN_THRESHOLD_SIDE", "threshold_flags"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
@@ -204,3 +205,63 @@ def _case_hit(sample: pd.DataFrame, first: str, name: str) -> Hit:
                f"twice ({pct(float(differ.mean()))} of the rows differ only so)",
                {"recoding_of": first, "kind": "case-variant", "rows_differing": int(differ.sum())},
                columns=(first, name))
+
+
+THRESHOLD_ROWS = 2_000  # sampled rows a threshold is judged on (a perfect split of 10 rows or more is no chance)
+THRESHOLD_COLUMNS = 300  # flags and numbers compared, at most each (the cost is flags × numbers × rows)
+MIN_THRESHOLD_SIDE = 10  # rows on each side of the threshold, at least
+
+
+def threshold_flags(data: DatasetProfile, flags: list[str], numbers: list[str], skip: set[str]) -> Iterator[Hit]:
+    """Two-valued columns (``flags``, numbers or words) whose one value holds exactly the lowest or the highest rows
+    of a number of ``MIN_SPIKE_VALUES`` values or more, strictly (no value of the number on both sides),
+    ``MIN_THRESHOLD_SIDE`` rows or more on each side: the flag is a threshold of the number (``nearinc`` = ``dist``
+    ≤ 15,840 feet; ``child`` = ``age`` < 18). All pairs at once: a value's rows hold the lowest m ranks of the
+    number exactly when their rank sum is m(m + 1)/2 (ties averaged, so a tie across the threshold misses it), one
+    matrix product of the values' rows with the numbers' ranks."""
+    numeric = data.numeric_sample
+    flags = [f for f in flags if f in data.sample.columns and f not in skip][:THRESHOLD_COLUMNS]
+    numbers = [n for n in numbers if n in numeric.columns and data.columns[n].distinct >= MIN_SPIKE_VALUES][
+        :THRESHOLD_COLUMNS]
+    if not flags or not numbers:
+        return
+    step = max(1, len(numeric) // THRESHOLD_ROWS)
+    x = numeric[numbers].iloc[::step].to_numpy(dtype=float)
+    known = np.isfinite(x)
+    ranks = np.where(known, pd.DataFrame(np.where(known, x, np.nan)).rank(method="average").to_numpy(), 0.0)
+    total = known.sum(axis=0)[None, :].astype(float)
+    raw = data.sample[flags].iloc[::step]
+    values, marks = [], []  # each flag's two values, by their text in sorted order, and the rows of each
+    for f in flags:
+        codes, uniques = pd.factorize(raw[f].astype("str").where(raw[f].notna()).to_numpy(), sort=True)
+        values.append(list(uniques) if len(uniques) == 2 else [None, None])
+        marks.append(codes)
+    codes = np.column_stack(marks)
+    for which in (1, 0):  # the flag's later value (a 1, a 'yes'), then its earlier, marks the rows
+        rows_of = (codes == which).astype(float)
+        m = rows_of.T @ known.astype(float)  # rows of the value where the number is known
+        sums = rows_of.T @ ranks
+        low = np.abs(sums - m * (m + 1) / 2) < 1e-6
+        high = np.abs(sums - (m * total - m * (m - 1) / 2)) < 1e-6
+        # the other value fills the rest of the known rows (a missing flag is no side)
+        rest = (codes == 1 - which).astype(float).T @ known.astype(float)
+        sides = (m >= MIN_THRESHOLD_SIDE) & (rest >= MIN_THRESHOLD_SIDE) & (np.abs(m + rest - total) < 0.5)
+        for i, j in zip(*np.nonzero((low | high) & sides)):
+            flag, name = flags[int(i)], numbers[int(j)]
+            if flag == name or flag in skip or values[i][which] is None:
+                continue
+            inside = x[codes[:, i] == which, j]
+            outside = x[codes[:, i] == 1 - which, j]
+            below = bool(low[i, j])
+            edge = float(np.nanmax(inside) if below else np.nanmin(inside))
+            other = float(np.nanmin(outside) if below else np.nanmax(outside))
+            skip.add(flag)
+            one = np.unique(outside[np.isfinite(outside)]).size == 1  # a product of the flag is one value outside it
+            how = (f"`{name}` is {other:g} wherever it is not: one is built from the other (the flag a threshold "
+                   f"of `{name}`, or `{name}` the flag times a number)" if one else
+                   f"never where it is {'≥' if below else '≤'} {other:g}: a threshold of `{name}`, derived from it")
+            yield Hit(flag, f"is {values[i][which]!r} exactly where `{name}` is {'≤' if below else '≥'} {edge:g} "
+                      f"({how}); kept (a step a model may use), but it adds nothing `{name}` does not hold",
+                      {"recoding_of": name, "kind": "threshold-flag", "value": str(values[i][which]),
+                       "threshold": edge, "side": "at or below" if below else "at or above",
+                       "rows": int(m[i, j])}, columns=(name, flag), severity=Severity.LOW, fix="none")

@@ -23,6 +23,7 @@ from .recode_kinds import (
     mask_digest,
     monotone_pair,
     spike_flags,
+    threshold_flags,
 )
 
 __all__ = ["constant_column", "near_constant", "duplicate_rows", "CHANCE_FACTOR", "chance_repeats",
@@ -294,7 +295,7 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``), a text that is another in another case (``district`` = ``municipa`` title-cased).
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``), a text that is another in another case (``district`` = ``municipa`` title-cased), a flag that is a threshold of a number (``child`` = ``age`` < 18).
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
@@ -323,6 +324,12 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
 
     A text column equal to an earlier one once case and runs of spaces are set aside (``district`` = ``municipa``
     title-cased, mostly distinct names both) is a recoding too, exact in every sampled row.
+
+    A two-valued column (0/1 or words) one of whose values holds exactly the lowest or the highest rows of a number
+    of 10 values or more, strictly and with 10 rows or more on each side, is a threshold of it (severity low;
+    ``nearinc`` = ``dist`` ≤ 15,840 feet, ``child`` = ``age`` < 18): derived, it adds nothing the number does not
+    hold, but a step is a shape a model may use, so fix keeps it. A flag that mostly follows a number (5% exceptions)
+    or splits the rows of one of its values is no threshold.
 
     How fix repairs it: drop keeps the first column and removes its recoding (the flag of a number's value, the
     coarser category); a category stored beside its own one-hot dummies (``type`` beside ``type1``, ``type2``, ``type3``) is removed and its dummies kept.
@@ -376,6 +383,10 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     for hit in spike_flags(data, flags, numbers):
         if not _near_linear(data, *hit.columns):
             reported.update(hit.columns)
+            yield hit
+    two_valued = [c.name for c in data.features if c.distinct == 2]  # 0/1, yes/no
+    for hit in threshold_flags(data, two_valued, numbers, reported):
+        if not _near_linear(data, *hit.columns):  # a flag almost a number (r 0.999) is DA605's pair
             yield hit
     fine = [c.name for c in data.features if c.inferred_type == "categorical" and c.stats.kind == "string"]
     # stored as text both: a 0/1 flag made from a category (``emergency`` = type 3) is an honest derived feature

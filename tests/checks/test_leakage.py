@@ -919,7 +919,7 @@ def test_the_target_over_a_feature_or_its_log_deflated_is_a_leak(tmp_path):
     f["lrsales"] = np.log(f["tsales"]) - 0.264 * f["y81"]
     found = {h.column: h for h in _scan(tmp_path, f, "DA701", target="tsales")}
     assert set(found) == {"sales", "lrsales"}
-    assert found["sales"].columns == ("sales", "ssize") and found["sales"].evidence["kind"] == "target-ratio"
+    assert found["sales"].evidence["partner"] == "ssize" and found["sales"].evidence["kind"] == "target-ratio"
     assert "is `tsales` over `ssize`" in found["sales"].message
     assert found["lrsales"].evidence["partner"] == "y81" and found["lrsales"].evidence["kind"] == "target-log-rescaled"
 

@@ -257,3 +257,40 @@ def test_distinct_texts_that_differ_in_more_than_case_are_no_recoding(tmp_path, 
     f.loc[:9, "district"] = "Regional District"  # ten towns belong to a regional district: more than a case change
     f["county"] = rng.choice(["Essex", "Middlesex", "Norfolk"], len(f))
     assert scan(write_csv(tmp_path / "t.csv", f), target="score", select=["DA606"]).findings == []
+
+
+def _houses(rng: np.random.Generator, n: int = 500) -> pd.DataFrame:
+    return pd.DataFrame({"dist": rng.integers(2_000, 40_000, n).astype(float), "area": rng.normal(1800, 400, n).round(),
+                         "age": rng.uniform(1, 80, n).round(4), "price": rng.lognormal(11, 0.4, n).round()})
+
+
+def test_a_flag_that_is_a_threshold_of_a_number_is_a_low_recoding_fix_keeps(tmp_path, rng):
+    """``nearinc`` = 1 where ``dist`` ≤ 15,840 feet (three miles of the incinerator), ``child`` = 'yes' where
+    ``age`` < 18; ``has_loan`` = 1 where ``loan`` is not 0 is the flag of the number's commonest value instead."""
+    f = _houses(rng)
+    f["nearinc"] = (f["dist"] <= 15_840).astype(int)
+    f["child"] = np.where(f["age"] < 18, "yes", "no")
+    f["loan"] = np.where(rng.random(len(f)) < 0.3, rng.integers(1_000, 9_000, len(f)), 0)
+    f["has_loan"] = (f["loan"] > 0).astype(int)
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="price", select=["DA606"]).findings
+    found = {h.column: h for h in findings if h.evidence.get("kind") == "threshold-flag"}
+    assert set(found) == {"nearinc", "child"}
+    assert all(h.severity == 1 and h.fix == "none" for h in found.values())
+    assert found["nearinc"].evidence["recoding_of"] == "dist" and "is '1' exactly where `dist` is ≤" in \
+        found["nearinc"].message
+    # the flag of a number's commonest value (0) is that rule's, once
+    assert [h.evidence["kind"] for h in findings if h.column == "has_loan"] == ["value-flag"]
+
+
+def test_overlapping_flags_small_sides_and_ties_across_a_threshold_are_no_threshold_flag(tmp_path, rng):
+    """A retirement flag that mostly follows age (5% exceptions), a flag of 6 rows at the top of a number, and a
+    flag that splits the rows of one value of a number of few values (a tie across the cut) stay quiet."""
+    f = _houses(rng)
+    n = len(f)
+    f["retired"] = ((f["age"] > 65) ^ (rng.random(n) < 0.05)).astype(int)
+    f["mansion"] = (f["area"] >= np.sort(f["area"].to_numpy())[-6]).astype(int)
+    f["floors"] = rng.integers(1, 13, n)
+    f["tall"] = ((f["floors"] > 6) | ((f["floors"] == 6) & (rng.random(n) < 0.5))).astype(int)
+    found = [h for h in scan(write_csv(tmp_path / "t.csv", f), target="price", select=["DA606"]).findings
+             if h.evidence.get("kind") == "threshold-flag"]
+    assert found == []
