@@ -30,6 +30,7 @@ from .leak_code import class_code
 from .leak_compare import target_comparison
 from .leak_followup import post_outcome
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
+from .leak_logic import target_logic
 from .leak_names import sibling_name
 from .leak_product import derived_from_leak, target_product
 from .leak_ratio import target_ratio
@@ -145,7 +146,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     So is (medium) a change whose end is a leaked column (``cvote`` = ``vote90`` - ``vote88``), not the other period.
     So is a two-class target that says which of two features is larger: among the eight numeric features that
     separate the classes best alone (each below the single-feature bar), a pair whose difference has rank AUC
-    ≥ 0.995 (``favwin`` = ``favscr`` > ``undscr``, final scores beside who won); both columns are named.
+    ≥ 0.995 (``favwin`` = ``favscr`` > ``undscr``, final scores beside who won); both columns are named. So is
+    (severity high) a two-class target that is the OR or the AND of two 0/1 features in every row, each adding five
+    rows or more the other does not mark (``event`` = ``died`` OR ``relapsed``): each flag is part of the label.
     Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
     rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
     (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
@@ -286,6 +289,8 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
         yield from target_comparison([c.name for c in data.features if c.is_numeric_feature and c.distinct > 2],
                                      numeric, labels, np.asarray(classes), data.target.name, leaked, min_auc)
+        yield from target_logic([c.name for c in data.features if c.numeric is not None and c.distinct == 2],
+                                numeric, labels, np.asarray(classes), data.target.name, leaked)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:

@@ -933,3 +933,34 @@ def test_honest_rates_and_noisy_ratios_of_the_target_are_no_rescaled_target(tmp_
     f["costs"] = (0.6 * f["tsales"] * rng.lognormal(0, 0.2, len(f))).round()
     f["rate"] = rng.lognormal(0, 0.5, len(f)).round(3)
     assert _scan(tmp_path, f, "DA701", target="tsales") == []
+
+
+def test_a_target_that_is_the_or_or_the_and_of_two_flags_names_both(tmp_path):
+    """``event`` = death OR relapse (each alone a weak key), and ``approved`` = income_ok AND score_ok: every
+    flag holds part of the label by construction."""
+    rng = np.random.default_rng(41)
+    n = 800
+    f = pd.DataFrame({"age": rng.normal(50, 10, n).round(), "dose": rng.choice([10, 20, 40], n),
+                      "died": (rng.random(n) < 0.2).astype(int), "relapsed": (rng.random(n) < 0.25).astype(int)})
+    f["event"] = f["died"] | f["relapsed"]
+    found = {h.column: h for h in _scan(tmp_path, f, "DA701", target="event")}
+    assert set(found) == {"died", "relapsed"} and found["died"].evidence["kind"] == "target-or"
+    assert found["died"].evidence["partner"] == "relapsed" and found["died"].severity == 3
+    g = f.drop(columns=["event", "died", "relapsed"])
+    g["income_ok"], g["score_ok"] = (rng.random(n) < 0.7).astype(int), (rng.random(n) < 0.6).astype(int)
+    g["approved"] = g["income_ok"] & g["score_ok"]
+    found = {h.column: h for h in _scan(tmp_path, g, "DA701", target="approved")}
+    assert set(found) == {"income_ok", "score_ok"} and "AND" in found["score_ok"].message
+
+
+def test_one_sided_flags_that_do_not_make_the_label_are_no_or_of_flags(tmp_path):
+    """Two honest one-sided flags (a symptom seen only in the sick, a test ordered only for them) that together
+    miss an eighth of the positive rows stay quiet: neither is a part of the label."""
+    rng = np.random.default_rng(42)
+    n = 800
+    sick = rng.random(n) < 0.3
+    f = pd.DataFrame({"age": rng.normal(50, 10, n).round(), "sick": sick.astype(int)})
+    f["rash"] = (sick & (rng.random(n) < 0.5)).astype(int)
+    f["tested"] = (sick & (rng.random(n) < 0.75)).astype(int)
+    found = [h for h in _scan(tmp_path, f, "DA701", target="sick") if h.evidence.get("kind", "").startswith("target-")]
+    assert found == []
