@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Iterator
 
@@ -149,12 +150,17 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     a genotype's two alleles, where a 0 beside the alleles 1, 2, 3 of one column looks ordinary): severity
     medium, naming both.
 
-    A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month) is the next step
-    of the column, not a placeholder, and so is a spike that is a fraction of four significant digits or more (a rate
+    A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month), or no farther
+    below the lowest values than they lie apart (a band 0-3 whose rows crowd at 3), is the next step of the column,
+    not a placeholder, and so is a spike that is a fraction of four significant digits or more (a rate
     of 0.4522 that a fifth of the rows share, -23.03 = the log of a constant): nobody types such a value for
     "unknown". A 0 in only a few rows (three or more, under 0.5%) counts when it lies far
     below every other value, at least five times the spacing of the lowest ones (a diameter of 0 mm beside
     3.7-10.7 mm): severity medium.
+
+    Codes numbered from 1 (at most 20 values) whose 0s fall on exactly the same rows as another such code's are one
+    missing code written in both fields (severity medium: a genotype's two alleles 0/0 where each 0 sits beside 1,
+    2, 3), unless one is a function of the other (a count beside its bands).
 
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
@@ -178,6 +184,55 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
                       "likely a placeholder for missing", jsonable(s),
                       severity=Severity.MEDIUM if s.get("rare") else None)
     yield from _shared_codes(data, found)
+    yield from _paired_zero_codes(data, found)
+
+
+ZERO_CODE_VALUES = 20  # a code numbered from 1 has at most this many values besides 0
+ZERO_CODE_SHARE = 0.2  # and its zeros fill less than this share of the rows
+
+
+def _paired_zero_codes(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hit]:
+    """Codes numbered from 1 (whole numbers 1 to at most ``ZERO_CODE_VALUES`` values, and 0 in three rows or more,
+    under ``ZERO_CODE_SHARE`` of them) whose zeros fall on exactly the same rows as another such code's: one missing
+    code written in both fields of a failed measurement (a genotype's two alleles 0/0, a skipped block of survey
+    items), though beside each column's 1, 2, 3 the 0 looks ordinary. A code that is a function of the other on the
+    rows where both are known (a count beside its bands) is a recoding, not a second field. Each zero mask is
+    hashed once: no pair
+    is compared unless it shares one. On the row sample."""
+    numeric = data.numeric_sample
+    masks: dict[bytes, list[str]] = {}
+    for col in data.features:
+        if col.numeric is None or col.inferred_type not in ("numeric", "integer", "categorical") \
+                or col.name not in numeric.columns or 0.0 in found.get(col.name, ()):
+            continue
+        uniq, counts = col.numeric.distinct()
+        if uniq.size < 3 or uniq.size > ZERO_CODE_VALUES + 1 or uniq[0] != 0 or uniq[1] != 1 \
+                or not np.all(uniq == np.round(uniq)) or counts[0] < 3 or counts[0] >= ZERO_CODE_SHARE * counts.sum():
+            continue
+        zero = numeric[col.name].to_numpy(dtype=float) == 0
+        if zero.sum() >= 3:
+            masks.setdefault(hashlib.blake2b(np.packbits(zero).tobytes(), digest_size=16).digest(), []).append(col.name)
+    for names in masks.values():
+        if len(names) < 2:
+            continue
+        x = numeric[names].to_numpy(dtype=float)
+        rest = pd.DataFrame(x[(x != 0).all(axis=1) & np.isfinite(x).all(axis=1)])
+        # a code recoded from another (a count beside its bands) is one field: a function of it, not a second one
+        function = {(i, j) for i in range(len(names)) for j in range(len(names))
+                    if i != j and len(rest) and rest.groupby(i)[j].nunique().max() == 1}
+        for i, name in enumerate(names):
+            partners = [names[j] for j in range(len(names)) if j != i and (i, j) not in function
+                        and (j, i) not in function]
+            if not partners:
+                continue
+            zeros = int((x[:, i] == 0).sum())
+            found.setdefault(name, set()).add(0.0)
+            shown = ", ".join(f"`{p}`" for p in partners[:3]) + (" …" if len(partners) > 3 else "")
+            yield Hit(name, f"0 appears in {zeros:,} sampled rows ({pct(zeros / len(x))}) of a code numbered from 1, "
+                      f"on exactly the rows where {shown} {'is' if len(partners) == 1 else 'are'} 0 too: one missing "
+                      "code written in each field of a failed measurement", jsonable(
+                          {"value": 0.0, "count": zeros, "fraction": zeros / len(x), "paired_with": partners,
+                           "kind": "paired-zero-code"}), severity=Severity.MEDIUM, columns=(name, *partners[:3]))
 
 
 PAIRED_SHARE = 0.95  # of a value's sampled rows that must hold another column's placeholder

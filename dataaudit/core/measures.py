@@ -34,7 +34,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     values together) or a known placeholder. A value other than 0 and not shaped like a placeholder must also lie
     farther than twice the spacing of the bulk's own values at that end: 18 years of schooling after 15, 16 and 17
     is the next step of the scale, however many rows hold it. A 0 in a column whose other values are all positive
-    qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1), and so
+    qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1, or 0 lies no
+    farther below the lowest values than they lie apart: a band 0-3 whose rows crowd at 3, a count), and so
     does -999 (and the like). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
     value must fill at most half the column, and is not a fraction written with four significant digits or more
@@ -78,7 +79,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # Isolated: a gap to the other values wider than half their IQR, so a 0 next to values
         # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
-        isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and (v == 0 or placeholder_shaped(v) or (
+        next_step = gap <= _end_spacing(uniq, v < bulk[0])  # a 0 one step below 1, 2, 3 (a band, a count)
+        isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and ((v == 0 and not next_step) or placeholder_shaped(v) or (
             gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]) and not measured_shaped(v)))
         # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
         zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])

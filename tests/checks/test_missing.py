@@ -349,6 +349,28 @@ def test_a_value_on_the_rows_of_another_columns_placeholder_is_the_same_code(tmp
         ("locus.a1", ("locus.a1", "locus.a2"), 2), ("locus.a2", ("locus.a2",), 3)]
 
 
+def test_zeros_on_the_same_rows_of_two_codes_numbered_from_1_are_one_missing_code(tmp_path):
+    """Two alleles numbered from 1 whose 0s fall on the same failed genotypes (0 beside 1, 2, 3: ordinary alone)
+    are each the missing code; honest zeros stay quiet: hours and weeks not worked (0 in the same rows, but many
+    values), survey items 1-5 skipped in different rows, and a count beside its coarser recoding (r 0.95)."""
+    rng = np.random.default_rng(26)
+    n = 600
+    a1 = rng.choice([1, 2, 3, 4, 5], n, p=[0.3, 0.3, 0.2, 0.1, 0.1])
+    a2 = np.maximum(a1, rng.choice([1, 2, 3, 4, 5, 6], n))
+    failed = rng.choice(n, 30, replace=False)
+    a1[failed], a2[failed] = 0, 0
+    worked = rng.random(n) < 0.85
+    hours = np.where(worked, rng.integers(5, 60, n), 0)
+    weeks = np.where(worked, rng.integers(1, 53, n), 0)
+    items = {f"q{i}": np.where(rng.random(n) < 0.05, 0, rng.integers(1, 6, n)) for i in range(1, 4)}
+    kids = np.where(rng.random(n) < 0.1, 0, rng.integers(1, 9, n))
+    f = pd.DataFrame({"locus.a1": a1, "locus.a2": a2, "hours": hours, "weeks": weeks, **items, "kids": kids,
+                      "kids_band": np.minimum(kids, 3), "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert sorted(s.column for s in found) == ["locus.a1", "locus.a2"]
+    assert all(s.evidence["kind"] == "paired-zero-code" and s.severity == 2 for s in found)
+
+
 def _trial_answers(rng, n: int = 300) -> pd.DataFrame:
     """A trial's outcome in words: None (no improvement, half the patients), Some and Marked."""
     return pd.DataFrame({"treatment": rng.choice(["Placebo", "Treated"], n), "age": rng.integers(23, 75, n),
