@@ -14,6 +14,7 @@ from ..analysis.measures import missing_indicator
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core import textvalues
+from ..core.fill_in import fill_in_value
 from ..core.measures import find_sentinels
 from ..core.numfmt import num
 from ._common import jsonable, pct, plural
@@ -136,7 +137,7 @@ WORD_TOKEN_SHARE = 0.001  # a word such as 'Missing' this rare in free text may 
 @check("DA103", "sentinel-values", Category.MISSING, Severity.HIGH,
        effect=GradientEffect.EXPLODING_GRADIENTS, fix_steps=("repair", "impute"), on_sample=True)
 def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: float = 6.0) -> Iterator[Hit]:
-    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, a 666 or 9 beside the two levels of a flag, or the code another column holds on the same rows.
+    """A numeric placeholder for "unknown" (-999, 9999, -1, or 0 where 0 is impossible), found as a spike outside the bulk, a 666 or 9 beside the two levels of a flag, the code another column holds on the same rows, or a mean filled in for the gaps.
 
     Why it hurts training: the model sees the placeholder as a real, extreme magnitude; the rows that carry
     it produce huge errors and gradients and drag the weight of the feature towards a meaningless value.
@@ -162,6 +163,11 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     missing code written in both fields (severity medium: a genotype's two alleles 0/0 where each 0 sits beside 1,
     2, 3), unless one is a function of the other (a count beside its bands).
 
+    A value filled in for the unknowns before the file was written hides its gaps (severity medium): a lone spike
+    inside a continuous column (5% of the rows or more, twenty times any other value, inside the middle half of the
+    others, which are non-integers: a standardised score set to 0 where the test was not taken), or a 0/1 flag's
+    third value equal to the mean of its rows (``clerical`` 0.182331 for those not working).
+
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
     """
@@ -183,8 +189,29 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
                       f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
                       "likely a placeholder for missing", jsonable(s),
                       severity=Severity.MEDIUM if s.get("rare") else None)
+    yield from _fill_ins(data, found)
     yield from _shared_codes(data, found)
     yield from _paired_zero_codes(data, found)
+
+
+def _fill_ins(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hit]:
+    """A value filled in for the unknowns before the file was written (``core.fill_in``): a lone spike inside a
+    continuous column, or a flag's mean between its two levels."""
+    for col in data.features:
+        if col.numeric is None or col.inferred_type not in ("numeric", "integer", "boolean", "categorical"):
+            continue
+        fill = fill_in_value(col.numeric)
+        if fill is None or fill["value"] in found.get(col.name, ()):
+            continue
+        found.setdefault(col.name, set()).add(fill["value"])
+        v = num(fill["value"])
+        how = (f"between the flag's levels {num(fill['levels'][0])} and {num(fill['levels'][1])}, and equal to the "
+               "mean of their rows" if fill["kind"] == "flag-mean" else
+               f"{fill['count'] // max(fill['next_count'], 1):,}× any other value, inside the middle half of the "
+               "others, which are measured (non-integer) values")
+        yield Hit(col.name, f"the value {v} appears {fill['count']:,} times ({pct(fill['fraction'])}), {how}: a value "
+                  "filled in for the unknowns (a mean imputed before the file was written), which hides the gaps",
+                  jsonable(fill), severity=Severity.MEDIUM)
 
 
 ZERO_CODE_VALUES = 20  # a code numbered from 1 has at most this many values besides 0

@@ -453,3 +453,36 @@ def test_a_measured_value_many_rows_share_is_not_a_placeholder_but_a_typed_code_
     f["cpier"] = f["cpier"].replace(0.4522, 99.0)
     (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert found.column == "cpier" and found.evidence["value"] == 99.0
+
+
+def test_a_mean_filled_in_before_the_file_was_written_is_a_disguised_gap(tmp_path):
+    """A standardised score whose unknowns were set to 0 (a fifth of the rows; no other value in more than a few),
+    and a 0/1 flag whose unknowns hold its mean (0.182331): fix makes both missing again."""
+    rng = np.random.default_rng(27)
+    n = 1500
+    score = rng.normal(0, 1, n).round(6)
+    score[rng.random(n) < 0.2] = 0.0
+    clerical = (rng.random(n) < 0.18).astype(float)
+    unknown = rng.random(n) < 0.25
+    clerical[unknown] = round(float(clerical[~unknown].mean()), 6)
+    f = pd.DataFrame({"score": score, "clerical": clerical, "label": rng.integers(0, 2, n)})
+    found = {h.column: h for h in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings}
+    assert set(found) == {"score", "clerical"} and found["score"].evidence["kind"] == "lone-spike"
+    assert found["clerical"].evidence["kind"] == "flag-mean" and found["clerical"].severity == 2
+
+
+def test_honest_heaps_and_middle_levels_are_no_filled_in_value(tmp_path):
+    """A replacement rate heaped at the usual 50% (some ten times any state's own rate), weekly hours heaped at 40 (whole
+    numbers), measurement times 1, 3, 5 (3 is the mean of a balanced design), a flag with a typed 0.5 for
+    'shared', and a lognormal amount stay quiet."""
+    rng = np.random.default_rng(28)
+    n = 1500
+    rate = rng.choice(rng.uniform(0.2, 0.8, 60).round(4), n)  # each state's own rate, shared by its claimants
+    rate[rng.random(n) < 0.12] = 0.5
+    hours = np.where(rng.random(n) < 0.45, 40, rng.integers(10, 70, n))
+    f = pd.DataFrame({"rate": rate, "hours": hours, "time": np.tile([1, 3, 5], n // 3),
+                      "owner": rng.choice([0.0, 0.5, 1.0], n, p=[0.45, 0.1, 0.45]),
+                      "amount": rng.lognormal(3, 1, n).round(2), "label": rng.integers(0, 2, n)})
+    found = [h for h in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+             if h.evidence.get("kind") in ("lone-spike", "flag-mean")]
+    assert found == []
