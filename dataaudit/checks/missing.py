@@ -166,7 +166,8 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     A value filled in for the unknowns before the file was written hides its gaps (severity medium): a lone spike
     inside a continuous column (5% of the rows or more, twenty times any other value, inside the middle half of the
     others, which are non-integers: a standardised score set to 0 where the test was not taken), or a 0/1 flag's
-    third value equal to the mean of its rows (``clerical`` 0.182331 for those not working).
+    third value equal to the mean of its rows (``clerical`` 0.182331 for those not working); not when a 0/1 column
+    marks those rows (90% of them both ways: fix's own ``<col>__missing`` beside its imputed median).
 
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
@@ -196,13 +197,26 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
 
 def _fill_ins(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hit]:
     """A value filled in for the unknowns before the file was written (``core.fill_in``): a lone spike inside a
-    continuous column, or a flag's mean between its two levels."""
+    continuous column, or a flag's mean between its two levels. A value whose rows a 0/1 column marks exactly (the
+    imputer's ``<col>__missing``, once ``fix`` has run) hides nothing: the gaps are recorded beside it."""
+    numeric = data.numeric_sample
+    marks: np.ndarray | None = None  # every 0/1 column's 1s (rows × columns), made at the first fill-in
     for col in data.features:
         if col.numeric is None or col.inferred_type not in ("numeric", "integer", "boolean", "categorical"):
             continue
         fill = fill_in_value(col.numeric)
         if fill is None or fill["value"] in found.get(col.name, ()):
             continue
+        if marks is None:
+            flags = [c.name for c in data.features if c.numeric is not None and c.distinct == 2
+                     and c.name in numeric.columns]
+            marks = numeric[flags].to_numpy(dtype=float) == 1
+        if col.name in numeric.columns and marks.shape[1]:
+            rows = numeric[col.name].to_numpy(dtype=float) == fill["value"]
+            both = rows.astype(float) @ marks
+            # an indicator marks (nearly) the same rows: a few real values equal to the median fill aside
+            if np.any((both >= RECORDED_SHARE * rows.sum()) & (both >= RECORDED_SHARE * marks.sum(axis=0))):
+                continue
         found.setdefault(col.name, set()).add(fill["value"])
         v = num(fill["value"])
         how = (f"between the flag's levels {num(fill['levels'][0])} and {num(fill['levels'][1])}, and equal to the "
@@ -212,6 +226,14 @@ def _fill_ins(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hi
         yield Hit(col.name, f"the value {v} appears {fill['count']:,} times ({pct(fill['fraction'])}), {how}: a value "
                   "filled in for the unknowns (a mean imputed before the file was written), which hides the gaps",
                   jsonable(fill), severity=Severity.MEDIUM)
+
+
+RECORDED_SHARE = 0.9  # of a fill-in's rows (and of a flag's 1s) that a 0/1 column must share to record the gaps
+
+
+def _mask(rows: np.ndarray) -> bytes:
+    """A row mask hashed: two masks are the same rows exactly when their digests are equal."""
+    return hashlib.blake2b(np.packbits(rows).tobytes(), digest_size=16).digest()
 
 
 ZERO_CODE_VALUES = 20  # a code numbered from 1 has at most this many values besides 0
@@ -238,7 +260,7 @@ def _paired_zero_codes(data: DatasetProfile, found: dict[str, set[float]]) -> It
             continue
         zero = numeric[col.name].to_numpy(dtype=float) == 0
         if zero.sum() >= 3:
-            masks.setdefault(hashlib.blake2b(np.packbits(zero).tobytes(), digest_size=16).digest(), []).append(col.name)
+            masks.setdefault(_mask(zero), []).append(col.name)
     for names in masks.values():
         if len(names) < 2:
             continue

@@ -486,3 +486,16 @@ def test_honest_heaps_and_middle_levels_are_no_filled_in_value(tmp_path):
     found = [h for h in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
              if h.evidence.get("kind") in ("lone-spike", "flag-mean")]
     assert found == []
+
+
+def test_a_filled_in_value_beside_the_indicator_of_its_rows_hides_nothing(tmp_path):
+    """Once fix has imputed a median, its indicator ``<col>__missing`` marks the filled rows (a few real values equal
+    to the median aside): the gaps are recorded, so the spike is no disguised gap."""
+    rng = np.random.default_rng(29)
+    n = 1500
+    score = rng.normal(0, 1, n).round(6)
+    gaps = rng.random(n) < 0.2
+    score[gaps] = 0.0
+    f = pd.DataFrame({"score": score, "score__missing": gaps.astype(float), "label": rng.integers(0, 2, n)})
+    assert [h for h in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+            if h.evidence.get("kind") == "lone-spike"] == []
