@@ -36,7 +36,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     is the next step of the scale, however many rows hold it. A 0 in a column whose other values are all positive
     qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1, or 0 lies no
     farther below the lowest values than they lie apart: a band 0-3 whose rows crowd at 3, a count), and so
-    does -999 (and the like). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
+    does -999 (and the like) or a negative whole number detached below values never below 0 (-2 headroom for a
+    car with no rear seat). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
     value must fill at most half the column, and is not a fraction written with four significant digits or more
     (0.4522, -23.03: a real value many rows share, a site's rate or the log of a constant, is no typed code). A 0 in three
@@ -88,7 +89,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # zeros that mean "not measured": far below every real value, and a substantial spike or a few rows
         far = v == 0 and bulk[0] > 0 and not zero_possible and _zero_far_from_bulk(bulk)
         far_zero = far and c >= ZERO_SPIKE_SHARE * n
-        impossible_sign = v in UNMISTAKABLE and v < 0 <= bulk[0] and z >= 3.5
+        # a negative code beside values never below 0: -999, or a whole -1, -2 detached from them (no rear seat)
+        impossible_sign = (v in UNMISTAKABLE or v == round(v)) and v < 0 <= bulk[0] and z >= 3.5
         special = v in KNOWN_SENTINELS or c >= 3 * typical
         if rare_zero:  # fewer than min_share of the rows: only a 0 far from every real value (an impossible size)
             hit = far

@@ -499,3 +499,16 @@ def test_a_filled_in_value_beside_the_indicator_of_its_rows_hides_nothing(tmp_pa
     f = pd.DataFrame({"score": score, "score__missing": gaps.astype(float), "label": rng.integers(0, 2, n)})
     assert [h for h in scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
             if h.evidence.get("kind") == "lone-spike"] == []
+
+
+def test_a_negative_whole_code_beside_values_never_below_zero_is_a_placeholder(tmp_path):
+    """Rear headroom in inches (0 to 4 in halves, 2 typical) holds -2 for the two-seaters, which have no rear seat:
+    a code, detached below values that are never negative. A difference that is negative in many rows stays quiet."""
+    rng = np.random.default_rng(30)
+    n = 300
+    head = rng.choice(np.arange(0, 4.5, 0.5), n, p=[0.03, 0.05, 0.1, 0.15, 0.3, 0.15, 0.1, 0.07, 0.05])
+    head[rng.choice(n, 5, replace=False)] = -2.0
+    change = rng.normal(1.5, 1.2, n).round(1)  # a change: negative in a tenth of the rows, no code
+    f = pd.DataFrame({"rear_hd": head, "change": change, "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [(s.column, s.evidence["value"]) for s in found] == [("rear_hd", -2.0)]
