@@ -223,7 +223,9 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
     """Two numeric features with |Pearson r| ≥ 0.98 (on the row sample).
 
     A 0/1 flag counts beside a number (a number that is almost only the flag: ``highearn`` beside
-    ``highearn·lprewage``, r 0.999); two flags that move together are a recoding, DA606's.
+    ``highearn·lprewage``, r 0.999) and beside another flag that it almost copies or complements (``hispan`` beside
+    ``black``: one is 1 − the other in 99.4% of the rows, r −0.987); two flags that recode each other exactly are
+    a recoding, DA606's.
 
     At most the 100 strongest pairs are listed, then one table-level finding counts the rest. With more
     than 500 numeric columns, missing values are median-filled and r is computed in blocks (a wide table
@@ -241,10 +243,11 @@ def correlated_features(data: DatasetProfile, *, min_abs_r: float = 0.98, max_pa
     frame = data.numeric_sample[cols].replace([np.inf, -np.inf], np.nan)
     flags = {i for i, name in enumerate(cols) if data.columns[name].distinct == 2}
     pairs = list(_strong_pairs(frame, min_abs_r))
-    # identical: DA604; two flags: DA606 (two two-valued columns correlate fully exactly when they recode each
-    # other); r to 4 significant digits, as its last digits depend on the machine's BLAS
+    # identical: DA604; two flags that recode each other exactly (|r| 1): DA606, two that almost do (``hispan``
+    # beside ``black``, complements in 99.4% of rows) are a correlated pair; r to 4 significant digits, as its last
+    # digits depend on the machine's BLAS
     pairs = [(a, b, significant(float(r))) for a, b, r in pairs
-             if digests[cols[a]] != digests[cols[b]] and not {a, b} <= flags]
+             if digests[cols[a]] != digests[cols[b]] and not ({a, b} <= flags and abs(r) > 1 - 1e-9)]
     pairs.sort(key=lambda p: (-abs(p[2]), p[0], p[1]))
     for a, b, r in pairs[:max_pairs]:
         yield Hit(cols[b], f"correlated with `{cols[a]}` (r = {r:.4f})", {"r": jsonable(r), "with": cols[a]},

@@ -73,6 +73,18 @@ def test_two_flags_that_recode_each_other_are_a_recoding_and_a_flag_almost_a_num
                                                                     ("DA605", ("highearn", "highlpre"))}
 
 
+def test_two_flags_that_almost_complement_each_other_are_correlated(tmp_path):
+    """``hispan`` is 1 - ``black`` in 99.4% of the rows (the few others neither): a near-duplicate pair, r -0.99,
+    DA605's; an exact complement stays DA606's alone."""
+    rng = np.random.default_rng(46)
+    f = clean_frame(rng, 3000)
+    f["black"] = (rng.random(len(f)) < 0.6).astype(int)
+    f["hispan"] = np.where(rng.random(len(f)) < 0.006, 0, 1 - f["black"])
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA605", "DA606"]).findings
+    assert [(x.rule, tuple(sorted(x.columns))) for x in found] == [("DA605", ("black", "hispan"))]
+    assert found[0].evidence["r"] < -0.98
+
+
 def test_honest_flags_and_numbers_that_move_together_are_not_redundant(tmp_path):
     rng = np.random.default_rng(45)
     f = clean_frame(rng, 1500)
