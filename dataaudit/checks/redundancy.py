@@ -15,6 +15,7 @@ from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
+from ..core.textcodes import text_codes
 from ._common import EXACT_CONDITION, jsonable, pct, plural
 from .linear_deps import dependency_inputs, exact_dependencies
 from .recode_kinds import (
@@ -336,7 +337,7 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     for col in data.features:
         if col.inferred_type not in (*RECODING_TYPES, "numeric") or not 2 <= col.distinct <= max_values:
             continue
-        codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
+        codes, uniques = text_codes(sample[col.name])  # its values numbered as their text
         if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
             continue
         if col.inferred_type == "numeric":  # a number of few values: only a monotone map of it is a recoding
