@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dataaudit.core.textcodes import text_codes
+from dataaudit.core.textcodes import text_codes, text_codes_only
 
 COLUMNS = {
     "missing first": pd.Series([np.nan, 1.0, 2.0, np.nan, 1.0]),
@@ -33,5 +33,6 @@ def test_text_codes_are_those_of_the_text(name, missing):
                                   use_na_sentinel=False)
     got_codes, got_uniques = text_codes(values, missing)
     assert got_codes.dtype == codes.dtype and np.array_equal(got_codes, codes)
+    assert np.array_equal(text_codes_only(values, missing), codes)
     assert [type(u) for u in got_uniques] == [type(u) for u in uniques]
     assert [u if u == u else "nan" for u in got_uniques] == [u if u == u else "nan" for u in uniques]

@@ -9,7 +9,7 @@ import pandas as pd
 from ..analysis.measures import shared
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..core import datevalues
-from ..core.textcodes import text_codes
+from ..core.textcodes import text_codes_only
 
 __all__ = ["BINS", "SPIKE_SHARE", "MISSING_KEY", "feature_key", "key_codes", "as_numbers"]
 
@@ -40,7 +40,7 @@ def key_codes(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric
     if found is None:
         return None
     binned, key = found
-    return pd.factorize(key.to_numpy(), use_na_sentinel=False)[0] if binned else text_codes(key, MISSING_KEY)[0]
+    return pd.factorize(key.to_numpy(), use_na_sentinel=False)[0] if binned else text_codes_only(key, MISSING_KEY)
 
 
 def _binned_or_raw(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame | None,
