@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.numfmt import count, finite, fmt, pct, significant
-from ..core.parallel import thread_map
+from ..core.parallel import blas_map
 
 __all__ = ["CLASSIFICATION", "REGRESSION", "naive_matrix", "probe_frame", "probe", "minority_class", "batch_shares",
            "overflow_symptom", "condition_inputs", "summary"]
@@ -426,15 +426,15 @@ def _effective_conditions(matrices: list[np.ndarray]) -> list[tuple[float | None
     so the rank is decided on ``sv`` (a multiplicative change of the columns by 1 ± δ moves each singular value
     by at most that share δ, here under 1e-10, far inside the tolerance's margin) and the second SVD is not
     computed. The factorisations of all the matrices are independent: the QRs, then the SVDs, run side by side
-    on the shared thread pool (each LAPACK call on its own thread, with the BLAS threads the caller set: one in
-    the scan and the fix, so every value is the one a single call gives, to the last bit). On the wide fixed
-    output the standardised and the raw matrix's QRs and three SVDs of 3,300 × 3,300 took 40 s one after the
-    other and 25 s side by side on two cores. A matrix factored by QR is divided by its largest entry in place:
-    the matrices are the caller's to give up.
+    on the shared thread pool when BLAS is on one thread, as in the scan and the fix (``core.parallel.blas_map``:
+    each LAPACK call on its own thread, so every value is the one a single call gives, to the last bit). On the
+    wide fixed output the standardised and the raw matrix's QRs and three SVDs of 3,300 × 3,300 took 40 s one
+    after the other and 25 s side by side on two cores. A matrix factored by QR is divided by its largest entry
+    in place: the matrices are the caller's to give up.
     """
     plans = [_condition_plan(M) for M in matrices]
     qr_first = [plan for plan in plans if plan is not None and plan["qr"]]
-    for plan, r in zip(qr_first, thread_map(_scaled_r, [(plan["M"], plan["biggest"]) for plan in qr_first])):
+    for plan, r in zip(qr_first, blas_map(_scaled_r, [(plan["M"], plan["biggest"]) for plan in qr_first])):
         plan["r"] = r
     jobs: list[np.ndarray] = []
     for plan in plans:
@@ -453,7 +453,7 @@ def _effective_conditions(matrices: list[np.ndarray]) -> list[tuple[float | None
             if not plan["equal"]:
                 jobs.append(M[:, spanned] / norms[spanned])
         plan.pop("M")
-    values = iter(thread_map(_singular_values, jobs))
+    values = iter(blas_map(_singular_values, jobs))
     out: list[tuple[float | None, int]] = []
     for plan in plans:
         if plan is None:
