@@ -345,7 +345,7 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
             groups.setdefault((n_values, _numbering(codes)), []).append(col.name)
             continue
         # a value's rows: its dummy marks them, and neither holds it where the other is missing (NA in both)
-        present = np.unique(codes[sample[col.name].notna().to_numpy()])
+        present = np.flatnonzero(np.bincount(codes[_present(sample[col.name])]))  # np.unique of those codes
         if len(present) == 2:  # either of its values may be the one a dummy marks
             for j in present:
                 flags.setdefault(mask_digest(codes == j), col.name)
@@ -388,6 +388,14 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     texts = [c.name for c in data.features if c.stats.kind == "string" and (c.inferred_type in ("text", "identifier")
              or (c.inferred_type == "categorical" and c.distinct > min(max_values, 0.5 * c.nonmissing)))]
     yield from case_variants(data, texts, reported)
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """``values.notna()`` as a numpy mask (of a numpy number column, without pandas' checks)."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return ~np.isnan(values.to_numpy()) if dtype.kind == "f" else np.ones(len(values), dtype=bool)
+    return values.notna().to_numpy()
 
 
 def _shown(data: DatasetProfile, name: str, values: pd.Series) -> list[str]:
