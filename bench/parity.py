@@ -1,6 +1,6 @@
 """Results before and after a speed change: scan and fix every sample file and the scale files, compare.
 
-    python bench/parity.py snapshot before.json [--scale-rows 100000] [--engines memory stream]
+    python bench/parity.py snapshot before.json [--scale-rows 100000] [--engines memory stream] [--wide 5000x1000]
     python bench/parity.py compare before.json after.json
 
 Issue 20's rule is that speed must not change results. ``snapshot`` records, for each file and engine, the scan
@@ -31,15 +31,18 @@ SAMPLES = {  # sample_data file -> target (None: no target)
 SCALE_TARGET = "label"
 
 
-def _files(scale_rows: list[int]) -> list[tuple[Path, str | None]]:
+def _files(scale_rows: list[int], wide: list[str] = ()) -> list[tuple[Path, str | None]]:
     files: list[tuple[Path, str | None]] = [(ROOT / "sample_data" / name, target) for name, target in SAMPLES.items()]
-    if scale_rows:
+    if scale_rows or wide:
         sys.path.insert(0, str(ROOT / "bench" / "scale"))
         import generate  # bench/scale/generate.py: the seeded scale file (written once, then reused)
 
         for rows in scale_rows:
             generate.ensure(rows)
             files.append((generate.paths(generate.DEFAULT_WORKDIR, rows, 0)["csv"], SCALE_TARGET))
+        for shape in wide:  # issue 20's wide table (bench/html_wide.wide_frame), its target "label" too
+            manifest, _ = generate.ensure_wide(*generate.wide_shape(shape))
+            files.append((Path(manifest["csv"]), SCALE_TARGET))
     return files
 
 
@@ -94,13 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("out", type=Path)
     snap.add_argument("--scale-rows", type=int, nargs="*", default=[100_000])
     snap.add_argument("--engines", nargs="+", default=["pandas", "stream"])
+    snap.add_argument("--wide", nargs="*", default=[], metavar="ROWSxCOLUMNS",
+                      help="wide tables too (issue 20: 5000x1000; about 2 minutes per engine)")
     comp = sub.add_parser("compare")
     comp.add_argument("old", type=Path)
     comp.add_argument("new", type=Path)
     args = parser.parse_args(argv)
     if args.command == "snapshot":
         result = {f"{path.name} [{engine}]": snapshot_one(path, target, engine)
-                  for path, target in _files(args.scale_rows) for engine in args.engines}
+                  for path, target in _files(args.scale_rows, args.wide) for engine in args.engines}
         args.out.write_text(json.dumps(result, indent=1, sort_keys=True))
         errors = [f"{key} {part}" for key, run in result.items() for part in ("scan", "fix") if "error" in run[part]]
         print(f"wrote {args.out} ({len(result)} runs; refused: {', '.join(errors) or 'none'})")

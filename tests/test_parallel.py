@@ -9,7 +9,7 @@ from threadpoolctl import threadpool_info
 
 import dataaudit
 from dataaudit.analysis import pipeline
-from dataaudit.core.parallel import one_blas_thread, thread_map
+from dataaudit.core.parallel import blas_map, one_blas_thread, thread_map
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -21,6 +21,18 @@ def _blas_threads() -> list[int]:
 
 def test_thread_map_keeps_the_order():
     assert thread_map(lambda x: x * x, range(20)) == [x * x for x in range(20)]
+
+
+def test_blas_map_gives_each_call_its_own_result_side_by_side_or_not():
+    rng = np.random.default_rng(0)
+    matrices = [rng.normal(size=(60, 40)) for _ in range(3)]
+    alone = [np.linalg.svd(m, compute_uv=False) for m in matrices]
+    with one_blas_thread():  # side by side on the pool, one BLAS thread each
+        alone_one = [np.linalg.svd(m, compute_uv=False) for m in matrices]
+        side = blas_map(lambda m: np.linalg.svd(m, compute_uv=False), matrices)
+    serial = blas_map(lambda m: np.linalg.svd(m, compute_uv=False), matrices)  # BLAS's own threads: one by one
+    assert all(np.array_equal(a, b) for a, b in zip(alone_one, side))
+    assert all(np.array_equal(a, b) for a, b in zip(alone, serial))
 
 
 def test_one_blas_thread_limits_and_restores():

@@ -179,6 +179,10 @@ def magnitude(col: ColumnProfile) -> float:
 def missing_indicator(col: ColumnProfile, sample: pd.Series) -> np.ndarray:
     """Whether each sampled value is missing: null, a missing-value token of the column (what repair turns into
     missing, so what a missing indicator would show), or, in a numeric column, a value that is not a finite number."""
+    numbers = col.numeric is not None and col.text is None and col.inferred_type != "datetime"
+    if numbers and isinstance(sample.dtype, np.dtype) and sample.dtype.kind in "biuf":
+        values = sample.to_numpy()  # numpy numbers: missing exactly where not finite (NaN is null, inf is not finite)
+        return ~np.isfinite(values) if values.dtype.kind == "f" else np.zeros(len(values), dtype=bool)
     missing = sample.isna().to_numpy().copy()
     if col.text is not None and col.text.tokens:
         missing |= sample.isin(list(col.text.tokens)).to_numpy()

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from .leak_chance import MIN_CLASS_ROWS, MIN_SMALL_CLASS, separation_chance
-from .leak_keys import as_numbers, feature_key
+from .leak_keys import as_numbers, key_codes
 
 __all__ = ["BLOCK_CELLS", "class_scores", "column_ranks", "rank_aucs", "balanced_accuracy"]
 
@@ -101,9 +101,9 @@ def class_scores(cols: Sequence[ColumnProfile], data: DatasetProfile, index: pd.
                  sample: pd.DataFrame, labels: np.ndarray, k: int,
                  small_p: float | None) -> tuple[dict[str, tuple[float | None, int]], dict[str, float]]:
     """Of every feature of ``cols`` on the sampled rows ``index`` (``numeric`` and ``sample`` cut to them): the rank
-    AUC of its numbers (a two-class target) and the balanced accuracy of its key (``feature_key``), by name; a
-    feature without numbers or a key is left out. Block by block of columns, so a wide table's numbers are never
-    all copied at once."""
+    AUC of its numbers (a two-class target) and the balanced accuracy of its key (``feature_key``, numbered by
+    ``key_codes``), by name; a feature without numbers or a key is left out. Block by block of columns, so a wide
+    table's numbers are never all copied at once."""
     aucs: dict[str, tuple[float | None, int]] = {}
     scores: dict[str, float] = {}
     block = max(1, BLOCK_CELLS // max(len(index), 1))
@@ -114,8 +114,7 @@ def class_scores(cols: Sequence[ColumnProfile], data: DatasetProfile, index: pd.
             if numbers:
                 aucs.update(zip(numbers, rank_aucs(np.column_stack(list(numbers.values())), labels, small_p)))
         for c in part:
-            key = feature_key(c, data, index, numeric, sample)
-            if key is not None:
-                scores[c.name] = balanced_accuracy(pd.factorize(key.to_numpy(), use_na_sentinel=False)[0], labels, k,
-                                                   small_p)
+            codes = key_codes(c, data, index, numeric, sample)
+            if codes is not None:
+                scores[c.name] = balanced_accuracy(codes, labels, k, small_p)
     return aucs, scores

@@ -9,11 +9,13 @@ import pandas as pd
 from ..analysis.measures import shared
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..core import datevalues
+from ..core.textcodes import text_codes_only
 
-__all__ = ["BINS", "SPIKE_SHARE", "feature_key", "as_numbers"]
+__all__ = ["BINS", "SPIKE_SHARE", "MISSING_KEY", "feature_key", "key_codes", "as_numbers"]
 
 BINS = 20
 SPIKE_SHARE = 0.01  # a value that fills this share of a numeric column is a bin of its own
+MISSING_KEY = "<missing>"  # the key of a missing value kept as a value
 
 
 def feature_key(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame | None = None,
@@ -23,6 +25,27 @@ def feature_key(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numer
 
     ``numeric``: the numeric sample already cut to ``index`` (one cut for all columns of a wide table); ``sample``:
     the raw sample so cut."""
+    found = _binned_or_raw(col, data, index, numeric, sample)
+    if found is None:
+        return None
+    binned, key = found
+    return key if binned else key.astype("str").fillna(MISSING_KEY)
+
+
+def key_codes(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame | None = None,
+              sample: pd.DataFrame | None = None) -> np.ndarray | None:
+    """``pd.factorize(feature_key(...).to_numpy(), use_na_sentinel=False)[0]``, the key numbered by first
+    appearance, without writing numbers kept as values (a one-hot float column) as text."""
+    found = _binned_or_raw(col, data, index, numeric, sample)
+    if found is None:
+        return None
+    binned, key = found
+    return pd.factorize(key.to_numpy(), use_na_sentinel=False)[0] if binned else text_codes_only(key, MISSING_KEY)
+
+
+def _binned_or_raw(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame | None,
+                   sample: pd.DataFrame | None) -> tuple[bool, pd.Series] | None:
+    """(True, the bins) of a number or a date, (False, the raw values) of a feature keyed by its values, or None."""
     numbers = as_numbers(col, data, index, numeric) if col.distinct > BINS else None
     if numbers is not None:
         x = np.where(np.isfinite(numbers), numbers, np.nan)
@@ -37,10 +60,9 @@ def feature_key(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numer
                 edges = np.unique(np.quantile(x[rest], np.linspace(0, 1, BINS + 1)[1:-1]))
                 codes[rest] = np.searchsorted(edges, x[rest], side="right")
             codes[spiked] = BINS + 1 + np.searchsorted(spikes, x[spiked])
-        return pd.Series(codes, index=index)
+        return True, pd.Series(codes, index=index)
     if col.inferred_type in ("categorical", "boolean", "integer", "numeric", "datetime"):
-        raw = data.sample.loc[index, col.name] if sample is None else sample[col.name]
-        return raw.astype("str").fillna("<missing>")
+        return False, data.sample.loc[index, col.name] if sample is None else sample[col.name]
     return None
 
 

@@ -15,6 +15,7 @@ from ..core.hashing import duplicate_mask
 from ..core.kernels import least_squares
 from ..core.measures import SMALL_TABLE_ROWS
 from ..core.numfmt import significant
+from ..core.textcodes import text_codes, text_codes_only
 from ._common import EXACT_CONDITION, jsonable, pct, plural
 from .linear_deps import dependency_inputs, exact_dependencies
 from .recode_kinds import (
@@ -346,20 +347,21 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     for col in data.features:
         if col.inferred_type not in (*RECODING_TYPES, "numeric") or not 2 <= col.distinct <= max_values:
             continue
-        codes, uniques = pd.factorize(sample[col.name].astype("str").to_numpy(), use_na_sentinel=False)
-        if len(uniques) < 2 or len(uniques) > 0.5 * len(codes):
+        codes = text_codes_only(sample[col.name])  # its values numbered as their text (codes 0 to k - 1)
+        n_values = int(codes.max()) + 1 if len(codes) else 0
+        if n_values < 2 or n_values > 0.5 * len(codes):
             continue
         if col.inferred_type == "numeric":  # a number of few values: only a monotone map of it is a recoding
-            groups.setdefault((len(uniques), _numbering(codes)), []).append(col.name)
+            groups.setdefault((n_values, _numbering(codes)), []).append(col.name)
             continue
         # a value's rows: its dummy marks them, and neither holds it where the other is missing (NA in both)
-        present = np.unique(codes[sample[col.name].notna().to_numpy()])
+        present = np.flatnonzero(np.bincount(codes[_present(sample[col.name])]))  # np.unique of those codes
         if len(present) == 2:  # either of its values may be the one a dummy marks
             for j in present:
                 flags.setdefault(mask_digest(codes == j), col.name)
-        elif 3 <= len(present) <= MAX_DUMMY_VALUES:
-            categories[col.name] = codes.astype(np.int8), uniques, present
-        groups.setdefault((len(uniques), _numbering(codes)), []).append(col.name)
+        elif 3 <= len(present) <= MAX_DUMMY_VALUES:  # the values as text, for the finding's message
+            categories[col.name] = codes.astype(np.int8), text_codes(sample[col.name])[1], present
+        groups.setdefault((n_values, _numbering(codes)), []).append(col.name)
     dummies = list(_beside_dummies(categories, flags))
     yield from dummies
     reported = {c for hit in dummies for c in hit.columns}
@@ -400,6 +402,14 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
     texts = [c.name for c in data.features if c.stats.kind == "string" and (c.inferred_type in ("text", "identifier")
              or (c.inferred_type == "categorical" and c.distinct > min(max_values, 0.5 * c.nonmissing)))]
     yield from case_variants(data, texts, reported)
+
+
+def _present(values: pd.Series) -> np.ndarray:
+    """``values.notna()`` as a numpy mask (of a numpy number column, without pandas' checks)."""
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return ~np.isnan(values.to_numpy()) if dtype.kind == "f" else np.ones(len(values), dtype=bool)
+    return values.notna().to_numpy()
 
 
 def _shown(data: DatasetProfile, name: str, values: pd.Series) -> list[str]:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
-__all__ = ["T", "R", "pool", "thread_map", "one_blas_thread"]
+__all__ = ["T", "R", "pool", "thread_map", "one_blas_thread", "blas_map"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,3 +44,17 @@ def one_blas_thread() -> Iterator[None]:
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def blas_map(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    """``[func(x) for x in items]`` for dense algebra (LAPACK calls, each releasing the GIL): side by side on the
+    shared pool when BLAS runs on the calling thread only (``one_blas_thread``: the scan and the fix), one after
+    the other otherwise, where BLAS's own threads already use the cores and calls beside them would only contend.
+    Either way each call runs with the BLAS threads the caller set, so its result is the one it gives alone."""
+    from threadpoolctl import ThreadpoolController
+
+    blas = ThreadpoolController().select(user_api="blas").lib_controllers
+    items = list(items)
+    if len(items) > 1 and blas and all(lib.num_threads == 1 for lib in blas):
+        return thread_map(func, items)
+    return [func(x) for x in items]
