@@ -48,17 +48,21 @@ def _tie(x: np.ndarray, ly: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.abs(r), nan=0.0)
 
 
+def _mean(x: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Each column's mean over its ``known`` rows (0 for a column with none)."""
+    count = known.sum(axis=0)
+    return np.where(known, x, 0.0).sum(axis=0) / np.maximum(count, 1)
+
+
 def _masked_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For every column pair (i of ``y``, j of ``x``; NaN where unknown): the rows both know, the residual SD of the
     least-squares line of y_i on x_j over them, the SD of y_i there, and the slope."""
     wy, wx = np.isfinite(y), np.isfinite(x)
-    with np.errstate(invalid="ignore"):  # centred and x scaled, the sums hold in float32 (a screen, confirmed later)
-        cy = np.nanmean(np.where(wy, y, np.nan), axis=0) if wy.any() else 0.0
-        cx = np.nanmean(np.where(wx, x, np.nan), axis=0)
-        sd = np.nanstd(np.where(wx, x, np.nan), axis=0)
+    # centred and x scaled, the sums hold in float32 (a screen, confirmed later); an all-missing column is 0
+    cy, cx, sd = _mean(y, wy), _mean(x, wx), np.sqrt(_mean((x - _mean(x, wx)) ** 2, wx))
     sd = np.where(np.isfinite(sd) & (sd > 0), sd, 1.0)
-    y0 = np.where(wy, y - np.nan_to_num(cy), 0.0).astype(np.float32)
-    x0 = np.where(wx, (x - np.nan_to_num(cx)) / sd, 0.0).astype(np.float32)
+    y0 = np.where(wy, y - cy, 0.0).astype(np.float32)
+    x0 = np.where(wx, (x - cx) / sd, 0.0).astype(np.float32)
     fy, fx = wy.astype(np.float32), wx.astype(np.float32)
     m = fy.T @ fx
     sy, sx = y0.T @ fx, fy.T @ x0

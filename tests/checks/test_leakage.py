@@ -964,3 +964,16 @@ def test_one_sided_flags_that_do_not_make_the_label_are_no_or_of_flags(tmp_path)
     f["tested"] = (sick & (rng.random(n) < 0.75)).astype(int)
     found = [h for h in _scan(tmp_path, f, "DA701", target="sick") if h.evidence.get("kind", "").startswith("target-")]
     assert found == []
+
+
+def test_the_rescaled_target_screen_warns_nothing_on_columns_without_a_log(tmp_path):
+    """A column never above 0 has no log: the screen's means and spreads of it are 0, with no numpy warning on
+    the user's terminal."""
+    import warnings
+
+    rng = np.random.default_rng(33)
+    f = _shops(rng)
+    f["losses"] = -rng.integers(1, 50, len(f)).astype(float)  # never positive
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _scan(tmp_path, f, "DA701", target="tsales") == []
