@@ -37,7 +37,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1, or 0 lies no
     farther below the lowest values than they lie apart: a band 0-3 whose rows crowd at 3, a count), and so
     does -999 (and the like) or a negative whole number detached below values never below 0 (-2 headroom for a
-    car with no rear seat). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
+    car with no rear seat). A 0 and a 1 that each fill a fifth of the rows are a flag's levels, whatever fractions
+    lie between them (a law in force for part of a year: 0.25, 0.5). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
     value must fill at most half the column, and is not a fraction written with four significant digits or more
     (0.4522, -23.03: a real value many rows share, a site's rate or the log of a constant, is no typed code). A 0 in three
@@ -64,8 +65,10 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
                        (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
         crowded = c > 0.5 * n and not (v in UNMISTAKABLE and c <= UNMISTAKABLE_MAX_SHARE * n)
+        # a flag with part-year values (0, fractions, 1): its two ends are its levels, each a fifth of the rows or more
+        levels = uniq[0] == 0 and uniq[-1] == 1 and min(int(counts[0]), int(counts[-1])) >= FLAG_LEVEL_SHARE * n
         rare_zero = v == 0 and 3 <= c < floor
-        if (c < floor and v not in UNMISTAKABLE and not rare_zero) or crowded or bulk.size < 10:
+        if (c < floor and v not in UNMISTAKABLE and not rare_zero) or crowded or levels or bulk.size < 10:
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
@@ -102,6 +105,7 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     return sorted(found, key=lambda s: (-s["count"], s["value"]))
 
 
+FLAG_LEVEL_SHARE = 0.2  # a 0 and a 1 this frequent are the levels of a flag with part-year values between them
 UNMISTAKABLE_MAX_SHARE = 0.9  # a 999 beside real values is a placeholder even when most rows hold it
 
 

@@ -512,3 +512,14 @@ def test_a_negative_whole_code_beside_values_never_below_zero_is_a_placeholder(t
     f = pd.DataFrame({"rear_hd": head, "change": change, "label": rng.integers(0, 2, n)})
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert [(s.column, s.evidence["value"]) for s in found] == [("rear_hd", -2.0)]
+
+
+def test_a_flag_with_part_year_values_has_levels_not_placeholders(tmp_path):
+    """A law in force (1), not (0), or for part of the year (0.25 ... 0.75) in a state-year panel, and a share of
+    arrests convicted (0 to 1, both ends common): their 0s and 1s are levels, not codes for missing."""
+    rng = np.random.default_rng(34)
+    n = 1200
+    law = rng.choice([0.0, 0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0], n, p=[0.35, 0.01, 0.01, 0.03, 0.01, 0.01, 0.58]).round(3)
+    share = np.where(rng.random(n) < 0.3, 0.0, np.where(rng.random(n) < 0.3, 1.0, rng.uniform(0.1, 0.7, n).round(4)))
+    f = pd.DataFrame({"bac10": law, "pcnv": share, "label": rng.integers(0, 2, n)})
+    assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings == []
