@@ -29,6 +29,7 @@ from .leak_choice import chosen_alternative
 from .leak_code import class_code
 from .leak_compare import target_comparison
 from .leak_followup import post_outcome
+from .leak_forms import identifier_form
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_logic import target_logic
 from .leak_names import sibling_name
@@ -149,6 +150,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     ≥ 0.995 (``favwin`` = ``favscr`` > ``undscr``, final scores beside who won); both columns are named. So is
     (severity high) a two-class target that is the OR or the AND of two 0/1 features in every row, each adding five
     rows or more the other does not mark (``event`` = ``died`` OR ``relapsed``): each flag is part of the label.
+    So is (severity high) an identifier or free text whose form (digits as 9, letters as a) tells the class as a
+    key of two to twenty forms (balanced accuracy ≥ 0.98): sample ids 'Grid A3' for every case and '2341.00' for
+    every control, controls' ids prefixed with N.
     Beside a target with an order (a regression or a count): a threshold of it (at most ten values, each of five
     rows or more, taking disjoint ranges of the target beyond chance: ``lbw`` = ``bwght`` ≤ 2000), a bound of it
     (medium: never past the target, equal to it in 80% of the rows and of those off its commonest value: ``ceb``,
@@ -291,6 +295,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                                      numeric, labels, np.asarray(classes), data.target.name, leaked, min_auc)
         yield from target_logic([c.name for c in data.features if c.numeric is not None and c.distinct == 2],
                                 numeric, labels, np.asarray(classes), data.target.name, leaked)
+        texts = [c.name for c in data.features if c.inferred_type in ("identifier", "text") and c.stats.kind == "string"]
+        yield from identifier_form(texts, data.sample.loc[y.index], labels, np.asarray(classes), data.target.name,
+                                   min_balanced_accuracy, leaked)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:

@@ -977,3 +977,32 @@ def test_the_rescaled_target_screen_warns_nothing_on_columns_without_a_log(tmp_p
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert _scan(tmp_path, f, "DA701", target="tsales") == []
+
+
+def test_an_identifier_whose_form_tells_the_class_is_a_leak(tmp_path):
+    """Cases sent by the clinic numbered 'H-1234', controls from the registry numbered '1234.00': unique ids, but
+    their form is the label."""
+    rng = np.random.default_rng(43)
+    n = 600
+    case = rng.random(n) < 0.3
+    number = rng.choice(np.arange(1000, 99_999), n, replace=False)
+    ids = np.where(case, np.char.add("H-", number.astype(str)), np.char.add(number.astype(str), ".00"))
+    f = pd.DataFrame({"sample_id": ids, "age": rng.normal(60, 10, n).round(), "case": case.astype(int)})
+    (found,) = _scan(tmp_path, f, "DA701", target="case")
+    assert found.column == "sample_id" and found.evidence["kind"] == "identifier-form"
+    assert found.evidence["forms"] == {"0": "9.9", "1": "a-9"}
+
+
+def test_identifiers_and_names_of_one_form_or_of_forms_unrelated_to_the_class_are_quiet(tmp_path):
+    """Customer numbers all written 'C00123', names 'First Last', and codes written two ways at random."""
+    rng = np.random.default_rng(44)
+    n = 600
+    number = rng.choice(np.arange(1000, 99_999), n, replace=False)
+    first = rng.choice(["Ann", "Bob", "Carla", "Dev", "Emil", "Fay", "Gus", "Hana"], n)
+    last = rng.choice(["Smith", "Jones", "Okafor", "Ng", "Weber", "Rossi", "Silva", "Kim", "Haddad"], n)
+    f = pd.DataFrame({"customer": np.char.add("C", number.astype(str)),
+                      "name": np.char.add(np.char.add(first, " "), np.char.add(last, number.astype(str))),
+                      "code": np.where(rng.random(n) < 0.5, np.char.add("X-", number.astype(str)), number.astype(str)),
+                      "age": rng.normal(60, 10, n).round(), "churned": (rng.random(n) < 0.3).astype(int)})
+    assert [h for h in _scan(tmp_path, f, "DA701", target="churned")
+            if h.evidence.get("kind") == "identifier-form"] == []
