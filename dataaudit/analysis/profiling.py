@@ -30,8 +30,8 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
-           "FUSED_CODE", "FUSED_ID", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES",
-           "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+           "FUSED_CODE", "FUSED_ID", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
+           "REPEATED_ID_VALUES", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
 
@@ -62,6 +62,7 @@ FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
 #: visit's rank or a region is as often a category or an ordinal as a key.
 REPEATED_ID_NAME = re.compile(r"^(?:id|idx|index|key)$|[_\s.-](?:id|key)$|(?-i:[a-z](?:Id|ID))$", re.IGNORECASE)
 REPEATED_ID_VALUES = 20
+SPACED_ID_LENGTH = 16  # mean characters of spaced values that a column named ``id`` still holds as keys
 REPEATED_RULE = "values that repeat, in a column named as an identifier"
 MAX_CONDITIONING_COLUMNS = 2_000
 TYPES = ("numeric", "integer", "boolean", "categorical", "datetime", "text", "identifier", "constant", "empty")
@@ -393,8 +394,11 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
     space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
     evidence["mean_length"] = round(mean_len, 2)
     repeated = space_share < 0.05 and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
+    # a name that says identifier and nothing else (``id``) keeps short spaced values too: plate positions 'Grid A3'
+    only_id = bool(REPEATED_ID_NAME.search(stats.name)) and mean_len <= SPACED_ID_LENGTH
     if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)
-                             or (name_hint and ratio >= NAMED_ID_SHARE and space_share < 0.5) or repeated):
+                             or (name_hint and ratio >= NAMED_ID_SHARE and (space_share < 0.5 or only_id))
+                             or repeated):
         evidence["rule"] = (REPEATED_RULE if repeated and not (ratio >= 0.95 and mean_len <= 64)
                             else "mostly distinct strings in a column named like an identifier" if name_hint
                             else "unique token-like strings")

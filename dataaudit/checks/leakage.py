@@ -539,7 +539,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     1987 in each). Whole numbers named like an identifier but too repetitive for one alone are the rest of a
     compound key when, with an identifier that repeats (a fifth of the sampled rows or more share a value of it),
     they tell every sampled row apart (``persnum``, a person's number within the family ``intnum``).
-    Strings: unique, token-like, or mostly distinct under such a name; unique strings under an empty header
+    Strings: unique, token-like, or mostly distinct under such a name (under ``id`` itself even short keys with a
+    space: plate positions 'Grid A3'); unique strings under an empty header
     (read as ``Unnamed: 0``) are the file's row names, whatever they hold (``Acura Integra 4``). Whole numbers or token-like strings
     however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
     ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) and they hold 20 values or more:

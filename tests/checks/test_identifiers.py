@@ -78,3 +78,18 @@ def test_unique_strings_under_an_empty_header_are_the_files_row_names(tmp_path, 
 def test_unique_multi_word_names_under_a_name_are_free_text_not_an_identifier(tmp_path, rng):
     found = scan(write_csv(tmp_path / "t.csv", _cars(rng)), target="price", select=["DA702", "DA414"]).findings
     assert [(x.rule, x.column) for x in found] == [("DA414", "model")]
+
+
+def test_a_column_named_id_holding_short_spaced_keys_is_an_identifier_and_long_texts_are_not(tmp_path, rng):
+    """Sample ids that are plate positions ('Grid A3') for some rows and numbers for others, under ``id``, are keys;
+    under ``id`` too, long comments are free text."""
+    n = 300
+    wells = np.char.add("Grid ", np.char.add(rng.choice(list("ABCDEFGH"), n), rng.integers(1, 13, n).astype(str)))
+    ids = np.where(rng.random(n) < 0.5, wells, rng.choice(np.arange(2000, 9000), n, replace=False).astype(str))
+    f = clean_frame(rng, n).assign(id=ids)
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702", "DA414"]).findings
+    assert [(x.rule, x.column) for x in found] == [("DA702", "id")]
+    words = rng.choice(["late", "delivery", "box", "damaged", "refund", "asked", "again", "the", "was", "very"], (n, 6))
+    g = clean_frame(rng, n).assign(id=[" ".join(w) + f" {i}" for i, w in enumerate(words)])
+    found = scan(write_csv(tmp_path / "t.csv", g), target="label", select=["DA702", "DA414"]).findings
+    assert [(x.rule, x.column) for x in found] == [("DA414", "id")]
