@@ -1,5 +1,6 @@
 """A regression target rescaled by another feature: a feature equal, row by row, to the target times or over another
-column (``beratio`` = ``annbens`` / ``annearn``, ``sales`` = ``tsales`` / ``ssize``, per square metre), or, when the
+column (``beratio`` = ``annbens`` / ``annearn``, ``sales`` = ``tsales`` / ``ssize``, per square metre), to another
+column over the target (``bs`` = ``avgben`` / ``avgsal``, benefits as a share of the salary), or, when the
 feature is a logarithm, to the target's log plus a multiple of another column (``lrprice`` = log(``price``) -
 0.264 × ``y81``, the log of the deflated price). A feature so built holds the target whatever else it mixes in, so a
 model reads the target back off it. DA701 reports it (``checks/leakage.py``).
@@ -104,11 +105,15 @@ def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target:
         return
     same = leaks[:, None] == partners[None, :]
     found: set[str] = set()
-    # the feature as a ratio (its log minus the target's) or as a log (itself minus the target's log)
-    for as_log, left in ((False, lx[:, leaks] - ly[:, None]), (True, x[:, leaks] - ly[:, None])):
+    # the feature as the target times a rescaling (its log minus the target's), as a log (itself minus the target's
+    # log), or as another column over the target (its log plus the target's: ``bs`` = ``avgben`` / ``avgsal``)
+    modes = (("times", lx[:, leaks] - ly[:, None], ((True, lx), (False, x))),
+             ("log", x[:, leaks] - ly[:, None], ((False, x), (True, lx))),
+             ("over", lx[:, leaks] + ly[:, None], ((True, lx),)))
+    for mode, left, sides in modes:
         # judged on half the rows where the feature is known at least
         judged = (np.isfinite(left).sum(axis=0) >= 0.5 * np.isfinite(x[:, leaks]).sum(axis=0))[:, None]
-        for partner_log, right in (((False, x), (True, lx)) if as_log else ((True, lx), (False, x))):
+        for partner_log, right in sides:
             right = right[:, partners]
             m, resid, spread, slope = _masked_fit(left, right)
             ok = judged & ~same & (m >= MIN_ROWS) & (resid <= 2.5 * RATIO_TOLERANCE) & (spread >= MIN_SPREAD) \
@@ -118,16 +123,18 @@ def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target:
                     name, other = names[int(leaks[i])], names[int(partners[j])]
                     if name in found or other in found:
                         break
-                    hit = _confirm(name, other, left[:, i], right[:, j], as_log, partner_log, target,
-                                   distinct.get(other, 0) > distinct.get(name, 0))
+                    known = x[:, partners[j]][np.isfinite(x[:, partners[j]])]
+                    hit = _confirm(name, other, left[:, i], right[:, j], mode, partner_log, target,
+                                   distinct.get(other, 0) > distinct.get(name, 0),
+                                   bool(known.size) and bool(((known >= 0) & (known <= 1)).all()))
                     if hit is not None:
                         found.update((name, other))
                         yield hit
                         break
 
 
-def _confirm(name: str, other: str, left: np.ndarray, right: np.ndarray, as_log: bool, partner_log: bool,
-             target: str, swap: bool) -> Hit | None:
+def _confirm(name: str, other: str, left: np.ndarray, right: np.ndarray, mode: str, partner_log: bool,
+             target: str, swap: bool, partner_share: bool = False) -> Hit | None:
     """The pair row by row: the line's residual within ``RATIO_TOLERANCE`` in ``RATIO_SHARE`` of the rows. A
     quotient (``name`` = y / ``other``) is the same relation from the other side; ``swap`` names ``other`` as the
     leak then."""
@@ -138,17 +145,29 @@ def _confirm(name: str, other: str, left: np.ndarray, right: np.ndarray, as_log:
     if rows.sum() < MIN_ROWS or fit.mean() < RATIO_SHARE:
         return None
     power = float(slope)
-    if as_log:
+    if mode == "over":
+        if abs(power - 1) > 0.02:
+            return None  # another column over the target, not a power of it
+        scale = np.exp(intercept)
+        how = f"is `{other}` over `{target}`" + (f" (times {scale:.3g})" if abs(scale - 1) > 0.01 else "")
+        kind = "over-target"
+    elif mode == "log":
         how = (f"is the log of `{target}` plus {power:.3g} × `{other}`" if not partner_log
                else f"is the log of `{target}` plus {power:.3g} × log `{other}`")
         kind = "target-log-rescaled"
     elif partner_log and abs(abs(power) - 1) <= 0.02:
-        if swap and power < 0:  # y / other = name, so y / name = other: the quotient is the one of more values
-            name, other = other, name
         scale = np.exp(intercept)
-        how = f"is `{target}` {'times' if power > 0 else 'over'} `{other}`" + (
-            f" (times {scale:.3g})" if abs(scale - 1) > 0.01 else "")
-        kind = "target-ratio"
+        times = f" (times {scale:.3g})" if abs(scale - 1) > 0.01 else ""
+        # the same relation read from the partner: y / other = name, so y / name = other (the quotient is the
+        # column of more values); y · other = name, so other = name / y when the partner is a share of 0 to 1
+        # (``bs`` = ``avgben`` / ``avgsal``), not when it is a size the target was divided by (``popul``)
+        share = power > 0 and partner_share
+        if (swap and power < 0) or share:
+            name, other = other, name
+            how = f"is `{target}` over `{other}`{times}" if power < 0 else f"is `{other}` over `{target}`"
+        else:
+            how = f"is `{target}` {'times' if power > 0 else 'over'} `{other}`{times}"
+        kind = "over-target" if share else "target-ratio"
     else:
         how = (f"is `{target}` times `{other}` to the power {power:.3g}" if partner_log
                else f"is `{target}` times exp({power:.3g} × `{other}`)")

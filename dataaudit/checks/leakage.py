@@ -214,10 +214,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     no part explaining more than 90% of the target alone: calories from protein, fat and carbohydrates, each
     weak alone and rounded on the label. A fit carried by one strong feature (r² > 0.9) is that feature refined,
     and mixed signs are a model's trade-offs: those need the exact bar. A feature that is the target rescaled by
-    another column (severity high) leaks it too: the target times or over it, or times a power of it, within 2%
-    in 95% of the rows (``sales`` per square metre = ``tsales`` / ``ssize``; ``beratio`` = ``annbens`` /
-    ``annearn``), or, for a log, the target's log plus a multiple of it (``lrprice``, the log of the price
-    deflated in the 1981 rows); the pair is named once, the column of more values (the quotient) as the leak.
+    another column leaks it too (high): the target times, over or times a power of it, within 2% in 95% of the
+    rows (``sales`` = ``tsales`` / ``ssize``), that column over the target (``bs`` = ``avgben`` / ``avgsal``), or
+    the target's log plus a multiple of it (``lrprice``); each pair once, its quotient named as the leak.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.

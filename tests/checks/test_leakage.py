@@ -912,13 +912,18 @@ def _shops(rng, n: int = 400) -> pd.DataFrame:
 
 def test_the_target_over_a_feature_or_its_log_deflated_is_a_leak(tmp_path):
     """``sales`` per square metre is the target over the shop's size, and ``lrsales`` the log of the target
-    deflated in the 1981 rows: each is named once, with its partner, the quotient (more values) as the leak."""
+    deflated in the 1981 rows, and ``rent_share`` the rent over the target: each is named once, with its partner, the
+    quotient (more values) as the leak."""
     rng = np.random.default_rng(31)
     f = _shops(rng)
     f["sales"] = f["tsales"] / f["ssize"]
     f["lrsales"] = np.log(f["tsales"]) - 0.264 * f["y81"]
+    f["rent"] = (f["ssize"] * rng.uniform(8, 30, len(f))).round()  # honest: the rent the shop pays
+    f["rent_share"] = f["rent"] / f["tsales"]  # the rent over the target: a ratio with the target below the line
     found = {h.column: h for h in _scan(tmp_path, f, "DA701", target="tsales")}
-    assert set(found) == {"sales", "lrsales"}
+    assert set(found) == {"sales", "lrsales", "rent_share"}
+    assert found["rent_share"].evidence["kind"] == "over-target" and "is `rent` over `tsales`" in \
+        found["rent_share"].message
     assert found["sales"].evidence["partner"] == "ssize" and found["sales"].evidence["kind"] == "target-ratio"
     assert "is `tsales` over `ssize`" in found["sales"].message
     assert found["lrsales"].evidence["partner"] == "y81" and found["lrsales"].evidence["kind"] == "target-log-rescaled"
