@@ -417,8 +417,9 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
 
 def _repeated_id(name: str, distinct: int) -> bool:
     """Whether a column too repetitive for a row key is still an identifier by its name: one that says
-    identifier and nothing else (``REPEATED_ID_NAME``, not a code) with ``REPEATED_ID_VALUES`` values or more."""
-    return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name))
+    identifier and nothing else (``REPEATED_ID_NAME``, not a code, or a word and id run together, ``FUSED_ID``:
+    ``distid``, a district in many rows) with ``REPEATED_ID_VALUES`` values or more."""
+    return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name) or FUSED_ID.match(name))
 
 
 #: text is free text only when at least this share of its values is distinct: 53 country names of two words in

@@ -151,6 +151,10 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     a genotype's two alleles, where a 0 beside the alleles 1, 2, 3 of one column looks ordinary): severity
     medium, naming both.
 
+    The log of a floor put in for zeros before the logs (log 0.001 = -6.9078 in a fifth of the rows, below the
+    rest) is a placeholder at 2.5 robust z-scores: its value says what it is. A 0 and a 1 that each fill a fifth of
+    the rows are a flag's levels whatever fractions lie between (a law in force for part of a year).
+
     A 0 beside the natural logs of whole numbers (a log-duration in months, whose 0 is one month), or no farther
     below the lowest values than they lie apart (a band 0-3 whose rows crowd at 3), is the next step of the column,
     not a placeholder, and so is a spike that is a fraction of four significant digits or more (a rate

@@ -37,7 +37,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     qualifies at 3.5 robust z-scores (unless the others are the logs of whole numbers, where 0 is log 1, or 0 lies no
     farther below the lowest values than they lie apart: a band 0-3 whose rows crowd at 3, a count), and so
     does -999 (and the like) or a negative whole number detached below values never below 0 (-2 headroom for a
-    car with no rear seat). A 0 and a 1 that each fill a fifth of the rows are a flag's levels, whatever fractions
+    car with no rear seat), or the log of a floor below the rest (log 0.001, put in for a zero). A 0 and a 1 that
+    each fill a fifth of the rows are a flag's levels, whatever fractions
     lie between them (a law in force for part of a year: 0.25, 0.5). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
     value must fill at most half the column, and is not a fraction written with four significant digits or more
@@ -85,7 +86,7 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
         next_step = gap <= _end_spacing(uniq, v < bulk[0])  # a 0 one step below 1, 2, 3 (a band, a count)
         isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and ((v == 0 and not next_step) or placeholder_shaped(v) or (
-            gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]) and not measured_shaped(v)))
+            gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]) and (not measured_shaped(v) or _log_of_power_of_ten(v))))
         # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
         zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
@@ -94,11 +95,14 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         far_zero = far and c >= ZERO_SPIKE_SHARE * n
         # a negative code beside values never below 0: -999, or a whole -1, -2 detached from them (no rear seat)
         impossible_sign = (v in UNMISTAKABLE or v == round(v)) and v < 0 <= bulk[0] and z >= 3.5
+        # the log of a floor put in for a zero (log 0.001 = -6.9078: a premium of 0 has no log), below the rest
+        log_floor = v < bulk[0] and _log_of_power_of_ten(v) and z >= 2.5  # its value says what it is
         special = v in KNOWN_SENTINELS or c >= 3 * typical
         if rare_zero:  # fewer than min_share of the rows: only a 0 far from every real value (an impossible size)
             hit = far
         else:
-            hit = (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign)) or far_zero
+            hit = (isolated and ((z >= min_z and special) or impossible_zero or impossible_sign or log_floor)) \
+                or far_zero
         if hit:
             found.append({"value": v, "count": c, "fraction": c / n, "robust_z": z, "bulk_median": med,
                           "bulk_range": [float(bulk[0]), float(bulk[-1])], **({"rare": True} if rare_zero else {})})
@@ -123,6 +127,15 @@ def _end_spacing(uniq: np.ndarray, low: bool) -> float:
     far apart the bulk's own values lie there (years of schooling 15, 16, 17: one year)."""
     end = uniq[1:5] if low else uniq[-5:-1]
     return float(np.diff(end).max()) if end.size >= 2 else 0.0
+
+
+def _log_of_power_of_ten(v: float) -> bool:
+    """Whether a value is the natural log of 10⁻¹ to 10⁻⁹ (within 1e-5, relative: a 32-bit float): a floor put in
+    before taking logs."""
+    if not -21.0 < v < -2.0:
+        return False
+    k = -v / np.log(10)
+    return abs(k - round(k)) * np.log(10) <= 1e-5 * abs(v)
 
 
 def log_of_whole_numbers(positive: np.ndarray) -> bool:

@@ -93,3 +93,12 @@ def test_a_column_named_id_holding_short_spaced_keys_is_an_identifier_and_long_t
     g = clean_frame(rng, n).assign(id=[" ".join(w) + f" {i}" for i, w in enumerate(words)])
     found = scan(write_csv(tmp_path / "t.csv", g), target="label", select=["DA702", "DA414"]).findings
     assert [(x.rule, x.column) for x in found] == [("DA414", "id")]
+
+
+def test_a_fused_id_name_that_repeats_is_an_identifier_and_a_few_valued_scale_is_not(tmp_path, rng):
+    """``distid``, a school district observed in many rows (300 districts), is the unit of the rows; ``prtyid``,
+    party identification on a 7-point scale, is a category."""
+    n = 3000
+    f = clean_frame(rng, n).assign(distid=rng.integers(1000, 1300, n), prtyid=rng.integers(1, 8, n))
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings
+    assert [x.column for x in found] == ["distid"] and found[0].evidence.get("repeated") is True

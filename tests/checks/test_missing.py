@@ -523,3 +523,16 @@ def test_a_flag_with_part_year_values_has_levels_not_placeholders(tmp_path):
     share = np.where(rng.random(n) < 0.3, 0.0, np.where(rng.random(n) < 0.3, 1.0, rng.uniform(0.1, 0.7, n).round(4)))
     f = pd.DataFrame({"bac10": law, "pcnv": share, "label": rng.integers(0, 2, n)})
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings == []
+
+
+def test_the_log_of_a_floor_put_in_for_zeros_is_a_placeholder(tmp_path):
+    """A log premium whose zeros were set to log(0.001) before the logs (a fifth of the rows, below the rest) is a
+    placeholder; a log amount without a floor stays quiet."""
+    rng = np.random.default_rng(35)
+    n = 300
+    premium = np.log(rng.lognormal(-1.5, 1.0, n)).round(6)
+    premium[rng.random(n) < 0.2] = round(float(np.log(0.001)), 6)
+    f = pd.DataFrame({"lpremium": premium, "lamount": np.log(rng.lognormal(3, 1, n)).round(6),
+                      "label": rng.integers(0, 2, n)})
+    found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
+    assert [(s.column, round(s.evidence["value"], 4)) for s in found] == [("lpremium", -6.9078)]
