@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Iterator
 
@@ -18,6 +17,7 @@ from ..core.fill_in import fill_in_value
 from ..core.measures import find_sentinels
 from ..core.numfmt import num
 from ._common import jsonable, pct, plural
+from .recode_kinds import mask_digest
 
 __all__ = ["missing_values", "missing_target", "disguised_missing_tokens", "WORD_TOKEN_SHARE", "sentinel_values",
            "PAIRED_SHARE", "PAIRED_COVER", "mostly_empty_rows", "informative_missingness"]
@@ -235,11 +235,6 @@ def _fill_ins(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hi
 RECORDED_SHARE = 0.9  # of a fill-in's rows (and of a flag's 1s) that a 0/1 column must share to record the gaps
 
 
-def _mask(rows: np.ndarray) -> bytes:
-    """A row mask hashed: two masks are the same rows exactly when their digests are equal."""
-    return hashlib.blake2b(np.packbits(rows).tobytes(), digest_size=16).digest()
-
-
 ZERO_CODE_VALUES = 20  # a code numbered from 1 has at most this many values besides 0
 ZERO_CODE_SHARE = 0.2  # and its zeros fill less than this share of the rows
 
@@ -264,7 +259,7 @@ def _paired_zero_codes(data: DatasetProfile, found: dict[str, set[float]]) -> It
             continue
         zero = numeric[col.name].to_numpy(dtype=float) == 0
         if zero.sum() >= 3:
-            masks.setdefault(_mask(zero), []).append(col.name)
+            masks.setdefault(mask_digest(zero), []).append(col.name)
     for names in masks.values():
         if len(names) < 2:
             continue
