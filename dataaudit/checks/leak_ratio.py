@@ -39,12 +39,9 @@ def _logs(x: np.ndarray) -> np.ndarray:
 def _tie(x: np.ndarray, ly: np.ndarray) -> np.ndarray:
     """|Pearson r| of each column of ``x`` with ``ly`` over the rows both know (0 where undefined)."""
     both = np.isfinite(x) & np.isfinite(ly)[:, None]
-    w = both.astype(float)
-    m = np.maximum(w.sum(axis=0), 1.0)
-    a, b = np.where(both, x, 0.0), np.where(both, ly[:, None], 0.0)
+    y = np.broadcast_to(ly[:, None], x.shape)
+    a, b = np.where(both, x - _mean(x, both), 0.0), np.where(both, y - _mean(y, both), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(both, a - a.sum(axis=0) / m, 0.0)
-        b = np.where(both, b - b.sum(axis=0) / m, 0.0)
         r = (a * b).sum(axis=0) / np.sqrt((a * a).sum(axis=0) * (b * b).sum(axis=0))
     return np.nan_to_num(np.abs(r), nan=0.0)
 
@@ -60,7 +57,8 @@ def _masked_fit(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     least-squares line of y_i on x_j over them, the SD of y_i there, and the slope."""
     wy, wx = np.isfinite(y), np.isfinite(x)
     # centred and x scaled, the sums hold in float32 (a screen, confirmed later); an all-missing column is 0
-    cy, cx, sd = _mean(y, wy), _mean(x, wx), np.sqrt(_mean((x - _mean(x, wx)) ** 2, wx))
+    cy, cx = _mean(y, wy), _mean(x, wx)
+    sd = np.sqrt(_mean((x - cx) ** 2, wx))
     sd = np.where(np.isfinite(sd) & (sd > 0), sd, 1.0)
     y0 = np.where(wy, y - cy, 0.0).astype(np.float32)
     x0 = np.where(wx, (x - cx) / sd, 0.0).astype(np.float32)

@@ -292,17 +292,18 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
         yield from target_product(flags, numeric, labels, np.asarray(classes, dtype=str), data.target.name, leaked)
         yield from target_comparison([c.name for c in data.features if c.is_numeric_feature and c.distinct > 2],
                                      numeric, labels, np.asarray(classes), data.target.name, leaked, min_auc)
-        yield from target_logic([c.name for c in data.features if c.numeric is not None and c.distinct == 2],
-                                numeric, labels, np.asarray(classes), data.target.name, leaked)
-        texts = [c.name for c in data.features if c.inferred_type in ("identifier", "text") and c.stats.kind == "string"]
-        yield from identifier_form(texts, data.sample.loc[y.index], labels, np.asarray(classes), data.target.name,
-                                   min_balanced_accuracy, leaked)
+        yield from target_logic([f for f in flags if data.columns[f].distinct == 2], numeric, labels,
+                                np.asarray(classes), data.target.name, leaked)
+        if sample is not None:  # two classes or more
+            texts = [c.name for c in data.features if c.inferred_type in ("identifier", "text")
+                     and c.stats.kind == "string"]
+            yield from identifier_form(texts, sample, labels, np.asarray(classes), data.target.name,
+                                       min_balanced_accuracy, leaked)
     else:
         combination = linear_combination(data, y, numeric, leaked, combination_r2, weighted_sum_r2)
         if combination is not None:
             yield combination
-        names = [c.name for c in data.features if c.numeric is not None and c.distinct > 1]  # 0/1 flags too
-        for ratio in target_ratio(names, numeric, pd.to_numeric(y, errors="coerce").to_numpy(dtype=float),
+        for ratio in target_ratio(flags, numeric, pd.to_numeric(y, errors="coerce").to_numpy(dtype=float),
                                   data.target.name, leaked, {c.name: c.distinct for c in data.features}):
             leaked.add(ratio.column)
             yield ratio

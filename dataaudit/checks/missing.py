@@ -245,8 +245,7 @@ def _paired_zero_codes(data: DatasetProfile, found: dict[str, set[float]]) -> It
     code written in both fields of a failed measurement (a genotype's two alleles 0/0, a skipped block of survey
     items), though beside each column's 1, 2, 3 the 0 looks ordinary. A code that is a function of the other on the
     rows where both are known (a count beside its bands) is a recoding, not a second field. Each zero mask is
-    hashed once: no pair
-    is compared unless it shares one. On the row sample."""
+    hashed once: no pair is compared unless it shares one. On the row sample."""
     numeric = data.numeric_sample
     masks: dict[bytes, list[str]] = {}
     for col in data.features:

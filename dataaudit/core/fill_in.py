@@ -66,8 +66,7 @@ def _flag_mean(uniq: np.ndarray, counts: np.ndarray) -> dict | None:
     if (lo, hi) != (0.0, 1.0) or not measured_shaped(mid) or counts[1] < MIN_FLAG_FILLS \
             or min(counts[0], counts[2]) < MIN_FLAG_FILLS:
         return None  # a 0/1 flag, and a computed share (0.182331), not a typed middle level (0.5, a time point 3)
-    mean = (lo * counts[0] + hi * counts[2]) / (counts[0] + counts[2])
-    if abs(mid - mean) > 1e-3 * (hi - lo):
+    if abs(mid - counts[2] / (counts[0] + counts[2])) > 1e-3:  # the share of 1s among the 0s and 1s
         return None
     return {"value": mid, "count": int(counts[1]), "fraction": int(counts[1]) / int(counts.sum()), "kind": "flag-mean",
             "levels": [lo, hi]}

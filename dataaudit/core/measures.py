@@ -38,8 +38,8 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     farther below the lowest values than they lie apart: a band 0-3 whose rows crowd at 3, a count), and so
     does -999 (and the like) or a negative whole number detached below values never below 0 (-2 headroom for a
     car with no rear seat), or the log of a floor below the rest (log 0.001, put in for a zero). A 0 and a 1 that
-    each fill a fifth of the rows are a flag's levels, whatever fractions
-    lie between them (a law in force for part of a year: 0.25, 0.5). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
+    each fill a fifth of the rows are a flag's levels, whatever fractions lie between them (a law in force for part
+    of a year: 0.25, 0.5). Those unmistakable placeholders (|v| ≥ 999 made of 9s or 8s) count even when they
     occur once or twice, and up to 90% of the values (a 999 meaning "no upper bound" in most rows); any other
     value must fill at most half the column, and is not a fraction written with four significant digits or more
     (0.4522, -23.03: a real value many rows share, a site's rate or the log of a constant, is no typed code). A 0 in three
@@ -60,16 +60,17 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
     if uniq.size < 3 or (max(counts[0], counts[-1]) < floor and not {uniq[0], uniq[-1]} & UNMISTAKABLE
                          and not rare_zeros):
         return []
+    # a flag with part-year values (0, fractions, 1): its two ends are its levels, each a fifth of the rows or more
+    if uniq[0] == 0 and uniq[-1] == 1 and min(int(counts[0]), int(counts[-1])) >= FLAG_LEVEL_SHARE * n:
+        return []
     typical = float(np.median(counts))
     values, weight = num_stats.values, num_stats.weight
     found = []
     for v, c, bulk in ((float(uniq[0]), int(counts[0]), values[int(counts[0]) // weight:]),
                        (float(uniq[-1]), int(counts[-1]), values[: values.size - int(counts[-1]) // weight])):
         crowded = c > 0.5 * n and not (v in UNMISTAKABLE and c <= UNMISTAKABLE_MAX_SHARE * n)
-        # a flag with part-year values (0, fractions, 1): its two ends are its levels, each a fifth of the rows or more
-        levels = uniq[0] == 0 and uniq[-1] == 1 and min(int(counts[0]), int(counts[-1])) >= FLAG_LEVEL_SHARE * n
         rare_zero = v == 0 and 3 <= c < floor
-        if (c < floor and v not in UNMISTAKABLE and not rare_zero) or crowded or levels or bulk.size < 10:
+        if (c < floor and v not in UNMISTAKABLE and not rare_zero) or crowded or bulk.size < 10:
             continue
         med = float(sorted_quantile(bulk, 0.5))
         q1, q3 = (float(q) for q in sorted_quantile(bulk, np.array([0.25, 0.75])))
@@ -84,9 +85,10 @@ def find_sentinels(num_stats: NumericStats, *, min_share: float = 0.005, min_z: 
         # Isolated: a gap to the other values wider than half their IQR, so a 0 next to values
         # 1, 2, 3 … (counts, pixel intensities) is not a placeholder.
         gap = bulk[0] - v if v < bulk[0] else v - bulk[-1]
-        next_step = gap <= _end_spacing(uniq, v < bulk[0])  # a 0 one step below 1, 2, 3 (a band, a count)
+        spacing = _end_spacing(uniq, v < bulk[0])
+        next_step = gap <= spacing  # a 0 one step below 1, 2, 3 (a band, a count)
         isolated = gap > 0 and gap >= 0.5 * (q3 - q1) and ((v == 0 and not next_step) or placeholder_shaped(v) or (
-            gap > NEXT_STEP * _end_spacing(uniq, v < bulk[0]) and (not measured_shaped(v) or _log_of_power_of_ten(v))))
+            gap > NEXT_STEP * spacing and (not measured_shaped(v) or _log_of_power_of_ten(v))))
         # a log of whole numbers (months, counts) holds 0 where the number is 1: the next step down, not detached
         zero_possible = v == 0 and bulk[0] > 0 and log_of_whole_numbers(uniq[uniq > 0])
         impossible_zero = v == 0 and bulk[0] > 0 and z >= 3.5 and not zero_possible
