@@ -11,8 +11,10 @@ from ..core.groups import (
     MIN_BLOCKS,
     MIN_GROUP_ROWS,
     MIN_GROUPS,
+    MIN_LEVELS,
     panel_cycle,
     unordered_groups,
+    unordered_levels,
 )
 from .measures import name_words
 from .profiling import FUSED_NUMBER, ID_NAME, ColumnProfile, DatasetProfile
@@ -52,13 +54,18 @@ def mark_groups(profile: DatasetProfile) -> None:
     if target is None:
         return
     matrix, labelled = target
+    classes = profile.target.task != "regression"
     for col in integers:
-        if col.inferred_type != "integer" or col.name not in values or col.distinct < MIN_GROUPS \
+        if col.inferred_type != "integer" or col.name not in values or col.distinct < MIN_LEVELS \
                 or col.distinct > col.nonmissing / MIN_GROUP_ROWS or TIME_WORDS.intersection(name_words(col.name)):
             continue
         x = values[col.name][labelled] if labelled is not None else values[col.name]
         keep = np.isfinite(x)
-        effect = unordered_groups(x[keep], matrix[keep])
+        if col.distinct >= MIN_GROUPS:
+            effect = unordered_groups(x[keep], matrix[keep])
+        else:  # a few levels, judged against a regression target's ranks (a heavy tail does not decide it)
+            y = matrix[keep] if classes else pd.Series(matrix[keep, 0]).rank().to_numpy()[:, None]
+            effect = unordered_levels(x[keep], y, classes=classes)
         if effect is not None:
             profile.group_codes[col.name] = effect
 

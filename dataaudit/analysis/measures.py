@@ -154,6 +154,10 @@ def group_code_reason(data: DatasetProfile, col: ColumnProfile) -> str | None:
     if found is None:
         return None
     low, high = found["rows_per_group"]
+    if found.get("kind") == "levels":
+        return (f"its {found['groups']} consecutive values, levels of {low} to {high} rows, have target means on "
+                f"no line or curve of the number ({found['off_curve']:.0%} of their spread off the best quadratic, "
+                f"p = {found['p_value']:.2g}): a label, not a quantity")
     return (f"its values number {found['groups']} groups of {low} to {high} rows whose target means follow no "
             f"order of the number (the groups hold {found['between_share']:.0%} of the target's variance, "
             "neighbouring codes differ as much as any two): a label, not a quantity")

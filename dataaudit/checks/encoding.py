@@ -303,7 +303,7 @@ def booleans_as_text(data: DatasetProfile) -> Iterator[Hit]:
 @check("DA408", "integer-codes", Category.ENCODING, Severity.MEDIUM,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("encode",))
 def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterator[Hit]:
-    """Integers that are really category codes (zip codes, region codes, a race stored as 1/2/3, a school numbered 1 to 79 whose pupils' target follows no order of it), or dates packed into numbers (mmddyy).
+    """Integers that are really category codes (zip codes, region codes, a race stored as 1/2/3, a school numbered 1 to 79 whose pupils' target follows no order of it, four chains numbered 1 to 4 whose prices lie on no curve of it), or dates packed into numbers (mmddyy).
 
     An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
     so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
@@ -320,7 +320,11 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     (1 to 79), five rows or more in the median group, that hold 10% of the target's variance beyond chance with
     means in no order of the number: neighbouring codes' means differ about as much as any two (0.75 of it or
     more, against 0 for an age's smooth trend) and five times what their sampling noise gives (``schidkn``, a
-    school indicator: 79 schools of 34-136 pupils hold 20% of the maths score's variance). An integer column
+    school indicator: 79 schools of 34-136 pupils hold 20% of the maths score's variance); with 4 to 19 consecutive
+    values of 10 rows or more each, it is codes when the levels' target means (a regression target's ranks) lie on
+    no line or curve of the number: half their spread or more off the best weighted quadratic, at an F-test p below
+    1e-6 (``chain``, four fast-food chains 1-4 whose prices differ in no order; a rating with a linear effect or an
+    income bracket with a U-shaped one is an order, a Likert item with no effect is nothing). An integer column
     named as a date whose every value reads as a real day in one packed layout (``mmddyy``: 111597 = 15 Nov 1997; ``yyyymmdd``)
     is a date stored as a number: its size is not time (111597 > 20298, 2 Feb 1998).
 

@@ -1,5 +1,6 @@
 """Rows that come in groups, told from the data: the unit of a panel (each value one block of rows, in which a wave
-number rises) and a code of groups whose target means follow no order of the code (a school numbered 1 to 79).
+number rises), a code of groups whose target means follow no order of the code (a school numbered 1 to 79) and a
+short code of a few levels whose target means follow no line or curve of it (fast-food chains numbered 1 to 4).
 
 Both take arrays in row order and cost O(rows): one pass to find the runs or the groups, bincounts for the rest."""
 
@@ -9,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MIN_BLOCKS", "CYCLE_SPAN", "contiguous_blocks", "panel_cycle", "MIN_GROUPS", "MIN_GROUP_ROWS",
-           "MIN_DENSITY", "MIN_EFFECT", "MIN_ROUGHNESS", "MIN_ROUGH_F", "unordered_groups"]
+           "MIN_DENSITY", "MIN_EFFECT", "MIN_ROUGHNESS", "MIN_ROUGH_F", "unordered_groups", "MIN_LEVELS",
+           "MIN_LEVEL_ROWS", "MIN_OFF_CURVE", "MAX_CURVE_P", "unordered_levels"]
 
 MIN_BLOCKS = 10  # a panel has at least this many units
 CYCLE_SPAN = 3  # a wave number takes at most this many times as many values as the longest block has rows
@@ -93,3 +95,51 @@ def unordered_groups(codes: np.ndarray, target: np.ndarray) -> dict | None:
         return None
     return {"groups": int(k), "rows_per_group": [int(rows.min()), int(rows.max())],
             "between_share": round(effect, 3), "roughness": round(roughness, 3), "rough_f": round(rough_f, 2)}
+
+
+MIN_LEVELS = 4  # a short code has four levels or more: the means of three always lie on a curve (a U is an order)
+MIN_LEVEL_ROWS = 10  # rows in its smallest level
+MIN_OFF_CURVE = 0.5  # share of the levels' spread of target means that no quadratic in the number explains
+MAX_CURVE_P = 1e-6  # and that share beyond chance (F test against the rows' spread within the levels)
+
+
+def unordered_levels(codes: np.ndarray, target: np.ndarray, *, classes: bool) -> dict | None:
+    """How a column of whole numbers (``codes``, finite) with few values is a code of categories rather than a
+    quantity, judged by the target (``target``: rows × 1 values, ranks for a regression, or one 0/1 column per class
+    when ``classes``): ``MIN_LEVELS`` to ``MIN_GROUPS`` - 1 consecutive values of ``MIN_LEVEL_ROWS`` rows or more,
+    whose target means lie off every quadratic in the number: the weighted least-squares quadratic through the
+    levels' means leaves ``MIN_OFF_CURVE`` of their spread or more, at an F-test p below ``MAX_CURVE_P`` against the
+    spread within the levels. A score, a count or an ordered scale with an effect has means along a line or a curve
+    (a U-shaped risk included); a code numbered in no order of its meaning (chains 1 to 4) has them anywhere. None
+    when it does not hold."""
+    uniq, groups = np.unique(codes, return_inverse=True)
+    k, n = uniq.size, codes.size
+    if not MIN_LEVELS <= k < MIN_GROUPS or uniq[-1] - uniq[0] + 1 != k or n <= k:
+        return None
+    rows = np.bincount(groups, minlength=k).astype(float)
+    if rows.min() < MIN_LEVEL_ROWS:
+        return None
+    sums = np.stack([np.bincount(groups, weights=target[:, j], minlength=k) for j in range(target.shape[1])], 1)
+    squares = np.stack([np.bincount(groups, weights=target[:, j] ** 2, minlength=k)
+                        for j in range(target.shape[1])], 1)
+    means = sums / rows[:, None]
+    between = float((rows[:, None] * (means - target.mean(axis=0)) ** 2).sum())
+    within = float((squares - sums ** 2 / rows[:, None]).sum())
+    if between <= 0 or within <= 0:
+        return None
+    weight = np.sqrt(rows)[:, None]
+    curve = np.vander(np.arange(k, dtype=float), 3)
+    coef = np.linalg.lstsq(curve * weight, means * weight, rcond=None)[0]
+    off = float((rows[:, None] * (means - curve @ coef) ** 2).sum())
+    share = off / between
+    # one-hot class columns sum to 1: they carry one degree of freedom fewer than their count
+    columns = max(target.shape[1] - 1, 1) if classes else target.shape[1]
+    from scipy.special import fdtrc  # loaded only when a short code is judged
+
+    dfn, dfd = (k - 3) * columns, (n - k) * columns
+    p = float(fdtrc(dfn, dfd, (off / dfn) / (within / dfd)))
+    if share < MIN_OFF_CURVE or p > MAX_CURVE_P:
+        return None
+    return {"kind": "levels", "groups": int(k), "rows_per_group": [int(rows.min()), int(rows.max())],
+            "between_share": round(between / (between + within), 3), "off_curve": round(share, 3),
+            "p_value": float(f"{p:.2g}")}

@@ -199,3 +199,29 @@ def test_a_code_of_groups_whose_target_means_follow_no_order_is_codes(tmp_path, 
     # the same schools with no level of their own: nothing to tell a code from a number by, so quiet
     f["score"] = (480 + 0.02 * (f["age"] - 40) ** 2 + rng.normal(0, 25, n)).round(1)
     assert _scan(tmp_path, f, "DA408", target="score") == []
+
+
+def test_a_short_code_whose_target_means_lie_on_no_curve_is_codes(tmp_path, rng):
+    """Four fast-food chains numbered 1..4 whose prices follow no line or curve of the number are codes (a regression
+    on the target's ranks, so a heavy-tailed price does not decide it; and a two-class target the same way). Honest
+    short integers beside them stay numbers: a 1-5 rating with a linear effect, a 1-6 income bracket with a U-shaped
+    one (an order: the quadratic explains it), a 1-7 Likert item with no effect, and a month (a time)."""
+    n = 2400
+    chain = rng.integers(1, 5, n)
+    rating = rng.integers(1, 6, n)
+    bracket = rng.integers(1, 7, n)
+    f = pd.DataFrame({"chain": chain, "rating": rating, "bracket": bracket, "likert": rng.integers(1, 8, n),
+                      "month": rng.integers(1, 13, n)})
+    month_effect = rng.normal(0, 0.3, 13)
+    f["price"] = np.exp(0.1 + np.array([0, 0.0, 0.5, -0.3, 0.4])[chain] + 0.08 * rating
+                        + 0.05 * (bracket - 3.5) ** 2 + month_effect[f["month"]] + rng.normal(0, 0.3, n)).round(2)
+    found = _scan(tmp_path, f, "DA408", target="price")
+    assert [x.column for x in found] == ["chain"]
+    assert found[0].evidence["group_effect"]["kind"] == "levels" and "no line or curve" in found[0].message
+    assert found[0].evidence["group_effect"]["groups"] == 4
+    f["bought"] = (f["price"] > f["price"].median()).astype(int)
+    found = _scan(tmp_path, f.drop(columns="price"), "DA408", target="bought")
+    assert [x.column for x in found] == ["chain"]
+    # chains that do not differ: nothing tells the code from a number, so quiet
+    f["price"] = np.exp(0.1 + 0.08 * rating + 0.05 * (bracket - 3.5) ** 2 + rng.normal(0, 0.3, n)).round(2)
+    assert _scan(tmp_path, f.drop(columns="bought"), "DA408", target="price") == []
