@@ -98,9 +98,18 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
     if stepped:
         return None  # all multiples of 5, 25, 100...: a measurement rounded to a step, not codes
-    if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05:
+    if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05 and not _squares(uniq):
         return f"fixed-width {int(digits[0])}-digit values spread sparsely"
     return None
+
+
+def _squares(uniq: np.ndarray) -> bool:
+    """Whether every value is the square of a whole number (``agesq`` 1,225 to 2,916: ages 35-54 squared), a
+    quantity's square spread sparsely by the squaring, not codes."""
+    if uniq[0] < 0:
+        return False
+    root = np.round(np.sqrt(uniq))
+    return bool(np.all(root * root == uniq))
 
 
 #: how an integer can hold a date, as (name, year, month, day) of its value ``v``, each part by integer arithmetic

@@ -30,8 +30,8 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
-           "FUSED_CODE", "FUSED_ID", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
-           "REPEATED_ID_VALUES", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+           "FUSED_CODE", "FUSED_ID", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
+           "REPEATED_ID_VALUES", "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
 
@@ -62,6 +62,11 @@ FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
 #: visit's rank or a region is as often a category or an ordinal as a key.
 REPEATED_ID_NAME = re.compile(r"^(?:id|idx|index|key)$|[_\s.-](?:id|key)$|(?-i:[a-z](?:Id|ID))$", re.IGNORECASE)
 REPEATED_ID_VALUES = 20
+#: a noun naming the unit rows belong to (a girl recalled at several ages, a station recording several quakes):
+#: whole numbers or numbers written as text (subject '207a') so named are an identifier as under ID_NAME, and one
+#: that repeats as under REPEATED_ID_NAME. Not plural: ``events`` and ``patients`` are counts
+UNIT_NAME = re.compile(r"^(?:subject|subj|patient|participant|respondent|station|event)$", re.IGNORECASE)
+UNIT_NUMBER_SHARE = 0.9  # a text column so named is codes when at least this share of its values are numbers
 SPACED_ID_LENGTH = 16  # mean characters of spaced values that a column named ``id`` still holds as keys
 REPEATED_RULE = "values that repeat, in a column named as an identifier"
 MAX_CONDITIONING_COLUMNS = 2_000
@@ -358,10 +363,12 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         if integral and numeric.count >= 20 and not numeric.posinf and not numeric.neginf:
             span = float(numeric.values[-1] - numeric.values[0] + 1)
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
-            name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name)) or (
+            name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name) or UNIT_NAME.match(stats.name)) or (
                 ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)
                                       or FUSED_ID.match(stats.name)))
-            repeated = not sequential and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
+            repeated = not sequential and ratio < NAMED_ID_SHARE and (
+                _repeated_id(stats.name, distinct) or (bool(UNIT_NAME.match(stats.name))
+                                                       and distinct >= REPEATED_ID_VALUES))
             if sequential or (name_hint and ratio >= NAMED_ID_SHARE) or repeated:
                 evidence["rule"] = ("unique integers forming a near-contiguous sequence" if sequential
                                     else REPEATED_RULE if repeated
@@ -393,7 +400,11 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
         if text.spaced is None else text.spaced
     space_share = float(text.frame["count"].to_numpy()[spaces].sum()) / present
     evidence["mean_length"] = round(mean_len, 2)
-    repeated = space_share < 0.05 and ratio < NAMED_ID_SHARE and _repeated_id(stats.name, distinct)
+    # numbers under a unit's name, a few with a letter ('207a', 'c118'): the unit's codes written as text
+    unit_codes = bool(UNIT_NAME.match(stats.name)) and (text.plain + text.formatted) / present >= UNIT_NUMBER_SHARE
+    name_hint = name_hint or unit_codes
+    repeated = space_share < 0.05 and ratio < NAMED_ID_SHARE and (
+        _repeated_id(stats.name, distinct) or (unit_codes and distinct >= REPEATED_ID_VALUES))
     # a name that says identifier and nothing else (``id``) keeps short spaced values too: plate positions 'Grid A3'
     only_id = bool(REPEATED_ID_NAME.search(stats.name)) and mean_len <= SPACED_ID_LENGTH
     if nonmissing >= 20 and ((ratio >= 0.95 and space_share < 0.05 and mean_len <= 64)
@@ -418,7 +429,8 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
 def _repeated_id(name: str, distinct: int) -> bool:
     """Whether a column too repetitive for a row key is still an identifier by its name: one that says
     identifier and nothing else (``REPEATED_ID_NAME``, not a code, or a word and id run together, ``FUSED_ID``:
-    ``distid``, a district in many rows) with ``REPEATED_ID_VALUES`` values or more."""
+    ``distid``, a district in many rows) with ``REPEATED_ID_VALUES`` values or more (a unit's noun, ``UNIT_NAME``,
+    counts too, on whole numbers or on numbers written as text)."""
     return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name) or FUSED_ID.match(name))
 
 
@@ -429,19 +441,28 @@ MIN_TEXT_SHARE = 0.2
 #: whole-number targets with more distinct values than this are a count or a score (regression) when they are
 #: non-negative and nearly consecutive: arrests 0-12, a vocabulary score 0-10, articles published 0-19
 COUNT_TARGET_VALUES = 10
+#: from 0, fewer suffice: children ever born 0-7 (8 values) is a count; class labels start at 1 or take five values
+COUNT_FROM_ZERO_VALUES = 6
+COUNT_TAIL_SHARE = 0.25  # when its largest value holds at most this share of the commonest one's rows (a tail)
 
 
 def _target_task(col: ColumnProfile) -> str:
     """Regression for numbers, for whole numbers of more than 20 values, and for a count: more than
-    ``COUNT_TARGET_VALUES`` non-negative whole numbers, nearly consecutive (their range at most 1.5 times their
-    count). Classes otherwise: labels are few (two to five codes in every real table of bench/real); a class
-    target coded 0 to 10 or more reads as a count."""
+    ``COUNT_TARGET_VALUES`` non-negative whole numbers (``COUNT_FROM_ZERO_VALUES`` from 0 when the largest value is a
+    thin tail, ``COUNT_TAIL_SHARE`` of the commonest value's rows at most), nearly consecutive (their range at most 1.5
+    times their count). Classes otherwise: labels are few (two to five codes in every real table
+    of bench/real); a class target coded 0 to 6 or more, or 1 to 11 or more, reads as a count."""
     if col.inferred_type in ("numeric",) or (col.inferred_type == "integer" and col.distinct > 20):
         return "regression"
     values = col.numeric.values if col.inferred_type == "integer" and col.numeric is not None else None
-    if values is not None and values.size and col.distinct > COUNT_TARGET_VALUES and values[0] >= 0 \
-            and values[-1] - values[0] + 1 <= 1.5 * col.distinct:
+    if values is None or not values.size or values[0] < 0 or values[-1] - values[0] + 1 > 1.5 * col.distinct:
+        return "classification"
+    if col.distinct > COUNT_TARGET_VALUES:
         return "regression"
+    if values[0] == 0 and col.distinct > COUNT_FROM_ZERO_VALUES:
+        counts = col.numeric.distinct()[1]
+        if counts[-1] <= COUNT_TAIL_SHARE * counts.max():  # a count's tail thins out; ten digits' classes do not
+            return "regression"
     return "classification"
 
 

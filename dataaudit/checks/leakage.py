@@ -543,7 +543,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     space: plate positions 'Grid A3'); unique strings under an empty header
     (read as ``Unnamed: 0``) are the file's row names, whatever they hold (``Acura Integra 4``). Whole numbers or token-like strings
     however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
-    ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) and they hold 20 values or more:
+    ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) or is a unit's noun (``subject``,
+    ``patient``, ``participant``, ``respondent``, ``station``, ``event``; numbers there may be text, '207a') and they hold 20 values or more:
     households, interviewers or children observed in several rows, whose outcome follows the unit. A name ending
     in number, no or code (``room_number``, ``visit_no``, ``region_code``) is not enough for that: a room, a visit's
     rank or a region is as often a category or an ordinal as a key.

@@ -102,3 +102,24 @@ def test_a_fused_id_name_that_repeats_is_an_identifier_and_a_few_valued_scale_is
     f = clean_frame(rng, n).assign(distid=rng.integers(1000, 1300, n), prtyid=rng.integers(1, 8, n))
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA702"]).findings
     assert [x.column for x in found] == ["distid"] and found[0].evidence.get("repeated") is True
+
+
+def test_a_unit_noun_over_codes_is_an_identifier_and_counts_and_subject_names_are_not(tmp_path, rng):
+    """``subject``, 120 girls recalled at 8, 10, 12, 14 and their interview age, codes written as text with a few
+    letters ('207a'), and ``station``, 90 whole-number stations each recording 1-4 quakes, are identifiers (DA702,
+    nothing else: not mixed types). ``events`` (a plural: a count of 30 values), ``subject`` holding school subjects'
+    names and ``patient`` as a 0/1 flag stay what they are."""
+    girls = np.repeat(np.arange(100, 220).astype(str).astype(object), 5)
+    girls[rng.random(girls.size) < 0.05] = "207a"
+    age = np.tile([8.0, 10.0, 12.0, 14.0, 15.5], 120) + np.tile([0, 0, 0, 0, 1], 120) * rng.uniform(0, 2, 600)
+    f = pd.DataFrame({"subject": girls, "age": age.round(2), "station": rng.integers(1000, 1090, 600),
+                      "events": rng.integers(0, 30, 600), "exercise": rng.gamma(1.2, 2.0, 600).round(2)})
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="exercise").findings
+    assert {c for x in findings if x.rule == "DA702" for c in x.columns} == {"subject", "station"}
+    assert not [x for x in findings if x.rule != "DA702" and {"subject", "station"} & set(x.columns)]
+    g = pd.DataFrame({"subject": rng.choice([f"{w}{k}" for w in ("maths", "art", "music", "latin") for k in
+                                             range(8)], 600),
+                      "patient": rng.integers(0, 2, 600), "events": rng.integers(0, 30, 600),
+                      "score": rng.normal(size=600)})
+    findings = scan(write_csv(tmp_path / "u.csv", g), target="score").findings
+    assert not [x for x in findings if x.rule == "DA702"]
