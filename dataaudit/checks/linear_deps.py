@@ -6,7 +6,9 @@ incremental Cholesky factorisation of the correlation matrix of the sample: a co
 earlier independent columns is (up to rounding) nil depends on them, and its weights on them, unique because those
 are independent, name exactly the columns of its dependency. Gaps are filled with the column's mean on the sample,
 which keeps a dependency among columns missing in the same rows exact (a median would not); one whose columns are
-missing in different rows is found again on the rows complete over the columns that are rarely missing.
+missing in different rows is found again on the rows complete over the columns that are rarely missing. Columns
+stored to a few decimals depend up to rounding when each row holds within half a stored step of every column
+(shares to four decimals summing to 1 between 0.9999 and 1.0001).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ __all__ = ["Dependency", "MAX_DEPENDENCY_COLUMNS", "exact_dependencies", "depend
 
 MAX_DEPENDENCY_COLUMNS = 400  # the first 400 candidate columns of a wider table: p² memory, p³ time
 RESIDUAL = 1e-9  # 1 − R² at or below which a column is a combination of the earlier ones
+#: up to this 1 − R², columns stored to a few decimals are a combination when every row holds within their rounding
+#: (vote shares to four decimals that sum to 1 between 0.9999 and 1.0001)
+ROUNDED_RESIDUAL = 1e-6
+ROUNDED_MIN_WEIGHT = 1e-2  # there, standardised weights below this are the rounding's noise, refitted without
+MAX_DECIMALS = 6  # a column is stored rounded when its values are whole multiples of 10⁻ᵈ for some d up to this
 MIN_ROWS = 30  # rows where a dependency's columns are all present, at least
 MIN_WEIGHT = 1e-4  # standardised weights below this are rounding, not a part of the dependency
 
@@ -32,6 +39,7 @@ class Dependency:
     terms: tuple[tuple[str, float], ...]  # (column, coefficient in the columns' own units)
     intercept: float
     residual: float  # 1 − R² of the fit on the sample
+    rounded: bool = False  # holds within the rounding of the columns' stored decimals, not exactly
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -102,6 +110,7 @@ def _search(frame: pd.DataFrame, limit: int, min_terms: int, dependent: str | No
     if not np.isfinite(z).all():
         return []
     corr = (z.T @ z) / len(z)
+    steps = np.array([_decimal_step(raw[:, i]) for i in range(raw.shape[1])])
     p = len(names)
     chol = np.zeros((p, p))  # lower factor of the accepted columns' correlations, in acceptance order
     accepted: list[int] = []
@@ -114,26 +123,65 @@ def _search(frame: pd.DataFrame, limit: int, min_terms: int, dependent: str | No
         k = len(accepted)
         w = solve_triangular(chol[:k, :k], corr[accepted, j], lower=True, check_finite=False)
         residual = float(corr[j, j] - w @ w)
-        if residual > RESIDUAL or (dependent is not None and names[j] != dependent):
-            if residual > RESIDUAL:
-                chol[k, :k] = w
-                chol[k, k] = np.sqrt(residual)
-                accepted.append(j)
-            continue
-        beta = solve_triangular(chol[:k, :k].T, w, lower=False, check_finite=False)
-        parts = [(i, b) for i, b in zip(accepted, beta) if abs(b) > MIN_WEIGHT]
-        if len(parts) < min_terms:
-            continue  # a rescaled copy of one column: DA604 / DA605's pair
-        coef = [(names[i], float(b * std[j] / std[i])) for i, b in parts]
-        intercept = float(mean[j] - sum(c * mean[i] for (i, _), (_, c) in zip(parts, coef)))
-        if not _holds(raw[:, [j, *(i for i, _ in parts)]], np.array([c for _, c in coef]), intercept, float(std[j])):
-            continue  # exact only through filled gaps, or on too few rows where every column is present
-        if abs(intercept) < 1e-6 * max(abs(float(mean[j])), float(std[j])):  # rounding of stored values, no constant
-            intercept = 0.0
-        found.append(Dependency(names[j], tuple(coef), intercept, max(residual, 0.0)))
-        if len(found) >= limit:
-            break
+        rounded = residual <= ROUNDED_RESIDUAL and np.isfinite(steps[j])
+        dep = None
+        if (residual <= RESIDUAL or rounded) and (dependent is None or names[j] == dependent):
+            dep = _dependency(j, accepted, w, chol[:k, :k], names, mean, std, raw, steps, residual)
+            if dep is not None and len(dep.terms) < min_terms:
+                dep = None  # a rescaled copy of one column: DA604 / DA605's pair
+        if dep is not None:
+            found.append(dep)
+            if len(found) >= limit:
+                break
+        elif residual > RESIDUAL:
+            chol[k, :k] = w
+            chol[k, k] = np.sqrt(residual)
+            accepted.append(j)
     return found
+
+
+def _dependency(j: int, accepted: list[int], w: np.ndarray, chol: np.ndarray, names: list[str], mean: np.ndarray,
+                std: np.ndarray, raw: np.ndarray, steps: np.ndarray, residual: float) -> Dependency | None:
+    """Column ``j`` as the combination of the ``accepted`` columns that the factor ``chol`` gives (``w``: their
+    part of it), in the columns' own units, when it holds in every row where all are present: within 10⁻⁴ of its
+    spread, or when its 1 − R² (``residual``) is above ``RESIDUAL``, within the rounding of the columns' stored
+    decimals (``steps``). None when it does not."""
+    from scipy.linalg import solve_triangular
+
+    beta = solve_triangular(chol.T, w, lower=False, check_finite=False)
+    exact = residual <= RESIDUAL
+    parts = [(i, b) for i, b in zip(accepted, beta) if abs(b) > (MIN_WEIGHT if exact else ROUNDED_MIN_WEIGHT)]
+    coef = [(names[i], float(b * std[j] / std[i])) for i, b in parts]
+    intercept = float(mean[j] - sum(c * mean[i] for (i, _), (_, c) in zip(parts, coef)))
+    block = raw[:, [j, *(i for i, _ in parts)]]
+    if exact:
+        tolerance = 1e-4 * float(std[j])
+    else:  # refit on the terms that matter; every stored value is within half its step of the true one
+        spread = np.array([steps[j], *(steps[i] for i, _ in parts)])
+        rows = np.isfinite(block).all(axis=1)
+        if not parts or not np.isfinite(spread).all() or rows.sum() <= len(parts) + 1:
+            return None
+        fit = np.linalg.lstsq(np.c_[block[rows, 1:], np.ones(rows.sum())], block[rows, 0], rcond=None)[0]
+        coef = [(name, float(c)) for (name, _), c in zip(coef, fit[:-1])]
+        intercept = float(fit[-1])
+        tolerance = 0.5 * float(spread[0] + np.abs(fit[:-1]) @ spread[1:]) * (1 + 1e-6)
+    weights = np.array([c for _, c in coef])
+    if not _holds(block, weights, intercept, tolerance):
+        return None  # exact only through filled gaps, or on too few rows where every column is present
+    if abs(intercept) < 1e-6 * max(abs(float(mean[j])), float(std[j])):  # rounding of stored values, no constant
+        intercept = 0.0
+    return Dependency(names[j], tuple(coef), intercept, max(residual, 0.0), rounded=not exact)
+
+
+def _decimal_step(values: np.ndarray) -> float:
+    """10⁻ᵈ for the fewest decimals d (up to ``MAX_DECIMALS``) that every finite value of ``values`` is stored to,
+    else NaN (values computed to full precision)."""
+    v = values[np.isfinite(values)]
+    for d in range(MAX_DECIMALS + 1):
+        scaled = v * 10.0 ** d
+        if np.all(np.abs(scaled - np.rint(scaled)) <= 1e-6 * np.maximum(1.0, np.abs(scaled))):
+            return 10.0 ** -d
+    return float("nan")
 
 
 def dependency_inputs(data: DatasetProfile) -> pd.DataFrame:
@@ -149,11 +197,11 @@ def dependency_inputs(data: DatasetProfile) -> pd.DataFrame:
     return data.numeric_sample[cols]
 
 
-def _holds(block: np.ndarray, coef: np.ndarray, intercept: float, spread: float) -> bool:
-    """Whether ``block[:, 0]`` = ``block[:, 1:]`` · ``coef`` + ``intercept`` within 10⁻⁴ of its spread in every row
+def _holds(block: np.ndarray, coef: np.ndarray, intercept: float, tolerance: float) -> bool:
+    """Whether ``block[:, 0]`` = ``block[:, 1:]`` · ``coef`` + ``intercept`` within ``tolerance`` in every row
     where all are present, of which there are ``MIN_ROWS`` or more (and ten per term)."""
     rows = np.isfinite(block).all(axis=1)
     if rows.sum() < max(MIN_ROWS, 10 * block.shape[1]):
         return False
     fitted = block[rows, 1:] @ coef + intercept
-    return bool(np.abs(block[rows, 0] - fitted).max() <= 1e-4 * spread)
+    return bool(np.abs(block[rows, 0] - fitted).max() <= tolerance)

@@ -465,7 +465,9 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     rows, ``clchexp`` = ``lchexp90`` − ``lchexp88`` with the later period always present, is searched again on the
     rows complete over the columns missing in at most 20% of them): going through the columns in order, one
     whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is reported with exactly
-    the columns of its combination, one finding per dependency: six position dummies that sum to 1 (`outfield`
+    the columns of its combination, one finding per dependency (columns stored to a few decimals with 1 − R² ≤ 10⁻⁶
+    when every row holds within half a stored step of each: vote shares to four decimals that sum to 1 between 0.9999
+    and 1.0001): six position dummies that sum to 1 (`outfield`
     = 1 − `frstbase` − …), `apoe3` = 1 − `apoe2` − `apoe4`, `exper` = `age` − `educ` − 6. Otherwise, a condition
     number of the standardised numeric features (DA503's) of 10¹⁰ or more names the columns its flattest
     direction mixes. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning is
@@ -484,7 +486,8 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     for dep in found:
         gaps = bool(data.numeric_sample[list(dep.columns)].isna().to_numpy().any())
         yield Hit(None, f"{', '.join(f'`{c}`' for c in dep.columns)} are linearly dependent ({dep.relation()} in "
-                  "every row of the sample" + (" where they are all present" if gaps else "") + "): one of them adds "
+                  "every row of the sample" + (" where they are all present" if gaps else "")
+                  + (", up to the rounding of their stored decimals" if dep.rounded else "") + "): one of them adds "
                   "nothing the others do not hold",
                   {"columns_involved": list(dep.columns), "relation": dep.relation(),
                    "rows_used": len(data.numeric_sample)},

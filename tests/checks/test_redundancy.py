@@ -238,6 +238,22 @@ def test_a_change_missing_where_its_first_period_is_is_a_linear_dependency(tmp_p
     assert "where they are all present" in dep.message
 
 
+def test_shares_stored_to_four_decimals_that_sum_to_one_are_a_dependency_up_to_rounding(tmp_path, rng):
+    """Three parties' vote shares, each rounded to four decimals, sum to 1 between 0.9999 and 1.0001: a dependency
+    up to the rounding (1 - R² about 1e-7), named with its three columns and nothing else; shares measured apart
+    (off by one stored step each: 1 - R² still below 1e-6, but past the rounding) are not one."""
+    n = 500
+    shares = rng.dirichlet([4, 3, 1.5], n)
+    f = pd.DataFrame({"v1": shares[:, 0].round(4), "v2": shares[:, 1].round(4), "v3": shares[:, 2].round(4),
+                      "lag": rng.normal(0.7, 0.6, n).round(4), "inc": rng.integers(0, 2, n),
+                      "y": rng.normal(size=n).round(4)})
+    assert not np.allclose(f["v1"] + f["v2"] + f["v3"], 1.0, atol=1e-9, rtol=0)  # not exact: rounded
+    (dep,) = scan(write_csv(tmp_path / "t.csv", f), target="y", select=["DA607"]).findings
+    assert set(dep.columns) == {"v1", "v2", "v3"} and "up to the rounding" in dep.message
+    f["v3"] = (1 - shares[:, 0] - shares[:, 1] + rng.choice([-1e-4, 1e-4], n)).round(4)
+    assert scan(write_csv(tmp_path / "u.csv", f), target="y", select=["DA607"]).findings == []
+
+
 def test_the_usual_dummies_and_an_approximate_difference_are_no_linear_dependency(tmp_path, rng):
     f = _players(rng)  # one position left out, as one-hot encoders do: independent
     n = len(f)
