@@ -3,7 +3,9 @@ column (``beratio`` = ``annbens`` / ``annearn``, ``sales`` = ``tsales`` / ``ssiz
 column over the target (``bs`` = ``avgben`` / ``avgsal``, benefits as a share of the salary), or, when the
 feature is a logarithm, to the target's log plus a multiple of another column (``lrprice`` = log(``price``) -
 0.264 × ``y81``, the log of the deflated price). A feature so built holds the target whatever else it mixes in, so a
-model reads the target back off it. DA701 reports it (``checks/leakage.py``).
+model reads the target back off it. The other way round, a target that is the log of one feature over (or times a
+power of) another (``y1`` = log(``v1`` / ``v3``), log-odds of two vote shares) is computed from the pair, both
+named. DA701 reports it (``checks/leakage.py``).
 
 All pairs are judged at once: in log space the relation is linear, log f - log y = b · h(g) + a with h the log (a
 ratio, a product, a power) or the identity (a log deflated by a dummy), so every pair's least-squares residual comes
@@ -89,14 +91,16 @@ def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target:
         return
     step = max(1, len(y) // RATIO_ROWS)
     x = numeric[names].to_numpy(dtype=float)[::step]
-    ly = _logs(np.asarray(y, dtype=float)[::step])
-    if np.isfinite(ly).sum() < MIN_ROWS:
+    yr = np.asarray(y, dtype=float)[::step]
+    yr = np.where(np.isfinite(yr), yr, np.nan)
+    ly = _logs(yr)
+    if np.isfinite(yr).sum() < MIN_ROWS:
         return
     x = np.where(np.isfinite(x), x, np.nan)
     lx = _logs(x)
-    # partners: the features most tied to the log target first when a wide table is capped; leaks: those of them
+    # partners: the features most tied to the (log) target first when a wide table is capped; leaks: those of them
     # with more than two values (a flag's log is 0), capped again
-    tie = np.maximum(_tie(lx, ly), _tie(x, ly))
+    tie = np.maximum(np.maximum(_tie(lx, ly), _tie(x, ly)), _tie(lx, yr))
     partners = np.argsort(-tie, kind="stable")[:RATIO_COLUMNS]
     leaks = np.array([i for i in partners if distinct.get(names[i], 0) > 2], dtype=np.int64)[:RATIO_CANDIDATES]
     if not leaks.size:
@@ -105,9 +109,11 @@ def target_ratio(names: list[str], numeric: pd.DataFrame, y: np.ndarray, target:
     found: set[str] = set()
     # the feature as the target times a rescaling (its log minus the target's), as a log (itself minus the target's
     # log), or as another column over the target (its log plus the target's: ``bs`` = ``avgben`` / ``avgsal``)
+    # log of the target: and the target as the log of the feature over a power of another (log f - y = b log g + a)
     modes = (("times", lx[:, leaks] - ly[:, None], ((True, lx), (False, x))),
              ("log", x[:, leaks] - ly[:, None], ((False, x), (True, lx))),
-             ("over", lx[:, leaks] + ly[:, None], ((True, lx),)))
+             ("over", lx[:, leaks] + ly[:, None], ((True, lx),)),
+             ("log-ratio", lx[:, leaks] - yr[:, None], ((True, lx),)))
     for mode, left, sides in modes:
         # judged on half the rows where the feature is known at least
         judged = (np.isfinite(left).sum(axis=0) >= 0.5 * np.isfinite(x[:, leaks]).sum(axis=0))[:, None]
@@ -143,6 +149,19 @@ def _confirm(name: str, other: str, left: np.ndarray, right: np.ndarray, mode: s
     if rows.sum() < MIN_ROWS or fit.mean() < RATIO_SHARE:
         return None
     power = float(slope)
+    if mode == "log-ratio":  # log name - y = power · log other + intercept
+        if abs(power) < 0.05:
+            return None  # the log of one feature alone (rescaled): a copy of it, found apart
+        scale = f"{np.exp(-intercept):.3g} × " if abs(intercept) > 0.01 else ""
+        inner = (f"`{name}` / `{other}`" if abs(power - 1) <= 0.02 else f"`{name}` · `{other}`"
+                 if abs(power + 1) <= 0.02 else f"`{name}` / `{other}`^{power:.3g}")
+        return Hit(name, f"`{target}` = log({scale}{inner}) in {fit.mean():.0%} of {int(rows.sum()):,} rows (within "
+                   f"{RATIO_TOLERANCE:.0%}): the target is computed from `{name}` and `{other}`, so a model reads it "
+                   "back off them (a leak, not features)",
+                   {"kind": "log-ratio-target", "metric": "share of rows within the tolerance",
+                    "score": jsonable(float(fit.mean())), "baseline": 0.0, "partner": other,
+                    "power": jsonable(round(power, 4)), "rows_used": int(rows.sum())},
+                   columns=(name, other), severity=Severity.HIGH)
     if mode == "over":
         if abs(power - 1) > 0.02:
             return None  # another column over the target, not a power of it

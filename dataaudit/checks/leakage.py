@@ -121,7 +121,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                    status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.1,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column, the target rescaled by another, or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
+    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column, the target rescaled by another, the target the log of one feature over another, or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -208,15 +208,15 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     An exact one (1 − R² ≤ 10⁻⁹, DA607's dependency search with the target last, gaps mean-filled) is found among
     all numeric features however weakly each goes with the target alone (``sleep`` = 10080 − ``leis1`` −
     ``totwrk``); otherwise the candidates are the six features most correlated with the target that no other
-    DA701 finding names;
-    honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not a leak). A weighted
-    sum of parts (severity medium) reaches the single-feature bar, R² ≥ 0.98, with every weight of one sign and
-    no part explaining more than 90% of the target alone: calories from protein, fat and carbohydrates, each
-    weak alone and rounded on the label. A fit carried by one strong feature (r² > 0.9) is that feature refined,
+    DA701 finding names; honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not
+    a leak). A weighted sum of parts (severity medium) reaches the single-feature bar, R² ≥ 0.98, with every weight
+    of one sign and no part explaining more than 90% of the target alone: calories from protein, fat and
+    carbohydrates, each weak alone and rounded on the label. A fit carried by one strong feature (r² > 0.9) is that feature refined,
     and mixed signs are a model's trade-offs: those need the exact bar. A feature that is the target rescaled by
     another column leaks it too (high): the target times, over or times a power of it, within 2% in 95% of the
     rows (``sales`` = ``tsales`` / ``ssize``), that column over the target (``bs`` = ``avgben`` / ``avgsal``), or
-    the target's log plus a multiple of it (``lrprice``); each pair once, its quotient named as the leak.
+    the target's log plus a multiple of it (``lrprice``); each pair once, its quotient named as the leak; a target
+    that is the log of one feature over another (``y1`` = log(``v1`` / ``v3``)) names both.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.

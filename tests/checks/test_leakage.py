@@ -940,6 +940,28 @@ def test_honest_rates_and_noisy_ratios_of_the_target_are_no_rescaled_target(tmp_
     assert _scan(tmp_path, f, "DA701", target="tsales") == []
 
 
+def test_a_target_that_is_the_log_of_one_feature_over_another_names_both(tmp_path):
+    """``y1``, the log-odds of two parties' vote shares stored to four decimals (log(``v1`` / ``v3``), negative in
+    some rows), is computed from the pair: one finding names both. The same target beside honest shares of a
+    previous election (the log-odds then, r ≈ 0.8 with the target) stays quiet."""
+    rng = np.random.default_rng(44)
+    n = 500
+    lag = rng.normal(0.8, 0.6, n)
+    now = lag + rng.normal(0, 0.35, n)  # this election's log-odds, tied to the last one's
+    third = rng.uniform(0.05, 0.35, n)
+    v1 = third * np.exp(now)  # v1 / v3 = exp(now)
+    scale = np.maximum(1.0, v1 + third) * 1.05  # shares: the two of them below 1
+    f = pd.DataFrame({"v1": (v1 / scale).round(4), "v3": (third / scale).round(4), "lag": lag.round(4),
+                      "inc": rng.integers(0, 2, n)})
+    f["y1"] = np.log(f["v1"] / f["v3"]).round(4)
+    (found,) = _scan(tmp_path, f, "DA701", target="y1")
+    assert set(found.columns) == {"v1", "v3"} and found.evidence["kind"] == "log-ratio-target"
+    assert "`y1` = log(`v1` / `v3`)" in found.message
+    honest = pd.DataFrame({"lag": lag.round(4), "lag_v1": (np.exp(lag) / (1 + np.exp(lag))).round(4),
+                           "inc": f["inc"], "y1": f["y1"]})
+    assert _scan(tmp_path, honest, "DA701", target="y1") == []
+
+
 def test_a_target_that_is_the_or_or_the_and_of_two_flags_names_both(tmp_path):
     """``event`` = death OR relapse (each alone a weak key), and ``approved`` = income_ok AND score_ok: every
     flag holds part of the label by construction."""
