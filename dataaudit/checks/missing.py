@@ -20,7 +20,7 @@ from ._common import jsonable, pct, plural
 from .recode_kinds import mask_digest
 
 __all__ = ["missing_values", "missing_target", "disguised_missing_tokens", "WORD_TOKEN_SHARE", "sentinel_values",
-           "PAIRED_SHARE", "PAIRED_COVER", "mostly_empty_rows", "informative_missingness"]
+           "PAIRED_SHARE", "PAIRED_COVER", "mostly_empty_rows", "EMPTY_ROWS_SHARE", "informative_missingness"]
 
 
 @check("DA101", "missing-values", Category.MISSING, Severity.HIGH,
@@ -325,6 +325,9 @@ def _shared_codes(data: DatasetProfile, found: dict[str, set[float]]) -> Iterato
 def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -> Iterator[Hit]:
     """Rows in which at least half of the fields are missing.
 
+    Severity medium when they are 10% of the rows or more, low below: a few such rows change little once imputed,
+    and DA101 already names each column's gaps.
+
     Why it hurts training: such rows are mostly imputed values, so they add gradient steps towards the
     imputation defaults rather than towards the data, and NaN wherever imputation is skipped.
 
@@ -342,7 +345,10 @@ def mostly_empty_rows(data: DatasetProfile, *, max_missing_share: float = 0.5) -
     yield Hit(None, f"{plural(count, 'row')} ({pct(fraction)}) with at least {pct(max_missing_share)} of their fields missing",
               {"count": count, "fraction": jsonable(fraction),
                "examples": [{"row": int(r), "missing_fields": int(data.stats.row_missing[r])} for r in rows]},
-              severity=Severity.MEDIUM if fraction >= 0.01 else Severity.LOW)
+              severity=Severity.MEDIUM if fraction >= EMPTY_ROWS_SHARE else Severity.LOW)
+
+
+EMPTY_ROWS_SHARE = 0.1  # mostly empty rows are a medium problem from this share of the rows
 
 
 def _chi_square(observed: np.ndarray) -> tuple[float, float]:

@@ -82,7 +82,7 @@ def test_encoding_rules_leave_the_target_alone(tmp_path, rng):
     assert scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA4"]).findings == []
 
 
-@pytest.mark.parametrize("share,severity", [(0.05, "medium"), (0.004, "low")])
+@pytest.mark.parametrize("share,severity", [(0.15, "medium"), (0.05, "low"), (0.004, "low")])
 def test_mostly_empty_rows_severity_follows_share(tmp_path, rng, share, severity):
     f = clean_frame(rng, 1000)
     rows = np.arange(int(share * 1000))
