@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Iterator
 
 import numpy as np
@@ -13,7 +12,6 @@ from ..analysis.measures import missing_indicator
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core.hashing import duplicate_mask
-from ..core.kernels import least_squares
 from ._common import jsonable, pct, plural
 from .leak_batch import balanced_accuracy, class_scores
 from .leak_bounds import regression_bound
@@ -25,8 +23,10 @@ from .leak_chance import (
     missing_chance,
     separation_chance,
 )
+from .leak_change import target_change
 from .leak_choice import chosen_alternative
 from .leak_code import class_code
+from .leak_combination import linear_combination
 from .leak_compare import target_comparison
 from .leak_followup import post_outcome
 from .leak_forms import identifier_form
@@ -35,11 +35,10 @@ from .leak_logic import target_logic
 from .leak_names import sibling_name
 from .leak_product import derived_from_leak, target_product
 from .leak_ratio import target_ratio
-from .linear_deps import exact_dependencies
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
-           "IMPLIED_EXPECTED", "IMPLIED_RANGE_SHARE", "implied_value", "COMBINATION_CANDIDATES", "PART_R2", "MIN_FIT_ROWS",
-           "linear_combination", "rank_auc", "balanced_accuracy",
+           "IMPLIED_EXPECTED", "IMPLIED_RANGE_SHARE", "implied_value",
+           "rank_auc", "balanced_accuracy",
            "identifier_column", "conflicting_labels"]
 
 def predictive_power(key: pd.Series, y: pd.Series, task: str) -> tuple[float, float]:
@@ -113,7 +112,6 @@ def _first_copies(data: DatasetProfile, index: pd.Index) -> np.ndarray:
     return ~pd.Series(key).duplicated().to_numpy()
 
 
-
 @check("DA701", "target-leakage", Category.LEAKAGE, Severity.HIGH,
        effect=GradientEffect.SPURIOUS_SIGNAL, fix_steps=("drop",), on_sample=True)
 def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_accuracy: float = 0.98,
@@ -121,7 +119,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                    status_pair_auc: float = 0.6, status_pair_p: float = 0.001, implied_share: float = 0.1,
                    combination_r2: float = 0.999, weighted_sum_r2: float = 0.98, class_code_share: float = 0.99,
                    max_rows: int = 20_000) -> Iterator[Hit]:
-    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column, the target rescaled by another, the target the log of one feature over another, or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
+    """A single feature predicts the target almost perfectly on its own, at any class balance (a class of five rows separated beyond chance included), its presence tells the outcome, a time to the outcome separates its classes or is spread differently in them, one value marks one class exactly, a number holds the value of the alternative the class chose, a feature is the target times another column, the target rescaled by another, the target the log of one feature over another, its change since the unit's other period, or a threshold, bound or part of the target, a two-class target says which of two features is larger, or a regression target is a linear combination of a few features (an exact one found among all of them).
 
     A feature is judged as a model would be on an imbalanced target, never by accuracy against the majority
     class: for a two-class target, a number by its rank AUC (≥ 0.99; 0.5 is chance), any feature as a key by
@@ -216,7 +214,10 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     another column leaks it too (high): the target times, over or times a power of it, within 2% in 95% of the
     rows (``sales`` = ``tsales`` / ``ssize``), that column over the target (``bs`` = ``avgben`` / ``avgsal``), or
     the target's log plus a multiple of it (``lrprice``); each pair once, its quotient named as the leak; a target
-    that is the log of one feature over another (``y1`` = log(``v1`` / ``v3``)) names both.
+    that is the log of one feature over another (``y1`` = log(``v1`` / ``v3``)) names both. In a panel, a feature
+    equal to the target (or its log) minus its value in another row of the same unit (an identifier that repeats),
+    in 95% of the rows where both are known (``ctrmgpa``, this term's GPA minus the fall's; ``clcrmrte``), leaks it
+    with those rows (high), named with the unit.
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -307,6 +308,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                                   data.target.name, leaked, {c.name: c.distinct for c in data.features}):
             leaked.add(ratio.column)
             yield ratio
+        units = {c.name: pd.factorize(data.sample.loc[y.index, c.name])[0] for c in data.features
+                 if c.inferred_type == "identifier" and c.distinct < c.nonmissing and c.name in data.sample.columns}
+        yield from target_change(flags, numeric, y.to_numpy(dtype=float), units, data.target.name, leaked)
     yield from derived_from_leak(flags, numeric, sorted(leaked), data.target.name)
 
 
@@ -364,75 +368,6 @@ def implied_value(col: ColumnProfile, data: DatasetProfile, index: pd.Index, num
 COUNT_CLASSES = 5  # whole-number target values from which a target is a count (DA703)
 PRESENCE_ONLY_ROWS = 20  # rows where a field present for one class only is present, at least
 PRESENCE_ONLY_P = 1e-5  # the hypergeometric chance of so many present rows all in that class, at most
-TARGET_COLUMN = "\x00target"  # the target's name beside the features in the dependency search
-COMBINATION_CANDIDATES = 6  # the features most correlated with a regression target, tried two and three at a time
-PART_R2 = 0.9  # a part of a weighted sum explains at most this much of the total alone
-MIN_FIT_ROWS = 30  # a fit of the target on a few features needs this many rows (and ten per coefficient)
-
-
-def linear_combination(data: DatasetProfile, y: pd.Series, numeric: pd.DataFrame, skip: set[str],
-                       min_r2: float, formula_r2: float = 1.0, max_terms: int = 4) -> Hit | None:
-    """A regression target that a least-squares fit (with an intercept) on two to four numeric features explains
-    with R² ≥ ``min_r2`` (the target computed from them), or with R² ≥ ``formula_r2`` as a weighted sum of parts:
-    every coefficient of one sign and no part explaining more than ``PART_R2`` of it alone (calories from protein,
-    fat and carbohydrates, each weak alone, rounded on the label). A fit carried by one strong feature is that
-    feature refined, judged by the single-feature bar, not a total assembled from parts. An exact fit beats a
-    weighted sum; then the fewest features that reach it win, then the best fit."""
-    names = [c.name for c in data.features if c.is_numeric_feature and c.distinct > 1 and c.name in numeric.columns
-             and c.name not in skip]
-    if len(names) < 2:
-        return None
-    frame = numeric[names].replace([np.inf, -np.inf], np.nan)
-    target = pd.Series(y.to_numpy(dtype=float), index=frame.index)
-    if not np.isfinite(target.to_numpy()).all() or target.std() == 0:
-        return None
-    r = frame.corrwith(target).abs().dropna()
-    exact = exact_dependencies(frame.assign(**{TARGET_COLUMN: target}), limit=1, dependent=TARGET_COLUMN)
-    if exact and len(exact[0].terms) <= max_terms:  # computed from features however weakly each goes with it
-        dep = exact[0]
-        combo = tuple(name for name, _ in dep.terms)
-        coef = np.array([dep.intercept, *(c for _, c in dep.terms)])
-        return _combination_hit(data.target.name, combo, 1.0 - dep.residual, coef, len(frame),
-                                float(target.std()), max(float(r.get(c, 0.0)) ** 2 for c in combo), False)
-    top = list(r.sort_values(ascending=False, kind="stable").index[:COMBINATION_CANDIDATES])
-    fits = []  # (terms, combo, r2, coef, rows)
-    for terms in range(2, max_terms + 1):
-        for combo in itertools.combinations(top, terms):
-            x = frame[list(combo)].to_numpy(dtype=float)
-            rows = np.isfinite(x).all(axis=1)
-            if rows.sum() < max(MIN_FIT_ROWS, 10 * (terms + 1)):
-                continue
-            coef, r2 = least_squares(target.to_numpy()[rows], x[rows])
-            fits.append((terms, combo, r2, coef, int(rows.sum())))
-    exact = [f for f in fits if f[2] >= min_r2]
-    summed = [f for f in fits if f[2] >= formula_r2 and (np.all(f[3][1:] > 0) or np.all(f[3][1:] < 0))
-              and max(float(r[c]) ** 2 for c in f[1]) <= PART_R2]
-    for found, weighted in ((exact, False), (summed, True)):
-        if found:
-            fewest = min(f[0] for f in found)
-            _, combo, r2, coef, used = max((f for f in found if f[0] == fewest), key=lambda f: f[2])
-            part = max(float(r[c]) ** 2 for c in combo)
-            return _combination_hit(data.target.name, combo, r2, coef, used, float(target.std()), part, weighted)
-    return None
-
-
-def _combination_hit(target: str, combo: tuple[str, ...], r2: float, coef: np.ndarray, used: int, spread: float,
-                     part: float, weighted: bool) -> Hit:
-    formula = " + ".join(f"{float(c):.3g}·`{name}`" for c, name in zip(coef[1:], combo))
-    if abs(coef[0]) >= 0.01 * spread:  # an intercept lost in the rounding is not shown
-        formula += f" {'-' if coef[0] < 0 else '+'} {abs(float(coef[0])):.3g}"
-    listed = ", ".join(f"`{name}`" for name in combo)
-    what = "a weighted sum" if weighted else "a linear combination"
-    why = (f"every weight of one sign and no part explaining more than {part:.0%} alone, as a total is computed from "
-           "its parts (a label's calories from its nutrients)") if weighted else "likely computed from them"
-    return Hit(combo[0], f"`{target}` is {what} of {listed} (≈ {formula}; least-squares R² {min(r2, 0.9999):.4f} on "
-               f"{used:,} rows): {why}, so they leak it",
-               {"kind": "weighted-sum" if weighted else "linear-combination", "metric": "least-squares R²",
-                "score": jsonable(r2), "baseline": 0.0, "columns": list(combo),
-                "coefficients": jsonable([float(c) for c in coef[1:]]), "intercept": jsonable(float(coef[0])),
-                "best_part_r2": jsonable(part),
-                "rows_used": used},
-               columns=tuple(combo), severity=Severity.MEDIUM if weighted else None)
 
 
 def _classification_leak(col: ColumnProfile, data: DatasetProfile, index: pd.Index, numeric: pd.DataFrame,

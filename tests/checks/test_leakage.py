@@ -1033,3 +1033,41 @@ def test_identifiers_and_names_of_one_form_or_of_forms_unrelated_to_the_class_ar
                       "age": rng.normal(60, 10, n).round(), "churned": (rng.random(n) < 0.3).astype(int)})
     assert [h for h in _scan(tmp_path, f, "DA701", target="churned")
             if h.evidence.get("kind") == "identifier-form"] == []
+
+
+def _county_panel(rng, counties: int = 80, years: int = 6) -> pd.DataFrame:
+    """Counties observed yearly: a crime rate with a county level and yearly noise, honest features beside it."""
+    county = np.repeat(np.arange(1, counties + 1), years)
+    year = np.tile(np.arange(81, 81 + years), counties)
+    level = rng.normal(0, 0.5, counties)[county - 1]
+    police = rng.lognormal(0, 0.3, county.size)
+    rate = np.exp(-3.5 + level - 0.3 * np.log(police) + rng.normal(0, 0.15, county.size))
+    return pd.DataFrame({"county": county, "year": year, "polpc": police.round(4), "crmrte": rate.round(6),
+                         "density": rng.lognormal(0, 0.8, county.size).round(3)})
+
+
+def test_the_targets_change_since_the_units_last_period_is_a_leak(tmp_path):
+    """``ccrmrte`` = this year's rate minus last year's within the county, and ``clcrmrte`` = the same in logs (the
+    first year empty): each gives the target back with the unit's other rows, named with the unit."""
+    rng = np.random.default_rng(45)
+    f = _county_panel(rng)
+    lag = f.groupby("county")["crmrte"].shift()
+    f["ccrmrte"] = (f["crmrte"] - lag).round(6)
+    found = {h.column: h for h in _scan(tmp_path, f, "DA701", target="crmrte")}
+    assert set(found) == {"ccrmrte"} and found["ccrmrte"].evidence["kind"] == "target-change"
+    assert found["ccrmrte"].evidence["unit"] == "county" and "minus its value in another row" in \
+        found["ccrmrte"].message
+    g = f.drop(columns="ccrmrte")
+    g["clcrmrte"] = np.log(g["crmrte"]) - np.log(lag)
+    (hit,) = _scan(tmp_path, g, "DA701", target="crmrte")
+    assert hit.column == "clcrmrte" and hit.evidence["log"] is True
+
+
+def test_an_honest_change_and_last_periods_target_are_no_change_of_the_target(tmp_path):
+    """Last year's rate (a lag: an honest, strong feature) and the change of the police numbers stay quiet."""
+    rng = np.random.default_rng(46)
+    f = _county_panel(rng)
+    f["lag_crmrte"] = f.groupby("county")["crmrte"].shift()
+    f["cpolpc"] = (f["polpc"] - f.groupby("county")["polpc"].shift()).round(4)
+    assert [h for h in _scan(tmp_path, f, "DA701", target="crmrte")
+            if h.evidence.get("kind") == "target-change"] == []
