@@ -14,6 +14,7 @@ stored to a few decimals depend up to rounding when each row holds within half a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,8 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
     Gaps filled with the mean keep a dependency exact only where its columns are missing in the same rows; one whose
     columns are missing in different rows (``clchexp`` = ``lchexp90`` - ``lchexp88``, the first always present) is
     found by a second search on the rows complete over the columns missing in at most ``COMPLETE_MISSING`` of them,
-    when those rows are enough (``MIN_ROWS`` and twice the columns, plus thirty)."""
+    when those rows are enough (``MIN_ROWS`` and twice the columns, plus thirty); a column missing more often, on
+    the rows where it is present (``_sparse_search``)."""
     frame = frame.iloc[:, :MAX_DEPENDENCY_COLUMNS]  # every sampled row: a dependency of a few rows is no dependency
     found = _search(frame, limit, min_terms, dependent)
     missing = frame.isna().mean() if len(found) < limit else None
@@ -74,13 +76,43 @@ def exact_dependencies(frame: pd.DataFrame, *, limit: int = 10, min_terms: int =
         return found
     cols = [c for c in frame.columns if missing[c] <= COMPLETE_MISSING or c == dependent]
     rows = frame[cols].notna().all(axis=1).to_numpy()
-    if not missing[cols].any() or rows.sum() < max(MIN_ROWS, 2 * len(cols) + 30):
-        return found
+    more = []
+    if missing[cols].any() and rows.sum() >= max(MIN_ROWS, 2 * len(cols) + 30):
+        more = _search(frame.loc[rows, cols], limit, min_terms, dependent)
+    if dependent is None and frame.shape[1] <= SPARSE_MAX_COLUMNS:
+        more += _sparse_search(frame, missing, limit, min_terms)
     seen = {frozenset(dep.columns) for dep in found}
-    for dep in _search(frame.loc[rows, cols], limit, min_terms, dependent):
+    for dep in more:
         if frozenset(dep.columns) not in seen and len(found) < limit:
             seen.add(frozenset(dep.columns))
             found.append(dep)
+    return found
+
+
+SPARSE_MAX_COLUMNS = 100  # the per-column search of often-missing columns runs on tables this narrow
+SPARSE_COLUMNS = 20  # and for the first this many of them
+SPARSE_PRESENT = 0.95  # its candidates: columns present in this share of the rows where it is
+SPARSE_ROWS = 5_000  # rows it is searched on, at most (every k-th of those complete)
+
+
+def _sparse_search(frame: pd.DataFrame, missing: pd.Series, limit: int, min_terms: int) -> list[Dependency]:
+    """Columns missing in more than ``COMPLETE_MISSING`` of the rows, each searched on the rows where it is present,
+    beside the columns present in ``SPARSE_PRESENT`` of those rows (``clscrap`` = ``lscrap`` - ``lscrap_1``, all three
+    in a fifth of a panel's rows), when the rows complete over them are enough (``MIN_ROWS`` and twice the columns,
+    plus thirty)."""
+    found: list[Dependency] = []
+    present = frame.notna()
+    for name in [c for c in frame.columns if missing[c] > COMPLETE_MISSING][:SPARSE_COLUMNS]:
+        if len(found) >= limit:
+            break
+        rows = present[name].to_numpy()
+        cols = [c for c in frame.columns if c != name and present.loc[rows, c].mean() >= SPARSE_PRESENT]
+        complete = rows & present[cols].all(axis=1).to_numpy()
+        if len(cols) < min_terms or complete.sum() < max(MIN_ROWS, 2 * (len(cols) + 1) + 30):
+            continue
+        rows = np.flatnonzero(complete)
+        rows = rows[:: max(1, rows.size // SPARSE_ROWS)]  # an exact dependency shows on a few thousand rows
+        found.extend(_search(frame.iloc[rows][[*cols, name]], 1, min_terms, name))
     return found
 
 
@@ -110,7 +142,13 @@ def _search(frame: pd.DataFrame, limit: int, min_terms: int, dependent: str | No
     if not np.isfinite(z).all():
         return []
     corr = (z.T @ z) / len(z)
-    steps = np.array([_decimal_step(raw[:, i]) for i in range(raw.shape[1])])
+    known_steps: dict[int, float] = {}
+
+    def steps(i: int) -> float:  # a column's stored step, measured when a near-dependency needs it
+        if i not in known_steps:
+            known_steps[i] = _decimal_step(raw[:, i])
+        return known_steps[i]
+
     p = len(names)
     chol = np.zeros((p, p))  # lower factor of the accepted columns' correlations, in acceptance order
     accepted: list[int] = []
@@ -123,7 +161,7 @@ def _search(frame: pd.DataFrame, limit: int, min_terms: int, dependent: str | No
         k = len(accepted)
         w = solve_triangular(chol[:k, :k], corr[accepted, j], lower=True, check_finite=False)
         residual = float(corr[j, j] - w @ w)
-        rounded = residual <= ROUNDED_RESIDUAL and np.isfinite(steps[j])
+        rounded = residual <= ROUNDED_RESIDUAL and np.isfinite(steps(j))
         dep = None
         if (residual <= RESIDUAL or rounded) and (dependent is None or names[j] == dependent):
             dep = _dependency(j, accepted, w, chol[:k, :k], names, mean, std, raw, steps, residual)
@@ -141,7 +179,7 @@ def _search(frame: pd.DataFrame, limit: int, min_terms: int, dependent: str | No
 
 
 def _dependency(j: int, accepted: list[int], w: np.ndarray, chol: np.ndarray, names: list[str], mean: np.ndarray,
-                std: np.ndarray, raw: np.ndarray, steps: np.ndarray, residual: float) -> Dependency | None:
+                std: np.ndarray, raw: np.ndarray, steps: Callable[[int], float], residual: float) -> Dependency | None:
     """Column ``j`` as the combination of the ``accepted`` columns that the factor ``chol`` gives (``w``: their
     part of it), in the columns' own units, when it holds in every row where all are present: within 10⁻⁴ of its
     spread, or when its 1 − R² (``residual``) is above ``RESIDUAL``, within the rounding of the columns' stored
@@ -157,7 +195,7 @@ def _dependency(j: int, accepted: list[int], w: np.ndarray, chol: np.ndarray, na
     if exact:
         tolerance = 1e-4 * float(std[j])
     else:  # refit on the terms that matter; every stored value is within half its step of the true one
-        spread = np.array([steps[j], *(steps[i] for i, _ in parts)])
+        spread = np.array([steps(j), *(steps(i) for i, _ in parts)])
         rows = np.isfinite(block).all(axis=1)
         if not parts or not np.isfinite(spread).all() or rows.sum() <= len(parts) + 1:
             return None

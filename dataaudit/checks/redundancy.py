@@ -463,7 +463,8 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     Found on the row sample among the numeric features and 0/1 flags, gaps filled with each column's mean (which
     keeps exact a dependency among columns missing in the same rows; one whose columns are missing in different
     rows, ``clchexp`` = ``lchexp90`` − ``lchexp88`` with the later period always present, is searched again on the
-    rows complete over the columns missing in at most 20% of them): going through the columns in order, one
+    rows complete over the columns missing in at most 20% of them, and a column missing more often on the rows where
+    it is present, beside the columns present there: ``clscrap`` = ``lscrap`` − ``lscrap_1``): going through the columns in order, one
     whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is reported with exactly
     the columns of its combination, one finding per dependency (columns stored to a few decimals with 1 − R² ≤ 10⁻⁶
     when every row holds within half a stored step of each: vote shares to four decimals that sum to 1 between 0.9999

@@ -254,6 +254,24 @@ def test_shares_stored_to_four_decimals_that_sum_to_one_are_a_dependency_up_to_r
     assert scan(write_csv(tmp_path / "u.csv", f), target="y", select=["DA607"]).findings == []
 
 
+def test_a_dependency_among_columns_present_in_a_fifth_of_the_rows_is_found_there(tmp_path, rng):
+    """Scrap rates recorded for a fifth of a panel's firms: ``clscrap`` = ``lscrap`` - ``lscrap_1`` on the rows where
+    the three are present (more than 20% missing each, in different rows: the lag is missing more often), found on
+    the rows where ``clscrap`` is; a change measured apart (``clsales`` with noise) is not."""
+    n = 500
+    f = pd.DataFrame({"employ": rng.integers(5, 300, n), "grant": rng.integers(0, 2, n),
+                      "lscrap": rng.normal(0.5, 1.2, n).round(6), "lscrap_1": rng.normal(0.6, 1.2, n).round(6),
+                      "lsales": rng.normal(15, 1, n).round(6), "lsales_1": rng.normal(15, 1, n).round(6)})
+    recorded = rng.random(n) < 0.3
+    f.loc[~recorded, "lscrap"] = np.nan
+    f.loc[~recorded | (rng.random(n) < 0.25), "lscrap_1"] = np.nan
+    f["clscrap"] = (f["lscrap"] - f["lscrap_1"]).round(6)
+    f.loc[rng.random(n) < 0.6, ["lsales", "lsales_1"]] = np.nan
+    f["clsales"] = (f["lsales"] - f["lsales_1"] + rng.normal(0, 0.05, n)).round(6)
+    (dep,) = scan(write_csv(tmp_path / "t.csv", f), target="grant", select=["DA607"]).findings
+    assert set(dep.columns) == {"lscrap", "lscrap_1", "clscrap"} and "where they are all present" in dep.message
+
+
 def test_the_usual_dummies_and_an_approximate_difference_are_no_linear_dependency(tmp_path, rng):
     f = _players(rng)  # one position left out, as one-hot encoders do: independent
     n = len(f)
