@@ -69,6 +69,24 @@ def test_a_label_written_as_a_missing_token_is_a_missing_target(engine, tmp_path
     assert set(pd.read_parquet(tmp_path / "out.parquet")["label"]) == {"a", "b", "c"}
 
 
+@pytest.mark.parametrize("engine", ["pandas", "stream"])
+def test_a_class_that_says_the_label_is_unknown_is_a_missing_target(engine, tmp_path):
+    """'Unknown' beside classes a, b and c is no class: DA106 counts it (the scan's class counts leave it out), fix
+    drops those rows; a feature's category 'unknown' stays a value, kept in every row."""
+    frame = imbalanced_frame(np.random.default_rng(6), 900)
+    frame.loc[:39, "label"] = "Unknown"
+    frame["grade"] = np.where(np.arange(900) % 7 == 0, "unknown", np.where(np.arange(900) % 2, "low", "high"))
+    path = write_csv(tmp_path / "train.csv", frame)
+    result = fix(path, output=tmp_path / "out.parquet", target="label", engine=engine)
+    (hit,) = [f for f in result.before.findings if f.rule == "DA106"]
+    assert hit.evidence["count"] == 40 == result.rows["missing_target_dropped"]
+    assert hit.evidence["unknown_labels"] == {"Unknown": 40} and "labelled 'Unknown'" in hit.message
+    assert "Unknown" not in result.before.profile.target.classes
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert set(out["label"]) == {"a", "b", "c"}
+    assert not [f for f in result.before.findings if f.rule in ("DA101", "DA102") and "grade" in f.columns]
+
+
 def _tiny_minority(rng, n=1850, minority=4):
     label = np.array(["ok"] * (n - minority) + ["fraud"] * minority)
     return pd.DataFrame({"x": rng.normal(0, 1, n) + 2 * (label == "fraud"), "z": rng.normal(0, 1, n), "label": label})

@@ -147,6 +147,7 @@ class TargetProfile:
     task: str  # classification | regression
     classes: dict[str, int] = field(default_factory=dict)  # label -> rows (classification)
     levels: list[str] = field(default_factory=list)  # labels spelt like a missing token but read as classes ('None')
+    unknown: dict[str, int] = field(default_factory=dict)  # labels that say the label is unknown -> rows (not classes)
 
 
 @dataclass
@@ -486,10 +487,14 @@ def build_profile(stats: DatasetStats, source: dict[str, Any], target: str | Non
         profile = DatasetProfile(stats, columns, source, target_profile)
         if task == "classification":
             labels = _full_target_labels(col)
-            target_profile.classes = labels
             if col.text is not None and labels:
                 names = pd.Series(list(labels), dtype="str")
                 target_profile.levels = names[textvalues.missing_token_mask(names)].tolist()
+                unknown = set(names[textvalues.unknown_label_mask(names)])
+                if unknown and len(labels) > len(unknown):  # 'Unknown' beside known classes: rows without a label
+                    target_profile.unknown = {k: v for k, v in labels.items() if k in unknown}
+                    labels = {k: v for k, v in labels.items() if k not in unknown}
+            target_profile.classes = labels
         return profile
     return DatasetProfile(stats, columns, source, None)
 

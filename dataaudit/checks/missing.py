@@ -67,6 +67,9 @@ def missing_values(data: DatasetProfile) -> Iterator[Hit]:
 def missing_target(data: DatasetProfile) -> Iterator[Hit]:
     """Rows without a target value: empty, NaN or a missing-value token ('?', 'N/A') in the label.
 
+    A class label that says the label is not known ('Unknown', 'undetermined', 'not stated' beside the real
+    classes) counts too: as a target class it would teach the model to predict "unknown".
+
     Why it hurts training: a row without a label has no loss to follow; fed as it is, its NaN target makes the
     loss and every gradient NaN, and imputing a label would teach the model a guess.
 
@@ -77,14 +80,19 @@ def missing_target(data: DatasetProfile) -> Iterator[Hit]:
         return
     col = data.columns[data.target.name]
     tokens = sum(col.text.tokens.values()) if col.text is not None else 0
-    count = int(col.missing)  # nulls and NaN, and the tokens of a text label
+    unknown = data.target.unknown  # labels that say the label is not known, not read as classes
+    count = int(col.missing) + sum(unknown.values())  # nulls and NaN, and the tokens of a text label
     if count <= 0:
         return
     fraction = count / col.rows
     shown = f", {tokens:,} of them written as tokens ({', '.join(repr(t) for t in list(col.text.tokens)[:3])})" \
         if tokens else ""
+    if unknown:
+        shown += (f", {sum(unknown.values()):,} of them labelled {' or '.join(repr(v) for v in unknown)} (a class "
+                  "that says the label is not known)")
     yield Hit(col.name, f"{plural(count, 'row')} ({pct(fraction)}) without a target value{shown}: fix drops them",
-              {"count": count, "fraction": jsonable(fraction), "tokens": dict(col.text.tokens) if tokens else {}})
+              {"count": count, "fraction": jsonable(fraction), "tokens": dict(col.text.tokens) if tokens else {},
+               **({"unknown_labels": unknown} if unknown else {})})
 
 
 @check("DA102", "disguised-missing-tokens", Category.MISSING, Severity.MEDIUM,

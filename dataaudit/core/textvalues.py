@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["MISSING_TOKENS", "BOOL_TRUE", "BOOL_FALSE", "normalise", "missing_token_mask", "LEVEL_WORDS",
+__all__ = ["MISSING_TOKENS", "UNKNOWN_LABELS", "unknown_label_mask", "BOOL_TRUE", "BOOL_FALSE", "normalise", "missing_token_mask", "LEVEL_WORDS",
            "LEVEL_MIN_ROWS", "level_tokens", "plain_numbers", "read_numbers", "formatted_numbers", "RE2_SPACE",
            "RE2_DIGIT", "uses_decimal_comma", "decimal_comma_vote", "boolean_mask", "mojibake_mask",
            "repair_mojibake", "whitespace_mask", "parse_numbers", "UNIT_SHARE", "common_unit", "strip_unit",
@@ -28,6 +28,10 @@ MISSING_TOKENS = frozenset({
     "na/df", "df/na", "na/dk", "dk/na", "dk/rf", "rf/dk", "dk/na/rf", "don't know", "dont know", "not ascertained",
     "no answer",
 })
+#: class labels that say the label is not known ('Unknown' beside 'benign' and 'malignant'): in a target they are
+#: rows without a label, though as a feature's category they are a value like any other
+UNKNOWN_LABELS = frozenset({"unknown", "unk", "not known", "undetermined", "indeterminate", "unclassified",
+                            "unlabeled", "unlabelled", "not determined", "not stated", "unspecified", "not specified"})
 BOOL_TRUE = frozenset({"yes", "y", "true", "t", "on"})
 BOOL_FALSE = frozenset({"no", "n", "false", "f", "off"})
 
@@ -69,6 +73,11 @@ def missing_token_mask(values: pd.Series) -> np.ndarray:
         key = values[mask].str.strip().str.casefold()
         mask[mask] = (key.isin(MISSING_TOKENS) | (key == "")).to_numpy(dtype=bool, na_value=False)
     return mask
+
+
+def unknown_label_mask(values: pd.Series) -> np.ndarray:
+    """Labels in ``UNKNOWN_LABELS`` (compared after strip + casefold)."""
+    return values.astype("str").str.strip().str.casefold().isin(UNKNOWN_LABELS).to_numpy(dtype=bool, na_value=False)
 
 
 #: missing-value tokens that are words naming an amount: in a column of word labels (None, Some, Marked) a level

@@ -17,7 +17,7 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from .._version import __version__
 from ..core.hashing import duplicate_mask, row_hashes
-from ..core.textvalues import missing_token_mask
+from ..core.textvalues import missing_token_mask, unknown_label_mask
 from ..io.write import write_text_atomic
 from ..progress import NO_PROGRESS, Progress
 from ..steps import STEPS
@@ -49,7 +49,8 @@ def drop_missing_target(frame: pd.DataFrame, target: str | None,
                         levels: list[str] | tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
     """The frame without rows whose target is missing (a training row needs a label): null, NaN, or in a text
     target a missing-value token ('?', 'N/A', blank: what DA106 counts) other than the ``levels`` the scan read as
-    classes ('None' beside 'Some' and 'Marked'), and how many were removed; unchanged when there is no target or the
+    classes ('None' beside 'Some' and 'Marked') or a label that says it is unknown ('Unknown'), and how many were
+    removed; unchanged when there is no target or the
     frame does not hold it (scoring data)."""
     if target is None or target not in frame.columns:
         return frame, 0
@@ -58,6 +59,7 @@ def drop_missing_target(frame: pd.DataFrame, target: str | None,
     if not is_numeric_dtype(labels.dtype) and not is_bool_dtype(labels.dtype):
         labelled &= ~(missing_token_mask(labels) & ~labels.astype("str").isin(list(levels)).to_numpy(
             dtype=bool, na_value=False))
+        labelled &= ~unknown_label_mask(labels)
     count = int(labelled.size - labelled.sum())
     return (frame[labelled], count) if count else (frame, 0)
 
