@@ -385,7 +385,10 @@ def _condition_numbers(X: np.ndarray, names: list[str]) -> tuple[float | None, f
     if X.shape[1] == 0:
         return None, None, [], 0
     filled = np.where(np.isfinite(X), X, np.nan)
-    medians = np.nanmedian(filled, axis=0)
+    empty = np.isnan(filled).all(axis=0)  # a column with no finite value is filled with 0 (no all-NaN warning)
+    medians = np.zeros(X.shape[1])
+    if (~empty).any():
+        medians[~empty] = np.nanmedian(filled[:, ~empty], axis=0)
     medians = np.where(np.isfinite(medians), medians, 0.0)
     filled = np.where(np.isnan(filled), medians, filled)
     mean = filled.mean(axis=0)

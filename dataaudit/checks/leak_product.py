@@ -1,6 +1,7 @@
 """A product of the target with another column: a feature equal, in every row, to a class's indicator times another
 column of the table (``trre74`` = ``train`` × ``re74``): zero for every row of the other classes, the other column's
-value in the class's rows. DA701 reports it (``checks/leakage.py``)."""
+value in the class's rows; and columns built from a leaked one (a change whose end is the leak, a time that ends
+with it). DA701 reports them (``checks/leakage.py``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pandas as pd
 
 from ..analysis.findings import Hit, Severity
 
-__all__ = ["MAX_COLUMNS", "PRODUCT_ROWS", "MIN_NONZERO", "target_product", "derived_from_leak"]
+__all__ = ["MAX_COLUMNS", "PRODUCT_ROWS", "MIN_NONZERO", "target_product", "derived_from_leak", "BOUND_BELOW",
+           "BOUND_EQUAL", "BOUND_LESS", "bounded_by_leak"]
 
 MAX_COLUMNS = 60  # numeric features compared with each other: the first this many (a columns² cost, capped)
 PRODUCT_ROWS = 30  # rows of the other classes where the factor is non-zero and the product zero, at least
@@ -111,3 +113,38 @@ def _formula(x: np.ndarray, finite: np.ndarray, j: int, s: int,
             if ok.any():
                 return s, sign, int(np.argmax(ok)), other_sign
     return None
+
+
+BOUND_BELOW = 0.99  # of the rows where both are known, at least, where the column is not past the leaked one
+BOUND_EQUAL = 0.2  # where it equals the leaked one (a value other than 0), at least
+BOUND_LESS = 0.1  # and where it is below it, at least (not a copy)
+
+
+def bounded_by_leak(names: list[str], numeric: pd.DataFrame, leaked: list[str], target: str) -> Iterator[Hit]:
+    """Columns of 10 values or more that never pass a leaked column (``BOUND_BELOW`` of the rows where both are known,
+    ``PRODUCT_ROWS`` or more), equal it in ``BOUND_EQUAL`` of them (at a value other than 0) and lie below it in
+    ``BOUND_LESS``: a time that ends with the leaked one, such as a competing event's time censored at the end of the
+    follow-up that tells the outcome (``ta``, the time to acute GVHD, equal to ``t1`` when it did not happen). It
+    carries the leak wherever it equals it."""
+    names = [n for n in names if n in numeric.columns][:MAX_COLUMNS]
+    sources = [n for n in leaked if n in names]
+    for name in names:
+        if name in leaked:
+            continue
+        x = numeric[name].to_numpy(dtype=float)
+        for source in sources:
+            bound = numeric[source].to_numpy(dtype=float)
+            both = np.isfinite(x) & np.isfinite(bound)
+            if both.sum() < PRODUCT_ROWS or np.unique(x[both]).size < 10:
+                continue
+            a, b = x[both], bound[both]
+            tie = np.isclose(a, b, rtol=1e-9, atol=1e-9)
+            below, equal, less = (a <= b).mean() + 0.0, (tie & (b != 0)).mean(), (~tie & (a < b)).mean()
+            if below >= BOUND_BELOW and equal >= BOUND_EQUAL and less >= BOUND_LESS:
+                yield Hit(name, f"never passes `{source}` (in {below:.0%} of {int(both.sum()):,} rows) and equals it in "
+                          f"{equal:.0%}, and `{source}` leaks `{target}`: a time that ends with it (another event's "
+                          "time, cut off where the outcome's is), so it carries the leak",
+                          {"kind": "bounded-by-leak", "metric": "share of rows equal to the leaked column",
+                           "score": round(float(equal), 4), "baseline": 0.0, "source": source,
+                           "rows_used": int(both.sum())}, severity=Severity.MEDIUM)
+                break

@@ -33,7 +33,7 @@ from .leak_forms import identifier_form
 from .leak_keys import BINS, SPIKE_SHARE, as_numbers, feature_key
 from .leak_logic import target_logic
 from .leak_names import sibling_name
-from .leak_product import derived_from_leak, target_product
+from .leak_product import bounded_by_leak, derived_from_leak, target_product
 from .leak_ratio import target_ratio
 
 __all__ = ["BINS", "SPIKE_SHARE", "as_numbers", "predictive_power", "MIN_CLASS_ROWS", "target_leakage", "class_code",
@@ -217,7 +217,9 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     that is the log of one feature over another (``y1`` = log(``v1`` / ``v3``)) names both. In a panel, a feature
     equal to the target (or its log) minus its value in another row of the same unit (an identifier that repeats),
     in 95% of the rows where both are known (``ctrmgpa``, this term's GPA minus the fall's; ``clcrmrte``), leaks it
-    with those rows (high), named with the unit.
+    with those rows (high), named with the unit. Beside a two-class or multi-class target, a column of 10 values or
+    more that never passes a leaked one and equals it in a fifth of the rows (a competing event's time cut off at the
+    end of the follow-up, ``ta`` beside ``t1``) carries the leak (medium).
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -264,6 +266,7 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                 post = post_outcome(col, data.target.name, numeric, labels, np.asarray(classes, dtype=str),
                                     post_outcome_auc, status_pair_auc, status_pair_p, MIN_CLASS_ROWS)
                 if post is not None:
+                    leaked.add(col.name)
                     yield post
                     continue
         else:
@@ -312,6 +315,8 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
                  if c.inferred_type == "identifier" and c.distinct < c.nonmissing and c.name in data.sample.columns}
         yield from target_change(flags, numeric, y.to_numpy(dtype=float), units, data.target.name, leaked)
     yield from derived_from_leak(flags, numeric, sorted(leaked), data.target.name)
+    if classification:  # in a regression a part of the target is below it too: judged by leak_bounds
+        yield from bounded_by_leak(flags, numeric, sorted(leaked), data.target.name)
 
 
 IMPLIED_EXPECTED = 30  # rows of the other classes a value would hold if it were unrelated to the target

@@ -1071,3 +1071,21 @@ def test_an_honest_change_and_last_periods_target_are_no_change_of_the_target(tm
     f["cpolpc"] = (f["polpc"] - f.groupby("county")["polpc"].shift()).round(4)
     assert [h for h in _scan(tmp_path, f, "DA701", target="crmrte")
             if h.evidence.get("kind") == "target-change"] == []
+
+
+def test_a_time_cut_off_at_a_leaked_follow_up_carries_the_leak_and_an_honest_time_does_not(tmp_path):
+    """A transplant table: the follow-up ``t1`` ends with the outcome (its name pairs it with ``d1``, a leak), and
+    ``ta``, the time to a complication, equals ``t1`` when the complication did not happen (70% of rows) and is below
+    it otherwise: built from the leak. ``tw``, the wait before the transplant, is below the follow-up as every
+    earlier time is, but equals it in no row: quiet."""
+    rng = np.random.default_rng(47)
+    n = 400
+    t1 = rng.exponential(600, n).round() + 10
+    d1 = (rng.random(n) < 1 / (1 + np.exp((t1 - 500) / 150))).astype(int)  # short follow-ups end in the event
+    happened = rng.random(n) < 0.3
+    f = pd.DataFrame({"age": rng.normal(40, 10, n).round(), "t1": t1, "d1": d1,
+                      "ta": np.where(happened, (t1 * rng.uniform(0.05, 0.9, n)).round(), t1),
+                      "tw": (t1 * rng.uniform(0.0, 0.9, n)).round(), "dose": rng.choice([1.0, 2.0, 4.0], n)})
+    found = {h.column: h for h in _scan(tmp_path, f, "DA701", target="d1")}
+    assert "t1" in found and found["ta"].evidence["kind"] == "bounded-by-leak"
+    assert found["ta"].evidence["source"] == "t1" and "tw" not in found
