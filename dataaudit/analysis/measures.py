@@ -59,7 +59,8 @@ CODE_NAME = re.compile(r"zip|postal|postcode|(?:^|_)code$|_cd$|(?:^|_)(?:cat|cat
 #: a name's last word that is an attribute nominal whatever it is stored as (``race`` 1/2/3, ``mother_religion``)
 NOMINAL_NAME = re.compile(r"(?:^|_)(?:race|ethnic|ethnicity|religion|nationality|country|province|county|marital|"
                           r"occupation|industry|language|species|breed|district|neighborhood|neighbourhood|nbh|nbhd|"
-                          r"ward|precinct|city|municipality)$"
+                          r"ward|precinct|city|municipality|commune|village|parish|canton|prefecture|borough|"
+                          r"township|brand)$"
                           # a region, with any prefix: fregion, uregion (the favourite's, the underdog's)
                           r"|region$"
                           # only as the whole name: yrs_married and distance_to_center are measurements

@@ -308,7 +308,7 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     An integer column with 3 or more distinct values (at most half of its values) is codes when its name says
     so (zip, code, category, type, region …, or ends with an attribute that is nominal whatever it is stored
     as: race, ethnicity, religion, nationality, country, marital, occupation, district, neighbourhood (``nbh``),
-    ward, city …, or region after any prefix:
+    ward, city, commune, village, brand …, or region after any prefix:
     ``fregion``, the favourite's region, or is one of married, inst,
     institution, site, centre, clinic, hospital, state or group: ``race`` 1/2/3 = white/black/other; ``married``
     1-6, a marital status, not a 0/1 flag; ``state`` 11-95, census state codes; ``group`` 1-3, a disease group;

@@ -125,9 +125,13 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     f["nbh"] = rng.integers(0, 7, 600)  # a neighbourhood, 0-6
     f["district"] = rng.integers(1, 43, 600)  # a congressional district's number within its state
     f["district_pop"] = rng.integers(400, 900, 600)  # thousands of people: a measurement of a district
+    f["commune"] = rng.integers(1, 195, 600)  # a survey's commune, 1-194
+    f["brand"] = rng.integers(1, 5, 600)  # the brand bought, 1-4
+    f["commune_size"] = rng.integers(300, 5000, 600)  # households: a measurement of a commune
     g = clean_frame(rng, 600).assign(married=rng.integers(0, 2, 600))  # the usual 0/1 flag: no codes
-    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["district", "fregion", "inst", "married",
-                                                                     "mother_religion", "nbh", "race"]
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["brand", "commune", "district", "fregion",
+                                                                     "inst", "married", "mother_religion", "nbh",
+                                                                     "race"]
     assert _scan(tmp_path, g, "DA408") == []
 
 
