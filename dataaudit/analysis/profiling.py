@@ -30,7 +30,7 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
-           "FUSED_CODE", "FUSED_ID", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
+           "FUSED_CODE", "FUSED_ID", "UNIQUE_CODE_NAME", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
            "REPEATED_ID_VALUES", "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
@@ -46,6 +46,10 @@ NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least t
 ACRONYM_ID = re.compile(r"^[A-Z]{1,6}ID$")
 #: a name ending in code or cod run together with the word before (zipcode, distcod): an identifier when unique
 FUSED_CODE = re.compile(r"[a-z](?:code|cod)$", re.IGNORECASE)
+#: a name that says the column codes a place or a unit (``dept``, a French department numbered 1-89 and Corsica
+#: 200; ``fips``, ``zip``): an identifier when its whole numbers are unique, one row per department or zip code
+UNIQUE_CODE_NAME = re.compile(r"^(?:dept|department|fips|zip|zipcode|postcode|county|commune|municipality|"
+                              r"district|prefecture)$", re.IGNORECASE)
 #: a lower-case name ending in id run together with the word before (studyid, a student's number; custid): an
 #: identifier when unique. Not after a, o or u (medicaid, paid, thyroid, fluid) nor an English word (valid, rapid)
 FUSED_ID = re.compile(r"^(?!(?:in)?valid$|solid$|rapid$|rigid$|vivid$|hybrid$|humid$|timid$|candid$|stupid$|lucid$"
@@ -342,7 +346,9 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
            distinct: int, nonmissing: int, evidence: dict[str, Any], duplicate_rows: int = 0) -> str:
     name_hint = bool(ID_NAME.search(stats.name))
     # rows repeated whole (an export run twice) repeat their ID too: judge uniqueness on distinct rows
-    ratio = distinct / max(nonmissing - duplicate_rows, 1) if nonmissing else 0.0
+    # (an export run twice repeats at most half the rows: more is a table of few columns whose values repeat)
+    repeats = duplicate_rows if duplicate_rows <= 0.5 * nonmissing else 0
+    ratio = distinct / max(nonmissing - repeats, 1) if nonmissing else 0.0
     if nonmissing <= 0:
         evidence["rule"] = "every value is missing"
         return "empty"
@@ -366,7 +372,7 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
             name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name) or UNIT_NAME.match(stats.name)) or (
                 ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)
-                                      or FUSED_ID.match(stats.name)))
+                                      or FUSED_ID.match(stats.name) or UNIQUE_CODE_NAME.match(stats.name)))
             repeated = not sequential and ratio < NAMED_ID_SHARE and (
                 _repeated_id(stats.name, distinct) or (bool(UNIT_NAME.match(stats.name))
                                                        and distinct >= REPEATED_ID_VALUES))

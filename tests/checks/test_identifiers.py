@@ -123,3 +123,16 @@ def test_a_unit_noun_over_codes_is_an_identifier_and_counts_and_subject_names_ar
                       "score": rng.normal(size=600)})
     findings = scan(write_csv(tmp_path / "u.csv", g), target="score").findings
     assert not [x for x in findings if x.rule == "DA702"]
+
+
+def test_unique_whole_numbers_named_as_a_place_code_are_an_identifier_and_repeated_ones_codes(tmp_path, rng):
+    """``dept``, France's 85 departments numbered 1-89 with Corsica 200 (one row each), is the table's key (DA702);
+    the same name over 500 pupils of 12 departments is a code of categories (DA408), not an identifier."""
+    depts = np.r_[np.setdiff1d(np.arange(1, 90), [20, 40, 60, 80]), 200]
+    f = pd.DataFrame({"dept": depts, "wealth": rng.normal(50, 10, depts.size).round(1),
+                      "crime": rng.lognormal(8, 0.5, depts.size).round()})
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="crime").findings
+    assert [x.column for x in findings if x.rule == "DA702"] == ["dept"]
+    g = pd.DataFrame({"dept": rng.integers(1, 13, 500), "score": rng.normal(size=500)})
+    findings = scan(write_csv(tmp_path / "u.csv", g), target="score").findings
+    assert [x.rule for x in findings if "dept" in x.columns] == ["DA408"]
