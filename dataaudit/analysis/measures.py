@@ -14,7 +14,7 @@ from ..core.kernels import sorted_mad
 from .profiling import ColumnProfile, DatasetProfile
 
 __all__ = ["shared", "sorted_unique", "name_words", "CODE_NAME", "NOMINAL_NAME", "WHOLE_NOMINAL_NAME", "GROUP_NAME",
-           "integer_code_reason",
+           "integer_code_reason", "QUANTITY_NAME",
            "DATE_LAYOUTS", "MIN_DATES", "packed_date", "DAYS_IN_MONTH", "real_days", "group_code_reason",
            "numeric_inputs", "magnitude",
            "missing_indicator"]
@@ -99,9 +99,17 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     digits = np.floor(np.log10(np.maximum(np.abs(num_stats.values[[0, -1]]), 1))) + 1
     if stepped:
         return None  # all multiples of 5, 25, 100...: a measurement rounded to a step, not codes
-    if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05 and not _squares(uniq):
+    if lo >= 1000 and digits[0] == digits[1] and col.distinct / (hi - lo + 1) < 0.05 and not _squares(uniq) \
+            and not QUANTITY_NAME.search(col.name):
         return f"fixed-width {int(digits[0])}-digit values spread sparsely"
     return None
+
+
+#: a name ending in an amount's word (``pcinc``, a city's income per head shared by its players; ``medprice``): its
+#: fixed-width values spread sparsely are a quantity repeated per group, not codes
+QUANTITY_NAME = re.compile(r"(?:inc|income|pop|popul|population|price|wage|salary|sal|cost|rate|amt|amount|size|"
+                           r"area|weight|value|val|sales|pay|rent|tax|earn|earnings|revenue|budget|spend)$",
+                           re.IGNORECASE)
 
 
 def _squares(uniq: np.ndarray) -> bool:

@@ -315,7 +315,8 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     but ``yrs_married`` is a duration, and one of those short whole names on values that are all multiples of 5
     or more is a measurement (``inst`` 1,000 to 34,000 in whole thousands: feet to the interstate); or ends with a word that numbers groups of rows: stratum, cluster, brood,
     litter, household: ``stratum`` 1-83, the matched set of a case and its controls),
-    or when its values are fixed-width numbers spread sparsely (a 5-digit code), or when, whatever its name (but
+    or when its values are fixed-width numbers spread sparsely (a 5-digit code; not squares, ``agesq``, nor under
+    an amount's name, ``pcinc``, a city's income per head), or when, whatever its name (but
     one of a time or an age: ``year``, ``age``, ``wave``), it numbers 20 groups or more with consecutive values
     (1 to 79), five rows or more in the median group, that hold 10% of the target's variance beyond chance with
     means in no order of the number: neighbouring codes' means differ about as much as any two (0.75 of it or

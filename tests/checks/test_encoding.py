@@ -231,11 +231,12 @@ def test_a_short_code_whose_target_means_lie_on_no_curve_is_codes(tmp_path, rng)
     assert _scan(tmp_path, f.drop(columns="bought"), "DA408", target="price") == []
 
 
-def test_the_square_of_an_age_is_not_fixed_width_codes(tmp_path, rng):
-    """``agesq``, ages 35-54 squared (1,225 to 2,916: fixed-width and sparse), is a quantity's square, not codes;
-    4-digit values spread as sparsely but not squares (branch numbers) still are."""
+def test_the_square_of_an_age_and_an_income_are_not_fixed_width_codes(tmp_path, rng):
+    """``agesq``, ages 35-54 squared (1,225 to 2,916: fixed-width and sparse), is a quantity's square, not codes, and
+    ``pcinc``, the income per head of a player's city (25 values of 5 digits), is an amount by its name; 4-digit
+    values spread as sparsely but not squares, under no amount's name (branch numbers), still are codes."""
     n = 900
     age = rng.integers(35, 55, n)
     f = pd.DataFrame({"age": age, "agesq": age ** 2, "branch": rng.choice(rng.integers(1000, 9999, 20), n),
-                      "y": rng.normal(size=n)})
+                      "pcinc": rng.choice(rng.integers(14_000, 27_000, 25), n), "y": rng.normal(size=n)})
     assert [x.column for x in _scan(tmp_path, f, "DA408", target="y")] == ["branch"]
