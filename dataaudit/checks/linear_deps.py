@@ -101,13 +101,17 @@ def _sparse_search(frame: pd.DataFrame, missing: pd.Series, limit: int, min_term
     in a fifth of a panel's rows), when the rows complete over them are enough (``MIN_ROWS`` and twice the columns,
     plus thirty)."""
     found: list[Dependency] = []
-    present = frame.notna()
-    for name in [c for c in frame.columns if missing[c] > COMPLETE_MISSING][:SPARSE_COLUMNS]:
+    present = frame.notna().to_numpy()
+    names = list(frame.columns)
+    for name in [c for c in names if missing[c] > COMPLETE_MISSING][:SPARSE_COLUMNS]:
         if len(found) >= limit:
             break
-        rows = present[name].to_numpy()
-        cols = [c for c in frame.columns if c != name and present.loc[rows, c].mean() >= SPARSE_PRESENT]
-        complete = rows & present[cols].all(axis=1).to_numpy()
+        j = names.index(name)
+        rows = present[:, j]
+        beside = present[rows].mean(axis=0) >= SPARSE_PRESENT
+        beside[j] = False
+        cols = [c for c, b in zip(names, beside) if b]
+        complete = rows & present[:, beside].all(axis=1)
         if len(cols) < min_terms or complete.sum() < max(MIN_ROWS, 2 * (len(cols) + 1) + 30):
             continue
         rows = np.flatnonzero(complete)
