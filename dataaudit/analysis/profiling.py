@@ -30,8 +30,9 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
-           "FUSED_CODE", "FUSED_ID", "UNIQUE_CODE_NAME", "FUSED_NUMBER", "COUNT_TARGET_VALUES", "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
-           "REPEATED_ID_VALUES", "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
+           "FUSED_CODE", "FUSED_ID", "UNIQUE_CODE_NAME", "FUSED_NUMBER", "COUNT_TARGET_VALUES",
+           "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES",
+           "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
            "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
            "build_profile", "type_group"]
 
@@ -436,8 +437,8 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
 def _repeated_id(name: str, distinct: int) -> bool:
     """Whether a column too repetitive for a row key is still an identifier by its name: one that says
     identifier and nothing else (``REPEATED_ID_NAME``, not a code, or a word and id run together, ``FUSED_ID``:
-    ``distid``, a district in many rows) with ``REPEATED_ID_VALUES`` values or more (a unit's noun, ``UNIT_NAME``,
-    counts too, on whole numbers or on numbers written as text)."""
+    ``distid``, a district in many rows) with ``REPEATED_ID_VALUES`` values or more. (``_infer`` takes a unit's
+    noun, ``UNIT_NAME``, so too, on whole numbers or on numbers written as text.)"""
     return distinct >= REPEATED_ID_VALUES and bool(REPEATED_ID_NAME.search(name) or FUSED_ID.match(name))
 
 
@@ -457,8 +458,8 @@ def _target_task(col: ColumnProfile) -> str:
     """Regression for numbers, for whole numbers of more than 20 values, and for a count: more than
     ``COUNT_TARGET_VALUES`` non-negative whole numbers (``COUNT_FROM_ZERO_VALUES`` from 0 when the largest value is a
     thin tail, ``COUNT_TAIL_SHARE`` of the commonest value's rows at most), nearly consecutive (their range at most 1.5
-    times their count). Classes otherwise: labels are few (two to five codes in every real table
-    of bench/real); a class target coded 0 to 6 or more, or 1 to 11 or more, reads as a count."""
+    times their count). Classes otherwise: labels are few (two to five codes in every real table of bench/real); a
+    class target coded 0 to 6 or more (with a thin top class), or 1 to 11 or more, reads as a count."""
     if col.inferred_type in ("numeric",) or (col.inferred_type == "integer" and col.distinct > 20):
         return "regression"
     values = col.numeric.values if col.inferred_type == "integer" and col.numeric is not None else None

@@ -63,11 +63,11 @@ def target_change(names: list[str], numeric: pd.DataFrame, y: np.ndarray, units:
                 if share >= CHANGE_SHARE:
                     found.add(name)
                     change = f"the log of `{target}` minus its log" if how else f"`{target}` minus its value"
-                    yield Hit(name, f"is {change} in another row of the same `{unit}` in {share:.0%} of {rows:,} rows (a change since "
-                              f"the unit's other period): with the unit's other rows it gives `{target}` back, a leak, "
-                              "not a feature", {"kind": "target-change", "metric": "share of rows matched",
-                                                "score": jsonable(share), "baseline": 0.0, "unit": unit,
-                                                "log": bool(how), "rows_used": rows},
+                    yield Hit(name, f"is {change} in another row of the same `{unit}` in {share:.0%} of {rows:,} "
+                              f"rows (a change since the unit's other period): with the unit's other rows it gives "
+                              f"`{target}` back, a leak, not a feature",
+                              {"kind": "target-change", "metric": "share of rows matched", "score": jsonable(share),
+                               "baseline": 0.0, "unit": unit, "log": bool(how), "rows_used": rows},
                               columns=(name, unit), severity=Severity.HIGH)
 
 

@@ -209,17 +209,17 @@ def target_leakage(data: DatasetProfile, *, min_auc: float = 0.99, min_balanced_
     DA701 finding names; honest strong features leave far more unexplained (a fit with R² 0.9 is a good model, not
     a leak). A weighted sum of parts (severity medium) reaches the single-feature bar, R² ≥ 0.98, with every weight
     of one sign and no part explaining more than 90% of the target alone: calories from protein, fat and
-    carbohydrates, each weak alone and rounded on the label. A fit carried by one strong feature (r² > 0.9) is that feature refined,
-    and mixed signs are a model's trade-offs: those need the exact bar. A feature that is the target rescaled by
-    another column leaks it too (high): the target times, over or times a power of it, within 2% in 95% of the
-    rows (``sales`` = ``tsales`` / ``ssize``), that column over the target (``bs`` = ``avgben`` / ``avgsal``), or
-    the target's log plus a multiple of it (``lrprice``); each pair once, its quotient named as the leak; a target
-    that is the log of one feature over another (``y1`` = log(``v1`` / ``v3``)) names both. In a panel, a feature
-    equal to the target (or its log) minus its value in another row of the same unit (an identifier that repeats),
-    in 95% of the rows where both are known (``ctrmgpa``, this term's GPA minus the fall's; ``clcrmrte``), leaks it
-    with those rows (high), named with the unit. Beside a two-class or multi-class target, a column of 10 values or
-    more that never passes a leaked one and equals it in a fifth of the rows (a competing event's time cut off at the
-    end of the follow-up, ``ta`` beside ``t1``) carries the leak (medium).
+    carbohydrates, each weak alone and rounded on the label. A fit carried by one strong feature (r² > 0.9) is that
+    feature refined, and mixed signs are a model's trade-offs: those need the exact bar. A feature that is the
+    target rescaled by another column leaks it too (high): the target times, over or times a power of it, within 2%
+    in 95% of the rows (``sales`` = ``tsales`` / ``ssize``), that column over the target (``bs`` = ``avgben`` /
+    ``avgsal``), or the target's log plus a multiple of it (``lrprice``); each pair once, its quotient named as the
+    leak; a target that is the log of one feature over another (``y1`` = log(``v1`` / ``v3``)) names both. In a
+    panel, a feature equal to the target (or its log) minus its value in another row of the same unit (an identifier
+    that repeats), in 95% of the rows where both are known (``ctrmgpa``, this term's GPA minus the fall's;
+    ``clcrmrte``), leaks it with those rows (high), named with the unit. Beside a two-class or multi-class target, a
+    column of 10 values or more that never passes a leaked one and equals it in a fifth of the rows (a competing
+    event's time cut off at the end of the follow-up, ``ta`` beside ``t1``) carries the leak (medium).
 
     Why it hurts training: the gradient follows the easiest signal, so the model puts its weight on the
     leaked column and learns little else; the leak is absent at prediction time, where accuracy collapses.
@@ -485,7 +485,8 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     (read as ``Unnamed: 0``) are the file's row names, whatever they hold (``Acura Integra 4``). Whole numbers or token-like strings
     however repetitive are an identifier when their name says identifier and nothing else (``id``, ``ID``,
     ``index``, ``key``, ``household_id``, ``Ketchup.id``, ``subjectId``) or is a unit's noun (``subject``,
-    ``patient``, ``participant``, ``respondent``, ``station``, ``event``; numbers there may be text, '207a') and they hold 20 values or more:
+    ``patient``, ``participant``, ``respondent``, ``station``, ``event``; numbers there may be text, '207a') and
+    they hold 20 values or more:
     households, interviewers or children observed in several rows, whose outcome follows the unit. A name ending
     in number, no or code (``room_number``, ``visit_no``, ``region_code``) is not enough for that: a room, a visit's
     rank or a region is as often a category or an ordinal as a key.

@@ -464,15 +464,14 @@ def linear_dependency(data: DatasetProfile, *, min_condition: float = EXACT_COND
     keeps exact a dependency among columns missing in the same rows; one whose columns are missing in different
     rows, ``clchexp`` = ``lchexp90`` − ``lchexp88`` with the later period always present, is searched again on the
     rows complete over the columns missing in at most 20% of them, and a column missing more often on the rows where
-    it is present, beside the columns present there: ``clscrap`` = ``lscrap`` − ``lscrap_1``): going through the columns in order, one
-    whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is reported with exactly
-    the columns of its combination, one finding per dependency (columns stored to a few decimals with 1 − R² ≤ 10⁻⁶
-    when every row holds within half a stored step of each: vote shares to four decimals that sum to 1 between 0.9999
-    and 1.0001): six position dummies that sum to 1 (`outfield`
-    = 1 − `frstbase` − …), `apoe3` = 1 − `apoe2` − `apoe4`, `exper` = `age` − `educ` − 6. Otherwise, a condition
-    number of the standardised numeric features (DA503's) of 10¹⁰ or more names the columns its flattest
-    direction mixes. A dependency of two columns is a correlated pair, DA605's; a milder ill-conditioning is
-    DA503's.
+    it is present, beside the columns present there: ``clscrap`` = ``lscrap`` − ``lscrap_1``): going through the
+    columns in order, one whose part not explained by the earlier independent columns is nil (1 − R² ≤ 10⁻⁹) is
+    reported with exactly the columns of its combination, one finding per dependency (columns stored to a few
+    decimals with 1 − R² ≤ 10⁻⁶ when every row holds within half a stored step of each: vote shares to four decimals
+    that sum to 1 between 0.9999 and 1.0001): six position dummies that sum to 1 (`outfield` = 1 − `frstbase` − …),
+    `apoe3` = 1 − `apoe2` − `apoe4`, `exper` = `age` − `educ` − 6. Otherwise, a condition number of the standardised
+    numeric features (DA503's) of 10¹⁰ or more names the columns its flattest direction mixes. A dependency of two
+    columns is a correlated pair, DA605's; a milder ill-conditioning is DA503's.
 
     Why it hurts training: the weights of dependent features are not determined by the data: any amount can move
     from one to the others without changing the loss, so gradient descent wanders along a flat valley and the

@@ -13,11 +13,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["MISSING_TOKENS", "UNKNOWN_LABELS", "unknown_label_mask", "BOOL_TRUE", "BOOL_FALSE", "normalise", "missing_token_mask", "LEVEL_WORDS",
-           "LEVEL_MIN_ROWS", "level_tokens", "plain_numbers", "read_numbers", "formatted_numbers", "RE2_SPACE",
-           "RE2_DIGIT", "uses_decimal_comma", "decimal_comma_vote", "boolean_mask", "mojibake_mask",
-           "repair_mojibake", "whitespace_mask", "parse_numbers", "UNIT_SHARE", "common_unit", "strip_unit",
-           "unit_column"]
+__all__ = ["MISSING_TOKENS", "UNKNOWN_LABELS", "unknown_label_mask", "BOOL_TRUE", "BOOL_FALSE", "normalise",
+           "missing_token_mask", "LEVEL_WORDS", "LEVEL_MIN_ROWS", "level_tokens", "plain_numbers", "read_numbers",
+           "formatted_numbers", "RE2_SPACE", "RE2_DIGIT", "uses_decimal_comma", "decimal_comma_vote", "boolean_mask",
+           "mojibake_mask", "repair_mojibake", "whitespace_mask", "parse_numbers", "UNIT_SHARE", "common_unit",
+           "strip_unit", "unit_column"]
 
 #: Text that stands for "no value" (compared after strip + casefold); '' and whitespace too.
 MISSING_TOKENS = frozenset({
