@@ -87,11 +87,13 @@ def test_integer_target_with_few_values_is_classification(tmp_path, rng):
     (np.random.default_rng(3).integers(0, 10, 600), "classification"),  # ten digits 0-9: classes
     (np.minimum(np.random.default_rng(5).poisson(2.6, 600), 7), "regression"),  # children ever born 0-7: a count
     (np.random.default_rng(6).integers(0, 7, 600), "classification"),  # seven classes 0-6 of like sizes
+    (np.r_[np.minimum(np.random.default_rng(7).negative_binomial(1, 0.35, 598), 12), 16, 19], "regression"),  # gaps
     (np.random.default_rng(4).choice([1, 5, 9, 14, 20, 33, 41, 56, 60, 72, 80, 99], 600), "classification"),
 ])
 def test_a_count_target_is_regression_and_few_codes_are_classes(tmp_path, values, task):
     """Whole numbers of 11 to 20 values that are non-negative and nearly consecutive are a count or a score, and so
-    are 7 to 10 from 0 whose largest value is a thin tail (children ever born 0-7); twelve scattered codes stay
+    are 7 to 10 from 0 whose largest value is a thin tail (children ever born 0-7), and a count whose thin tail has
+    gaps (articles 0-12, then 16 and 19); twelve scattered codes stay
     labels, and so do ten digits and seven classes 0-6 of like sizes."""
     frame = pd.DataFrame({"x": np.random.default_rng(0).normal(size=600), "y": values})
     report = scan(write_csv(tmp_path / "t.csv", frame), target="y")

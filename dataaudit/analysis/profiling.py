@@ -31,10 +31,10 @@ from .textanalysis import (
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
            "FUSED_CODE", "FUSED_ID", "UNIQUE_CODE_NAME", "FUSED_NUMBER", "COUNT_TARGET_VALUES",
-           "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "MIN_TEXT_SHARE", "REPEATED_ID_NAME", "REPEATED_ID_VALUES",
-           "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis",
-           "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text", "analyse_texts", "profile_column",
-           "build_profile", "type_group"]
+           "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "COUNT_BULK", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
+           "REPEATED_ID_VALUES", "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS",
+           "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text",
+           "analyse_texts", "profile_column", "build_profile", "type_group"]
 
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
                      r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
@@ -452,25 +452,31 @@ COUNT_TARGET_VALUES = 10
 #: from 0, fewer suffice: children ever born 0-7 (8 values) is a count; class labels start at 1 or take five values
 COUNT_FROM_ZERO_VALUES = 6
 COUNT_TAIL_SHARE = 0.25  # when its largest value holds at most this share of the commonest one's rows (a tail)
+COUNT_BULK = 0.95  # share of the rows whose values must be consecutive when the range has gaps in the tail
 
 
 def _target_task(col: ColumnProfile) -> str:
     """Regression for numbers, for whole numbers of more than 20 values, and for a count: more than
     ``COUNT_TARGET_VALUES`` non-negative whole numbers (``COUNT_FROM_ZERO_VALUES`` from 0 when the largest value is a
     thin tail, ``COUNT_TAIL_SHARE`` of the commonest value's rows at most), nearly consecutive (their range at most 1.5
-    times their count). Classes otherwise: labels are few (two to five codes in every real table of bench/real); a
+    times their count, or with a thin tail the values of ``COUNT_BULK`` of the rows consecutive: articles 0-12, then
+    16 and 19). Classes otherwise: labels are few (two to five codes in every real table of bench/real); a
     class target coded 0 to 6 or more (with a thin top class), or 1 to 11 or more, reads as a count."""
     if col.inferred_type in ("numeric",) or (col.inferred_type == "integer" and col.distinct > 20):
         return "regression"
     values = col.numeric.values if col.inferred_type == "integer" and col.numeric is not None else None
-    if values is None or not values.size or values[0] < 0 or values[-1] - values[0] + 1 > 1.5 * col.distinct:
+    if values is None or not values.size or values[0] < 0:
         return "classification"
-    if col.distinct > COUNT_TARGET_VALUES:
+    uniq, counts = col.numeric.distinct()
+    thin = counts[-1] <= COUNT_TAIL_SHARE * counts.max()  # a count's tail thins out; ten digits' classes do not
+    # the values that hold 95% of the rows, from the smallest, consecutive: gaps only in a thin upper tail
+    # (articles published 0-12, then 16 and 19)
+    bulk = uniq[: int(np.searchsorted(np.cumsum(counts) / counts.sum(), COUNT_BULK)) + 1]
+    consecutive = values[-1] - values[0] + 1 <= 1.5 * col.distinct or (thin and bulk[-1] - bulk[0] + 1 == bulk.size)
+    if consecutive and col.distinct > COUNT_TARGET_VALUES:
         return "regression"
-    if values[0] == 0 and col.distinct > COUNT_FROM_ZERO_VALUES:
-        counts = col.numeric.distinct()[1]
-        if counts[-1] <= COUNT_TAIL_SHARE * counts.max():  # a count's tail thins out; ten digits' classes do not
-            return "regression"
+    if consecutive and thin and values[0] == 0 and col.distinct > COUNT_FROM_ZERO_VALUES:
+        return "regression"
     return "classification"
 
 
