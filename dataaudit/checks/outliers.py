@@ -48,7 +48,9 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
     deviations wide and, weighted by its rank from the end, 20 times the mean of the next 10 such spacings, or
     4 times that mean and 6.5 times the spacing a normal tail of this size has at its end (scale / √(2 ln n)), the
     outermost value 4 robust standard deviations or more from the median,
-    in a column of 200 values or more with 20 distinct values or more. Severity follows the robust z-score.
+    in a column of 200 values or more with 20 distinct values or more; also when a fifth of the values or more lie
+    beyond the bounds (a spread-out shape, no outliers as such: a spike at 0.5 narrowing them), replacement rates of
+    2.04 and 2.06 where the rest end at 1.13. Severity follows the robust z-score.
 
     Why it hurts training: the gradient of a weight is proportional to its input, so a row at 800 robust
     z-scores makes an update hundreds of times larger than a typical row: the loss spikes or diverges, and
@@ -82,8 +84,17 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
             count = len(outside)
             fraction = count / num_stats.count
             max_z = max(abs(v - med) / scale for v, _ in outside)
-        if fraction > max_share:
-            continue  # a fifth of the values is not "outliers": a spread-out or two-humped shape (DA203)
+        if fraction > max_share and not detached:
+            # a fifth of the values is not "outliers": a spread-out or two-humped shape (DA203); a value or two cut
+            # off from that shape by a gap out of scale with its tail still are (replacement rates of 2.04 and 2.06
+            # where the rest end at 1.13, a spike at 0.5 making the bounds narrow)
+            detached = detached_extremes(judged, scale, center=med)
+            if not detached:
+                continue
+            outside = [(v, r) for v, r, _, _ in detached]
+            count = len(outside)
+            fraction = count / num_stats.count
+            max_z = max(abs(v - med) / scale for v, _ in outside)
         if logged:  # report in the column's own units
             lo, hi, med = float(back(lo)), float(back(hi)), float(back(med))
             outside = [(float(back(v)), r) for v, r in outside]

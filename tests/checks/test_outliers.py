@@ -147,3 +147,26 @@ def test_a_value_detached_from_a_small_sample_is_left_alone_below_200_values(tmp
         findings = scan(write_csv(tmp_path / f"t{n}.csv", f), target="label", select=["DA201"]).findings
         counts[n] = [x.evidence["count"] for x in findings if x.evidence.get("detached")]
     assert counts == {150: [], 300: [1]}
+
+
+def _rates(rng, n: int = 3000) -> np.ndarray:
+    """Replacement rates: a quarter of the rows at the statutory 0.5 and another quarter close to it, the rest
+    spread from 0.07 to 0.69 (robust bounds narrowed by the spike leave a fifth of the values or more outside)."""
+    spread = np.clip(rng.normal(0.4, 0.12, n), 0.066, 0.69)
+    near = rng.uniform(0.48, 0.52, n)
+    u = rng.random(n)
+    return np.where(u < 0.25, 0.5, np.where(u < 0.5, near, spread)).round(3)
+
+
+def test_a_value_or_two_cut_off_from_a_spread_out_shape_is_still_an_outlier(tmp_path):
+    """Beside a spike that narrows the robust bounds (a fifth of the values or more outside them: a shape, not
+    outliers), two rates of 2.04 and 2.06 where the rest end below 0.7 are cut off from it: reported as detached,
+    alone; the same shape without them gets nothing."""
+    rng = np.random.default_rng(51)
+    rates = _rates(rng)
+    f = pd.DataFrame({"reprate": np.r_[rates, [2.04, 2.059]], "label": np.arange(rates.size + 2) % 2})
+    (found,) = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA201"]).findings
+    assert found.evidence["detached"] is True and found.evidence["count"] == 2
+    assert {e["value"] for e in found.evidence["examples"]} == {2.04, 2.059}
+    g = pd.DataFrame({"reprate": rates, "label": np.arange(rates.size) % 2})
+    assert scan(write_csv(tmp_path / "u.csv", g), target="label", select=["DA201"]).findings == []
