@@ -181,7 +181,8 @@ def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any]
     before.dataset["engine"] = note(before.profile)
     sample = bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
     target_has_nulls = target is not None and stats.columns[target].nulls > 0
-    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
+    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress,
+                       release_profile=True)
     progress.advance()  # the fix stage's last unit, resampling, is planned once the data is written
     fitted.frame = target_as_in_memory(fitted.frame, target, target_has_nulls)
     return before, fitted, sample.num_rows

@@ -27,7 +27,7 @@ from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
 from .release import release_memory
 
-__all__ = ["FittedSteps", "fit_steps", "copies_judged", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
+__all__ = ["FittedSteps", "fit_steps", "summarise_profile", "copies_judged", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
 
 
 @dataclass
@@ -43,7 +43,8 @@ class FittedSteps:
 
 
 def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
-              missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FittedSteps:
+              missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None,
+              release_profile: bool = False) -> FittedSteps:
     """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
     each on the output of the one before; rows with a missing target are dropped once values declared missing
     are marked (a training row needs a label), and duplicate rows after the drop step when the scan judged the
@@ -57,15 +58,19 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
     ``fixing.stream`` and ``fixing.dask`` (which fit on a row sample of the file).
 
     ``frame`` may come as a list holding it, which this function empties (``handed``): it then holds the only
-    reference, and the input's memory is freed as soon as the first step has transformed it.
+    reference, and the input's memory is freed as soon as the first step has transformed it. With
+    ``release_profile`` (the fix that made ``before`` and returns it), ``before.profile`` is cut down to its
+    summary first (``summarise_profile``): the report then draws no plots, and cannot be fitted on again.
     """
     frame = handed(frame)
     options.validate()
     flagged: dict[str, set[str]] = {}
     for f in before.findings:
         flagged.setdefault(f.rule, set()).update(f.columns)
+    # the steps read the columns' verdicts, not their arrays: released, the report keeps the profile's summary
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
-                         profile=before.profile, codes=options.codes)
+                         profile=summarise_profile(before) if release_profile else before.profile,
+                         codes=options.codes)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
     task = getattr(getattr(before.profile, "target", None), "task", None)
     drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
@@ -96,6 +101,8 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
             progress.advance()
             continue
         current = step.fit_transform(current, context, log)  # the repair step parses each column once
+        if step.name == "repair" and release_profile:  # the last step that reads the columns' verdicts
+            context.profile = before.profile
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current) if dedup else (current, 0)
         release_memory()  # the step's input is freed: return its pages before the next step makes its columns
@@ -106,6 +113,19 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
         if note:
             log.append(note)
     return FittedSteps(steps, context, current, rows, log, dedup)
+
+
+def summarise_profile(before: Report) -> Any:
+    """Replace the report's profile with its summary (``DatasetProfile.summary``: what the fix reads of it later,
+    the probe's row sample and the target's task, classes and levels) and return the columns' verdicts for the
+    steps (``DatasetProfile.verdicts``; None without a profile). The column profiles' whole-column arrays (about
+    400 MB at 1M rows × 20) were the largest thing alive while the steps, resampling, the rescan and the write
+    made their copies of the data."""
+    if before.profile is None:
+        return None
+    verdicts = before.profile.verdicts()
+    before.profile = before.profile.summary()
+    return verdicts
 
 
 def copies_judged(before: Report) -> bool:
