@@ -142,3 +142,31 @@ def test_a_fix_result_before_report_renders_without_plots_and_its_fix_report_kee
     assert "<code class=\"name\">x</code>" in page and "histogram of" not in page and "top values of" not in page
     assert "Class balance" in fix_report.render(result, "html")
     assert result.after is not None and result.after.probe is not None
+
+
+def test_the_loaded_table_is_freed_before_the_steps_of_a_file_fix(tmp_path, monkeypatch):
+    """``fix`` of a file hands its loaded Arrow table to ``fix_loaded``, which frees it once the frame is made: the
+    reader's reference held the whole table through the steps, the rescan and the write."""
+    from dataaudit import api
+    from dataaudit.fixing import memory
+    from dataaudit.io import read
+
+    path = tmp_path / "t.csv"
+    _mixed_frame().to_csv(path, index=False)
+    tables, alive = [], []
+    original_load, original_fit = read.load, Impute.fit
+
+    def load(*args, **kwargs):
+        loaded = original_load(*args, **kwargs)
+        tables.append(weakref.ref(loaded))
+        return loaded
+
+    def fit(self, data, context):
+        gc.collect()
+        alive.append(tables[0]() is not None)
+        return original_fit(self, data, context)
+
+    monkeypatch.setattr(memory, "load", load)
+    monkeypatch.setattr(Impute, "fit", fit)
+    result = api.fix(str(path), target="label")
+    assert alive == [False] and result.rows["in"] == 600

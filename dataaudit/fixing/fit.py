@@ -4,7 +4,7 @@ memory: the whole file, or a row sample of it), and what fitting them did to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar
 
 import pandas as pd
 
@@ -28,6 +28,8 @@ from .recipe import drop_duplicate_rows, drop_missing_target
 from .release import release_memory
 
 __all__ = ["FittedSteps", "fit_steps", "summarise_profile", "copies_judged", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
+
+Handed = TypeVar("Handed")  # what ``handed`` takes out of its list: a frame, a loaded table
 
 
 @dataclass
@@ -135,9 +137,9 @@ def copies_judged(before: Report) -> bool:
     return any(f.rule == "DA603" for f in before.findings)
 
 
-def handed(frame: pd.DataFrame | list[pd.DataFrame]) -> pd.DataFrame:
-    """The frame itself, or the one frame a list holds, taken out of it: a caller hands its frame over by passing
-    ``[frame]`` and keeping no other reference, so that the callee can free it."""
+def handed(frame: Handed | list[Handed]) -> Handed:
+    """The frame (or loaded table) itself, or the one a list holds, taken out of it: a caller hands its data over
+    by passing ``[frame]`` and keeping no other reference, so that the callee can free it."""
     return frame.pop() if isinstance(frame, list) else frame
 
 
