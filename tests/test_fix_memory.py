@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dataaudit.analysis.pipeline import scan_frame
-from dataaudit.fixing.fit import handed
+from dataaudit.fixing.fit import handed, summarise_profile
 from dataaudit.fixing.memory import fit_fix
 from dataaudit.fixing.options import FixOptions
 from dataaudit.steps import Impute
@@ -102,14 +102,14 @@ def test_a_released_profile_fits_the_same_steps_and_keeps_what_the_fix_reads_lat
     kept = fit_fix([frame.copy()], scan_frame(frame, target="label"), FixOptions(resample="over"))
     before = scan_frame(frame, target="label")
     full = before.profile
-    released = fit_fix([frame.copy()], before, FixOptions(resample="over"), release_profile=True)
+    released = fit_fix([frame.copy()], before, FixOptions(resample="over"), verdicts=summarise_profile(before))
     assert released.recipe.to_dict() == kept.recipe.to_dict() and released.log == kept.log
     pd.testing.assert_frame_equal(released.frame, kept.frame)
     summary = before.profile
     assert summary is not full and released.before is before and not summary.columns  # no column arrays held
     assert summary.rows == full.rows and summary.stats.sample.equals(full.stats.sample)
     assert summary.target == full.target and summary.source == full.source
-    assert kept.before.profile.columns  # without release_profile the caller's report is left whole
+    assert kept.before.profile.columns  # not summarised, the caller's report is left whole
 
 
 def test_the_verdicts_keep_what_the_steps_read_without_the_arrays():

@@ -46,7 +46,7 @@ class FittedSteps:
 
 def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
               missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None,
-              release_profile: bool = False) -> FittedSteps:
+              verdicts: Any = None) -> FittedSteps:
     """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
     each on the output of the one before; rows with a missing target are dropped once values declared missing
     are marked (a training row needs a label), and duplicate rows after the drop step when the scan judged the
@@ -60,19 +60,17 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
     ``fixing.stream`` and ``fixing.dask`` (which fit on a row sample of the file).
 
     ``frame`` may come as a list holding it, which this function empties (``handed``): it then holds the only
-    reference, and the input's memory is freed as soon as the first step has transformed it. With
-    ``release_profile`` (the fix that made ``before`` and returns it), ``before.profile`` is cut down to its
-    summary first (``summarise_profile``): the report then draws no plots, and cannot be fitted on again.
+    reference, and the input's memory is freed as soon as the first step has transformed it. A fix that made
+    ``before`` and cut its profile down to the summary (``summarise_profile``) passes the columns' verdicts that
+    returned as ``verdicts``: the steps read those (default ``before.profile``).
     """
     frame = handed(frame)
     options.validate()
     flagged: dict[str, set[str]] = {}
     for f in before.findings:
         flagged.setdefault(f.rule, set()).update(f.columns)
-    # the steps read the columns' verdicts, not their arrays: released, the report keeps the profile's summary
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
-                         profile=summarise_profile(before) if release_profile else before.profile,
-                         codes=options.codes)
+                         profile=before.profile if verdicts is None else verdicts, codes=options.codes)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
     task = getattr(getattr(before.profile, "target", None), "task", None)
     drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
@@ -103,8 +101,8 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
             progress.advance()
             continue
         current = step.fit_transform(current, context, log)  # the repair step parses each column once
-        if step.name == "repair" and release_profile:  # the last step that reads the columns' verdicts
-            context.profile = before.profile
+        if step.name == "repair" and verdicts is not None:  # the last step that reads the columns' verdicts
+            context.profile = verdicts = before.profile
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current) if dedup else (current, 0)
         release_memory()  # the step's input is freed: return its pages before the next step makes its columns
@@ -120,8 +118,9 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
 def summarise_profile(before: Report) -> Any:
     """Replace the report's profile with its summary (``DatasetProfile.summary``: what the fix reads of it later,
     the probe's row sample and the target's task, classes and levels) and return the columns' verdicts for the
-    steps (``DatasetProfile.verdicts``; None without a profile). The column profiles' whole-column arrays (about
-    400 MB at 1M rows × 20) were the largest thing alive while the steps, resampling, the rescan and the write
+    steps (``DatasetProfile.verdicts``, for ``fit_steps``; None without a profile). The report then draws no
+    plots, and is not one to fit on again. The column profiles' whole-column arrays (about 400 MB at 1M rows ×
+    20) were the largest thing alive while the frame was made and the steps, resampling, the rescan and the write
     made their copies of the data."""
     if before.profile is None:
         return None

@@ -31,7 +31,7 @@ from ..io.write import (
 from ..progress import NO_PROGRESS, Progress
 from ..steps import Resample
 from .after import sample_rows
-from .fit import fit_steps, handed, target_levels
+from .fit import fit_steps, handed, summarise_profile, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
 from .recipe import Recipe
@@ -44,16 +44,16 @@ __all__ = ["with_kept", "fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memo
 
 def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
             missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None,
-            release_profile: bool = False) -> FixResult:
+            verdicts: Any = None) -> FixResult:
     """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it, then resample.
 
     See ``fit_steps`` for ``missing_values`` and ``progress`` (the ``fix`` stage, one unit per step,
     resampling included), for ``frame`` handed over in a list (freed once the first step has read it) and for
-    ``release_profile`` (``before`` keeps its profile's summary only).
+    ``verdicts`` (those of ``before``'s columns, when its profile was cut down to the summary).
     """
     inputs = [c for c in (frame[0] if isinstance(frame, list) else frame).columns if c != before.target]
     fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress,
-                       release_profile=release_profile)
+                       verdicts=verdicts)
     target, current, rows = before.target, fitted.frame, fitted.rows
     columns, n = list(current.columns), len(current)
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
@@ -102,14 +102,17 @@ def fix_loaded(loaded: LoadedTable | list[LoadedTable], *, output: str | os.Path
     through the steps, the rescan and the write."""
     loaded = handed(loaded)
     before = scan_loaded(loaded, target=target, progress=progress, **checks)
+    # the report keeps its profile's summary, the steps read the columns' verdicts: the column profiles' arrays
+    # are freed before the frame is made
+    verdicts = summarise_profile(before)
     release_memory()  # the scan's temporary columns, before the frame is made
     framed = [to_frame(loaded.table)]
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
     release_memory()  # and give the pages Arrow's allocator and glibc's heap kept back to the system
-    # handed over: fit_steps frees the input frame once the first step has transformed it, and the scan's column
-    # profiles before the first step (the report keeps their summary: ``fixing.fit.summarise_profile``)
-    result = fit_fix(framed, before, options, missing_values=missing_values, progress=progress, release_profile=True)
+    # handed over: fit_steps frees the input frame once the first step has transformed it
+    result = fit_fix(framed, before, options, missing_values=missing_values, progress=progress, verdicts=verdicts)
+    del verdicts
     if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
         result.log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
                              f"{describe(declared)}.")
