@@ -27,7 +27,8 @@ from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
 from .release import release_memory
 
-__all__ = ["FittedSteps", "fit_steps", "summarise_profile", "copies_judged", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
+__all__ = ["FittedSteps", "fit_steps", "summarise_profile", "copies_judged", "handed", "quoted", "free_text_note",
+           "codes_note", "target_levels"]
 
 Handed = TypeVar("Handed")  # what ``handed`` takes out of its list: a frame, a loaded table
 
