@@ -413,7 +413,8 @@ def _fix_frame(data: Any, *, output: str | os.PathLike[str] | None, target: Any,
     loaded, target = load_data(data, target=target, missing_values=missing_values)
     from .fixing.memory import fix_loaded
 
-    return fix_loaded(loaded, output=output, target=target, recipe_path=recipe_path, options=options,
+    handed_over, loaded = [loaded], None  # fix_loaded frees the Arrow copy once the frame is made
+    return fix_loaded(handed_over, output=output, target=target, recipe_path=recipe_path, options=options,
                       overwrite=overwrite, rescan=rescan, safe_csv=safe_csv, missing_values=missing_values,
                       progress=progress, checks={k: v for k, v in checks.items() if v})
 

@@ -138,6 +138,19 @@ class ColumnProfile:
         return out
 
 
+def _verdicts(col: ColumnProfile) -> ColumnProfile:
+    """``col`` without its whole-column arrays (``DatasetProfile.verdicts``)."""
+    empty = np.zeros(0)
+    numeric = col.numeric
+    if numeric is not None:
+        numeric = replace(numeric, values=empty, low=[], high=[], inf_rows=[], hll=None, histogram=None)
+    text = col.text
+    if text is not None:
+        text = replace(text, parsed=pd.Series(empty), frame=pd.DataFrame(), numbers=None, number_stats=None,
+                       lengths=None, spaced=None)
+    return replace(col, stats=replace(col.stats, numeric=None, text=None), numeric=numeric, text=text)
+
+
 def _round(x: float, digits: int = 6) -> float | None:
     if x is None or not np.isfinite(x):
         return None
@@ -174,6 +187,24 @@ class DatasetProfile:
     @property
     def features(self) -> list[ColumnProfile]:
         return [c for c in self.columns.values() if not c.is_target]
+
+    def summary(self) -> "DatasetProfile":
+        """What a fix keeps of this profile once its steps no longer read it: the row count, the row sample (the
+        rows the probe after the fix reads again), the source and the target's task, classes and levels. No
+        column profiles and none of their whole-column arrays (at 1M rows × 20 about 400 MB: sorted values,
+        distinct strings, parsed numbers, hashes), so a report holding it draws no plots, as one rebuilt from
+        JSON does; its findings, column summaries and gradient risk are the report's own, untouched."""
+        stats = DatasetStats(rows=self.stats.rows, columns={}, row_missing=np.zeros(0, dtype=np.int32),
+                             row_hash=np.zeros(0, dtype=np.uint64), target_hash=None, column_digest={},
+                             sample=self.stats.sample, sample_size=self.stats.sample_size)
+        return DatasetProfile(stats, {}, self.source, self.target)
+
+    def verdicts(self) -> "DatasetProfile":
+        """The summary with each column's verdicts (``summary``): its inferred type, evidence, counts and how its
+        text reads (decimal comma, unit), with none of the whole-column arrays behind them, which are left
+        empty. For the fix steps, which read only those (the drop and repair steps): not a profile to check or
+        draw from."""
+        return replace(self.summary(), columns={name: _verdicts(col) for name, col in self.columns.items()})
 
     @cached_property
     def sample(self) -> pd.DataFrame:

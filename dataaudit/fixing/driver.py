@@ -39,7 +39,7 @@ from ..io.read import LoadedTable, to_frame
 from ..progress import Progress
 from ..steps import Resample
 from ..steps.resample import random_rows
-from .fit import FittedSteps, fit_steps, target_levels
+from .fit import FittedSteps, fit_steps, summarise_profile, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
 from .recipe import Recipe
@@ -181,7 +181,9 @@ def fit_on_sample(loaded: LoadedTable, stats: DatasetStats, note: Callable[[Any]
     before.dataset["engine"] = note(before.profile)
     sample = bottom_k(stats.sample, fit_rows).sort_by("__row__").drop_columns(["__row__"])
     target_has_nulls = target is not None and stats.columns[target].nulls > 0
-    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress)
+    verdicts = summarise_profile(before)  # the report keeps its summary, the steps read the verdicts
+    fitted = fit_steps(to_frame(sample), before, options, missing_values=missing_values, progress=progress,
+                       verdicts=verdicts)
     progress.advance()  # the fix stage's last unit, resampling, is planned once the data is written
     fitted.frame = target_as_in_memory(fitted.frame, target, target_has_nulls)
     return before, fitted, sample.num_rows

@@ -4,7 +4,7 @@ memory: the whole file, or a row sample of it), and what fitting them did to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar
 
 import pandas as pd
 
@@ -27,7 +27,10 @@ from .options import FixOptions
 from .recipe import drop_duplicate_rows, drop_missing_target
 from .release import release_memory
 
-__all__ = ["FittedSteps", "fit_steps", "copies_judged", "handed", "quoted", "free_text_note", "codes_note", "target_levels"]
+__all__ = ["FittedSteps", "fit_steps", "summarise_profile", "copies_judged", "handed", "quoted", "free_text_note",
+           "codes_note", "target_levels"]
+
+Handed = TypeVar("Handed")  # what ``handed`` takes out of its list: a frame, a loaded table
 
 
 @dataclass
@@ -43,7 +46,8 @@ class FittedSteps:
 
 
 def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
-              missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FittedSteps:
+              missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None,
+              verdicts: Any = None) -> FittedSteps:
     """Fit every step but resampling on ``frame`` (the loaded data scanned as ``before``), in the SPEC's order,
     each on the output of the one before; rows with a missing target are dropped once values declared missing
     are marked (a training row needs a label), and duplicate rows after the drop step when the scan judged the
@@ -57,7 +61,9 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
     ``fixing.stream`` and ``fixing.dask`` (which fit on a row sample of the file).
 
     ``frame`` may come as a list holding it, which this function empties (``handed``): it then holds the only
-    reference, and the input's memory is freed as soon as the first step has transformed it.
+    reference, and the input's memory is freed as soon as the first step has transformed it. A fix that made
+    ``before`` and cut its profile down to the summary (``summarise_profile``) passes the columns' verdicts that
+    returned as ``verdicts``: the steps read those (default ``before.profile``).
     """
     frame = handed(frame)
     options.validate()
@@ -65,7 +71,7 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
     for f in before.findings:
         flagged.setdefault(f.rule, set()).update(f.columns)
     context = FitContext(target=before.target, flagged=flagged, seed=options.seed, findings=list(before.findings),
-                         profile=before.profile, codes=options.codes)
+                         profile=before.profile if verdicts is None else verdicts, codes=options.codes)
     declared = {c: list(v) for c, v in (missing_values or {}).items() if c in frame.columns and len(v)}
     task = getattr(getattr(before.profile, "target", None), "task", None)
     drop = Drop(drop_leaky=options.drop_leaky, keep_text=options.keep_text).fit(frame, context)  # by the findings
@@ -96,6 +102,8 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
             progress.advance()
             continue
         current = step.fit_transform(current, context, log)  # the repair step parses each column once
+        if step.name == "repair" and verdicts is not None:  # the last step that reads the columns' verdicts
+            context.profile = verdicts = before.profile
         if step.name == "drop":
             current, rows["duplicates_dropped"] = drop_duplicate_rows(current) if dedup else (current, 0)
         release_memory()  # the step's input is freed: return its pages before the next step makes its columns
@@ -108,6 +116,20 @@ def fit_steps(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options:
     return FittedSteps(steps, context, current, rows, log, dedup)
 
 
+def summarise_profile(before: Report) -> Any:
+    """Replace the report's profile with its summary (``DatasetProfile.summary``: what the fix reads of it later,
+    the probe's row sample and the target's task, classes and levels) and return the columns' verdicts for the
+    steps (``DatasetProfile.verdicts``, for ``fit_steps``; None without a profile). The report then draws no
+    plots, and is not one to fit on again. The column profiles' whole-column arrays (about 400 MB at 1M rows ×
+    20) were the largest thing alive while the frame was made and the steps, resampling, the rescan and the write
+    made their copies of the data."""
+    if before.profile is None:
+        return None
+    verdicts = before.profile.verdicts()
+    before.profile = before.profile.summary()
+    return verdicts
+
+
 def copies_judged(before: Report) -> bool:
     """Whether the scan judged rows of the input copies of a record (DA603: exact repeats, or rows equal but for
     an identifier that are no coincidence of a coarse table nor members of one group): then fix drops the rows
@@ -115,9 +137,9 @@ def copies_judged(before: Report) -> bool:
     return any(f.rule == "DA603" for f in before.findings)
 
 
-def handed(frame: pd.DataFrame | list[pd.DataFrame]) -> pd.DataFrame:
-    """The frame itself, or the one frame a list holds, taken out of it: a caller hands its frame over by passing
-    ``[frame]`` and keeping no other reference, so that the callee can free it."""
+def handed(frame: Handed | list[Handed]) -> Handed:
+    """The frame (or loaded table) itself, or the one a list holds, taken out of it: a caller hands its data over
+    by passing ``[frame]`` and keeping no other reference, so that the callee can free it."""
     return frame.pop() if isinstance(frame, list) else frame
 
 

@@ -31,7 +31,7 @@ from ..io.write import (
 from ..progress import NO_PROGRESS, Progress
 from ..steps import Resample
 from .after import sample_rows
-from .fit import fit_steps, target_levels
+from .fit import fit_steps, handed, summarise_profile, target_levels
 from .options import FixOptions
 from .probe import probe_after_fix
 from .recipe import Recipe
@@ -43,14 +43,17 @@ __all__ = ["with_kept", "fit_fix", "fix_in_memory", "fix_loaded", "apply_in_memo
 
 
 def fit_fix(frame: pd.DataFrame | list[pd.DataFrame], before: Report, options: FixOptions, *,
-            missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None) -> FixResult:
+            missing_values: dict[str, list[Any]] | None = None, progress: Progress | None = None,
+            verdicts: Any = None) -> FixResult:
     """Fit every step on ``frame`` (the loaded data scanned as ``before``) and transform it, then resample.
 
     See ``fit_steps`` for ``missing_values`` and ``progress`` (the ``fix`` stage, one unit per step,
-    resampling included), and for ``frame`` handed over in a list (freed once the first step has read it).
+    resampling included), for ``frame`` handed over in a list (freed once the first step has read it) and for
+    ``verdicts`` (those of ``before``'s columns, when its profile was cut down to the summary).
     """
     inputs = [c for c in (frame[0] if isinstance(frame, list) else frame).columns if c != before.target]
-    fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress)
+    fitted = fit_steps(frame, before, options, missing_values=missing_values, progress=progress,
+                       verdicts=verdicts)
     target, current, rows = before.target, fitted.frame, fitted.rows
     columns, n = list(current.columns), len(current)
     resampler = Resample(method=options.resample if target is not None else "none", seed=options.seed)
@@ -82,27 +85,34 @@ def fix_in_memory(path: str | os.PathLike[str], *, output: str | os.PathLike[str
     options of the scans before and after (``scan``'s keywords)."""
     progress.stage("read")
     limit_heap_fragmentation()  # the steps' whole-column arrays go back to the system when freed (see there)
-    loaded = load(path, sheet=sheet, missing_values=missing_values)
+    loaded = [load(path, sheet=sheet, missing_values=missing_values)]  # handed over: freed once framed
     release_memory()  # the reader's buffers (the CSV parser's blocks), before the scan makes its statistics
     return fix_loaded(loaded, output=output, target=target,
                       recipe_path=recipe_path, options=options, overwrite=overwrite, rescan=rescan, safe_csv=safe_csv,
                       missing_values=missing_values, progress=progress, checks=checks or {})
 
 
-def fix_loaded(loaded: LoadedTable, *, output: str | os.PathLike[str] | None, target: str | None,
-               recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool, rescan: bool,
-               safe_csv: bool, missing_values: dict[str, list[Any]] | None, progress: Progress,
+def fix_loaded(loaded: LoadedTable | list[LoadedTable], *, output: str | os.PathLike[str] | None,
+               target: str | None, recipe_path: str | os.PathLike[str] | None, options: FixOptions, overwrite: bool,
+               rescan: bool, safe_csv: bool, missing_values: dict[str, list[Any]] | None, progress: Progress,
                checks: dict[str, Any]) -> FixResult:
     """The in-memory fix of a loaded table (a file's or a frame's): scan, fit, transform, resample, rescan, write.
-    The caller checked the options and the outputs."""
+    The caller checked the options and the outputs. ``loaded`` handed over in a list (``fixing.fit.handed``) is
+    freed once its frame is made: a caller's reference would hold the whole Arrow table (180 MB at 1M rows × 20)
+    through the steps, the rescan and the write."""
+    loaded = handed(loaded)
     before = scan_loaded(loaded, target=target, progress=progress, **checks)
+    # the report keeps its profile's summary, the steps read the columns' verdicts: the column profiles' arrays
+    # are freed before the frame is made
+    verdicts = summarise_profile(before)
     release_memory()  # the scan's temporary columns, before the frame is made
-    handed = [to_frame(loaded.table)]
+    framed = [to_frame(loaded.table)]
     declared = loaded.declared_missing
     del loaded  # the Arrow copy is no longer needed: free it before the steps make theirs
     release_memory()  # and give the pages Arrow's allocator and glibc's heap kept back to the system
     # handed over: fit_steps frees the input frame once the first step has transformed it
-    result = fit_fix(handed, before, options, missing_values=missing_values, progress=progress)
+    result = fit_fix(framed, before, options, missing_values=missing_values, progress=progress, verdicts=verdicts)
+    del verdicts
     if declared:  # already replaced when loading, so the mark-missing step found nothing left to log
         result.log.insert(0, f"mark-missing: values declared missing in the settings set to missing: "
                              f"{describe(declared)}.")

@@ -22,7 +22,11 @@ class FixResult(Viewed):
 
     With the stream and dask engines the output is only on disk: ``frame`` and ``pre_resample`` then hold the
     rows the steps were fitted on (a uniform sample of the file, every row when it is small enough), fixed, and
-    ``engine`` says so; ``rows`` always counts the whole file and output."""
+    ``engine`` says so; ``rows`` always counts the whole file and output.
+
+    ``before`` is the scan before the fix with its findings, column summaries, gradient risk and probe; its
+    profile is cut to its summary once the steps no longer read it (``DatasetProfile.summary``: the row
+    sample and the target), so its HTML has no plots (``dataaudit.scan`` draws them)."""
 
     TEXT_VIEW = "fix-text"  # the fix report as text (``dataaudit fix --report fix.txt``)
     HTML_VIEW = "fix-html"  # the before/after table (``display.fix_html``): escaped, no script, scoped CSS

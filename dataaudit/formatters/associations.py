@@ -295,7 +295,7 @@ def section(report: Report, order: Sequence[str]) -> list[str]:
     overview's column order (worst first). Empty when there is nothing to show."""
     pairs = reported_pairs(report)
     profile: DatasetProfile | None = report.profile
-    if profile is None or not len(profile.sample):
+    if profile is None or not profile.columns or not len(profile.sample):  # no profile, or its summary
         if not pairs:
             return []
         return ["<p>The column pairs the redundancy and leakage checks reported (the report carries no row sample "

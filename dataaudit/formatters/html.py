@@ -241,8 +241,8 @@ def _missing_overview(profile: DatasetProfile) -> list[str]:
 
 def _plots(report: Report) -> list[str]:
     profile = report.profile
-    if profile is None:  # a report rebuilt from JSON has no profile: nothing to draw
-        return []
+    if profile is None or not profile.columns:  # a report rebuilt from JSON has no profile, a fix's report before
+        return []  # it its summary (``DatasetProfile.summary``): nothing to draw
     out: list[str] = []
     target = profile.target
     if target is not None and target.task == "classification" and target.classes:

@@ -113,9 +113,12 @@ class Clip(Step):
         for c in self.columns_:
             low, high = self.bounds_[c]
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
-            clipped[c] = np.clip(x, low, high)
             if n := int(((x < low) | (x > high)).sum()):
                 counts[c] = n
+            # nothing outside the bounds: a float column is its own clipping, kept, not copied (a bound at 0 may
+            # still turn a -0.0 into 0.0, and a NaN bound every value into NaN: those are clipped as before)
+            if n or frame[c].dtype != np.float64 or not (low != 0 and high != 0 and low <= high):
+                clipped[c] = np.clip(x, low, high)
         if counts:
             listed = ", ".join(f"{c!r} {n:,}" for c, n in list(counts.items())[:10])
             more = f" and {len(counts) - 10} more" if len(counts) > 10 else ""

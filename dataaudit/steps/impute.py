@@ -186,8 +186,9 @@ class Impute(Step):
             fill = self.fill_[c]
             if isinstance(fill, str):
                 values[c] = frame[c].astype("str").fillna(fill)
-            else:
+            elif missing[c].any() or frame[c].dtype != np.float64:
                 values[c] = np.where(missing[c], fill, _floats(frame[c]))
+            # else a float column without gaps (±inf count as gaps) is its own imputation: kept as it is, not copied
         if self.model_ is not None:
             cols = self.model_["columns"]
             X = np.column_stack([_floats(frame[c]) for c in cols])

@@ -247,3 +247,20 @@ def test_at_most_two_values_agrees_with_unique():
               np.array([0.0, 1.0, 2.0]), np.array([1.0, np.inf, -np.inf]), rng.integers(0, 3, 1000).astype(float),
               rng.integers(0, 2, 1000).astype(float)):
         assert at_most_two_values(x) == (np.unique(x).size <= 2), x
+
+
+def test_clip_keeps_a_float_column_with_nothing_outside_its_bounds_and_clips_as_numpy_otherwise():
+    """Issue 20: a column with no value outside its bounds is not copied; the output is np.clip's, bit for bit,
+    including a -0.0 against a bound at 0 and a NaN bound, which are clipped as before."""
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame({"inside": rng.normal(size=300), "spiky": np.r_[rng.normal(size=299), 80.0],
+                          "whole": rng.integers(0, 5, 300), "zero": np.r_[-0.0, rng.uniform(0, 1, 299)],
+                          "nan": rng.uniform(0, 1, 300)})
+    clip = Clip().fit(frame, FitContext())
+    clip.bounds_.update(inside=(-50.0, 50.0), zero=(0.0, 2.0), nan=(np.nan, 2.0))
+    out = clip.transform(frame, [])
+    assert np.shares_memory(out["inside"].to_numpy(), frame["inside"].to_numpy())
+    for c in clip.columns_:
+        expected = np.clip(frame[c].to_numpy(dtype=float), *clip.bounds_[c])
+        assert out[c].to_numpy().tobytes() == expected.tobytes(), c
+    assert out["spiky"].max() < 80.0 and np.signbit(out["zero"].iloc[0]) == np.signbit(np.clip(-0.0, 0.0, 2.0))

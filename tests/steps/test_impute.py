@@ -243,3 +243,15 @@ def test_one_source_column_gets_one_missing_indicator(tmp_path):
                                                                                                index=False)
     columns = list(fix(tmp_path / "t.csv", target="label", options=FixOptions(resample="none")).frame.columns)
     assert [c for c in columns if c.endswith("__missing")] == ["when__month__missing"]
+
+
+def test_a_float_column_without_gaps_is_kept_as_it_is_not_copied():
+    """Issue 20: the step made a new array for every numeric column, gaps or not; one without gaps (and without
+    ±inf, which count as gaps) is its own imputation. Integer and infinite columns are still made floats."""
+    frame = pd.DataFrame({"full": np.linspace(-1.0, 1.0, 50), "gaps": _holes(np.random.default_rng(0),
+                                                                             np.arange(50.0), 0.2),
+                          "whole": np.arange(50), "inf": np.r_[np.inf, np.arange(49.0)]})
+    out = Impute().fit_transform(frame, FitContext(), [])
+    assert np.shares_memory(out["full"].to_numpy(), frame["full"].to_numpy())
+    pd.testing.assert_series_equal(out["full"], frame["full"])
+    assert out["whole"].dtype == np.float64 and not out["gaps"].isna().any() and np.isfinite(out["inf"]).all()
