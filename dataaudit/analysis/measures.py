@@ -73,8 +73,8 @@ WHOLE_NOMINAL_NAME = re.compile(r"^(?:married|inst|institution|institute|site|ce
 
 
 #: a name's last word that numbers groups of rows (a matched set, a brood, a litter): the number labels a group
-GROUP_NAME = re.compile(r"(?:^|[_.])(?:stratum|strata|cluster|brood|litter|household|matchset|matched_set)$",
-                        re.IGNORECASE)
+GROUP_NAME = re.compile(r"(?:^|[_.])(?:stratum|strata|cluster|brood|litter|household|matchset|matched_set|"
+                        r"replicate|replication|batch|block)$", re.IGNORECASE)
 
 
 def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str | None:

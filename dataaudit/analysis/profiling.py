@@ -30,17 +30,18 @@ from .textanalysis import (
 )
 
 __all__ = ["MAX_DISTINCT_ANALYSED", "NUMERIC_TEXT_SHARE", "ID_NAME", "ROW_NAMES", "NAMED_ID_SHARE", "ACRONYM_ID",
-           "FUSED_CODE", "FUSED_ID", "UNIQUE_CODE_NAME", "FUSED_NUMBER", "COUNT_TARGET_VALUES",
-           "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "COUNT_BULK", "MIN_TEXT_SHARE", "REPEATED_ID_NAME",
-           "REPEATED_ID_VALUES", "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH", "MAX_CONDITIONING_COLUMNS",
-           "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile", "analyse_text",
-           "analyse_texts", "profile_column", "build_profile", "type_group"]
+           "FUSED_CODE", "FUSED_ID", "UNIQUE_CODE_NAME", "FUSED_NO", "FIRST_UNNAMED", "FUSED_NUMBER",
+           "COUNT_TARGET_VALUES", "COUNT_FROM_ZERO_VALUES", "COUNT_TAIL_SHARE", "COUNT_BULK", "MIN_TEXT_SHARE",
+           "REPEATED_ID_NAME", "REPEATED_ID_VALUES", "UNIT_NAME", "UNIT_NUMBER_SHARE", "SPACED_ID_LENGTH",
+           "MAX_CONDITIONING_COLUMNS", "TYPES", "TextAnalysis", "ColumnProfile", "TargetProfile", "DatasetProfile",
+           "analyse_text", "analyse_texts", "profile_column", "build_profile", "type_group"]
 
 ID_NAME = re.compile(r"(?:^|[_\s.-])(?:id|uuid|guid|key|idx|index|identifier|no|nr|number|ref|code)$"
                      r"|^(?:id|uuid|guid|ref|code)(?:[_\s.-]|$)|(?-i:[a-z](?:Id|ID|No|Nr|Number|Ref|Code))$|^Unnamed: \d+$",
                      re.IGNORECASE)
 #: the name the reader gives a column with an empty header: unique strings there are row names ('Acura Integra 4')
 ROW_NAMES = re.compile(r"^Unnamed: \d+$")
+FIRST_UNNAMED = "Unnamed: 0"  # the first column's: unique numbers there are row names too, whole or not ('1.1')
 NAMED_ID_SHARE = 0.5  # a column named like an identifier is one when at least this share of its values differ
 #: an upper-case abbreviation ending in ID (PID, HHID, SUBJID): an identifier when its values are unique, since
 #: a few English words are spelled so too (PAID, VOID) and may hold mostly distinct amounts
@@ -59,6 +60,9 @@ FUSED_ID = re.compile(r"^(?!(?:in)?valid$|solid$|rapid$|rigid$|vivid$|hybrid$|hu
 #: a name ending in num or nbr run together with the word before (intnum, an interview number; casenum, provnbr):
 #: whole numbers so named are an identifier when mostly distinct, as under ID_NAME (the same family in several rows)
 FUSED_NUMBER = re.compile(r"[a-z](?:num|nbr)$", re.IGNORECASE)
+#: a lower-case name ending in no run together with a short word before (``docno``, ``recno``, ``caseno``): an
+#: identifier when its whole numbers are unique (``casino`` or ``piano`` hold no such column)
+FUSED_NO = re.compile(r"^[a-z]{2,5}no$")
 #: a name that says identifier and nothing else: ``id``, ``ID``, ``index``, ``key`` alone, or ending in id or key
 #: after a separator or in camel case (``household_id``, ``Ketchup.id``, ``subjectId``, ``patientID``). Such whole
 #: numbers or token-like strings are an identifier even when each value fills many rows (households, interviewers,
@@ -404,7 +408,8 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
             sequential = ratio >= 0.98 and span <= 1.5 * distinct
             name_hint = name_hint or bool(FUSED_NUMBER.search(stats.name) or UNIT_NAME.match(stats.name)) or (
                 ratio >= 0.98 and bool(ACRONYM_ID.match(stats.name) or FUSED_CODE.search(stats.name)
-                                      or FUSED_ID.match(stats.name) or UNIQUE_CODE_NAME.match(stats.name)))
+                                      or FUSED_ID.match(stats.name) or UNIQUE_CODE_NAME.match(stats.name)
+                                      or FUSED_NO.match(stats.name)))
             repeated = not sequential and ratio < NAMED_ID_SHARE and (
                 _repeated_id(stats.name, distinct) or (bool(UNIT_NAME.match(stats.name))
                                                        and distinct >= REPEATED_ID_VALUES))
@@ -417,6 +422,10 @@ def _infer(stats: ColumnStats, numeric: NumericStats | None, text: TextAnalysis 
                 if repeated:
                     evidence["repeated"] = True
                 return "identifier"
+        if not integral and nonmissing >= 20 and ratio >= 0.98 and stats.name == FIRST_UNNAMED:
+            evidence["rule"] = ("unique numbers in the first column, which has no name: the file's row names "
+                                "(R writes a patient's visits so: '1.1', '1.2')")
+            return "identifier"
         evidence["rule"] = "whole numbers" if integral else "numbers"
         if stats.kind == "string":
             evidence["rule"] += " stored as text"

@@ -472,8 +472,9 @@ def identifier_column(data: DatasetProfile) -> Iterator[Hit]:
     or more) in a column named like one (``id``, ``customer_id``, ``orderNo``, ``key``, or a name ending in num or
     nbr run together: ``intnum``, an interview number whose family fills 1-11 rows); an upper-case name ending
     in ID (``PID``, ``HHID``), or a name ending in code or id run together (``zipcode``, ``distcod``, ``studyid``;
-    not ``medicaid`` or ``valid``), or a place's or unit's code (``dept``, ``fips``, ``zip``, ``county``), counts when
-    its values are unique. Whole numbers whatever their name are a panel's unit (the same entity in several rows) when
+    not ``medicaid`` or ``valid``), a place's or unit's code (``dept``, ``fips``, ``zip``, ``county``) or a short word
+    and no run together (``docno``), counts when its values are unique; so do unique numbers, whole or not, in the
+    first column when it has no name (R's row names '1.1', '1.2' of a patient's visits). Whole numbers whatever their name are a panel's unit (the same entity in several rows) when
     each value fills one block of consecutive rows (10 blocks or more, most of two rows or more, more blocks than
     rows in a block) in which another integer column, a year or a wave, rises (or falls) strictly in every block,
     with at most three times as many values as the longest block has rows (``nr``: 545 men, 8 rows each, 1980 to

@@ -143,8 +143,11 @@ def test_states_groups_hospitals_and_numbered_groups_of_rows_are_codes(tmp_path,
     f["stratum"] = np.repeat(np.arange(1, 201), 3)  # matched sets of a case and two controls
     f["pooled.stratum"] = rng.integers(1, 64, 600)
     f["BROOD"] = np.repeat(rng.choice(np.arange(501, 744), 150, replace=False), 4)
-    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["BROOD", "group", "hospital", "pooled.stratum",
-                                                                     "state", "stratum"]
+    f["replicate"] = np.repeat(np.arange(1, 16), 40)  # 15 replicates of an experiment, 40 cakes each
+    f["batch"] = rng.integers(1, 9, 600)
+    f["blocks_walked"] = rng.poisson(6, 600)  # a count that merely mentions a block
+    assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["BROOD", "batch", "group", "hospital",
+                                                                     "pooled.stratum", "replicate", "state", "stratum"]
 
 
 def test_a_short_nominal_name_on_values_in_steps_is_a_measurement(tmp_path, rng):

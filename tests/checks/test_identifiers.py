@@ -136,3 +136,15 @@ def test_unique_whole_numbers_named_as_a_place_code_are_an_identifier_and_repeat
     g = pd.DataFrame({"dept": rng.integers(1, 13, 500), "score": rng.normal(size=500)})
     findings = scan(write_csv(tmp_path / "u.csv", g), target="score").findings
     assert [x.rule for x in findings if "dept" in x.columns] == ["DA408"]
+
+
+def test_row_names_written_as_decimals_and_a_fused_no_are_identifiers(tmp_path, rng):
+    """R's row names of a patient's visits ('1.1'..'60.4') in the first, unnamed column are row names though not
+    whole numbers, and ``docno``, unique document numbers, is an identifier; an unnamed measurement in a later
+    column and ``piano``-like words do not qualify by name."""
+    n = 240
+    names = [f"{p}.{v}" for p in range(1, 61) for v in range(1, 5)]
+    f = pd.DataFrame({"Unnamed: 0": names, "docno": 78001 + np.arange(n) * 3, "dose": rng.choice([1.0, 2.0], n),
+                      "Unnamed: 4": rng.normal(10, 2, n).round(4), "y": rng.normal(size=n).round(3)})
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="y").findings
+    assert {x.column for x in findings if x.rule == "DA702"} == {"Unnamed: 0", "docno"}
