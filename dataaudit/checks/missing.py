@@ -14,7 +14,7 @@ from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core import textvalues
 from ..core.fill_in import fill_in_value
-from ..core.measures import find_sentinels
+from ..core.measures import find_sentinels, placeholder_shaped
 from ..core.numfmt import num
 from ._common import jsonable, pct, plural
 from .recode_kinds import mask_digest
@@ -181,30 +181,57 @@ def sentinel_values(data: DatasetProfile, *, min_share: float = 0.005, min_z: fl
     third value equal to the mean of its rows (``clerical`` 0.182331 for those not working); not when a 0/1 column
     marks those rows (90% of them both ways: fix's own ``<col>__missing`` beside its imputed median).
 
+    Spikes of different values, none shaped like a placeholder, that fill exactly the same rows in two columns or
+    more are one big group's attributes, not codes for unknown (the largest war's 90 pairs of nations and 3,010
+    pair-months on each of its 89 rows).
+
     How fix repairs it: repair turns the sentinel into a missing value, then impute fills it (with an
     indicator column when it is frequent).
     """
     found: dict[str, set[float]] = {}
-    for col in data.columns.values():
-        if col.numeric is None or col.inferred_type not in ("numeric", "integer"):
+    spikes = [(col, s) for col in data.columns.values()
+              if col.numeric is not None and col.inferred_type in ("numeric", "integer")
+              for s in find_sentinels(col.numeric, min_share=min_share, min_z=min_z)]
+    group = _group_attributes(data, spikes)
+    for col, s in spikes:
+        if (col.name, s["value"]) in group:
             continue
-        for s in find_sentinels(col.numeric, min_share=min_share, min_z=min_z):
-            found.setdefault(col.name, set()).add(s["value"])
-            lo, hi = s["bulk_range"]
-            if s.get("flag"):
-                yield Hit(col.name, f"the value {num(s['value'])} appears {plural(s['count'], 'time')} "
-                          f"({pct(s['fraction'])}) in a column whose other values are only {num(lo)} and {num(hi)}, "
-                          f"{s['distance']:.0f}× their distance beyond them: likely a placeholder for missing",
-                          jsonable(s), severity=Severity.MEDIUM if s["fraction"] < min_share else None)
-                continue
-            yield Hit(col.name,
-                      f"the value {num(s['value'])} appears {s['count']:,} times ({pct(s['fraction'])}), "
-                      f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
-                      "likely a placeholder for missing", jsonable(s),
-                      severity=Severity.MEDIUM if s.get("rare") else None)
+        found.setdefault(col.name, set()).add(s["value"])
+        lo, hi = s["bulk_range"]
+        if s.get("flag"):
+            yield Hit(col.name, f"the value {num(s['value'])} appears {plural(s['count'], 'time')} "
+                      f"({pct(s['fraction'])}) in a column whose other values are only {num(lo)} and {num(hi)}, "
+                      f"{s['distance']:.0f}× their distance beyond them: likely a placeholder for missing",
+                      jsonable(s), severity=Severity.MEDIUM if s["fraction"] < min_share else None)
+            continue
+        yield Hit(col.name,
+                  f"the value {num(s['value'])} appears {s['count']:,} times ({pct(s['fraction'])}), "
+                  f"{s['robust_z']:.0f} robust z-scores outside the other values ({num(lo)} to {num(hi)}): "
+                  "likely a placeholder for missing", jsonable(s),
+                  severity=Severity.MEDIUM if s.get("rare") else None)
     yield from _fill_ins(data, found)
     yield from _shared_codes(data, found)
     yield from _paired_zero_codes(data, found)
+
+
+GROUP_SPIKE_COLUMNS = 2  # columns whose spikes of different values fill the same rows: one big group's attributes
+
+
+def _group_attributes(data: DatasetProfile, spikes: list[tuple[ColumnProfile, dict]]) -> set[tuple[str, float]]:
+    """The spikes (column, value) that are one group's attributes, not placeholders: ``GROUP_SPIKE_COLUMNS`` columns
+    or more whose spikes, of different values none shaped like a placeholder (``placeholder_shaped``: -999, 9999),
+    fall on exactly the same sampled rows (one war's 89 pairs of nations, each row with the war's 90 pairs and its
+    3,010 pair-months). A placeholder written in several fields is one code (DA103's shared codes)."""
+    numeric = data.numeric_sample
+    rows: dict[bytes, list[tuple[str, float]]] = {}
+    for col, s in spikes:
+        if s.get("flag") or placeholder_shaped(s["value"]) or s["value"] == 0 or col.name not in numeric.columns:
+            continue
+        mask = numeric[col.name].to_numpy(dtype=float) == s["value"]
+        if mask.sum() >= 3:
+            rows.setdefault(mask_digest(mask), []).append((col.name, s["value"]))
+    return {spike for found in rows.values() if len({v for _, v in found}) >= GROUP_SPIKE_COLUMNS
+            for spike in found}
 
 
 def _fill_ins(data: DatasetProfile, found: dict[str, set[float]]) -> Iterator[Hit]:

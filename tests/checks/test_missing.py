@@ -536,3 +536,20 @@ def test_the_log_of_a_floor_put_in_for_zeros_is_a_placeholder(tmp_path):
                       "label": rng.integers(0, 2, n)})
     found = scan(write_csv(tmp_path / "t.csv", f), target="label", select=["DA103"]).findings
     assert [(s.column, round(s.evidence["value"], 4)) for s in found] == [("lpremium", -6.9078)]
+
+
+def test_one_big_groups_attributes_are_not_placeholders_but_a_lone_spike_still_is(tmp_path, rng):
+    """Pairs of nations at war, one row per pair: the largest war's 89 pairs each carry its 90 pairs and 3,010
+    pair-months, far above every other war's (1-44, 1-1,444), on exactly the same rows: one group's attributes, not
+    a code for unknown. The same 3,010 alone in one column, on rows no other spike shares, is still reported."""
+    n = 800
+    wars = rng.integers(0, 120, n)
+    pairs = np.minimum(rng.geometric(0.4, 120), 44)[wars]
+    months = np.minimum(rng.lognormal(3.5, 1.2, 120).round() + 1, 1444)[wars]
+    big = np.arange(n) < 89
+    f = pd.DataFrame({"pairs": np.where(big, 90, pairs), "monthsPairs": np.where(big, 3010, months),
+                      "deaths": rng.lognormal(8, 1, n).round(), "y": rng.normal(size=n).round(3)})
+    assert scan(write_csv(tmp_path / "t.csv", f), target="y", select=["DA103"]).findings == []
+    f["pairs"] = pairs
+    (hit,) = scan(write_csv(tmp_path / "u.csv", f), target="y", select=["DA103"]).findings
+    assert hit.column == "monthsPairs" and hit.evidence["value"] == 3010
