@@ -74,20 +74,11 @@ def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: 
         max_z = max((abs(v - med) / scale for v, _ in outside), default=0.0)
         fraction = count / num_stats.count
         detached = []
-        if count <= 0 or not outside or (max_z < extreme_z and fraction < min_share):
-            # a normal tail of this size, or nothing beyond the bounds: still report a value or two cut off
-            # from the rest by a gap out of scale with the tail's spacing (an age of 1 where the next is 17)
-            detached = detached_extremes(judged, scale, center=med)
-            if not detached:
-                continue
-            outside = [(v, r) for v, r, _, _ in detached]
-            count = len(outside)
-            fraction = count / num_stats.count
-            max_z = max(abs(v - med) / scale for v, _ in outside)
-        if fraction > max_share and not detached:
-            # a fifth of the values is not "outliers": a spread-out or two-humped shape (DA203); a value or two cut
-            # off from that shape by a gap out of scale with its tail still are (replacement rates of 2.04 and 2.06
-            # where the rest end at 1.13, a spike at 0.5 making the bounds narrow)
+        if count <= 0 or not outside or (max_z < extreme_z and fraction < min_share) or fraction > max_share:
+            # a normal tail of this size, nothing beyond the bounds, or a fifth of the values beyond them (a
+            # spread-out or two-humped shape, DA203's, not "outliers"): still report a value or two cut off from the
+            # rest by a gap out of scale with the tail's spacing (an age of 1 where the next is 17; replacement rates
+            # of 2.04 and 2.06 where the rest end at 1.13, a spike at 0.5 making the bounds narrow)
             detached = detached_extremes(judged, scale, center=med)
             if not detached:
                 continue
