@@ -18,7 +18,7 @@ from ._common import pct
 __all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
            "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest",
            "MAX_CASE_COLUMNS", "MIN_CASE_VALUES", "case_variants", "THRESHOLD_ROWS", "THRESHOLD_COLUMNS",
-           "MIN_THRESHOLD_SIDE", "threshold_flags"]
+           "MIN_THRESHOLD_SIDE", "threshold_flags", "MAX_RANGE_VALUES", "MIN_RANGE_DUMMIES", "range_dummies"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
@@ -265,3 +265,55 @@ def threshold_flags(data: DatasetProfile, flags: list[str], numbers: list[str], 
                       {"recoding_of": name, "kind": "threshold-flag", "value": str(values[i][which]),
                        "threshold": edge, "side": "at or below" if below else "at or above",
                        "rows": int(m[i, j])}, columns=(name, flag), severity=Severity.LOW, fix="none")
+
+
+MAX_RANGE_VALUES = 30  # a number binned into dummies holds at most this many values
+MIN_RANGE_DUMMIES = 2  # and is stored beside at least this many of them
+
+
+def range_dummies(data: DatasetProfile, flags: list[str], numbers: list[str], skip: set[str]) -> Iterator[Hit]:
+    """A number of 3 to ``MAX_RANGE_VALUES`` values stored beside dummies of its ranges (``educ`` beside
+    ``highgrad`` = 12, ``polytech`` = 14-15, ``college`` = 16, ``grad`` = 17-20, …): ``MIN_RANGE_DUMMIES`` 0/1
+    columns or more, each a function of the number (the same value in every row of each of its values) and one of
+    them marking two values or more, that mark disjoint sets of its values covering all of them or all but one
+    run of neighbouring values (the base range left out). Severity low: derived, it adds nothing the number does not
+    hold, but steps are a shape a model may use, so fix keeps them. All flags of a number at once: one matrix
+    product of the number's one-hot rows with the flags."""
+    sample = data.sample
+    flags = [f for f in flags if f in sample.columns and f not in skip][:THRESHOLD_COLUMNS]
+    numbers = [n for n in numbers if n in sample.columns and 3 <= data.columns[n].distinct <= MAX_RANGE_VALUES]
+    if len(flags) < MIN_RANGE_DUMMIES or not numbers:
+        return
+    step = max(1, len(sample) // THRESHOLD_ROWS)
+    marks = np.column_stack([pd.factorize(sample[f].iloc[::step].astype("str").where(sample[f].iloc[::step].notna())
+                                          .to_numpy(), sort=True)[0] for f in flags])
+    for name in numbers[:THRESHOLD_COLUMNS]:
+        codes, values = pd.factorize(sample[name].iloc[::step].to_numpy(), sort=True)
+        rows = (codes >= 0) & (marks >= 0).all(axis=1)
+        if rows.sum() < 2 * MIN_THRESHOLD_SIDE:
+            continue
+        onehot = np.eye(len(values))[codes[rows]]
+        size = onehot.sum(axis=0)
+        ones = onehot.T @ (marks[rows] == 1)  # rows of each value (row) where each flag (column) is 1
+        function = ((ones == 0) | (ones == size[:, None])).all(axis=0) & (ones.sum(axis=0) > 0) \
+            & (ones.sum(axis=0) < size.sum())
+        chosen = [j for j in np.flatnonzero(function) if flags[j] != name and flags[j] not in skip]
+        marked = (ones[:, chosen] == size[:, None]) if chosen else np.zeros((len(values), 0), dtype=bool)
+        if len(chosen) < MIN_RANGE_DUMMIES or (marked.sum(axis=1) > 1).any() or marked.sum(axis=0).max() < 2:
+            continue  # not disjoint, or each flag one value: a category's own dummies (DA606's first kind)
+        order = np.argsort(marked.argmax(axis=0), kind="stable")  # the dummies by the first value they mark
+        chosen, marked = [chosen[k] for k in order], marked[:, order]
+        left = np.flatnonzero(~marked.any(axis=1))
+        if left.size and (left[-1] - left[0] + 1 != left.size):
+            continue  # the values no dummy marks are not one run: not a binning of the number
+        ranges = []
+        for j, flag in zip(range(len(chosen)), (flags[k] for k in chosen)):
+            held = values[marked[:, j]]
+            ranges.append(f"`{flag}` = {held[0]:g}" + (f"-{held[-1]:g}" if held.size > 1 else ""))
+        names = [flags[k] for k in chosen]
+        skip.update(names)
+        yield Hit(name, f"stored beside dummies of its ranges ({', '.join(ranges[:5])}"
+                  f"{' …' if len(ranges) > 5 else ''}): the dummies are a binning of it; kept (steps a model may "
+                  "use), but they add nothing it does not hold",
+                  {"kind": "range-dummies", "dummies": names, "values": int(len(values))},
+                  columns=(name, *names), severity=Severity.LOW, fix="none")

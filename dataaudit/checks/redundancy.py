@@ -23,6 +23,7 @@ from .recode_kinds import (
     coarsenings,
     mask_digest,
     monotone_pair,
+    range_dummies,
     spike_flags,
     threshold_flags,
 )
@@ -299,7 +300,7 @@ RECODING_TYPES = ("categorical", "boolean", "integer")
 @check("DA606", "recoded-columns", Category.REDUNDANCY, Severity.MEDIUM,
        effect=GradientEffect.ILL_CONDITIONING, fix_steps=("drop",), on_sample=True)
 def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator[Hit]:
-    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``), a text that is another in another case (``district`` = ``municipa`` title-cased), a flag that is a threshold of a number (``child`` = ``age`` < 18).
+    """Two columns that say the same thing (on the row sample): a category and its code (``size`` S/M/L beside ``size_code`` 1/2/3; a country name beside its ISO code), a monotone recoding of a few levels (income brackets and their logs), a flag of a number's one value (``unem96`` = ``earn96`` == 0), a category coarsened from another made of it and a third (``ap`` from ``trt``, itself ``ap`` and ``hilo``), a text that is another in another case (``district`` = ``municipa`` title-cased), a flag that is a threshold of a number (``child`` = ``age`` < 18), a number beside dummies of its ranges.
 
     Two columns map one to one exactly when numbering their values by first appearance gives the same numbers
     row for row, so every category-like column is numbered once and the columns are grouped by those numbers:
@@ -328,6 +329,10 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
 
     A text column equal to an earlier one once case and runs of spaces are set aside (``district`` = ``municipa``
     title-cased, mostly distinct names both) is a recoding too, exact in every sampled row.
+
+    A number of 3 to 30 values stored beside two or more 0/1 columns, each a function of it, that mark disjoint
+    ranges of its values covering them all or all but one run (``educ`` beside ``highgrad`` = 12, ``polytech`` =
+    14-15, ``grad`` = 17-20 …) is binned into dummies (severity low, fix keeps them: steps a model may use).
 
     A two-valued column (0/1 or words) one of whose values holds exactly the lowest or the highest rows of a number
     of 10 values or more, strictly and with 10 rows or more on each side, is a threshold of it (severity low;
@@ -390,6 +395,7 @@ def recoded_columns(data: DatasetProfile, *, max_values: int = 1000) -> Iterator
             reported.update(hit.columns)
             yield hit
     two_valued = [c.name for c in data.features if c.distinct == 2]  # 0/1, yes/no
+    yield from range_dummies(data, two_valued, numbers, reported)
     for hit in threshold_flags(data, two_valued, numbers, reported):
         if not _near_linear(data, *hit.columns):  # a flag almost a number (r 0.999) is DA605's pair
             yield hit

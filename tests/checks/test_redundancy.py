@@ -340,3 +340,24 @@ def test_overlapping_flags_small_sides_and_ties_across_a_threshold_are_no_thresh
     found = [h for h in scan(write_csv(tmp_path / "t.csv", f), target="price", select=["DA606"]).findings
              if h.evidence.get("kind") == "threshold-flag"]
     assert found == []
+
+
+def test_a_number_stored_beside_dummies_of_its_ranges_is_a_recoding_and_noisy_flags_are_not(tmp_path, rng):
+    """``educ`` (8-20 years) beside its degree dummies (``highdrop`` = 8-11, ``highgrad`` = 12-13, ``college`` =
+    16, ``grad`` = 17-20; 14-15, the base, marked by none): one low finding naming the five columns. Flags that
+    mostly follow the years (a degree reported with 5% errors) or that overlap (12 or more, 16 or more) are not a
+    binning of them."""
+    n = 600
+    educ = rng.integers(8, 21, n)
+    f = pd.DataFrame({"educ": educ, "highdrop": (educ <= 11).astype(int),
+                      "highgrad": ((educ >= 12) & (educ <= 13)).astype(int), "college": (educ == 16).astype(int),
+                      "grad": (educ >= 17).astype(int), "wage": rng.lognormal(2, 0.5, n).round(2)})
+    found = [x for x in scan(write_csv(tmp_path / "t.csv", f), target="wage", select=["DA606"]).findings
+             if x.evidence.get("kind") == "range-dummies"]
+    assert [x.columns for x in found] == [("educ", "highdrop", "highgrad", "college", "grad")]
+    assert str(found[0].severity) == "low" and "`highgrad` = 12-13" in found[0].message and found[0].fix == "none"
+    g = pd.DataFrame({"educ": educ, "degree": np.where(rng.random(n) < 0.05, 1 - (educ >= 16), educ >= 16).astype(int),
+                      "hs": (educ >= 12).astype(int), "ba": (educ >= 16).astype(int),
+                      "wage": rng.lognormal(2, 0.5, n).round(2)})
+    assert [x for x in scan(write_csv(tmp_path / "u.csv", g), target="wage", select=["DA606"]).findings
+            if x.evidence.get("kind") == "range-dummies"] == []
