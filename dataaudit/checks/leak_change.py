@@ -74,7 +74,7 @@ def target_change(names: list[str], numeric: pd.DataFrame, y: np.ndarray, units:
 def _repeated(codes: np.ndarray) -> np.ndarray:
     """Rows whose unit (codes ≥ 0) holds another row too."""
     known = codes >= 0
-    counts = np.bincount(np.where(known, codes, 0), minlength=1)
+    counts = np.bincount(codes[known], minlength=1)  # rows of each unit, the unknown ones not counted
     return known & (counts[np.where(known, codes, 0)] > 1)
 
 
