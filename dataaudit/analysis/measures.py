@@ -92,7 +92,10 @@ def integer_code_reason(col: ColumnProfile, max_distinct: int = 10_000) -> str |
     stepped = bool(np.abs(uniq).max() < 2.0**62 and np.gcd.reduce(uniq.astype(np.int64)) >= 5)
     if CODE_NAME.search(col.name):
         return "its name says it is a code"
-    if NOMINAL_NAME.search(col.name) and not (stepped and WHOLE_NOMINAL_NAME.match(col.name)):
+    # one of the short whole names on values in steps, or spread sparsely over thousands (``married``, 82 counts
+    # of married residents from 282 to 11,479), is a measurement
+    sparse = hi >= 1000 and col.distinct / (hi - lo + 1) < 0.05
+    if NOMINAL_NAME.search(col.name) and not ((stepped or sparse) and WHOLE_NOMINAL_NAME.match(col.name)):
         return "its name is an attribute with no order or magnitude"
     if GROUP_NAME.search(col.name):
         return "its name says it numbers groups of rows (a stratum, a brood): a label, not a quantity"

@@ -313,7 +313,8 @@ def integer_codes(data: DatasetProfile, *, max_distinct: int = 10_000) -> Iterat
     institution, site, centre, clinic, hospital, state or group: ``race`` 1/2/3 = white/black/other; ``married``
     1-6, a marital status, not a 0/1 flag; ``state`` 11-95, census state codes; ``group`` 1-3, a disease group;
     but ``yrs_married`` is a duration, and one of those short whole names on values that are all multiples of 5
-    or more is a measurement (``inst`` 1,000 to 34,000 in whole thousands: feet to the interstate); or ends with a word that numbers groups of rows: stratum, cluster, brood,
+    or more, or spread sparsely over thousands (``married``, counts of married residents 282-11,479), is a
+    measurement (``inst`` 1,000 to 34,000 in whole thousands: feet to the interstate); or ends with a word that numbers groups of rows: stratum, cluster, brood,
     litter, household, replicate, batch, block: ``stratum`` 1-83, the matched set of a case and its controls),
     or when its values are fixed-width numbers spread sparsely (a 5-digit code; not squares, ``agesq``, nor under
     an amount's name, ``pcinc``, a city's income per head), or when, whatever its name (but

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..analysis.findings import Category, GradientEffect, Hit, Severity
+from ..analysis.measures import integer_code_reason
 from ..analysis.profiling import ColumnProfile, DatasetProfile
 from ..analysis.rules import check
 from ..core.measures import (
@@ -23,9 +24,12 @@ __all__ = ["robust_outliers", "infinite_values", "heavy_tail"]
 
 
 def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
-    """Numeric features, plus a regression target (its outliers drive the loss too)."""
+    """Numeric features, plus a regression target (its outliers drive the loss too); not integer codes (DA408's:
+    a district numbered 81,902 is no outlier among 38,010-81,150, and fix encodes it)."""
     for col in data.columns.values():
         if col.numeric is None or col.numeric.count < 10 or col.inferred_type not in ("numeric", "integer"):
+            continue
+        if not col.is_target and (integer_code_reason(col) is not None or col.name in data.group_codes):
             continue
         if col.is_target and data.target is not None and data.target.task != "regression":
             continue
@@ -37,6 +41,8 @@ def _continuous(data: DatasetProfile) -> Iterator[ColumnProfile]:
 def robust_outliers(data: DatasetProfile, *, threshold: float = 3.5, min_share: float = 0.01,
                     extreme_z: float = 6.0, max_share: float = 0.2) -> Iterator[Hit]:
     """Values more than 3.5 robust (MAD) z-scores from the column median (Iglewicz & Hoaglin); when one value fills half the column, judged among the other values; or a value or two cut off from the rest by a gap far wider than the tail's steps (an age of 1 where the next is 17).
+
+    Integer codes (DA408's) are not judged: a code's size is no magnitude, and fix encodes them.
 
     A heavy-tailed non-negative column (DA203's shape: skewness ≥ 2 and a lopsided 1–99% range) is judged on
     the log scale: a lognormal income's long tail is a shape, not 14% outliers; a value detached even from

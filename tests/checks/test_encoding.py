@@ -116,6 +116,8 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     f["children"] = rng.poisson(1.5, 600)
     f["inst"] = rng.choice([1, 3, 5, 6, 7, 11, 12, 13, 15, 16, 21, 22, 26, 32, 33], 600)  # the institution's code
     f["married"] = rng.choice([1, 2, 3, 4, 5, 6], 600, p=[0.7, 0.01, 0.01, 0.05, 0.03, 0.2])  # a marital status
+    g0 = pd.DataFrame({"married": rng.choice(rng.integers(282, 11_480, 82), 600),  # married residents of 82 zips
+                       "y": rng.normal(size=600)})
     f["site_visits"] = rng.poisson(4, 600)  # a count that merely mentions a site
     f["yrs_married"] = rng.choice([1, 3, 6, 9, 13, 17, 23], 600)  # a duration
     f["distance_to_center"] = rng.choice(np.arange(100, 200, 10), 600) + 3  # metres, in a few steps
@@ -129,6 +131,7 @@ def test_nominal_attributes_stored_as_integers_are_codes(tmp_path, rng):
     f["brand"] = rng.integers(1, 5, 600)  # the brand bought, 1-4
     f["commune_size"] = rng.integers(300, 5000, 600)  # households: a measurement of a commune
     g = clean_frame(rng, 600).assign(married=rng.integers(0, 2, 600))  # the usual 0/1 flag: no codes
+    assert _scan(tmp_path, g0, "DA408", target="y") == []  # a count spread over thousands, not a status
     assert sorted(x.column for x in _scan(tmp_path, f, "DA408")) == ["brand", "commune", "district", "fregion",
                                                                      "inst", "married", "mother_religion", "nbh",
                                                                      "race"]

@@ -170,3 +170,14 @@ def test_a_value_or_two_cut_off_from_a_spread_out_shape_is_still_an_outlier(tmp_
     assert {e["value"] for e in found.evidence["examples"]} == {2.04, 2.059}
     g = pd.DataFrame({"reprate": rates, "label": np.arange(rates.size) % 2})
     assert scan(write_csv(tmp_path / "u.csv", g), target="label", select=["DA201"]).findings == []
+
+
+def test_integer_codes_get_no_outlier_finding(tmp_path):
+    """A district code (47 five-digit codes, 46 of them 60,010-62,990 and one 81,902) is integer codes (DA408),
+    which fix encodes: its far value is no outlier."""
+    rng = np.random.default_rng(52)
+    codes = np.r_[rng.choice(np.arange(60_010, 63_000, 10), 46, replace=False), 81_902]
+    f = pd.DataFrame({"dcode": rng.choice(codes, 400), "y": rng.normal(size=400).round(3)})
+    f.loc[0, "dcode"] = 81_902
+    findings = scan(write_csv(tmp_path / "t.csv", f), target="y", select=["DA201", "DA408"]).findings
+    assert [x.rule for x in findings] == ["DA408"]
