@@ -18,7 +18,8 @@ from ._common import pct
 __all__ = ["MIN_TRANSFORM_VALUES", "MAX_TRANSFORM_VALUES", "monotone_pair", "MIN_SPIKE_ROWS", "MIN_SPIKE_VALUES",
            "spike_flags", "MAX_COARSE_VALUES", "MIN_ROWS_PER_VALUE", "MAX_COARSE_PARTNERS", "coarsenings", "mask_digest",
            "MAX_CASE_COLUMNS", "MIN_CASE_VALUES", "case_variants", "THRESHOLD_ROWS", "THRESHOLD_COLUMNS",
-           "MIN_THRESHOLD_SIDE", "threshold_flags", "MAX_RANGE_VALUES", "MIN_RANGE_DUMMIES", "range_dummies"]
+           "MIN_THRESHOLD_SIDE", "threshold_flags", "MAX_RANGE_VALUES", "MIN_RANGE_DUMMIES", "MIN_RANGE_ROWS",
+           "range_dummies"]
 
 #: a one-to-one pair with a non-integer number in it is a recoding only as a monotone map of this many values or
 #: more (two attributes of the same few groups map one to one without being one a transform of the other; five
@@ -269,12 +270,13 @@ def threshold_flags(data: DatasetProfile, flags: list[str], numbers: list[str], 
 
 MAX_RANGE_VALUES = 30  # a number binned into dummies holds at most this many values
 MIN_RANGE_DUMMIES = 2  # and is stored beside at least this many of them
+MIN_RANGE_ROWS = 5  # rows in its median value (every value two at least)
 
 
 def range_dummies(data: DatasetProfile, flags: list[str], numbers: list[str], skip: set[str]) -> Iterator[Hit]:
-    """A number of 3 to ``MAX_RANGE_VALUES`` values stored beside dummies of its ranges (``educ`` beside
-    ``highgrad`` = 12, ``polytech`` = 14-15, ``college`` = 16, ``grad`` = 17-20, …): ``MIN_RANGE_DUMMIES`` 0/1
-    columns or more, each a function of the number (the same value in every row of each of its values) and one of
+    """A number of 3 to ``MAX_RANGE_VALUES`` values (``MIN_RANGE_ROWS`` rows in the median one, two in each) stored
+    beside dummies of its ranges (``educ`` beside ``highgrad`` = 12, ``polytech`` = 14-15, ``college`` = 16,
+    ``grad`` = 17-20, …): ``MIN_RANGE_DUMMIES`` 0/1 columns or more, each a function of the number (the same value in every row of each of its values) and one of
     them marking two values or more, that mark disjoint sets of its values covering all of them or all but one
     run of neighbouring values (the base range left out). Severity low: derived, it adds nothing the number does not
     hold, but steps are a shape a model may use, so fix keeps them. All flags of a number at once: one matrix
@@ -294,6 +296,8 @@ def range_dummies(data: DatasetProfile, flags: list[str], numbers: list[str], sk
             continue
         onehot = np.eye(len(values))[codes[rows]]
         size = onehot.sum(axis=0)
+        if size.min() < 2 or np.median(size) < MIN_RANGE_ROWS:
+            continue  # values of a row or two: any flag is a function of them by chance
         ones = onehot.T @ (marks[rows] == 1)  # rows of each value (row) where each flag (column) is 1
         function = ((ones == 0) | (ones == size[:, None])).all(axis=0) & (ones.sum(axis=0) > 0) \
             & (ones.sum(axis=0) < size.sum())
