@@ -182,19 +182,31 @@ def surrounding_whitespace(data: DatasetProfile) -> Iterator[Hit]:
 def high_cardinality(data: DatasetProfile, *, max_categories: int = 50) -> Iterator[Hit]:
     """A categorical column with more than 50 distinct values: one-hot encoding would explode.
 
+    From 20 values, also when more than half of them hold fewer than 6 rows (44 postal codes in 173 rows, 35 of
+    them rarer): most one-hot columns would be too rare to learn from.
+
     Why it hurts training: one-hot encoding adds a column per value; most are rare, so their weights see a
     handful of non-zero inputs (near-dead parameters) and the model overfits the rest.
 
     How fix repairs it: encode groups rare values into one bucket and frequency-encodes high-cardinality columns.
     """
     for col in data.features:
-        if col.inferred_type != "categorical" or col.distinct <= max_categories:
+        if col.inferred_type != "categorical" or col.distinct < RARE_CATEGORIES:
             continue
         frame = col.text.frame[~col.text.frame["token"]] if col.text is not None else None
         singletons = int((frame["count"] == 1).sum()) if frame is not None else 0
+        rare = int((frame["count"] < RARE_ROWS).sum()) if frame is not None else 0
+        if col.distinct <= max_categories and rare <= 0.5 * col.distinct:
+            continue
+        shown = (f"{singletons:,} of them for values seen once" if col.distinct > max_categories else
+                 f"{rare:,} of them for values of fewer than {RARE_ROWS} rows, too rare to learn a weight from")
         yield Hit(col.name, f"{col.distinct:,} distinct values: one-hot encoding would add {col.distinct:,} columns, "
-                  f"{singletons:,} of them for values seen once",
-                  {"distinct": col.distinct, "singletons": singletons, "max_categories": max_categories})
+                  f"{shown}", {"distinct": col.distinct, "singletons": singletons, "rare": rare,
+                               "max_categories": max_categories})
+
+
+RARE_CATEGORIES = 20  # from this many values, a category is high-cardinality when most of them are rare
+RARE_ROWS = 6  # a value of fewer rows is rare (too few to stratify five folds, or to learn its weight)
 
 
 @check("DA406", "dates-as-text", Category.ENCODING, Severity.MEDIUM,

@@ -246,3 +246,14 @@ def test_the_square_of_an_age_and_an_income_are_not_fixed_width_codes(tmp_path, 
     f = pd.DataFrame({"age": age, "agesq": age ** 2, "branch": rng.choice(rng.integers(1000, 9999, 20), n),
                       "pcinc": rng.choice(rng.integers(14_000, 27_000, 25), n), "y": rng.normal(size=n)})
     assert [x.column for x in _scan(tmp_path, f, "DA408", target="y")] == ["branch"]
+
+
+def test_a_category_of_mostly_rare_values_is_high_cardinality_and_one_of_common_values_is_not(tmp_path, rng):
+    """44 postal codes over 173 districts, 35 of them in fewer than 6 rows: most one-hot columns too rare to learn
+    from (DA405, below its 50 values); 25 regions of about 40 rows each are an ordinary category."""
+    rare = rng.choice([f"S{i:02d}" for i in range(44)], 173, p=np.r_[np.full(9, 0.08), np.full(35, 0.28 / 35)])
+    f = pd.DataFrame({"state": rare, "y": rng.normal(size=173).round(3)})
+    (hit,) = _scan(tmp_path, f, "DA405", target="y")
+    assert hit.evidence["rare"] > 22 and "too rare to learn" in hit.message
+    g = pd.DataFrame({"region": rng.choice([f"R{i:02d}" for i in range(25)], 1000), "y": rng.normal(size=1000)})
+    assert _scan(tmp_path, g, "DA405", target="y") == []
